@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+)
+
+// maxLine bounds one stdin line; a QR code holds at most about 7,000 characters.
+const maxLine = 1 << 20
+
+func runParse(e *env, args []string) int {
+	fs := e.flags("parse")
+	asJSON := fs.Bool("json", false, "print one JSON object per payload, one per line (docs/cli-json.md)")
+	strict := fs.Bool("strict", false, "exit 1 when any payload has an error finding")
+	e.langFlag(fs)
+	if code, done := e.parseFlags(fs, args); done {
+		return code
+	}
+	if fs.NArg() == 0 {
+		return e.usageError("parse", "no payload given (pass TEXT, or - to read lines from stdin)")
+	}
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	failed := false
+	emit := func(text string) error {
+		r := payload.Analyze(text, e.now())
+		failed = failed || finding.Worst(r.Findings) == finding.Error
+		if *asJSON {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(out, "%s\n", b)
+			return err
+		}
+		writeHuman(out, r, e.lang)
+		return nil
+	}
+	for _, a := range fs.Args() {
+		var err error
+		if a == "-" {
+			err = eachLine(e.stdin, emit)
+		} else {
+			err = emit(a)
+		}
+		if err != nil {
+			out.Flush()
+			fmt.Fprintf(e.stderr, "fapiao parse: %v\n", err)
+			return exitUsage
+		}
+	}
+	if *strict && failed {
+		return exitFail
+	}
+	return exitOK
+}
+
+// eachLine calls fn for every non-blank line of r, without its line ending.
+func eachLine(r io.Reader, fn func(string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading stdin: %w", err)
+	}
+	return nil
+}
+
+// labels of the human-readable output, by language.
+var labels = map[string]map[string]string{
+	"zh": {
+		"kind": "类型", "type": "发票种类", "code": "发票代码", "number": "发票号码", "amount": "金额",
+		"date": "开票日期", "check": "校验码", "seller": "销售方税号", "crc": "校验值", "verify": "查验所需",
+		"pre_tax": "不含税", "incl_tax": "含税", "ok": "正确", "bad": "不符", "none": "无",
+		"with": "含字段7后的逗号", "without": "不含字段7后的逗号", "ready": "齐全", "missing": "缺少",
+		"invoice": "发票", "url": "发票网址", "sealed": "加密二维码", "receipt": "财政电子票据", "other": "非发票",
+		"unknown": "未知",
+		"error":   "错误", "warning": "警告", "info": "提示",
+	},
+	"en": {
+		"kind": "kind", "type": "type", "code": "code", "number": "number", "amount": "amount",
+		"date": "date", "check": "check code", "seller": "seller tax ID", "crc": "CRC", "verify": "verification needs",
+		"pre_tax": "before tax", "incl_tax": "incl. tax", "ok": "ok", "bad": "mismatch", "none": "none",
+		"with": "with the comma after field 7", "without": "without the comma after field 7", "ready": "complete", "missing": "missing",
+		"invoice": "invoice", "url": "invoice URL", "sealed": "sealed QR", "receipt": "fiscal e-receipt", "other": "not an invoice",
+		"unknown": "unknown",
+		"error":   "error", "warning": "warning", "info": "info",
+	},
+}
+
+func writeHuman(w io.Writer, r *payload.Result, lang string) {
+	l := labels[lang]
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "  %-*s %s\n", labelWidth(lang, l[k]), l[k], v)
+		}
+	}
+	fmt.Fprintf(w, "%s\n", r.Raw)
+	row("kind", l[string(r.Kind)])
+	if r.TypeCode != "" {
+		name := r.TypeName
+		if lang == "en" {
+			name = r.TypeNameEn
+		}
+		if name == "" {
+			name = l["unknown"]
+		}
+		row("type", fmt.Sprintf("%s (%s)", r.TypeCode, name))
+	}
+	row("code", r.Code)
+	row("number", r.Number)
+	if r.HasAmount {
+		a := "¥" + r.Amount.Grouped()
+		if r.AmountMeaning != "" {
+			a += " (" + l[string(r.AmountMeaning)] + ")"
+		}
+		row("amount", a)
+	}
+	row("date", r.Date.String())
+	row("check", r.CheckCode)
+	row("seller", r.SellerTaxID)
+	if r.Layout == payload.LayoutStandard {
+		switch {
+		case r.CRC.Value == "":
+			row("crc", l["none"])
+		case r.CRC.OK:
+			comma := l["without"]
+			if r.CRC.WithComma {
+				comma = l["with"]
+			}
+			row("crc", fmt.Sprintf("%s %s (%s, %s)", r.CRC.Value, l["ok"], r.CRC.Algorithm, comma))
+		default:
+			row("crc", r.CRC.Value+" "+l["bad"])
+		}
+	}
+	if v := r.Verification; len(v.Needs) > 0 {
+		s := strings.Join(v.Needs, ", ") + " — " + l["ready"]
+		if !v.Ready {
+			s = strings.Join(v.Needs, ", ") + " — " + l["missing"] + " " + strings.Join(v.Missing, ", ")
+		}
+		row("verify", s)
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "  [%s] %s: %s\n", l[string(f.Severity)], f.Code, f.Text(lang))
+	}
+	fmt.Fprintln(w)
+}
+
+// labelWidth pads labels to one column; a Chinese character takes two cells.
+func labelWidth(lang, label string) int {
+	if lang == "en" {
+		return 20
+	}
+	cells := 0
+	for _, r := range label {
+		if r > 0x2E80 {
+			cells += 2
+		} else {
+			cells++
+		}
+	}
+	return 10 - (cells - len([]rune(label)))
+}
