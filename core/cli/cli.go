@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,13 +36,16 @@ type command struct {
 	run     func(e *env, args []string) int
 }
 
+// commands is filled by register, from each command's own file.
 var commands []command
 
-func init() {
-	commands = []command{
-		{"parse", "parse invoice QR payloads and check them offline", "[--json] [--strict] [--lang zh|en] TEXT... (- reads one per line from stdin)", runParse},
-		{"version", "print the version", "", runVersion},
+// register adds a command; the list stays sorted by name for the usage text.
+func register(c command) {
+	i := 0
+	for i < len(commands) && commands[i].name < c.name {
+		i++
 	}
+	commands = slices.Insert(commands, i, c)
 }
 
 // Run runs the command named by args[0] and returns the process exit code.

@@ -14,6 +14,11 @@ import (
 // maxLine bounds one stdin line; a QR code holds at most about 7,000 characters.
 const maxLine = 1 << 20
 
+func init() {
+	register(command{"parse", "parse invoice QR payloads and check them offline",
+		"[--json] [--strict] [--lang zh|en] TEXT... (- reads one per line from stdin)", runParse})
+}
+
 func runParse(e *env, args []string) int {
 	fs := e.flags("parse")
 	asJSON := fs.Bool("json", false, "print one JSON object per payload, one per line (docs/cli-json.md)")

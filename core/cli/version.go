@@ -7,6 +7,10 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/version"
 )
 
+func init() {
+	register(command{"version", "print the version", "", runVersion})
+}
+
 func runVersion(e *env, args []string) int {
 	fs := e.flags("version")
 	if code, done := e.parseFlags(fs, args); done {
