@@ -110,3 +110,18 @@ func parseHex16(s string) (uint16, bool) {
 // ComputeCRC returns the CRC-16/UMTS that an invoice prints for fields 1–7
 // given as body (without the comma after field 7), as 4 uppercase hex digits.
 func ComputeCRC(body string) string { return fmt.Sprintf("%04X", crc16UMTS(body+",")) }
+
+// ComputeCRCVariant returns the CRC of body under a named variant
+// ("umts-with-comma", "umts-without-comma", "modbus-with-comma"), as 4
+// uppercase hex digits, or "" for an unknown variant.
+func ComputeCRCVariant(body, variant string) string {
+	for _, v := range []crcVariant{umtsWithComma, umtsWithoutComma, modbusWithComma} {
+		if v.name == variant {
+			if v.withComma {
+				body += ","
+			}
+			return fmt.Sprintf("%04X", v.sum(body))
+		}
+	}
+	return ""
+}

@@ -1,0 +1,287 @@
+// Package imaging finds and decodes every QR code in a clerk's image: phone
+// photos at an angle, low-dpi scans, faint or blue print, a red seal across
+// the code, two invoices on a page. It runs a ladder of strategies on
+// gozxing, cheapest first, under a time budget, and stops once an invoice
+// code is read.
+package imaging
+
+import (
+	"context"
+	"errors"
+	"image"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
+	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
+	qrdetector "github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// Point is a position in the decoded image's pixels.
+type Point struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// Code is one QR symbol read from an image.
+type Code struct {
+	Text string `json:"text"`
+	// Points are the symbol's corners: top-left, top-right, bottom-right,
+	// bottom-left, in the coordinates of the image as loaded (upright).
+	Points []Point `json:"points"`
+	Page   int     `json:"page,omitempty"`
+	// Strategy names the pass that read it (for diagnostics and benchmarks).
+	Strategy string `json:"-"`
+	load     float64 // share of error-correction capacity used
+}
+
+// Options tune a decode.
+type Options struct {
+	// Budget bounds the time spent on one image; 0 means DefaultBudget.
+	Budget time.Duration
+	// IsInvoice says whether a text is what the caller is looking for; the
+	// ladder stops at the first pass that reads one. Nil means any code.
+	IsInvoice func(text string) bool
+}
+
+// DefaultBudget is the time one image may take when nothing is found early.
+const DefaultBudget = 3 * time.Second
+
+// ErrNoCode is returned when no QR code could be read.
+var ErrNoCode = errors.New("no QR code found")
+
+// LooksLikeInvoice is the default test for an invoice payload: the comma
+// form, a fiscal receipt, or a tax bureau URL.
+func LooksLikeInvoice(text string) bool {
+	t := strings.TrimSpace(text)
+	return (len(t) > 6 && t[0] >= '0' && t[0] <= '9' && t[2] == ',' && strings.Count(t, ",") >= 5) ||
+		strings.HasPrefix(t, "CZ-EI-") || strings.Contains(strings.ToLower(t), "chinatax.gov.cn")
+}
+
+// DecodeImage finds every QR code in img. It returns ErrNoCode when there is
+// none, and ctx's error when cancelled.
+func DecodeImage(ctx context.Context, img image.Image, opt Options) ([]Code, error) {
+	if opt.Budget <= 0 {
+		opt.Budget = DefaultBudget
+	}
+	if opt.IsInvoice == nil {
+		opt.IsInvoice = func(string) bool { return true }
+	}
+	deadline := time.Now().Add(opt.Budget)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	l := &ladder{img: img, opt: opt, deadline: deadline, ctx: ctx, planes: map[Channel]*Plane{}}
+	l.run()
+	if err := ctx.Err(); err != nil && len(l.found) == 0 {
+		return nil, err
+	}
+	if len(l.found) == 0 {
+		return nil, ErrNoCode
+	}
+	return l.found, nil
+}
+
+// ladder is one image's run through the strategies.
+type ladder struct {
+	ctx      context.Context
+	img      image.Image
+	opt      Options
+	deadline time.Time
+	planes   map[Channel]*Plane
+	found    []Code
+	invoice  bool // an invoice code has been read
+	// hasColour caches colour(): 0 unknown, 1 yes, 2 no.
+	hasColour int
+}
+
+func (l *ladder) plane(c Channel) *Plane {
+	if p, ok := l.planes[c]; ok {
+		return p
+	}
+	p := planeOf(l.img, c)
+	l.planes[c] = p
+	return p
+}
+
+func (l *ladder) expired() bool {
+	return l.ctx.Err() != nil || time.Now().After(l.deadline)
+}
+
+// view is a plane prepared for one pass, with the mapping of its pixels back
+// to the image: image = view*scale + offset.
+type view struct {
+	p      *Plane
+	scale  float64
+	offset Point
+	name   string
+}
+
+// try decodes v with each binarizer named, records new codes, and reports
+// whether the ladder may stop.
+func (l *ladder) try(v view, bins ...binarizer) bool {
+	for _, b := range bins {
+		if l.expired() {
+			return true
+		}
+		for _, c := range decodePlane(v.p, b) {
+			for i := range c.Points {
+				c.Points[i] = Point{c.Points[i].X*v.scale + v.offset.X, c.Points[i].Y*v.scale + v.offset.Y}
+			}
+			c.Strategy = v.name + "/" + b.String()
+			l.add(c)
+		}
+		if l.invoice {
+			return true
+		}
+	}
+	return l.invoice || l.expired()
+}
+
+// add keeps c unless the same text was already read at the same place.
+func (l *ladder) add(c Code) {
+	for _, f := range l.found {
+		if f.Text == c.Text && overlaps(f.Points, c.Points) {
+			return
+		}
+	}
+	l.found = append(l.found, c)
+	if l.opt.IsInvoice(c.Text) {
+		l.invoice = true
+	}
+}
+
+func overlaps(a, b []Point) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	ca, cb := centre(a), centre(b)
+	return math.Hypot(ca.X-cb.X, ca.Y-cb.Y) < diag(a)
+}
+
+func centre(ps []Point) Point {
+	var c Point
+	for _, p := range ps {
+		c.X += p.X / float64(len(ps))
+		c.Y += p.Y / float64(len(ps))
+	}
+	return c
+}
+
+func diag(ps []Point) float64 {
+	if len(ps) < 3 {
+		return 0
+	}
+	return math.Hypot(ps[0].X-ps[2].X, ps[0].Y-ps[2].Y)
+}
+
+type binarizer int
+
+const (
+	hybrid binarizer = iota
+	global
+	adaptive // our own local-mean threshold with a wider window
+)
+
+func (b binarizer) String() string {
+	return [...]string{"hybrid", "global", "adaptive"}[b]
+}
+
+var hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+
+// decodePlane runs gozxing's multi-symbol detector, then its single-symbol
+// detector, on p binarised by b.
+func decodePlane(p *Plane, b binarizer) []Code {
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
+	if err != nil {
+		return nil
+	}
+	var matrix *gozxing.BitMatrix
+	switch b {
+	case global:
+		matrix, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
+	case adaptive:
+		matrix, err = adaptiveThreshold(p)
+	default:
+		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+	}
+	if err != nil || matrix == nil {
+		return nil
+	}
+	var out []Code
+	if dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints); err == nil {
+		for _, d := range dets {
+			if c, ok := decodeDetected(d); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	if len(out) == 0 {
+		if d, err := qrdetector.NewDetector(matrix).Detect(hints); err == nil {
+			if c, ok := decodeDetected(d); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// decodeDetected decodes one detected symbol and computes its corners from
+// the finder pattern centres, which sit 3.5 modules in from each edge.
+func decodeDetected(d *common.DetectorResult) (c Code, ok bool) {
+	defer func() {
+		// gozxing has panicked on degenerate geometry; a failed symbol is
+		// just not read.
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	r, err := decodeBits(d.GetBits())
+	if err != nil {
+		return Code{}, false
+	}
+	pts := d.GetPoints()
+	if r.mirrored && len(pts) >= 3 {
+		pts[0], pts[2] = pts[2], pts[0]
+	}
+	c = Code{Text: r.result.GetText(), load: r.load}
+	if len(pts) >= 3 {
+		n := float64(d.GetBits().GetWidth())
+		bl, tl, tr := pt(pts[0]), pt(pts[1]), pt(pts[2])
+		k := 3.5 / (n - 7)
+		u := Point{(tr.X - tl.X) * k, (tr.Y - tl.Y) * k}
+		v := Point{(bl.X - tl.X) * k, (bl.Y - tl.Y) * k}
+		c.Points = []Point{
+			{tl.X - u.X - v.X, tl.Y - u.Y - v.Y},
+			{tr.X + u.X - v.X, tr.Y + u.Y - v.Y},
+			{tr.X + bl.X - tl.X + u.X + v.X, tr.Y + bl.Y - tl.Y + u.Y + v.Y},
+			{bl.X - u.X + v.X, bl.Y - u.Y + v.Y},
+		}
+	}
+	return c, true
+}
+
+func pt(p gozxing.ResultPoint) Point { return Point{p.GetX(), p.GetY()} }
+
+// adaptiveThreshold binarises p against the mean of a window about an
+// eighth of the shorter side, less a small offset: kinder than the 8-pixel
+// blocks of the hybrid binariser to codes under shadows and gradients.
+func adaptiveThreshold(p *Plane) (*gozxing.BitMatrix, error) {
+	r := max(4, min(p.W, p.H)/16)
+	mean := p.boxBlur(r)
+	m, err := gozxing.NewBitMatrix(p.W, p.H)
+	if err != nil {
+		return nil, err
+	}
+	for y := 0; y < p.H; y++ {
+		for x := 0; x < p.W; x++ {
+			i := y*p.W + x
+			if int(p.Pix[i]) < int(mean.Pix[i])-6 {
+				m.Set(x, y)
+			}
+		}
+	}
+	return m, nil
+}

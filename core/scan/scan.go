@@ -1,0 +1,171 @@
+// Package scan is the one pipeline every way in goes through: a file from
+// the command line, a dropped file or folder, a pasted payload. It reads the
+// QR codes of each file and parses every invoice among them.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+)
+
+// Invoice is one invoice code read from a file.
+type Invoice struct {
+	QR   *payload.Result `json:"qr"`
+	Page int             `json:"page,omitempty"`
+}
+
+// FileResult is what one file gave. Err is set when the file could not be
+// read at all; a readable file without a QR code has no codes and no error.
+type FileResult struct {
+	File     string         `json:"file"`
+	Codes    []imaging.Code `json:"codes"`
+	Invoices []Invoice      `json:"invoices"`
+	Err      error          `json:"-"`
+	Error    string         `json:"error,omitempty"`
+	Ms       int64          `json:"ms"`
+}
+
+// Scanner reads files. The zero value is ready to use.
+type Scanner struct {
+	// Now gives "today" for date checks; time.Now when nil.
+	Now func() time.Time
+	// Budget bounds the decoding time of one image; imaging.DefaultBudget when 0.
+	Budget time.Duration
+}
+
+func (s *Scanner) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// imageExts are the files a folder walk picks up.
+var imageExts = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".bmp": true,
+	".tif": true, ".tiff": true, ".webp": true,
+}
+
+// Supported reports whether a folder walk should pick up path.
+func Supported(path string) bool { return imageExts[strings.ToLower(filepath.Ext(path))] }
+
+// File reads one file.
+func (s *Scanner) File(ctx context.Context, path string) FileResult {
+	start := time.Now()
+	r := FileResult{File: path, Codes: []imaging.Code{}, Invoices: []Invoice{}}
+	img, err := imaging.Load(path)
+	if err == nil {
+		var codes []imaging.Code
+		codes, err = imaging.DecodeImage(ctx, img, imaging.Options{Budget: s.Budget, IsInvoice: imaging.LooksLikeInvoice})
+		if errors.Is(err, imaging.ErrNoCode) {
+			err = nil
+		}
+		r.Codes = append(r.Codes, codes...)
+	}
+	img = nil
+	if err != nil {
+		r.Err, r.Error = err, err.Error()
+	}
+	for _, c := range r.Codes {
+		q := payload.Analyze(c.Text, s.now())
+		if q.Kind == payload.KindOther {
+			continue
+		}
+		r.Invoices = append(r.Invoices, Invoice{QR: q, Page: c.Page})
+	}
+	r.Ms = time.Since(start).Milliseconds()
+	return r
+}
+
+// Expand turns paths into the files to scan: files as given, folders walked
+// recursively for supported files in lexical order. A path that does not
+// exist is kept, so that its error is reported in order.
+func Expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("read folder: %w", err)
+			}
+			if !d.IsDir() && Supported(path) {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// Run scans files on workers goroutines (all cores when workers < 1) and
+// calls each with every result in the order of files, from one goroutine.
+// Only the images being decoded are in memory, whatever the number of files.
+func (s *Scanner) Run(ctx context.Context, files []string, workers int, each func(done int, r FileResult)) {
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type job struct {
+		i    int
+		path string
+	}
+	jobs := make(chan job)
+	results := make(chan struct {
+		i int
+		r FileResult
+	}, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				results <- struct {
+					i int
+					r FileResult
+				}{j.i, s.File(ctx, j.path)}
+			}
+		})
+	}
+	go func() {
+		defer close(jobs)
+		for i, f := range files {
+			select {
+			case jobs <- job{i, f}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	// Results arrive out of order; hold the early ones until their turn.
+	pending := map[int]FileResult{}
+	next := 0
+	for res := range results {
+		pending[res.i] = res.r
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			each(next, r)
+		}
+	}
+}
