@@ -33,7 +33,7 @@ type Code struct {
 	Points []Point `json:"points"`
 	Page   int     `json:"page,omitempty"`
 	// Strategy names the pass that read it (for diagnostics and benchmarks).
-	Strategy string `json:"-"`
+	Strategy string  `json:"-"`
 	load     float64 // share of error-correction capacity used
 }
 

@@ -13,9 +13,9 @@ type Plane struct {
 type Channel int
 
 const (
-	Luma Channel = iota // ITU-R 601 luma: what a camera's gray would be
-	Red                 // a red seal stamped across the QR vanishes here
-	MinRGB              // the darkest channel: blue or faint ink is darkest in its complement
+	Luma   Channel = iota // ITU-R 601 luma: what a camera's gray would be
+	Red                   // a red seal stamped across the QR vanishes here
+	MinRGB                // the darkest channel: blue or faint ink is darkest in its complement
 )
 
 func (c Channel) String() string {
