@@ -16,7 +16,7 @@ const maxLine = 1 << 20
 
 func init() {
 	register(command{"parse", "parse invoice QR payloads and check them offline",
-		"[--json] [--strict] [--lang zh|en] TEXT... (- reads one per line from stdin)", runParse})
+		"[--json] [--strict] [--lang zh|en] [--sm4-key K --sm2-pub P] TEXT... (- reads one per line from stdin)", runParse})
 }
 
 func runParse(e *env, args []string) int {
@@ -24,17 +24,22 @@ func runParse(e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per payload, one per line (docs/cli-json.md)")
 	strict := fs.Bool("strict", false, "exit 1 when any payload has an error finding")
 	e.langFlag(fs)
+	keys := e.keyFlags(fs)
 	if code, done := e.parseFlags(fs, args); done {
 		return code
 	}
 	if fs.NArg() == 0 {
 		return e.usageError("parse", "no payload given (pass TEXT, or - to read lines from stdin)")
 	}
+	kr, err := keys()
+	if err != nil {
+		return e.usageError("parse", "%v", err)
+	}
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	failed := false
 	emit := func(text string) error {
-		r := payload.Analyze(text, e.now())
+		r := payload.AnalyzeWith(text, e.now(), kr)
 		failed = failed || finding.Worst(r.Findings) == finding.Error
 		if *asJSON {
 			b, err := json.Marshal(r)

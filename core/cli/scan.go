@@ -13,7 +13,7 @@ import (
 
 func init() {
 	register(command{"scan", "read the QR codes of image files and folders and check every invoice",
-		"[--json] [--workers N] [--budget DURATION] PATH...", runScan})
+		"[--json] [--workers N] [--budget DURATION] [--sm4-key K --sm2-pub P] PATH...", runScan})
 }
 
 func runScan(e *env, args []string) int {
@@ -22,11 +22,16 @@ func runScan(e *env, args []string) int {
 	workers := fs.Int("workers", 0, "files decoded at once (default: all cores)")
 	budget := fs.Duration("budget", 0, "time allowed for one image (default 3s)")
 	e.langFlag(fs)
+	keys := e.keyFlags(fs)
 	if code, done := e.parseFlags(fs, args); done {
 		return code
 	}
 	if fs.NArg() == 0 {
 		return e.usageError("scan", "no file or folder given")
+	}
+	kr, err := keys()
+	if err != nil {
+		return e.usageError("scan", "%v", err)
 	}
 	files, err := scan.Expand(fs.Args())
 	if err != nil {
@@ -35,7 +40,7 @@ func runScan(e *env, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	s := &scan.Scanner{Now: e.now, Budget: *budget}
+	s := &scan.Scanner{Now: e.now, Budget: *budget, Keys: kr}
 	progress := e.progress(len(files))
 	unreadable := 0
 	enc := json.NewEncoder(e.stdout)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"image"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/makiuchi-d/gozxing"
@@ -51,14 +50,6 @@ const DefaultBudget = 3 * time.Second
 
 // ErrNoCode is returned when no QR code could be read.
 var ErrNoCode = errors.New("no QR code found")
-
-// LooksLikeInvoice is the default test for an invoice payload: the comma
-// form, a fiscal receipt, or a tax bureau URL.
-func LooksLikeInvoice(text string) bool {
-	t := strings.TrimSpace(text)
-	return (len(t) > 6 && t[0] >= '0' && t[0] <= '9' && t[2] == ',' && strings.Count(t, ",") >= 5) ||
-		strings.HasPrefix(t, "CZ-EI-") || strings.Contains(strings.ToLower(t), "chinatax.gov.cn")
-}
 
 // DecodeImage finds every QR code in img. It returns ErrNoCode when there is
 // none, and ctx's error when cancelled.

@@ -20,6 +20,10 @@ func Check(r *Result, now time.Time) {
 	switch r.Kind {
 	case KindInvoice:
 		checkInvoice(r, now)
+	case KindSealed:
+		if r.Sealed != nil && r.Sealed.Opened {
+			checkInvoice(r, now)
+		}
 	case KindURL:
 		checkDate(r, now)
 	case KindReceipt:
@@ -37,7 +41,7 @@ func (r *Result) spec() (typeSpec, bool) {
 }
 
 func checkInvoice(r *Result, now time.Time) {
-	if r.Version != "01" {
+	if r.Layout != LayoutSealed && r.Version != "01" {
 		r.add(finding.New("version_unknown", finding.Warning, FieldVersion,
 			"二维码版本 %q 未见过，按 01 版解析", "QR version %q is unknown; read as version 01", r.Version))
 	}

@@ -27,6 +27,7 @@ type jsonResult struct {
 	CRC           *CRC              `json:"crc"`
 	URLHost       string            `json:"url_host,omitempty"`
 	URLQuery      map[string]string `json:"url_query,omitempty"`
+	Sealed        *SealedInfo       `json:"sealed,omitempty"`
 	Verification  *Verification     `json:"verification,omitempty"`
 	Severity      finding.Severity  `json:"severity"`
 	Findings      []finding.Finding `json:"findings"`
@@ -38,7 +39,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Raw: r.Raw, Kind: r.Kind, Layout: r.Layout, Version: r.Version,
 		TypeCode: r.TypeCode, TypeName: r.TypeName, TypeNameEn: r.TypeNameEn, Code: r.Code, Number: r.Number,
 		Identity: r.Identity(), AmountMeaning: r.AmountMeaning, CheckCode: r.CheckCode,
-		SellerTaxID: r.SellerTaxID, URLHost: r.URLHost, URLQuery: r.URLQuery,
+		SellerTaxID: r.SellerTaxID, URLHost: r.URLHost, URLQuery: r.URLQuery, Sealed: r.Sealed,
 		Severity: finding.Worst(r.Findings), Findings: r.Findings,
 	}
 	if r.HasAmount {
@@ -53,7 +54,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		c := r.CRC
 		j.CRC = &c
 	}
-	if r.Kind == KindInvoice {
+	if r.Kind == KindInvoice || (r.Sealed != nil && r.Sealed.Opened) {
 		v := r.Verification
 		if v.Missing == nil {
 			v.Missing = []string{}

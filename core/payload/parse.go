@@ -7,6 +7,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/money"
+	"github.com/fapiaoscanner/fapiao/core/sealed"
 )
 
 // Field names, as used in findings and in the JSON contract.
@@ -35,6 +36,8 @@ func Parse(text string) *Result {
 	case t == "":
 		r.Kind = KindOther
 		r.add(finding.New("empty", finding.Error, "", "二维码内容为空", "the QR code is empty"))
+	case strings.HasPrefix(t, sealed.Prefix):
+		r.Kind, r.Layout = KindSealed, LayoutSealed
 	case strings.HasPrefix(t, receiptPrefix):
 		parseReceipt(r, t)
 	case isURL(t):

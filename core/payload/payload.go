@@ -8,6 +8,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/money"
+	"github.com/fapiaoscanner/fapiao/core/sealed"
 )
 
 // Kind says what a QR text is.
@@ -35,6 +36,7 @@ type Layout string
 const (
 	LayoutStandard    Layout = "standard"      // 01,type,code,number,amount,date,check,crc[,]
 	LayoutSellerTaxID Layout = "seller_tax_id" // 01,type,code,number,sellerTaxID,amount,date,check
+	LayoutSealed      Layout = "sealed"        // FPSQ: envelope (docs/sealed-qr.md)
 )
 
 // Date is a calendar date without a time zone.
@@ -108,6 +110,9 @@ type Result struct {
 	URLHost  string
 	URLQuery map[string]string
 	// Receipt payloads (CZ-EI): 票据代码 in Code, 票据号码 in Number, 校验码 in CheckCode.
+	// Sealed payloads: what the envelope says and, once opened, the fields
+	// beyond those above.
+	Sealed       *SealedInfo
 	Verification Verification
 	Findings     []finding.Finding
 }
@@ -132,9 +137,16 @@ func (r *Result) Identity() string {
 	return r.Code + "-" + r.Number
 }
 
-// Analyze parses text and runs every offline check as of now.
-func Analyze(text string, now time.Time) *Result {
+// Analyze parses text and runs every offline check as of now. Sealed codes
+// are reported as such but not opened: see AnalyzeWith.
+func Analyze(text string, now time.Time) *Result { return AnalyzeWith(text, now, nil) }
+
+// AnalyzeWith is Analyze that opens sealed codes with keys.
+func AnalyzeWith(text string, now time.Time, keys *sealed.Keyring) *Result {
 	r := Parse(text)
+	if r.Kind == KindSealed {
+		openSealed(r, keys)
+	}
 	Check(r, now)
 	return r
 }

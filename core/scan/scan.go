@@ -17,6 +17,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/sealed"
 )
 
 // Invoice is one invoice code read from a file.
@@ -42,6 +43,8 @@ type Scanner struct {
 	Now func() time.Time
 	// Budget bounds the decoding time of one image; imaging.DefaultBudget when 0.
 	Budget time.Duration
+	// Keys open sealed QR codes; nil when none are configured.
+	Keys *sealed.Keyring
 }
 
 func (s *Scanner) now() time.Time {
@@ -57,6 +60,10 @@ var imageExts = map[string]bool{
 	".tif": true, ".tiff": true, ".webp": true,
 }
 
+// IsInvoiceText tells the image engine which codes it is looking for: any
+// that the payload model does not call "other".
+func IsInvoiceText(text string) bool { return payload.Parse(text).Kind != payload.KindOther }
+
 // Supported reports whether a folder walk should pick up path.
 func Supported(path string) bool { return imageExts[strings.ToLower(filepath.Ext(path))] }
 
@@ -67,7 +74,7 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 	img, err := imaging.Load(path)
 	if err == nil {
 		var codes []imaging.Code
-		codes, err = imaging.DecodeImage(ctx, img, imaging.Options{Budget: s.Budget, IsInvoice: imaging.LooksLikeInvoice})
+		codes, err = imaging.DecodeImage(ctx, img, imaging.Options{Budget: s.Budget, IsInvoice: IsInvoiceText})
 		if errors.Is(err, imaging.ErrNoCode) {
 			err = nil
 		}
@@ -78,7 +85,7 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 		r.Err, r.Error = err, err.Error()
 	}
 	for _, c := range r.Codes {
-		q := payload.Analyze(c.Text, s.now())
+		q := payload.AnalyzeWith(c.Text, s.now(), s.Keys)
 		if q.Kind == payload.KindOther {
 			continue
 		}
