@@ -86,6 +86,9 @@ type ladder struct {
 	invoice  bool // an invoice code has been read
 	// hasColour caches colour(): 0 unknown, 1 yes, 2 no.
 	hasColour int
+	// candidates are regions, in image pixels, where a symbol was detected
+	// but not decoded.
+	candidates []image.Rectangle
 }
 
 func (l *ladder) plane(c Channel) *Plane {
@@ -117,7 +120,13 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 		if l.expired() {
 			return true
 		}
-		for _, c := range decodePlane(v.p, b) {
+		codes, missed := decodePlane(v.p, b)
+		for _, r := range missed {
+			l.addCandidate(image.Rect(
+				int(float64(r.Min.X)*v.scale+v.offset.X), int(float64(r.Min.Y)*v.scale+v.offset.Y),
+				int(float64(r.Max.X)*v.scale+v.offset.X), int(float64(r.Max.Y)*v.scale+v.offset.Y)))
+		}
+		for _, c := range codes {
 			for i := range c.Points {
 				c.Points[i] = Point{c.Points[i].X*v.scale + v.offset.X, c.Points[i].Y*v.scale + v.offset.Y}
 			}
@@ -130,6 +139,25 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 	}
 	return l.invoice || l.expired()
 }
+
+// addCandidate remembers a region of the image where a symbol was seen but
+// not read, unless it mostly overlaps one already kept.
+func (l *ladder) addCandidate(r image.Rectangle) {
+	r = r.Intersect(l.img.Bounds().Sub(l.img.Bounds().Min))
+	if r.Dx() < 8 || r.Dy() < 8 || len(l.candidates) >= maxCandidates {
+		return
+	}
+	for _, c := range l.candidates {
+		in := c.Intersect(r)
+		if in.Dx()*in.Dy()*2 > min(c.Dx()*c.Dy(), r.Dx()*r.Dy()) {
+			return
+		}
+	}
+	l.candidates = append(l.candidates, r)
+}
+
+// maxCandidates bounds the regions looked at again.
+const maxCandidates = 8
 
 // add keeps c unless the same text was already read at the same place.
 func (l *ladder) add(c Code) {
@@ -184,10 +212,13 @@ var hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HA
 
 // decodePlane runs gozxing's multi-symbol detector, then its single-symbol
 // detector, on p binarised by b.
-func decodePlane(p *Plane, b binarizer) []Code {
+//
+// It also returns the regions where a symbol was detected but could not be
+// decoded: the ladder looks at those again, enlarged.
+func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	var matrix *gozxing.BitMatrix
 	switch b {
@@ -199,24 +230,46 @@ func decodePlane(p *Plane, b binarizer) []Code {
 		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || matrix == nil {
-		return nil
+		return nil, nil
 	}
 	var out []Code
+	var missed []image.Rectangle
+	try := func(d *common.DetectorResult) {
+		if c, ok := decodeDetected(d); ok {
+			out = append(out, c)
+		} else if r, ok := around(d.GetPoints()); ok {
+			missed = append(missed, r)
+		}
+	}
 	if dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints); err == nil {
 		for _, d := range dets {
-			if c, ok := decodeDetected(d); ok {
-				out = append(out, c)
-			}
+			try(d)
 		}
 	}
 	if len(out) == 0 {
 		if d, err := qrdetector.NewDetector(matrix).Detect(hints); err == nil {
-			if c, ok := decodeDetected(d); ok {
-				out = append(out, c)
-			}
+			try(d)
 		}
 	}
-	return out
+	return out, missed
+}
+
+// around is the region a detected symbol probably covers: the box of its
+// finder pattern centres, grown by half its size on every side.
+func around(pts []gozxing.ResultPoint) (image.Rectangle, bool) {
+	if len(pts) < 3 {
+		return image.Rectangle{}, false
+	}
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, q := range pts {
+		minX, maxX = math.Min(minX, q.GetX()), math.Max(maxX, q.GetX())
+		minY, maxY = math.Min(minY, q.GetY()), math.Max(maxY, q.GetY())
+	}
+	g := math.Max(maxX-minX, maxY-minY) / 2
+	if g < 4 {
+		return image.Rectangle{}, false
+	}
+	return image.Rect(int(minX-g), int(minY-g), int(maxX+g)+1, int(maxY+g)+1), true
 }
 
 // decodeDetected decodes one detected symbol and computes its corners from

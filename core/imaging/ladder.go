@@ -1,6 +1,9 @@
 package imaging
 
-import "image"
+import (
+	"fmt"
+	"image"
+)
 
 // Sizes, in pixels of the longer side, that the ladder works at. gozxing's
 // cost grows with the pixel count, while an invoice QR (about 20 mm on a
@@ -50,16 +53,36 @@ var steps = []step{
 		v := l.base(Luma)
 		return l.try(view{p: v.p.Sharpen(), scale: v.scale, name: v.name + "+sharp"}, hybrid)
 	}},
-	{"corner", func(l *ladder) bool {
-		// The QR of a tax-control or 数电 invoice sits at the form's top left.
-		v := l.native(Luma)
-		r := image.Rect(0, 0, v.p.W*2/5, v.p.H/2)
-		c := view{p: v.p.Crop(r), scale: v.scale, name: v.name + "+corner"}
-		f := 2.0
-		if max(c.p.W, c.p.H) > smallSide {
-			f = 1
+	{"candidates", func(l *ladder) bool {
+		// Symbols seen but not read so far, enlarged by several factors:
+		// low-dpi scans sample at 2–3 pixels a module, and which factor
+		// lines the grid up with the modules varies.
+		for i := 0; i < len(l.candidates); i++ {
+			if l.rescue(l.candidates[i]) {
+				return true
+			}
 		}
-		return l.try(l.scaled(c, f, "x2"), hybrid, adaptive)
+		return false
+	}},
+	{"corner", func(l *ladder) bool {
+		// The QR of a tax-control or 数电 invoice sits at the form's top
+		// left; on a page turned in the scanner, at another corner. Only
+		// when nothing at all has been read: this step is the dearest.
+		if len(l.found) > 0 {
+			return false
+		}
+		v := l.native(Luma)
+		w, h := v.p.W, v.p.H
+		cw, ch := w*2/5, h/2
+		for _, r := range []image.Rectangle{
+			image.Rect(0, 0, cw, ch), image.Rect(w-cw, 0, w, ch),
+			image.Rect(0, h-ch, cw, h), image.Rect(w-cw, h-ch, w, h),
+		} {
+			if l.rescue(r) {
+				return true
+			}
+		}
+		return false
 	}},
 	{"colour-adaptive", func(l *ladder) bool {
 		if !l.colour() {
@@ -84,6 +107,33 @@ func (l *ladder) run() {
 			return
 		}
 	}
+}
+
+// rescueScales enlarge a region so that one of them lines the sampling grid
+// up with the modules of a small symbol.
+var rescueScales = []float64{1.5, 2, 3}
+
+// rescue looks hard at one region of the image: luma (and the red channel of
+// colour images) at several enlargements, sharpened as well.
+func (l *ladder) rescue(r image.Rectangle) bool {
+	chans := []Channel{Luma}
+	if l.colour() {
+		chans = append(chans, Red)
+	}
+	for _, c := range chans {
+		v := l.native(c)
+		crop := view{p: v.p.Crop(r), scale: 1, offset: Point{float64(r.Min.X), float64(r.Min.Y)}, name: v.name + "+region"}
+		for _, f := range rescueScales {
+			if float64(max(crop.p.W, crop.p.H))*f > 2400 {
+				continue
+			}
+			s := l.scaled(crop, f, fmt.Sprintf("x%g", f))
+			if l.try(s, hybrid) || l.try(view{p: s.p.Sharpen(), scale: s.scale, offset: s.offset, name: s.name + "+sharp"}, hybrid) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // native is channel c at full resolution.

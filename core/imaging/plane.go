@@ -1,6 +1,9 @@
 package imaging
 
-import "image"
+import (
+	"image"
+	"image/color"
+)
 
 // Plane is one 8-bit channel of an image, row-major, the form every decoding
 // strategy works on.
@@ -47,6 +50,15 @@ func planeOf(img image.Image, c Channel) *Plane {
 			}
 			return p
 		}
+		// JPEG photos: convert without going through image.At.
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				ci := m.COffset(b.Min.X+x, b.Min.Y+y)
+				r, g, bl := color.YCbCrToRGB(m.Y[y*m.YStride+x], m.Cb[ci], m.Cr[ci])
+				p.Pix[y*w+x] = pick(r, g, bl, c)
+			}
+		}
+		return p
 	case *image.RGBA:
 		rgbaPlane(p, m.Pix, m.Stride, c)
 		return p
