@@ -1,0 +1,448 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/money"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+)
+
+// Invoice is one invoice as the history knows it: the merged values of every
+// sighting, its state and what was found. Its JSON form is the object
+// "fapiao history --json" prints (docs/cli-json.md).
+type Invoice struct {
+	ID          int64             `json:"id"`
+	Identity    string            `json:"identity"`
+	TypeCode    string            `json:"type_code"`
+	TypeName    string            `json:"type_name"`
+	Code        string            `json:"code"`
+	Number      string            `json:"number"`
+	Date        string            `json:"date"`   // YYYY-MM-DD, "" when unknown
+	Amount      *money.Decimal    `json:"amount"` // 金额 (before tax); nil when unknown
+	Tax         *money.Decimal    `json:"tax"`    // 税额
+	Total       *money.Decimal    `json:"total"`  // 价税合计
+	CheckCode   string            `json:"check_code"`
+	SellerName  string            `json:"seller_name"`
+	SellerTaxID string            `json:"seller_tax_id"`
+	BuyerName   string            `json:"buyer_name"`
+	BuyerTaxID  string            `json:"buyer_tax_id"`
+	State       State             `json:"state"`
+	StateName   string            `json:"state_name"`
+	StateAt     *time.Time        `json:"state_at"` // nil while never changed
+	StateBy     string            `json:"state_by"`
+	Severity    finding.Severity  `json:"severity"`
+	Findings    []finding.Finding `json:"findings"`
+	FirstSeen   Sighting          `json:"first_seen"`
+	Seen        int               `json:"seen"`     // how many times it came in
+	Verified    *Verification     `json:"verified"` // the last verification; nil when never verified
+	NoteText    string            `json:"notes_text"`
+
+	// Filled by Get only.
+	Printed       map[string]string `json:"printed,omitempty"`
+	Sightings     []SightingDetail  `json:"sightings,omitempty"`
+	Notes         []Note            `json:"notes,omitempty"`
+	Verifications []Verification    `json:"verifications,omitempty"`
+}
+
+// SightingDetail is one sighting with what was read there.
+type SightingDetail struct {
+	Sighting
+	ID        int64             `json:"id"`
+	Raw       string            `json:"raw"`  // the QR text, "" when none
+	Kind      string            `json:"kind"` // the payload kind, "" when no QR
+	Duplicate bool              `json:"duplicate"`
+	Printed   map[string]string `json:"printed"`
+	Findings  []finding.Finding `json:"findings"`
+}
+
+// Findings filter values: which invoices to keep by their worst finding.
+const (
+	FindingsAny     = "any"     // at least one finding, info included
+	FindingsWarning = "warning" // a warning or an error
+	FindingsError   = "error"   // an error
+)
+
+// Filter selects invoices. The zero value selects all.
+type Filter struct {
+	From, To payload.Date // issue date range, inclusive; zero: open
+	States   []State      // any of these states; none: all
+	Seller   string       // part of the seller's name or tax ID
+	TypeCode string       // invoice type code, e.g. "32"
+	Findings string       // FindingsAny, FindingsWarning or FindingsError; "": all
+	// Query: digits (or code-number) match the start or the end of the
+	// invoice number, the start of the code, or the start of the identity;
+	// other text matches the seller as Seller does.
+	Query  string
+	Before int64 // only invoices with a smaller ID: the next page of Search
+	Limit  int   // at most this many; Search defaults to 50
+}
+
+// Page is one page of Search results, newest first.
+type Page struct {
+	Invoices []Invoice
+	Next     int64 // pass as Filter.Before for the next page; 0 when this is the last
+}
+
+func (f Filter) where() (string, []any, error) {
+	var (
+		conds []string
+		args  []any
+	)
+	if !f.From.IsZero() {
+		conds, args = append(conds, "i.date >= ?"), append(args, f.From.String())
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "i.date <> '' AND i.date <= ?"), append(args, f.To.String())
+	}
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, s := range f.States {
+			if !s.Valid() {
+				return "", nil, fmt.Errorf("filter: %w: unknown state %q", ErrInvalid, s)
+			}
+			ph[i] = "?"
+			args = append(args, string(s))
+		}
+		conds = append(conds, "i.state IN ("+strings.Join(ph, ", ")+")")
+	}
+	seller := func(text string) {
+		t := strings.ToUpper(strings.TrimSpace(text))
+		conds = append(conds, "i.seller_id IN (SELECT id FROM parties WHERE instr(upper(name), ?) > 0 OR instr(tax_id, ?) > 0)")
+		args = append(args, t, t)
+	}
+	if strings.TrimSpace(f.Seller) != "" {
+		seller(f.Seller)
+	}
+	if f.TypeCode != "" {
+		conds, args = append(conds, "i.type_code = ?"), append(args, f.TypeCode)
+	}
+	switch f.Findings {
+	case "":
+	case FindingsAny:
+		conds = append(conds, "i.worst >= 1")
+	case FindingsWarning:
+		conds = append(conds, "i.worst >= 2")
+	case FindingsError:
+		conds = append(conds, "i.worst >= 3")
+	default:
+		return "", nil, fmt.Errorf("filter: %w: findings %q (want any, warning or error)", ErrInvalid, f.Findings)
+	}
+	if q := strings.ReplaceAll(strings.TrimSpace(f.Query), " ", ""); q != "" {
+		code, number, dash := strings.Cut(q, "-")
+		switch {
+		case dash && digitsOnly(code) != "" && (number == "" || digitsOnly(number) != ""):
+			conds, args = append(conds, "i.identity GLOB ?"), append(args, q+"*")
+		case digitsOnly(q) != "":
+			conds = append(conds, "(i.number GLOB ? OR i.number_rev GLOB ? OR i.code GLOB ?)")
+			args = append(args, q+"*", reverse(q)+"*", q+"*")
+		default:
+			seller(q)
+		}
+	}
+	if f.Before > 0 {
+		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+const listSQL = `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
+	i.check_code, coalesce(sp.name, ''), coalesce(sp.tax_id, ''), coalesce(bp.name, ''), coalesce(bp.tax_id, ''),
+	i.state, i.state_at, i.state_by, i.findings, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page, i.seen,
+	i.verified_at, i.verified_by, i.verified_result,
+	coalesce((SELECT group_concat(n.text, '；' ORDER BY n.id) FROM notes n WHERE n.invoice_id = i.id), '')
+	FROM invoices i
+	JOIN scans fs ON fs.id = i.first_scan_id
+	LEFT JOIN parties sp ON sp.id = i.seller_id
+	LEFT JOIN parties bp ON bp.id = i.buyer_id`
+
+func scanInvoice(rows *sql.Rows) (*Invoice, error) {
+	var (
+		inv                           Invoice
+		amount, tax, total, state, fj string
+		src, verBy, verResult         string
+		stateAt, firstAt, verAt       int64
+	)
+	err := rows.Scan(&inv.ID, &inv.Identity, &inv.TypeCode, &inv.Code, &inv.Number, &inv.Date, &amount, &tax, &total,
+		&inv.CheckCode, &inv.SellerName, &inv.SellerTaxID, &inv.BuyerName, &inv.BuyerTaxID,
+		&state, &stateAt, &inv.StateBy, &fj, &inv.FirstSeen.ScanID, &inv.FirstSeen.File, &firstAt, &src,
+		&inv.FirstSeen.Page, &inv.Seen, &verAt, &verBy, &verResult, &inv.NoteText)
+	if err != nil {
+		return nil, err
+	}
+	inv.TypeName, _, _ = payload.TypeName(inv.TypeCode)
+	inv.Amount, inv.Tax, inv.Total = decimal(amount), decimal(tax), decimal(total)
+	inv.State = State(state)
+	inv.StateName = inv.State.Name()
+	if stateAt != 0 {
+		t := fromNanos(stateAt)
+		inv.StateAt = &t
+	}
+	inv.FirstSeen.At, inv.FirstSeen.Source = fromNanos(firstAt), Source(src)
+	if verAt != 0 {
+		inv.Verified = &Verification{At: fromNanos(verAt), Clerk: verBy, Result: verResult}
+	}
+	if fj != "[]" { // most invoices have none: skip the decoder
+		if err := json.Unmarshal([]byte(fj), &inv.Findings); err != nil {
+			return nil, fmt.Errorf("invoice %s: findings: %w", inv.Identity, err)
+		}
+	}
+	if inv.Findings == nil {
+		inv.Findings = []finding.Finding{}
+	}
+	inv.Severity = finding.Worst(inv.Findings)
+	return &inv, nil
+}
+
+func decimal(s string) *money.Decimal {
+	if s == "" {
+		return nil
+	}
+	d, err := money.Parse(s)
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+// Search returns one page of the invoices f selects, newest first.
+func (s *Store) Search(ctx context.Context, f Filter) (Page, error) {
+	const op = "search history"
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return Page{}, fmt.Errorf("%s: %w", op, err)
+	}
+	// The page's IDs first, from the indexes alone; then the 50 rows. In one
+	// query SQLite would read, join and sort every matching row before
+	// taking 50.
+	q := listSQL + " WHERE i.id IN (SELECT i.id FROM invoices i" + where + " ORDER BY i.id DESC LIMIT ?) ORDER BY i.id DESC"
+	rows, err := s.db.QueryContext(ctx, q, append(args, limit+1)...)
+	if err != nil {
+		return Page{}, s.fail(op, err)
+	}
+	defer rows.Close()
+	var p Page
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return Page{}, s.fail(op, err)
+		}
+		if len(p.Invoices) == limit {
+			p.Next = p.Invoices[limit-1].ID
+			break
+		}
+		p.Invoices = append(p.Invoices, *inv)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, s.fail(op, err)
+	}
+	return p, nil
+}
+
+// Each calls fn with every invoice f selects, oldest first, reading them as
+// it goes so that exports of any size run in constant memory. It stops at the
+// first error fn returns and returns it.
+func (s *Store) Each(ctx context.Context, f Filter, fn func(*Invoice) error) error {
+	const op = "read history"
+	where, args, err := f.where()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	q := listSQL + where + " ORDER BY i.id"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return s.fail(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return s.fail(op, err)
+		}
+		if err := fn(inv); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.fail(op, err)
+	}
+	return nil
+}
+
+// Count returns how many invoices f selects (Before and Limit aside).
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	f.Before, f.Limit = 0, 0
+	where, args, err := f.where()
+	if err != nil {
+		return 0, fmt.Errorf("count history: %w", err)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM invoices i"+where, args...).Scan(&n); err != nil {
+		return 0, s.fail("count history", err)
+	}
+	return n, nil
+}
+
+// Get returns the invoice with every sighting, note and verification.
+func (s *Store) Get(ctx context.Context, invoiceID int64) (*Invoice, error) {
+	return s.get(ctx, fmt.Sprintf("read invoice %d", invoiceID), " WHERE i.id = ?", invoiceID)
+}
+
+// GetByIdentity is Get by the invoice's identity (code-number, or the 20-digit number).
+func (s *Store) GetByIdentity(ctx context.Context, identity string) (*Invoice, error) {
+	return s.get(ctx, "read invoice "+identity, " WHERE i.identity = ?", identity)
+}
+
+func (s *Store) get(ctx context.Context, op, where string, key any) (*Invoice, error) {
+	rows, err := s.db.QueryContext(ctx, listSQL+where, key)
+	if err != nil {
+		return nil, s.fail(op, err)
+	}
+	var inv *Invoice
+	if rows.Next() {
+		inv, err = scanInvoice(rows)
+	}
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	if err != nil {
+		return nil, s.fail(op, err)
+	}
+	if inv == nil {
+		return nil, fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	if err := s.details(ctx, inv); err != nil {
+		return nil, s.fail(op, err)
+	}
+	return inv, nil
+}
+
+func (s *Store) details(ctx context.Context, inv *Invoice) error {
+	var pj string
+	if err := s.db.QueryRowContext(ctx, "SELECT printed FROM invoices WHERE id = ?", inv.ID).Scan(&pj); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(pj), &inv.Printed); err != nil {
+		return fmt.Errorf("printed values: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.scan_id, sc.file, sc.at, sc.source, g.page, g.raw, g.kind,
+		g.duplicate, g.printed, g.findings FROM sightings g JOIN scans sc ON sc.id = g.scan_id
+		WHERE g.invoice_id = ? ORDER BY g.id`, inv.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			d       SightingDetail
+			at      int64
+			src     string
+			pj, fj  string
+			dupFlag bool
+		)
+		if err := rows.Scan(&d.ID, &d.ScanID, &d.File, &at, &src, &d.Page, &d.Raw, &d.Kind, &dupFlag, &pj, &fj); err != nil {
+			rows.Close()
+			return err
+		}
+		d.At, d.Source, d.Duplicate = fromNanos(at), Source(src), dupFlag
+		if err := json.Unmarshal([]byte(pj), &d.Printed); err != nil {
+			rows.Close()
+			return fmt.Errorf("sighting %d: printed values: %w", d.ID, err)
+		}
+		if err := json.Unmarshal([]byte(fj), &d.Findings); err != nil {
+			rows.Close()
+			return fmt.Errorf("sighting %d: findings: %w", d.ID, err)
+		}
+		inv.Sightings = append(inv.Sightings, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = s.db.QueryContext(ctx, "SELECT at, clerk, text FROM notes WHERE invoice_id = ? ORDER BY id", inv.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			n  Note
+			at int64
+		)
+		if err := rows.Scan(&at, &n.Clerk, &n.Text); err != nil {
+			rows.Close()
+			return err
+		}
+		n.At = fromNanos(at)
+		inv.Notes = append(inv.Notes, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = s.db.QueryContext(ctx, "SELECT at, clerk, result FROM verifications WHERE invoice_id = ? ORDER BY id", inv.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			v  Verification
+			at int64
+		)
+		if err := rows.Scan(&at, &v.Clerk, &v.Result); err != nil {
+			return err
+		}
+		v.At = fromNanos(at)
+		inv.Verifications = append(inv.Verifications, v)
+	}
+	return rows.Err()
+}
+
+// lookupSQL is prepared once: the lookup runs for every code scanned.
+const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page
+	FROM invoices i JOIN scans fs ON fs.id = i.first_scan_id WHERE i.identity = ?`
+
+// Seen is what the history knows of an identity before recording it again.
+type Seen struct {
+	InvoiceID int64
+	State     State
+	First     Sighting
+	Count     int // sightings so far
+}
+
+// Lookup tells whether an invoice was seen before, without recording
+// anything: ErrNotFound when it is new. The window uses it to warn as soon
+// as a code is read.
+func (s *Store) Lookup(ctx context.Context, identity string) (Seen, error) {
+	var (
+		k       Seen
+		st, src string
+		at      int64
+	)
+	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Page)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Seen{}, fmt.Errorf("look up %s: %w", identity, ErrNotFound)
+	}
+	if err != nil {
+		return Seen{}, s.fail("look up "+identity, err)
+	}
+	k.State, k.First.At, k.First.Source = State(st), fromNanos(at), Source(src)
+	return k, nil
+}

@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// SchemaVersion is the schema this code writes. Open migrates older files
+// up to it and refuses newer ones. Raise it with every migration added below.
+const SchemaVersion = 2
+
+// applicationID marks the file as a Fapiao history ("FPHS") in its header,
+// so that Open never migrates some other program's database.
+const applicationID = 0x46504853
+
+// migration brings the schema from version-1 to version. Each runs in the
+// same transaction as the version bump, so a crash leaves the old schema.
+type migration struct {
+	version int
+	name    string
+	up      func(ctx context.Context, tx *sql.Tx) error
+}
+
+var migrations = []migration{
+	{1, "scans, invoices, sightings, notes, verifications, blacklist, settings", execSQL(schemaV1)},
+	{2, "audit log, search columns and indexes", migrateV2},
+}
+
+// schemaV1 is the first schema. Times are Unix nanoseconds; amounts exact
+// decimal text; dates YYYY-MM-DD text ("" when unknown).
+const schemaV1 = `
+CREATE TABLE settings (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) STRICT;
+
+-- A seller or buyer as printed: the pair keeps the name the search matches
+-- small and indexed, instead of scanning every invoice.
+CREATE TABLE parties (
+	id     INTEGER PRIMARY KEY,
+	tax_id TEXT NOT NULL,
+	name   TEXT NOT NULL,
+	UNIQUE (tax_id, name)
+) STRICT;
+
+-- One file, paste or scanner-gun line taken in.
+CREATE TABLE scans (
+	id     INTEGER PRIMARY KEY,
+	file   TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	source TEXT NOT NULL CHECK (source IN ('file','folder','paste','gun','camera','gateway')),
+	at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX scans_sha256 ON scans (sha256) WHERE sha256 <> '';
+
+-- One invoice, named by its identity whatever file it came in. The columns
+-- merge what every sighting told (the QR first, then printed values).
+CREATE TABLE invoices (
+	id              INTEGER PRIMARY KEY,
+	identity        TEXT NOT NULL UNIQUE,
+	type_code       TEXT NOT NULL DEFAULT '',
+	code            TEXT NOT NULL DEFAULT '',
+	number          TEXT NOT NULL DEFAULT '',
+	date            TEXT NOT NULL DEFAULT '',
+	amount          TEXT NOT NULL DEFAULT '',
+	tax             TEXT NOT NULL DEFAULT '',
+	total           TEXT NOT NULL DEFAULT '',
+	check_code      TEXT NOT NULL DEFAULT '',
+	seller_id       INTEGER REFERENCES parties (id),
+	buyer_id        INTEGER REFERENCES parties (id),
+	printed         TEXT NOT NULL DEFAULT '{}',
+	findings        TEXT NOT NULL DEFAULT '[]',
+	state           TEXT NOT NULL DEFAULT 'new'
+		CHECK (state IN ('new','locked','reimbursed','voided','red_reversed')),
+	state_at        INTEGER NOT NULL DEFAULT 0,
+	state_by        TEXT NOT NULL DEFAULT '',
+	first_scan_id   INTEGER NOT NULL REFERENCES scans (id),
+	first_page      INTEGER NOT NULL DEFAULT 0,
+	seen            INTEGER NOT NULL DEFAULT 1,
+	verified_at     INTEGER NOT NULL DEFAULT 0,
+	verified_by     TEXT NOT NULL DEFAULT '',
+	verified_result TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- One QR code (or one set of printed values) found in a scan. invoice_id is
+-- NULL for codes that name no invoice.
+CREATE TABLE sightings (
+	id            INTEGER PRIMARY KEY,
+	scan_id       INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+	invoice_id    INTEGER REFERENCES invoices (id) ON DELETE CASCADE,
+	page          INTEGER NOT NULL DEFAULT 0,
+	raw           TEXT NOT NULL DEFAULT '',
+	kind          TEXT NOT NULL DEFAULT '',
+	type_code     TEXT NOT NULL DEFAULT '',
+	code          TEXT NOT NULL DEFAULT '',
+	number        TEXT NOT NULL DEFAULT '',
+	amount        TEXT NOT NULL DEFAULT '',
+	date          TEXT NOT NULL DEFAULT '',
+	check_code    TEXT NOT NULL DEFAULT '',
+	seller_tax_id TEXT NOT NULL DEFAULT '',
+	printed       TEXT NOT NULL DEFAULT '{}',
+	findings      TEXT NOT NULL DEFAULT '[]',
+	duplicate     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX sightings_invoice ON sightings (invoice_id);
+CREATE INDEX sightings_scan ON sightings (scan_id);
+
+CREATE TABLE notes (
+	id         INTEGER PRIMARY KEY,
+	invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+	at         INTEGER NOT NULL,
+	clerk      TEXT NOT NULL,
+	text       TEXT NOT NULL
+) STRICT;
+CREATE INDEX notes_invoice ON notes (invoice_id);
+
+CREATE TABLE verifications (
+	id         INTEGER PRIMARY KEY,
+	invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+	at         INTEGER NOT NULL,
+	clerk      TEXT NOT NULL,
+	result     TEXT NOT NULL
+) STRICT;
+CREATE INDEX verifications_invoice ON verifications (invoice_id);
+
+CREATE TABLE blacklist (
+	tax_id   TEXT PRIMARY KEY,
+	reason   TEXT NOT NULL,
+	added_at INTEGER NOT NULL,
+	added_by TEXT NOT NULL
+) STRICT;
+`
+
+// schemaV2 adds the audit log and what the search needs: the worst finding
+// as a number, and the invoice number reversed so that "the last digits" is
+// an index lookup too.
+const schemaV2 = `
+CREATE TABLE audit_log (
+	seq     INTEGER PRIMARY KEY,
+	at      TEXT NOT NULL,
+	actor   TEXT NOT NULL,
+	action  TEXT NOT NULL,
+	target  TEXT NOT NULL,
+	details TEXT NOT NULL,
+	hash    TEXT NOT NULL
+) STRICT;
+
+ALTER TABLE invoices ADD COLUMN worst INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invoices ADD COLUMN number_rev TEXT NOT NULL DEFAULT '';
+
+UPDATE invoices SET worst = coalesce((
+	SELECT max(CASE json_extract(f.value, '$.severity')
+		WHEN 'error' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 ELSE 0 END)
+	FROM json_each(invoices.findings) AS f), 0);
+
+-- Each index serves a filter of the history screen alone and with the
+-- state, so that a page of 50 is found in the index without reading rows.
+CREATE INDEX invoices_state_date ON invoices (state, date);
+CREATE INDEX invoices_seller_state ON invoices (seller_id, state);
+CREATE INDEX invoices_buyer ON invoices (buyer_id);
+CREATE INDEX invoices_date ON invoices (date);
+CREATE INDEX invoices_type_worst ON invoices (type_code, worst);
+CREATE INDEX invoices_worst ON invoices (worst);
+CREATE INDEX invoices_number ON invoices (number);
+CREATE INDEX invoices_number_rev ON invoices (number_rev);
+CREATE INDEX invoices_code ON invoices (code);
+`
+
+func migrateV2(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, schemaV2); err != nil {
+		return err
+	}
+	// SQLite has no reverse(): fill number_rev here.
+	rows, err := tx.QueryContext(ctx, "SELECT id, number FROM invoices")
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id     int64
+		number string
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.number); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	upd, err := tx.PrepareContext(ctx, "UPDATE invoices SET number_rev = ? WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for _, r := range all {
+		if _, err := upd.ExecContext(ctx, reverse(r.number), r.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func execSQL(q string) func(context.Context, *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, q)
+		return err
+	}
+}
+
+// reverse reverses an ASCII digit string (invoice numbers are digits).
+func reverse(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+// migrate brings the file to SchemaVersion. Two processes opening an old
+// file at once is safe: the second sees the new version inside its own write
+// transaction and does nothing.
+func (s *Store) migrate(ctx context.Context) error {
+	v, err := s.schemaVersion(ctx, s.db)
+	if err != nil {
+		return s.fail("read schema version", err)
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("schema version %d, but this Fapiao supports at most version %d: %w (update Fapiao)", v, SchemaVersion, ErrSchemaTooNew)
+	}
+	if v == SchemaVersion {
+		return s.checkApplicationID(ctx)
+	}
+	return s.write(ctx, "migrate schema", func(tx *sql.Tx) error {
+		from, err := s.schemaVersion(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if from > SchemaVersion {
+			return fmt.Errorf("schema version %d, but this Fapiao supports at most version %d: %w (update Fapiao)", from, SchemaVersion, ErrSchemaTooNew)
+		}
+		if from == 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return fmt.Errorf("%w: the file has tables but no Fapiao schema version", ErrNotHistory)
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+				return err
+			}
+		} else if err := checkApplicationID(ctx, tx); err != nil {
+			return err
+		}
+		for _, m := range migrations {
+			if m.version <= from {
+				continue
+			}
+			if err := m.up(ctx, tx); err != nil {
+				return fmt.Errorf("migrate to version %d (%s): %w", m.version, m.name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)); err != nil {
+			return err
+		}
+		if from > 0 && from < SchemaVersion {
+			return s.appendAudit(ctx, tx, "fapiao", "schema_upgrade", "history",
+				map[string]any{"from": from, "to": SchemaVersion})
+		}
+		return nil
+	})
+}
+
+func (s *Store) schemaVersion(ctx context.Context, q querier) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+func (s *Store) checkApplicationID(ctx context.Context) error {
+	if err := checkApplicationID(ctx, s.db); err != nil {
+		return s.fail("check file", err)
+	}
+	return nil
+}
+
+func checkApplicationID(ctx context.Context, q querier) error {
+	var id int64
+	if err := q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
+		return err
+	}
+	if id != applicationID {
+		return fmt.Errorf("%w: application id %#x, want %#x", ErrNotHistory, id, applicationID)
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+// Package store is the invoice history: one SQLite file that remembers every
+// scan, every invoice by its identity, where and when each was seen, its
+// reimbursement state, the clerk's checks and notes, and a tamper-evident audit
+// log. It is what makes sure no invoice is paid twice.
+//
+// Every write runs in one transaction, so a crash loses at most the write in
+// progress. Several windows and command-line processes may share one file:
+// SQLite's locks keep it consistent, and a write that cannot get the lock
+// within the busy timeout fails with ErrBusy instead of being dropped.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Error kinds, for errors.Is. The messages are English; the window maps the
+// kinds to Chinese wording.
+var (
+	// ErrBusy: another window or process holds the write lock longer than
+	// the busy timeout. Nothing was written; the caller may try again.
+	ErrBusy = errors.New("the history is in use by another Fapiao window or process")
+	// ErrSchemaTooNew: the file was written by a newer Fapiao.
+	ErrSchemaTooNew = errors.New("the history was written by a newer Fapiao")
+	// ErrNotHistory: the file is some other SQLite database.
+	ErrNotHistory = errors.New("not a Fapiao history database")
+	// ErrNotFound: no invoice, blacklist entry or setting by that key.
+	ErrNotFound = errors.New("not found")
+	// ErrTransition: the reimbursement state cannot change that way.
+	ErrTransition = errors.New("state change not allowed")
+	// ErrInvalid: an argument is malformed (unknown source, state, key...).
+	ErrInvalid = errors.New("invalid argument")
+	// ErrAuditBroken: the audit chain does not verify; see AuditError.
+	ErrAuditBroken = errors.New("audit log does not verify")
+)
+
+// DefaultBusyTimeout is how long a write waits for another process's
+// transaction to finish before failing with ErrBusy.
+const DefaultBusyTimeout = 5 * time.Second
+
+// Store is an open history. Its methods are safe for concurrent use.
+type Store struct {
+	db     *sql.DB
+	path   string
+	now    func() time.Time
+	lookup *sql.Stmt
+}
+
+// Option changes how Open opens the history.
+type Option func(*options)
+
+type options struct {
+	busy time.Duration
+	now  func() time.Time
+}
+
+// WithBusyTimeout sets how long a write waits for the lock (default 5 s).
+func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busy = d } }
+
+// WithClock sets the clock used for the times the history records (tests).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// Open opens the history at path, creating the file and its folders if
+// needed, and migrates an older schema to the current one. A file written by
+// a newer Fapiao is refused with ErrSchemaTooNew.
+func Open(path string, opts ...Option) (*Store, error) {
+	o := options{busy: DefaultBusyTimeout, now: time.Now}
+	for _, f := range opts {
+		f(&o)
+	}
+	op := "open history " + path
+	if path == "" {
+		return nil, fmt.Errorf("open history: %w: empty path", ErrInvalid)
+	}
+	// The driver reads its settings after the first '?', so a path holding
+	// one would be cut short.
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("%s: %w: the path must not contain '?'", op, ErrInvalid)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	// synchronous=FULL: a committed scan survives a power cut, not only a
+	// crash; it costs one fsync per scan, which a clerk never notices.
+	// txlock=immediate: a write transaction takes the write lock when it
+	// begins, so two writers never deadlock upgrading a read lock, and the
+	// busy timeout applies to the whole wait.
+	dsn := fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=on&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate",
+		path, o.busy.Milliseconds())
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	s := &Store{db: db, path: path, now: o.now}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if s.lookup, err = db.Prepare(lookupSQL); err != nil {
+		db.Close()
+		return nil, s.fail(op, err)
+	}
+	return s, nil
+}
+
+// Path is the file the history lives in.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the history, first letting SQLite refresh the statistics its
+// query planner uses, as it advises long-lived applications to do.
+func (s *Store) Close() error {
+	s.lookup.Close()
+	s.optimize()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close history %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// optimize is best effort: the history is sound without it, so it never
+// waits long for another process's lock and never fails Close.
+func (s *Store) optimize() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 100"); err == nil {
+		conn.ExecContext(ctx, "PRAGMA optimize")
+	}
+	// The connection goes back to the pool with the short timeout, but
+	// the pool is closed right after.
+}
+
+// Check runs SQLite's integrity check and returns an error naming the first
+// problem, or nil when the file is sound.
+func (s *Store) Check(ctx context.Context) error {
+	var res string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return s.fail("check history", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("check history %s: %s", s.path, res)
+	}
+	return nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// write runs fn in one write transaction, committed when fn returns nil.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return s.fail(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fail(op, err)
+	}
+	return nil
+}
+
+// fail wraps err with the operation, turning SQLite's lock errors into ErrBusy.
+func (s *Store) fail(op string, err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return fmt.Errorf("%s: %w (%s, waited up to the busy timeout)", op, ErrBusy, se.Error())
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// nanos stores times as Unix nanoseconds: exact, and sortable as integers.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
