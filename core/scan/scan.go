@@ -15,15 +15,26 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/compare"
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
+	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
-// Invoice is one invoice code read from a file.
+// Invoice is one invoice code read from a file. For documents (PDF, OFD,
+// XML) it also carries the printed values, their comparison with the QR code
+// and the findings of both; QR is nil for an invoice without a QR code.
 type Invoice struct {
-	QR   *payload.Result `json:"qr"`
-	Page int             `json:"page,omitempty"`
+	QR         *payload.Result   `json:"qr"`
+	Page       int               `json:"page,omitempty"`
+	Printed    *document.Printed `json:"printed,omitempty"`
+	Comparison []compare.Row     `json:"comparison,omitempty"`
+	Findings   []finding.Finding `json:"findings,omitempty"`
+	// Recorded is what the history said of the invoice, once saved.
+	Recorded *store.Recorded `json:"-"`
 }
 
 // FileResult is what one file gave. Err is set when the file could not be
@@ -65,10 +76,15 @@ var imageExts = map[string]bool{
 func IsInvoiceText(text string) bool { return payload.Parse(text).Kind != payload.KindOther }
 
 // Supported reports whether a folder walk should pick up path.
-func Supported(path string) bool { return imageExts[strings.ToLower(filepath.Ext(path))] }
+func Supported(path string) bool {
+	return imageExts[strings.ToLower(filepath.Ext(path))] || isDocument(path)
+}
 
 // File reads one file.
 func (s *Scanner) File(ctx context.Context, path string) FileResult {
+	if isDocument(path) {
+		return s.fileDocument(ctx, path)
+	}
 	start := time.Now()
 	r := FileResult{File: path, Codes: []imaging.Code{}, Invoices: []Invoice{}}
 	img, err := imaging.Load(path)

@@ -1,0 +1,649 @@
+package document
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/fapiaoscanner/fapiao/core/money"
+)
+
+// A page's text is read by position, not by the order the producer wrote it
+// in: producers emit labels and values in any order (some write every label
+// first, some interleave columns), but on the page a value always sits to
+// the right of its label or just below it. The same reader serves PDF text
+// layers and OFD text objects.
+
+// glyph is one character with its box; y grows downwards and units are the
+// format's own (points, millimetres): only ratios to the glyph size matter.
+type glyph struct {
+	r              rune
+	x0, y0, x1, y1 float64
+}
+
+func (g glyph) h() float64  { return g.y1 - g.y0 }
+func (g glyph) cy() float64 { return (g.y0 + g.y1) / 2 }
+
+// pageText is the text of one page.
+type pageText struct {
+	glyphs []glyph
+	w, h   float64
+}
+
+// line is glyphs sharing a baseline, left to right, split into segments
+// where a gap is wider than a character.
+type line struct {
+	g    []glyph
+	segs [][2]int // [start, end) indexes into g
+	y0   float64
+	y1   float64
+	em   float64 // median glyph height
+	// norm is the line's text for matching: NFKC, whitespace removed;
+	// at maps each of its runes back to an index in g.
+	norm []rune
+	at   []int
+}
+
+func (l *line) normText() string { return string(l.norm) }
+
+// segOf returns the segment holding glyph i.
+func (l *line) segOf(i int) int {
+	for s, sg := range l.segs {
+		if i >= sg[0] && i < sg[1] {
+			return s
+		}
+	}
+	return -1
+}
+
+func (l *line) text(from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		if i > from && l.g[i].x0-l.g[i-1].x1 > 0.35*l.em && !unicode.IsSpace(l.g[i].r) && !unicode.IsSpace(l.g[i-1].r) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(l.g[i].r)
+	}
+	return cleanSpaces(b.String())
+}
+
+// cleanSpaces collapses runs of white space (ideographic spaces included)
+// and trims.
+func cleanSpaces(s string) string {
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// lightNorm maps the compatibility forms some producers embed (Kangxi
+// radicals such as ⼦ for 子, compatibility ideographs) to the ordinary
+// characters, and leaves everything else — full-width brackets in company
+// names among it — as printed.
+func lightNorm(r rune) rune {
+	if (r >= 0x2F00 && r <= 0x2FDF) || (r >= 0xF900 && r <= 0xFAFF) || r == 0x2E8B || r == 0x2EC5 {
+		if s := norm.NFKC.String(string(r)); len([]rune(s)) == 1 {
+			return []rune(s)[0]
+		}
+	}
+	return r
+}
+
+// buildLines groups a page's glyphs into lines, top to bottom.
+func buildLines(pt pageText) []*line {
+	var gs []glyph
+	for _, g := range pt.glyphs {
+		if g.r == 0 || unicode.IsControl(g.r) || g.h() <= 0 || math.IsNaN(g.x0+g.y0+g.x1+g.y1) {
+			continue
+		}
+		if g.x1 < g.x0 {
+			g.x1 = g.x0
+		}
+		g.r = lightNorm(g.r)
+		gs = append(gs, g)
+	}
+	sort.SliceStable(gs, func(i, j int) bool { return gs[i].cy() < gs[j].cy() })
+	var lines []*line
+	var cur *line
+	var sumCY float64
+	for _, g := range gs {
+		if cur != nil {
+			mean := sumCY / float64(len(cur.g))
+			if math.Abs(g.cy()-mean) < 0.45*max(g.h(), cur.em) {
+				cur.g = append(cur.g, g)
+				sumCY += g.cy()
+				cur.y0, cur.y1 = min(cur.y0, g.y0), max(cur.y1, g.y1)
+				cur.em = max(cur.em, g.h()*0.6)
+				continue
+			}
+		}
+		cur = &line{g: []glyph{g}, y0: g.y0, y1: g.y1, em: g.h()}
+		sumCY = g.cy()
+		lines = append(lines, cur)
+	}
+	for _, l := range lines {
+		l.finish()
+	}
+	return lines
+}
+
+func (l *line) finish() {
+	sort.SliceStable(l.g, func(i, j int) bool { return l.g[i].x0 < l.g[j].x0 })
+	hs := make([]float64, 0, len(l.g))
+	for _, g := range l.g {
+		if !unicode.IsSpace(g.r) {
+			hs = append(hs, g.h())
+		}
+	}
+	sort.Float64s(hs)
+	if len(hs) > 0 {
+		l.em = hs[len(hs)/2]
+	}
+	start := 0
+	for i := 1; i <= len(l.g); i++ {
+		if i == len(l.g) || l.g[i].x0-l.g[i-1].x1 > 1.1*max(l.em, min(l.g[i].h(), l.g[i-1].h())) {
+			l.segs = append(l.segs, [2]int{start, i})
+			start = i
+		}
+	}
+	for i, g := range l.g {
+		for _, r := range norm.NFKC.String(string(g.r)) {
+			if unicode.IsSpace(r) {
+				continue
+			}
+			l.norm = append(l.norm, r)
+			l.at = append(l.at, i)
+		}
+	}
+}
+
+// hit is a label found on a line: glyphs [from, to) of line li.
+type hit struct {
+	li       int
+	from, to int
+}
+
+// findLabels finds every occurrence of a label pattern (on the normalized
+// text) that starts a phrase: at the start of the line, after white space or
+// a gap, or after one of the characters in after (the vertical 购买方 / 销售方
+// captions, the slash of 统一社会信用代码/纳税人识别号).
+func findLabels(lines []*line, re *regexp.Regexp, after string) []hit {
+	var out []hit
+	for li, l := range lines {
+		s := l.normText()
+		for _, m := range re.FindAllStringIndex(s, -1) {
+			from := len([]rune(s[:m[0]]))
+			to := len([]rune(s[:m[1]]))
+			if to == 0 || from >= len(l.at) {
+				continue
+			}
+			gi := l.at[from]
+			if from > 0 {
+				prev := l.norm[from-1]
+				pg := l.at[from-1]
+				spaced := gi-pg > 1 || l.g[gi].x0-l.g[pg].x1 > 0.6*l.em
+				if !spaced && !strings.ContainsRune(after, prev) {
+					continue
+				}
+			}
+			out = append(out, hit{li: li, from: gi, to: l.at[to-1] + 1})
+		}
+	}
+	return out
+}
+
+// valueAfter lists the candidate values for a label, best first: the rest of
+// its segment, the next segments on its line (the first within firstGap
+// ems), then segments on the next lines that start under or right of it.
+func valueAfter(lines []*line, h hit, firstGap float64) []string {
+	l := lines[h.li]
+	var out []string
+	s := l.segOf(h.to - 1)
+	if s < 0 {
+		return nil
+	}
+	if rest := trimLabelTail(l.text(h.to, l.segs[s][1])); rest != "" {
+		out = append(out, rest)
+	}
+	prevEnd := l.g[h.to-1].x1
+	for n := s + 1; n < len(l.segs); n++ {
+		sg := l.segs[n]
+		if l.g[sg[0]].x0-prevEnd > firstGap*l.em {
+			break
+		}
+		out = append(out, trimLabelTail(l.text(sg[0], sg[1])))
+		prevEnd = l.g[sg[1]-1].x1
+	}
+	x0 := l.g[h.from].x0 - 1.5*l.em
+	x1 := l.g[h.to-1].x1 + 14*l.em
+	for n := h.li + 1; n < len(lines); n++ {
+		b := lines[n]
+		if b.y0-l.y1 > 2.2*l.em {
+			break
+		}
+		type cand struct {
+			d float64
+			t string
+		}
+		var cs []cand
+		for _, sg := range b.segs {
+			gx0, gx1 := b.g[sg[0]].x0, b.g[sg[1]-1].x1
+			if gx1 < x0 || gx0 > x1 {
+				continue
+			}
+			cs = append(cs, cand{math.Abs(gx0 - l.g[h.to-1].x1), b.text(sg[0], sg[1])})
+		}
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+		for _, c := range cs {
+			out = append(out, c.t)
+		}
+	}
+	return out
+}
+
+// trimLabelTail drops the colon and spaces between a label and its value.
+func trimLabelTail(s string) string {
+	return strings.TrimSpace(strings.TrimLeft(s, ":： \u3000"))
+}
+
+// restOfLine is the text right of a label to the end of its line.
+func restOfLine(lines []*line, h hit) string {
+	l := lines[h.li]
+	return l.text(h.to, len(l.g))
+}
+
+var (
+	reCodeLabel   = regexp.MustCompile(`发票代码:?`)
+	reNumberLabel = regexp.MustCompile(`发票号码:?`)
+	reDateLabel   = regexp.MustCompile(`开票日期:?`)
+	reCheckLabel  = regexp.MustCompile(`校验码:?`)
+	reNameLabel   = regexp.MustCompile(`名称:`)
+	reTaxIDLabel  = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?`)
+	reSumLabel    = regexp.MustCompile(`合计`)
+	reTotalLabel  = regexp.MustCompile(`\(小写\)`)
+	reTitle       = regexp.MustCompile(`发票|票据|客票|行程单`)
+	reHeaderLabel = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
+	// Receipts (财政电子票据) label their fields differently.
+	reReceiptCode   = regexp.MustCompile(`票据代码:?`)
+	reReceiptNumber = regexp.MustCompile(`票据号码:?`)
+	reReceiptTotal  = regexp.MustCompile(`金额合计\(小写\)|\(小写\)`)
+
+	reCodeValue   = regexp.MustCompile(`^\d{10}(\d{2})?$`)
+	reNumberValue = regexp.MustCompile(`^(\d{8}|\d{20})$`)
+	reDigits      = regexp.MustCompile(`^\d+$`)
+	reTaxIDValue  = regexp.MustCompile(`[0-9A-Z]{15,20}`)
+	reMoney       = regexp.MustCompile(`-?\d[\d,]*(\.\d+)?|\*{3}`)
+	reDateValue   = regexp.MustCompile(`(\d{4})\s*[年\-./\s]\s*(\d{1,2})\s*[月\-./\s]\s*(\d{1,2})`)
+)
+
+const sideCaptions = "购销买售方信息/"
+
+// firstMatch returns the first candidate that clean accepts.
+func firstMatch(cands []string, clean func(string) string) string {
+	for _, c := range cands {
+		if v := clean(c); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func cleanCode(s string) string {
+	s = stripSpaces(nfkc(s))
+	if reCodeValue.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+func cleanNumber(s string) string {
+	s = stripSpaces(nfkc(s))
+	if reNumberValue.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+func cleanCheck(s string) string {
+	s = stripSpaces(nfkc(s))
+	if len(s) == 20 && reDigits.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+func cleanTaxID(s string) string {
+	s = strings.ToUpper(stripSpaces(nfkc(s)))
+	m := reTaxIDValue.FindString(s)
+	if m == "" || len(m) != len(s) {
+		return ""
+	}
+	return m
+}
+
+func cleanName(s string) string {
+	s = cleanSpaces(s)
+	// A label is not a value.
+	n := stripSpaces(nfkc(s))
+	if n == "" || strings.HasSuffix(n, ":") || strings.Contains(n, "纳税人识别号") || strings.Contains(n, "名称:") {
+		return ""
+	}
+	return s
+}
+
+// cleanDate reads 2018年09月21日, 2018-09-21 or 2018/9/21 as YYYY-MM-DD.
+func cleanDate(s string) string {
+	m := reDateValue.FindStringSubmatch(nfkc(s))
+	if m == nil {
+		return ""
+	}
+	y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+	if y < 1990 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return ""
+	}
+	return pad4(y) + "-" + pad2(mo) + "-" + pad2(d)
+}
+
+// moneyTokens lists the amounts in s as decimal text: "¥1,234.50" gives
+// "1234.50"; "***" is kept.
+func moneyTokens(s string) []string {
+	var out []string
+	for _, m := range reMoney.FindAllString(nfkc(s), -1) {
+		out = append(out, strings.ReplaceAll(m, ",", ""))
+	}
+	return out
+}
+
+func nfkc(s string) string { return norm.NFKC.String(s) }
+
+func stripSpaces(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func pad2(n int) string { return string([]byte{byte('0' + n/10%10), byte('0' + n%10)}) }
+func pad4(n int) string { return pad2(n/100) + pad2(n%100) }
+
+// readLayout reads the printed values of one page.
+func readLayout(pt pageText) Printed {
+	lines := buildLines(pt)
+	var p Printed
+	p.Kind = title(lines)
+	p.TypeCode = typeFromTitle(p.Kind)
+	if hs := findLabels(lines, reCodeLabel, ""); len(hs) > 0 {
+		p.Code = firstMatch(valueAfter(lines, hs[0], 10), cleanCode)
+	}
+	for _, h := range findLabels(lines, reNumberLabel, "") {
+		if p.Number = firstMatch(valueAfter(lines, h, 10), cleanNumber); p.Number != "" {
+			break
+		}
+	}
+	for _, h := range findLabels(lines, reDateLabel, "") {
+		// 年, 月 and 日 are sometimes drawn apart from the digits, which are
+		// then three values in a row.
+		cands := valueAfter(lines, h, 10)
+		if len(cands) > 1 {
+			cands = append(cands[:1:1], append([]string{strings.Join(cands[:min(3, len(cands))], " ")}, cands[1:]...)...)
+		}
+		if p.Date = firstMatch(cands, cleanDate); p.Date != "" {
+			break
+		}
+	}
+	if hs := findLabels(lines, reCheckLabel, ""); len(hs) > 0 {
+		p.CheckCode = firstMatch(valueAfter(lines, hs[0], 10), cleanCheck)
+	}
+	names := findLabels(lines, reNameLabel, sideCaptions)
+	ids := findLabels(lines, reTaxIDLabel, sideCaptions)
+	if len(names) > 0 {
+		p.BuyerName = firstMatch(valueAfter(lines, names[0], 4), cleanName)
+	}
+	if len(names) > 1 {
+		p.SellerName = firstMatch(valueAfter(lines, names[1], 4), cleanName)
+	}
+	if len(ids) > 0 {
+		p.BuyerTaxID = firstMatch(valueAfter(lines, ids[0], 10), cleanTaxID)
+	}
+	if len(ids) > 1 {
+		p.SellerTaxID = firstMatch(valueAfter(lines, ids[1], 10), cleanTaxID)
+	}
+	// Where the 名称 caption is not in the text layer (drawn as a path, or in
+	// a font without a character map), the name is the line above the
+	// taxpayer ID's caption.
+	if p.BuyerName == "" && len(ids) > 0 {
+		p.BuyerName = nameAbove(lines, ids[0])
+	}
+	if p.SellerName == "" && len(ids) > 1 {
+		p.SellerName = nameAbove(lines, ids[1])
+	}
+	readSums(lines, &p)
+	if p.Kind != "" && strings.Contains(p.Kind, "票据") {
+		readReceipt(lines, &p)
+	}
+	p.Items = readItems(lines)
+	return p
+}
+
+// nameAbove finds a name on the line just above a taxpayer ID caption,
+// starting under or right of the caption.
+func nameAbove(lines []*line, h hit) string {
+	l := lines[h.li]
+	x0, x1 := l.g[h.from].x0-l.em, l.g[h.to-1].x1+10*l.em
+	for n := h.li - 1; n >= 0 && l.y0-lines[n].y1 < 2.2*l.em; n-- {
+		a := lines[n]
+		for _, sg := range a.segs {
+			if gx := a.g[sg[0]].x0; gx < x0 || gx > x1 {
+				continue
+			}
+			t := trimLabelTail(a.text(sg[0], sg[1]))
+			t = strings.TrimSpace(strings.TrimPrefix(stripSpacesPrefix(t, "名称"), ":"))
+			if v := cleanName(t); v != "" && strings.IndexFunc(v, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// stripSpacesPrefix drops a caption written with spaces ("名 称") from s.
+func stripSpacesPrefix(s, caption string) string {
+	rs := []rune(s)
+	k := 0
+	for _, c := range caption {
+		for k < len(rs) && unicode.IsSpace(rs[k]) {
+			k++
+		}
+		if k >= len(rs) || rs[k] != c {
+			return s
+		}
+		k++
+	}
+	return strings.TrimLeft(string(rs[k:]), " :：\u3000")
+}
+
+// readSums reads the 合计 row (amount before tax, then tax) and the total
+// written after (小写).
+func readSums(lines []*line, p *Printed) {
+	for _, h := range findLabels(lines, reSumLabel, "") {
+		l := lines[h.li]
+		// Not 价税合计 nor 合计金额-style captions.
+		k := indexOfGlyph(l, h.from)
+		if k > 0 && strings.HasSuffix(string(l.norm[:k]), "价税") {
+			continue
+		}
+		if k+2 < len(l.norm) && strings.ContainsRune("(金税", l.norm[k+2]) {
+			continue
+		}
+		toks := moneyTokens(restOfLine(lines, h))
+		if len(toks) == 0 {
+			continue
+		}
+		p.Amount = toks[0]
+		if len(toks) > 1 {
+			p.Tax = toks[1]
+		}
+		break
+	}
+	for _, h := range findLabels(lines, reTotalLabel, "") {
+		for _, c := range valueAfter(lines, h, 12) {
+			if t := moneyTokens(c); len(t) > 0 && t[0] != "***" {
+				p.Total = t[0]
+				break
+			}
+		}
+		if p.Total != "" {
+			break
+		}
+	}
+}
+
+// indexOfGlyph is the index in l.norm of the first rune of glyph gi.
+func indexOfGlyph(l *line, gi int) int {
+	for k, a := range l.at {
+		if a == gi {
+			return k
+		}
+	}
+	return -1
+}
+
+// readReceipt reads a fiscal e-receipt's (财政电子票据) own labels.
+func readReceipt(lines []*line, p *Printed) {
+	if hs := findLabels(lines, reReceiptCode, ""); len(hs) > 0 {
+		p.Code = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
+			s = stripSpaces(nfkc(s))
+			if reDigits.MatchString(s) {
+				return s
+			}
+			return ""
+		})
+	}
+	if hs := findLabels(lines, reReceiptNumber, ""); len(hs) > 0 {
+		p.Number = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
+			s = stripSpaces(nfkc(s))
+			if reDigits.MatchString(s) {
+				return s
+			}
+			return ""
+		})
+	}
+	if hs := findLabels(lines, reCheckLabel, ""); len(hs) > 0 && p.CheckCode == "" {
+		p.CheckCode = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
+			s = stripSpaces(nfkc(s))
+			if len(s) >= 4 && len(s) <= 20 {
+				return s
+			}
+			return ""
+		})
+	}
+	if p.Total == "" {
+		for _, h := range findLabels(lines, reReceiptTotal, "") {
+			if t := moneyTokens(firstMatch(valueAfter(lines, h, 12), func(s string) string { return s })); len(t) > 0 {
+				p.Total = t[0]
+				break
+			}
+		}
+	}
+}
+
+// title finds the invoice's title: the biggest print near the top of the
+// page that names a kind of invoice. Smaller glyphs on the same line (a seal's
+// ring of characters drawn across the title) are left out.
+func title(lines []*line) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	top, bottom := lines[0].y0, lines[len(lines)-1].y1
+	best, bestH := "", 0.0
+	for _, l := range lines {
+		if l.y0 > top+0.45*(bottom-top) {
+			continue
+		}
+		for _, sg := range l.segs {
+			maxH := 0.0
+			for i := sg[0]; i < sg[1]; i++ {
+				if !unicode.IsSpace(l.g[i].r) {
+					maxH = max(maxH, l.g[i].h())
+				}
+			}
+			var b strings.Builder
+			n := 0
+			for i := sg[0]; i < sg[1]; i++ {
+				if g := l.g[i]; !unicode.IsSpace(g.r) && g.h() >= 0.75*maxH {
+					b.WriteRune(g.r)
+					n++
+				}
+			}
+			t := b.String()
+			if n < 4 || !reTitle.MatchString(nfkc(t)) {
+				continue
+			}
+			if maxH > bestH*1.05 {
+				best, bestH = titleText(t), maxH
+			}
+		}
+	}
+	return best
+}
+
+// titleText cuts what follows a title on its segment (发票号码: … when the
+// producer set them close together).
+func titleText(t string) string {
+	t = stripSpaces(t)
+	for _, cut := range []string{"发票号码", "发票代码", "开票日期", "No", "NO"} {
+		if i := strings.Index(t, cut); i > 0 {
+			t = t[:i]
+		}
+	}
+	return t
+}
+
+// typeFromTitle maps a printed title to the QR type code it implies.
+func typeFromTitle(t string) string {
+	n := nfkc(t)
+	switch {
+	case n == "":
+		return ""
+	case strings.Contains(n, "铁路电子客票"):
+		return "51"
+	case strings.Contains(n, "航空运输电子客票行程单"):
+		return "61"
+	case strings.Contains(n, "电子发票(增值税专用发票)"):
+		return "31"
+	case strings.Contains(n, "电子发票(普通发票)"):
+		return "32"
+	case strings.Contains(n, "电子发票(机动车销售统一发票)"):
+		return "33"
+	case strings.Contains(n, "电子发票(二手车销售统一发票)"):
+		return "34"
+	case strings.Contains(n, "增值税电子专用发票"):
+		return "20"
+	case strings.Contains(n, "增值税电子普通发票"):
+		return "10"
+	case strings.Contains(n, "卷票"):
+		return "11"
+	case strings.Contains(n, "增值税专用发票"):
+		return "01"
+	case strings.Contains(n, "增值税普通发票"):
+		return "04"
+	case strings.Contains(n, "机动车销售统一发票"):
+		return "03"
+	case strings.Contains(n, "二手车销售统一发票"):
+		return "15"
+	}
+	return ""
+}
+
+func parseMoney(s string) (money.Decimal, error) { return money.Parse(s) }

@@ -1,0 +1,84 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/compare"
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/sealed"
+)
+
+// isDocument reports whether path is read by the document reader (PDF, OFD,
+// 数电 XML) rather than as an image.
+func isDocument(path string) bool { return document.Supported(path) }
+
+// fileDocument reads an electronic invoice file: every QR code with its
+// page, and for each invoice the printed values compared with its QR code.
+func (s *Scanner) fileDocument(ctx context.Context, path string) FileResult {
+	start := time.Now()
+	r := FileResult{File: path, Codes: []imaging.Code{}, Invoices: []Invoice{}}
+	d, err := document.Read(ctx, path, document.Options{Budget: s.Budget})
+	if d != nil && (err == nil || !errors.Is(err, document.ErrNotInvoice)) {
+		r.Invoices = documentInvoices(d, s.now(), s.Keys)
+		for _, c := range d.Codes() {
+			r.Codes = append(r.Codes, imaging.Code{Text: c.Text, Page: c.Page, Points: []imaging.Point{}})
+		}
+	}
+	if err != nil {
+		r.Err, r.Error = err, err.Error()
+	}
+	r.Ms = time.Since(start).Milliseconds()
+	return r
+}
+
+// documentInvoices pairs each invoice's QR codes with its printed values.
+// An invoice without a QR code (a 数电 XML file, a voucher) is listed with
+// its printed values alone.
+func documentInvoices(d *document.Document, now time.Time, keys *sealed.Keyring) []Invoice {
+	var out []Invoice
+	for _, inv := range d.Invoices {
+		p := inv.Printed
+		n := 0
+		for _, c := range inv.Codes {
+			q := payload.AnalyzeWith(c.Text, now, keys)
+			if q.Kind == payload.KindOther {
+				continue
+			}
+			n++
+			rows, fs := compare.Compare(q, p)
+			out = append(out, Invoice{
+				QR: q, Page: pageOf(c.Page, inv.Page), Printed: &p, Comparison: nonNil(rows),
+				Findings: append(append([]finding.Finding{}, q.Findings...), fs...),
+			})
+		}
+		if n > 0 {
+			continue
+		}
+		rows, fs := compare.Compare(nil, p)
+		if d.Format != document.XML {
+			fs = append([]finding.Finding{finding.New("qr_missing", finding.Warning, "",
+				"文件中未找到发票二维码，无法与票面核对", "no invoice QR code found in the file: nothing to compare the printed values with")}, fs...)
+		}
+		out = append(out, Invoice{Page: inv.Page, Printed: &p, Comparison: nonNil(rows), Findings: fs})
+	}
+	return out
+}
+
+func pageOf(codePage, invPage int) int {
+	if codePage > 0 {
+		return codePage
+	}
+	return invPage
+}
+
+func nonNil(rows []compare.Row) []compare.Row {
+	if rows == nil {
+		return []compare.Row{}
+	}
+	return rows
+}

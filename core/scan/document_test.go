@@ -1,0 +1,196 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/compare"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+)
+
+var docNow = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+
+type corpusEntry struct {
+	File    string   `json:"file"`
+	Kind    string   `json:"kind"`
+	QRTexts []string `json:"qr_texts"`
+	Notes   []string `json:"notes"`
+}
+
+// TestScanCorpus runs every file of the real corpus through the pipeline
+// that `fapiao scan` uses: every expected QR code is listed with its page,
+// and wherever the corpus says the QR code agrees with the printed values,
+// the comparison finds no difference.
+func TestScanCorpus(t *testing.T) {
+	dir := shared.Path(t, "corpus", "real")
+	b, err := os.ReadFile(filepath.Join(dir, "EXPECTED.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []corpusEntry
+	if err := json.Unmarshal(b, &es); err != nil {
+		t.Fatal(err)
+	}
+	files := make([]string, len(es))
+	for i, e := range es {
+		files[i] = filepath.Join(dir, e.File)
+	}
+	s := &Scanner{Now: docNow}
+	results := make([]FileResult, len(files))
+	s.Run(context.Background(), files, 2, func(done int, r FileResult) { results[done-1] = r })
+	for i, e := range es {
+		r := results[i]
+		t.Run(e.File, func(t *testing.T) {
+			if r.Err != nil {
+				t.Fatalf("error: %v", r.Err)
+			}
+			var texts []string
+			for _, c := range r.Codes {
+				texts = append(texts, c.Text)
+				if e.Kind != "image" && e.Kind != "xml" && c.Page < 1 {
+					t.Errorf("code %q without a page", c.Text)
+				}
+			}
+			if e.Kind == "image" {
+				// Images: the codes found must include those expected; the
+				// printed values are not read (they must be typed).
+				for _, want := range e.QRTexts {
+					if !slices.Contains(texts, want) {
+						t.Errorf("QR %q not found (got %q)", want, texts)
+					}
+				}
+				for _, inv := range r.Invoices {
+					if inv.Printed != nil {
+						t.Errorf("printed values read from an image: %+v", inv.Printed)
+					}
+				}
+				return
+			}
+			if !slices.Equal(texts, e.QRTexts) {
+				t.Errorf("codes %q, want %q", texts, e.QRTexts)
+			}
+			if len(r.Invoices) == 0 {
+				t.Fatal("no invoice")
+			}
+			consistent := slices.ContainsFunc(e.Notes, func(n string) bool { return strings.Contains(n, "QR consistent with printed values") })
+			for _, inv := range r.Invoices {
+				if inv.Printed == nil {
+					t.Fatal("no printed values")
+				}
+				if inv.QR == nil {
+					continue
+				}
+				for _, row := range inv.Comparison {
+					if consistent && row.Verdict == compare.Different {
+						t.Errorf("%s differs: QR %s, printed %s", row.Field, row.QR, row.Printed)
+					}
+				}
+				for _, f := range inv.Findings {
+					if consistent && strings.HasPrefix(f.Code, "mismatch_") {
+						t.Errorf("finding %s: %s", f.Code, f.English)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestScanOnBehalf: the corpus's 代开 invoice puts the total including tax
+// in its QR code. The clerk is warned, and nothing is called a mismatch.
+func TestScanOnBehalf(t *testing.T) {
+	p := shared.Path(t, "corpus", "real", "pdf", "qhlai__handpose-detect__发票.pdf")
+	r := (&Scanner{Now: docNow}).File(context.Background(), p)
+	if r.Err != nil || len(r.Invoices) != 1 {
+		t.Fatalf("err %v, %d invoices", r.Err, len(r.Invoices))
+	}
+	inv := r.Invoices[0]
+	var amount compare.Row
+	for _, row := range inv.Comparison {
+		if row.Field == compare.FieldAmount {
+			amount = row
+		}
+	}
+	if amount.Verdict != compare.Same || amount.Basis != compare.BasisTotal || amount.QR != "187.73" || amount.Printed != "187.73" {
+		t.Errorf("amount row %+v, want 187.73 matched against the total including tax", amount)
+	}
+	var warned bool
+	for _, f := range inv.Findings {
+		if f.Code == "amount_total_instead" {
+			warned = f.Severity == finding.Warning
+		}
+		if f.Code == "mismatch_amount" {
+			t.Errorf("mismatch reported: %s", f.English)
+		}
+	}
+	if !warned {
+		t.Errorf("no amount_total_instead warning in %+v", inv.Findings)
+	}
+}
+
+// TestScanDocumentJSON checks the JSON contract of a document's result
+// (docs/cli-json.md).
+func TestScanDocumentJSON(t *testing.T) {
+	p := shared.Path(t, "corpus", "real", "ofd", "ofdrw__ofdrw__keyword2.ofd")
+	r := (&Scanner{Now: docNow}).File(context.Background(), p)
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		Codes    []map[string]any `json:"codes"`
+		Invoices []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(b, &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Codes) != 1 || j.Codes[0]["page"] != 1.0 {
+		t.Errorf("codes %v", j.Codes)
+	}
+	inv := j.Invoices[0]
+	for _, k := range []string{"qr", "printed", "comparison", "findings", "page"} {
+		if _, ok := inv[k]; !ok {
+			t.Errorf("invoice lacks %q: %s", k, b)
+		}
+	}
+	var printed map[string]any
+	json.Unmarshal(inv["printed"], &printed)
+	for _, k := range []string{"kind", "code", "number", "date", "check_code", "buyer_name", "buyer_tax_id",
+		"seller_name", "seller_tax_id", "amount", "tax", "total", "source", "needs_typing", "items"} {
+		if _, ok := printed[k]; !ok {
+			t.Errorf("printed lacks %q", k)
+		}
+	}
+	if printed["date"] != "2020-10-04" || printed["amount"] != "198.04" || printed["total"] != "200.00" {
+		t.Errorf("printed %v", printed)
+	}
+}
+
+func TestScanXMLWithoutQR(t *testing.T) {
+	p := shared.Path(t, "corpus", "real", "xml", "gy3117577403-ai__fapiao__invoice_ea3b59de56de439995bffae77e1f6677.xml")
+	r := (&Scanner{Now: docNow}).File(context.Background(), p)
+	if r.Err != nil || len(r.Codes) != 0 || len(r.Invoices) != 1 {
+		t.Fatalf("err %v, codes %v, invoices %d", r.Err, r.Codes, len(r.Invoices))
+	}
+	inv := r.Invoices[0]
+	if inv.QR != nil || inv.Printed.Number != "26337906210400590013" || inv.Printed.Total != "10.01" {
+		t.Errorf("invoice %+v", inv)
+	}
+}
+
+func TestSupportedDocuments(t *testing.T) {
+	for _, p := range []string{"a.pdf", "b.OFD", "c.xml", "d.png"} {
+		if !Supported(p) {
+			t.Errorf("%s not supported", p)
+		}
+	}
+	if Supported("e.txt") {
+		t.Error("e.txt supported")
+	}
+}

@@ -1,0 +1,77 @@
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/store"
+)
+
+// Save records a file's result in the history, one transaction per file so
+// that a batch killed half-way keeps every file recorded before it. Each
+// invoice gets what the history says of it (Recorded), and the history's
+// findings (duplicate, already reimbursed, blacklisted) join its own.
+func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult) error {
+	if r.Err != nil {
+		return nil // nothing was read; the error is reported with the file
+	}
+	in := store.ScanInput{File: r.File, Source: src}
+	if r.File != "" {
+		sum, err := store.HashFile(r.File)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", r.File, err)
+		}
+		in.SHA256 = sum
+	}
+	for _, inv := range r.Invoices {
+		in.Invoices = append(in.Invoices, store.InvoiceInput{
+			QR: inv.QR, Page: inv.Page, Printed: printedMap(inv.Printed), Findings: inv.Findings,
+		})
+	}
+	rec, err := st.Record(ctx, in)
+	if err != nil {
+		return err
+	}
+	for i := range r.Invoices {
+		r.Invoices[i].Recorded = &rec[i]
+		r.Invoices[i].Findings = append(r.Invoices[i].Findings, rec[i].Findings...)
+	}
+	return nil
+}
+
+// printedMap gives the printed values in the history's keys.
+func printedMap(p *document.Printed) map[string]string {
+	if p == nil || p.NeedsTyping {
+		return nil
+	}
+	m := map[string]string{
+		store.PrintedKind: p.TypeCode, store.PrintedCode: p.Code, store.PrintedNumber: p.Number,
+		store.PrintedDate: p.Date, store.PrintedCheckCode: p.CheckCode,
+		store.PrintedBuyerName: p.BuyerName, store.PrintedBuyerTaxID: p.BuyerTaxID,
+		store.PrintedSellerName: p.SellerName, store.PrintedSellerTaxID: p.SellerTaxID,
+		store.PrintedAmount: p.Amount, store.PrintedTax: p.Tax, store.PrintedTotal: p.Total,
+	}
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// MarshalJSON adds, once the invoice is recorded, duplicate_of (null, or
+// where and when the invoice was first seen), its history ID and state.
+func (inv Invoice) MarshalJSON() ([]byte, error) {
+	type plain Invoice
+	if inv.Recorded == nil {
+		return json.Marshal(plain(inv))
+	}
+	return json.Marshal(struct {
+		plain
+		DuplicateOf *store.Sighting `json:"duplicate_of"`
+		InvoiceID   int64           `json:"invoice_id,omitempty"`
+		State       store.State     `json:"state,omitempty"`
+	}{plain(inv), inv.Recorded.DuplicateOf, inv.Recorded.InvoiceID, inv.Recorded.State})
+}
