@@ -3,17 +3,20 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
 func init() {
 	register(command{"scan", "read the QR codes of image files and folders and check every invoice",
-		"[--json] [--workers N] [--budget DURATION] [--sm4-key K --sm2-pub P] PATH...", runScan})
+		"[--json] [--workers N] [--budget DURATION] [--save [--db PATH]] [--sm4-key K --sm2-pub P] PATH...", runScan})
 }
 
 func runScan(e *env, args []string) int {
@@ -21,6 +24,8 @@ func runScan(e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line (docs/cli-json.md)")
 	workers := fs.Int("workers", 0, "files decoded at once (default: all cores)")
 	budget := fs.Duration("budget", 0, "time allowed for one image (default 3s)")
+	save := fs.Bool("save", false, "record every file and invoice in the history, flagging duplicates")
+	db := dbFlag(fs)
 	e.langFlag(fs)
 	keys := e.keyFlags(fs)
 	if code, done := e.parseFlags(fs, args); done {
@@ -38,17 +43,46 @@ func runScan(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fapiao scan: %v\n", err)
 		return exitUsage
 	}
+	var st *store.Store
+	if *save {
+		var code int
+		if st, code = e.openHistory("scan", *db); st == nil {
+			return code
+		}
+		defer st.Close()
+	}
+	given := map[string]bool{}
+	for _, a := range fs.Args() {
+		given[a] = true
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	s := &scan.Scanner{Now: e.now, Budget: *budget, Keys: kr}
 	progress := e.progress(len(files))
 	unreadable := 0
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	s.Run(ctx, files, *workers, func(done int, r scan.FileResult) {
+		if context.Cause(ctx) != nil {
+			return // stopped: print nothing that was not recorded
+		}
 		progress(done)
 		if r.Err != nil {
 			unreadable++
+		}
+		if st != nil {
+			src := store.SourceFolder
+			if given[r.File] {
+				src = store.SourceFile
+			}
+			if err := scan.Save(ctx, st, src, &r); err != nil {
+				// Stop rather than go on unrecorded: what was printed so
+				// far is on disk, the rest can be scanned again.
+				cancel(err)
+				return
+			}
 		}
 		if *asJSON {
 			if err := enc.Encode(r); err != nil {
@@ -59,8 +93,12 @@ func runScan(e *env, args []string) int {
 		e.writeScanHuman(r)
 	})
 	progress(-1)
-	if ctx.Err() != nil {
-		fmt.Fprintln(e.stderr, "fapiao scan: interrupted")
+	if err := context.Cause(ctx); err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(e.stderr, "fapiao scan: interrupted")
+		} else {
+			fmt.Fprintf(e.stderr, "fapiao scan: stopped: %v\n", err)
+		}
 		return exitFail
 	}
 	if unreadable > 0 {
@@ -85,7 +123,16 @@ func (e *env) writeScanHuman(r scan.FileResult) {
 	}
 	fmt.Fprintf(e.stdout, "%s (%d ms)\n", r.File, r.Ms)
 	for _, inv := range r.Invoices {
-		writeHuman(e.stdout, inv.QR, e.lang)
+		if inv.QR != nil {
+			writeHuman(e.stdout, inv.QR, e.lang)
+		}
+		// Findings beyond the QR's own: the comparison with the printed
+		// values and what the history knows.
+		for _, f := range inv.Findings {
+			if inv.QR == nil || !hasFinding(inv.QR.Findings, f) {
+				fmt.Fprintf(e.stdout, "  [%s] %s: %s\n", labels[e.lang][string(f.Severity)], f.Code, f.Text(e.lang))
+			}
+		}
 	}
 	for _, c := range r.Codes {
 		if !isInvoiceText(r, c.Text) {
@@ -94,9 +141,18 @@ func (e *env) writeScanHuman(r scan.FileResult) {
 	}
 }
 
+func hasFinding(fs []finding.Finding, f finding.Finding) bool {
+	for _, g := range fs {
+		if g.Code == f.Code && g.Message == f.Message {
+			return true
+		}
+	}
+	return false
+}
+
 func isInvoiceText(r scan.FileResult, text string) bool {
 	for _, inv := range r.Invoices {
-		if inv.QR.Raw == text {
+		if inv.QR != nil && inv.QR.Raw == text {
 			return true
 		}
 	}

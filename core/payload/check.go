@@ -285,7 +285,7 @@ func checkVerification(r *Result, spec typeSpec, now time.Time) {
 	switch {
 	case r.Date.Time().Before(today.Time().AddDate(-verifyYears, 0, 0)):
 		r.add(finding.New("verify_too_old", finding.Info, FieldDate,
-			"开票日期早于5年前，官方查验平台已不能查验", "issued more than %d years ago: the official service no longer verifies it", verifyYears))
+			"开票日期早于%d年前，官方查验平台已不能查验", "issued more than %d years ago: the official service no longer verifies it", verifyYears))
 	case r.Date == today:
 		r.add(finding.New("verify_same_day", finding.Info, FieldDate,
 			"当日开具的发票通常次日才能查验", "invoices issued today can usually be verified only from tomorrow"))
