@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{"scan", "read the QR codes of image files and folders and check every invoice",
+	register(command{"scan", "read the QR codes of invoice files (images, PDF, OFD, XML) and folders, and check every invoice",
 		"[--json] [--workers N] [--budget DURATION] [--save [--db PATH]] [--sm4-key K --sm2-pub P] PATH...", runScan})
 }
 
