@@ -1,0 +1,82 @@
+# Fapiao Scanner. `make run` opens the app, `make test` checks everything.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+# Go from PATH, else the standard install location.
+GO ?= $(or $(shell command -v go 2>/dev/null),$(wildcard /usr/local/go/bin/go),go)
+
+BIN     := bin/fapiao
+VERSION := $(shell sed -n 's/^ *Version *= *"\([^"]*\)".*/\1/p' FyneApp.toml)
+LDFLAGS := -X github.com/fapiaoscanner/fapiao/core/version.Version=$(VERSION)
+# FyneApp.toml declares the fyne.Do threading model (Migrations.fyneDo). A plain
+# go build does not read that file, so pass the tag `fyne build` would.
+TAGS    := migrated_fynedo
+
+.PHONY: help check-go deps test-deps build run test vet smoke bench fmt lint clean package
+
+help:
+	@echo "make run      install missing system packages, build and open the app"
+	@echo "make test     install missing packages, vet, race-test, then smoke-test the binary"
+	@echo "make build    build $(BIN) (version $(VERSION))"
+	@echo "make deps     install missing build packages (Debian/Ubuntu)"
+	@echo "make test-deps  also those the smoke test needs"
+	@echo "make smoke    start $(BIN) under Xvfb, screenshot to build/smoke.png"
+	@echo "make bench    run the benchmarks and print a table"
+	@echo "make fmt      gofmt the code"
+	@echo "make lint     check formatting, go vet"
+	@echo "make package  build a desktop package with fyne package, into build/"
+	@echo "make clean    remove bin/ and build/"
+
+check-go:
+	@command -v $(GO) >/dev/null 2>&1 || { \
+		echo "Go is not installed. Install Go 1.26 or later from https://go.dev/dl/"; \
+		echo "(on Linux: unpack it to /usr/local/go and add /usr/local/go/bin to PATH)."; \
+		exit 1; }
+
+deps:
+	@scripts/deps.sh
+
+test-deps:
+	@scripts/deps.sh --test
+
+build: check-go
+	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+
+run: deps build
+	./$(BIN)
+
+vet: check-go
+	$(GO) vet ./...
+
+test: test-deps vet
+	$(GO) test -race ./...
+	$(MAKE) --no-print-directory smoke
+
+smoke: build
+	scripts/smoke.sh $(BIN)
+
+bench: check-go
+	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./tools/benchtable
+
+fmt: check-go
+	gofmt -w .
+
+lint: vet
+	@unformatted=$$(gofmt -l .); \
+	if [[ -n "$$unformatted" ]]; then echo "not gofmt'd:"; echo "$$unformatted"; exit 1; fi
+
+clean:
+	rm -rf bin build
+
+# fyne package bumps Build in FyneApp.toml; releases bump it on purpose, so it
+# is put back here.
+package: deps build
+	mkdir -p build
+	cp FyneApp.toml build/FyneApp.toml.orig
+	$(GO) tool fyne package --os linux --exe $(BIN) --release || { mv build/FyneApp.toml.orig FyneApp.toml; exit 1; }
+	mv build/FyneApp.toml.orig FyneApp.toml
+	mv "Fapiao Scanner.tar.xz" build/
+	@echo "package: build/Fapiao Scanner.tar.xz"

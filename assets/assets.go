@@ -1,0 +1,26 @@
+// Package assets embeds the files the app ships inside its binary: the CJK
+// font, the icon and the interface translations.
+package assets
+
+import (
+	"embed"
+
+	"fyne.io/fyne/v2"
+)
+
+//go:embed fonts/DroidSansFallbackFull.ttf
+var fontData []byte
+
+//go:embed icon.png
+var iconData []byte
+
+// Translations holds translations/LANG.json, one flat key → string object per language.
+//
+//go:embed translations/*.json
+var Translations embed.FS
+
+// Font is Droid Sans Fallback, which covers Chinese; see fonts/README.md.
+var Font fyne.Resource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", fontData)
+
+// Icon is the application icon, drawn by tools/genicon.
+var Icon fyne.Resource = fyne.NewStaticResource("icon.png", iconData)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages that building and testing Fapiao Scanner
+# need, skipping those already installed. Elsewhere it lists them and carries on.
+#
+#   scripts/deps.sh          build packages (C compiler, OpenGL and X11 headers)
+#   scripts/deps.sh --test   also what the smoke test needs (Xvfb, screenshots)
+set -euo pipefail
+
+build_pkgs=(
+	gcc libc6-dev pkg-config
+	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
+	libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
+)
+# xvfb/xauth: a headless X server; libgl1-mesa-dri: software OpenGL for it;
+# x11-utils: xwininfo to find the window; imagemagick: import for the
+# screenshot; xdotool: types a sample payload into the window.
+test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc)
+
+pkgs=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--test" ]]; then
+	pkgs+=("${test_pkgs[@]}")
+fi
+
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+	echo "deps: not a Debian/Ubuntu system; install the equivalents of these yourself:" >&2
+	echo "  ${pkgs[*]}" >&2
+	echo "  (macOS: Xcode command line tools; Windows: a mingw-w64 gcc, see README.md)" >&2
+	exit 0
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
+		missing+=("$p")
+	fi
+done
+
+if ((${#missing[@]} == 0)); then
+	echo "deps: all ${#pkgs[@]} packages installed"
+	exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+	if ! command -v sudo >/dev/null; then
+		echo "deps: missing packages and no sudo; as root run:" >&2
+		echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
+	sudo=(sudo)
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update
+"${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
