@@ -105,9 +105,18 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 		if q.Kind == payload.KindOther {
 			continue
 		}
-		r.Invoices = append(r.Invoices, Invoice{QR: q, Page: c.Page})
+		r.Invoices = append(r.Invoices, Invoice{QR: q, Page: c.Page, Findings: q.Findings})
 	}
 	r.Ms = time.Since(start).Milliseconds()
+	return r
+}
+
+// Text reads a payload that came as text (pasted, typed, a scanner gun's
+// keystrokes) through the same checks as a code read from a file.
+func (s *Scanner) Text(text string) FileResult {
+	r := FileResult{Codes: []imaging.Code{{Text: text, Points: []imaging.Point{}}}, Invoices: []Invoice{}}
+	q := payload.AnalyzeWith(text, s.now(), s.Keys)
+	r.Invoices = append(r.Invoices, Invoice{QR: q, Findings: q.Findings})
 	return r
 }
 
