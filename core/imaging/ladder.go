@@ -58,7 +58,7 @@ var steps = []step{
 		// low-dpi scans sample at 2–3 pixels a module, and which factor
 		// lines the grid up with the modules varies.
 		for i := 0; i < len(l.candidates); i++ {
-			if l.rescue(l.candidates[i]) {
+			if l.rescue(l.candidates[i], true) {
 				return true
 			}
 		}
@@ -78,7 +78,7 @@ var steps = []step{
 			image.Rect(0, 0, cw, ch), image.Rect(w-cw, 0, w, ch),
 			image.Rect(0, h-ch, cw, h), image.Rect(w-cw, h-ch, w, h),
 		} {
-			if l.rescue(r) {
+			if l.rescue(r, false) {
 				return true
 			}
 		}
@@ -101,35 +101,102 @@ var steps = []step{
 }
 
 // run climbs the ladder until a step says stop or the budget is spent.
+// Then symbols that were detected but not read, and that no code read so
+// far explains, get their own look: the second invoice on a page must not
+// be lost because the first was read.
 func (l *ladder) run() {
 	for _, s := range steps {
 		if l.expired() || s.run(l) {
-			return
+			break
 		}
 	}
+	for i := 0; i < len(l.candidates) && !l.expired(); i++ {
+		if r := l.candidates[i]; !l.explained(r) {
+			l.rescue(r, true)
+		}
+	}
+	l.another()
+}
+
+// another looks once more on a portrait page (an A4 scan can hold two
+// invoices, one above the other) with the codes already read painted
+// over: their finder patterns can keep the detector from pairing up
+// another symbol's.
+func (l *ladder) another() {
+	b := l.img.Bounds()
+	if len(l.found) == 0 || l.expired() || b.Dy()*5 < b.Dx()*6 {
+		return
+	}
+	// At full resolution: a second symbol that the working size missed is
+	// usually one too small for it.
+	v := l.native(Luma)
+	p := &Plane{W: v.p.W, H: v.p.H, Pix: append([]byte(nil), v.p.Pix...)}
+	for _, c := range l.found {
+		r := boundsOf(c.Points, v)
+		for y := max(r.Min.Y, 0); y < min(r.Max.Y, p.H); y++ {
+			for x := max(r.Min.X, 0); x < min(r.Max.X, p.W); x++ {
+				p.Pix[y*p.W+x] = 255
+			}
+		}
+	}
+	l.try(view{p: p, scale: v.scale, offset: v.offset, name: v.name + "+erased"}, hybrid)
+}
+
+// boundsOf is the box of image points in v's pixels, with a margin.
+func boundsOf(pts []Point, v view) image.Rectangle {
+	r := image.Rectangle{Min: image.Pt(1<<30, 1<<30), Max: image.Pt(-1<<30, -1<<30)}
+	for _, q := range pts {
+		x, y := int((q.X-v.offset.X)/v.scale), int((q.Y-v.offset.Y)/v.scale)
+		r.Min.X, r.Min.Y = min(r.Min.X, x), min(r.Min.Y, y)
+		r.Max.X, r.Max.Y = max(r.Max.X, x), max(r.Max.Y, y)
+	}
+	m := max(r.Dx(), r.Dy()) / 8
+	return r.Inset(-m)
+}
+
+// explained reports whether a code already read lies in region r.
+func (l *ladder) explained(r image.Rectangle) bool {
+	for _, c := range l.found {
+		p := centre(c.Points)
+		if image.Pt(int(p.X), int(p.Y)).In(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // rescueScales enlarge a region so that one of them lines the sampling grid
 // up with the modules of a small symbol.
 var rescueScales = []float64{1.5, 2, 3}
 
-// rescue looks hard at one region of the image: luma (and the red channel of
-// colour images) at several enlargements, sharpened as well.
-func (l *ladder) rescue(r image.Rectangle) bool {
+// rescueMaxPixels bounds one enlarged region: past it a pass costs more
+// than the chance it gives, and a code that small in so big a region would
+// have been read at the working size already.
+const rescueMaxPixels = 1_600_000
+
+// rescue looks hard at one region of the image: luma (and, for a region
+// where a symbol was seen, the red channel of colour images) at several
+// enlargements, sharpened as well.
+func (l *ladder) rescue(r image.Rectangle, seen bool) bool {
 	chans := []Channel{Luma}
-	if l.colour() {
+	if seen && l.colour() {
 		chans = append(chans, Red)
 	}
+	before := len(l.found)
 	for _, c := range chans {
 		v := l.native(c)
 		crop := view{p: v.p.Crop(r), scale: 1, offset: Point{float64(r.Min.X), float64(r.Min.Y)}, name: v.name + "+region"}
 		for _, f := range rescueScales {
-			if float64(max(crop.p.W, crop.p.H))*f > 2400 {
+			if float64(crop.p.W*crop.p.H)*f*f > rescueMaxPixels {
 				continue
 			}
 			s := l.scaled(crop, f, fmt.Sprintf("x%g", f))
-			if l.try(s, hybrid) || l.try(view{p: s.p.Sharpen(), scale: s.scale, offset: s.offset, name: s.name + "+sharp"}, hybrid) {
-				return true
+			l.try(s, hybrid)
+			if len(l.found) == before {
+				l.try(view{p: s.p.Sharpen(), scale: s.scale, offset: s.offset, name: s.name + "+sharp"}, hybrid)
+			}
+			if len(l.found) > before || l.expired() {
+				return l.invoice
 			}
 		}
 	}
