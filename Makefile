@@ -15,7 +15,7 @@ LDFLAGS := -X github.com/fapiaoscanner/fapiao/core/version.Version=$(VERSION)
 # go build does not read that file, so pass the tag `fyne build` would.
 TAGS    := migrated_fynedo
 
-.PHONY: help check-go deps test-deps build run test vet smoke bench fmt lint clean package
+.PHONY: help check-go deps test-deps build run test vet smoke screenshots bench fmt lint clean package
 
 help:
 	@echo "make run      install missing system packages, build and open the app"
@@ -24,6 +24,7 @@ help:
 	@echo "make deps     install missing build packages (Debian/Ubuntu)"
 	@echo "make test-deps  also those the smoke test needs"
 	@echo "make smoke    start $(BIN) under Xvfb, screenshot to build/smoke.png"
+	@echo "make screenshots  screenshots of the main screens into docs/screenshots/"
 	@echo "make bench    run the benchmarks and print a table"
 	@echo "make fmt      gofmt the code"
 	@echo "make lint     check formatting, go vet"
@@ -58,7 +59,19 @@ test: test-deps vet
 smoke: build
 	scripts/smoke.sh $(BIN)
 
-bench: check-go
+screenshots: build
+	scripts/screenshots.sh $(BIN)
+
+# The shared corpora sit beside the repository.
+SHARED ?= ../shared
+
+bench: check-go build
+	@scripts/deps.sh --bench
+	rm -rf build/bench/invoices
+	$(GO) run ./tools/invoicegen -out build/bench/invoices -seed 1
+	$(GO) run ./tools/qrbench -fapiao $(BIN) -workers 2 \
+		$(if $(wildcard $(SHARED)/corpus/zxing-qr/truth.tsv),zxing-qr=$(SHARED)/corpus/zxing-qr) \
+		invoices=build/bench/invoices
 	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./tools/benchtable
 
 fmt: check-go

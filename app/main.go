@@ -1,5 +1,9 @@
 // Command fapiao is Fapiao Scanner. With no arguments it opens the window;
 // with arguments it runs the command line (fapiao parse, fapiao version).
+//
+// The window reads two environment variables: FAPIAO_DB names the history
+// file (as for the command line), FAPIAO_SCREEN the screen it opens on
+// (scan, history or settings).
 package main
 
 import (
@@ -9,6 +13,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/assets"
 	"github.com/fapiaoscanner/fapiao/core/cli"
+	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui"
 )
 
@@ -22,5 +27,23 @@ func main() {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(ui.NewTheme())
-	ui.NewMainWindow(a).ShowAndRun()
+
+	path := os.Getenv("FAPIAO_DB")
+	var err error
+	if path == "" {
+		path, err = store.DefaultPath()
+	}
+	var st *store.Store
+	if err == nil {
+		st, err = store.Open(path)
+	}
+	if err != nil {
+		ui.NewErrorWindow(a, path, err).ShowAndRun()
+		os.Exit(1)
+	}
+	defer st.Close()
+
+	w := ui.NewMainWindow(a, st)
+	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))
+	w.ShowAndRun()
 }

@@ -3,7 +3,8 @@
 # need, skipping those already installed. Elsewhere it lists them and carries on.
 #
 #   scripts/deps.sh          build packages (C compiler, OpenGL and X11 headers)
-#   scripts/deps.sh --test   also what the smoke test needs (Xvfb, screenshots)
+#   scripts/deps.sh --test   also what the tests need (Xvfb, screenshots, LibreOffice)
+#   scripts/deps.sh --bench  also the peer QR decoders the benchmark compares with
 set -euo pipefail
 
 build_pkgs=(
@@ -16,10 +17,14 @@ build_pkgs=(
 # screenshot; xdotool: types a sample payload into the window.
 test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc)
 
+# Debian's zxing-cpp and zbar, driven from Python, are the benchmark's peers.
+bench_pkgs=(python3 python3-zxing-cpp python3-pyzbar python3-pil)
+
 pkgs=("${build_pkgs[@]}")
-if [[ "${1:-}" == "--test" ]]; then
-	pkgs+=("${test_pkgs[@]}")
-fi
+case "${1:-}" in
+--test) pkgs+=("${test_pkgs[@]}") ;;
+--bench) pkgs+=("${bench_pkgs[@]}") ;;
+esac
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
 	echo "deps: not a Debian/Ubuntu system; install the equivalents of these yourself:" >&2

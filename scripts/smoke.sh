@@ -4,7 +4,10 @@
 # to build/smoke.png (build/smoke-start.png is the window before typing).
 # Fails when no window appears.
 #
-#   scripts/smoke.sh [BINARY]      default bin/fapiao; SMOKE_TIMEOUT=60 seconds
+#   scripts/smoke.sh [BINARY]      default bin/fapiao
+#
+# Environment: SMOKE_TIMEOUT (seconds to wait for the window, default 60),
+# SMOKE_PAYLOAD (the text typed in), SMOKE_LANG (interface language, zh or en).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -12,7 +15,7 @@ bin=${1:-bin/fapiao}
 timeout=${SMOKE_TIMEOUT:-60}
 out=build
 title="Fapiao Scanner"
-sample="01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"
+sample=${SMOKE_PAYLOAD:-"01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"}
 
 fail() {
 	echo "smoke: FAIL: $*" >&2
@@ -54,7 +57,11 @@ done
 export DISPLAY=":$(cat "$tmp/display")"
 
 # A scratch config directory: the clerk's preferences are neither read nor written.
-XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
+if [[ -n "${SMOKE_LANG:-}" ]]; then
+	mkdir -p "$tmp/config/fyne/cn.fapiaoscanner.app"
+	printf '{"language":"%s"}\n' "$SMOKE_LANG" >"$tmp/config/fyne/cn.fapiaoscanner.app/preferences.json"
+fi
+FAPIAO_DB="$tmp/history.db" XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 echo "smoke: started $bin (pid $app_pid) on display $DISPLAY"
 

@@ -3,7 +3,9 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 )
 
@@ -87,4 +89,30 @@ func orPlaceholder(s string) string {
 		return placeholder
 	}
 	return s
+}
+
+// formatTime writes a moment as clerks do: 2024年05月14日 09:30 in Chinese,
+// 2024-05-14 09:30 in English, in local time.
+func formatTime(t *Translator, at time.Time) string {
+	at = at.Local()
+	if t.Lang() == "zh" {
+		return at.Format("2006年01月02日 15:04")
+	}
+	return at.Format("2006-01-02 15:04")
+}
+
+// formatISODate writes a YYYY-MM-DD date from the history as clerks read it.
+func formatISODate(t *Translator, iso string) string {
+	if len(iso) == 10 && t.Lang() == "zh" {
+		return iso[:4] + "年" + iso[5:7] + "月" + iso[8:] + "日"
+	}
+	return orPlaceholder(iso)
+}
+
+// formatDecimal writes an amount from the history as ¥1,234.56.
+func formatDecimal(d *money.Decimal) string {
+	if d == nil {
+		return placeholder
+	}
+	return "¥" + d.Grouped()
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -39,9 +40,11 @@ type resultRow struct {
 }
 
 func newResultRow() *resultRow {
-	label := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	// Not bold: the Chinese font has no bold face, and half-bold labels look odd.
+	label := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
 	value := widget.NewLabel(placeholder)
 	value.Selectable = true
+	value.Wrapping = fyne.TextWrapWord
 	return &resultRow{label: label, value: value}
 }
 
@@ -143,11 +146,9 @@ func (s *scanScreen) show(r *payload.Result) {
 		s.crc.set(crc, widget.MediumImportance)
 	}
 
-	verify := widget.MediumImportance
-	if r.Verification.Ready {
-		verify = widget.SuccessImportance
-	}
-	s.verification.set(formatVerification(tr, r.Verification), verify)
+	// Ready only says the QR holds what 查验 asks for; whether the platform
+	// still accepts the invoice (age, same day) is for the findings to say.
+	s.verification.set(formatVerification(tr, r.Verification), widget.MediumImportance)
 	s.showFindings(r.Findings)
 }
 
@@ -162,6 +163,9 @@ func (row *resultRow) set(text string, imp widget.Importance) {
 // showFindings rebuilds the findings list: one row per finding with its
 // severity icon, or one line saying there is nothing to report.
 func (s *scanScreen) showFindings(fs []finding.Finding) {
+	// Worst first, otherwise in the order the checks reported them.
+	fs = slices.Clone(fs)
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int { return b.Severity.Rank() - a.Severity.Rank() })
 	s.shown = fs
 	var rows []fyne.CanvasObject
 	switch {
@@ -171,7 +175,7 @@ func (s *scanScreen) showFindings(fs []finding.Finding) {
 		rows = append(rows, findingRow(theme.NewSuccessThemedResource(theme.ConfirmIcon()), s.tr.T("findings.none")))
 	}
 	for _, f := range fs {
-		rows = append(rows, findingRow(severityIcon(f.Severity), f.Text(s.tr.Lang())))
+		rows = append(rows, findingRow(severityIcon(f.Severity), sentence(f.Text(s.tr.Lang()))))
 	}
 	s.findings.Objects = rows
 	s.findings.Refresh()
@@ -194,4 +198,13 @@ func severityIcon(sev finding.Severity) fyne.Resource {
 		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	return theme.NewPrimaryThemedResource(theme.InfoIcon())
+}
+
+// sentence capitalises the first letter: the core's English messages are
+// written to be embedded in other text, the list shows them on their own.
+func sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
 }

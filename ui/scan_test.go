@@ -143,3 +143,17 @@ func BenchmarkScanUpdate(b *testing.B) {
 		s.input.SetText(digitalPayload)
 	}
 }
+
+func TestScanListsWorstFindingsFirst(t *testing.T) {
+	s := newTestScreen(t, "en")
+	test.Type(s.input, "01,04,3200171320,0123456,abc,20991301,12345,FFFF")
+
+	if len(s.shown) < 2 {
+		t.Fatalf("findings %v, want several", codes(s.shown))
+	}
+	for i := 1; i < len(s.shown); i++ {
+		if s.shown[i].Severity.Rank() > s.shown[i-1].Severity.Rank() {
+			t.Errorf("finding %d (%s) is worse than finding %d (%s)", i, s.shown[i].Severity, i-1, s.shown[i-1].Severity)
+		}
+	}
+}

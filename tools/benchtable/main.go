@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -23,7 +24,8 @@ type Result struct {
 	Metrics       map[string]string
 }
 
-// columns are the metrics shown, in order; others are ignored.
+// columns are the standard metrics, in order; custom ones (p99-ms,
+// files/s, …) follow in a last column.
 var columns = []string{"ns/op", "B/op", "allocs/op"}
 
 func main() {
@@ -83,7 +85,7 @@ func write(w io.Writer, results []Result) error {
 		_, err := fmt.Fprintln(w, "no benchmarks ran")
 		return err
 	}
-	rows := [][]string{append([]string{"package", "benchmark", "iterations"}, columns...)}
+	rows := [][]string{append(append([]string{"package", "benchmark", "iterations"}, columns...), "other")}
 	for _, r := range results {
 		row := []string{shortPackage(r.Package), r.Name, r.Iterations}
 		for _, c := range columns {
@@ -93,6 +95,7 @@ func write(w io.Writer, results []Result) error {
 			}
 			row = append(row, v)
 		}
+		row = append(row, custom(r.Metrics))
 		rows = append(rows, row)
 	}
 	width := make([]int, len(rows[0]))
@@ -107,7 +110,7 @@ func write(w io.Writer, results []Result) error {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			if i < 2 {
+			if i < 2 || i == len(row)-1 {
 				fmt.Fprintf(&b, "%-*s", width[i], cell)
 			} else {
 				fmt.Fprintf(&b, "%*s", width[i], cell)
@@ -117,6 +120,22 @@ func write(w io.Writer, results []Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// custom lists the metrics outside columns as "value unit", by unit.
+func custom(m map[string]string) string {
+	var units []string
+	for u := range m {
+		if !slices.Contains(columns, u) {
+			units = append(units, u)
+		}
+	}
+	slices.Sort(units)
+	var parts []string
+	for _, u := range units {
+		parts = append(parts, m[u]+" "+u)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // shortPackage drops the module path, which is the same on every row.

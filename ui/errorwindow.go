@@ -1,0 +1,21 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// NewErrorWindow is the window shown instead of the main one when the
+// history at path cannot be opened: it says why, in the clerk's language,
+// and closes the app.
+func NewErrorWindow(a fyne.App, path string, err error) fyne.Window {
+	tr := NewTranslator(a.Preferences().StringWithFallback(PrefLanguage, DefaultLanguage))
+	w := a.NewWindow(Title)
+	msg := widget.NewLabel(tr.F("error.open_history", path, errorText(tr, err)))
+	msg.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton(tr.T("dialog.close"), a.Quit)
+	w.SetContent(container.NewPadded(container.NewBorder(nil, container.NewHBox(quit), nil, nil, msg)))
+	w.Resize(fyne.NewSize(640, 240))
+	return w
+}
