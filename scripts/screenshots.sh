@@ -26,13 +26,8 @@ fail() {
 }
 
 [[ -x "$bin" ]] || fail "$bin not found; run 'make build' first"
-for tool in Xvfb xwininfo xdotool; do
-	command -v "$tool" >/dev/null || fail "$tool is missing; run 'make test-deps'"
-done
-import=$(command -v import || true)
-if [[ -z "$import" ]] || ! "$import" -version 2>/dev/null | grep -q ImageMagick; then
-	fail "ImageMagick's import is missing; run 'make test-deps'"
-fi
+source scripts/xvfb.sh
+need_x_tools xdotool
 [[ -d "$corpus" ]] || fail "no corpus at $corpus (set FAPIAO_SHARED)"
 
 mkdir -p "$out"
@@ -59,30 +54,11 @@ while IFS= read -r f; do samples+=("$f"); done < <(
 "$bin" clerk 王会计 >/dev/null
 "$bin" blacklist add 91120116MA05XXXX1X --reason "虚开发票，税务局通报" >/dev/null
 
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
-xvfb_pid=$!
-for _ in $(seq 100); do
-	[[ -s "$tmp/display" ]] && break
-	kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb did not start: $(cat "$tmp/xvfb.log")"
-	sleep 0.1
-done
-[[ -s "$tmp/display" ]] || fail "Xvfb did not report a display"
-export DISPLAY=":$(cat "$tmp/display")"
+start_xvfb
 
 XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
 app_pid=$!
-start=$SECONDS
-win=
-while ((SECONDS - start < timeout)); do
-	kill -0 "$app_pid" 2>/dev/null || fail "$bin exited before its window appeared: $(cat "$tmp/app.log")"
-	win=$(xwininfo -root -tree 2>/dev/null | grep -F "$title" | awk '{print $1}' | head -n1 || true)
-	if [[ -n "$win" ]] && xwininfo -id "$win" 2>/dev/null | grep -q "IsViewable"; then
-		break
-	fi
-	win=
-	sleep 0.5
-done
-[[ -n "$win" ]] || fail "no window titled \"$title\" appeared within ${timeout}s"
+wait_window "$title" "$timeout"
 sleep 2
 
 shot() {

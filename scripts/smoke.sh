@@ -23,14 +23,8 @@ fail() {
 }
 
 [[ -x "$bin" ]] || fail "$bin not found; run 'make build' first"
-for tool in Xvfb xwininfo; do
-	command -v "$tool" >/dev/null || fail "$tool is missing; run 'make test-deps'"
-done
-# ImageMagick's import, not another program of that name.
-import=$(command -v import || true)
-if [[ -z "$import" ]] || ! "$import" -version 2>/dev/null | grep -q ImageMagick; then
-	fail "ImageMagick's import is missing; run 'make test-deps'"
-fi
+source scripts/xvfb.sh
+need_x_tools
 
 mkdir -p "$out"
 rm -f "$out/smoke.png" "$out/smoke-start.png"
@@ -45,16 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# -displayfd makes Xvfb choose a free display and report its number.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
-xvfb_pid=$!
-for _ in $(seq 100); do
-	[[ -s "$tmp/display" ]] && break
-	kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb did not start: $(cat "$tmp/xvfb.log")"
-	sleep 0.1
-done
-[[ -s "$tmp/display" ]] || fail "Xvfb did not report a display"
-export DISPLAY=":$(cat "$tmp/display")"
+start_xvfb
 
 # A scratch config directory: the clerk's preferences are neither read nor written.
 if [[ -n "${SMOKE_LANG:-}" ]]; then
@@ -65,25 +50,8 @@ FAPIAO_DB="$tmp/history.db" XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log"
 app_pid=$!
 echo "smoke: started $bin (pid $app_pid) on display $DISPLAY"
 
-start=$SECONDS
-win=
-while ((SECONDS - start < timeout)); do
-	if ! kill -0 "$app_pid" 2>/dev/null; then
-		wait "$app_pid" && rc=0 || rc=$?
-		app_pid=
-		fail "$bin exited with status $rc before its window appeared; its output:
-$(cat "$tmp/app.log")"
-	fi
-	win=$(xwininfo -root -tree 2>/dev/null | grep -F "$title" | awk '{print $1}' | head -n1 || true)
-	if [[ -n "$win" ]] && xwininfo -id "$win" 2>/dev/null | grep -q "IsViewable"; then
-		break
-	fi
-	win=
-	sleep 0.5
-done
-[[ -n "$win" ]] || fail "no window titled \"$title\" appeared within ${timeout}s; app output:
-$(cat "$tmp/app.log")"
-echo "smoke: window $win appeared after $((SECONDS - start))s"
+echo -n "smoke: "
+wait_window "$title" "$timeout"
 
 # Let the first frames render before taking pictures.
 sleep 2
