@@ -332,27 +332,7 @@ func amountText(q *payload.Result) string {
 }
 
 func printedValue(p *document.Printed, key string) string {
-	switch key {
-	case store.PrintedCode:
-		return p.Code
-	case store.PrintedNumber:
-		return p.Number
-	case store.PrintedDate:
-		return p.Date
-	case store.PrintedAmount:
-		return p.Amount
-	case store.PrintedTotal:
-		return p.Total
-	case store.PrintedCheckCode:
-		return p.CheckCode
-	case store.PrintedSellerTaxID:
-		return p.SellerTaxID
-	case store.PrintedSellerName:
-		return p.SellerName
-	case store.PrintedBuyerTaxID:
-		return p.BuyerTaxID
-	}
-	return ""
+	return scan.PrintedValues(p)[key]
 }
 
 // edited is the printed values as the table holds them now, in the forms

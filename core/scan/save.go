@@ -27,7 +27,7 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 	}
 	for _, inv := range r.Invoices {
 		in.Invoices = append(in.Invoices, store.InvoiceInput{
-			QR: inv.QR, Page: inv.Page, Printed: printedMap(inv.Printed), Findings: inv.Findings,
+			QR: inv.QR, Page: inv.Page, Printed: printedOrNil(inv.Printed), Findings: inv.Findings,
 		})
 	}
 	rec, err := st.Record(ctx, in)
@@ -41,11 +41,17 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 	return nil
 }
 
-// printedMap gives the printed values in the history's keys.
-func printedMap(p *document.Printed) map[string]string {
+// printedOrNil is PrintedValues, or nil when nothing was read.
+func printedOrNil(p *document.Printed) map[string]string {
 	if p == nil || p.NeedsTyping {
 		return nil
 	}
+	return PrintedValues(p)
+}
+
+// PrintedValues gives the printed values under the history's keys
+// (store.PrintedKeys), leaving out those that are empty.
+func PrintedValues(p *document.Printed) map[string]string {
 	m := map[string]string{
 		store.PrintedKind: p.TypeCode, store.PrintedCode: p.Code, store.PrintedNumber: p.Number,
 		store.PrintedDate: p.Date, store.PrintedCheckCode: p.CheckCode,
