@@ -14,8 +14,9 @@ build_pkgs=(
 )
 # xvfb/xauth: a headless X server; libgl1-mesa-dri: software OpenGL for it;
 # x11-utils: xwininfo to find the window; imagemagick: import for the
-# screenshot; xdotool: types a sample payload into the window.
-test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc)
+# screenshot; xdotool: types a sample payload into the window; libreoffice-calc:
+# reads exports back; ffmpeg: plays the webcam test clip.
+test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc ffmpeg)
 
 # Debian's zxing-cpp and zbar, driven from Python, are the benchmark's peers.
 bench_pkgs=(python3 python3-zxing-cpp python3-pyzbar python3-pil)
