@@ -1,0 +1,39 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/finding"
+)
+
+// findingRow shows one finding: its severity icon and its message.
+func findingRow(icon fyne.Resource, text string) fyne.CanvasObject {
+	label := widget.NewLabel(text)
+	label.Wrapping = fyne.TextWrapWord
+	if icon == nil {
+		return label
+	}
+	return container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil, label)
+}
+
+func severityIcon(sev finding.Severity) fyne.Resource {
+	switch sev {
+	case finding.Error:
+		return theme.NewErrorThemedResource(theme.ErrorIcon())
+	case finding.Warning:
+		return theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	return theme.NewPrimaryThemedResource(theme.InfoIcon())
+}
+
+// sentence capitalises the first letter: the core's English messages are
+// written to be embedded in other text, the list shows them on their own.
+func sentence(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}
