@@ -17,7 +17,7 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 	if r.Err != nil {
 		return nil // nothing was read; the error is reported with the file
 	}
-	in := store.ScanInput{File: r.File, Source: src}
+	in := store.ScanInput{File: r.File, Source: src, Frame: r.Frame}
 	if r.File != "" {
 		sum, err := store.HashFile(r.File)
 		if err != nil {

@@ -46,6 +46,9 @@ type FileResult struct {
 	Err      error          `json:"-"`
 	Error    string         `json:"error,omitempty"`
 	Ms       int64          `json:"ms"`
+	// Frame is the picture the codes were read from when there is no
+	// file (a webcam frame, JPEG); Save keeps it with the record.
+	Frame []byte `json:"-"`
 }
 
 // Scanner reads files. The zero value is ready to use.

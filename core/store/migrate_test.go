@@ -79,11 +79,15 @@ func TestMigrateFromV1(t *testing.T) {
 		t.Errorf("clerk %q, %v", c, err)
 	}
 	entries, err := s.Audit(ctx, 0, 10)
-	if err != nil || len(entries) != 1 || entries[0].Action != "schema_upgrade" || string(entries[0].Details) != `{"from":1,"to":2}` {
+	if err != nil || len(entries) != 1 || entries[0].Action != "schema_upgrade" || string(entries[0].Details) != fmt.Sprintf(`{"from":1,"to":%d}`, SchemaVersion) {
 		t.Errorf("audit after migration: %+v, %v", entries, err)
 	}
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Errorf("VerifyAudit: %v", err)
+	}
+	// The tables added since version 1 work on the migrated file.
+	if _, _, err := s.RecordAttempt(ctx, "A1", "91110000MA01234567", Attempt{Status: "accepted"}); err != nil {
+		t.Errorf("re-billing attempt on a migrated history: %v", err)
 	}
 	// Opening again does nothing more.
 	s.Close()
@@ -92,7 +96,7 @@ func TestMigrateFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if entries, _ := s2.Audit(ctx, 0, 10); len(entries) != 1 {
+	if entries, _ := s2.Audit(ctx, 0, 10); len(entries) != 2 {
 		t.Errorf("reopening migrated again: %d audit entries", len(entries))
 	}
 }

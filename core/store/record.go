@@ -74,7 +74,15 @@ type ScanInput struct {
 	Source   Source    // how it came in
 	At       time.Time // when; zero means now
 	Invoices []InvoiceInput
+	// Frame is the picture the codes were read from when there is no file
+	// (a webcam frame), kept with the record; FrameType its MIME type
+	// ("image/jpeg" when empty). At most MaxFrameBytes.
+	Frame     []byte
+	FrameType string
 }
+
+// MaxFrameBytes bounds a kept frame: a 1080p JPEG is a few hundred KB.
+const MaxFrameBytes = 8 << 20
 
 // InvoiceInput is one invoice found in a scan: its QR code, or the printed
 // values of a file without one (an XML invoice), or both.
@@ -127,6 +135,13 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 	if b, err := hex.DecodeString(sum); sum != "" && (err != nil || len(b) != 32) {
 		return nil, fmt.Errorf("%s: %w: SHA-256 %q is not 64 hex digits", op, ErrInvalid, in.SHA256)
 	}
+	if len(in.Frame) > MaxFrameBytes {
+		return nil, fmt.Errorf("%s: %w: frame of %d bytes, at most %d", op, ErrInvalid, len(in.Frame), MaxFrameBytes)
+	}
+	frameType := in.FrameType
+	if frameType == "" {
+		frameType = "image/jpeg"
+	}
 	at := in.At
 	if at.IsZero() {
 		at = s.now()
@@ -141,6 +156,12 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 		scanID, err := res.LastInsertId()
 		if err != nil {
 			return err
+		}
+		if len(in.Frame) > 0 {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO scan_frames (scan_id, type, data) VALUES (?, ?, ?)",
+				scanID, frameType, in.Frame); err != nil {
+				return err
+			}
 		}
 		for i, inv := range in.Invoices {
 			r, err := s.recordInvoice(ctx, tx, scanID, inv)
@@ -588,4 +609,19 @@ func HashFile(path string) (string, error) {
 		return "", fmt.Errorf("hash file %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Frame returns the picture kept with scan scanID (a webcam frame) and its
+// MIME type, or ErrNotFound when the scan kept none.
+func (s *Store) Frame(ctx context.Context, scanID int64) ([]byte, string, error) {
+	var data []byte
+	var typ string
+	err := s.db.QueryRowContext(ctx, "SELECT data, type FROM scan_frames WHERE scan_id = ?", scanID).Scan(&data, &typ)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("read frame of scan %d: %w", scanID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, "", s.fail(fmt.Sprintf("read frame of scan %d", scanID), err)
+	}
+	return data, typ, nil
 }

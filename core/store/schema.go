@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -25,6 +25,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "scans, invoices, sightings, notes, verifications, blacklist, settings", execSQL(schemaV1)},
 	{2, "audit log, search columns and indexes", migrateV2},
+	{3, "webcam frames, re-billing orders and attempts", execSQL(schemaV3)},
 }
 
 // schemaV1 is the first schema. Times are Unix nanoseconds; amounts exact
@@ -165,6 +166,56 @@ CREATE INDEX invoices_worst ON invoices (worst);
 CREATE INDEX invoices_number ON invoices (number);
 CREATE INDEX invoices_number_rev ON invoices (number_rev);
 CREATE INDEX invoices_code ON invoices (code);
+`
+
+// schemaV3 keeps the webcam frame an invoice was read in, and the fw199
+// re-billing orders with every attempt made for them.
+const schemaV3 = `
+-- The picture a scan was read from when there is no file: a webcam frame,
+-- as JPEG. One per scan, deleted with it.
+CREATE TABLE scan_frames (
+	scan_id INTEGER PRIMARY KEY REFERENCES scans (id) ON DELETE CASCADE,
+	type    TEXT NOT NULL,
+	data    BLOB NOT NULL
+) STRICT;
+
+-- An order whose invoice issue failed and was sent to the gateway again.
+-- The columns repeat the latest attempt's outcome, so the list needs no join.
+CREATE TABLE orders (
+	id          INTEGER PRIMARY KEY,
+	order_no    TEXT NOT NULL,
+	tax_num     TEXT NOT NULL,
+	created_at  INTEGER NOT NULL,
+	created_by  TEXT NOT NULL,
+	status      TEXT NOT NULL DEFAULT '',
+	message     TEXT NOT NULL DEFAULT '',
+	invoice_no  TEXT NOT NULL DEFAULT '',
+	pdf_url     TEXT NOT NULL DEFAULT '',
+	invoice_id  INTEGER REFERENCES invoices (id) ON DELETE SET NULL,
+	updated_at  INTEGER NOT NULL,
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (order_no, tax_num)
+) STRICT;
+CREATE INDEX orders_updated ON orders (updated_at);
+
+-- Every re-billing call made, whatever came of it. status is the gateway's
+-- outcome, or 'error' when no answer came (error says why).
+CREATE TABLE order_attempts (
+	id         INTEGER PRIMARY KEY,
+	order_id   INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+	at         INTEGER NOT NULL,
+	clerk      TEXT NOT NULL,
+	status     TEXT NOT NULL CHECK (status IN ('accepted','issued','in_progress','failed','error')),
+	code       INTEGER NOT NULL DEFAULT 0,
+	message    TEXT NOT NULL DEFAULT '',
+	invoice_no TEXT NOT NULL DEFAULT '',
+	pdf_url    TEXT NOT NULL DEFAULT '',
+	requests   INTEGER NOT NULL DEFAULT 0,
+	error      TEXT NOT NULL DEFAULT '',
+	pdf        TEXT NOT NULL DEFAULT '',
+	invoice_id INTEGER REFERENCES invoices (id) ON DELETE SET NULL
+) STRICT;
+CREATE INDEX order_attempts_order ON order_attempts (order_id);
 `
 
 func migrateV2(ctx context.Context, tx *sql.Tx) error {
