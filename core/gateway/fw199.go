@@ -151,7 +151,8 @@ func (c *Client) Rebill(ctx context.Context, orderNo, taxNum string) (Result, er
 		endpoint = DefaultEndpoint
 	}
 	var last error
-	for attempt := 1; ; attempt++ {
+	attempt := 1
+	for ; ; attempt++ {
 		res, retry, err := c.post(ctx, endpoint, body)
 		res.Attempts = attempt
 		if err == nil {
@@ -168,7 +169,7 @@ func (c *Client) Rebill(ctx context.Context, orderNo, taxNum string) (Result, er
 		}
 		backoff *= 2
 	}
-	return Result{}, fmt.Errorf("rebill %s: %w: %v", orderNo, ErrTransport, last)
+	return Result{Attempts: attempt}, fmt.Errorf("rebill %s: %w: %v", orderNo, ErrTransport, last)
 }
 
 // post makes one request; retry says whether a failure may be retried.
