@@ -1,21 +1,38 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 
+	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
+	"github.com/fapiaoscanner/fapiao/core/secrets"
+	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
 // keyFlags adds the flags that configure sealed-QR keys to fs. The returned
 // function builds the keyring from them, or from $FAPIAO_SM4_KEY and
-// $FAPIAO_SM2_PUB; nil when none is configured. Key material is never
-// printed: errors say which flag is wrong, not what it held.
+// $FAPIAO_SM2_PUB, or else from the keys imported in the settings of the
+// history (--db, added here when the command has none); nil when none is
+// configured. Key material is never printed: errors say which flag is
+// wrong, not what it held.
 func (e *env) keyFlags(fs *flag.FlagSet) func() (*sealed.Keyring, error) {
-	sm4 := fs.String("sm4-key", "", "SM4 key for sealed QR codes: 32 hex digits or a file (default $FAPIAO_SM4_KEY)")
+	sm4 := fs.String("sm4-key", "", "SM4 key for sealed QR codes: 32 hex digits or a file (default $FAPIAO_SM4_KEY, else the keys imported in the settings)")
 	pub := fs.String("sm2-pub", "", "SM2 public key of the sealed QR issuer: PEM or hex, or a file (default $FAPIAO_SM2_PUB)")
+	db := fs.Lookup("db")
+	if db == nil {
+		def, err := store.DefaultPath()
+		if err != nil {
+			def = "none: " + err.Error()
+		}
+		fs.String("db", "", "history whose imported sealed QR keys are used (default $FAPIAO_DB, else "+def+")")
+		db = fs.Lookup("db")
+	}
 	return func() (*sealed.Keyring, error) {
 		k, p := *sm4, *pub
 		if k == "" {
@@ -25,14 +42,14 @@ func (e *env) keyFlags(fs *flag.FlagSet) func() (*sealed.Keyring, error) {
 			p = os.Getenv("FAPIAO_SM2_PUB")
 		}
 		if k == "" && p == "" {
-			return nil, nil
+			return e.configuredKeys(fs.Name(), db.Value.String()), nil
 		}
 		if k == "" || p == "" {
 			return nil, errors.New("sealed QR keys need both --sm4-key and --sm2-pub")
 		}
 		key, err := sealed.ParseSM4Key(k)
 		if err != nil {
-			return nil, fmt.Errorf("--sm4-key: %w", err)
+			return nil, fmt.Errorf("--sm4-key: %w", withoutPath(err))
 		}
 		pk, err := sealed.ParsePublicKey(p)
 		if err != nil {
@@ -44,4 +61,45 @@ func (e *env) keyFlags(fs *flag.FlagSet) func() (*sealed.Keyring, error) {
 		}
 		return &kr, nil
 	}
+}
+
+// withoutPath drops the file name from a failed read of a key file: a
+// mistyped key is taken for a file name, and would be printed.
+func withoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("want 32 hex digits, or a file holding them (reading it as a file: %w)", pe.Err)
+	}
+	return err
+}
+
+// configuredKeys returns the keys imported in the settings of the history
+// at path ($FAPIAO_DB or the default location when empty). A history that
+// does not exist has none, and is not created. The command goes on without
+// the keys it cannot read, after saying why on stderr: a sealed QR code then
+// shows the finding of a missing key.
+func (e *env) configuredKeys(cmd, path string) *sealed.Keyring {
+	if path == "" {
+		path = os.Getenv("FAPIAO_DB")
+	}
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(); err != nil {
+			return nil
+		}
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %v\n", cmd, err)
+		return nil
+	}
+	defer st.Close()
+	kr, err := config.SealedKeys(context.Background(), st, secrets.Open(filepath.Dir(path)))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %v\n", cmd, err)
+	}
+	return kr
 }
