@@ -230,7 +230,7 @@ func (s *Session) decode(ctx context.Context, f Frame) {
 	}
 	now, keys := time.Now(), (*sealed.Keyring)(nil)
 	if sc := s.Scanner; sc != nil {
-		keys = sc.Keys
+		keys = sc.Keyring()
 		if sc.Now != nil {
 			now = sc.Now()
 		}

@@ -24,7 +24,7 @@ func (s *Scanner) fileDocument(ctx context.Context, path string) FileResult {
 	r := FileResult{File: path, Codes: []imaging.Code{}, Invoices: []Invoice{}}
 	d, err := document.Read(ctx, path, document.Options{Budget: s.Budget})
 	if d != nil && (err == nil || !errors.Is(err, document.ErrNotInvoice)) {
-		r.Invoices = documentInvoices(d, s.now(), s.Keys)
+		r.Invoices = documentInvoices(d, s.now(), s.Keyring())
 		for _, c := range d.Codes() {
 			r.Codes = append(r.Codes, imaging.Code{Text: c.Text, Page: c.Page, Points: []imaging.Point{}})
 		}

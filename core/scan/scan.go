@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
@@ -57,8 +58,27 @@ type Scanner struct {
 	Now func() time.Time
 	// Budget bounds the decoding time of one image; imaging.DefaultBudget when 0.
 	Budget time.Duration
-	// Keys open sealed QR codes; nil when none are configured.
+	// Keys open sealed QR codes; nil when none are configured. Set it
+	// before the first scan; SetKeys replaces it while scans run.
 	Keys *sealed.Keyring
+
+	live    atomic.Pointer[sealed.Keyring]
+	replace atomic.Bool
+}
+
+// SetKeys replaces the sealed QR keys, also while other goroutines scan
+// (the clerk imports a key in the settings during a batch).
+func (s *Scanner) SetKeys(k *sealed.Keyring) {
+	s.live.Store(k)
+	s.replace.Store(true)
+}
+
+// Keyring is the sealed QR keys in use.
+func (s *Scanner) Keyring() *sealed.Keyring {
+	if s.replace.Load() {
+		return s.live.Load()
+	}
+	return s.Keys
 }
 
 func (s *Scanner) now() time.Time {
@@ -104,7 +124,7 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 		r.Err, r.Error = err, err.Error()
 	}
 	for _, c := range r.Codes {
-		q := payload.AnalyzeWith(c.Text, s.now(), s.Keys)
+		q := payload.AnalyzeWith(c.Text, s.now(), s.Keyring())
 		if q.Kind == payload.KindOther {
 			continue
 		}
@@ -118,7 +138,7 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 // keystrokes) through the same checks as a code read from a file.
 func (s *Scanner) Text(text string) FileResult {
 	r := FileResult{Codes: []imaging.Code{{Text: text, Points: []imaging.Point{}}}, Invoices: []Invoice{}}
-	q := payload.AnalyzeWith(text, s.now(), s.Keys)
+	q := payload.AnalyzeWith(text, s.now(), s.Keyring())
 	r.Invoices = append(r.Invoices, Invoice{QR: q, Findings: q.Findings})
 	return r
 }
