@@ -7,10 +7,12 @@
 #   scripts/deps.sh --bench  also the peer QR decoders the benchmark compares with
 set -euo pipefail
 
+# libasound2-dev: ALSA, through which the capture beep plays (core/sound).
 build_pkgs=(
 	gcc libc6-dev pkg-config
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
 	libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
+	libasound2-dev
 )
 # xvfb/xauth: a headless X server; libgl1-mesa-dri: software OpenGL for it;
 # x11-utils: xwininfo to find the window; imagemagick: import for the

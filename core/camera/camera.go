@@ -98,6 +98,17 @@ func List(ctx context.Context) ([]Device, error) {
 	return listDevices(ctx)
 }
 
+// Sizes lists the frame sizes camera d sends, largest first, each with the
+// best rate it has at that size. For a camera read through ffmpeg it
+// returns nil and no error: ffmpeg cannot tell, and Open takes the size
+// nearest to the one asked for.
+func Sizes(ctx context.Context, d Device) ([]Mode, error) {
+	if d.Driver != DriverV4L2 {
+		return nil, nil
+	}
+	return deviceSizes(ctx, d)
+}
+
 // Open starts reading d in a mode as close to m as the device offers. The
 // source stops when ctx is done or on Close.
 func Open(ctx context.Context, d Device, m Mode) (Source, error) {

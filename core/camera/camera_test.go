@@ -218,6 +218,30 @@ func TestPickMode(t *testing.T) {
 	}
 }
 
+func TestSizesOf(t *testing.T) {
+	got := sizesOf([]modeOption{
+		{formatYUYV, 640, 480, 30},
+		{formatYUYV, 1280, 720, 10},
+		{formatMJPEG, 1280, 720, 30},
+		{formatMJPEG, 1920, 1080, 0},
+		{"H264", 3840, 2160, 30},
+		{formatYUYV, 0, 480, 30},
+		{formatMJPEG, 720, 1280, 30},
+	})
+	want := []Mode{{W: 1920, H: 1080}, {W: 1280, H: 720, FPS: 30}, {W: 720, H: 1280, FPS: 30}, {W: 640, H: 480, FPS: 30}}
+	if len(got) != len(want) {
+		t.Fatalf("sizesOf = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("size %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if s, err := Sizes(context.Background(), Device{Driver: DriverFFmpeg, ID: "video=Cam"}); s != nil || err != nil {
+		t.Errorf("Sizes of an ffmpeg camera = %v, %v; want nil, nil", s, err)
+	}
+}
+
 func TestSizeRangeNearest(t *testing.T) {
 	r := sizeRange{minW: 160, maxW: 1920, stepW: 16, minH: 120, maxH: 1080, stepH: 8}
 	if w, h := r.nearest(1280, 720); w != 1280 || h != 720 {
@@ -567,6 +591,9 @@ func TestV4L2Missing(t *testing.T) {
 	_, err := Open(context.Background(), Device{Name: "gone", Driver: DriverV4L2, ID: "/dev/video-none"}, Mode{})
 	if !errors.Is(err, ErrNoCamera) || !strings.Contains(err.Error(), "/dev/video-none") {
 		t.Errorf("Open: %v", err)
+	}
+	if _, err := Sizes(context.Background(), Device{Name: "gone", Driver: DriverV4L2, ID: "/dev/video-none"}); !errors.Is(err, ErrNoCamera) {
+		t.Errorf("Sizes: %v", err)
 	}
 	if paths, _ := filepath.Glob("/dev/video*"); len(paths) == 0 {
 		if _, err := List(context.Background()); !errors.Is(err, ErrNoCamera) {

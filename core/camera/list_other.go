@@ -24,3 +24,8 @@ func listDevices(ctx context.Context) ([]Device, error) {
 func openV4L2(ctx context.Context, d Device, m Mode) (Source, error) {
 	return nil, errors.New("open camera " + d.Name + ": V4L2 is Linux only")
 }
+
+// deviceSizes is Linux only, as V4L2 is.
+func deviceSizes(ctx context.Context, d Device) ([]Mode, error) {
+	return nil, errors.New("list sizes of camera " + d.Name + ": V4L2 is Linux only")
+}

@@ -1,6 +1,9 @@
 package camera
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // DefaultMode is asked of a camera when the caller asks for nothing: enough
 // pixels for an invoice QR held at arm's length, at a rate that feels live.
@@ -70,4 +73,31 @@ func pickMode(opts []modeOption, want Mode) (modeOption, bool) {
 		}
 	}
 	return best, !math.IsInf(bestScore, 1)
+}
+
+// sizesOf is what Sizes reports of a camera's options: each size it sends
+// in a format read natively, once, with the best rate it has at that size;
+// largest first.
+func sizesOf(opts []modeOption) []Mode {
+	var out []Mode
+	at := map[[2]int]int{}
+	for _, o := range opts {
+		if o.w <= 0 || o.h <= 0 || (o.format != formatYUYV && o.format != formatMJPEG) {
+			continue
+		}
+		k := [2]int{o.w, o.h}
+		if i, ok := at[k]; ok {
+			out[i].FPS = max(out[i].FPS, o.fps)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, Mode{W: o.w, H: o.h, FPS: o.fps})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := out[i].W*out[i].H, out[j].W*out[j].H; a != b {
+			return a > b
+		}
+		return out[i].W > out[j].W
+	})
+	return out
 }

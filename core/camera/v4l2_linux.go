@@ -160,6 +160,19 @@ func openV4L2(ctx context.Context, d Device, m Mode) (Source, error) {
 	return s, nil
 }
 
+// deviceSizes asks camera d for the sizes it sends.
+func deviceSizes(ctx context.Context, d Device) ([]Mode, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cam, err := webcam.Open(d.ID)
+	if err != nil {
+		return nil, v4l2Error("list sizes of camera", d, err)
+	}
+	defer cam.Close()
+	return sizesOf(v4l2Options(cam)), nil
+}
+
 // v4l2Options lists what the camera offers in the formats read natively.
 func v4l2Options(cam *webcam.Webcam) []modeOption {
 	var opts []modeOption

@@ -1,0 +1,34 @@
+//go:build cgo && linux && !android
+
+package sound
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestOutputOnNullDevice plays the beep through oto and ALSA for real, into
+// ALSA's null device, which every machine with libasound has, sound card or
+// not.
+func TestOutputOnNullDevice(t *testing.T) {
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, ".asoundrc"), []byte("pcm.!default { type null }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	out, err := openOutput(Beep(Rate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := out.(*otoOutput)
+	for range 2 {
+		o.play()
+		if !o.p.IsPlaying() {
+			t.Fatal("the beep is not playing")
+		}
+		if err := o.p.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
