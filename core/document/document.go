@@ -167,6 +167,19 @@ func Supported(path string) bool {
 
 // Read reads the document at path.
 func Read(ctx context.Context, path string, opt Options) (*Document, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	d, err := ReadBytes(ctx, path, data, opt)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// readFile reads a document file of at most MaxFileBytes.
+func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open document: %w", err)
@@ -183,11 +196,10 @@ func Read(ctx context.Context, path string, opt Options) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read document %s: %w", path, err)
 	}
-	d, err := ReadBytes(ctx, path, data, opt)
-	if err != nil {
-		return nil, fmt.Errorf("document %s: %w", path, err)
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("document %s: more than %d MB: %w", path, MaxFileBytes>>20, ErrTooLarge)
 	}
-	return d, nil
+	return data, nil
 }
 
 // ReadBytes reads a document held in memory. name is used only to guess the

@@ -53,33 +53,10 @@ type ofdPage struct {
 }
 
 func readOFD(ctx context.Context, data []byte, opt Options) (*Document, error) {
-	p, err := openPkg(data)
+	od, doc, err := openOFD(data)
 	if err != nil {
 		return nil, err
 	}
-	od := &ofdDoc{p: p, media: map[string]string{}, customs: map[string]string{}, w: 210, h: 140}
-	root, err := p.xml("OFD.xml")
-	if err != nil {
-		if f, _ := p.lookup("OFD.xml"); f == nil {
-			return nil, ErrUnsupported
-		}
-		return nil, err
-	}
-	for _, cd := range root.findAll("CustomData") {
-		if n := strings.TrimSpace(cd.attr["Name"]); n != "" {
-			od.customs[n] = cd.value()
-		}
-	}
-	docRoot := root.findText("DocRoot")
-	if docRoot == "" {
-		docRoot = "Doc_0/Document.xml"
-	}
-	docRoot = resolve("", docRoot)
-	od.dir = path.Dir(docRoot)
-	doc, _ := p.xml(docRoot)
-	od.readResources(doc)
-	od.readPages(doc)
-
 	d := &Document{Format: OFD, Pages: max(1, len(od.pages))}
 	inv := Invoice{Page: 1, Pages: d.Pages}
 	inv.Printed = od.printed(doc)
@@ -98,10 +75,41 @@ func readOFD(ctx context.Context, data []byte, opt Options) (*Document, error) {
 		}
 		d.Invoices = append(d.Invoices, inv)
 	}
-	if p.fatal != nil {
-		return nil, p.fatal
+	if od.p.fatal != nil {
+		return nil, od.p.fatal
 	}
 	return d, ctx.Err()
+}
+
+// openOFD opens an OFD package and reads its resources and pages.
+func openOFD(data []byte) (*ofdDoc, *node, error) {
+	p, err := openPkg(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	od := &ofdDoc{p: p, media: map[string]string{}, customs: map[string]string{}, w: 210, h: 140}
+	root, err := p.xml("OFD.xml")
+	if err != nil {
+		if f, _ := p.lookup("OFD.xml"); f == nil {
+			return nil, nil, ErrUnsupported
+		}
+		return nil, nil, err
+	}
+	for _, cd := range root.findAll("CustomData") {
+		if n := strings.TrimSpace(cd.attr["Name"]); n != "" {
+			od.customs[n] = cd.value()
+		}
+	}
+	docRoot := root.findText("DocRoot")
+	if docRoot == "" {
+		docRoot = "Doc_0/Document.xml"
+	}
+	docRoot = resolve("", docRoot)
+	od.dir = path.Dir(docRoot)
+	doc, _ := p.xml(docRoot)
+	od.readResources(doc)
+	od.readPages(doc)
+	return od, doc, nil
 }
 
 // readResources maps multimedia resource IDs to package paths, from the
