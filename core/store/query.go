@@ -75,7 +75,9 @@ type Filter struct {
 	States   []State      // any of these states; none: all
 	Seller   string       // part of the seller's name or tax ID
 	TypeCode string       // invoice type code, e.g. "32"
-	Findings string       // FindingsAny, FindingsWarning or FindingsError; "": all
+	// TypeCodes: any of these type codes (with TypeCode, if set); none: all.
+	TypeCodes []string
+	Findings  string // FindingsAny, FindingsWarning or FindingsError; "": all
 	// Query: digits (or code-number) match the start or the end of the
 	// invoice number, the start of the code, or the start of the identity;
 	// other text matches the seller as Seller does.
@@ -120,8 +122,13 @@ func (f Filter) where() (string, []any, error) {
 	if strings.TrimSpace(f.Seller) != "" {
 		seller(f.Seller)
 	}
-	if f.TypeCode != "" {
-		conds, args = append(conds, "i.type_code = ?"), append(args, f.TypeCode)
+	if types := f.types(); len(types) > 0 {
+		ph := make([]string, len(types))
+		for i, t := range types {
+			ph[i] = "?"
+			args = append(args, t)
+		}
+		conds = append(conds, "i.type_code IN ("+strings.Join(ph, ", ")+")")
 	}
 	switch f.Findings {
 	case "":
@@ -140,8 +147,8 @@ func (f Filter) where() (string, []any, error) {
 		case dash && digitsOnly(code) != "" && (number == "" || digitsOnly(number) != ""):
 			conds, args = append(conds, "i.identity GLOB ?"), append(args, q+"*")
 		case digitsOnly(q) != "":
-			conds = append(conds, "(i.number GLOB ? OR i.number_rev GLOB ? OR i.code GLOB ?)")
-			args = append(args, q+"*", reverse(q)+"*", q+"*")
+			conds = append(conds, numberSQL)
+			args = append(args, numberArgs(q)...)
 		default:
 			seller(q)
 		}
@@ -153,6 +160,30 @@ func (f Filter) where() (string, []any, error) {
 		return "", nil, nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// types are the type codes f selects: TypeCode and TypeCodes.
+func (f Filter) types() []string {
+	if f.TypeCode == "" {
+		return f.TypeCodes
+	}
+	return append([]string{f.TypeCode}, f.TypeCodes...)
+}
+
+// numberSQL matches digits against the start or the end of the invoice
+// number and the start of the code, with numberArgs.
+const numberSQL = "(i.number GLOB ? OR i.number_rev GLOB ? OR i.code GLOB ?)"
+
+func numberArgs(digits string) []any { return []any{digits + "*", reverse(digits) + "*", digits + "*"} }
+
+// numberQuery is the digits Query searches the number and code for; "" when
+// the query is something else.
+func (f Filter) numberQuery() string {
+	q := strings.ReplaceAll(strings.TrimSpace(f.Query), " ", "")
+	if strings.Contains(q, "-") {
+		return ""
+	}
+	return digitsOnly(q)
 }
 
 const listSQL = `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
@@ -225,31 +256,100 @@ func (s *Store) Search(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, fmt.Errorf("%s: %w", op, err)
 	}
-	// The page's IDs first, from the indexes alone; then the 50 rows. In one
-	// query SQLite would read, join and sort every matching row before
-	// taking 50.
-	q := listSQL + " WHERE i.id IN (SELECT i.id FROM invoices i" + where + " ORDER BY i.id DESC LIMIT ?) ORDER BY i.id DESC"
-	rows, err := s.db.QueryContext(ctx, q, append(args, limit+1)...)
-	if err != nil {
-		return Page{}, s.fail(op, err)
-	}
-	defer rows.Close()
-	var p Page
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
+	if p, ok, err := s.searchRecent(ctx, f, where, args, limit); err != nil || ok {
 		if err != nil {
 			return Page{}, s.fail(op, err)
 		}
-		if len(p.Invoices) == limit {
-			p.Next = p.Invoices[limit-1].ID
-			break
-		}
-		p.Invoices = append(p.Invoices, *inv)
+		return p, nil
 	}
-	if err := rows.Err(); err != nil {
+	// The page's IDs first, from the indexes alone; then the 50 rows. In one
+	// query SQLite would read, join and sort every matching row before
+	// taking 50.
+	p, _, err := s.page(ctx, "SELECT i.id FROM invoices i"+where+" ORDER BY i.id DESC LIMIT ?", append(args, limit+1), limit)
+	if err != nil {
 		return Page{}, s.fail(op, err)
 	}
 	return p, nil
+}
+
+// page reads the invoices whose IDs idsSQL selects (at most limit+1, newest
+// first): a page of limit and the Next to go on from. n is how many IDs
+// idsSQL gave.
+func (s *Store) page(ctx context.Context, idsSQL string, args []any, limit int) (p Page, n int, err error) {
+	q := listSQL + " WHERE i.id IN (" + idsSQL + ") ORDER BY i.id DESC"
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Page{}, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		inv, err := scanInvoice(rows)
+		if err != nil {
+			return Page{}, 0, err
+		}
+		n++
+		if len(p.Invoices) == limit {
+			p.Next = p.Invoices[limit-1].ID
+			continue
+		}
+		p.Invoices = append(p.Invoices, *inv)
+	}
+	return p, n, rows.Err()
+}
+
+// Number prefixes that many invoices share (the first 12 digits of a 数电
+// number: its year and tax bureau) match more rows than a page needs by
+// far. The indexes find them all, and SQLite
+// sorts them all by ID to keep 50. Walking the newest IDs instead, which
+// needs no sort, finds a page after a few hundred rows.
+var (
+	// manyMatches is the number of index entries from which a number query
+	// walks the newest invoices first: below it the indexes are cheaper.
+	manyMatches = 10_000
+	// recentWindow is how many of the newest invoices that walk reads at
+	// most; when they hold less than a page, the indexes take over.
+	recentWindow int64 = 20_000
+)
+
+// searchRecent answers Search by walking the newest invoices when the
+// filter's number query matches many; ok is false when it did not answer.
+func (s *Store) searchRecent(ctx context.Context, f Filter, where string, args []any, limit int) (p Page, ok bool, err error) {
+	q := f.numberQuery()
+	if q == "" {
+		return Page{}, false, nil
+	}
+	many := false
+	for i, col := range []string{"number", "number_rev", "code"} { // as numberSQL
+		var n int
+		err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM invoices WHERE "+col+" GLOB ? LIMIT ?)",
+			numberArgs(q)[i], manyMatches).Scan(&n)
+		if err != nil {
+			return Page{}, false, err
+		}
+		if n >= manyMatches {
+			many = true
+			break
+		}
+	}
+	if !many {
+		return Page{}, false, nil
+	}
+	top := f.Before
+	if top <= 0 {
+		if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM invoices").Scan(&top); err != nil {
+			return Page{}, false, err
+		}
+	}
+	low := top - recentWindow
+	// NOT INDEXED: the rowid range, walked down, and the filter on each row.
+	ids := "SELECT i.id FROM invoices i NOT INDEXED" + where + " AND i.id > ? ORDER BY i.id DESC LIMIT ?"
+	p, n, err := s.page(ctx, ids, append(append([]any(nil), args...), low, limit+1), limit)
+	if err != nil {
+		return Page{}, false, err
+	}
+	// A full page in the window, or a window that holds every invoice, is
+	// the answer: every match outside it is older.
+	return p, n > limit || low <= 0, nil
 }
 
 // Each calls fn with every invoice f selects, oldest first, reading them as

@@ -28,7 +28,7 @@ const (
 	SourcePaste   Source = "paste"   // text pasted or typed
 	SourceGun     Source = "gun"     // a scanner gun (keyboard wedge)
 	SourceCamera  Source = "camera"  // a webcam frame
-	SourceGateway Source = "gateway" // an online verification gateway
+	SourceGateway Source = "gateway" // an invoice PDF fetched from the fw199 re-billing gateway
 )
 
 // Sources lists every Source.
