@@ -13,6 +13,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/assets"
 	"github.com/fapiaoscanner/fapiao/core/cli"
+	"github.com/fapiaoscanner/fapiao/core/sound"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui"
 )
@@ -44,6 +45,7 @@ func main() {
 	defer st.Close()
 
 	w := ui.NewMainWindow(a, st)
+	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))
 	w.ShowAndRun()
 }

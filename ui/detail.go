@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +19,6 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
-	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -54,7 +55,13 @@ type detailView struct {
 	base      []finding.Finding // the QR code's and the history's findings
 	findings  []finding.Finding // base and the comparison's, as shown
 	firstSeen *store.Sighting
+	firstGone bool // the file it was first seen in is no longer there
 	loading   bool
+	// shown counts what was shown: a picture or a check that comes back for
+	// an invoice no longer shown is dropped.
+	shown    int
+	pictures *pictureCache
+	picNote  string // the picture's note, a translation key
 
 	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
 	headers                                            []*widget.Label
@@ -62,9 +69,9 @@ type detailView struct {
 	findingsBox                                        *fyne.Container
 	image                                              *qrImage
 	verifyButton, lockButton, reimburseButton          *widget.Button
-	voidButton                                         *widget.Button
+	voidButton, firstButton                            *widget.Button
 	body                                               fyne.CanvasObject
-	titleRow                                           *fyne.Container
+	titleRow, firstRow                                 *fyne.Container
 	empty                                              *fyne.Container
 	root                                               *fyne.Container
 
@@ -74,6 +81,9 @@ type detailView struct {
 	work    sync.WaitGroup
 	// onChange is called after the history changed (state, verification).
 	onChange func()
+	// onOpenFirst opens the history's record of an invoice shown as a
+	// duplicate; nil where the record is what is shown.
+	onOpenFirst func(invoiceID int64)
 }
 
 var detailFields = []struct{ key, label string }{
@@ -89,7 +99,7 @@ var detailFields = []struct{ key, label string }{
 }
 
 func newDetailView(e *env) *detailView {
-	d := &detailView{e: e}
+	d := &detailView{e: e, pictures: newPictureCache()}
 	d.titleLabel = widget.NewLabel("")
 	d.titleLabel.Truncation = fyne.TextTruncateEllipsis
 	d.titleLabel.TextStyle.Bold = true
@@ -106,6 +116,8 @@ func newDetailView(e *env) *detailView {
 	d.lockButton = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), d.onLock)
 	d.reimburseButton = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), d.onReimburse)
 	d.voidButton = widget.NewButtonWithIcon("", theme.DeleteIcon(), d.onVoid)
+	d.firstButton = widget.NewButtonWithIcon("", theme.HistoryIcon(), d.onFirst)
+	d.firstButton.Hide()
 
 	grid := container.NewVBox()
 	headerRow := container.New(columns{})
@@ -129,7 +141,8 @@ func newDetailView(e *env) *detailView {
 
 	buttons := container.NewHBox(d.verifyButton, d.lockButton, d.reimburseButton, d.voidButton)
 	d.titleRow = container.NewBorder(nil, nil, nil, d.stateLabel, d.titleLabel)
-	header := container.NewVBox(d.titleRow, buttons, d.firstSeenLabel)
+	d.firstRow = container.NewBorder(nil, nil, nil, d.firstButton, d.firstSeenLabel)
+	header := container.NewVBox(d.titleRow, buttons, d.firstRow)
 	right := container.NewVScroll(container.NewVBox(grid, widget.NewSeparator(), d.findingsBox))
 	split := container.NewHSplit(d.image, right)
 	split.SetOffset(0.3)
@@ -157,8 +170,12 @@ func (d *detailView) relabel() {
 	d.lockButton.SetText(tr.T("action.lock"))
 	d.reimburseButton.SetText(tr.T("action.reimburse"))
 	d.voidButton.SetText(tr.T("action.void"))
+	d.firstButton.SetText(tr.T("action.open_first"))
 	if !d.body.Visible() {
 		return
+	}
+	if d.picNote != "" {
+		d.image.setNote(tr.T(d.picNote))
 	}
 	d.showState()
 	d.recompute()
@@ -173,6 +190,7 @@ func (d *detailView) showItem(it *queueItem) {
 	}
 	inv := it.invoice()
 	d.qr, d.printed, d.base, d.invoiceID, d.state, d.verified, d.firstSeen = nil, document.Printed{}, nil, 0, "", nil, nil
+	d.shown++
 	if inv != nil {
 		d.qr = inv.QR
 		if inv.Printed != nil {
@@ -200,11 +218,12 @@ func (d *detailView) showItem(it *queueItem) {
 		d.base = append(d.base, finding.New("no_qr", finding.Warning, "", "文件中没有找到发票二维码",
 			"no invoice QR code was found in the file"))
 	}
+	d.checkFirstSeen()
 	d.fill()
-	d.showPicture(it, inv)
 	if d.invoiceID != 0 {
 		d.reload()
 	}
+	d.showPicture(it, inv)
 }
 
 // showRecord shows an invoice from the history.
@@ -212,9 +231,10 @@ func (d *detailView) showRecord(inv *store.Invoice) {
 	d.title = inv.Identity
 	d.invoiceID, d.state, d.verified = inv.ID, inv.State, inv.Verified
 	d.qr, d.base, d.firstSeen = nil, nil, nil
+	d.shown++
 	for _, s := range inv.Sightings {
 		if s.Raw != "" {
-			d.qr = payload.AnalyzeWith(s.Raw, d.e.now(), d.e.scanner.Keys)
+			d.qr = payload.AnalyzeWith(s.Raw, d.e.now(), d.e.scanner.Keyring())
 			d.base = append(d.base, d.qr.Findings...)
 			break
 		}
@@ -234,9 +254,9 @@ func (d *detailView) showRecord(inv *store.Invoice) {
 		BuyerName: p[store.PrintedBuyerName], BuyerTaxID: p[store.PrintedBuyerTaxID],
 		SellerName: p[store.PrintedSellerName], SellerTaxID: p[store.PrintedSellerTaxID],
 		Amount: p[store.PrintedAmount], Tax: p[store.PrintedTax], Total: p[store.PrintedTotal]}
+	d.checkFirstSeen()
 	d.fill()
-	var codes [][]fyne.Position
-	d.image.set(nil, codes, d.e.tr.T("detail.no_picture"))
+	d.showRecordPicture(inv.Sightings)
 }
 
 // fill puts the invoice's values in the table.
@@ -253,44 +273,145 @@ func (d *detailView) fill() {
 	d.recompute()
 }
 
+// showPicture shows the item's picture: its file's, or the webcam frame's
+// when there is no file.
 func (d *detailView) showPicture(it *queueItem, inv *scan.Invoice) {
-	path := it.file.File
-	if path == "" || it.file.Err != nil || document.Supported(path) {
-		text := d.e.tr.T("detail.no_picture")
-		if path != "" && it.file.Err == nil {
-			text = d.e.tr.F("detail.document", filepath.Base(path))
+	f := it.file
+	page, raw := 0, ""
+	if inv != nil {
+		page = inv.Page
+		if inv.QR != nil {
+			raw = inv.QR.Raw
 		}
-		d.image.set(nil, nil, text)
+	}
+	switch {
+	case f.Err != nil:
+		d.setPicture(picture{note: "detail.no_picture"}, nil)
+	case f.File != "":
+		path, codes := f.File, f.Codes
+		if p, ok := d.cachedPicture(path, page, raw); ok {
+			d.setPicture(p, p.outlines(codes, raw))
+			return
+		}
+		d.loadPicture(func() (picture, [][]fyne.Position) {
+			p := d.filePicture(path, page, raw)
+			return p, p.outlines(codes, raw)
+		})
+	case len(f.Frame) > 0:
+		frame, codes := f.Frame, f.Codes
+		d.loadPicture(func() (picture, [][]fyne.Position) {
+			p := loadFrame(frame)
+			return p, p.outlines(codes, raw)
+		})
+	default:
+		d.setPicture(picture{note: "detail.no_picture"}, nil)
+	}
+}
+
+// showRecordPicture shows the picture of the first sighting that still has
+// one: a file that is still there, or a kept webcam frame.
+func (d *detailView) showRecordPicture(sightings []store.SightingDetail) {
+	some := false
+	for _, s := range sightings {
+		some = some || s.File != "" || s.Source == store.SourceCamera
+	}
+	if !some { // typed, pasted or read by a scanner gun
+		d.setPicture(picture{note: "detail.no_picture"}, nil)
 		return
 	}
-	var raw string
-	if inv != nil && inv.QR != nil {
-		raw = inv.QR.Raw
-	}
-	var codes [][]fyne.Position
-	for _, c := range it.file.Codes {
-		if raw != "" && c.Text != raw {
-			continue
+	d.loadPicture(func() (picture, [][]fyne.Position) {
+		for _, s := range sightings {
+			var p picture
+			switch {
+			case s.File != "":
+				if _, err := os.Stat(s.File); err != nil {
+					continue
+				}
+				p = d.filePicture(s.File, s.Page, s.Raw)
+			case s.Source == store.SourceCamera:
+				frame, _, err := d.e.st.Frame(context.Background(), s.ScanID)
+				if err != nil {
+					continue
+				}
+				p = loadFrame(frame)
+			default:
+				continue
+			}
+			if p.img != nil && p.codes == nil {
+				// A photo's codes were located when it was scanned; that
+				// is not kept.
+				p.codes = locate(context.Background(), p.img)
+			}
+			return p, p.outlines(nil, s.Raw)
 		}
-		var pts []fyne.Position
-		for _, p := range c.Points {
-			pts = append(pts, fyne.NewPos(float32(p.X), float32(p.Y)))
-		}
-		codes = append(codes, pts)
+		return picture{note: "detail.no_picture"}, nil
+	})
+}
+
+// filePicture is the picture of a file's page, from the cache when it was
+// made before. It runs off the UI goroutine.
+func (d *detailView) filePicture(path string, page int, raw string) picture {
+	text := pictureText(path, raw)
+	key, err := fileKey(path, page, text)
+	if err != nil {
+		return picture{note: "detail.no_picture"}
 	}
-	d.image.set(nil, nil, d.e.tr.T("detail.loading"))
+	return d.pictures.get(key, func() picture { return loadFile(path, page, text) })
+}
+
+// cachedPicture is the picture of a file's page when it is made already:
+// shown at once, going back to an invoice flickers no "loading".
+func (d *detailView) cachedPicture(path string, page int, raw string) (picture, bool) {
+	key, err := fileKey(path, page, pictureText(path, raw))
+	if err != nil {
+		return picture{}, false
+	}
+	return d.pictures.done(key)
+}
+
+// pictureText is the code an OFD's picture is of; "" for other files, whose
+// picture is the same whichever code is shown.
+func pictureText(path, raw string) string {
+	if strings.EqualFold(filepath.Ext(path), ".ofd") {
+		return raw
+	}
+	return ""
+}
+
+// loadPicture makes a picture on a goroutine and shows it, unless another
+// invoice is shown by then.
+func (d *detailView) loadPicture(load func() (picture, [][]fyne.Position)) {
+	d.setPicture(picture{note: "detail.loading"}, nil)
+	shown := d.shown
 	d.work.Add(1)
 	go func() {
 		defer d.work.Done()
-		img, err := imaging.Load(path)
+		p, lines := load()
 		fyne.Do(func() {
-			if err != nil {
-				d.image.set(nil, nil, d.e.tr.T("detail.no_picture"))
-				return
+			if d.shown == shown {
+				d.setPicture(p, lines)
 			}
-			d.image.set(img, codes, "")
 		})
 	}()
+}
+
+func (d *detailView) setPicture(p picture, lines [][]fyne.Position) {
+	d.picNote = p.note
+	note := ""
+	if p.note != "" {
+		note = d.e.tr.T(p.note)
+	}
+	d.image.set(p.img, lines, note)
+}
+
+// checkFirstSeen looks whether the file a duplicate was first seen in is
+// still there: one stat, like the history's own lookups.
+func (d *detailView) checkFirstSeen() {
+	d.firstGone = false
+	if d.firstSeen != nil && d.firstSeen.File != "" {
+		_, err := os.Stat(d.firstSeen.File)
+		d.firstGone = errors.Is(err, fs.ErrNotExist)
+	}
 }
 
 func (d *detailView) qrValue(key string) string {
@@ -484,11 +605,21 @@ func (d *detailView) showState() {
 	d.stateLabel.Refresh()
 	d.titleRow.Refresh()
 	if d.firstSeen != nil {
-		d.firstSeenLabel.SetText(tr.F("detail.first_seen", formatTime(tr, d.firstSeen.At), sightingPlace(tr, d.firstSeen)))
+		text := tr.F("detail.first_seen", formatTime(tr, d.firstSeen.At), sightingPlace(tr, d.firstSeen))
+		if d.firstGone {
+			text += tr.T("detail.first_gone")
+		}
+		d.firstSeenLabel.SetText(text)
 		d.firstSeenLabel.Show()
 	} else {
 		d.firstSeenLabel.Hide()
 	}
+	if d.firstSeen != nil && d.invoiceID != 0 && d.onOpenFirst != nil {
+		d.firstButton.Show()
+	} else {
+		d.firstButton.Hide()
+	}
+	d.firstRow.Refresh()
 	enable := func(b *widget.Button, ok bool) {
 		if ok {
 			b.Enable()
@@ -503,17 +634,25 @@ func (d *detailView) showState() {
 	enable(d.voidButton, has && d.state.CanBecome(store.StateVoided))
 }
 
-// sightingPlace says where an invoice was seen: the file and page, or the
+// sightingPlace says where an invoice was seen: the file and page, and the
 // way it came in.
 func sightingPlace(tr *Translator, s *store.Sighting) string {
+	source := tr.T("source." + string(s.Source))
 	if s.File == "" {
-		return tr.T("source." + string(s.Source))
+		return source
 	}
 	place := filepath.Base(s.File)
 	if s.Page > 0 {
 		place += " · " + tr.F("detail.page", s.Page)
 	}
-	return place
+	return tr.F("detail.place", place, source)
+}
+
+// onFirst opens the history's record of the invoice shown.
+func (d *detailView) onFirst() {
+	if d.invoiceID != 0 && d.onOpenFirst != nil {
+		d.onOpenFirst(d.invoiceID)
+	}
 }
 
 // --- actions ---

@@ -10,16 +10,19 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
 // env is what every screen shares: the app and its window, the language,
-// the history and the one scanner every way in goes through.
+// the history, the secret store beside it and the one scanner every way in
+// goes through.
 type env struct {
 	app     fyne.App
 	win     fyne.Window
 	tr      *Translator
 	st      *store.Store
+	sec     secrets.Store
 	scanner *scan.Scanner
 	now     func() time.Time
 }

@@ -19,9 +19,11 @@ func TestScreensRenderAsExpected(t *testing.T) {
 	test.AssertRendersToMarkup(t, "scan_selected.xml", c)
 
 	m.ShowScreen(ScreenHistory)
+	m.history.wait()
 	test.AssertRendersToMarkup(t, "history.xml", c)
 
 	m.ShowScreen(ScreenSettings)
 	m.settings.dataPath.SetText("/home/clerk/.local/share/fapiao")
+	m.settings.gateway.where.SetText(m.e.tr.F("settings.secrets_where", "/home/clerk/.local/share/fapiao/secrets.json"))
 	test.AssertRendersToMarkup(t, "settings.xml", c)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/export"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
@@ -32,12 +34,21 @@ type historyScreen struct {
 	e *env
 
 	search, from, to, seller *widget.Entry
-	state, findings          *widget.Select
+	kind, state, findings    *widget.Select
 	exportCSV, exportXLSX    *widget.Button
 	cancelExport             *widget.Button
 	progress                 *widget.ProgressBar
+	busy                     *widget.Activity
 	count                    *widget.Label
 	table                    *widget.Table
+	root                     fyne.CanvasObject
+
+	// searchSeq numbers the searches: the results of one that a newer
+	// search overtook are dropped.
+	searchSeq    int
+	cancelSearch context.CancelFunc
+	searching    sync.WaitGroup
+	typing       *time.Timer // the search that waits for the next keystroke
 
 	rows            []store.Invoice
 	sortCol         int
@@ -55,11 +66,12 @@ func newHistoryScreen(e *env) *historyScreen {
 	h := &historyScreen{e: e, sortCol: 1, sortDesc: true}
 	h.search = widget.NewEntry()
 	h.search.OnSubmitted = func(string) { h.reload() }
-	h.search.OnChanged = func(string) { h.reload() }
+	h.search.OnChanged = func(string) { h.reloadSoon() }
 	h.from, h.to, h.seller = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	for _, en := range []*widget.Entry{h.from, h.to, h.seller} {
 		en.OnSubmitted = func(string) { h.reload() }
 	}
+	h.kind = widget.NewSelect(nil, func(string) { h.reload() })
 	h.state = widget.NewSelect(nil, func(string) { h.reload() })
 	h.findings = widget.NewSelect(nil, func(string) { h.reload() })
 	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.CSV) })
@@ -68,6 +80,8 @@ func newHistoryScreen(e *env) *historyScreen {
 	h.cancelExport.Hide()
 	h.progress = widget.NewProgressBar()
 	h.progress.Hide()
+	h.busy = widget.NewActivity()
+	h.busy.Hide()
 	h.count = widget.NewLabel("")
 	h.table = widget.NewTableWithHeaders(h.size, h.createCell, h.updateCell)
 	h.table.ShowHeaderColumn = false
@@ -84,10 +98,12 @@ func newHistoryScreen(e *env) *historyScreen {
 
 func (h *historyScreen) content() fyne.CanvasObject {
 	dates := container.NewGridWithColumns(2, h.from, h.to)
-	filters := container.NewGridWithColumns(4, h.search, dates, h.seller, container.NewGridWithColumns(2, h.state, h.findings))
-	bar := container.NewBorder(nil, nil, h.count,
+	filters := container.NewGridWithColumns(3, h.search, dates, h.seller)
+	selects := container.NewGridWithColumns(3, h.kind, h.state, h.findings)
+	bar := container.NewBorder(nil, nil, container.NewHBox(h.count, h.busy),
 		container.NewHBox(h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
-	return container.NewBorder(container.NewVBox(filters, bar), nil, nil, nil, h.table)
+	h.root = container.NewBorder(container.NewVBox(filters, selects, bar), nil, nil, nil, h.table)
+	return h.root
 }
 
 func (h *historyScreen) relabel() {
@@ -96,11 +112,18 @@ func (h *historyScreen) relabel() {
 	h.from.SetPlaceHolder(tr.T("history.from"))
 	h.to.SetPlaceHolder(tr.T("history.to"))
 	h.seller.SetPlaceHolder(tr.T("history.seller"))
+	kinds := []string{tr.T("history.all_types")}
+	for _, g := range typeChoices {
+		kinds = append(kinds, g.name(tr))
+	}
+	sel := h.kind.SelectedIndex()
+	h.kind.Options = kinds
+	h.kind.SetSelectedIndex(max(sel, 0))
 	states := []string{tr.T("history.all_states")}
 	for _, s := range store.States {
 		states = append(states, tr.T("state."+string(s)))
 	}
-	sel := h.state.SelectedIndex()
+	sel = h.state.SelectedIndex()
 	h.state.Options = states
 	h.state.SetSelectedIndex(max(sel, 0))
 	sel = h.findings.SelectedIndex()
@@ -123,6 +146,9 @@ func (h *historyScreen) filter() store.Filter {
 	}
 	if d, err := store.ParseDate(strings.TrimSpace(h.to.Text)); err == nil {
 		f.To = d
+	}
+	if i := h.kind.SelectedIndex(); i > 0 {
+		f.TypeCodes = typeChoices[i-1].codes
 	}
 	if i := h.state.SelectedIndex(); i > 0 {
 		f.States = []store.State{store.States[i-1]}
@@ -151,21 +177,78 @@ func normalizeGunKeepSpace(s string) string {
 	return b.String()
 }
 
-// reload reads the invoices the filters select. Reads never wait for a
-// writer (the history is in WAL mode), so this stays on the UI goroutine.
+// typingPause is how long the search waits for the next keystroke: one
+// search per number typed, not one per digit.
+const typingPause = 200 * time.Millisecond
+
+// reloadSoon reloads once the clerk stops typing.
+func (h *historyScreen) reloadSoon() {
+	h.stopTyping()
+	h.searching.Add(1)
+	h.typing = time.AfterFunc(typingPause, func() {
+		defer h.searching.Done()
+		fyne.Do(h.find)
+	})
+}
+
+func (h *historyScreen) stopTyping() {
+	if h.typing != nil && h.typing.Stop() {
+		h.searching.Done() // it will not run
+	}
+	h.typing = nil
+}
+
+// reload reads the invoices the filters select now.
 func (h *historyScreen) reload() {
-	if h.findings.Options == nil {
+	h.stopTyping()
+	h.find()
+}
+
+// find reads the invoices the filters select, on a goroutine: a search
+// over a large history can take longer than a keystroke. Only the newest
+// search's results are shown. A screen not shown is not searched: showing
+// it searches.
+func (h *historyScreen) find() {
+	if h.findings.Options == nil || (h.root != nil && !h.root.Visible()) {
 		return
 	}
-	ctx := context.Background()
 	f := h.filter()
-	page, err := h.e.st.Search(ctx, f)
+	if h.cancelSearch != nil {
+		h.cancelSearch()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancelSearch = cancel
+	h.searchSeq++
+	seq := h.searchSeq
+	h.busy.Show()
+	h.busy.Start()
+	h.searching.Add(1)
+	go func() {
+		defer h.searching.Done()
+		defer cancel()
+		page, err := h.e.st.Search(ctx, f)
+		total := 0
+		if err == nil {
+			total, err = h.e.st.Count(ctx, f)
+		}
+		fyne.Do(func() {
+			if seq != h.searchSeq {
+				return // a newer search is under way
+			}
+			h.busy.Stop()
+			h.busy.Hide()
+			h.show(page.Invoices, total, err)
+		})
+	}()
+}
+
+// show puts a search's results in the table.
+func (h *historyScreen) show(rows []store.Invoice, total int, err error) {
 	if err != nil {
 		h.count.SetText(errorText(h.e.tr, err))
 		return
 	}
-	total, _ := h.e.st.Count(ctx, f)
-	h.rows = page.Invoices
+	h.rows = rows
 	h.sort()
 	if total > len(h.rows) {
 		h.count.SetText(h.e.tr.F("history.count_more", len(h.rows), total))
@@ -175,6 +258,9 @@ func (h *historyScreen) reload() {
 	h.table.UnselectAll()
 	h.table.Refresh()
 }
+
+// wait blocks until every search has shown its results (tests).
+func (h *historyScreen) wait() { h.searching.Wait() }
 
 func (h *historyScreen) sort() {
 	key := func(inv *store.Invoice) string {
@@ -338,9 +424,9 @@ func (h *historyScreen) onExport(f export.Format) {
 	}, h.e.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(f)}))
-	d.Resize(fyne.NewSize(900, 600))
 	h.saveDialog = d
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600))
 }
 
 // exportTo writes the invoices the filters select to path, on a goroutine,
@@ -415,4 +501,34 @@ func (h *historyScreen) onCancelExport() {
 func (h *historyScreen) showMessage(text string) {
 	h.message = dialog.NewInformation(h.e.tr.T("history.title"), text, h.e.win)
 	h.message.Show()
+}
+
+// typeChoice is one entry of the type filter: a group of type codes named
+// by a translation key, or one type named as it is printed.
+type typeChoice struct {
+	key   string // "" for one type
+	codes []string
+}
+
+func (c typeChoice) name(tr *Translator) string {
+	if c.key != "" {
+		return tr.T(c.key)
+	}
+	zh, en, _ := payload.TypeName(c.codes[0])
+	if tr.Lang() == "zh" {
+		return zh
+	}
+	return sentence(en)
+}
+
+// typeChoices are the groups clerks ask for (every special invoice, paper,
+// electronic or 数电; every 数电 invoice), then each type, the common first.
+var typeChoices = []typeChoice{
+	{"history.types.special", []string{"01", "02", "20", "31"}},
+	{"history.types.ordinary", []string{"04", "10", "11", "14", "32"}},
+	{"history.types.digital", []string{"31", "32", "33", "34", "51", "61"}},
+	{"", []string{"31"}}, {"", []string{"32"}}, {"", []string{"01"}}, {"", []string{"04"}},
+	{"", []string{"20"}}, {"", []string{"10"}}, {"", []string{"11"}}, {"", []string{"14"}},
+	{"", []string{"02"}}, {"", []string{"03"}}, {"", []string{"15"}}, {"", []string{"33"}},
+	{"", []string{"34"}}, {"", []string{"51"}}, {"", []string{"61"}},
 }

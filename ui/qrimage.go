@@ -17,7 +17,7 @@ type qrImage struct {
 
 	img   image.Image
 	codes [][]fyne.Position // corners in the image's pixels
-	text  string            // shown instead of the picture when there is none
+	text  string            // shown instead of the picture, or under it
 }
 
 func newQRImage() *qrImage {
@@ -26,9 +26,16 @@ func newQRImage() *qrImage {
 	return q
 }
 
-// set shows img with the codes outlined; a nil img shows text instead.
+// set shows img with the codes outlined and text under it; a nil img
+// shows text alone.
 func (q *qrImage) set(img image.Image, codes [][]fyne.Position, text string) {
 	q.img, q.codes, q.text = img, codes, text
+	q.Refresh()
+}
+
+// setNote changes the text, keeping the picture.
+func (q *qrImage) setNote(text string) {
+	q.text = text
 	q.Refresh()
 }
 
@@ -50,6 +57,7 @@ type qrImageRenderer struct {
 	label *widget.Label
 	lines []*canvas.Line
 	size  fyne.Size
+	area  fyne.Size // the picture's part of size
 }
 
 func (r *qrImageRenderer) Destroy() {}
@@ -67,9 +75,20 @@ func (r *qrImageRenderer) Objects() []fyne.CanvasObject {
 func (r *qrImageRenderer) Layout(size fyne.Size) {
 	r.size = size
 	r.bg.Resize(size)
-	r.image.Resize(size)
-	r.label.Move(fyne.NewPos(0, size.Height/2-r.label.MinSize().Height/2))
 	r.label.Resize(fyne.NewSize(size.Width, r.label.MinSize().Height))
+	lh := r.label.MinSize().Height
+	if r.q.img == nil {
+		r.label.Move(fyne.NewPos(0, size.Height/2-lh/2))
+		r.area = size
+	} else {
+		// A note goes under the picture.
+		r.area = size
+		if r.q.text != "" {
+			r.area.Height = max(0, size.Height-lh)
+		}
+		r.label.Move(fyne.NewPos(0, r.area.Height))
+	}
+	r.image.Resize(r.area)
 	r.placeLines()
 }
 
@@ -84,8 +103,8 @@ func (r *qrImageRenderer) placeLines() {
 	if iw == 0 || ih == 0 {
 		return
 	}
-	scale := min(r.size.Width/iw, r.size.Height/ih)
-	ox, oy := (r.size.Width-iw*scale)/2, (r.size.Height-ih*scale)/2
+	scale := min(r.area.Width/iw, r.area.Height/ih)
+	ox, oy := (r.area.Width-iw*scale)/2, (r.area.Height-ih*scale)/2
 	at := func(p fyne.Position) fyne.Position { return fyne.NewPos(ox+p.X*scale, oy+p.Y*scale) }
 	i := 0
 	for _, c := range r.q.codes {
@@ -115,15 +134,14 @@ func (r *qrImageRenderer) Refresh() {
 			r.lines[i].StrokeWidth = 3
 		}
 	}
+	r.label.SetText(r.q.text)
+	r.label.Hidden = r.q.text == ""
 	if r.q.img == nil {
 		r.image.Image = nil
 		r.image.Hide()
-		r.label.SetText(r.q.text)
-		r.label.Show()
 	} else {
 		r.image.Image = r.q.img
 		r.image.Show()
-		r.label.Hide()
 	}
 	r.image.Refresh()
 	r.Layout(r.size)

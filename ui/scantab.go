@@ -20,9 +20,9 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
-// flushEvery is how often a running batch hands its results to the queue:
-// often enough to look live, rarely enough that 1,000 files do not flood
-// the UI goroutine with refreshes.
+// flushEvery is how often at most a running batch hands its results to the
+// queue: often enough to look live, rarely enough that 1,000 files do not
+// flood the UI goroutine with refreshes (see handover).
 const flushEvery = 100 * time.Millisecond
 
 // queueItem is one line of the queue: one invoice of a file or of a text, or
@@ -42,10 +42,12 @@ func (it *queueItem) invoice() *scan.Invoice {
 	return &it.file.Invoices[it.index]
 }
 
-// input is one thing to scan: a file (path) or a payload (text).
+// input is one thing to scan: a file (path) or a payload (text), with
+// the frame a webcam read the payload in (JPEG).
 type input struct {
 	path, text string
 	source     store.Source
+	frame      []byte
 }
 
 // scanTab is the clerk's desk: every way in (drop, open, paste, scanner
@@ -147,8 +149,9 @@ func (s *scanTab) onOpen() {
 		r.Close()
 		s.addPaths([]string{path})
 	}, s.e.win)
-	s.openDialog.Resize(fyne.NewSize(900, 600))
+	// After Show: before it, Fyne 2.8's file dialog has nothing to resize.
 	s.openDialog.Show()
+	s.openDialog.Resize(fyne.NewSize(900, 600))
 }
 
 func (s *scanTab) onOpenFolder() {
@@ -158,8 +161,9 @@ func (s *scanTab) onOpenFolder() {
 		}
 		s.addPaths([]string{u.Path()})
 	}, s.e.win)
-	s.openDialog.Resize(fyne.NewSize(900, 600))
+	// After Show: before it, Fyne 2.8's file dialog has nothing to resize.
 	s.openDialog.Show()
+	s.openDialog.Resize(fyne.NewSize(900, 600))
 }
 
 // onPaste scans each line of the clipboard as a payload.
@@ -235,25 +239,25 @@ func (s *scanTab) run(ctx context.Context, in []input) {
 	extra := len(files) + len(texts) - len(in)
 	fyne.Do(func() { s.total += extra; s.showProgress() })
 
-	var pending []*queueItem
-	last := time.Now()
+	out := newHandover(s.append)
 	take := func(r scan.FileResult, src store.Source, name string) {
-		if err := scan.Save(ctx, s.e.st, src, &r); err != nil {
+		// Once cancelled, what is still coming back (files read half-way,
+		// cut short) is dropped; what is taken is recorded whole.
+		if ctx.Err() != nil {
+			return
+		}
+		if err := scan.Save(context.WithoutCancel(ctx), s.e.st, src, &r); err != nil {
 			notRecorded(&r, err)
 		}
-		pending = append(pending, itemsOf(&r, src, name)...)
-		if time.Since(last) >= flushEvery {
-			batch := pending
-			pending = nil
-			last = time.Now()
-			fyne.Do(func() { s.append(batch) })
-		}
+		out.add(itemsOf(&r, src, name))
 	}
 	for _, t := range texts {
 		if ctx.Err() != nil {
 			break
 		}
-		take(s.e.scanner.Text(t.text), t.source, t.text)
+		r := s.e.scanner.Text(t.text)
+		r.Frame = t.frame
+		take(r, t.source, t.text)
 	}
 	paths := make([]string, len(files))
 	for i, f := range files {
@@ -266,7 +270,7 @@ func (s *scanTab) run(ctx context.Context, in []input) {
 		take(r, src, filepath.Base(r.File))
 	})
 	fyne.Do(func() {
-		s.append(pending)
+		out.flush()
 		s.running--
 		if s.running == 0 {
 			s.cancel()
@@ -307,7 +311,7 @@ func (s *scanTab) append(batch []*queueItem) {
 	s.showProgress()
 	// The newest code from a gun or a paste is what the clerk looks at next;
 	// for a batch, its first item when nothing is selected yet.
-	if s.selected < 0 || batch[0].source == store.SourceGun || batch[0].source == store.SourcePaste {
+	if s.selected < 0 || textSource(batch[0].source) {
 		s.list.Select(first)
 		s.list.ScrollTo(first)
 	}
@@ -367,7 +371,7 @@ func (s *scanTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	name, icon, state := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon), c.Objects[2].(*widget.Label)
 	icon.SetResource(it.status.icon())
 	text := it.name
-	if it.source == store.SourceGun || it.source == store.SourcePaste {
+	if textSource(it.source) {
 		text = s.e.tr.T("source."+string(it.source)) + "  " + itemTitle(it)
 	} else if inv := it.invoice(); inv != nil && len(it.file.Invoices) > 1 {
 		text = fmt.Sprintf("%s · %s", it.name, itemTitle(it))
@@ -383,6 +387,12 @@ func (s *scanTab) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	state.Refresh()
 	c.Refresh()
+}
+
+// textSource says whether items from src come without a file name to show
+// (a scanner gun, a paste, a webcam frame): they are named by their invoice.
+func textSource(src store.Source) bool {
+	return src == store.SourceGun || src == store.SourcePaste || src == store.SourceCamera
 }
 
 // itemTitle names an item's invoice by its number, else its text.

@@ -17,7 +17,8 @@ import (
 
 // settingsScreen holds the clerk's choices: the language, their name (kept
 // in the history, so the command line records the same name), the
-// blacklist, and where the data lives.
+// blacklist, where the data lives, the keys of sealed QR codes and the
+// gateway's credentials.
 type settingsScreen struct {
 	e          *env
 	onLanguage func(code string)
@@ -30,6 +31,8 @@ type settingsScreen struct {
 	add                                                  *widget.Button
 	list                                                 *widget.List
 	dataPath                                             *widget.Label
+	keys                                                 *keysSection
+	gateway                                              *gatewaySection
 
 	entries []store.BlacklistEntry
 	message dialog.Dialog
@@ -59,6 +62,8 @@ func newSettingsScreen(e *env, onLanguage func(string)) *settingsScreen {
 	s.dataPath = widget.NewLabel(filepath.Dir(e.st.Path()))
 	s.dataPath.Selectable = true
 	s.reloadBlacklist()
+	s.keys = newKeysSection(s)
+	s.gateway = newGatewaySection(s)
 	return s
 }
 
@@ -70,7 +75,10 @@ func (s *settingsScreen) content() fyne.CanvasObject {
 	)
 	addRow := container.NewBorder(nil, nil, nil, s.add, container.NewGridWithColumns(2, s.taxID, s.reason))
 	black := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.blacklistLabel, addRow), nil, nil, nil, s.list)
-	return container.NewBorder(form, nil, nil, nil, black)
+	left := container.NewBorder(form, nil, nil, nil, black)
+	// The key list grows with every issuer: the column scrolls.
+	right := container.NewVScroll(container.NewVBox(s.keys.content(), widget.NewSeparator(), s.gateway.content()))
+	return container.NewGridWithColumns(2, left, right)
 }
 
 func (s *settingsScreen) relabel() {
@@ -85,6 +93,8 @@ func (s *settingsScreen) relabel() {
 	s.reason.SetPlaceHolder(tr.T("settings.reason"))
 	s.add.SetText(tr.T("settings.add"))
 	s.list.Refresh()
+	s.keys.relabel(tr)
+	s.gateway.relabel(tr)
 }
 
 func (s *settingsScreen) onLanguageChosen(name string) {

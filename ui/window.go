@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
@@ -21,22 +23,26 @@ var DefaultSize = fyne.NewSize(1280, 800)
 // Screen names, for ShowScreen (and $FAPIAO_SCREEN).
 const (
 	ScreenScan     = "scan"
+	ScreenCamera   = "camera"
 	ScreenHistory  = "history"
+	ScreenOrders   = "orders"
 	ScreenSettings = "settings"
 )
 
 // MainWindow is the application's window: a navigation bar on the left with
-// the scan, history and settings screens.
+// the scan, camera, history, re-billing and settings screens.
 type MainWindow struct {
 	app    fyne.App
 	window fyne.Window
 	e      *env
 
-	tabs                          *container.AppTabs
-	scanItem, historyItem, setItm *container.TabItem
+	tabs                                                  *container.AppTabs
+	scanItem, cameraItem, historyItem, ordersItem, setItm *container.TabItem
 
 	scan     *scanTab
+	capture  *captureScreen
 	history  *historyScreen
+	orders   *ordersScreen
 	settings *settingsScreen
 }
 
@@ -47,19 +53,37 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.window = a.NewWindow(Title)
 	m.e = &env{
 		app: a, win: m.window, st: st, now: time.Now, scanner: &scan.Scanner{},
-		tr: NewTranslator(a.Preferences().StringWithFallback(PrefLanguage, DefaultLanguage)),
+		tr:  NewTranslator(a.Preferences().StringWithFallback(PrefLanguage, DefaultLanguage)),
+		sec: secrets.Open(filepath.Dir(st.Path())),
 	}
+	m.e.loadKeys()
 	m.scan = newScanTab(m.e)
+	m.capture = newCaptureScreen(m.e, m.scan)
 	m.history = newHistoryScreen(m.e)
+	m.orders = newOrdersScreen(m.e)
 	m.settings = newSettingsScreen(m.e, m.onLanguage)
 	m.scan.detail.onChange = m.history.reload
+	m.scan.detail.onOpenFirst = m.openRecord
+	m.orders.onChange = m.history.reload
+	m.orders.onOpenInvoice = m.openRecord
+	m.orders.onSettings = func() { m.ShowScreen(ScreenSettings) }
 
 	m.scanItem = container.NewTabItemWithIcon("", theme.SearchIcon(), m.scan.content())
+	m.cameraItem = container.NewTabItemWithIcon("", theme.MediaVideoIcon(), m.capture.content())
 	m.historyItem = container.NewTabItemWithIcon("", theme.HistoryIcon(), m.history.content())
+	m.ordersItem = container.NewTabItemWithIcon("", theme.MediaReplayIcon(), m.orders.content())
 	m.setItm = container.NewTabItemWithIcon("", theme.SettingsIcon(), m.settings.content())
-	m.tabs = container.NewAppTabs(m.scanItem, m.historyItem, m.setItm)
+	m.tabs = container.NewAppTabs(m.scanItem, m.cameraItem, m.historyItem, m.ordersItem, m.setItm)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.tabs.OnSelected = m.onTab
+	// The camera runs only while its screen is shown, and never after the
+	// window closed.
+	m.tabs.OnUnselected = func(t *container.TabItem) {
+		if t == m.cameraItem {
+			m.capture.stop()
+		}
+	}
+	m.window.SetOnClosed(m.capture.shutdown)
 
 	m.window.SetContent(m.tabs)
 	m.window.Resize(DefaultSize)
@@ -78,14 +102,18 @@ func (m *MainWindow) Window() fyne.Window { return m.window }
 // ShowAndRun shows the window and runs the application until it closes.
 func (m *MainWindow) ShowAndRun() { m.window.ShowAndRun() }
 
-// ShowScreen switches to the screen named ScreenScan, ScreenHistory or
-// ScreenSettings; other names are ignored.
+// ShowScreen switches to the screen named ScreenScan, ScreenCamera,
+// ScreenHistory, ScreenOrders or ScreenSettings; other names are ignored.
 func (m *MainWindow) ShowScreen(name string) {
 	switch name {
 	case ScreenScan:
 		m.tabs.Select(m.scanItem)
+	case ScreenCamera:
+		m.tabs.Select(m.cameraItem)
 	case ScreenHistory:
 		m.tabs.Select(m.historyItem)
+	case ScreenOrders:
+		m.tabs.Select(m.ordersItem)
 	case ScreenSettings:
 		m.tabs.Select(m.setItm)
 	}
@@ -100,6 +128,11 @@ func (m *MainWindow) onTab(t *container.TabItem) {
 	switch t {
 	case m.historyItem:
 		m.history.reload()
+	case m.ordersItem:
+		m.orders.showCredentials()
+		m.orders.reload()
+	case m.cameraItem:
+		m.capture.onShow()
 	case m.scanItem:
 		m.window.Canvas().Focus(m.scan.gun)
 	}
@@ -116,9 +149,10 @@ func (m *MainWindow) addShortcuts() {
 	ctrl(fyne.KeyReturn, m.scan.detail.onVerify)
 	ctrl(fyne.KeyEnter, m.scan.detail.onVerify)
 	ctrl(fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.search) })
-	ctrl(fyne.Key1, func() { m.ShowScreen(ScreenScan) })
-	ctrl(fyne.Key2, func() { m.ShowScreen(ScreenHistory) })
-	ctrl(fyne.Key3, func() { m.ShowScreen(ScreenSettings) })
+	// Ctrl+1 to Ctrl+5: the screens in the order of the navigation bar.
+	for i, name := range []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings} {
+		ctrl(fyne.KeyName(rune('1'+i)), func() { m.ShowScreen(name) })
+	}
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { m.tabs.Select(m.scanItem); m.scan.onPaste() })
 }
 
@@ -134,11 +168,15 @@ func (m *MainWindow) onLanguage(code string) {
 func (m *MainWindow) relabel() {
 	tr := m.e.tr
 	m.scanItem.Text = tr.T("nav.scan")
+	m.cameraItem.Text = tr.T("nav.camera")
 	m.historyItem.Text = tr.T("nav.history")
+	m.ordersItem.Text = tr.T("nav.orders")
 	m.setItm.Text = tr.T("nav.settings")
 	m.tabs.Refresh()
 	m.scan.relabel()
+	m.capture.relabel()
 	m.history.relabel()
+	m.orders.relabel()
 	m.settings.relabel()
 }
 

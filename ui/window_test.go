@@ -28,7 +28,7 @@ import (
 // folder, in lang.
 func newTestWindow(t *testing.T, lang string) *MainWindow {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := newSerialApp(t)
 	if lang != "" {
 		a.Preferences().SetString(PrefLanguage, lang)
 	}
@@ -40,6 +40,7 @@ func newTestWindow(t *testing.T, lang string) *MainWindow {
 	t.Cleanup(func() { st.Close() })
 	m := NewMainWindow(a, st)
 	t.Cleanup(m.window.Close)
+	t.Cleanup(m.settle)
 	return m
 }
 
@@ -303,11 +304,13 @@ func TestHistoryExportsTheCurrentView(t *testing.T) {
 	scanText(m, digitalPayload)
 	m.ShowScreen(ScreenHistory)
 	h := m.history
+	h.wait()
 	if len(h.rows) != 2 {
 		t.Fatalf("history shows %d rows, want 2", len(h.rows))
 	}
 
-	h.search.SetText("2431200000")
+	fyne.DoAndWait(func() { h.search.SetText("2431200000") }) // as typed, on the UI goroutine
+	h.wait()
 	if len(h.rows) != 1 || h.rows[0].Number != "24312000000136634917" {
 		t.Fatalf("search shows %d rows", len(h.rows))
 	}
@@ -336,6 +339,7 @@ func TestHistorySortsAndOpens(t *testing.T) {
 	scanText(m, digitalPayload)
 	m.ShowScreen(ScreenHistory)
 	h := m.history
+	h.wait()
 
 	h.sortBy(1) // date, oldest first
 	if h.rows[0].Number != "02407312" {

@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/gateway"
+	"github.com/fapiaoscanner/fapiao/core/store"
+)
+
+// fakeGateway answers re-billing calls as the fw199 gateway documents,
+// checking each signature: order "A1" is issued with a real invoice PDF,
+// any other is accepted.
+func fakeGateway(t *testing.T, secret string) *httptest.Server {
+	t.Helper()
+	pdf, err := os.ReadFile(sharedFile(t, "corpus/real/pdf/Caisin__fapiao-print__7.22底座.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Write(pdf)
+			return
+		}
+		r.ParseForm()
+		p := map[string]string{}
+		for k := range r.PostForm {
+			p[k] = r.PostForm.Get(k)
+		}
+		switch {
+		case gateway.Sign(p, secret) != p["sign"]:
+			fmt.Fprint(w, `{"code":9002,"message":"签名错误"}`)
+		case strings.Contains(p["request_data"], `"A1"`):
+			fmt.Fprintf(w, `{"code":100,"message":"发票已经生成","invoice_no":"25322000000337005189","invoice_down_url":"%s/a.pdf"}`, srv.URL)
+		default:
+			fmt.Fprint(w, `{"code":0,"message":"重试成功"}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestOrdersRetryRecordsAndReadsThePDF(t *testing.T) {
+	t.Setenv("FAPIAO_SECRETS", "file")
+	for _, k := range []string{config.EnvAppID, config.EnvSecret, config.EnvEndpoint} {
+		t.Setenv(k, "")
+	}
+	m := newTestWindow(t, "")
+	o := m.orders
+	srv := fakeGateway(t, "s3cret")
+	m.ShowScreen(ScreenOrders)
+
+	// Without credentials the screen says where to set them, and sends nothing.
+	if !strings.Contains(o.credentials.Text, "设置") || o.toSettings.Hidden {
+		t.Fatalf("no credentials: %q", o.credentials.Text)
+	}
+	test.Type(o.orderNo, "A1")
+	test.Type(o.taxNum, "91310117568051223x")
+	test.Tap(o.retryNew)
+	o.wait()
+	if o.message == nil || len(o.orders) != 0 {
+		t.Fatalf("retry without credentials: orders %v", o.orders)
+	}
+	o.message.Hide()
+
+	ctx := context.Background()
+	if err := config.SetGateway(ctx, m.e.st, m.e.sec, "app", "s3cret", srv.URL, "王会计"); err != nil {
+		t.Fatal(err)
+	}
+	m.ShowScreen(ScreenScan)
+	m.ShowScreen(ScreenOrders)
+	if !strings.Contains(o.credentials.Text, "app") || !o.toSettings.Hidden {
+		t.Fatalf("credentials line: %q", o.credentials.Text)
+	}
+	test.Tap(o.retryNew)
+	o.wait()
+	if len(o.orders) != 1 || o.orders[0].Status != "issued" || o.orders[0].InvoiceID == 0 {
+		t.Fatalf("orders after retry: %+v", o.orders)
+	}
+	if o.selected != 0 || len(o.history) != 1 || o.openInvoice.Disabled() {
+		t.Fatalf("selected %d, attempts %d, open disabled %v", o.selected, len(o.history), o.openInvoice.Disabled())
+	}
+	if got := cellText(o.attempts, 0, 2); got != "已开具" {
+		t.Errorf("status cell %q", got)
+	}
+	if got := cellText(o.attempts, 0, 5); got != "PDF 已读取并记入历史" {
+		t.Errorf("PDF cell %q", got)
+	}
+	if !strings.Contains(o.summary.Text, "25322000000337005189") {
+		t.Errorf("summary %q", o.summary.Text)
+	}
+	// The re-issued invoice is in the history, read from its PDF.
+	inv, err := m.e.st.Get(ctx, o.orders[0].InvoiceID)
+	if err != nil || inv.Number != "25322000000337005189" || inv.Sightings[0].Source != store.SourceGateway {
+		t.Fatalf("recorded invoice: %+v, %v", inv, err)
+	}
+	if d, ok := o.message.(*dialog.CustomDialog); ok {
+		d.Hide()
+	} else if o.message != nil {
+		o.message.Hide()
+	}
+
+	// The gateway goes down: the retry of the selected order is recorded
+	// as unanswered, and the invoice stays linked.
+	srv.Close()
+	test.Tap(o.retrySel)
+	o.wait()
+	if len(o.orders) != 1 || o.orders[0].Status != "error" || o.orders[0].Attempts != 2 || o.orders[0].InvoiceID == 0 {
+		t.Fatalf("after an unanswered retry: %+v", o.orders)
+	}
+	if got := cellText(o.attempts, 0, 2); got != "网关无应答" {
+		t.Errorf("newest attempt first: status cell %q", got)
+	}
+
+	// Opening the invoice shows it in the history.
+	opened := int64(0)
+	o.onOpenInvoice = func(id int64) { opened = id }
+	test.Tap(o.openInvoice)
+	if opened != inv.ID {
+		t.Errorf("opened invoice %d, want %d", opened, inv.ID)
+	}
+}
+
+// sharedFile is a file of the shared corpus: $FAPIAO_SHARED, else ../shared
+// beside the repository. The test is skipped, saying why, without it (CI
+// always has it).
+func sharedFile(t *testing.T, rel string) string {
+	t.Helper()
+	dir := os.Getenv("FAPIAO_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared")
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Skip("shared corpus not found (../shared beside the repository, or set FAPIAO_SHARED): skipping corpus test")
+	}
+	p := filepath.Join(dir, rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("shared corpus incomplete: %v", err)
+	}
+	return p
+}
+
+// cellText is the text of a table cell as rendered.
+func cellText(tb *widget.Table, row, col int) string {
+	rows, cols := tb.Length()
+	if row >= rows || col >= cols {
+		return ""
+	}
+	l := widget.NewLabel("")
+	tb.UpdateCell(widget.TableCellID{Row: row, Col: col}, l)
+	return l.Text
+}
