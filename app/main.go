@@ -1,12 +1,14 @@
 // Command fapiao is Fapiao Scanner. With no arguments it opens the window;
 // with arguments it runs the command line (fapiao parse, fapiao version).
 //
-// The window reads two environment variables: FAPIAO_DB names the history
+// The window reads these environment variables: FAPIAO_DB names the history
 // file (as for the command line), FAPIAO_SCREEN the screen it opens on
-// (scan, history or settings).
+// (scan, camera, history, orders or settings), and FAPIAO_CAMERA a video
+// file or folder of frames to play as the camera (where there is none).
 package main
 
 import (
+	"log"
 	"os"
 
 	"fyne.io/fyne/v2/app"
@@ -47,5 +49,10 @@ func main() {
 	w := ui.NewMainWindow(a, st)
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))
+	if path := os.Getenv("FAPIAO_CAMERA"); path != "" {
+		if err := w.PlayCamera(path); err != nil {
+			log.Printf("FAPIAO_CAMERA: %v", err)
+		}
+	}
 	w.ShowAndRun()
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Screenshots of the main screens for the documentation: starts bin/fapiao on
 # a private Xvfb display over a sample history (a few invoices of the shared
-# corpus, recorded with `fapiao scan --save` into a scratch FAPIAO_DB), scans
-# a payload with a simulated scanner gun (xdotool types it into the focused
-# entry) and writes docs/screenshots/{scan,history,settings}.png. Screens are
-# switched with Ctrl+1/2/3, as a clerk can.
+# corpus, recorded with `fapiao scan --save` into a scratch FAPIAO_DB, and a
+# few re-billing orders sent with `fapiao rebill` to tools/gatewaysim on
+# loopback), scans a payload with a simulated scanner gun (xdotool types it
+# into the focused entry), then plays a clip of invoices held up to a camera
+# (tools/camclip, FAPIAO_CAMERA), and writes
+# docs/screenshots/{scan,gun,camera,history,orders,settings}.png. Screens are
+# switched with Ctrl+1 to Ctrl+5, as a clerk can.
 #
 #   scripts/screenshots.sh [BINARY]      default bin/fapiao
 #
@@ -34,9 +37,13 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 xvfb_pid=
 app_pid=
+gateway_pid=
 cleanup() {
-	[[ -n "$app_pid" ]] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
-	[[ -n "$xvfb_pid" ]] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
+	# A process killed here exits non-zero: that is no failure of the script.
+	local pid
+	for pid in "$app_pid" "$gateway_pid" "$xvfb_pid"; do
+		[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+	done
 	rm -rf "$tmp"
 	return 0
 }
@@ -54,6 +61,33 @@ while IFS= read -r f; do samples+=("$f"); done < <(
 "$bin" clerk 王会计 >/dev/null
 "$bin" blacklist add 91120116MA05XXXX1X --reason "虚开发票，税务局通报" >/dev/null
 
+# Re-billing orders, through the gateway simulator: issued (its PDF read into
+# the history), still being issued, refused, accepted.
+go=${GO:-go}
+"$go" build -o "$tmp/gatewaysim" ./tools/gatewaysim
+"$go" build -o "$tmp/camclip" ./tools/camclip
+"$tmp/gatewaysim" -addr 127.0.0.1:0 -secret demo-secret -invoice-no 25322000000337005189 \
+	-pdf "$corpus/pdf/Caisin__fapiao-print__7.22底座.pdf" >"$tmp/gateway.out" 2>"$tmp/gateway.log" &
+gateway_pid=$!
+for _ in $(seq 100); do
+	[[ -s "$tmp/gateway.out" ]] && break
+	sleep 0.1
+done
+export FAPIAO_SECRETS=file FAPIAO_FW199_APPID=demo-app FAPIAO_FW199_SECRET=demo-secret
+FAPIAO_FW199_ENDPOINT=$(head -n1 "$tmp/gateway.out")
+[[ -n "$FAPIAO_FW199_ENDPOINT" ]] || fail "the gateway simulator did not start: $(cat "$tmp/gateway.log")"
+export FAPIAO_FW199_ENDPOINT
+for order in I202411010001:91310117568051223X B202411020007:91310117568051223X \
+	F202411030002:91440300MA5F12345X A202411040003:91440300MA5F12345X B202411020007:91310117568051223X; do
+	"$bin" rebill --orderno "${order%%:*}" --tax-num "${order##*:}" >/dev/null 2>>"$tmp/scan.log" || true
+done
+
+# A clip of three invoices held up to a camera, one of them twice.
+clip_images=("$corpus"/image/GitHub1he__QrToInvoice__img2.jpg "$corpus"/image/GitHub1he__QrToInvoice__S2.jpg
+	"$corpus"/image/hellkun__invoice_reader__sample.png "$corpus"/image/GitHub1he__QrToInvoice__img2.jpg)
+"$tmp/camclip" -out "$tmp/clip.mkv" "${clip_images[@]}" >/dev/null 2>>"$tmp/scan.log" ||
+	fail "could not make the camera clip: $(tail -n 5 "$tmp/scan.log")"
+
 start_xvfb
 
 XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
@@ -70,9 +104,31 @@ shot() {
 # The scanner gun types into the focused entry and ends with Enter.
 xdotool type --delay 5 "$payload"
 xdotool key Return
-shot scan
-xdotool key ctrl+2
-shot history
+shot gun
 xdotool key ctrl+3
+shot history
+xdotool key ctrl+4
+sleep 1
+# Open the order tried twice (the first in the list) to show its attempts.
+xdotool mousemove --window "$win" 280 165 click 1
+shot orders
+xdotool key ctrl+5
 shot settings
+kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
+kill "$app_pid"
+wait "$app_pid" 2>/dev/null || true
+
+# The camera screen while the clip plays: the second showing of the first
+# invoice is noted, not taken again.
+FAPIAO_CAMERA="$tmp/clip.mkv" XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
+app_pid=$!
+wait_window "$title" "$timeout"
+sleep "${SHOTS_CAMERA_WAIT:-7}"
+shot camera
+# The scan queue then holds the invoices taken in, each with its frame.
+sleep 4
+xdotool key ctrl+1
+sleep 1
+xdotool mousemove --window "$win" 280 216 click 1
+shot scan
 kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"

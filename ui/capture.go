@@ -750,3 +750,21 @@ func captureErrorText(tr *Translator, err error) string {
 	}
 	return tr.F("capture.err.other", err)
 }
+
+// PlayCamera opens the camera screen playing the video file or folder of
+// frames at path as if it were a camera ($FAPIAO_CAMERA), to show or try
+// the capture where there is no camera.
+func (m *MainWindow) PlayCamera(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	src := fileSource(path)
+	if fi.IsDir() {
+		src = folderSource(path, framesFPS, 1)
+	}
+	m.ShowScreen(ScreenCamera)
+	m.capture.useSource(src)
+	m.capture.start()
+	return nil
+}

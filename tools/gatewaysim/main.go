@@ -11,7 +11,8 @@
 // Order numbers starting with I are issued (the PDF is served at /pdf),
 // B are still being issued (开票中), F fail (the platform wants a login),
 // anything else is accepted. A bad signature gets the gateway's 签名错误.
-// Point the app at it with FAPIAO_FW199_ENDPOINT=http://ADDR/rebill.
+// The endpoint is printed on the first line of standard output; point the
+// app at it with FAPIAO_FW199_ENDPOINT.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"os"
 
@@ -26,7 +28,7 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:18199", "loopback address to listen on")
+	addr := flag.String("addr", "127.0.0.1:18199", "loopback address to listen on (port 0: any free port)")
 	secret := flag.String("secret", "", "the partner secret requests must be signed with")
 	pdfPath := flag.String("pdf", "", "the invoice PDF issued orders link to")
 	invoiceNo := flag.String("invoice-no", "", "the invoice number issued orders report (that of -pdf)")
@@ -80,6 +82,12 @@ func main() {
 		json.NewEncoder(w).Encode(answer)
 		log.Printf("order %s: %v", data.OrderNo, answer["code"])
 	})
-	log.Printf("fw199 gateway simulator on http://%s/rebill", *addr)
-	log.Fatal(http.ListenAndServe(*addr, mux))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The first line of standard output is the endpoint, for scripts that
+	// asked for port 0.
+	fmt.Printf("http://%s/rebill\n", ln.Addr())
+	log.Fatal(http.Serve(ln, mux))
 }
