@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -15,39 +13,20 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
-	"github.com/fapiaoscanner/fapiao/core/gateway"
+	"github.com/fapiaoscanner/fapiao/core/gateway/gatewaytest"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
-// fakeGateway answers re-billing calls as the fw199 gateway documents,
-// checking each signature: order "A1" is issued with a real invoice PDF,
-// any other is accepted.
+// fakeGateway serves the re-billing call as the gateway documents it,
+// checking each signature: orders starting with I are issued with a real
+// invoice PDF.
 func fakeGateway(t *testing.T, secret string) *httptest.Server {
 	t.Helper()
 	pdf, err := os.ReadFile(sharedFile(t, "corpus/real/pdf/Caisin__fapiao-print__7.22底座.pdf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			w.Write(pdf)
-			return
-		}
-		r.ParseForm()
-		p := map[string]string{}
-		for k := range r.PostForm {
-			p[k] = r.PostForm.Get(k)
-		}
-		switch {
-		case gateway.Sign(p, secret) != p["sign"]:
-			fmt.Fprint(w, `{"code":9002,"message":"签名错误"}`)
-		case strings.Contains(p["request_data"], `"A1"`):
-			fmt.Fprintf(w, `{"code":100,"message":"发票已经生成","invoice_no":"25322000000337005189","invoice_down_url":"%s/a.pdf"}`, srv.URL)
-		default:
-			fmt.Fprint(w, `{"code":0,"message":"重试成功"}`)
-		}
-	}))
+	srv := httptest.NewServer(&gatewaytest.Handler{Secret: secret, PDF: pdf, InvoiceNo: "25322000000337005189"})
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -66,7 +45,7 @@ func TestOrdersRetryRecordsAndReadsThePDF(t *testing.T) {
 	if !strings.Contains(o.credentials.Text, "设置") || o.toSettings.Hidden {
 		t.Fatalf("no credentials: %q", o.credentials.Text)
 	}
-	test.Type(o.orderNo, "A1")
+	test.Type(o.orderNo, "I1")
 	test.Type(o.taxNum, "91310117568051223x")
 	test.Tap(o.retryNew)
 	o.wait()
@@ -76,7 +55,7 @@ func TestOrdersRetryRecordsAndReadsThePDF(t *testing.T) {
 	o.message.Hide()
 
 	ctx := context.Background()
-	if err := config.SetGateway(ctx, m.e.st, m.e.sec, "app", "s3cret", srv.URL, "王会计"); err != nil {
+	if err := config.SetGateway(ctx, m.e.st, m.e.sec, "app", "s3cret", srv.URL+"/rebill", "王会计"); err != nil {
 		t.Fatal(err)
 	}
 	m.ShowScreen(ScreenScan)

@@ -2,15 +2,13 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/fapiaoscanner/fapiao/core/gateway"
+	"github.com/fapiaoscanner/fapiao/core/gateway/gatewaytest"
 	"github.com/fapiaoscanner/fapiao/core/internal/shared"
 )
 
@@ -19,48 +17,29 @@ func TestRebillCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet {
-			w.Write(pdf)
-			return
-		}
-		r.ParseForm()
-		p := map[string]string{}
-		for k := range r.PostForm {
-			p[k] = r.PostForm.Get(k)
-		}
-		switch {
-		case gateway.Sign(p, "sec") != p["sign"]:
-			fmt.Fprint(w, `{"code":9002,"message":"签名错误"}`)
-		case strings.Contains(p["request_data"], "A1"):
-			fmt.Fprintf(w, `{"code":100,"message":"发票已经生成","invoice_no":"25322000000337005189","invoice_down_url":"%s/a.pdf"}`, srv.URL)
-		default:
-			fmt.Fprint(w, `{"code":7,"message":"失败"}`)
-		}
-	}))
+	srv := httptest.NewServer(&gatewaytest.Handler{Secret: "sec", PDF: pdf, InvoiceNo: "25322000000337005189"})
 	defer srv.Close()
 	db := filepath.Join(t.TempDir(), "history.db")
 	t.Setenv("FAPIAO_SECRETS", "file")
 	t.Setenv("FAPIAO_FW199_APPID", "app")
 	t.Setenv("FAPIAO_FW199_SECRET", "sec")
-	code, out, errs := run(t, "", "rebill", "--orderno", "A1", "--tax-num", "91310117568051223X", "--endpoint", srv.URL, "--json", "--db", db)
+	code, out, errs := run(t, "", "rebill", "--orderno", "I1", "--tax-num", "91310117568051223X", "--endpoint", srv.URL+"/rebill", "--json", "--db", db)
 	var r map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r["status"] != "issued" || r["invoice_no"] != "25322000000337005189" ||
 		r["pdf"] != "scanned" || r["invoice_id"] == nil {
 		t.Fatalf("exit %d: %s %s", code, out, errs)
 	}
-	if code, out, _ := run(t, "", "rebill", "--orderno", "B2", "--tax-num", "T", "--endpoint", srv.URL, "--json", "--db", db); code != 1 || !strings.Contains(out, `"failed"`) {
+	if code, out, _ := run(t, "", "rebill", "--orderno", "F2", "--tax-num", "T", "--endpoint", srv.URL+"/rebill", "--json", "--db", db); code != 1 || !strings.Contains(out, `"failed"`) {
 		t.Errorf("failed: exit %d %s", code, out)
 	}
 	// Wrong secret: the gateway refuses the signature, a failure it reports.
 	t.Setenv("FAPIAO_FW199_SECRET", "wrong")
-	if code, out, _ := run(t, "", "rebill", "--orderno", "A1", "--tax-num", "T", "--endpoint", srv.URL, "--db", db); code != 1 || !strings.Contains(out, "签名错误") {
+	if code, out, _ := run(t, "", "rebill", "--orderno", "I1", "--tax-num", "T", "--endpoint", srv.URL+"/rebill", "--db", db); code != 1 || !strings.Contains(out, "签名错误") {
 		t.Errorf("bad signature: exit %d %s", code, out)
 	}
 	t.Setenv("FAPIAO_FW199_SECRET", "sec")
 	srv.Close()
-	if code, _, errs := run(t, "", "rebill", "--orderno", "A1", "--tax-num", "T", "--endpoint", srv.URL, "--db", db); code != 2 || !strings.Contains(errs, "recorded as attempt") {
+	if code, _, errs := run(t, "", "rebill", "--orderno", "I1", "--tax-num", "T", "--endpoint", srv.URL+"/rebill", "--db", db); code != 2 || !strings.Contains(errs, "recorded as attempt") {
 		t.Errorf("unreachable: exit %d %s, want 2", code, errs)
 	}
 	// Every attempt is in the history, the issued one with its invoice.
@@ -80,19 +59,19 @@ func TestRebillCommand(t *testing.T) {
 		}
 		byOrder[o["order_no"].(string)+"/"+o["tax_num"].(string)] = o
 	}
-	a1 := byOrder["A1/91310117568051223X"]
+	a1 := byOrder["I1/91310117568051223X"]
 	if a1 == nil || a1["status"] != "issued" || a1["invoice_id"] == nil || len(a1["history"].([]any)) != 1 {
-		t.Errorf("order A1: %v", a1)
+		t.Errorf("order I1: %v", a1)
 	}
-	if at := byOrder["A1/T"]; at == nil || at["status"] != "error" || len(at["history"].([]any)) != 2 {
-		t.Errorf("order A1/T: %v", at)
+	if at := byOrder["I1/T"]; at == nil || at["status"] != "error" || len(at["history"].([]any)) != 2 {
+		t.Errorf("order I1/T: %v", at)
 	}
 	if code, out, _ := run(t, "", "orders", "--db", db, "--lang", "zh"); code != 0 || !strings.Contains(out, "发票已开具") || !strings.Contains(out, "网关无应答") {
 		t.Errorf("orders listing: %s", out)
 	}
 
 	t.Setenv("FAPIAO_FW199_SECRET", "")
-	if code, _, errs := run(t, "", "rebill", "--orderno", "A1", "--tax-num", "T", "--db", db); code != 2 || !strings.Contains(errs, "FAPIAO_FW199_SECRET") {
+	if code, _, errs := run(t, "", "rebill", "--orderno", "I1", "--tax-num", "T", "--db", db); code != 2 || !strings.Contains(errs, "FAPIAO_FW199_SECRET") {
 		t.Errorf("no credentials: exit %d %s", code, errs)
 	}
 }
