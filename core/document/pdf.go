@@ -52,24 +52,35 @@ type pdfPage struct {
 	native bool
 }
 
+// openPDF opens data in pdfium and counts its pages; closeDoc releases it.
+// The errors are the package's kinds: ErrEncrypted, ErrCorrupt.
+func openPDF(p pdfium.Pdfium, data []byte) (doc references.FPDF_DOCUMENT, pages int, closeDoc func(), err error) {
+	d, err := p.OpenDocument(&requests.OpenDocument{File: &data})
+	if err != nil {
+		if errors.Is(err, pdfiumerrors.ErrPassword) || errors.Is(err, pdfiumerrors.ErrSecurity) {
+			return "", 0, nil, ErrEncrypted
+		}
+		return "", 0, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	closeDoc = func() { p.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: d.Document}) }
+	pc, err := p.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: d.Document})
+	if err != nil {
+		closeDoc()
+		return "", 0, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return d.Document, pc.PageCount, closeDoc, nil
+}
+
 func readPDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
 	pages, pdfcpuOK := pdfImages(ctx, data, opt)
 	d := &Document{Format: PDF}
 	err := withPDFium(ctx, func(p pdfium.Pdfium) error {
-		doc, err := p.OpenDocument(&requests.OpenDocument{File: &data})
+		doc, n, closeDoc, err := openPDF(p, data)
 		if err != nil {
-			switch {
-			case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
-				return ErrEncrypted
-			}
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+			return err
 		}
-		defer p.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
-		pc, err := p.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
-		}
-		d.Pages = pc.PageCount
+		defer closeDoc()
+		d.Pages = n
 		if d.Pages > MaxPages {
 			return fmt.Errorf("%d pages, more than %d: %w", d.Pages, MaxPages, ErrTooLarge)
 		}
@@ -81,7 +92,7 @@ func readPDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
 				return err
 			}
 			pg := pages[i]
-			page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}
+			page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
 			pt, err := pageGlyphs(p, page)
 			if err != nil {
 				return fmt.Errorf("%w: page %d: %v", ErrCorrupt, i+1, err)

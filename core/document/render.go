@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
-	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/requests"
 	"golang.org/x/image/draw"
 
@@ -54,22 +53,15 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 	}
 	var out *image.RGBA
 	err = withPDFium(ctx, func(p pdfium.Pdfium) error {
-		doc, err := p.OpenDocument(&requests.OpenDocument{File: &data})
+		doc, pages, closeDoc, err := openPDF(p, data)
 		if err != nil {
-			if errors.Is(err, pdfiumerrors.ErrPassword) || errors.Is(err, pdfiumerrors.ErrSecurity) {
-				return ErrEncrypted
-			}
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+			return err
 		}
-		defer p.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
-		pc, err := p.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+		defer closeDoc()
+		if page > pages {
+			return fmt.Errorf("%w: the document has %d", ErrNoPage, pages)
 		}
-		if page > pc.PageCount {
-			return fmt.Errorf("%w: the document has %d", ErrNoPage, pc.PageCount)
-		}
-		ref := requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: page - 1}}
+		ref := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: page - 1}}
 		w, err := p.FPDF_GetPageWidthF(&requests.FPDF_GetPageWidthF{Page: ref})
 		if err != nil {
 			return fmt.Errorf("%w: %v", ErrCorrupt, err)
