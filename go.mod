@@ -8,6 +8,7 @@ require (
 	github.com/klippa-app/go-pdfium v1.19.0
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/otiai10/gosseract/v2 v2.4.1
 	github.com/pdfcpu/pdfcpu v0.15.0
 	github.com/tetratelabs/wazero v1.11.0
 	github.com/tjfoc/gmsm v1.4.1
