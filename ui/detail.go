@@ -665,7 +665,7 @@ func (d *detailView) onVerify() {
 		if err := d.saveEdits(ctx, st, clerk); err != nil {
 			return err
 		}
-		_, err := st.Verify(ctx, d.invoiceID, clerk)
+		_, err := st.VerifyAll(ctx, d.invoiceID, clerk)
 		return err
 	})
 }

@@ -38,6 +38,9 @@ type Row struct {
 	Verdict Verdict `json:"verdict"`
 	// Basis says, for the amount, which printed total it was compared with.
 	Basis string `json:"basis,omitempty"`
+	// Typed is the value the clerk typed for the field, "" when none
+	// (Review only); the verdict is then the QR against it.
+	Typed string `json:"typed,omitempty"`
 }
 
 // Field names, as in the rows and in the findings' field.

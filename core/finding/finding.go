@@ -35,6 +35,10 @@ type Finding struct {
 	Message  string   `json:"message"`    // Chinese
 	English  string   `json:"message_en"` // English
 	Field    string   `json:"field,omitempty"`
+	// Source says which values the finding comes from when that is not the
+	// QR code or the file: "typed" for values a clerk typed. Such findings
+	// are computed again whenever the typed values change.
+	Source string `json:"source,omitempty"`
 }
 
 // Text returns the message in lang ("en" for English, Chinese otherwise).

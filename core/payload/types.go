@@ -111,3 +111,17 @@ func RegionName(region string) string {
 	}
 	return ""
 }
+
+// MeaningOf says which total the QR amount of an invoice of type typeCode
+// is, as Check decides it: for an unknown type a 20-digit number means 数电
+// (including tax), anything else before tax.
+func MeaningOf(typeCode, code, number string) AmountMeaning {
+	r := Result{TypeCode: typeCode, Code: code}
+	if s, ok := r.spec(); ok {
+		return s.amount
+	}
+	if len(number) == 20 {
+		return InclTax
+	}
+	return PreTax
+}

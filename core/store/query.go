@@ -44,8 +44,11 @@ type Invoice struct {
 	Verified    *Verification     `json:"verified"` // the last verification; nil when never verified
 	NoteText    string            `json:"notes_text"`
 
-	// Filled by Get only.
+	// Filled by Get only. Printed is what the files read, Typed what a
+	// clerk typed (the latest of each key), TypedValues every value typed.
 	Printed       map[string]string `json:"printed,omitempty"`
+	Typed         map[string]string `json:"typed,omitempty"`
+	TypedValues   []TypedValue      `json:"typed_values,omitempty"`
 	Sightings     []SightingDetail  `json:"sightings,omitempty"`
 	Notes         []Note            `json:"notes,omitempty"`
 	Verifications []Verification    `json:"verifications,omitempty"`
@@ -436,13 +439,24 @@ func (s *Store) get(ctx context.Context, op, where string, key any) (*Invoice, e
 }
 
 func (s *Store) details(ctx context.Context, inv *Invoice) error {
-	var pj string
-	if err := s.db.QueryRowContext(ctx, "SELECT printed FROM invoices WHERE id = ?", inv.ID).Scan(&pj); err != nil {
+	var pj, tj string
+	if err := s.db.QueryRowContext(ctx, "SELECT printed, typed FROM invoices WHERE id = ?", inv.ID).Scan(&pj, &tj); err != nil {
 		return err
 	}
 	if err := json.Unmarshal([]byte(pj), &inv.Printed); err != nil {
 		return fmt.Errorf("printed values: %w", err)
 	}
+	if err := json.Unmarshal([]byte(tj), &inv.Typed); err != nil {
+		return fmt.Errorf("typed values: %w", err)
+	}
+	if len(inv.Typed) == 0 {
+		inv.Typed = nil
+	}
+	tv, err := s.Typed(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	inv.TypedValues = tv
 	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.scan_id, sc.file, sc.at, sc.source, g.page, g.raw, g.kind,
 		g.duplicate, g.printed, g.findings FROM sightings g JOIN scans sc ON sc.id = g.scan_id
 		WHERE g.invoice_id = ? ORDER BY g.id`, inv.ID)
@@ -496,7 +510,7 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = s.db.QueryContext(ctx, "SELECT at, clerk, result FROM verifications WHERE invoice_id = ? ORDER BY id", inv.ID)
+	rows, err = s.db.QueryContext(ctx, "SELECT at, clerk, result, confirmed FROM verifications WHERE invoice_id = ? ORDER BY id", inv.ID)
 	if err != nil {
 		return err
 	}
@@ -505,9 +519,16 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 		var (
 			v  Verification
 			at int64
+			cj string
 		)
-		if err := rows.Scan(&at, &v.Clerk, &v.Result); err != nil {
+		if err := rows.Scan(&at, &v.Clerk, &v.Result, &cj); err != nil {
 			return err
+		}
+		if err := json.Unmarshal([]byte(cj), &v.Confirmed); err != nil {
+			return fmt.Errorf("verification: confirmed: %w", err)
+		}
+		if len(v.Confirmed) == 0 {
+			v.Confirmed = nil
 		}
 		v.At = fromNanos(at)
 		inv.Verifications = append(inv.Verifications, v)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
@@ -44,27 +45,26 @@ func (s Source) Valid() bool {
 	return false
 }
 
-// Printed value keys: what the text of a PDF, OFD or XML invoice (or the
-// clerk) says, beside the QR code.
+// Printed value keys: what the text of a PDF, OFD or XML invoice (or OCR of
+// its picture) says, beside the QR code; a clerk types values under the same
+// keys (SetTyped).
 const (
-	PrintedKind        = "kind" // invoice type code, e.g. "32"
-	PrintedCode        = "code"
-	PrintedNumber      = "number"
-	PrintedDate        = "date" // 2024-05-14, 20240514 or 2024年05月14日
-	PrintedCheckCode   = "check_code"
-	PrintedBuyerName   = "buyer_name"
-	PrintedBuyerTaxID  = "buyer_tax_id"
-	PrintedSellerName  = "seller_name"
-	PrintedSellerTaxID = "seller_tax_id"
-	PrintedAmount      = "amount" // 金额, before tax
-	PrintedTax         = "tax"    // 税额
-	PrintedTotal       = "total"  // 价税合计
+	PrintedKind        = document.KeyKind // invoice type code, e.g. "32"
+	PrintedCode        = document.KeyCode
+	PrintedNumber      = document.KeyNumber
+	PrintedDate        = document.KeyDate // 2024-05-14, 20240514 or 2024年05月14日
+	PrintedCheckCode   = document.KeyCheckCode
+	PrintedBuyerName   = document.KeyBuyerName
+	PrintedBuyerTaxID  = document.KeyBuyerTaxID
+	PrintedSellerName  = document.KeySellerName
+	PrintedSellerTaxID = document.KeySellerTaxID
+	PrintedAmount      = document.KeyAmount // 金额, before tax
+	PrintedTax         = document.KeyTax    // 税额
+	PrintedTotal       = document.KeyTotal  // 价税合计
 )
 
 // PrintedKeys lists the printed value keys the history understands.
-var PrintedKeys = []string{PrintedKind, PrintedCode, PrintedNumber, PrintedDate, PrintedCheckCode,
-	PrintedBuyerName, PrintedBuyerTaxID, PrintedSellerName, PrintedSellerTaxID,
-	PrintedAmount, PrintedTax, PrintedTotal}
+var PrintedKeys = document.Keys
 
 // ScanInput is one file (or paste, or scanner-gun line) taken in, with every
 // invoice code found in it.
@@ -208,7 +208,7 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 		}
 		c = cur.cols.merge(c)
 		for k, v := range cur.printed {
-			printed[k] = v // what was stored first stays; edits go through SetPrinted
+			printed[k] = v // what was read first stays; what a clerk types is kept apart (SetTyped)
 		}
 	}
 	c.completeAmounts()
@@ -229,22 +229,28 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 		if err != nil {
 			return rec, err
 		}
-		var merged []finding.Finding
+		row := &invoiceRow{printed: printed, typed: map[string]string{}}
 		if cur != nil {
-			merged = mergeFindings(cur.findings, sightingFindings)
+			row = cur
+			row.printed = printed
+			row.base = mergeFindings(cur.base, sightingFindings)
 		} else {
-			merged = mergeFindings(nil, sightingFindings)
+			row.base = mergeFindings(nil, sightingFindings)
 			rec.State = StateNew
 		}
-		pj, fj := mustJSON(printed), mustJSON(merged)
-		worst := finding.Worst(merged).Rank()
+		eff, err := effectiveFindings(ctx, tx, row, inv.QR)
+		if err != nil {
+			return rec, err
+		}
+		pj, bj, fj := mustJSON(printed), mustJSON(nonNil(row.base)), mustJSON(nonNil(eff))
+		worst := finding.Worst(eff).Rank()
 		if cur == nil {
 			res, err := tx.ExecContext(ctx, `INSERT INTO invoices (identity, type_code, code, number, number_rev,
-				date, amount, tax, total, check_code, seller_id, buyer_id, printed, findings, worst,
+				date, amount, tax, total, check_code, seller_id, buyer_id, printed, base_findings, findings, worst,
 				state, state_at, first_scan_id, first_page, seen)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, 1)`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, 1)`,
 				rec.Identity, c.typeCode, c.code, c.number, reverse(c.number), c.date, c.amount, c.tax, c.total,
-				c.checkCode, sellerID, buyerID, pj, fj, worst, scanID, inv.Page)
+				c.checkCode, sellerID, buyerID, pj, bj, fj, worst, scanID, inv.Page)
 			if err != nil {
 				return rec, err
 			}
@@ -254,9 +260,9 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 		} else {
 			_, err := tx.ExecContext(ctx, `UPDATE invoices SET type_code = ?, code = ?, number = ?, number_rev = ?,
 				date = ?, amount = ?, tax = ?, total = ?, check_code = ?, seller_id = ?, buyer_id = ?,
-				printed = ?, findings = ?, worst = ?, seen = seen + 1 WHERE id = ?`,
+				printed = ?, base_findings = ?, findings = ?, worst = ?, seen = seen + 1 WHERE id = ?`,
 				c.typeCode, c.code, c.number, reverse(c.number), c.date, c.amount, c.tax, c.total, c.checkCode,
-				sellerID, buyerID, pj, fj, worst, cur.id)
+				sellerID, buyerID, pj, bj, fj, worst, cur.id)
 			if err != nil {
 				return rec, err
 			}
@@ -437,13 +443,13 @@ func cleanPrinted(p map[string]string) map[string]string {
 }
 
 // mergeFindings adds to have the findings of add not already there (same
-// code and field), keeping the first message.
+// code, field and source), keeping the first message.
 func mergeFindings(have, add []finding.Finding) []finding.Finding {
 	out := append([]finding.Finding{}, have...)
 	for _, f := range add {
 		dup := false
 		for _, g := range out {
-			if g.Code == f.Code && g.Field == f.Field {
+			if g.Code == f.Code && g.Field == f.Field && g.Source == f.Source {
 				dup = true
 				break
 			}
@@ -533,15 +539,16 @@ type invoiceRow struct {
 	identity string
 	state    State
 	cols     cols
-	printed  map[string]string
-	findings []finding.Finding
+	printed  map[string]string // as read, merged over the sightings
+	typed    map[string]string // as typed, the latest of each key
+	base     []finding.Finding // of the QR codes, the files and the history
 	first    Sighting
 	seen     int
 }
 
 const invoiceRowSQL = `SELECT i.id, i.identity, i.state, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
 	i.check_code, coalesce(sp.name, ''), coalesce(sp.tax_id, ''), coalesce(bp.name, ''), coalesce(bp.tax_id, ''),
-	i.printed, i.findings, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page, i.seen
+	i.printed, i.typed, i.base_findings, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page, i.seen
 	FROM invoices i
 	JOIN scans fs ON fs.id = i.first_scan_id
 	LEFT JOIN parties sp ON sp.id = i.seller_id
@@ -559,14 +566,15 @@ func scanInvoiceRow(row *sql.Row) (*invoiceRow, error) {
 	var (
 		r       invoiceRow
 		st, src string
-		pj, fj  string
+		pj, tj  string
+		bj      string
 		at      int64
 		c       = &r.cols
 		first   = &r.first
 	)
 	err := row.Scan(&r.id, &r.identity, &st, &c.typeCode, &c.code, &c.number, &c.date, &c.amount, &c.tax, &c.total,
 		&c.checkCode, &c.sellerName, &c.sellerTaxID, &c.buyerName, &c.buyerTaxID,
-		&pj, &fj, &first.ScanID, &first.File, &at, &src, &first.Page, &r.seen)
+		&pj, &tj, &bj, &first.ScanID, &first.File, &at, &src, &first.Page, &r.seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -580,7 +588,13 @@ func scanInvoiceRow(row *sql.Row) (*invoiceRow, error) {
 	if r.printed == nil {
 		r.printed = map[string]string{}
 	}
-	if err := json.Unmarshal([]byte(fj), &r.findings); err != nil {
+	if err := json.Unmarshal([]byte(tj), &r.typed); err != nil {
+		return nil, fmt.Errorf("invoice %d: typed values: %w", r.id, err)
+	}
+	if r.typed == nil {
+		r.typed = map[string]string{}
+	}
+	if err := json.Unmarshal([]byte(bj), &r.base); err != nil {
 		return nil, fmt.Errorf("invoice %d: findings: %w", r.id, err)
 	}
 	return &r, nil

@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -26,6 +26,7 @@ var migrations = []migration{
 	{1, "scans, invoices, sightings, notes, verifications, blacklist, settings", execSQL(schemaV1)},
 	{2, "audit log, search columns and indexes", migrateV2},
 	{3, "webcam frames, re-billing orders and attempts", execSQL(schemaV3)},
+	{4, "typed values kept apart from values read", migrateV4},
 }
 
 // schemaV1 is the first schema. Times are Unix nanoseconds; amounts exact
@@ -351,3 +352,27 @@ func checkApplicationID(ctx context.Context, q querier) error {
 	}
 	return nil
 }
+
+// schemaV4 keeps what a clerk typed apart from what the QR code and the file
+// said: every typed value with who typed it and when, the latest per key on
+// the invoice, and the findings of the QR code, the file and the history
+// (base_findings) apart from those the typed values add, so that the
+// invoice's findings can be computed again after every edit.
+const schemaV4 = `
+CREATE TABLE typed_values (
+	id         INTEGER PRIMARY KEY,
+	invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+	key        TEXT NOT NULL,
+	value      TEXT NOT NULL, -- '' clears the key
+	at         INTEGER NOT NULL,
+	clerk      TEXT NOT NULL
+) STRICT;
+CREATE INDEX typed_values_invoice ON typed_values (invoice_id);
+
+ALTER TABLE invoices ADD COLUMN typed TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE invoices ADD COLUMN base_findings TEXT NOT NULL DEFAULT '[]';
+UPDATE invoices SET base_findings = findings;
+
+-- The codes of the open errors a clerk confirmed having seen when verifying.
+ALTER TABLE verifications ADD COLUMN confirmed TEXT NOT NULL DEFAULT '[]';
+`

@@ -79,37 +79,86 @@ func transitionError(identity string, from, to State) error {
 	return fmt.Errorf("invoice %s: %w: %s", identity, ErrTransition, why)
 }
 
-// SetState changes the invoice's reimbursement state, with an optional note,
-// and records the change in the audit log. A change the workflow does not
-// allow fails with ErrTransition and changes nothing.
-func (s *Store) SetState(ctx context.Context, invoiceID int64, to State, clerk, note string) error {
-	op := fmt.Sprintf("set state to %s", to)
+// Change is a change of an invoice's reimbursement state as a clerk asked
+// for it: the invoice, the state it was in when the clerk acted (From; ""
+// when the clerk named only the state wanted, as on the command line), the
+// state wanted and an optional note.
+type Change struct {
+	InvoiceID int64
+	From, To  State
+	Clerk     string
+	Note      string
+}
+
+// StaleError says that an invoice was no longer in the state a clerk saw:
+// who changed it, to what, and when. errors.Is(err, ErrStale) is true.
+type StaleError struct {
+	Identity string
+	Want     State // the state the clerk saw
+	Have     State // the state it is in
+	By       string
+	At       time.Time // zero when the state was never changed
+}
+
+func (e *StaleError) Error() string {
+	who := ""
+	if e.By != "" {
+		who = fmt.Sprintf(" by %s at %s", e.By, e.At.Local().Format("2006-01-02 15:04:05"))
+	}
+	return fmt.Sprintf("invoice %s: %v: it was %s %s when shown, and is now %s %s%s",
+		e.Identity, ErrStale, e.Want.Name(), e.Want, e.Have.Name(), e.Have, who)
+}
+
+// Unwrap makes errors.Is(err, ErrStale) true.
+func (e *StaleError) Unwrap() error { return ErrStale }
+
+// ChangeState changes the invoice's reimbursement state, with an optional
+// note, and records the change in the audit log. It compares and sets: when
+// c.From is given and the invoice is no longer in it, it fails with a
+// *StaleError and changes nothing, so a doubled or late click can never
+// skip a state. A change the workflow does not allow fails with
+// ErrTransition and changes nothing.
+func (s *Store) ChangeState(ctx context.Context, c Change) error {
+	to, invoiceID := c.To, c.InvoiceID
+	op := fmt.Sprintf("set state of invoice %d to %s", invoiceID, to)
 	if !to.Valid() {
 		return fmt.Errorf("%s: %w: unknown state", op, ErrInvalid)
 	}
+	if c.From != "" && !c.From.Valid() {
+		return fmt.Errorf("%s: %w: unknown state %q", op, ErrInvalid, c.From)
+	}
 	return s.write(ctx, op, func(tx *sql.Tx) error {
-		var identity, from string
-		err := tx.QueryRowContext(ctx, "SELECT identity, state FROM invoices WHERE id = ?", invoiceID).Scan(&identity, &from)
+		var identity, from, by string
+		var at int64
+		err := tx.QueryRowContext(ctx, "SELECT identity, state, state_by, state_at FROM invoices WHERE id = ?", invoiceID).
+			Scan(&identity, &from, &by, &at)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("invoice %d: %w", invoiceID, ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
+		if c.From != "" && State(from) != c.From {
+			e := &StaleError{Identity: identity, Want: c.From, Have: State(from), By: by}
+			if at != 0 {
+				e.At = fromNanos(at)
+			}
+			return e
+		}
 		if !State(from).CanBecome(to) {
 			return transitionError(identity, State(from), to)
 		}
-		actor, err := s.clerk(ctx, tx, clerk)
+		actor, err := s.clerk(ctx, tx, c.Clerk)
 		if err != nil {
 			return err
 		}
 		now := nanos(s.now())
-		if _, err := tx.ExecContext(ctx, "UPDATE invoices SET state = ?, state_at = ?, state_by = ? WHERE id = ?",
-			string(to), now, actor, invoiceID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE invoices SET state = ?, state_at = ?, state_by = ? WHERE id = ? AND state = ?",
+			string(to), now, actor, invoiceID, from); err != nil {
 			return err
 		}
 		details := map[string]string{"from": from, "to": string(to)}
-		if note = strings.TrimSpace(note); note != "" {
+		if note := strings.TrimSpace(c.Note); note != "" {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO notes (invoice_id, at, clerk, text) VALUES (?, ?, ?, ?)",
 				invoiceID, now, actor, note); err != nil {
 				return err
@@ -120,18 +169,67 @@ func (s *Store) SetState(ctx context.Context, invoiceID int64, to State, clerk, 
 	})
 }
 
-// Verification is one check of an invoice by a clerk. Result is the worst
-// severity of the invoice's findings at that moment, or "ok".
-type Verification struct {
-	At     time.Time `json:"at"`
-	Clerk  string    `json:"clerk"`
-	Result string    `json:"result"` // ok, info, warning, error
+// SetState is ChangeState from whatever state the invoice is in.
+func (s *Store) SetState(ctx context.Context, invoiceID int64, to State, clerk, note string) error {
+	return s.ChangeState(ctx, Change{InvoiceID: invoiceID, To: to, Clerk: clerk, Note: note})
 }
 
-// Verify records that clerk checked the invoice now. The blacklist is
+// Verification is one check of an invoice by a clerk. Result is the worst
+// severity of the invoice's findings at that moment, or "ok"; Confirmed the
+// codes of the open errors the clerk confirmed having seen.
+type Verification struct {
+	At        time.Time `json:"at"`
+	Clerk     string    `json:"clerk"`
+	Result    string    `json:"result"` // ok, info, warning, error
+	Confirmed []string  `json:"confirmed,omitempty"`
+}
+
+// VerifyRequest is a clerk's check of an invoice: the invoice, and the codes
+// of the errors the clerk was shown and confirmed (an invoice whose values
+// disagree with its QR code may still be signed off, but only knowingly).
+type VerifyRequest struct {
+	InvoiceID int64
+	Clerk     string
+	Confirmed []string
+}
+
+// UnconfirmedError lists the open errors a verification did not confirm.
+// errors.Is(err, ErrUnconfirmed) is true.
+type UnconfirmedError struct {
+	Identity string
+	Findings []finding.Finding
+}
+
+func (e *UnconfirmedError) Error() string {
+	codes := make([]string, len(e.Findings))
+	for i, f := range e.Findings {
+		codes[i] = f.Code
+	}
+	return fmt.Sprintf("invoice %s: %v: %s", e.Identity, ErrUnconfirmed, strings.Join(codes, ", "))
+}
+
+// Unwrap makes errors.Is(err, ErrUnconfirmed) true.
+func (e *UnconfirmedError) Unwrap() error { return ErrUnconfirmed }
+
+// OpenErrors returns the findings of fs that a verification must confirm:
+// the errors.
+func OpenErrors(fs []finding.Finding) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Verify records that a clerk checked the invoice now. The blacklist is
 // consulted again, so a seller blacklisted since the invoice came in is
-// caught here.
-func (s *Store) Verify(ctx context.Context, invoiceID int64, clerk string) (Verification, error) {
+// caught here. When the invoice has errors the request does not confirm,
+// it fails with an *UnconfirmedError and records nothing. A verification
+// changes no finding: an invoice verified with a mismatch still shows it.
+func (s *Store) Verify(ctx context.Context, r VerifyRequest) (Verification, error) {
+	invoiceID := r.InvoiceID
 	var v Verification
 	err := s.write(ctx, fmt.Sprintf("verify invoice %d", invoiceID), func(tx *sql.Tx) error {
 		cur, err := loadInvoiceByID(ctx, tx, invoiceID)
@@ -143,18 +241,36 @@ func (s *Store) Verify(ctx context.Context, invoiceID int64, clerk string) (Veri
 		if err != nil {
 			return err
 		}
-		fs := mergeFindings(cur.findings, bl)
-		if _, err := tx.ExecContext(ctx, "UPDATE invoices SET findings = ?, worst = ? WHERE id = ?",
-			mustJSON(nonNil(fs)), finding.Worst(fs).Rank(), invoiceID); err != nil {
+		cur.base = mergeFindings(cur.base, bl)
+		fs, err := effectiveFindings(ctx, tx, cur, nil)
+		if err != nil {
 			return err
 		}
-		actor, err := s.clerk(ctx, tx, clerk)
+		var open []finding.Finding
+		for _, f := range OpenErrors(fs) {
+			if !slices.Contains(r.Confirmed, f.Code) {
+				open = append(open, f)
+			}
+		}
+		if len(open) > 0 {
+			return &UnconfirmedError{Identity: identity, Findings: open}
+		}
+		if err := s.saveFindings(ctx, tx, cur); err != nil {
+			return err
+		}
+		actor, err := s.clerk(ctx, tx, r.Clerk)
 		if err != nil {
 			return err
 		}
 		v = Verification{At: s.now(), Clerk: actor, Result: resultOf(fs)}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO verifications (invoice_id, at, clerk, result) VALUES (?, ?, ?, ?)",
-			invoiceID, nanos(v.At), actor, v.Result); err != nil {
+		for _, f := range OpenErrors(fs) {
+			if !slices.Contains(v.Confirmed, f.Code) {
+				v.Confirmed = append(v.Confirmed, f.Code)
+			}
+		}
+		confirmed := mustJSON(nonNilStrings(v.Confirmed))
+		if _, err := tx.ExecContext(ctx, "INSERT INTO verifications (invoice_id, at, clerk, result, confirmed) VALUES (?, ?, ?, ?, ?)",
+			invoiceID, nanos(v.At), actor, v.Result, confirmed); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE invoices SET verified_at = ?, verified_by = ?, verified_result = ? WHERE id = ?",
@@ -165,9 +281,20 @@ func (s *Store) Verify(ctx context.Context, invoiceID int64, clerk string) (Veri
 		for _, f := range fs {
 			codes = append(codes, f.Code)
 		}
-		return s.appendAudit(ctx, tx, actor, "verify", identity, map[string]any{"result": v.Result, "findings": codes})
+		details := map[string]any{"result": v.Result, "findings": codes}
+		if len(v.Confirmed) > 0 {
+			details["confirmed"] = v.Confirmed
+		}
+		return s.appendAudit(ctx, tx, actor, "verify", identity, details)
 	})
 	return v, err
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func resultOf(fs []finding.Finding) string {
@@ -205,94 +332,6 @@ func (s *Store) AddNote(ctx context.Context, invoiceID int64, clerk, text string
 			return err
 		}
 		return s.appendAudit(ctx, tx, actor, "note", identity, map[string]string{"text": text})
-	})
-}
-
-// SetPrinted corrects one printed value (say, a seller name the text layer
-// garbled). The invoice's identity never changes: code and number are
-// corrected in the printed values only.
-func (s *Store) SetPrinted(ctx context.Context, invoiceID int64, key, value, clerk string) error {
-	op := fmt.Sprintf("edit %s of invoice %d", key, invoiceID)
-	if !slices.Contains(PrintedKeys, key) {
-		return fmt.Errorf("%s: %w: unknown key (want one of %s)", op, ErrInvalid, strings.Join(PrintedKeys, ", "))
-	}
-	value = strings.TrimSpace(value)
-	col, colValue := "", value
-	switch key {
-	case PrintedDate:
-		col = "date"
-		if value != "" {
-			d, err := ParseDate(value)
-			if err != nil {
-				return fmt.Errorf("%s: %w", op, err)
-			}
-			colValue = d.String()
-		}
-	case PrintedAmount, PrintedTax, PrintedTotal:
-		col = key
-		if value != "" {
-			if colValue = cleanAmount(value); colValue == "" {
-				return fmt.Errorf("%s: %w: %q is not an amount", op, ErrInvalid, value)
-			}
-		}
-	case PrintedCheckCode:
-		col = "check_code"
-	case PrintedSellerTaxID, PrintedBuyerTaxID:
-		colValue = NormalizeTaxID(value)
-	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		cur, err := loadInvoiceByID(ctx, tx, invoiceID)
-		if err != nil {
-			return fmt.Errorf("invoice %d: %w", invoiceID, err)
-		}
-		identity := cur.identity
-		old := cur.printed[key]
-		if value == "" {
-			delete(cur.printed, key)
-		} else {
-			cur.printed[key] = value
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE invoices SET printed = ? WHERE id = ?", mustJSON(cur.printed), invoiceID); err != nil {
-			return err
-		}
-		c := cur.cols
-		switch key {
-		case PrintedSellerName, PrintedSellerTaxID, PrintedBuyerName, PrintedBuyerTaxID:
-			switch key {
-			case PrintedSellerName:
-				c.sellerName = colValue
-			case PrintedSellerTaxID:
-				c.sellerTaxID = colValue
-			case PrintedBuyerName:
-				c.buyerName = colValue
-			case PrintedBuyerTaxID:
-				c.buyerTaxID = colValue
-			}
-			sellerID, err := partyID(ctx, tx, c.sellerTaxID, c.sellerName)
-			if err != nil {
-				return err
-			}
-			buyerID, err := partyID(ctx, tx, c.buyerTaxID, c.buyerName)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE invoices SET seller_id = ?, buyer_id = ? WHERE id = ?",
-				sellerID, buyerID, invoiceID); err != nil {
-				return err
-			}
-		default:
-			if col != "" {
-				// col is one of a fixed set of column names above.
-				if _, err := tx.ExecContext(ctx, "UPDATE invoices SET "+col+" = ? WHERE id = ?", colValue, invoiceID); err != nil {
-					return err
-				}
-			}
-		}
-		actor, err := s.clerk(ctx, tx, clerk)
-		if err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, actor, "edit", identity, map[string]string{"key": key, "old": old, "new": value})
 	})
 }
 

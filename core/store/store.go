@@ -38,6 +38,14 @@ var (
 	ErrTransition = errors.New("state change not allowed")
 	// ErrInvalid: an argument is malformed (unknown source, state, key...).
 	ErrInvalid = errors.New("invalid argument")
+	// ErrStale: the invoice is no longer in the state the clerk saw when
+	// they acted (another window or clerk changed it in between); nothing
+	// was changed. See StaleError for who changed it and when.
+	ErrStale = errors.New("the invoice changed since it was shown")
+	// ErrUnconfirmed: the invoice has open errors (a value that disagrees
+	// with its QR code, say) that the clerk did not confirm having seen;
+	// nothing was recorded. See UnconfirmedError.
+	ErrUnconfirmed = errors.New("open errors not confirmed")
 	// ErrAuditBroken: the audit chain does not verify; see AuditError.
 	ErrAuditBroken = errors.New("audit log does not verify")
 )

@@ -452,9 +452,14 @@ func TestBlacklist(t *testing.T) {
 	if err := s.AddBlacklist(ctx, bad, "复查", ""); err != nil {
 		t.Fatal(err)
 	}
-	v, err := s.Verify(ctx, r.InvoiceID, "赵六")
-	if err != nil || v.Result != "error" || v.Clerk != "赵六" {
-		t.Errorf("Verify = %+v, %v; want result error by 赵六", v, err)
+	var ue *UnconfirmedError
+	if _, err := s.Verify(ctx, VerifyRequest{InvoiceID: r.InvoiceID, Clerk: "赵六"}); !errors.As(err, &ue) ||
+		!errors.Is(err, ErrUnconfirmed) || len(ue.Findings) != 1 || ue.Findings[0].Code != "blacklisted" {
+		t.Fatalf("Verify without confirming = %v; want the blacklisted error to confirm", err)
+	}
+	v, err := s.Verify(ctx, VerifyRequest{InvoiceID: r.InvoiceID, Clerk: "赵六", Confirmed: []string{"blacklisted"}})
+	if err != nil || v.Result != "error" || v.Clerk != "赵六" || len(v.Confirmed) != 1 {
+		t.Errorf("Verify = %+v, %v; want result error by 赵六, confirmed", v, err)
 	}
 }
 
@@ -465,7 +470,7 @@ func TestVerifyNotesEditsDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := record(t, s, scanOf("a.pdf", SourceFile, inv(qrOrdinary, 1)))[0].InvoiceID
-	v, err := s.Verify(ctx, id, "")
+	v, err := s.Verify(ctx, VerifyRequest{InvoiceID: id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,17 +495,20 @@ func TestVerifyNotesEditsDelete(t *testing.T) {
 		{"colour", "red", false},
 	}
 	for _, e := range edits {
-		err := s.SetPrinted(ctx, id, e.key, e.value, "")
+		err := s.SetTyped(ctx, id, map[string]string{e.key: e.value}, "")
 		if (err == nil) != e.ok {
-			t.Errorf("SetPrinted(%s, %q) = %v, want ok %v", e.key, e.value, err, e.ok)
+			t.Errorf("SetTyped(%s, %q) = %v, want ok %v", e.key, e.value, err, e.ok)
 		}
 	}
 	got, err := s.Get(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.SellerName != "深圳某某有限公司" || got.Tax == nil || got.Tax.String() != "17.48" || got.Printed[PrintedTax] != "¥17.48" {
-		t.Errorf("after edits: seller %q tax %v printed %v", got.SellerName, got.Tax, got.Printed)
+	// Typed values are kept as typed, beside what was read, never over it.
+	if got.SellerName == "深圳某某有限公司" || got.Printed[PrintedTax] != "" ||
+		got.Typed[PrintedTax] != "17.48" || got.Typed[PrintedSellerName] != "深圳某某有限公司" || got.Typed[PrintedDate] != "2017-11-04" ||
+		len(got.TypedValues) != 3 || got.TypedValues[0].Clerk != "会计小陈" {
+		t.Errorf("after edits: seller %q printed %v typed %v (%+v)", got.SellerName, got.Printed, got.Typed, got.TypedValues)
 	}
 	if len(got.Notes) != 1 || got.Notes[0].Clerk != "会计小陈" || got.NoteText != "已电话核实" {
 		t.Errorf("notes %+v / %q", got.Notes, got.NoteText)
@@ -535,7 +543,7 @@ func TestVerifyNotesEditsDelete(t *testing.T) {
 	for _, e := range entries {
 		actions = append(actions, e.Action)
 	}
-	want := "setting verify note edit edit edit state state delete"
+	want := "setting verify note type type type state state delete"
 	if strings.Join(actions, " ") != want {
 		t.Errorf("audit actions %q, want %q", strings.Join(actions, " "), want)
 	}

@@ -187,8 +187,8 @@ func load(db *sql.DB, n int) error {
 	insParty := prep("INSERT INTO parties (id, tax_id, name) VALUES (?, ?, ?)")
 	insScan := prep("INSERT INTO scans (id, file, sha256, source, at) VALUES (?, ?, ?, ?, ?)")
 	insInvoice := prep(`INSERT INTO invoices (id, identity, type_code, code, number, number_rev, date, amount, tax, total,
-		check_code, seller_id, buyer_id, printed, findings, worst, state, state_at, state_by, first_scan_id, first_page,
-		seen, verified_at, verified_by, verified_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		check_code, seller_id, buyer_id, printed, base_findings, findings, worst, state, state_at, state_by, first_scan_id, first_page,
+		seen, verified_at, verified_by, verified_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	insSighting := prep(`INSERT INTO sightings (scan_id, invoice_id, page, raw, kind, type_code, code, number, amount,
 		date, check_code, seller_tax_id, printed, findings, duplicate) VALUES (?, ?, ?, ?, 'invoice', ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`)
 	if err != nil {
@@ -294,7 +294,7 @@ func load(db *sql.DB, n int) error {
 			if k == 0 {
 				fj := findings[f]
 				if _, err := insInvoice.ExecContext(ctx, i+1, identity, typ, code, number, reverse(number), date,
-					amount, tax, total, check, seller+1, Sellers+buyer+1, string(printed), fj, worst,
+					amount, tax, total, check, seller+1, Sellers+buyer+1, string(printed), fj, fj, worst,
 					state, stateAt, stateBy, scanID, 1, seen, verAt, verBy, verResult); err != nil {
 					return err
 				}
