@@ -136,6 +136,13 @@ var columns = []column{
 		}
 		return val{t: i.Verified.At}
 	}},
+	{"查验结果", text, 12, checkResult},
+	{"查验时间", datetime, 19, func(i *store.Invoice) val {
+		if i.Checked == nil {
+			return val{}
+		}
+		return val{t: i.Checked.At}
+	}},
 	{"问题", text, 60, problems},
 	{"首次出现", datetime, 19, func(i *store.Invoice) val { return val{t: i.FirstSeen.At} }},
 	{"首次出现位置", text, 30, firstSeenWhere},
@@ -168,6 +175,22 @@ func verifyResult(i *store.Invoice) val {
 		return str(n)
 	}
 	return str(i.Verified.Result)
+}
+
+var checkNames = map[string]string{
+	store.CheckAuthentic: "真票", store.CheckVoided: "已作废", store.CheckRedReversed: "已红冲",
+	store.CheckNotFound: "查无此票", store.CheckMismatch: "信息不符",
+}
+
+// checkResult is the tax authority's latest answer on the invoice.
+func checkResult(i *store.Invoice) val {
+	if i.Checked == nil {
+		return str("未查验")
+	}
+	if n, ok := checkNames[i.Checked.Outcome]; ok {
+		return str(n)
+	}
+	return str(i.Checked.Outcome)
 }
 
 var severityNames = map[finding.Severity]string{finding.Error: "错误", finding.Warning: "警告", finding.Info: "提示"}

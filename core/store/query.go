@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type Invoice struct {
 	FirstSeen   Sighting          `json:"first_seen"`
 	Seen        int               `json:"seen"`     // how many times it came in
 	Verified    *Verification     `json:"verified"` // the last verification; nil when never verified
+	Checked     *CheckSummary     `json:"checked"`  // the tax authority's last answer; nil when never checked
 	NoteText    string            `json:"notes_text"`
 
 	// Filled by Get only. Printed is what the files read, Typed what a
@@ -52,6 +54,7 @@ type Invoice struct {
 	Sightings     []SightingDetail  `json:"sightings,omitempty"`
 	Notes         []Note            `json:"notes,omitempty"`
 	Verifications []Verification    `json:"verifications,omitempty"`
+	Checks        []Check           `json:"checks,omitempty"`
 }
 
 // SightingDetail is one sighting with what was read there.
@@ -64,6 +67,10 @@ type SightingDetail struct {
 	Printed   map[string]string `json:"printed"`
 	Findings  []finding.Finding `json:"findings"`
 }
+
+// CheckedNever selects the invoices never checked with the tax authority
+// (Filter.Checked).
+const CheckedNever = "never"
 
 // Findings filter values: which invoices to keep by their worst finding.
 const (
@@ -81,6 +88,9 @@ type Filter struct {
 	// TypeCodes: any of these type codes (with TypeCode, if set); none: all.
 	TypeCodes []string
 	Findings  string // FindingsAny, FindingsWarning or FindingsError; "": all
+	// Checked: the tax authority's latest answer, one of the answers of
+	// CheckOutcomes, or CheckedNever; "": all.
+	Checked string
 	// Query: digits (or code-number) match the start or the end of the
 	// invoice number, the start of the code, or the start of the identity;
 	// other text matches the seller as Seller does.
@@ -144,6 +154,17 @@ func (f Filter) where() (string, []any, error) {
 	default:
 		return "", nil, fmt.Errorf("filter: %w: findings %q (want any, warning or error)", ErrInvalid, f.Findings)
 	}
+	switch f.Checked {
+	case "":
+	case CheckedNever:
+		conds = append(conds, "i.check_outcome = ''")
+	default:
+		if !slices.Contains(answered, f.Checked) {
+			return "", nil, fmt.Errorf("filter: %w: checked %q (want %s or %s)", ErrInvalid, f.Checked,
+				strings.Join(answered, ", "), CheckedNever)
+		}
+		conds, args = append(conds, "i.check_outcome = ?"), append(args, f.Checked)
+	}
 	if q := strings.ReplaceAll(strings.TrimSpace(f.Query), " ", ""); q != "" {
 		code, number, dash := strings.Cut(q, "-")
 		switch {
@@ -192,7 +213,7 @@ func (f Filter) numberQuery() string {
 const listSQL = `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
 	i.check_code, coalesce(sp.name, ''), coalesce(sp.tax_id, ''), coalesce(bp.name, ''), coalesce(bp.tax_id, ''),
 	i.state, i.state_at, i.state_by, i.findings, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page, i.seen,
-	i.verified_at, i.verified_by, i.verified_result,
+	i.verified_at, i.verified_by, i.verified_result, i.check_outcome, i.checked_at,
 	coalesce((SELECT group_concat(n.text, '；' ORDER BY n.id) FROM notes n WHERE n.invoice_id = i.id), '')
 	FROM invoices i
 	JOIN scans fs ON fs.id = i.first_scan_id
@@ -201,15 +222,15 @@ const listSQL = `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date,
 
 func scanInvoice(rows *sql.Rows) (*Invoice, error) {
 	var (
-		inv                           Invoice
-		amount, tax, total, state, fj string
-		src, verBy, verResult         string
-		stateAt, firstAt, verAt       int64
+		inv                            Invoice
+		amount, tax, total, state, fj  string
+		src, verBy, verResult, checked string
+		stateAt, firstAt, verAt, chkAt int64
 	)
 	err := rows.Scan(&inv.ID, &inv.Identity, &inv.TypeCode, &inv.Code, &inv.Number, &inv.Date, &amount, &tax, &total,
 		&inv.CheckCode, &inv.SellerName, &inv.SellerTaxID, &inv.BuyerName, &inv.BuyerTaxID,
 		&state, &stateAt, &inv.StateBy, &fj, &inv.FirstSeen.ScanID, &inv.FirstSeen.File, &firstAt, &src,
-		&inv.FirstSeen.Page, &inv.Seen, &verAt, &verBy, &verResult, &inv.NoteText)
+		&inv.FirstSeen.Page, &inv.Seen, &verAt, &verBy, &verResult, &checked, &chkAt, &inv.NoteText)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +245,9 @@ func scanInvoice(rows *sql.Rows) (*Invoice, error) {
 	inv.FirstSeen.At, inv.FirstSeen.Source = fromNanos(firstAt), Source(src)
 	if verAt != 0 {
 		inv.Verified = &Verification{At: fromNanos(verAt), Clerk: verBy, Result: verResult}
+	}
+	if checked != "" {
+		inv.Checked = &CheckSummary{At: fromNanos(chkAt), Outcome: checked}
 	}
 	if fj != "[]" { // most invoices have none: skip the decoder
 		if err := json.Unmarshal([]byte(fj), &inv.Findings); err != nil {
@@ -457,6 +481,9 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 		return err
 	}
 	inv.TypedValues = tv
+	if inv.Checks, err = s.Checks(ctx, inv.ID); err != nil {
+		return err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.scan_id, sc.file, sc.at, sc.source, g.page, g.raw, g.kind,
 		g.duplicate, g.printed, g.findings FROM sightings g JOIN scans sc ON sc.id = g.scan_id
 		WHERE g.invoice_id = ? ORDER BY g.id`, inv.ID)

@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -27,6 +27,7 @@ var migrations = []migration{
 	{2, "audit log, search columns and indexes", migrateV2},
 	{3, "webcam frames, re-billing orders and attempts", execSQL(schemaV3)},
 	{4, "typed values kept apart from values read", migrateV4},
+	{5, "checks with the tax authority through a provider", execSQL(schemaV5)},
 }
 
 // schemaV1 is the first schema. Times are Unix nanoseconds; amounts exact
@@ -375,4 +376,28 @@ UPDATE invoices SET base_findings = findings;
 
 -- The codes of the open errors a clerk confirmed having seen when verifying.
 ALTER TABLE verifications ADD COLUMN confirmed TEXT NOT NULL DEFAULT '[]';
+`
+
+// schemaV5 keeps every check (查验) of an invoice with the tax authority
+// through a cloud provider, whatever its outcome, and the latest answer on
+// the invoice for the history's filter.
+const schemaV5 = `
+CREATE TABLE checks (
+	id         INTEGER PRIMARY KEY,
+	invoice_id INTEGER NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
+	provider   TEXT NOT NULL,
+	request_id TEXT NOT NULL DEFAULT '',
+	at         INTEGER NOT NULL,
+	clerk      TEXT NOT NULL,
+	outcome    TEXT NOT NULL CHECK (outcome IN
+		('authentic','voided','red_reversed','not_found','mismatch','limit_reached','error')),
+	reason     TEXT NOT NULL DEFAULT '',
+	official   TEXT NOT NULL DEFAULT '{}',
+	findings   TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+CREATE INDEX checks_invoice ON checks (invoice_id, at);
+
+ALTER TABLE invoices ADD COLUMN check_outcome TEXT NOT NULL DEFAULT '';
+ALTER TABLE invoices ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX invoices_check_outcome ON invoices (check_outcome);
 `
