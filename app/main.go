@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/fapiaoscanner/fapiao/assets"
-	"github.com/fapiaoscanner/fapiao/core/cli"
+	"github.com/fapiaoscanner/fapiao/cli"
 	"github.com/fapiaoscanner/fapiao/core/sound"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui"

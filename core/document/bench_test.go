@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // benchCorpus reads every real file of one format per iteration and reports

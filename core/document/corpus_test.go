@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 )

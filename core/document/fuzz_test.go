@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // The fuzzers feed outside input to the readers that parse it in Go: the OFD

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // qrTexts reads the QR codes of a rendered picture, as the window does to

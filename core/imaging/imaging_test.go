@@ -23,7 +23,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 const invoiceText = "01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // testNow is a fixed "today" so that date checks do not drift.

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/gateway"
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 

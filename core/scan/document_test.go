@@ -12,7 +12,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/finding"
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 var docNow = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }

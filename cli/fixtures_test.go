@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // Every fixture row through `fapiao parse --json -` gives its columns and CRC variant.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/gateway/gatewaytest"
-	"github.com/fapiaoscanner/fapiao/core/internal/shared"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 func TestRebillCommand(t *testing.T) {
