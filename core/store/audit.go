@@ -124,17 +124,27 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, targ
 	return nil
 }
 
-// VerifyAudit walks the audit chain from the first entry. It returns an
-// *AuditError (errors.Is ErrAuditBroken) naming the first entry altered or
-// removed, or a report of the intact chain.
+// VerifyAudit walks the audit chain from the first entry, then replays it
+// and compares the history's rows with what it implies (bind.go). It
+// returns an *AuditError (errors.Is ErrAuditBroken) naming the first entry
+// altered or removed, or the first row changed, added or deleted outside
+// Fapiao, or a report of the intact chain. It reads one snapshot of the
+// file, so writers at the same time never make it fail.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	const op = "verify audit log"
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return AuditReport{}, s.fail(op, err)
+	}
+	defer tx.Rollback()
 	var head string
-	err := s.db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", headKey).Scan(&head)
+	err = tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", headKey).Scan(&head)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return AuditReport{}, s.fail(op, err)
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, at, actor, action, target, details, hash FROM audit_log ORDER BY seq")
+	r := newReplay()
+	var replayErr error
+	rows, err := tx.QueryContext(ctx, "SELECT seq, at, actor, action, target, details, hash FROM audit_log ORDER BY seq")
 	if err != nil {
 		return AuditReport{}, s.fail(op, err)
 	}
@@ -163,6 +173,9 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 			return AuditReport{}, &AuditError{seq, reason}
 		}
 		prev, last, lastHex = want, seq, hh
+		if replayErr == nil {
+			replayErr = r.apply(seq, action, target, details)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return AuditReport{}, s.fail(op, err)
@@ -171,7 +184,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		if last > 0 {
 			return AuditReport{}, &AuditError{last, "the record of the newest entry (audit.head) was removed"}
 		}
-		return AuditReport{}, nil
+		return AuditReport{}, s.bound(ctx, tx, r, nil)
 	}
 	seqText, headHash, _ := strings.Cut(head, ":")
 	headSeq, err := strconv.ParseInt(seqText, 10, 64)
@@ -186,7 +199,25 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	case headHash != lastHex:
 		return AuditReport{}, &AuditError{last, "altered or replaced: it is not the newest entry Fapiao wrote"}
 	}
+	if err := s.bound(ctx, tx, r, replayErr); err != nil {
+		return AuditReport{}, err
+	}
 	return AuditReport{Entries: last, Head: lastHex}, nil
+}
+
+// bound reports a replay error, else compares the rows with the replay.
+func (s *Store) bound(ctx context.Context, tx *sql.Tx, r *replay, replayErr error) error {
+	if replayErr != nil {
+		return replayErr
+	}
+	if err := r.compare(ctx, tx); err != nil {
+		var ae *AuditError
+		if errors.As(err, &ae) {
+			return err
+		}
+		return s.fail("verify audit log", err)
+	}
+	return nil
 }
 
 // Audit returns up to limit entries after seq after (0: from the first).

@@ -29,13 +29,14 @@ func TestCanonicalIsUnambiguous(t *testing.T) {
 	}
 }
 
-// auditFixture makes a history with n audit entries.
+// auditFixture makes a history with n audit entries: an invoice recorded,
+// then n-1 notes on it.
 func auditFixture(t *testing.T, n int) *Store {
 	t.Helper()
 	s, _ := openTest(t)
 	ctx := context.Background()
 	id := record(t, s, scanOf("a.pdf", SourceFile, inv(qrOrdinary, 1)))[0].InvoiceID
-	for i := 0; i < n; i++ {
+	for i := 0; i < n-1; i++ {
 		if err := s.AddNote(ctx, id, "张三", strings.Repeat("备注", i+1)); err != nil {
 			t.Fatal(err)
 		}

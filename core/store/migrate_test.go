@@ -78,9 +78,20 @@ func TestMigrateFromV1(t *testing.T) {
 	if c, err := s.Clerk(ctx); err != nil || c != "老会计" {
 		t.Errorf("clerk %q, %v", c, err)
 	}
-	entries, err := s.Audit(ctx, 0, 10)
-	if err != nil || len(entries) != 1 || entries[0].Action != "schema_upgrade" || string(entries[0].Details) != fmt.Sprintf(`{"from":1,"to":%d}`, SchemaVersion) {
+	entries, err := s.Audit(ctx, 0, 100)
+	if err != nil || len(entries) == 0 || entries[0].Action != "schema_upgrade" || string(entries[0].Details) != fmt.Sprintf(`{"from":1,"to":%d}`, SchemaVersion) {
 		t.Errorf("audit after migration: %+v, %v", entries, err)
+	}
+	// What the old history held is bound as it was: one baseline per
+	// invoice, blacklist entry and setting.
+	var baselines []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Action, "baseline") {
+			baselines = append(baselines, e.Action+" "+e.Target)
+		}
+	}
+	if len(baselines) != 4 {
+		t.Errorf("baselines %q, want 2 invoices, 1 blacklist entry and 1 setting", baselines)
 	}
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Errorf("VerifyAudit: %v", err)
@@ -96,8 +107,8 @@ func TestMigrateFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if entries, _ := s2.Audit(ctx, 0, 10); len(entries) != 2 {
-		t.Errorf("reopening migrated again: %d audit entries", len(entries))
+	if again, _ := s2.Audit(ctx, 0, 100); len(again) != len(entries)+1 {
+		t.Errorf("reopening migrated again: %d audit entries, want %d", len(again), len(entries)+1)
 	}
 }
 

@@ -269,6 +269,12 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 		}
 	}
 
+	if rec.Identity != "" {
+		if err := s.auditRecord(ctx, tx, rec.Identity, c, printed, cur == nil); err != nil {
+			return rec, err
+		}
+	}
+
 	q := inv.QR
 	if q == nil {
 		q = &payload.Result{}
@@ -562,7 +568,10 @@ func loadInvoiceByID(ctx context.Context, q querier, id int64) (*invoiceRow, err
 	return scanInvoiceRow(q.QueryRowContext(ctx, invoiceRowSQL+"WHERE i.id = ?", id))
 }
 
-func scanInvoiceRow(row *sql.Row) (*invoiceRow, error) {
+// scanInvoiceRows is scanInvoiceRow for a row of a query of many.
+func scanInvoiceRows(rows *sql.Rows) (*invoiceRow, error) { return scanInvoiceRow(rows) }
+
+func scanInvoiceRow(row rowScanner) (*invoiceRow, error) {
 	var (
 		r       invoiceRow
 		st, src string

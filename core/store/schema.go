@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -28,7 +28,14 @@ var migrations = []migration{
 	{3, "webcam frames, re-billing orders and attempts", execSQL(schemaV3)},
 	{4, "typed values kept apart from values read", migrateV4},
 	{5, "checks with the tax authority through a provider", execSQL(schemaV5)},
+	// Version 6 changes no table: from it on, the audit log binds the rows
+	// (bind.go), and migrate records what an older history holds as its
+	// baseline.
+	{6, "the audit log binds the history's rows", execSQL("SELECT 1")},
 }
+
+// bindingVersion is the first version whose audit log binds the rows.
+const bindingVersion = 6
 
 // schemaV1 is the first schema. Times are Unix nanoseconds; amounts exact
 // decimal text; dates YYYY-MM-DD text ("" when unknown).
@@ -323,8 +330,13 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		if from > 0 && from < SchemaVersion {
-			return s.appendAudit(ctx, tx, "fapiao", "schema_upgrade", "history",
-				map[string]any{"from": from, "to": SchemaVersion})
+			if err := s.appendAudit(ctx, tx, "fapiao", "schema_upgrade", "history",
+				map[string]any{"from": from, "to": SchemaVersion}); err != nil {
+				return err
+			}
+		}
+		if from > 0 && from < bindingVersion {
+			return s.baseline(ctx, tx)
 		}
 		return nil
 	})

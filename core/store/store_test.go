@@ -543,7 +543,7 @@ func TestVerifyNotesEditsDelete(t *testing.T) {
 	for _, e := range entries {
 		actions = append(actions, e.Action)
 	}
-	want := "setting verify note type type type state state delete"
+	want := "setting record verify note type type type state state delete"
 	if strings.Join(actions, " ") != want {
 		t.Errorf("audit actions %q, want %q", strings.Join(actions, " "), want)
 	}

