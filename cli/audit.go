@@ -18,7 +18,7 @@ func runAudit(e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per entry, one per line (list)")
 	after := fs.Int64("after", 0, "list entries after number `SEQ`")
 	limit := fs.Int("limit", 100, "list at most `N` entries")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {
@@ -58,6 +58,15 @@ func runAudit(e *env, args []string) int {
 	}
 	rep, err := s.VerifyAudit(ctx)
 	var ae *store.AuditError
+	var be *store.BindingError
+	if errors.As(err, &be) {
+		if e.lang == "en" {
+			fmt.Fprintf(e.stdout, "the history was changed outside Fapiao (audit log entry %d): %s\n", be.Seq, be.Reason)
+		} else {
+			fmt.Fprintf(e.stdout, "历史记录在 Fapiao 之外被改动，与审计日志（第 %d 条）不符：%s\n", be.Seq, be.Reason)
+		}
+		return exitFail
+	}
 	if errors.As(err, &ae) {
 		if e.lang == "en" {
 			fmt.Fprintf(e.stdout, "audit log broken at entry %d: %s\n", ae.Seq, ae.Reason)

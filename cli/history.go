@@ -13,16 +13,17 @@ import (
 
 func init() {
 	register(command{"history", "list and search the invoice history, newest first",
-		"[--json] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--db PATH] [TEXT]",
+		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--db PATH] [TEXT]",
 		runHistory})
 }
 
 func runHistory(e *env, args []string) int {
 	fs := e.flags("history")
 	asJSON := fs.Bool("json", false, "print one JSON object per invoice, one per line (docs/cli-json.md)")
+	full := fs.Bool("full", false, "with --json: each invoice with its sightings, the values read and typed, notes, verifications and checks")
 	limit := fs.Int("limit", 50, "show at most `N` invoices, newest first; 0 shows all")
 	ff := addFilterFlags(fs)
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {
@@ -58,6 +59,12 @@ func runHistory(e *env, args []string) int {
 	emit := func(inv *store.Invoice) error {
 		shown++
 		if *asJSON {
+			if *full {
+				var err error
+				if inv, err = s.Get(ctx, inv.ID); err != nil {
+					return err
+				}
+			}
 			b, err := json.Marshal(inv)
 			if err != nil {
 				return err

@@ -186,8 +186,8 @@ func TestBlacklistAndAuditCommands(t *testing.T) {
 		{[]string{"blacklist", "--db", db, "list", "--json"}, 0, `"tax_id":"91320621MA1MRHG205"`},
 		{[]string{"blacklist", "--db", db, "remove", "91320621MA1MRHG207"}, 0, "removed"},
 		{[]string{"blacklist", "--db", db, "remove", "91320621MA1MRHG207"}, 1, "not on the blacklist"},
-		{[]string{"audit", "--db", db, "verify"}, 0, "审计日志完整：共 3 条"},
-		{[]string{"audit", "--db", db, "verify", "--lang", "en"}, 0, "intact: 3 entries"},
+		{[]string{"audit", "--db", db, "verify"}, 0, "审计日志完整：共 6 条"},
+		{[]string{"audit", "--db", db, "verify", "--lang", "en"}, 0, "intact: 6 entries"},
 		{[]string{"audit", "--db", db, "list"}, 0, "blacklist_add"},
 		{[]string{"audit", "--db", db, "list", "--json", "--after", "2"}, 0, `"seq":3`},
 	})
@@ -196,6 +196,14 @@ func TestBlacklistAndAuditCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
+	// A paid invoice made payable again with raw SQL.
+	if _, err := raw.Exec("UPDATE invoices SET state = 'locked' WHERE number = '02407312'"); err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, []cmdCase{
+		{[]string{"audit", "--db", db, "verify"}, 1, "历史记录在 Fapiao 之外被改动"},
+		{[]string{"audit", "--db", db, "verify", "--lang", "en"}, 1, "its state is locked but the log says new"},
+	})
 	if _, err := raw.Exec("UPDATE audit_log SET actor = '某人' WHERE seq = 2"); err != nil {
 		t.Fatal(err)
 	}
@@ -230,4 +238,48 @@ func TestExportCommand(t *testing.T) {
 	if len(leftovers) > 0 {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
+}
+
+// What a clerk typed shows beside what was read, and a typed value that
+// disagrees with the QR code stays a mismatch in the JSON.
+func TestHistoryFullShowsTypedValues(t *testing.T) {
+	path := historyDB(t)
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	inv, err := s.GetByIdentity(ctx, "044031600111-02407312")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTyped(ctx, inv.ID, map[string]string{store.PrintedAmount: "582.25"}, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	code, out, errs := run(t, "", "history", "--json", "--full", "--db", path, "02407312")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got store.Invoice
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got.Amount == nil || got.Amount.String() != "582.52" || got.Typed[store.PrintedAmount] != "582.25" ||
+		got.Printed[store.PrintedSellerName] != "深圳某某有限公司" || len(got.TypedValues) != 1 || got.Severity != "error" {
+		t.Errorf("history --full: %s", out)
+	}
+	if !strings.Contains(out, `"source":"typed"`) || !strings.Contains(out, `"mismatch_amount"`) {
+		t.Errorf("the typed mismatch is not in the JSON: %s", out)
+	}
+	// Without --full the list stays one light line per invoice.
+	_, out, _ = run(t, "", "history", "--json", "--db", path, "02407312")
+	if strings.Contains(out, `"typed_values"`) || !strings.Contains(out, `"mismatch_amount"`) {
+		t.Errorf("history --json: %s", out)
+	}
+	// Filter by the tax authority's answer.
+	runCases(t, []cmdCase{
+		{[]string{"history", "--checked", "never", "--db", path}, exitOK, "02407312"},
+		{[]string{"history", "--checked", "maybe", "--db", path}, exitUsage, "checked"},
+	})
 }

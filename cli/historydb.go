@@ -7,35 +7,40 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
+	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
 // What the history commands share: the --db flag, the filter flags of
 // history and export, and flags given after the arguments.
 
-// dbFlag adds --db to fs.
-func dbFlag(fs *flag.FlagSet) *string {
-	def, err := store.DefaultPath()
+// dbFlag adds --db to fs; what says what the history is used for.
+func (e *env) dbFlag(fs *flag.FlagSet, what string) *string {
+	def, err := e.svc.HistoryPath()
 	if err != nil {
 		def = "none: " + err.Error()
 	}
-	return fs.String("db", "", "history database file (default $FAPIAO_DB, else "+def+")")
+	return fs.String("db", "", what+" (default "+def+", from $FAPIAO_DB or the data folder)")
 }
 
-// openHistory opens the history named by --db, $FAPIAO_DB or the default
-// location. On failure it prints why and returns the exit code.
-func (e *env) openHistory(name, path string) (*store.Store, int) {
-	if path == "" {
-		path = os.Getenv("FAPIAO_DB")
+// historyPath is path, or the history used without --db when it is empty.
+func (e *env) historyPath(path string) (string, error) {
+	if path != "" {
+		return path, nil
 	}
-	if path == "" {
-		var err error
-		if path, err = store.DefaultPath(); err != nil {
-			fmt.Fprintf(e.stderr, "fapiao %s: %v (use --db PATH)\n", name, err)
-			return nil, exitUsage
-		}
+	return e.svc.HistoryPath()
+}
+
+// openHistory opens the history named by --db (path), else the one the
+// services name. On failure it prints why and returns the exit code.
+func (e *env) openHistory(name, path string) (*store.Store, int) {
+	path, err := e.historyPath(path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "fapiao %s: %v (use --db PATH)\n", name, err)
+		return nil, exitUsage
 	}
 	s, err := store.Open(path)
 	if err != nil {
@@ -43,6 +48,11 @@ func (e *env) openHistory(name, path string) (*store.Store, int) {
 		return nil, exitUsage
 	}
 	return s, exitOK
+}
+
+// secrets opens the secret store kept for the history st.
+func (e *env) secrets(st *store.Store) secrets.Store {
+	return e.svc.Secrets(filepath.Dir(st.Path()))
 }
 
 // historyError prints err and gives its exit code: 1 when the history
@@ -77,7 +87,7 @@ func (e *env) parseInterspersed(fs *flag.FlagSet, args []string) (pos []string, 
 
 // filterFlags adds the invoice filter flags shared by history and export.
 type filterFlags struct {
-	from, to, state, seller, typeCode, findings, query *string
+	from, to, state, seller, typeCode, findings, query, checked *string
 }
 
 func addFilterFlags(fs *flag.FlagSet) *filterFlags {
@@ -89,6 +99,7 @@ func addFilterFlags(fs *flag.FlagSet) *filterFlags {
 		typeCode: fs.String("type", "", "invoice type `CODE`, e.g. 32"),
 		findings: fs.String("findings", "", "only invoices with findings: error, warning (or worse), any"),
 		query:    fs.String("query", "", "invoice number or code: its start or its last digits; other text matches the seller"),
+		checked:  fs.String("checked", "", "the tax authority's latest answer: authentic, voided, red_reversed, not_found, mismatch, or never"),
 	}
 }
 
@@ -123,7 +134,7 @@ func (f *filterFlags) filter() (store.Filter, error) {
 	default:
 		return out, fmt.Errorf("--findings %q: want error, warning or any", *f.findings)
 	}
-	out.Seller, out.TypeCode, out.Query = *f.seller, *f.typeCode, *f.query
+	out.Seller, out.TypeCode, out.Query, out.Checked = *f.seller, *f.typeCode, *f.query, *f.checked
 	return out, nil
 }
 

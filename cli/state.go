@@ -18,7 +18,7 @@ func runState(e *env, args []string) int {
 	fs := e.flags("state")
 	note := fs.String("note", "", "a note kept with the change, e.g. the claim number")
 	clerk := fs.String("clerk", "", "who makes the change (default: the clerk set with 'fapiao clerk', else the login name)")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {
 		return code
@@ -41,8 +41,10 @@ func runState(e *env, args []string) int {
 	if err != nil {
 		return e.historyError("state", err)
 	}
+	// From the state just read: a change another clerk makes in between
+	// is refused, not skipped over.
 	from := inv.State
-	if err := s.SetState(ctx, inv.ID, to, *clerk, *note); err != nil {
+	if err := s.ChangeState(ctx, store.Change{InvoiceID: inv.ID, From: from, To: to, Clerk: *clerk, Note: *note}); err != nil {
 		return e.historyError("state", err)
 	}
 	fmt.Fprintf(e.stdout, "%s: %s %s → %s %s\n", inv.Identity, from.Name(), from, to.Name(), to)

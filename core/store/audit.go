@@ -211,8 +211,7 @@ func (s *Store) bound(ctx context.Context, tx *sql.Tx, r *replay, replayErr erro
 		return replayErr
 	}
 	if err := r.compare(ctx, tx); err != nil {
-		var ae *AuditError
-		if errors.As(err, &ae) {
+		if errors.Is(err, ErrAuditBroken) {
 			return err
 		}
 		return s.fail("verify audit log", err)

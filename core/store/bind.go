@@ -24,6 +24,21 @@ import (
 // columns (entry "record", and "baseline" for what a history held when it
 // was upgraded to binding).
 
+// BindingError says that a row of the history disagrees with what the
+// audit log implies: it was changed, added or deleted outside Fapiao.
+// errors.Is(err, ErrAuditBroken) is true.
+type BindingError struct {
+	Seq    int64  // the entry that last said something of the row; 0 when none did
+	Reason string // which row and how, in English
+}
+
+func (e *BindingError) Error() string {
+	return fmt.Sprintf("history disagrees with audit log entry %d: %s", e.Seq, e.Reason)
+}
+
+// Unwrap makes errors.Is(err, ErrAuditBroken) true.
+func (e *BindingError) Unwrap() error { return ErrAuditBroken }
+
 // rowDigest is the SM3 digest of what an invoice row records, hex.
 func rowDigest(identity string, c cols, printed map[string]string) string {
 	h := sm3.New()
@@ -205,7 +220,7 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 		seen[ir.identity] = true
 		b := r.invoices[ir.identity]
 		if b == nil {
-			return &AuditError{0, fmt.Sprintf("invoice %s is in the history but the log never recorded it (added, or its log removed, outside Fapiao)", ir.identity)}
+			return &BindingError{0, fmt.Sprintf("invoice %s is in the history but the log never recorded it (added, or its log removed, outside Fapiao)", ir.identity)}
 		}
 		var verified, checked string
 		if err := q.QueryRowContext(ctx, "SELECT verified_result, check_outcome FROM invoices WHERE id = ?", ir.id).Scan(&verified, &checked); err != nil {
@@ -231,12 +246,12 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 			why = fmt.Sprintf("its last check reads %q but the log says %q", checked, b.checked)
 		}
 		if why != "" {
-			return &AuditError{b.seq, fmt.Sprintf("invoice %s was changed outside Fapiao: %s", ir.identity, why)}
+			return &BindingError{b.seq, fmt.Sprintf("invoice %s was changed outside Fapiao: %s", ir.identity, why)}
 		}
 	}
 	for id, b := range r.invoices {
 		if !seen[id] {
-			return &AuditError{b.seq, fmt.Sprintf("invoice %s was deleted outside Fapiao", id)}
+			return &BindingError{b.seq, fmt.Sprintf("invoice %s was deleted outside Fapiao", id)}
 		}
 	}
 	bl := map[string]string{}
@@ -258,12 +273,12 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 	}
 	for id, reason := range bl {
 		if want, ok := r.blacklist[id]; !ok || want != reason {
-			return &AuditError{r.seqOf["blacklist:"+id], fmt.Sprintf("blacklist entry %s was added or changed outside Fapiao", id)}
+			return &BindingError{r.seqOf["blacklist:"+id], fmt.Sprintf("blacklist entry %s was added or changed outside Fapiao", id)}
 		}
 	}
 	for id := range r.blacklist {
 		if _, ok := bl[id]; !ok {
-			return &AuditError{r.seqOf["blacklist:"+id], fmt.Sprintf("blacklist entry %s was removed outside Fapiao", id)}
+			return &BindingError{r.seqOf["blacklist:"+id], fmt.Sprintf("blacklist entry %s was removed outside Fapiao", id)}
 		}
 	}
 	srows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key <> ?", headKey)
@@ -277,7 +292,7 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 			return err
 		}
 		if want, ok := r.settings[k]; !ok || want != v {
-			return &AuditError{r.seqOf["setting:"+k], fmt.Sprintf("setting %q was added or changed outside Fapiao", k)}
+			return &BindingError{r.seqOf["setting:"+k], fmt.Sprintf("setting %q was added or changed outside Fapiao", k)}
 		}
 	}
 	return srows.Err()

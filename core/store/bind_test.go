@@ -18,8 +18,12 @@ func bindFixture(t *testing.T) *Store {
 	void := record(t, s, scanOf("b.pdf", SourceFile, inv(qrDigital, 1)))[0].InvoiceID
 	steps := []func() error{
 		func() error { return s.SetSetting(ctx, SettingClerk, "会计小陈", "") },
-		func() error { return s.ChangeState(ctx, Change{InvoiceID: paid, From: StateNew, To: StateLocked, Note: "BX-1"}) },
-		func() error { return s.ChangeState(ctx, Change{InvoiceID: paid, From: StateLocked, To: StateReimbursed}) },
+		func() error {
+			return s.ChangeState(ctx, Change{InvoiceID: paid, From: StateNew, To: StateLocked, Note: "BX-1"})
+		},
+		func() error {
+			return s.ChangeState(ctx, Change{InvoiceID: paid, From: StateLocked, To: StateReimbursed})
+		},
 		func() error { return s.AddNote(ctx, paid, "", "已付款") },
 		func() error { return s.SetState(ctx, void, StateVoided, "", "") },
 		func() error { return s.SetTyped(ctx, void, map[string]string{PrintedSellerName: "某公司"}, "") },
@@ -63,11 +67,11 @@ func TestVerifyAuditCatchesEditsToTheHistory(t *testing.T) {
 				t.Fatalf("%s: %v", tt.sql, err)
 			}
 			rep, err := s.VerifyAudit(ctx)
-			var ae *AuditError
-			if !errors.As(err, &ae) || !errors.Is(err, ErrAuditBroken) {
-				t.Fatalf("VerifyAudit = %+v, %v; want an AuditError", rep, err)
+			var be *BindingError
+			if !errors.As(err, &be) || !errors.Is(err, ErrAuditBroken) {
+				t.Fatalf("VerifyAudit = %+v, %v; want a BindingError", rep, err)
 			}
-			t.Log(ae.Error())
+			t.Log(be.Error())
 		})
 	}
 }
