@@ -1,0 +1,681 @@
+package document
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/money"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/taxid"
+)
+
+// Reading the paper: a photo, a scan, a webcam frame or an image-only PDF
+// page. The QR code's corners give the form's position, scale and rotation;
+// bands of the form where the captions sit are read by OCR into glyphs with
+// boxes, which go through the same caption-and-position reader as a PDF's
+// text layer. Each value found is then read again in its own box with the
+// characters it may hold (digits for numbers, digits and a point for
+// amounts), and kept only when the readings agree.
+
+// FieldRead is how one printed value was read by OCR.
+type FieldRead struct {
+	// Confidence is the engine's, from 0 to 1, of the least sure character.
+	Confidence float64 `json:"confidence"`
+	// Region is where the value is on the page.
+	Region Region `json:"region"`
+	// Unsure is true when the value was seen but not read surely enough to
+	// be kept: its printed value is "" and the clerk should look at Region.
+	Unsure bool `json:"unsure,omitempty"`
+}
+
+// Region is a rectangle on a page as fractions of its width and height,
+// from the top-left corner: the same on the image, on a preview of it at
+// any size and on a PDF page rendered at any resolution.
+type Region struct {
+	X0 float64 `json:"x0"`
+	Y0 float64 `json:"y0"`
+	X1 float64 `json:"x1"`
+	Y1 float64 `json:"y1"`
+}
+
+// Rect is r on a page of w × h pixels.
+func (r Region) Rect(w, h int) image.Rectangle {
+	return image.Rect(int(math.Floor(r.X0*float64(w))), int(math.Floor(r.Y0*float64(h))),
+		int(math.Ceil(r.X1*float64(w))), int(math.Ceil(r.Y1*float64(h))))
+}
+
+// SourceOCR is Printed.Source for values read from the page's picture.
+const SourceOCR = "ocr"
+
+// Thresholds of the honesty rules: a value the QR code does not carry, or
+// carries differently, is kept only when two readings agree and no character
+// is less sure than minAgreed; a value the QR code confirms needs minQR.
+const (
+	minAgreed = 0.70
+	minQR     = 0.20
+	minAlone  = 0.90 // no QR code to compare with: one sure reading
+)
+
+// qrSide is the side of a QR symbol in the frame the form is read in:
+// about 7 pixels per millimetre for a 19 mm symbol, where 9-point print is
+// 20 pixels tall; Tesseract read invoices best there.
+const qrSide = 130.0
+
+// band is a part of the form in QR sides from the symbol's top-left corner.
+type band struct{ x0, y0, x1, y1 float64 }
+
+// bands cover where both layouts (税控 and 数电) print the captions read:
+// the header fields top right (not the title: slow and not needed), the parties below it, the
+// 合计 and 价税合计 rows, the seller at the bottom of a 税控 form. The goods
+// table between them, the bulk of the text, is not read.
+var bands = []band{
+	{7.7, -0.9, 13.8, 1.9},
+	{-0.7, 1.2, 13.8, 3.1},
+	{-0.7, 3.9, 13.8, 5.7},
+	{-0.7, 5.3, 13.8, 7.4},
+}
+
+// ImageOptions tune ReadImage.
+type ImageOptions struct {
+	// QR is the invoice code the page was found by, with its corners; nil
+	// when the page has none, and then the whole page is read.
+	QR *imaging.Code
+	// Progress, when set, is called after each region read with the
+	// regions done and the regions planned so far.
+	Progress func(done, total int)
+}
+
+// ReadImage reads the printed values of the invoice in img by OCR. The
+// values are only what was read on the paper: the QR code's values choose
+// between readings that disagree, never stand in for them; a value not read
+// surely is "" and listed in Reads as unsure.
+func ReadImage(ctx context.Context, eng ocr.Engine, img image.Image, opt ImageOptions) (Printed, error) {
+	if eng == nil {
+		return Printed{}, fmt.Errorf("read image: %w", ocr.ErrUnavailable)
+	}
+	if img == nil || img.Bounds().Empty() {
+		return Printed{}, errors.New("read image: empty image")
+	}
+	r := &paperReader{ctx: ctx, eng: eng, opt: opt}
+	r.src = imaging.PlaneOf(img, imaging.Luma)
+	if opt.QR != nil {
+		r.hint = payload.Parse(opt.QR.Text)
+	}
+	p, err := r.read()
+	if err != nil {
+		return Printed{}, err
+	}
+	return p, nil
+}
+
+type paperReader struct {
+	ctx  context.Context
+	eng  ocr.Engine
+	opt  ImageOptions
+	src  *imaging.Plane
+	hint *payload.Result
+	// toSrc maps the reading frame to src's pixels.
+	toSrc      imaging.Affine
+	done, plan int
+}
+
+func (r *paperReader) progress() {
+	r.done++
+	if r.opt.Progress != nil {
+		r.opt.Progress(r.done, max(r.plan, r.done))
+	}
+}
+
+func (r *paperReader) read() (Printed, error) {
+	var regions []image.Rectangle
+	anchored := false
+	if r.opt.QR != nil {
+		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
+			r.setFrame(a)
+			anchored = true
+			for _, b := range bands {
+				regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
+			}
+		}
+	}
+	if !anchored {
+		// No code to anchor on: the whole image, at a size Tesseract
+		// handles; the text size is unknown.
+		f := math.Min(1, 2600/float64(max(r.src.W, r.src.H)))
+		r.setFrame(imaging.Affine{1 / f, 0, 0, 0, 1 / f, 0})
+		regions = append(regions, image.Rect(0, 0, int(float64(r.src.W)*f), int(float64(r.src.H)*f)))
+	}
+	r.plan = len(regions) + 6
+	var bandGlyphs [][]glyph
+	for _, rg := range regions {
+		if err := r.ctx.Err(); err != nil {
+			return Printed{}, err
+		}
+		gs, err := r.eng.Read(r.ctx, r.warp(rg), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+		if err != nil {
+			return Printed{}, fmt.Errorf("read image: %w", err)
+		}
+		bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
+		if debugOCR != "" {
+			debugBand(r.warp(rg), gs, 0)
+		}
+		r.progress()
+	}
+	glyphs := dedupe(bandGlyphs)
+	if debugOCR != "" {
+		for _, l := range buildLines(pageText{glyphs: glyphs, ocr: true}) {
+			fmt.Fprintf(os.Stderr, "LINE y=%.0f-%.0f em=%.0f: %s\n", l.y0, l.y1, l.em, l.text(0, len(l.g)))
+		}
+	}
+	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
+	p.Items = nil // the goods table is not read
+	reads := map[string]FieldRead{}
+	for _, f := range ocrFields {
+		v, ok := vs[f.key]
+		if !ok {
+			continue
+		}
+		if err := r.ctx.Err(); err != nil {
+			return Printed{}, err
+		}
+		got, conf := r.settle(f, v)
+		*f.at(&p) = got
+		reads[f.key] = FieldRead{Confidence: round2(conf), Region: r.region(v.box), Unsure: got == ""}
+	}
+	if p.Tax == "***" {
+		delete(reads, keyTax)
+	}
+	r.crossCheck(&p, reads)
+	if p.Kind != "" {
+		// The title was read in free text; keep it only as a hint of the type.
+		if p.TypeCode == "" {
+			p.Kind = ""
+		}
+	}
+	p.Reads = reads
+	if p.Empty() {
+		p.NeedsTyping = true
+	} else {
+		p.Source = SourceOCR
+	}
+	return p, nil
+}
+
+// setFrame sets the mapping from the reading frame to the source image. A
+// frame much coarser than the image is sampled from a reduced copy, so that
+// bilinear sampling does not alias.
+func (r *paperReader) setFrame(a imaging.Affine) {
+	scale := math.Sqrt(math.Abs(a[0]*a[4] - a[1]*a[3]))
+	if scale > 1.8 {
+		f := 1.2 / scale
+		r.src = r.src.Scale(f)
+		for i := range a {
+			a[i] *= f
+		}
+	}
+	r.toSrc = a
+}
+
+// warp cuts rg of the reading frame out of the image.
+func (r *paperReader) warp(rg image.Rectangle) *image.Gray {
+	a := r.toSrc
+	a[2] += a[0]*float64(rg.Min.X) + a[1]*float64(rg.Min.Y)
+	a[5] += a[3]*float64(rg.Min.X) + a[4]*float64(rg.Min.Y)
+	return r.src.Warp(a, rg.Dx(), rg.Dy()).Image()
+}
+
+// region maps a box of the reading frame to fractions of the image.
+func (r *paperReader) region(b [4]float64) Region {
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, c := range [4][2]float64{{b[0], b[1]}, {b[2], b[1]}, {b[2], b[3]}, {b[0], b[3]}} {
+		x, y := r.toSrc.Apply(c[0], c[1])
+		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+	}
+	w, h := float64(r.src.W), float64(r.src.H)
+	cl := func(v float64) float64 { return round4(math.Max(0, math.Min(1, v))) }
+	return Region{cl(x0 / w), cl(y0 / h), cl(x1 / w), cl(y1 / h)}
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+func round4(f float64) float64 { return math.Round(f*10000) / 10000 }
+
+// flatten turns an engine's glyphs into the reader's, offset into the
+// reading frame. The glyphs of one engine line share the line's top and
+// bottom, as a text layer's do: a point or a comma sits low in its own box
+// and would otherwise fall out of its line.
+func flatten(gs []ocr.Glyph, off image.Point) []glyph {
+	byLine := map[int][]int{}
+	for i, g := range gs {
+		byLine[g.Line] = append(byLine[g.Line], i)
+	}
+	var out []glyph
+	for _, idx := range byLine {
+		var hs []int
+		for _, i := range idx {
+			hs = append(hs, gs[i].Box.Dy())
+		}
+		sort.Ints(hs)
+		medH := hs[len(hs)/2]
+		var y0s, y1s []int
+		for _, i := range idx {
+			if b := gs[i].Box; b.Dy()*10 >= medH*7 {
+				y0s, y1s = append(y0s, b.Min.Y), append(y1s, b.Max.Y)
+			}
+		}
+		sort.Ints(y0s)
+		sort.Ints(y1s)
+		ly0, ly1 := float64(y0s[len(y0s)/2]+off.Y), float64(y1s[len(y1s)/2]+off.Y)
+		for _, i := range idx {
+			g := gs[i]
+			rs := []rune(g.Text)
+			w := float64(g.Box.Dx()) / float64(len(rs))
+			y0, y1 := float64(g.Box.Min.Y+off.Y), float64(g.Box.Max.Y+off.Y)
+			if g.Box.Dy()*10 < medH*7 {
+				y0, y1 = ly0, ly1
+			}
+			for k, c := range rs {
+				x0 := float64(g.Box.Min.X+off.X) + w*float64(k)
+				out = append(out, glyph{r: c, x0: x0, x1: x0 + w, y0: y0, y1: y1, unsure: 1 - g.Conf})
+			}
+		}
+	}
+	return out
+}
+
+// dedupe drops glyphs read twice where bands overlap, keeping the surer.
+func dedupe(bands [][]glyph) []glyph {
+	var gs []glyph
+	var from []int
+	for b, bg := range bands {
+		gs = append(gs, bg...)
+		for range bg {
+			from = append(from, b)
+		}
+	}
+	idx := make([]int, len(gs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return gs[idx[i]].x0 < gs[idx[j]].x0 })
+	sorted := make([]glyph, len(gs))
+	band := make([]int, len(gs))
+	for k, i := range idx {
+		sorted[k], band[k] = gs[i], from[i]
+	}
+	gs = sorted
+	drop := make([]bool, len(gs))
+	for i := range gs {
+		if drop[i] {
+			continue
+		}
+		for j := i + 1; j < len(gs) && gs[j].x0 < gs[i].x1; j++ {
+			if drop[j] || band[i] == band[j] {
+				continue
+			}
+			a, b := gs[i], gs[j]
+			ix := math.Min(a.x1, b.x1) - math.Max(a.x0, b.x0)
+			iy := math.Min(a.y1, b.y1) - math.Max(a.y0, b.y0)
+			if ix <= 0 || iy <= 0 {
+				continue
+			}
+			inter := ix * iy
+			small := math.Min((a.x1-a.x0)*(a.y1-a.y0), (b.x1-b.x0)*(b.y1-b.y0))
+			if inter < 0.5*small {
+				continue
+			}
+			if a.unsure <= b.unsure {
+				drop[j] = true
+			} else {
+				drop[i] = true
+				break
+			}
+		}
+	}
+	out := gs[:0]
+	for i, g := range gs {
+		if !drop[i] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// ocrField is a value read again in its own box.
+type ocrField struct {
+	key     string
+	charset ocr.Charset
+	clean   func(string) string
+	at      func(*Printed) *string
+	// qr is the QR code's value of the field, "" when it carries none.
+	qr func(q *payload.Result, p *Printed) []string
+}
+
+var ocrFields = []ocrField{
+	{keyCode, ocr.Digits, cleanCode, func(p *Printed) *string { return &p.Code }, func(q *payload.Result, _ *Printed) []string { return []string{q.Code} }},
+	{keyNumber, ocr.Digits, cleanNumber, func(p *Printed) *string { return &p.Number }, func(q *payload.Result, _ *Printed) []string { return []string{q.Number} }},
+	{keyDate, ocr.Date, cleanOCRDate, func(p *Printed) *string { return &p.Date }, func(q *payload.Result, _ *Printed) []string { return []string{q.Date.String()} }},
+	{keyCheck, ocr.Digits, cleanCheck, func(p *Printed) *string { return &p.CheckCode }, func(q *payload.Result, _ *Printed) []string { return []string{q.CheckCode} }},
+	{keyAmount, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Amount }, qrAmount},
+	{keyTax, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Tax }, nil},
+	{keyTotal, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Total }, qrAmount},
+	{keyBuyerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.BuyerTaxID }, nil},
+	{keySellerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.SellerTaxID }, func(q *payload.Result, _ *Printed) []string { return []string{q.SellerTaxID} }},
+	{keyBuyerName, ocr.Text, cleanOCRName, func(p *Printed) *string { return &p.BuyerName }, nil},
+	{keySellerName, ocr.Text, cleanOCRName, func(p *Printed) *string { return &p.SellerName }, nil},
+}
+
+func qrAmount(q *payload.Result, _ *Printed) []string {
+	if !q.HasAmount {
+		return nil
+	}
+	return []string{q.Amount.String()}
+}
+
+// reading is one reading of a value.
+type reading struct {
+	s    string
+	conf float64
+}
+
+// settle reads field f again in the box where the layout reader found it,
+// and decides what was printed there and how sure that is.
+func (r *paperReader) settle(f ocrField, v val) (string, float64) {
+	rs := []reading{{f.clean(v.s), v.conf}}
+	if f.key == keyDate {
+		if d, c, ok := r.dateParts(v); ok {
+			rs = append(rs, reading{d, c})
+		}
+	}
+	if f.charset != ocr.Text {
+		em := v.box[3] - v.box[1]
+		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
+		if f.charset == ocr.Amount {
+			// Not the ¥ before the digits, which reads as a 1 or a 4.
+			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
+		}
+		for _, m := range margins {
+			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+			gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			r.progress()
+			if err != nil {
+				continue
+			}
+			var sb strings.Builder
+			conf := 1.0
+			if debugOCR != "" {
+				fmt.Fprintf(os.Stderr, "  reread %s: %v\n", f.key, gs)
+			}
+			for _, g := range gs {
+				sb.WriteString(g.Text)
+				conf = math.Min(conf, g.Conf)
+			}
+			if len(gs) == 0 {
+				conf = 0
+			}
+			rs = append(rs, reading{f.clean(sb.String()), conf})
+		}
+	}
+	var qr []string
+	if r.hint != nil && f.qr != nil {
+		for _, s := range f.qr(r.hint, nil) {
+			if s != "" {
+				qr = append(qr, s)
+			}
+		}
+	}
+	if debugOCR != "" {
+		fmt.Fprintf(os.Stderr, "SETTLE %s %q qr=%v readings=%v\n", f.key, v.s, qr, rs)
+	}
+	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// dateParts reads a date's year, month and day apart, with digits only,
+// between the 年, 月 and 日 the layout reading found.
+func (r *paperReader) dateParts(v val) (string, float64, bool) {
+	var marks []glyph
+	for _, g := range v.g {
+		if g.r == '年' || g.r == '月' || g.r == '日' {
+			marks = append(marks, g)
+		}
+	}
+	if len(marks) < 2 || marks[0].r != '年' || marks[1].r != '月' {
+		return "", 0, false
+	}
+	em := v.box[3] - v.box[1]
+	day1 := v.box[2]
+	if len(marks) > 2 {
+		day1 = marks[2].x0
+	} else {
+		day1 = marks[1].x1 + 1.4*em
+	}
+	spans := [][2]float64{{v.box[0] - 0.4*em, marks[0].x0}, {marks[0].x1, marks[1].x0}, {marks[1].x1, day1}}
+	var parts []string
+	conf := 1.0
+	for _, sp := range spans {
+		if sp[1]-sp[0] < 0.3*em {
+			return "", 0, false
+		}
+		b := image.Rect(int(sp[0]), int(v.box[1]-0.3*em), int(sp[1]), int(v.box[3]+0.3*em))
+		gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: ocr.Digits, Layout: ocr.Line})
+		r.progress()
+		if err != nil {
+			return "", 0, false
+		}
+		var sb strings.Builder
+		for _, g := range gs {
+			sb.WriteString(g.Text)
+			conf = math.Min(conf, g.Conf)
+		}
+		parts = append(parts, sb.String())
+	}
+	d := cleanDate(strings.Join(parts, "-"))
+	return d, conf, d != ""
+}
+
+// decide picks the value printed from its readings. A reading equal to the
+// QR code's value is taken when reasonably sure: a misreading seldom lands
+// on exactly that. Otherwise two readings must agree, each sure; without a
+// QR value to compare with, one very sure reading is enough. Anything else
+// is not read: "", with the best confidence seen.
+func decide(rs []reading, qr []string, single bool) (string, float64) {
+	best := 0.0
+	for _, x := range rs {
+		best = math.Max(best, x.conf)
+	}
+	for _, q := range qr {
+		c := -1.0
+		for _, x := range rs {
+			if x.s != "" && sameValue(x.s, q) {
+				c = math.Max(c, x.conf)
+			}
+		}
+		if c >= minQR {
+			for _, x := range rs {
+				if x.s != "" && sameValue(x.s, q) && x.conf == c {
+					return x.s, c
+				}
+			}
+		}
+	}
+	type group struct {
+		s     string
+		n     int
+		least float64
+	}
+	var gs []group
+	for _, x := range rs {
+		if x.s == "" {
+			continue
+		}
+		found := false
+		for i := range gs {
+			if gs[i].s == x.s {
+				gs[i].n++
+				gs[i].least = math.Min(gs[i].least, x.conf)
+				found = true
+			}
+		}
+		if !found {
+			gs = append(gs, group{x.s, 1, x.conf})
+		}
+	}
+	sort.SliceStable(gs, func(i, j int) bool {
+		if gs[i].n != gs[j].n {
+			return gs[i].n > gs[j].n
+		}
+		return gs[i].least > gs[j].least
+	})
+	if len(gs) == 0 {
+		return "", best
+	}
+	g := gs[0]
+	// The engine's confidence in a character read under a whitelist is
+	// often near 0 however plain the print: agreement counts, and one of the
+	// agreeing readings must be sure.
+	sure := 0.0
+	for _, x := range rs {
+		if x.s == g.s {
+			sure = math.Max(sure, x.conf)
+		}
+	}
+	switch {
+	case g.n >= 2 && sure >= minAgreed && len(gs) == 1:
+		return g.s, sure
+	case g.n >= 2 && sure >= minAgreed && len(qr) == 0 && gs[1].n < g.n:
+		return g.s, sure
+	case (single || len(qr) == 0) && len(gs) == 1 && g.least >= minAlone:
+		return g.s, g.least
+	}
+	return "", best
+}
+
+// sameValue compares a reading with a QR value: amounts as decimals.
+func sameValue(a, b string) bool {
+	if a == b {
+		return true
+	}
+	da, err1 := money.Parse(a)
+	db, err2 := money.Parse(b)
+	return err1 == nil && err2 == nil && da.Equal(db) && strings.ContainsRune(a, '.')
+}
+
+// crossCheck uses the totals' arithmetic: amount plus tax making the total
+// confirms all three; a total that does not add up is kept only when it was
+// read surely (a real difference is what the comparison must show).
+func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
+	if p.Amount == "" || p.Tax == "" || p.Total == "" || p.Tax == "***" {
+		return
+	}
+	a, err1 := money.Parse(p.Amount)
+	t, err2 := money.Parse(p.Tax)
+	s, err3 := money.Parse(p.Total)
+	if err1 != nil || err2 != nil || err3 != nil || a.Add(t).Equal(s) {
+		return
+	}
+	// One of the three is misread or the invoice is altered; drop the
+	// least sure if it is not sure enough to stand on its own.
+	least, k := 2.0, ""
+	for _, key := range []string{keyAmount, keyTax, keyTotal} {
+		if c := reads[key].Confidence; c < least {
+			least, k = c, key
+		}
+	}
+	if least < 0.9 {
+		rd := reads[k]
+		rd.Unsure = true
+		reads[k] = rd
+		switch k {
+		case keyAmount:
+			p.Amount = ""
+		case keyTax:
+			p.Tax = ""
+		case keyTotal:
+			p.Total = ""
+		}
+	}
+}
+
+var reNonDigit = regexp.MustCompile(`\D+`)
+
+// cleanOCRDate reads a date as cleanDate does, or eight digits when the
+// engine dropped 年, 月 and 日.
+func cleanOCRDate(s string) string {
+	if d := cleanDate(s); d != "" {
+		return d
+	}
+	d := reNonDigit.ReplaceAllString(nfkc(s), "")
+	if len(d) != 8 {
+		return ""
+	}
+	return cleanDate(d[:4] + "-" + d[4:6] + "-" + d[6:])
+}
+
+// cleanAmount reads one amount with two decimals, as totals are printed.
+var reAmount = regexp.MustCompile(`^-?\d{1,12}\.\d{2}$`)
+
+func cleanAmount(s string) string {
+	s = strings.TrimLeft(stripSpaces(nfkc(s)), "¥Y")
+	s = strings.ReplaceAll(s, ",", "")
+	if reAmount.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+// cleanOCRTaxID keeps a taxpayer ID whose check characters hold: a misread
+// character almost always breaks them.
+func cleanOCRTaxID(s string) string {
+	id := cleanTaxID(s)
+	if len(id) != 18 {
+		return ""
+	}
+	if f, err := taxid.Validate(id); err != nil || f != taxid.USCC {
+		return ""
+	}
+	return id
+}
+
+// cleanOCRName keeps a name made of Chinese characters and the brackets
+// company names have.
+func cleanOCRName(s string) string {
+	s = cleanName(s)
+	n := 0
+	for _, c := range s {
+		switch {
+		case unicode.Is(unicode.Han, c):
+			n++
+		case strings.ContainsRune("()（）· ", c):
+		default:
+			return ""
+		}
+	}
+	if n < 2 {
+		return ""
+	}
+	return s
+}
+
+var debugOCR = os.Getenv("FAPIAO_OCR_DEBUG")
+
+var debugN int
+
+func debugBand(g *image.Gray, gs []ocr.Glyph, n int) {
+	debugN++
+	f, err := os.Create(fmt.Sprintf("%s/band%02d.png", debugOCR, debugN))
+	if err == nil {
+		png.Encode(f, g)
+		f.Close()
+	}
+}

@@ -1,0 +1,100 @@
+// Package ocr reads printed text in an image as positioned glyphs, the way
+// a PDF text layer gives them, so that one caption-and-position reader
+// serves both. The engine sits behind a small interface: Tesseract today,
+// another engine later without touching the callers.
+package ocr
+
+import (
+	"context"
+	"errors"
+	"image"
+	"sync"
+)
+
+// Charset narrows what the engine may read in a region. Reading a number
+// with digits only removes the O/0, l/1, S/5 confusions of free text.
+type Charset int
+
+const (
+	// Text is Simplified Chinese and Latin text: captions, names.
+	Text Charset = iota
+	// Digits is 0–9: invoice codes and numbers, check codes.
+	Digits
+	// Amount is 0–9, the decimal point, the minus sign and ¥.
+	Amount
+	// Date is 0–9 with 年, 月, 日 and the separators - and /.
+	Date
+	// TaxID is 0–9 and the capital letters of a taxpayer ID.
+	TaxID
+)
+
+func (c Charset) String() string {
+	switch c {
+	case Digits:
+		return "digits"
+	case Amount:
+		return "amount"
+	case Date:
+		return "date"
+	case TaxID:
+		return "taxid"
+	}
+	return "text"
+}
+
+// Layout says how the text of a region is arranged.
+type Layout int
+
+const (
+	// Sparse finds text anywhere in the region, in any order: a band of a
+	// form, with captions and values apart.
+	Sparse Layout = iota
+	// Block is a uniform block of lines.
+	Block
+	// Line is one line of text: a value cut out beside its caption.
+	Line
+)
+
+// Glyph is one character read, with its box in the image's pixels and the
+// engine's confidence in it, from 0 to 1.
+type Glyph struct {
+	Text string          `json:"text"`
+	Box  image.Rectangle `json:"box"`
+	Conf float64         `json:"conf"`
+	// Line numbers the text lines of one Read from 0; glyphs of a line share it.
+	Line int `json:"line"`
+}
+
+// Options tune one read.
+type Options struct {
+	Charset Charset
+	Layout  Layout
+}
+
+// Engine reads text. Implementations are safe for concurrent use.
+type Engine interface {
+	// Read reads the text in img and returns its glyphs in reading order,
+	// boxes in img's pixels. A region with no text gives no glyphs and no
+	// error. Read checks ctx before it starts; one read is not interrupted.
+	Read(ctx context.Context, img *image.Gray, opt Options) ([]Glyph, error)
+	// Name names the engine and its version, for diagnostics and benchmarks.
+	Name() string
+}
+
+// ErrUnavailable is returned when no OCR engine can run: the build has
+// none, or the engine's library or language data is not installed.
+var ErrUnavailable = errors.New("OCR engine not available")
+
+var (
+	defaultOnce sync.Once
+	defaultEng  Engine
+	defaultErr  error
+)
+
+// Default returns the engine this build has, started once. When it cannot
+// run, the error wraps ErrUnavailable and says why; callers then leave the
+// values to be typed.
+func Default() (Engine, error) {
+	defaultOnce.Do(func() { defaultEng, defaultErr = newDefault() })
+	return defaultEng, defaultErr
+}
