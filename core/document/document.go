@@ -100,6 +100,11 @@ type Printed struct {
 	// NeedsTyping is true when no value could be read (a scanned PDF, a text
 	// layer that cannot be decoded): the clerk must type them.
 	NeedsTyping bool `json:"needs_typing"`
+	// Reads says, for values read by OCR (Source "ocr"), how sure the engine
+	// was and where on the page each was read, by field key (the JSON names
+	// above: "number", "total", …). A field seen but not read surely has
+	// its value "" and its Read marked Unsure.
+	Reads map[string]FieldRead `json:"reads,omitempty"`
 }
 
 // printedFields is Printed without its goods, comparable with ==.

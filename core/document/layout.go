@@ -23,6 +23,9 @@ import (
 type glyph struct {
 	r              rune
 	x0, y0, x1, y1 float64
+	// unsure is 1 minus an OCR engine's confidence in the character; 0 for
+	// a text layer, which is exact.
+	unsure float64
 }
 
 func (g glyph) h() float64  { return g.y1 - g.y0 }
@@ -32,6 +35,9 @@ func (g glyph) cy() float64 { return (g.y0 + g.y1) / 2 }
 type pageText struct {
 	glyphs []glyph
 	w, h   float64
+	// ocr is true for text an OCR engine read from a picture: values may
+	// sit a little above their caption's line (dot-matrix print).
+	ocr bool
 }
 
 // line is glyphs sharing a baseline, left to right, split into segments
@@ -42,6 +48,7 @@ type line struct {
 	y0   float64
 	y1   float64
 	em   float64 // median glyph height
+	ocr  bool    // read by OCR
 	// norm is the line's text for matching: NFKC, whitespace removed;
 	// at maps each of its runes back to an index in g.
 	norm []rune
@@ -58,6 +65,55 @@ func (l *line) segOf(i int) int {
 		}
 	}
 	return -1
+}
+
+// val is a value as read: its text, the box of the glyphs it came from and
+// the reader's confidence (the least of its glyphs'; 1 for a text layer).
+type val struct {
+	s    string
+	box  [4]float64 // x0, y0, x1, y1
+	conf float64
+	g    []glyph // the glyphs, for reading parts again
+}
+
+// val is the text of glyphs [from, to) with their box and confidence.
+func (l *line) val(from, to int) val {
+	return l.valOf(from, to, l.text(from, to))
+}
+
+func (l *line) valOf(from, to int, s string) val {
+	v := val{s: s, conf: 1, box: [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}}
+	for i := max(from, 0); i < min(to, len(l.g)); i++ {
+		g := l.g[i]
+		v.g = append(v.g, g)
+		if unicode.IsSpace(g.r) {
+			continue
+		}
+		v.box = [4]float64{min(v.box[0], g.x0), min(v.box[1], g.y0), max(v.box[2], g.x1), max(v.box[3], g.y1)}
+		v.conf = min(v.conf, 1-g.unsure)
+	}
+	if v.box[0] > v.box[2] {
+		v.box = [4]float64{}
+	}
+	return v
+}
+
+// join joins values read apart (年, 月 and 日 drawn apart from the digits).
+func join(vs []val, sep string) val {
+	var ss []string
+	out := val{conf: 1}
+	for i, v := range vs {
+		ss = append(ss, v.s)
+		out.g = append(out.g, v.g...)
+		out.conf = min(out.conf, v.conf)
+		if i == 0 {
+			out.box = v.box
+		} else {
+			out.box = [4]float64{min(out.box[0], v.box[0]), min(out.box[1], v.box[1]), max(out.box[2], v.box[2]), max(out.box[3], v.box[3])}
+		}
+	}
+	out.s = strings.Join(ss, sep)
+	return out
 }
 
 func (l *line) text(from, to int) string {
@@ -110,7 +166,13 @@ func buildLines(pt pageText) []*line {
 	for _, g := range gs {
 		if cur != nil {
 			mean := sumCY / float64(len(cur.g))
-			if math.Abs(g.cy()-mean) < 0.45*max(g.h(), cur.em) {
+			tol := max(g.h(), cur.em)
+			if pt.ocr {
+				// Boxes of OCR'd glyphs are tight: a title's large
+				// characters must not pull two lines of small ones into one.
+				tol = min(g.h(), cur.em)
+			}
+			if math.Abs(g.cy()-mean) < 0.45*tol {
 				cur.g = append(cur.g, g)
 				sumCY += g.cy()
 				cur.y0, cur.y1 = min(cur.y0, g.y0), max(cur.y1, g.y1)
@@ -118,7 +180,7 @@ func buildLines(pt pageText) []*line {
 				continue
 			}
 		}
-		cur = &line{g: []glyph{g}, y0: g.y0, y1: g.y1, em: g.h()}
+		cur = &line{g: []glyph{g}, y0: g.y0, y1: g.y1, em: g.h(), ocr: pt.ocr}
 		sumCY = g.cy()
 		lines = append(lines, cur)
 	}
@@ -196,15 +258,15 @@ func findLabels(lines []*line, re *regexp.Regexp, after string) []hit {
 // valueAfter lists the candidate values for a label, best first: the rest of
 // its segment, the next segments on its line (the first within firstGap
 // ems), then segments on the next lines that start under or right of it.
-func valueAfter(lines []*line, h hit, firstGap float64) []string {
+func valueAfter(lines []*line, h hit, firstGap float64) []val {
 	l := lines[h.li]
-	var out []string
+	var out []val
 	s := l.segOf(h.to - 1)
 	if s < 0 {
 		return nil
 	}
 	if rest := trimLabelTail(l.text(h.to, l.segs[s][1])); rest != "" {
-		out = append(out, rest)
+		out = append(out, l.valOf(h.to, l.segs[s][1], rest))
 	}
 	prevEnd := l.g[h.to-1].x1
 	for n := s + 1; n < len(l.segs); n++ {
@@ -212,7 +274,7 @@ func valueAfter(lines []*line, h hit, firstGap float64) []string {
 		if l.g[sg[0]].x0-prevEnd > firstGap*l.em {
 			break
 		}
-		out = append(out, trimLabelTail(l.text(sg[0], sg[1])))
+		out = append(out, l.valOf(sg[0], sg[1], trimLabelTail(l.text(sg[0], sg[1]))))
 		prevEnd = l.g[sg[1]-1].x1
 	}
 	x0 := l.g[h.from].x0 - 1.5*l.em
@@ -224,7 +286,7 @@ func valueAfter(lines []*line, h hit, firstGap float64) []string {
 		}
 		type cand struct {
 			d float64
-			t string
+			t val
 		}
 		var cs []cand
 		for _, sg := range b.segs {
@@ -232,7 +294,7 @@ func valueAfter(lines []*line, h hit, firstGap float64) []string {
 			if gx1 < x0 || gx0 > x1 {
 				continue
 			}
-			cs = append(cs, cand{math.Abs(gx0 - l.g[h.to-1].x1), b.text(sg[0], sg[1])})
+			cs = append(cs, cand{math.Abs(gx0 - l.g[h.to-1].x1), b.val(sg[0], sg[1])})
 		}
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
 		for _, c := range cs {
@@ -254,16 +316,25 @@ func restOfLine(lines []*line, h hit) string {
 }
 
 var (
-	reCodeLabel   = regexp.MustCompile(`发票代码:?`)
-	reNumberLabel = regexp.MustCompile(`发票号码:?`)
-	reDateLabel   = regexp.MustCompile(`开票日期:?`)
+	// OCR drops a caption's first character now and then (开 of 开票日期
+	// most often): the rest is still distinctive.
+	reCodeLabel   = regexp.MustCompile(`发?票代码:?`)
+	reNumberLabel = regexp.MustCompile(`发?票号码:?`)
+	reDateLabel   = regexp.MustCompile(`开?票日期:?`)
 	reCheckLabel  = regexp.MustCompile(`校验码:?`)
 	reNameLabel   = regexp.MustCompile(`名称:`)
 	reTaxIDLabel  = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?`)
 	reSumLabel    = regexp.MustCompile(`合计`)
-	reTotalLabel  = regexp.MustCompile(`\(小写\)`)
-	reTitle       = regexp.MustCompile(`发票|票据|客票|行程单`)
-	reHeaderLabel = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
+	// What OCR makes of the captions it misreads most: 合 of 合计 as "=",
+	// 名称 without its colon, 纳税人识别号 missing characters.
+	reOCRSumLabel   = regexp.MustCompile(`合?计`)
+	reOCRNameLabel  = regexp.MustCompile(`名称:?`)
+	reOCRTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳?税?人?识别号:?`)
+	reOCRCheckLabel = regexp.MustCompile(`校?验码:?|校码:?`)
+	reOCRTotalRow   = regexp.MustCompile(`价?税合计`)
+	reTotalLabel    = regexp.MustCompile(`\(?小写\)?`)
+	reTitle         = regexp.MustCompile(`发票|票据|客票|行程单`)
+	reHeaderLabel   = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
 	// Receipts (财政电子票据) label their fields differently.
 	reReceiptCode   = regexp.MustCompile(`票据代码:?`)
 	reReceiptNumber = regexp.MustCompile(`票据号码:?`)
@@ -279,14 +350,15 @@ var (
 
 const sideCaptions = "购销买售方信息/"
 
-// firstMatch returns the first candidate that clean accepts.
-func firstMatch(cands []string, clean func(string) string) string {
+// firstMatch returns the first candidate that clean accepts, cleaned.
+func firstMatch(cands []val, clean func(string) string) val {
 	for _, c := range cands {
-		if v := clean(c); v != "" {
-			return v
+		if v := clean(c.s); v != "" {
+			c.s = v
+			return c
 		}
 	}
-	return ""
+	return val{}
 }
 
 func cleanCode(s string) string {
@@ -379,66 +451,124 @@ func pad4(n int) string { return pad2(n/100) + pad2(n%100) }
 
 // readLayout reads the printed values of one page.
 func readLayout(pt pageText) Printed {
+	p, _ := readFields(pt)
+	return p
+}
+
+// Field keys of the values read, as Printed's JSON names.
+const (
+	keyKind        = "kind"
+	keyCode        = "code"
+	keyNumber      = "number"
+	keyDate        = "date"
+	keyCheck       = "check_code"
+	keyBuyerName   = "buyer_name"
+	keyBuyerTaxID  = "buyer_tax_id"
+	keySellerName  = "seller_name"
+	keySellerTaxID = "seller_tax_id"
+	keyAmount      = "amount"
+	keyTax         = "tax"
+	keyTotal       = "total"
+)
+
+// readFields reads the printed values of one page, and for each the glyphs
+// it came from: where it is on the page, how sure the reader was.
+func readFields(pt pageText) (Printed, map[string]val) {
 	lines := buildLines(pt)
+	vs := map[string]val{}
+	set := func(k string, v val) string {
+		if v.s != "" {
+			vs[k] = v
+		}
+		return v.s
+	}
+	// seen keeps, for OCR'd text, where a caption's value is when it was
+	// not read cleanly: it is read again there.
+	seen := func(k string, cands []val) {
+		if _, ok := vs[k]; !ok && pt.ocr && len(cands) > 0 && cands[0].box != [4]float64{} {
+			v := cands[0]
+			v.s = ""
+			vs[k] = v
+		}
+	}
+	reCheck, reName, reTaxID, reSum := reCheckLabel, reNameLabel, reTaxIDLabel, reSumLabel
+	if pt.ocr {
+		reCheck, reName, reTaxID, reSum = reOCRCheckLabel, reOCRNameLabel, reOCRTaxIDLabel, reOCRSumLabel
+	}
 	var p Printed
 	p.Kind = title(lines)
 	p.TypeCode = typeFromTitle(p.Kind)
 	if hs := findLabels(lines, reCodeLabel, ""); len(hs) > 0 {
-		p.Code = firstMatch(valueAfter(lines, hs[0], 10), cleanCode)
+		cands := valueAfter(lines, hs[0], 10)
+		p.Code = set(keyCode, firstMatch(cands, cleanCode))
+		seen(keyCode, cands)
 	}
 	for _, h := range findLabels(lines, reNumberLabel, "") {
-		if p.Number = firstMatch(valueAfter(lines, h, 10), cleanNumber); p.Number != "" {
+		cands := valueAfter(lines, h, 10)
+		if p.Number = set(keyNumber, firstMatch(cands, cleanNumber)); p.Number != "" {
 			break
 		}
+		seen(keyNumber, cands)
 	}
 	for _, h := range findLabels(lines, reDateLabel, "") {
 		// 年, 月 and 日 are sometimes drawn apart from the digits, which are
 		// then three values in a row.
 		cands := valueAfter(lines, h, 10)
 		if len(cands) > 1 {
-			cands = append(cands[:1:1], append([]string{strings.Join(cands[:min(3, len(cands))], " ")}, cands[1:]...)...)
+			cands = append(cands[:1:1], append([]val{join(cands[:min(3, len(cands))], " ")}, cands[1:]...)...)
 		}
-		if p.Date = firstMatch(cands, cleanDate); p.Date != "" {
+		if p.Date = set(keyDate, firstMatch(cands, cleanDate)); p.Date != "" {
 			break
 		}
+		seen(keyDate, cands)
 	}
-	if hs := findLabels(lines, reCheckLabel, ""); len(hs) > 0 {
-		p.CheckCode = firstMatch(valueAfter(lines, hs[0], 10), cleanCheck)
+	if hs := findLabels(lines, reCheck, ""); len(hs) > 0 {
+		cands := valueAfter(lines, hs[0], 10)
+		p.CheckCode = set(keyCheck, firstMatch(cands, cleanCheck))
+		seen(keyCheck, cands)
 	}
-	names := findLabels(lines, reNameLabel, sideCaptions)
-	ids := findLabels(lines, reTaxIDLabel, sideCaptions)
+	names := findLabels(lines, reName, sideCaptions)
+	ids := findLabels(lines, reTaxID, sideCaptions)
 	if len(names) > 0 {
-		p.BuyerName = firstMatch(valueAfter(lines, names[0], 4), cleanName)
+		p.BuyerName = set(keyBuyerName, firstMatch(valueAfter(lines, names[0], 4), cleanName))
 	}
 	if len(names) > 1 {
-		p.SellerName = firstMatch(valueAfter(lines, names[1], 4), cleanName)
+		p.SellerName = set(keySellerName, firstMatch(valueAfter(lines, names[1], 4), cleanName))
+	}
+	cleanID := cleanTaxID
+	if pt.ocr {
+		cleanID = cleanOCRTaxID
 	}
 	if len(ids) > 0 {
-		p.BuyerTaxID = firstMatch(valueAfter(lines, ids[0], 10), cleanTaxID)
+		cands := valueAfter(lines, ids[0], 10)
+		p.BuyerTaxID = set(keyBuyerTaxID, firstMatch(cands, cleanID))
+		seen(keyBuyerTaxID, cands)
 	}
 	if len(ids) > 1 {
-		p.SellerTaxID = firstMatch(valueAfter(lines, ids[1], 10), cleanTaxID)
+		cands := valueAfter(lines, ids[1], 10)
+		p.SellerTaxID = set(keySellerTaxID, firstMatch(cands, cleanID))
+		seen(keySellerTaxID, cands)
 	}
 	// Where the 名称 caption is not in the text layer (drawn as a path, or in
 	// a font without a character map), the name is the line above the
 	// taxpayer ID's caption.
 	if p.BuyerName == "" && len(ids) > 0 {
-		p.BuyerName = nameAbove(lines, ids[0])
+		p.BuyerName = set(keyBuyerName, nameAbove(lines, ids[0]))
 	}
 	if p.SellerName == "" && len(ids) > 1 {
-		p.SellerName = nameAbove(lines, ids[1])
+		p.SellerName = set(keySellerName, nameAbove(lines, ids[1]))
 	}
-	readSums(lines, &p)
+	readSums(lines, reSum, &p, vs)
 	if p.Kind != "" && strings.Contains(p.Kind, "票据") {
 		readReceipt(lines, &p)
 	}
 	p.Items = readItems(lines)
-	return p
+	return p, vs
 }
 
 // nameAbove finds a name on the line just above a taxpayer ID caption,
 // starting under or right of the caption.
-func nameAbove(lines []*line, h hit) string {
+func nameAbove(lines []*line, h hit) val {
 	l := lines[h.li]
 	x0, x1 := l.g[h.from].x0-l.em, l.g[h.to-1].x1+10*l.em
 	for n := h.li - 1; n >= 0 && l.y0-lines[n].y1 < 2.2*l.em; n-- {
@@ -450,11 +580,11 @@ func nameAbove(lines []*line, h hit) string {
 			t := trimLabelTail(a.text(sg[0], sg[1]))
 			t = strings.TrimSpace(strings.TrimPrefix(stripSpacesPrefix(t, "名称"), ":"))
 			if v := cleanName(t); v != "" && strings.IndexFunc(v, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
-				return v
+				return a.valOf(sg[0], sg[1], v)
 			}
 		}
 	}
-	return ""
+	return val{}
 }
 
 // stripSpacesPrefix drops a caption written with spaces ("名 称") from s.
@@ -475,8 +605,8 @@ func stripSpacesPrefix(s, caption string) string {
 
 // readSums reads the 合计 row (amount before tax, then tax) and the total
 // written after (小写).
-func readSums(lines []*line, p *Printed) {
-	for _, h := range findLabels(lines, reSumLabel, "") {
+func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val) {
+	for _, h := range findLabels(lines, reSum, "") {
 		l := lines[h.li]
 		// Not 价税合计 nor 合计金额-style captions.
 		k := indexOfGlyph(l, h.from)
@@ -486,20 +616,26 @@ func readSums(lines []*line, p *Printed) {
 		if k+2 < len(l.norm) && strings.ContainsRune("(金税", l.norm[k+2]) {
 			continue
 		}
-		toks := moneyTokens(restOfLine(lines, h))
+		toks := moneyVals(l, h.to, len(l.g))
 		if len(toks) == 0 {
 			continue
 		}
-		p.Amount = toks[0]
+		p.Amount = toks[0].s
+		vs[keyAmount] = toks[0]
 		if len(toks) > 1 {
-			p.Tax = toks[1]
+			p.Tax = toks[1].s
+			if p.Tax != "***" {
+				vs[keyTax] = toks[1]
+			}
 		}
 		break
 	}
 	for _, h := range findLabels(lines, reTotalLabel, "") {
 		for _, c := range valueAfter(lines, h, 12) {
-			if t := moneyTokens(c); len(t) > 0 && t[0] != "***" {
+			if t := moneyTokens(c.s); len(t) > 0 && t[0] != "***" {
 				p.Total = t[0]
+				c.s = t[0]
+				vs[keyTotal] = c
 				break
 			}
 		}
@@ -507,6 +643,48 @@ func readSums(lines []*line, p *Printed) {
 			break
 		}
 	}
+	if p.Total != "" || !ocrLines(lines) {
+		return
+	}
+	// OCR often garbles (小写); the total is then the last amount on the
+	// 价税合计 line.
+	for _, h := range findLabels(lines, reOCRTotalRow, "") {
+		l := lines[h.li]
+		if toks := moneyVals(l, h.to, len(l.g)); len(toks) > 0 && toks[len(toks)-1].s != "***" {
+			t := toks[len(toks)-1]
+			p.Total = t.s
+			vs[keyTotal] = t
+			return
+		}
+	}
+}
+
+// ocrLines reports whether lines were read by OCR.
+func ocrLines(lines []*line) bool { return len(lines) > 0 && lines[0].ocr }
+
+// moneyVals lists the amounts printed in glyphs [from, to) of l, as
+// moneyTokens does, each with its glyphs' box and confidence.
+func moneyVals(l *line, from, to int) []val {
+	var rs []rune
+	var at []int
+	for i := from; i < to; i++ {
+		if i > from && l.g[i].x0-l.g[i-1].x1 > 0.35*l.em && !strings.ContainsRune(".,", l.g[i].r) && !strings.ContainsRune(".,", l.g[i-1].r) {
+			rs = append(rs, ' ')
+			at = append(at, -1)
+		}
+		for _, r := range nfkc(string(l.g[i].r)) {
+			rs = append(rs, r)
+			at = append(at, i)
+		}
+	}
+	s := string(rs)
+	var out []val
+	for _, m := range reMoney.FindAllStringIndex(s, -1) {
+		a, b := len([]rune(s[:m[0]])), len([]rune(s[:m[1]]))
+		v := l.valOf(at[a], at[b-1]+1, strings.ReplaceAll(s[m[0]:m[1]], ",", ""))
+		out = append(out, v)
+	}
+	return out
 }
 
 // indexOfGlyph is the index in l.norm of the first rune of glyph gi.
@@ -528,7 +706,7 @@ func readReceipt(lines []*line, p *Printed) {
 				return s
 			}
 			return ""
-		})
+		}).s
 	}
 	if hs := findLabels(lines, reReceiptNumber, ""); len(hs) > 0 {
 		p.Number = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
@@ -537,7 +715,7 @@ func readReceipt(lines []*line, p *Printed) {
 				return s
 			}
 			return ""
-		})
+		}).s
 	}
 	if hs := findLabels(lines, reCheckLabel, ""); len(hs) > 0 && p.CheckCode == "" {
 		p.CheckCode = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
@@ -546,11 +724,11 @@ func readReceipt(lines []*line, p *Printed) {
 				return s
 			}
 			return ""
-		})
+		}).s
 	}
 	if p.Total == "" {
 		for _, h := range findLabels(lines, reReceiptTotal, "") {
-			if t := moneyTokens(firstMatch(valueAfter(lines, h, 12), func(s string) string { return s })); len(t) > 0 {
+			if t := moneyTokens(firstMatch(valueAfter(lines, h, 12), func(s string) string { return s }).s); len(t) > 0 {
 				p.Total = t[0]
 				break
 			}
