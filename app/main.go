@@ -15,6 +15,8 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/assets"
 	"github.com/fapiaoscanner/fapiao/cli"
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/sound"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui"
@@ -24,18 +26,16 @@ import (
 const appID = "cn.fapiaoscanner.app"
 
 func main() {
+	// The window and the command line use the same history and secret store.
 	if len(os.Args) > 1 {
-		os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		svc := cli.Services{HistoryPath: config.HistoryPath, Secrets: secrets.Open}
+		os.Exit(cli.Run(svc, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(ui.NewTheme())
 
-	path := os.Getenv("FAPIAO_DB")
-	var err error
-	if path == "" {
-		path, err = store.DefaultPath()
-	}
+	path, err := config.HistoryPath()
 	var st *store.Store
 	if err == nil {
 		st, err = store.Open(path)

@@ -19,7 +19,7 @@ func runBlacklist(e *env, args []string) int {
 	reason := fs.String("reason", "", "why the tax ID is blacklisted (add)")
 	asJSON := fs.Bool("json", false, "print one JSON object per entry, one per line (list)")
 	clerk := fs.String("clerk", "", "who makes the change (default: the clerk set with 'fapiao clerk', else the login name)")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {
 		return code

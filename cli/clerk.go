@@ -14,7 +14,7 @@ func init() {
 
 func runClerk(e *env, args []string) int {
 	fs := e.flags("clerk")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {
 		return code

@@ -1,6 +1,6 @@
 // Package cli is the fapiao command line: the same core pipeline as the
 // window, for batch work and scripts. Run is called by the main package with
-// the arguments after the program name.
+// the services it built and the arguments after the program name.
 package cli
 
 import (
@@ -12,6 +12,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/secrets"
 )
 
 // Exit codes shared by every command.
@@ -21,8 +24,29 @@ const (
 	exitUsage = 2 // the command line was wrong, or input could not be read
 )
 
+// Services are what the commands share with the window, built by the main
+// package. A nil field gets the default named beside it.
+type Services struct {
+	// HistoryPath names the history a command uses when given no --db
+	// (config.HistoryPath: $FAPIAO_DB, else the default location).
+	HistoryPath func() (string, error)
+	// Secrets opens the secret store of a history's data folder
+	// (secrets.Open: the system keyring, else a file).
+	Secrets func(dataDir string) secrets.Store
+}
+
+func (s *Services) fill() {
+	if s.HistoryPath == nil {
+		s.HistoryPath = config.HistoryPath
+	}
+	if s.Secrets == nil {
+		s.Secrets = secrets.Open
+	}
+}
+
 // env is what a command runs with; tests give their own.
 type env struct {
+	svc            Services
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
@@ -48,9 +72,11 @@ func register(c command) {
 	commands = slices.Insert(commands, i, c)
 }
 
-// Run runs the command named by args[0] and returns the process exit code.
-func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now, lang: defaultLang()}
+// Run runs the command named by args[0] with svc and returns the process
+// exit code.
+func Run(svc Services, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	svc.fill()
+	e := &env{svc: svc, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now, lang: defaultLang()}
 	return e.run(args)
 }
 

@@ -11,7 +11,9 @@ import (
 func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+	var svc Services
+	svc.fill()
+	e := &env{svc: svc, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
 		now: func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }, lang: "zh"}
 	code = e.run(args)
 	return code, out.String(), errb.String()

@@ -20,7 +20,7 @@ func runExport(e *env, args []string) int {
 	format := fs.String("format", "", "csv or xlsx (default: from the --out file's extension)")
 	outPath := fs.String("out", "", "the `FILE` to write; - writes CSV to standard output")
 	ff := addFilterFlags(fs)
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {

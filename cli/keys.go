@@ -7,11 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
-	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
@@ -26,11 +24,7 @@ func (e *env) keyFlags(fs *flag.FlagSet) func() (*sealed.Keyring, error) {
 	pub := fs.String("sm2-pub", "", "SM2 public key of the sealed QR issuer: PEM or hex, or a file (default $FAPIAO_SM2_PUB)")
 	db := fs.Lookup("db")
 	if db == nil {
-		def, err := store.DefaultPath()
-		if err != nil {
-			def = "none: " + err.Error()
-		}
-		fs.String("db", "", "history whose imported sealed QR keys are used (default $FAPIAO_DB, else "+def+")")
+		e.dbFlag(fs, "history whose imported sealed QR keys are used")
 		db = fs.Lookup("db")
 	}
 	return func() (*sealed.Keyring, error) {
@@ -74,19 +68,14 @@ func withoutPath(err error) error {
 }
 
 // configuredKeys returns the keys imported in the settings of the history
-// at path ($FAPIAO_DB or the default location when empty). A history that
-// does not exist has none, and is not created. The command goes on without
-// the keys it cannot read, after saying why on stderr: a sealed QR code then
-// shows the finding of a missing key.
+// at path (the services' history when empty). A history that does not
+// exist has none, and is not created. The command goes on without the keys
+// it cannot read, after saying why on stderr: a sealed QR code then shows
+// the finding of a missing key.
 func (e *env) configuredKeys(cmd, path string) *sealed.Keyring {
-	if path == "" {
-		path = os.Getenv("FAPIAO_DB")
-	}
-	if path == "" {
-		var err error
-		if path, err = store.DefaultPath(); err != nil {
-			return nil
-		}
+	path, err := e.historyPath(path)
+	if err != nil {
+		return nil
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -97,7 +86,7 @@ func (e *env) configuredKeys(cmd, path string) *sealed.Keyring {
 		return nil
 	}
 	defer st.Close()
-	kr, err := config.SealedKeys(context.Background(), st, secrets.Open(filepath.Dir(path)))
+	kr, err := config.SealedKeys(context.Background(), st, e.secrets(st))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %v\n", cmd, err)
 	}

@@ -4,12 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/gateway"
 	"github.com/fapiaoscanner/fapiao/core/rebill"
-	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
@@ -38,7 +36,7 @@ func runRebill(e *env, args []string) int {
 	taxNum := fs.String("tax-num", "", "the seller's tax number")
 	endpoint := fs.String("endpoint", "", "the gateway's re-billing URL (default from the settings, else "+gateway.DefaultEndpoint+")")
 	asJSON := fs.Bool("json", false, "print the outcome as one JSON object")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
 	if code, done := e.parseFlags(fs, args); done {
 		return code
@@ -56,7 +54,7 @@ func runRebill(e *env, args []string) int {
 	defer st.Close()
 	ctx, stop := interruptible()
 	defer stop()
-	creds, url, err := config.Gateway(ctx, st, secrets.Open(filepath.Dir(st.Path())))
+	creds, url, err := config.Gateway(ctx, st, e.secrets(st))
 	if err != nil {
 		if errors.Is(err, config.ErrNoGateway) {
 			return e.usageError("rebill", "gateway credentials missing: %v", err)
@@ -147,7 +145,7 @@ type ordersJSON struct {
 func runOrders(e *env, args []string) int {
 	fs := e.flags("orders")
 	asJSON := fs.Bool("json", false, "print one JSON object per order, one per line, with its attempts")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
 	pos, code, done := e.parseInterspersed(fs, args)
 	if done {

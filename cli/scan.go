@@ -25,7 +25,7 @@ func runScan(e *env, args []string) int {
 	workers := fs.Int("workers", 0, "files decoded at once (default: all cores)")
 	budget := fs.Duration("budget", 0, "time allowed for one image (default 3s)")
 	save := fs.Bool("save", false, "record every file and invoice in the history, flagging duplicates")
-	db := dbFlag(fs)
+	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
 	keys := e.keyFlags(fs)
 	if code, done := e.parseFlags(fs, args); done {
