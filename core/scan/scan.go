@@ -20,6 +20,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -61,6 +62,15 @@ type Scanner struct {
 	// Keys open sealed QR codes; nil when none are configured. Set it
 	// before the first scan; SetKeys replaces it while scans run.
 	Keys *sealed.Keyring
+
+	// OCR reads printed values from pictures; nil uses ocr.Default().
+	OCR ocr.Engine
+	// NoOCR leaves the printed values of pictures to be typed.
+	NoOCR bool
+	// OnOCR, when set, is told the progress of reading a picture's printed
+	// values (regions read of regions planned); it is called from the scan
+	// workers.
+	OnOCR func(file string, done, total int)
 
 	live    atomic.Pointer[sealed.Keyring]
 	replace atomic.Bool
@@ -119,7 +129,6 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 		}
 		r.Codes = append(r.Codes, codes...)
 	}
-	img = nil
 	if err != nil {
 		r.Err, r.Error = err, err.Error()
 	}
@@ -130,6 +139,12 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 		}
 		r.Invoices = append(r.Invoices, Invoice{QR: q, Page: c.Page, Findings: q.Findings})
 	}
+	if img != nil && err == nil {
+		if oerr := s.Paper(ctx, img, &r); ocrFailed(oerr) && !errors.Is(oerr, ocr.ErrUnavailable) {
+			r.Err, r.Error = oerr, oerr.Error()
+		}
+	}
+	img = nil
 	r.Ms = time.Since(start).Milliseconds()
 	return r
 }

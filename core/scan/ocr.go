@@ -1,0 +1,111 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"image"
+
+	"github.com/fapiaoscanner/fapiao/core/compare"
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+)
+
+// engine is the OCR engine scans use, nil when there is none (the error
+// says why).
+func (s *Scanner) engine() (ocr.Engine, error) {
+	if s.NoOCR {
+		return nil, nil
+	}
+	if s.OCR != nil {
+		return s.OCR, nil
+	}
+	return ocr.Default()
+}
+
+// OCRStatus says whether printed values can be read from pictures: nil
+// when they can (or OCR is switched off), else an error wrapping
+// ocr.ErrUnavailable that says why. Scans go on without it; the values are
+// then left to be typed.
+func (s *Scanner) OCRStatus() error {
+	_, err := s.engine()
+	return err
+}
+
+// Paper reads by OCR the printed values of each invoice r holds that came
+// from img (a photo, a scan, a webcam frame), compares them with its QR
+// code and adds the findings. An image without an invoice code is read
+// whole, and listed as an invoice without a code when values are found.
+// Without an OCR engine r is left as it is.
+func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) error {
+	eng, err := s.engine()
+	if eng == nil {
+		return err
+	}
+	progress := func(done, total int) {
+		if s.OnOCR != nil {
+			s.OnOCR(r.File, done, total)
+		}
+	}
+	read := 0
+	for i := range r.Invoices {
+		inv := &r.Invoices[i]
+		if inv.QR == nil || inv.Printed != nil {
+			continue
+		}
+		code := codeOf(r.Codes, inv.QR.Raw)
+		if code == nil || len(code.Points) != 4 {
+			continue
+		}
+		p, err := document.ReadImage(ctx, eng, img, document.ImageOptions{QR: code, Progress: progress})
+		if err != nil {
+			return err
+		}
+		read++
+		inv.Printed = &p
+		rows, fs := compare.Compare(inv.QR, p)
+		inv.Comparison = nonNil(rows)
+		inv.Findings = append(append([]finding.Finding{}, inv.QR.Findings...), fs...)
+	}
+	if read > 0 || len(r.Invoices) > 0 || hasInvoice(r.Codes) {
+		return nil
+	}
+	p, err := document.ReadImage(ctx, eng, img, document.ImageOptions{Progress: progress})
+	if err != nil {
+		return err
+	}
+	if p.Number == "" && p.Code == "" {
+		return nil
+	}
+	rows, fs := compare.Compare(nil, p)
+	fs = append([]finding.Finding{finding.New("qr_missing", finding.Warning, "",
+		"图片中未找到发票二维码，无法与票面核对", "no invoice QR code found in the image: nothing to compare the printed values with")}, fs...)
+	r.Invoices = append(r.Invoices, Invoice{Printed: &p, Comparison: nonNil(rows), Findings: fs})
+	return nil
+}
+
+func codeOf(cs []imaging.Code, text string) *imaging.Code {
+	for i := range cs {
+		if cs[i].Text == text {
+			return &cs[i]
+		}
+	}
+	return nil
+}
+
+func hasInvoice(cs []imaging.Code) bool {
+	for _, c := range cs {
+		if payload.Parse(c.Text).Kind != payload.KindOther {
+			return true
+		}
+	}
+	return false
+}
+
+// ocrFailed turns an OCR error into the file's error, unless the scan was
+// cancelled (then the caller reports that).
+func ocrFailed(err error) bool {
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
