@@ -1,6 +1,8 @@
 // Package shared finds the project's shared test corpora (../shared beside the
 // repository, or $FAPIAO_SHARED) for tests and benchmarks. The corpora are read
-// in place, never copied into the repository.
+// in place, never copied into the repository. Every test that reads them
+// finds them here, so that a missing corpus skips a test on a developer's
+// machine and fails it in CI in the same way everywhere.
 package shared
 
 import (
@@ -32,13 +34,21 @@ func Dir() string {
 	}
 }
 
-// Path joins elem to the shared folder, and skips the test, saying why, when
-// the corpus is not there (it always is in CI).
+// notFound says where the corpus was looked for.
+const notFound = "shared corpus not found (../shared beside the repository, or set FAPIAO_SHARED)"
+
+// Path joins elem to the shared folder. When there is no shared folder it
+// skips the test, saying why; in CI ($CI set), where the corpus is always
+// laid beside the repository, it fails the test instead, so that corpus
+// tests cannot pass there by not running.
 func Path(tb testing.TB, elem ...string) string {
 	tb.Helper()
 	d := Dir()
 	if d == "" {
-		tb.Skip("shared corpus not found (../shared beside the repository, or set FAPIAO_SHARED): skipping corpus test")
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("%s, and $CI is set: corpus tests must run in CI", notFound)
+		}
+		tb.Skip(notFound + ": skipping corpus test")
 	}
 	p := filepath.Join(append([]string{d}, elem...)...)
 	if _, err := os.Stat(p); err != nil {
