@@ -53,6 +53,8 @@ const (
 	Block
 	// Line is one line of text: a value cut out beside its caption.
 	Line
+	// Page is a whole page, segmented automatically (Tesseract's default).
+	Page
 )
 
 // Glyph is one character read, with its box in the image's pixels and the

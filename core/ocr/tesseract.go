@@ -153,6 +153,8 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 		psm = gosseract.PSM_SINGLE_BLOCK
 	case Line:
 		psm = gosseract.PSM_SINGLE_LINE
+	case Page:
+		psm = gosseract.PSM_AUTO
 	}
 	if err := c.SetPageSegMode(psm); err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)

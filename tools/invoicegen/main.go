@@ -6,6 +6,12 @@
 // Usage:
 //
 //	go run ./tools/invoicegen -out DIR -seed N [-n COUNT]
+//	go run ./tools/invoicegen -paper -out DIR -seed N [-n COUNT]
+//
+// With -paper it writes the paper corpus instead: invoices of both layouts
+// scanned or photographed, with the values printed on them in printed.json,
+// some forged (printed total, number or date not what the QR code says), for
+// measuring how printed values are read from pictures.
 //
 // The same seed and count give byte-identical files on the same platform.
 package main
@@ -31,12 +37,17 @@ func main() {
 	out := flag.String("out", "", "directory to write the images and truth.tsv into (required)")
 	seed := flag.Uint64("seed", 1, "seed; the same seed gives the same corpus")
 	n := flag.Int("n", 60, "number of images")
+	paper := flag.Bool("paper", false, "write the paper corpus for OCR (printed.json) instead of the QR corpus")
 	flag.Parse()
 	if *out == "" || *n < 1 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: invoicegen -out DIR -seed N [-n COUNT]")
+		fmt.Fprintln(os.Stderr, "usage: invoicegen [-paper] -out DIR -seed N [-n COUNT]")
 		os.Exit(2)
 	}
-	if err := generate(*out, *seed, *n, runtime.GOMAXPROCS(0)); err != nil {
+	gen := generate
+	if *paper {
+		gen = generatePaper
+	}
+	if err := gen(*out, *seed, *n, runtime.GOMAXPROCS(0)); err != nil {
 		fmt.Fprintf(os.Stderr, "invoicegen: %v\n", err)
 		os.Exit(1)
 	}

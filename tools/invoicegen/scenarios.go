@@ -14,6 +14,10 @@ type job struct {
 	r   *rand.Rand
 	fs  *fontSet
 	occ int // how many images of this scenario come before this one
+	// alter, when set, changes what is printed after the QR payload was
+	// made (a forged paper invoice); invs collects every invoice drawn.
+	alter func(*invoice)
+	invs  []*invoice
 }
 
 // result is one image and the texts of the codes in it, top to bottom.
@@ -60,6 +64,10 @@ func (j *job) between(lo, hi float64) float64 { return lo + (hi-lo)*j.r.Float64(
 // form draws a fresh invoice.
 func (j *job) form(dpi float64, st style) (*invoice, *canvas, qrPlace, error) {
 	inv := newInvoice(j.r)
+	if j.alter != nil {
+		j.alter(inv)
+	}
+	j.invs = append(j.invs, inv)
 	c, q, err := renderForm(inv, dpi, st, j.r, j.fs)
 	return inv, c, q, err
 }

@@ -1,0 +1,282 @@
+// Command ocrbench measures how well printed values are read from invoice
+// pictures: per field and condition the share read right, the forged fields
+// flagged "different", the false alarms, and the time per image, beside
+// full-page Tesseract on the same images.
+//
+// Usage:
+//
+//	go run ./tools/invoicegen -paper -out DIR -seed N
+//	go run ./tools/ocrbench [-baseline=false] DIR
+//
+// DIR holds the images and printed.json that invoicegen -paper wrote.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/compare"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/scan"
+)
+
+type truth struct {
+	File      string            `json:"file"`
+	Condition string            `json:"condition"`
+	Layout    string            `json:"layout"`
+	QR        string            `json:"qr"`
+	Printed   map[string]string `json:"printed"`
+	Altered   []string          `json:"altered"`
+}
+
+// fields are those measured, in the order shown; the first three are those
+// the targets name.
+var fields = []string{"number", "date", "total", "amount", "code", "check_code", "tax", "buyer_tax_id", "seller_tax_id", "buyer_name", "seller_name"}
+
+type tally struct{ right, missing, wrong, n int }
+
+func (t tally) rate() string {
+	if t.n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%5.1f%%", 100*float64(t.right)/float64(t.n))
+}
+
+func main() {
+	baseline := flag.Bool("baseline", true, "also time and score full-page Tesseract on every image")
+	verbose := flag.Bool("v", false, "print every value read wrong")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: ocrbench [-baseline=false] [-v] DIR")
+		os.Exit(2)
+	}
+	dir := flag.Arg(0)
+	b, err := os.ReadFile(filepath.Join(dir, "printed.json"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ocrbench: %v (make the corpus with invoicegen -paper)\n", err)
+		os.Exit(1)
+	}
+	var ts []truth
+	if err := json.Unmarshal(b, &ts); err != nil {
+		fmt.Fprintf(os.Stderr, "ocrbench: printed.json: %v\n", err)
+		os.Exit(1)
+	}
+	eng, err := ocr.Default()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ocrbench: %v\n", err)
+		os.Exit(1)
+	}
+	ctx := context.Background()
+	s := &scan.Scanner{OCR: eng}
+	byCond := map[string]map[string]*tally{}
+	base := map[string]map[string]*tally{}
+	all := map[string]*tally{}
+	var alteredN, flagged, falseDiff, genuine, genuineFalse int
+	var ours, full time.Duration
+	var ourN, fullN int
+	conds := []string{}
+	for _, t := range ts {
+		if byCond[t.Condition] == nil {
+			byCond[t.Condition] = map[string]*tally{}
+			base[t.Condition] = map[string]*tally{}
+			conds = append(conds, t.Condition)
+		}
+		path := filepath.Join(dir, t.File)
+		start := time.Now()
+		r := s.File(ctx, path)
+		ours += time.Since(start)
+		ourN++
+		var inv *scan.Invoice
+		for i := range r.Invoices {
+			if r.Invoices[i].QR != nil && r.Invoices[i].QR.Raw == t.QR {
+				inv = &r.Invoices[i]
+			}
+		}
+		got := map[string]string{}
+		if inv != nil && inv.Printed != nil {
+			p := inv.Printed
+			got = map[string]string{"code": p.Code, "number": p.Number, "date": p.Date, "check_code": p.CheckCode,
+				"amount": p.Amount, "tax": p.Tax, "total": p.Total, "buyer_name": p.BuyerName, "buyer_tax_id": p.BuyerTaxID,
+				"seller_name": p.SellerName, "seller_tax_id": p.SellerTaxID}
+		}
+		for _, f := range fields {
+			want := t.Printed[f]
+			if want == "" {
+				continue
+			}
+			for _, m := range []map[string]*tally{byCond[t.Condition], all} {
+				if m[f] == nil {
+					m[f] = &tally{}
+				}
+				m[f].n++
+				switch got[f] {
+				case want:
+					m[f].right++
+				case "":
+					m[f].missing++
+				default:
+					m[f].wrong++
+				}
+			}
+			if *verbose && got[f] != want {
+				fmt.Printf("  %s %s: read %q, printed %q\n", t.File, f, got[f], want)
+			}
+		}
+		// Altered fields must come out "different"; no other may.
+		verdicts := map[string]compare.Verdict{}
+		if inv != nil {
+			for _, row := range inv.Comparison {
+				verdicts[row.Field] = row.Verdict
+			}
+		}
+		altered := map[string]bool{}
+		for _, a := range t.Altered {
+			altered[a] = true
+			alteredN++
+			if verdicts[a] == compare.Different {
+				flagged++
+			} else if *verbose {
+				fmt.Printf("  %s: altered %s not flagged (%s)\n", t.File, a, verdicts[a])
+			}
+		}
+		anyFalse := false
+		for f, v := range verdicts {
+			if v == compare.Different && !altered[f] {
+				falseDiff++
+				anyFalse = true
+				fmt.Printf("  FALSE DIFFERENT %s %s\n", t.File, f)
+			}
+		}
+		if len(t.Altered) == 0 {
+			genuine++
+			if anyFalse {
+				genuineFalse++
+			}
+		}
+		if *baseline {
+			d, text, err := fullPage(ctx, eng, path)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "ocrbench: baseline %s: %v\n", t.File, err)
+				continue
+			}
+			full += d
+			fullN++
+			for _, f := range fields {
+				want := t.Printed[f]
+				if want == "" {
+					continue
+				}
+				m := base[t.Condition]
+				if m[f] == nil {
+					m[f] = &tally{}
+				}
+				m[f].n++
+				if strings.Contains(text, printedForm(f, want)) {
+					m[f].right++
+				}
+			}
+		}
+	}
+	sort.Strings(conds)
+	fmt.Printf("OCR bench: %d images in %s (%s)\n\n", len(ts), dir, eng.Name())
+	fmt.Printf("%-13s %-8s", "field", "all")
+	for _, c := range conds {
+		fmt.Printf(" %-8s", c)
+	}
+	if *baseline {
+		for _, c := range conds {
+			fmt.Printf(" %-13s", "full-page "+c)
+		}
+	}
+	fmt.Println()
+	for _, f := range fields {
+		if all[f] == nil {
+			continue
+		}
+		fmt.Printf("%-13s %-8s", f, all[f].rate())
+		for _, c := range conds {
+			t := tally{}
+			if byCond[c][f] != nil {
+				t = *byCond[c][f]
+			}
+			fmt.Printf(" %-8s", t.rate())
+		}
+		if *baseline {
+			for _, c := range conds {
+				t := tally{}
+				if base[c][f] != nil {
+					t = *base[c][f]
+				}
+				fmt.Printf(" %-13s", t.rate())
+			}
+		}
+		fmt.Printf("  (wrong %d, missing %d of %d)\n", all[f].wrong, all[f].missing, all[f].n)
+	}
+	// The three the targets name, together.
+	var key tally
+	keyCond := map[string]*tally{}
+	for _, f := range fields[:3] {
+		if all[f] != nil {
+			key.right += all[f].right
+			key.n += all[f].n
+		}
+		for _, c := range conds {
+			if keyCond[c] == nil {
+				keyCond[c] = &tally{}
+			}
+			if t := byCond[c][f]; t != nil {
+				keyCond[c].right += t.right
+				keyCond[c].n += t.n
+			}
+		}
+	}
+	fmt.Printf("\nnumber+date+total read right: %s", key.rate())
+	for _, c := range conds {
+		fmt.Printf(", %s %s", c, keyCond[c].rate())
+	}
+	fmt.Println()
+	fmt.Printf("altered fields flagged different: %d of %d\n", flagged, alteredN)
+	fmt.Printf("false different: %d (genuine invoices with one: %d of %d)\n", falseDiff, genuineFalse, genuine)
+	fmt.Printf("time per image: %.2f s (QR decoding and OCR)", ours.Seconds()/float64(max(ourN, 1)))
+	if fullN > 0 {
+		fmt.Printf(", full-page Tesseract %.2f s", full.Seconds()/float64(fullN))
+	}
+	fmt.Println()
+}
+
+// fullPage reads the whole image with Tesseract's automatic page layout, as
+// the tesseract command does, and returns the time and the text without
+// white space.
+func fullPage(ctx context.Context, eng ocr.Engine, path string) (time.Duration, string, error) {
+	img, err := imaging.Load(path)
+	if err != nil {
+		return 0, "", err
+	}
+	g := imaging.PlaneOf(img, imaging.Luma).Image()
+	start := time.Now()
+	gs, err := eng.Read(ctx, g, ocr.Options{Layout: ocr.Page})
+	d := time.Since(start)
+	var sb strings.Builder
+	for _, x := range gs {
+		sb.WriteString(x.Text)
+	}
+	_ = image.Point{}
+	return d, strings.Join(strings.Fields(sb.String()), ""), err
+}
+
+// printedForm is how a value appears in the printed text.
+func printedForm(f, v string) string {
+	if f == "date" && len(v) == 10 {
+		return v[:4] + "年" + v[5:7] + "月" + v[8:] + "日"
+	}
+	return v
+}
