@@ -17,7 +17,7 @@ func TestRebillCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(&gatewaytest.Handler{Secret: "sec", PDF: pdf, InvoiceNo: "25322000000337005189"})
+	srv := httptest.NewServer(&gatewaytest.Handler{Secret: "sec", AppID: "app", PDF: pdf, InvoiceNo: "25322000000337005189"})
 	defer srv.Close()
 	db := filepath.Join(t.TempDir(), "history.db")
 	t.Setenv("FAPIAO_SECRETS", "file")

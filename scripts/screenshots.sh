@@ -66,7 +66,7 @@ while IFS= read -r f; do samples+=("$f"); done < <(
 go=${GO:-go}
 "$go" build -o "$tmp/gatewaysim" ./tools/gatewaysim
 "$go" build -o "$tmp/camclip" ./tools/camclip
-"$tmp/gatewaysim" -addr 127.0.0.1:0 -secret demo-secret -invoice-no 25322000000337005189 \
+"$tmp/gatewaysim" -addr 127.0.0.1:0 -appid demo-app -secret demo-secret -invoice-no 25322000000337005189 \
 	-pdf "$corpus/pdf/Caisin__fapiao-print__7.22底座.pdf" >"$tmp/gateway.out" 2>"$tmp/gateway.log" &
 gateway_pid=$!
 for _ in $(seq 100); do
