@@ -4,19 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/gateway"
-	"github.com/fapiaoscanner/fapiao/internal/shared"
+	"github.com/fapiaoscanner/fapiao/core/gateway/gatewaytest"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // The real 数电 invoice PDF the fake gateway hands out, and its number.
@@ -26,92 +25,59 @@ const (
 	seller    = "91310117568051223X"
 )
 
-// gatewayServer answers re-billing calls as the gateway documents, checking
-// each signature, and serves the invoice PDFs its answers link to. The
-// order number chooses the answer.
-type gatewayServer struct {
-	t     *testing.T
-	pdf   []byte
-	calls atomic.Int32
-	srv   *httptest.Server
+// answers are what the stand-in gateway does with each order of the tests.
+func answers(order string) gatewaytest.Answer {
+	issued := gatewaytest.Answer{Outcome: gatewaytest.Issued, Message: "ok"}
+	switch order {
+	case "issued", "again":
+		return gatewaytest.Answer{Outcome: gatewaytest.Issued}
+	case "wrong-number":
+		issued.InvoiceNo = "11111111111111111111"
+	case "html":
+		issued.PDF = []byte("<html><body>请先登录</body></html>")
+	case "missing":
+		issued.PDFStatus = http.StatusNotFound
+	case "corrupt":
+		issued.PDF = append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("garbage "), 500)...)
+	case "huge":
+		issued.PDF = append([]byte("%PDF-1.7\n"), make([]byte, MaxPDF)...)
+	case "local-file":
+		issued.InvoiceNo, issued.Link = "1", "file:///etc/passwd"
+	case "busy":
+		return gatewaytest.Answer{Outcome: gatewaytest.InProgress}
+	case "refused":
+		return gatewaytest.Answer{Outcome: gatewaytest.Failed, Message: "本次操作需登录电子发票服务平台"}
+	case "slow":
+		return gatewaytest.Answer{Outcome: gatewaytest.Slow}
+	default:
+		return gatewaytest.Answer{Outcome: gatewaytest.Accepted}
+	}
+	return issued
+}
+
+// testGateway is the stand-in gateway on loopback, handing out the real PDF.
+type testGateway struct {
+	*gatewaytest.Handler
+	pdf []byte
+	srv *httptest.Server
 	// slow receives each request the gateway holds without answering.
 	slow chan struct{}
 }
 
-func newGateway(t *testing.T) *gatewayServer {
+func newGateway(t *testing.T) *testGateway {
 	pdf, err := os.ReadFile(shared.Path(t, pdfFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gatewayServer{t: t, pdf: pdf, slow: make(chan struct{}, 16)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /rebill", g.rebill)
-	mux.HandleFunc("GET /pdf/{name}", g.file)
-	g.srv = httptest.NewServer(mux)
+	g := &testGateway{pdf: pdf, slow: make(chan struct{}, 16)}
+	g.Handler = &gatewaytest.Handler{Secret: "secret", AppID: "app", PDF: pdf, InvoiceNo: pdfNumber,
+		Answer: answers, OnHold: func(string) { g.slow <- struct{}{} }}
+	g.srv = httptest.NewServer(g.Handler)
 	t.Cleanup(g.srv.Close)
 	return g
 }
 
-func (g *gatewayServer) rebill(w http.ResponseWriter, r *http.Request) {
-	g.calls.Add(1)
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	p := map[string]string{}
-	for k := range r.PostForm {
-		p[k] = r.PostForm.Get(k)
-	}
-	if gateway.Sign(p, "secret") != p["sign"] || p["appid"] != "app" {
-		fmt.Fprint(w, `{"code":"9002","message":"签名错误"}`)
-		return
-	}
-	order := strings.TrimSuffix(strings.TrimPrefix(p["request_data"], `{"orderno":"`), `"}`)
-	link := func(name string) string { return g.srv.URL + "/pdf/" + name }
-	switch order {
-	case "issued", "again":
-		fmt.Fprintf(w, `{"code":100,"message":"发票已经生成,不需要重复提交","invoice_no":%q,"invoice_down_url":%q}`, pdfNumber, link("good.pdf"))
-	case "wrong-number":
-		fmt.Fprintf(w, `{"code":100,"message":"ok","invoice_no":"11111111111111111111","invoice_down_url":%q}`, link("good.pdf"))
-	case "html", "missing", "corrupt", "huge":
-		fmt.Fprintf(w, `{"code":100,"message":"ok","invoice_no":%q,"invoice_down_url":%q}`, pdfNumber, link(order+".pdf"))
-	case "local-file":
-		fmt.Fprint(w, `{"code":100,"message":"ok","invoice_no":"1","invoice_down_url":"file:///etc/passwd"}`)
-	case "busy":
-		fmt.Fprint(w, `{"code":"9999","message":"开票中(重试中),请耐心等待开票结果"}`)
-	case "refused":
-		fmt.Fprint(w, `{"code":"9998","message":"本次操作需登录电子发票服务平台"}`)
-	case "slow":
-		g.slow <- struct{}{}
-		<-r.Context().Done()
-	default:
-		fmt.Fprint(w, `{"code":0,"message":"重试成功"}`)
-	}
-}
-
-func (g *gatewayServer) file(w http.ResponseWriter, r *http.Request) {
-	switch r.PathValue("name") {
-	case "good.pdf":
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Write(g.pdf)
-	case "html.pdf":
-		fmt.Fprint(w, "<html><body>请先登录</body></html>")
-	case "corrupt.pdf":
-		w.Write(append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("garbage "), 500)...))
-	case "huge.pdf":
-		w.Write([]byte("%PDF-1.7\n"))
-		chunk := make([]byte, 1<<20)
-		for range MaxPDF>>20 + 1 {
-			if _, err := w.Write(chunk); err != nil {
-				return
-			}
-		}
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func newService(t *testing.T, g *gatewayServer) *Service {
+func newService(t *testing.T, g *testGateway) *Service {
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "history.db"))
 	if err != nil {
