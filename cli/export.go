@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -68,25 +70,12 @@ func runExport(e *env, args []string) int {
 		e.exportDone(sum, "standard output")
 		return exitOK
 	}
-	// Write beside the target and rename, so that an interrupted export
-	// never leaves a half-written file under the name asked for.
-	tmp, err := os.CreateTemp(filepath.Dir(*outPath), "."+filepath.Base(*outPath)+".*.tmp")
+	sum, err := export.WriteFile(*outPath, f, src)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fapiao export: %v\n", err)
-		return exitUsage
-	}
-	defer os.Remove(tmp.Name())
-	sum, err := export.Write(tmp, f, src)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *outPath)
-	}
-	if err != nil {
+		if outputError(err) {
+			fmt.Fprintf(e.stderr, "fapiao export: %v\n", err)
+			return exitUsage
+		}
 		return e.historyError("export", err)
 	}
 	e.exportDone(sum, *outPath)
@@ -99,4 +88,13 @@ func (e *env) exportDone(sum export.Summary, where string) {
 		return
 	}
 	fmt.Fprintf(e.stderr, "fapiao export: 共 %d 张，价税合计 ¥%s，已写入 %s\n", sum.Rows, sum.Total.Grouped(), where)
+}
+
+// outputError says whether err is the output file's: it could not be
+// created, written or put in place (a missing folder, no permission, a full
+// disk), rather than the history's.
+func outputError(err error) bool {
+	var pe *fs.PathError
+	var le *os.LinkError
+	return errors.As(err, &pe) || errors.As(err, &le)
 }
