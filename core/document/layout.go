@@ -318,8 +318,8 @@ func restOfLine(lines []*line, h hit) string {
 var (
 	// OCR drops a caption's first character now and then (开 of 开票日期
 	// most often): the rest is still distinctive.
-	reCodeLabel   = regexp.MustCompile(`发?票代码:?`)
-	reNumberLabel = regexp.MustCompile(`发?票号码:?`)
+	reCodeLabel   = regexp.MustCompile(`发?票?代码:?`)
+	reNumberLabel = regexp.MustCompile(`发?票?号码:?`)
 	reDateLabel   = regexp.MustCompile(`开?票日期:?`)
 	reCheckLabel  = regexp.MustCompile(`校验码:?`)
 	reNameLabel   = regexp.MustCompile(`名称:`)
@@ -643,20 +643,57 @@ func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val
 			break
 		}
 	}
-	if p.Total != "" || !ocrLines(lines) {
+	if !ocrLines(lines) || p.Total != "" && p.Amount != "" {
 		return
 	}
 	// OCR often garbles (小写); the total is then the last amount on the
 	// 价税合计 line.
 	for _, h := range findLabels(lines, reOCRTotalRow, "") {
 		l := lines[h.li]
-		if toks := moneyVals(l, h.to, len(l.g)); len(toks) > 0 && toks[len(toks)-1].s != "***" {
+		if toks := moneyVals(l, h.to, len(l.g)); p.Total == "" && len(toks) > 0 && toks[len(toks)-1].s != "***" {
 			t := toks[len(toks)-1]
 			p.Total = t.s
 			vs[keyTotal] = t
-			return
 		}
 	}
+	// Captions in the form's colour are what OCR loses first; the rows
+	// are then known by their ¥ signs: the 合计 row has two amounts after
+	// ¥, the 价税合计 row below it one.
+	for li, l := range lines {
+		yen := yenVals(l)
+		if len(yen) != 2 {
+			continue
+		}
+		if p.Amount == "" {
+			p.Amount, p.Tax = yen[0].s, yen[1].s
+			vs[keyAmount], vs[keyTax] = yen[0], yen[1]
+		}
+		for _, b := range lines[li+1:] {
+			if b.y0-l.y1 > 4*l.em {
+				break
+			}
+			if t := yenVals(b); len(t) == 1 && p.Total == "" {
+				p.Total = t[0].s
+				vs[keyTotal] = t[0]
+				break
+			}
+		}
+		return
+	}
+}
+
+// yenVals lists the amounts on l written after a ¥ sign.
+func yenVals(l *line) []val {
+	var out []val
+	for i, g := range l.g {
+		if g.r != '¥' && g.r != '￥' {
+			continue
+		}
+		if vs := moneyVals(l, i+1, len(l.g)); len(vs) > 0 && vs[0].g != nil && vs[0].g[0].x0-g.x1 < 0.6*l.em {
+			out = append(out, vs[0])
+		}
+	}
+	return out
 }
 
 // ocrLines reports whether lines were read by OCR.

@@ -217,8 +217,8 @@ func (r *paperReader) read() (Printed, error) {
 // bilinear sampling does not alias.
 func (r *paperReader) setFrame(a imaging.Affine) {
 	scale := math.Sqrt(math.Abs(a[0]*a[4] - a[1]*a[3]))
-	if scale > 1.8 {
-		f := 1.2 / scale
+	if scale > 1.25 {
+		f := 1 / scale
 		r.src = r.src.Scale(f)
 		for i := range a {
 			a[i] *= f
@@ -451,6 +451,9 @@ func (r *paperReader) dateParts(v val) (string, float64, bool) {
 		}
 	}
 	if len(marks) < 2 || marks[0].r != '年' || marks[1].r != '月' {
+		if debugOCR != "" {
+			fmt.Fprintf(os.Stderr, "DATEPARTS no marks in %q\n", string(runesOf(v.g)))
+		}
 		return "", 0, false
 	}
 	em := v.box[3] - v.box[1]
@@ -460,7 +463,8 @@ func (r *paperReader) dateParts(v val) (string, float64, bool) {
 	} else {
 		day1 = marks[1].x1 + 1.4*em
 	}
-	spans := [][2]float64{{v.box[0] - 0.4*em, marks[0].x0}, {marks[0].x1, marks[1].x0}, {marks[1].x1, day1}}
+	in := 0.08 * em // keep clear of the strokes of 年, 月, 日
+	spans := [][2]float64{{v.box[0] - 0.4*em, marks[0].x0 - in}, {marks[0].x1 + in, marks[1].x0 - in}, {marks[1].x1 + in, day1 - in}}
 	var parts []string
 	conf := 1.0
 	for _, sp := range spans {
@@ -481,6 +485,9 @@ func (r *paperReader) dateParts(v val) (string, float64, bool) {
 		parts = append(parts, sb.String())
 	}
 	d := cleanDate(strings.Join(parts, "-"))
+	if debugOCR != "" {
+		fmt.Fprintf(os.Stderr, "DATEPARTS %q -> %q\n", parts, d)
+	}
 	return d, conf, d != ""
 }
 
@@ -650,7 +657,8 @@ func cleanOCRTaxID(s string) string {
 // cleanOCRName keeps a name made of Chinese characters and the brackets
 // company names have.
 func cleanOCRName(s string) string {
-	s = cleanName(s)
+	// OCR spaces the characters of a name apart; names have no spaces.
+	s = stripSpaces(cleanName(s))
 	n := 0
 	for _, c := range s {
 		switch {
@@ -678,4 +686,12 @@ func debugBand(g *image.Gray, gs []ocr.Glyph, n int) {
 		png.Encode(f, g)
 		f.Close()
 	}
+}
+
+func runesOf(gs []glyph) []rune {
+	var rs []rune
+	for _, g := range gs {
+		rs = append(rs, g.r)
+	}
+	return rs
 }

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -144,7 +143,13 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 			c.Close()
 		}
 	}()
-	if err := c.SetWhitelist(whitelists[opt.Charset]); err != nil {
+	wl := whitelists[opt.Charset]
+	if wl != "" && opt.Charset != Date {
+		// A round glyph with no digits before it reads as O or Q; under a
+		// digits-only whitelist it would vanish. Admit them, read them as 0.
+		wl += "OQ"
+	}
+	if err := c.SetWhitelist(wl); err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
 	psm := gosseract.PSM_SPARSE_TEXT
@@ -162,11 +167,7 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	if err := c.SetImageFromBytes(pgm(img)); err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
-	t0 := time.Now()
 	h, err := c.HOCRText()
-	if os.Getenv("FAPIAO_OCR_DEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "TIME %v %dx%d %s %s\n", time.Since(t0), b.Dx(), b.Dy(), opt.Charset, langs)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
@@ -177,6 +178,9 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	ok = true
 	for i := range gs {
 		gs[i].Box = gs[i].Box.Add(b.Min)
+		if opt.Charset != Text && opt.Charset != Date && (gs[i].Text == "O" || gs[i].Text == "Q") {
+			gs[i].Text = "0"
+		}
 	}
 	return gs, nil
 }

@@ -1,0 +1,203 @@
+package ocr
+
+import (
+	"context"
+	"errors"
+	"image"
+	"image/draw"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+// render draws text, px pixels tall, black on white, with a margin: a crop
+// as a scan of an invoice gives it. Chinese in the bundled CJK font (it has
+// no Latin letters), the rest in Go Regular.
+func render(t *testing.T, text string, px float64) *image.Gray {
+	t.Helper()
+	data, err := os.ReadFile("../../assets/fonts/DroidSansFallbackFull.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var faces [2]font.Face
+	for i, ttf := range [][]byte{data, goregular.TTF} {
+		f, err := opentype.Parse(ttf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		faces[i], err = opentype.NewFace(f, &opentype.FaceOptions{Size: px, DPI: 72, Hinting: font.HintingNone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer faces[i].Close()
+	}
+	faceOf := func(r rune) font.Face {
+		if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
+			return faces[0]
+		}
+		return faces[1]
+	}
+	w := 0
+	for _, r := range text {
+		a, _ := faceOf(r).GlyphAdvance(r)
+		w += a.Ceil()
+	}
+	img := image.NewGray(image.Rect(0, 0, w+int(px), int(2*px)))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	dot := fixed.P(int(px/2), int(1.4*px))
+	for _, r := range text {
+		d := font.Drawer{Dst: img, Src: image.Black, Face: faceOf(r), Dot: dot}
+		d.DrawString(string(r))
+		dot = d.Dot
+	}
+	return img
+}
+
+func engine(t *testing.T) Engine {
+	t.Helper()
+	e, err := Default()
+	if err != nil {
+		// The engine is part of the build: CI installs Tesseract.
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	return e
+}
+
+func text(gs []Glyph) string {
+	var b strings.Builder
+	for _, g := range gs {
+		b.WriteString(g.Text)
+	}
+	return b.String()
+}
+
+func TestReadCharsets(t *testing.T) {
+	e := engine(t)
+	ctx := context.Background()
+	cases := []struct {
+		text    string
+		charset Charset
+		want    string
+	}{
+		{"27259564", Digits, "27259564"},
+		{"51001900311", Digits, "51001900311"},
+		{"4164.54", Amount, "4164.54"},
+		{"91511585MA8Y42K07L", TaxID, "91511585MA8Y42K07L"},
+	}
+	for _, c := range cases {
+		img := render(t, c.text, 30)
+		gs, err := e.Read(ctx, img, Options{Charset: c.charset, Layout: Line})
+		if err != nil {
+			t.Fatalf("%s: %v", c.text, err)
+		}
+		if got := text(gs); got != c.want {
+			t.Errorf("read %q as %s: got %q", c.text, c.charset, got)
+		}
+		for _, g := range gs {
+			if !g.Box.In(img.Bounds()) || g.Box.Empty() {
+				t.Errorf("%q: glyph %q box %v outside the image %v", c.text, g.Text, g.Box, img.Bounds())
+			}
+			if g.Conf < 0 || g.Conf > 1 {
+				t.Errorf("%q: confidence %v out of 0..1", c.text, g.Conf)
+			}
+		}
+	}
+}
+
+// Chinese captions come with one box per character, left to right.
+func TestReadCaption(t *testing.T) {
+	e := engine(t)
+	img := render(t, "发票号码：27259564", 32)
+	gs, err := e.Read(context.Background(), img, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := text(gs)
+	if !strings.Contains(got, "号码") || !strings.Contains(got, "27259564") {
+		t.Fatalf("read %q", got)
+	}
+	for i := 1; i < len(gs); i++ {
+		if gs[i].Box.Min.X < gs[i-1].Box.Min.X || gs[i-1].Box.Max.X > gs[i].Box.Min.X+2 {
+			t.Errorf("boxes not left to right: %q %v then %q %v", gs[i-1].Text, gs[i-1].Box, gs[i].Text, gs[i].Box)
+		}
+	}
+}
+
+// A region is read in the coordinates of the image it was cut from.
+func TestReadSubImageOffsets(t *testing.T) {
+	e := engine(t)
+	img := render(t, "36182988", 30)
+	big := image.NewGray(image.Rect(0, 0, img.Bounds().Dx()+300, img.Bounds().Dy()+200))
+	draw.Draw(big, big.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(big, img.Bounds().Add(image.Pt(300, 200)), img, image.Point{}, draw.Src)
+	sub := big.SubImage(image.Rect(280, 180, big.Bounds().Dx(), big.Bounds().Dy())).(*image.Gray)
+	gs, err := e.Read(context.Background(), sub, Options{Charset: Digits, Layout: Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text(gs) != "36182988" {
+		t.Fatalf("read %q", text(gs))
+	}
+	if gs[0].Box.Min.X < 300 || gs[0].Box.Min.Y < 200 {
+		t.Errorf("first box %v: not in the big image's coordinates", gs[0].Box)
+	}
+}
+
+func TestReadEmptyAndCancelled(t *testing.T) {
+	e := engine(t)
+	blank := image.NewGray(image.Rect(0, 0, 200, 60))
+	draw.Draw(blank, blank.Bounds(), image.White, image.Point{}, draw.Src)
+	gs, err := e.Read(context.Background(), blank, Options{Charset: Digits, Layout: Line})
+	if err != nil || len(gs) != 0 {
+		t.Errorf("blank region: %v, %v", gs, err)
+	}
+	if gs, err := e.Read(context.Background(), image.NewGray(image.Rect(0, 0, 1, 1)), Options{}); err != nil || len(gs) != 0 {
+		t.Errorf("1×1 image: %v, %v", gs, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Read(ctx, blank, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestParseHOCR(t *testing.T) {
+	h := `<div class='ocr_page'><span class='ocr_line' title="bbox 0 0 100 20">
+<span class='ocrx_word' title='bbox 0 0 40 20; x_wconf 91'>
+<span class='ocrx_cinfo' title='x_bboxes 0 0 40 20; x_conf 3.5'>发</span><span class='ocrx_cinfo' title='x_bboxes 20 0 40 20; x_conf 88'>票</span></span>
+<span class='ocrx_word' title='bbox 50 0 90 20; x_wconf 97'><span class='ocrx_cinfo' title='x_bboxes 50 0 60 20; x_conf 99'>1</span><span class='ocrx_cinfo' title='x_bboxes 60 0 70 20; x_conf 98.5'>&amp;</span></span>
+</span><span class='ocr_line' title="bbox 0 30 100 50"><span class='ocrx_word' title='bbox 0 30 10 50; x_wconf 80'><span class='ocrx_cinfo' title='x_bboxes 0 30 10 50; x_conf 80'>2</span></span></span></div>`
+	gs, err := parseHOCR(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Glyph{
+		{"发", image.Rect(0, 0, 20, 20), 0.91, 0}, // the word's confidence, the box cut at its neighbour
+		{"票", image.Rect(20, 0, 40, 20), 0.88, 0},
+		{"1", image.Rect(50, 0, 60, 20), 0.99, 0},
+		{"&", image.Rect(60, 0, 70, 20), 0.985, 0},
+		{"2", image.Rect(0, 30, 10, 50), 0.80, 1},
+	}
+	if len(gs) != len(want) {
+		t.Fatalf("got %d glyphs %v, want %d", len(gs), gs, len(want))
+	}
+	for i := range want {
+		g, w := gs[i], want[i]
+		if g.Text != w.Text || g.Box != w.Box || g.Line != w.Line || g.Conf < w.Conf-1e-9 || g.Conf > w.Conf+1e-9 {
+			t.Errorf("glyph %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	// Bad input is an error or nothing, never a glyph made up.
+	if gs, _ := parseHOCR("<div><span class='ocrx_cinfo' title='x_bboxes a b c d; x_conf 9'>x</span></div>"); len(gs) != 0 {
+		t.Errorf("malformed box: %v", gs)
+	}
+	if gs, _ := parseHOCR("<div><span class='ocrx_cinfo' title='x_bboxes 1 2 3 4; x_conf 9'>x"); len(gs) != 0 {
+		t.Errorf("truncated: %v", gs)
+	}
+}
