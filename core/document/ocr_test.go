@@ -1,0 +1,252 @@
+package document
+
+import (
+	"context"
+	"errors"
+	"image"
+	"image/draw"
+	"os"
+	"testing"
+	"unicode"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
+
+// The honesty rules: a printed value is only ever a reading; one equal to
+// the QR code's value wins when sure enough; a value that differs from the
+// QR needs readings that agree; anything else is "" (missing).
+func TestDecide(t *testing.T) {
+	cases := []struct {
+		name   string
+		rs     []reading
+		qr     []string
+		single bool
+		want   string
+	}{
+		{"agree with QR", []reading{{"27259564", 0.99}, {"27259564", 0.9}}, []string{"27259564"}, false, "27259564"},
+		{"one reading equals QR", []reading{{"", 0.9}, {"27259564", 0.5}, {"27259561", 0.6}}, []string{"27259564"}, false, "27259564"},
+		{"QR never copied", []reading{{"", 0.9}, {"", 0.8}}, []string{"27259564"}, false, ""},
+		{"forged, readings agree", []reading{{"27259565", 0.98}, {"27259565", 0.95}, {"27259565", 0}}, []string{"27259564"}, false, "27259565"},
+		{"differs, readings disagree", []reading{{"27259565", 0.98}, {"27259566", 0.97}}, []string{"27259564"}, false, ""},
+		{"differs, one reading only", []reading{{"27259565", 0.99}, {"", 0.5}}, []string{"27259564"}, false, ""},
+		{"differs, agree but unsure", []reading{{"27259565", 0.3}, {"27259565", 0.2}}, []string{"27259564"}, false, ""},
+		{"differs, agree with a dissent", []reading{{"27259565", 0.9}, {"27259565", 0.9}, {"27259563", 0.9}}, []string{"27259564"}, false, ""},
+		{"no QR value, sure alone", []reading{{"91511585MA8Y42K07L", 0.95}}, nil, false, "91511585MA8Y42K07L"},
+		{"no QR value, unsure alone", []reading{{"91511585MA8Y42K07L", 0.6}}, nil, false, ""},
+		{"amount equal as decimals", []reading{{"64.90", 0.5}}, []string{"64.9"}, false, "64.90"},
+		{"nothing read", nil, []string{"1.00"}, false, ""},
+	}
+	for _, c := range cases {
+		got, conf := decide(c.rs, c.qr, c.single)
+		if got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+		if conf < 0 || conf > 1 {
+			t.Errorf("%s: confidence %v out of 0..1", c.name, conf)
+		}
+	}
+}
+
+func TestCleanOCRValues(t *testing.T) {
+	for _, c := range []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{cleanOCRDate, "2020年09月23日", "2020-09-23"},
+		{cleanOCRDate, "20200923", "2020-09-23"},
+		{cleanOCRDate, "2020F09F23", "2020-09-23"},
+		{cleanOCRDate, "202009238", ""},
+		{cleanOCRDate, "20201323", ""},
+		{cleanAmount, "¥4164.54", "4164.54"},
+		{cleanAmount, "1,234.50", "1234.50"},
+		{cleanAmount, "4164.5", ""},
+		{cleanAmount, "41645", ""},
+		{cleanOCRTaxID, "91511585MA8Y42K07L", "91511585MA8Y42K07L"},
+		{cleanOCRTaxID, "91511585AM8Y42K07L", ""}, // letters swapped: the check fails
+		{cleanOCRTaxID, "75108749557068076", ""},  // a bank account is no tax ID
+		{cleanOCRName, "四川 天成 医药有限公司", "四川天成医药有限公司"},
+		{cleanOCRName, "91110080MA2M52070C", ""},
+	} {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("clean %q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// paper draws the top of a 税控 invoice around a QR code, as a 200 dpi
+// scan shows it: the QR code top left, the header fields top right, the
+// 合计 and 价税合计 rows below. Sizes are in QR sides, as on the form.
+type paper struct {
+	img   *image.Gray
+	side  float64
+	faces [2]font.Face
+}
+
+func newPaper(t *testing.T, side int) *paper {
+	t.Helper()
+	data, err := os.ReadFile("../../assets/fonts/DroidSansFallbackFull.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &paper{side: float64(side)}
+	px := 0.18 * p.side // 9-point print beside a 19 mm symbol
+	for i, ttf := range [][]byte{data, goregular.TTF} {
+		f, err := opentype.Parse(ttf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.faces[i], err = opentype.NewFace(f, &opentype.FaceOptions{Size: px, DPI: 72, Hinting: font.HintingNone}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.img = image.NewGray(image.Rect(0, 0, int(14*p.side), int(6.2*p.side)))
+	draw.Draw(p.img, p.img.Bounds(), image.White, image.Point{}, draw.Src)
+	return p
+}
+
+// text writes s with its baseline at (x, y) QR sides from the symbol's
+// top-left corner, which sits at (0.5, 0.5) sides.
+func (p *paper) text(x, y float64, s string) {
+	dot := fixed.P(int((x+0.5)*p.side), int((y+0.5)*p.side))
+	for _, r := range s {
+		f := p.faces[1]
+		if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
+			f = p.faces[0]
+		}
+		d := font.Drawer{Dst: p.img, Src: image.Black, Face: f, Dot: dot}
+		d.DrawString(string(r))
+		dot = d.Dot
+	}
+}
+
+func (p *paper) qr(t *testing.T, text string) {
+	m := qrModules(t, text)
+	mod := p.side / float64(m.GetWidth())
+	for y := 0; y < m.GetHeight(); y++ {
+		for x := 0; x < m.GetWidth(); x++ {
+			if m.Get(x, y) {
+				r := image.Rect(int(0.5*p.side+float64(x)*mod), int(0.5*p.side+float64(y)*mod),
+					int(0.5*p.side+float64(x+1)*mod), int(0.5*p.side+float64(y+1)*mod))
+				draw.Draw(p.img, r, image.Black, image.Point{}, draw.Src)
+			}
+		}
+	}
+}
+
+func readPaper(t *testing.T, p *paper) Printed {
+	t.Helper()
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	codes, err := imaging.DecodeImage(context.Background(), p.img, imaging.Options{})
+	if err != nil || len(codes) != 1 {
+		t.Fatalf("QR code: %v, %v", codes, err)
+	}
+	pr, err := ReadImage(context.Background(), eng, p.img, ImageOptions{QR: &codes[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr
+}
+
+const paperQR = "01,04,3700163350,36182988,1234.50,20170604,50468368650117355792,9439,"
+
+func drawHeader(p *paper, number, date, total string) {
+	p.text(8.4, 0.3, "发票代码：")
+	p.text(9.4, 0.3, "3700163350")
+	p.text(8.4, 0.65, "发票号码：")
+	p.text(9.4, 0.65, number)
+	p.text(8.4, 1.0, "开票日期：")
+	p.text(9.4, 1.0, date)
+	p.text(1.2, 4.7, "合　计")
+	p.text(8.2, 4.7, "¥1234.50")
+	p.text(11.2, 4.7, "¥160.49")
+	p.text(1.2, 5.15, "价税合计（大写）")
+	p.text(8.6, 5.15, "（小写）")
+	p.text(9.5, 5.15, "¥"+total)
+}
+
+// A genuine invoice: what is read is what is printed, with where it is.
+func TestReadPaperGenuine(t *testing.T) {
+	p := newPaper(t, 150)
+	p.qr(t, paperQR)
+	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
+	pr := readPaper(t, p)
+	if pr.Source != SourceOCR {
+		t.Fatalf("source %q, want %q", pr.Source, SourceOCR)
+	}
+	want := map[string]string{"number": "36182988", "date": "2017-06-04", "amount": "1234.50", "total": "1394.99"}
+	got := map[string]string{"number": pr.Number, "date": pr.Date, "amount": pr.Amount, "total": pr.Total}
+	read := 0
+	for k, w := range want {
+		switch got[k] {
+		case w:
+			read++
+			rd, ok := pr.Reads[k]
+			if !ok || rd.Unsure || rd.Confidence <= 0 {
+				t.Errorf("%s: read %q without a sure Read: %+v", k, w, rd)
+			}
+			if r := rd.Region; r.X0 >= r.X1 || r.Y0 >= r.Y1 || r.X0 < 0 || r.Y1 > 1 {
+				t.Errorf("%s: region %+v", k, r)
+			}
+		case "":
+		default:
+			t.Errorf("%s: read %q, printed %q", k, got[k], w)
+		}
+	}
+	if read < 3 {
+		t.Errorf("read %d of 4 values right: %+v", read, got)
+	}
+	// The number is top right of the page, right of the QR code.
+	if r := pr.Reads["number"].Region; pr.Number != "" && (r.X0 < 0.55 || r.Y1 > 0.35) {
+		t.Errorf("number's region %+v is not top right", r)
+	}
+}
+
+// A forged invoice: the printed number differs from the QR code's, and is
+// read as printed, never as the QR says.
+func TestReadPaperForged(t *testing.T) {
+	p := newPaper(t, 150)
+	p.qr(t, paperQR)
+	drawHeader(p, "36182958", "2017年06月04日", "1394.99")
+	pr := readPaper(t, p)
+	if pr.Number == "36182988" {
+		t.Fatalf("the QR's number came out as printed")
+	}
+	if pr.Number != "36182958" {
+		t.Errorf("forged number read as %q (Read %+v), printed 36182958", pr.Number, pr.Reads["number"])
+	}
+}
+
+func TestReadImageBadInput(t *testing.T) {
+	if _, err := ReadImage(context.Background(), nil, image.NewGray(image.Rect(0, 0, 10, 10)), ImageOptions{}); !errors.Is(err, ocr.ErrUnavailable) {
+		t.Errorf("no engine: %v", err)
+	}
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	if _, err := ReadImage(context.Background(), eng, image.NewGray(image.Rect(0, 0, 0, 0)), ImageOptions{}); err == nil {
+		t.Error("empty image: no error")
+	}
+	// Corners that make no quadrilateral: read as a page without a code.
+	bad := &imaging.Code{Text: paperQR, Points: []imaging.Point{{1, 1}, {1, 1}, {1, 1}, {1, 1}}}
+	blank := image.NewGray(image.Rect(0, 0, 300, 200))
+	draw.Draw(blank, blank.Bounds(), image.White, image.Point{}, draw.Src)
+	pr, err := ReadImage(context.Background(), eng, blank, ImageOptions{QR: bad})
+	if err != nil || !pr.NeedsTyping || pr.Number != "" {
+		t.Errorf("blank page: %+v, %v", pr, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ReadImage(ctx, eng, blank, ImageOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
