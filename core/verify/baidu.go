@@ -99,7 +99,7 @@ func NewBaidu(c Config) (*BaiduProvider, error) {
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	return &BaiduProvider{cfg: c, base: u, client: &http.Client{
-		Transport: newTransport(),
+		Transport: newTransport(false),
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return errRedirect // noRedirects already refuses; this is the second lock
 		},
@@ -111,6 +111,9 @@ func (b *BaiduProvider) Name() string { return Baidu }
 
 // String leaves the secret out.
 func (b *BaiduProvider) String() string { return b.cfg.String() }
+
+// GoString is String, for %#v.
+func (b *BaiduProvider) GoString() string { return b.cfg.GoString() }
 
 func (b *BaiduProvider) url(path string, q url.Values) string {
 	u := *b.base

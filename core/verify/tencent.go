@@ -106,7 +106,9 @@ func NewTencent(c Config) (*TencentProvider, error) {
 	cpf.RateLimitExceededMaxRetries = 0
 	cpf.Debug = false
 	client := common.NewCommonClient(common.NewCredential(strings.TrimSpace(c.ID), strings.TrimSpace(c.Secret)), "", cpf)
-	client.WithHttpTransport(newTransport())
+	// Tencent answers every call, errors included, with HTTP 200: any
+	// other status is a failure of the way there, whatever the body.
+	client.WithHttpTransport(newTransport(true))
 	return &TencentProvider{cfg: c, client: client}, nil
 }
 
@@ -115,6 +117,9 @@ func (t *TencentProvider) Name() string { return Tencent }
 
 // String leaves the secret out.
 func (t *TencentProvider) String() string { return t.cfg.String() }
+
+// GoString is String, for %#v.
+func (t *TencentProvider) GoString() string { return t.cfg.GoString() }
 
 // Check sends one check, repeated only when it never reached Tencent or
 // was refused for its rate.

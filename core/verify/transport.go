@@ -123,29 +123,45 @@ func baseURL(provider, endpoint, def string) (*url.URL, error) {
 // to another address, where its credentials or signature could be read.
 var errRedirect = errors.New("redirect refused")
 
-// noRedirects refuses any redirect answer before the HTTP client can
-// follow it.
-type noRedirects struct{ next http.RoundTripper }
+// statusError is an answer with an HTTP status other than 200, where the
+// provider documents that its answers, errors included, come with 200.
+type statusError struct{ status string }
 
-func (t noRedirects) RoundTrip(r *http.Request) (*http.Response, error) {
+func (e *statusError) Error() string { return "HTTP " + e.status }
+
+// guard refuses any redirect answer before the HTTP client can follow it,
+// and, when only200 is set, any answer whose status is not 200.
+type guard struct {
+	next    http.RoundTripper
+	only200 bool
+}
+
+func (t guard) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(r)
-	if err != nil || resp.StatusCode < 300 || resp.StatusCode > 399 || resp.StatusCode == http.StatusNotModified {
+	if err != nil {
 		return resp, err
 	}
-	resp.Body.Close()
-	to := "elsewhere"
-	if loc, err := resp.Location(); err == nil {
-		to = loc.Scheme + "://" + loc.Host // never the query: it may hold a token
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.StatusCode != http.StatusNotModified {
+		resp.Body.Close()
+		to := "elsewhere"
+		if loc, err := resp.Location(); err == nil {
+			to = loc.Scheme + "://" + loc.Host // never the query: it may hold a token
+		}
+		return nil, fmt.Errorf("%w: HTTP %d to %s", errRedirect, resp.StatusCode, to)
 	}
-	return nil, fmt.Errorf("%w: HTTP %d to %s", errRedirect, resp.StatusCode, to)
+	if t.only200 && resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, &statusError{resp.Status}
+	}
+	return resp, nil
 }
 
 // newTransport is a transport of its own for each provider, so that no
 // setting of http.DefaultTransport (or of another client) changes it.
-func newTransport() http.RoundTripper {
+func newTransport(only200 bool) http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.IdleConnTimeout = 30 * time.Second
-	return noRedirects{t}
+	return guard{next: t, only200: only200}
 }
 
 // failure is a classified failure of one attempt.
@@ -162,6 +178,7 @@ type failure struct {
 // never holds the URL (a Baidu URL carries a token or a secret).
 func transportFailure(err error, parent, attempt context.Context, timeout time.Duration) failure {
 	var op *net.OpError
+	var se *statusError
 	switch {
 	case parent.Err() != nil:
 		return failure{kind: KindCancelled, reason: "cancelled: " + parent.Err().Error()}
@@ -169,6 +186,8 @@ func transportFailure(err error, parent, attempt context.Context, timeout time.D
 		return failure{kind: KindTimeout, reason: fmt.Sprintf("timeout: no answer within %s", timeout)}
 	case errors.Is(err, errRedirect):
 		return failure{kind: KindRedirect, reason: innermost(err)}
+	case errors.As(err, &se):
+		return failure{kind: KindDown, reason: "provider down: " + se.Error()}
 	case errors.As(err, &op) && op.Op == "dial":
 		// Refused or unreachable: nothing was sent.
 		return failure{kind: KindNetwork, reason: "network: " + op.Err.Error(), retry: true}

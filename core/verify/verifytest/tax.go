@@ -125,6 +125,7 @@ type tax struct {
 	counts   map[string]int     // by number and Beijing day
 	now      func() time.Time
 	faults   []Fault
+	always   Fault // after the queued faults, when set
 	delay    time.Duration
 	seen     []Seen
 	requests int
@@ -170,7 +171,8 @@ func (t *tax) Fail(f Fault, times int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if times < 0 {
-		times = 1 << 30
+		t.always = f
+		return
 	}
 	for range times {
 		t.faults = append(t.faults, f)
@@ -181,14 +183,14 @@ func (t *tax) Fail(f Fault, times int) {
 func (t *tax) ClearFaults() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.faults = nil
+	t.faults, t.always = nil, ""
 }
 
 func (t *tax) nextFault() Fault {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.faults) == 0 {
-		return ""
+		return t.always
 	}
 	f := t.faults[0]
 	t.faults = t.faults[1:]
