@@ -1,6 +1,6 @@
 // Package config reads and writes the settings that span the history and
-// the secret store: the fw199 gateway's credentials and the keys of sealed
-// QR codes. The window and the command line both go through it, so what is
+// the secret store: the fw199 gateway's credentials, the invoice check
+// providers' credentials and the keys of sealed QR codes. The window and the command line both go through it, so what is
 // set in one is used by the other. What is not secret (an AppID, a public
 // key) is kept in the history's settings, whose changes are audited; what
 // is secret goes to a secrets.Store and never into the history.
