@@ -55,8 +55,8 @@ const whereVerify = "设置 → 查验 (Settings → Verification)"
 // verifyKeys are the names of one provider's values.
 type verifyKeys struct {
 	idSetting, endpointSetting, secret, envID, envSecret string
-	defaultEndpoint                                       string
-	idName, secretName                                    string
+	defaultEndpoint                                      string
+	idName, secretName                                   string
 }
 
 func keysOf(provider string) (verifyKeys, error) {
