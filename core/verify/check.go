@@ -129,6 +129,8 @@ func (c *Checker) Check(ctx context.Context, invoiceID int64) (Checked, error) {
 	if len(res.Official) > 0 {
 		res.Findings = append(res.Findings, Compare(inv, res.Official)...)
 	}
+	// The answer's time on the clock the day is counted by.
+	res.At = c.now()
 	out.Result = res
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
