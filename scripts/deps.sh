@@ -2,23 +2,29 @@
 # Installs the Debian/Ubuntu packages that building and testing Fapiao Scanner
 # need, skipping those already installed. Elsewhere it lists them and carries on.
 #
-#   scripts/deps.sh          build packages (C compiler, OpenGL and X11 headers)
-#   scripts/deps.sh --test   also what the tests need (Xvfb, screenshots, LibreOffice)
+#   scripts/deps.sh          build packages (C compiler, OpenGL and X11 headers, Tesseract)
+#   scripts/deps.sh --test   also what the tests need (Xvfb, screenshots, LibreOffice, a CJK font)
 #   scripts/deps.sh --bench  also the peer QR decoders the benchmark compares with
 set -euo pipefail
 
 # libasound2-dev: ALSA, through which the capture beep plays (core/sound).
+# libtesseract-dev: the OCR engine that reads printed values from pictures,
+# linked through cgo (gosseract); tesseract-ocr and tesseract-ocr-chi-sim:
+# its English and Simplified Chinese models, which it loads at run time.
 build_pkgs=(
 	gcc libc6-dev pkg-config
 	libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
 	libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 	libasound2-dev
+	tesseract-ocr tesseract-ocr-chi-sim libtesseract-dev
 )
 # xvfb/xauth: a headless X server; libgl1-mesa-dri: software OpenGL for it;
 # x11-utils: xwininfo to find the window; imagemagick: import for the
 # screenshot; xdotool: types a sample payload into the window; libreoffice-calc:
-# reads exports back; ffmpeg: plays the webcam test clip.
-test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc ffmpeg)
+# reads exports back; ffmpeg: plays the webcam test clip; fonts-noto-cjk: a
+# system CJK font, so that the window's golden masters are shown not to
+# depend on one (they render with the bundled font).
+test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc ffmpeg fonts-noto-cjk)
 
 # Debian's zxing-cpp and zbar, driven from Python, are the benchmark's peers.
 bench_pkgs=(python3 python3-zxing-cpp python3-pyzbar python3-pil)

@@ -50,7 +50,6 @@ func main() {
 	if _, err := os.Stat(peerScript); err != nil {
 		peerScript = "tools/qrbench/peers.py"
 	}
-	var table [][]score
 	for _, arg := range flag.Args() {
 		name, dir, ok := strings.Cut(arg, "=")
 		if !ok {
@@ -89,7 +88,6 @@ func main() {
 			}
 			run(p, exec.Command("/usr/bin/python3", append([]string{peerScript, p, fmt.Sprint(*workers)}, files...)...), parsePeer)
 		}
-		table = append(table, row)
 		fmt.Printf("\n%s (%s): %d files, %d codes\n\n", name, dir, len(files), countCodes(truth))
 		printTable(row)
 		if *verbose {
