@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"time"
 
@@ -12,6 +13,13 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/capture"
+	"github.com/fapiaoscanner/fapiao/ui/history"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/orders"
+	"github.com/fapiaoscanner/fapiao/ui/scanq"
+	"github.com/fapiaoscanner/fapiao/ui/settings"
 )
 
 // Title is the main window's title, in both languages whatever is chosen.
@@ -29,21 +37,24 @@ const (
 	ScreenSettings = "settings"
 )
 
+// Beeper sounds when the camera takes in an invoice. It must not block.
+type Beeper = capture.Beeper
+
 // MainWindow is the application's window: a navigation bar on the left with
 // the scan, camera, history, re-billing and settings screens.
 type MainWindow struct {
 	app    fyne.App
 	window fyne.Window
-	e      *env
+	e      *env.Env
 
 	tabs                                                  *container.AppTabs
 	scanItem, cameraItem, historyItem, ordersItem, setItm *container.TabItem
 
-	scan     *scanTab
-	capture  *captureScreen
-	history  *historyScreen
-	orders   *ordersScreen
-	settings *settingsScreen
+	scan     *scanq.Screen
+	capture  *capture.Screen
+	history  *history.Screen
+	orders   *orders.Screen
+	settings *settings.Screen
 }
 
 // NewMainWindow builds the main window of a over the history st, in the
@@ -51,28 +62,30 @@ type MainWindow struct {
 func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m := &MainWindow{app: a}
 	m.window = a.NewWindow(Title)
-	m.e = &env{
-		app: a, win: m.window, st: st, now: time.Now, scanner: &scan.Scanner{},
-		tr:  NewTranslator(a.Preferences().StringWithFallback(PrefLanguage, DefaultLanguage)),
-		sec: secrets.Open(filepath.Dir(st.Path())),
+	m.e = &env.Env{
+		App: a, Win: m.window, St: st, Now: time.Now, Scanner: &scan.Scanner{},
+		Tr:     env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
+		Sec:    secrets.Open(filepath.Dir(st.Path())),
+		Bridge: bridge.New(),
 	}
-	m.e.loadKeys()
-	m.scan = newScanTab(m.e)
-	m.capture = newCaptureScreen(m.e, m.scan)
-	m.history = newHistoryScreen(m.e)
-	m.orders = newOrdersScreen(m.e)
-	m.settings = newSettingsScreen(m.e, m.onLanguage)
-	m.scan.detail.onChange = m.history.reload
-	m.scan.detail.onOpenFirst = m.openRecord
-	m.orders.onChange = m.history.reload
-	m.orders.onOpenInvoice = m.openRecord
-	m.orders.onSettings = func() { m.ShowScreen(ScreenSettings) }
+	// The sealed QR keys are in the history and the keyring.
+	m.e.Bridge.Exec(context.Background(), func(ctx context.Context) error { m.e.LoadKeys(ctx); return nil }, nil)
+	m.scan = scanq.New(m.e)
+	m.capture = capture.New(m.e, m.scan.Take)
+	m.history = history.New(m.e)
+	m.orders = orders.New(m.e)
+	m.settings = settings.New(m.e, m.onLanguage)
+	m.scan.Detail().OnChange = m.history.Reload
+	m.scan.Detail().OnOpenFirst = m.openRecord
+	m.orders.OnChange = m.history.Reload
+	m.orders.OnOpenInvoice = m.openRecord
+	m.orders.OnSettings = func() { m.ShowScreen(ScreenSettings) }
 
-	m.scanItem = container.NewTabItemWithIcon("", theme.SearchIcon(), m.scan.content())
-	m.cameraItem = container.NewTabItemWithIcon("", theme.MediaVideoIcon(), m.capture.content())
-	m.historyItem = container.NewTabItemWithIcon("", theme.HistoryIcon(), m.history.content())
-	m.ordersItem = container.NewTabItemWithIcon("", theme.MediaReplayIcon(), m.orders.content())
-	m.setItm = container.NewTabItemWithIcon("", theme.SettingsIcon(), m.settings.content())
+	m.scanItem = container.NewTabItemWithIcon("", theme.SearchIcon(), m.scan.Content())
+	m.cameraItem = container.NewTabItemWithIcon("", theme.MediaVideoIcon(), m.capture.Content())
+	m.historyItem = container.NewTabItemWithIcon("", theme.HistoryIcon(), m.history.Content())
+	m.ordersItem = container.NewTabItemWithIcon("", theme.MediaReplayIcon(), m.orders.Content())
+	m.setItm = container.NewTabItemWithIcon("", theme.SettingsIcon(), m.settings.Content())
 	m.tabs = container.NewAppTabs(m.scanItem, m.cameraItem, m.historyItem, m.ordersItem, m.setItm)
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.tabs.OnSelected = m.onTab
@@ -80,10 +93,10 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	// window closed.
 	m.tabs.OnUnselected = func(t *container.TabItem) {
 		if t == m.cameraItem {
-			m.capture.stop()
+			m.capture.Stop()
 		}
 	}
-	m.window.SetOnClosed(m.capture.shutdown)
+	m.window.SetOnClosed(m.capture.Shutdown)
 
 	m.window.SetContent(m.tabs)
 	m.window.Resize(DefaultSize)
@@ -92,7 +105,7 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.addShortcuts()
 	m.relabel()
 	// A scanner gun types into whatever has focus: make that its entry.
-	m.window.Canvas().Focus(m.scan.gun)
+	m.window.Canvas().Focus(m.scan.Gun())
 	return m
 }
 
@@ -101,6 +114,18 @@ func (m *MainWindow) Window() fyne.Window { return m.window }
 
 // ShowAndRun shows the window and runs the application until it closes.
 func (m *MainWindow) ShowAndRun() { m.window.ShowAndRun() }
+
+// SetBeeper sets what sounds when the camera takes in an invoice; without
+// one, captures are silent.
+func (m *MainWindow) SetBeeper(b Beeper) { m.capture.SetBeeper(b) }
+
+// PlayCamera opens the camera screen playing the video file or folder of
+// frames at path as if it were a camera ($FAPIAO_CAMERA), to show or try
+// the capture where there is no camera.
+func (m *MainWindow) PlayCamera(path string) error {
+	m.ShowScreen(ScreenCamera)
+	return m.capture.Play(path)
+}
 
 // ShowScreen switches to the screen named ScreenScan, ScreenCamera,
 // ScreenHistory, ScreenOrders or ScreenSettings; other names are ignored.
@@ -119,22 +144,29 @@ func (m *MainWindow) ShowScreen(name string) {
 	}
 }
 
-func (m *MainWindow) onDropped(pos fyne.Position, uris []fyne.URI) {
+// openRecord shows the history with invoice invoiceID's record open over it:
+// where a duplicate leads the clerk, to the invoice as first recorded.
+func (m *MainWindow) openRecord(invoiceID int64) {
+	m.tabs.Select(m.historyItem)
+	m.history.Open(invoiceID)
+}
+
+func (m *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 	m.tabs.Select(m.scanItem)
-	m.scan.onDropped(pos, uris)
+	m.scan.Drop(uris)
 }
 
 func (m *MainWindow) onTab(t *container.TabItem) {
 	switch t {
 	case m.historyItem:
-		m.history.reload()
+		m.history.Reload()
 	case m.ordersItem:
-		m.orders.showCredentials()
-		m.orders.reload()
+		m.orders.ShowCredentials()
+		m.orders.Reload()
 	case m.cameraItem:
-		m.capture.onShow()
+		m.capture.OnShow()
 	case m.scanItem:
-		m.window.Canvas().Focus(m.scan.gun)
+		m.window.Canvas().Focus(m.scan.Gun())
 	}
 }
 
@@ -143,48 +175,39 @@ func (m *MainWindow) addShortcuts() {
 	ctrl := func(k fyne.KeyName, fn func()) {
 		s := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { fn() })
-		m.scan.gun.shortcuts[s.ShortcutName()] = fn
+		m.scan.AddShortcut(s.ShortcutName(), fn)
 	}
-	ctrl(fyne.KeyO, func() { m.tabs.Select(m.scanItem); m.scan.onOpen() })
-	ctrl(fyne.KeyReturn, m.scan.detail.onVerify)
-	ctrl(fyne.KeyEnter, m.scan.detail.onVerify)
-	ctrl(fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.search) })
+	ctrl(fyne.KeyO, func() { m.tabs.Select(m.scanItem); m.scan.Open() })
+	ctrl(fyne.KeyReturn, m.scan.Detail().Verify)
+	ctrl(fyne.KeyEnter, m.scan.Detail().Verify)
+	ctrl(fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.Search()) })
 	// Ctrl+1 to Ctrl+5: the screens in the order of the navigation bar.
 	for i, name := range []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings} {
 		ctrl(fyne.KeyName(rune('1'+i)), func() { m.ShowScreen(name) })
 	}
-	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { m.tabs.Select(m.scanItem); m.scan.onPaste() })
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { m.tabs.Select(m.scanItem); m.scan.Paste() })
 }
 
 func (m *MainWindow) onLanguage(code string) {
-	if code == m.e.tr.Lang() {
+	if code == m.e.Tr.Lang() {
 		return
 	}
-	m.app.Preferences().SetString(PrefLanguage, code)
-	m.e.tr = NewTranslator(code)
+	m.app.Preferences().SetString(env.PrefLanguage, code)
+	m.e.Tr = env.NewTranslator(code)
 	m.relabel()
 }
 
 func (m *MainWindow) relabel() {
-	tr := m.e.tr
+	tr := m.e.Tr
 	m.scanItem.Text = tr.T("nav.scan")
 	m.cameraItem.Text = tr.T("nav.camera")
 	m.historyItem.Text = tr.T("nav.history")
 	m.ordersItem.Text = tr.T("nav.orders")
 	m.setItm.Text = tr.T("nav.settings")
 	m.tabs.Refresh()
-	m.scan.relabel()
-	m.capture.relabel()
-	m.history.relabel()
-	m.orders.relabel()
-	m.settings.relabel()
-}
-
-func languageName(code string) string {
-	for _, l := range Languages {
-		if l.Code == code {
-			return l.Name
-		}
-	}
-	return ""
+	m.scan.Relabel()
+	m.capture.Relabel()
+	m.history.Relabel()
+	m.orders.Relabel()
+	m.settings.Relabel()
 }

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
-	"image/png"
+	"image/draw"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,93 +15,75 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/tjfoc/gmsm/x509"
 
-	"github.com/fapiaoscanner/fapiao/core/export"
-	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/sealed"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
+// testWindow is the main window in a test app, with the loop that runs
+// what the background hands to it.
+type testWindow struct {
+	*MainWindow
+	loop   *uitest.Loop
+	closed bool
+}
+
 // newTestWindow opens the main window over a fresh history in a temporary
-// folder, in lang.
-func newTestWindow(t *testing.T, lang string) *MainWindow {
+// folder, in lang ("" for the default).
+func newTestWindow(t *testing.T, lang string) *testWindow {
 	t.Helper()
-	a := newSerialApp(t)
+	a, loop := uitest.NewApp(t)
 	if lang != "" {
-		a.Preferences().SetString(PrefLanguage, lang)
+		a.Preferences().SetString(env.PrefLanguage, lang)
 	}
-	clock := func() time.Time { return time.Date(2024, time.June, 3, 9, 30, 0, 0, time.Local) }
-	st, err := store.Open(filepath.Join(t.TempDir(), "history.db"), store.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m := NewMainWindow(a, st)
-	t.Cleanup(m.window.Close)
+	m := &testWindow{MainWindow: NewMainWindow(a, uitest.OpenStore(t)), loop: loop}
+	m.e.Scanner.Now = uitest.FixedNow
+	m.e.Scanner.NoOCR = true // as uitest.NewScanner
 	t.Cleanup(m.settle)
+	t.Cleanup(m.close)
+	m.settle()
 	return m
 }
 
-// writeQR writes a PNG of text as a QR code into dir and returns its path.
-func writeQR(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0,
-		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 4})
-	if err != nil {
-		t.Fatal(err)
+// close closes the window once, as the clerk does.
+func (m *testWindow) close() {
+	if !m.closed {
+		m.closed = true
+		m.window.Close()
 	}
-	const px = 6
-	w, h := m.GetWidth(), m.GetHeight()
-	img := image.NewGray(image.Rect(0, 0, w*px, h*px))
-	for y := range h * px {
-		for x := range w * px {
-			c := color.Gray{255}
-			if m.Get(x/px, y/px) {
-				c = color.Gray{0}
-			}
-			img.SetGray(x, y, c)
-		}
-	}
-	return writePNG(t, dir, name, img)
 }
 
-func writePNG(t *testing.T, dir, name string, img image.Image) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
+// settle waits for everything the window runs in the background (scans,
+// pictures, history changes, searches) and shows what it hands over.
+func (m *testWindow) settle() { m.loop.Settle(m.e.Bridge) }
+
+// ctrl presses Ctrl+key in the scanner gun's entry, which has the focus.
+func (m *testWindow) ctrl(key fyne.KeyName) {
+	m.window.Canvas().Focused().(fyne.Shortcutable).TypedShortcut(
+		&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault})
 }
 
-// drop drops paths on the window as the desktop does, and waits for the scan.
-func drop(m *MainWindow, paths ...string) {
+// gun types text into the focused entry as a scanner gun does, Enter last.
+func (m *testWindow) gun(text string) {
+	f := m.window.Canvas().Focused()
+	test.Type(f, text)
+	f.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// drop drops paths on the window as the desktop does.
+func (m *testWindow) drop(paths ...string) {
 	uris := make([]fyne.URI, len(paths))
 	for i, p := range paths {
 		uris[i] = storage.NewFileURI(p)
 	}
 	m.onDropped(fyne.NewPos(10, 10), uris)
-	m.scan.wait()
-}
-
-func statuses(s *scanTab) map[string]status {
-	out := map[string]status{}
-	for _, it := range s.items {
-		out[it.name] = it.status
-	}
-	return out
 }
 
 func TestMainWindowOpensInChinese(t *testing.T) {
@@ -112,289 +97,174 @@ func TestMainWindowOpensInChinese(t *testing.T) {
 			t.Errorf("navigation shows %q, want %q", item, want)
 		}
 	}
-	if !strings.HasPrefix(m.scan.empty.Text, "拖入发票文件或文件夹") || !m.scan.empty.Visible() {
-		t.Errorf("empty queue says %q (visible %v)", m.scan.empty.Text, m.scan.empty.Visible())
-	}
-	if m.window.Canvas().Focused() != m.scan.gun {
+	if m.window.Canvas().Focused() != m.scan.Gun() {
 		t.Error("the scanner-gun entry does not have the focus")
 	}
+
+	m.onLanguage("en") // picked in the settings
+	if m.scanItem.Text != "Scan" || m.cameraItem.Text != "Camera" || m.app.Preferences().String(env.PrefLanguage) != "en" {
+		t.Errorf("after switching to English: %q, %q", m.scanItem.Text, m.cameraItem.Text)
+	}
 }
 
-func TestDropShowsEachFileWithItsStatus(t *testing.T) {
+// Ctrl+1 to Ctrl+5 switch screens from the gun's entry, which keeps the
+// focus, and Ctrl+F goes to the history's search.
+func TestShortcuts(t *testing.T) {
+	m := newTestWindow(t, "")
+	items := []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings}
+	for i, name := range items {
+		m.ShowScreen(ScreenScan)
+		m.ctrl(fyne.KeyName(rune('1' + i)))
+		if got := m.tabs.SelectedIndex(); got != i {
+			t.Errorf("Ctrl+%d shows screen %d, want %s", i+1, got, name)
+		}
+	}
+	m.ShowScreen(ScreenScan)
+	m.ctrl(fyne.KeyF)
+	if m.tabs.Selected() != m.historyItem || m.window.Canvas().Focused() != m.history.Search() {
+		t.Error("Ctrl+F does not go to the history's search")
+	}
+	m.settle()
+}
+
+// "Ctrl+Enter, then scan the next invoice": the verification is written
+// while the gun's next code is read and selected, and must still go to the
+// invoice shown when Ctrl+Enter was pressed.
+func TestVerifyThenNextScan(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.gun(uitest.PaperPayload)
+	m.settle()
+
+	release := m.e.Bridge.HoldNext()
+	m.ctrl(fyne.KeyReturn)
+	m.gun(uitest.DigitalPayload)
+	m.loop.RunUntil(t, time.Minute, "the next invoice to be shown", func() bool {
+		return uitest.HasLabel(c.Content(), "24312000000136634917")
+	})
+	release()
+	m.settle()
+
+	ctx := context.Background()
+	page, err := m.e.St.Search(ctx, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := map[string]bool{}
+	for _, inv := range page.Invoices {
+		full, err := m.e.St.Get(ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		verified[inv.Number] = full.Verified != nil
+	}
+	if want := map[string]bool{"02407312": true, "24312000000136634917": false}; fmt.Sprint(verified) != fmt.Sprint(want) {
+		t.Errorf("verified %v, want %v", verified, want)
+	}
+}
+
+// A duplicate leads to the history's record of the invoice as first seen.
+func TestDuplicateOpensFirstRecord(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	first := uitest.WriteQR(t, t.TempDir(), "first.png", uitest.PaperPayload)
+	m.drop(first)
+	m.settle()
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	if uitest.Button(c.Content(), "打开首次记录").Visible() {
+		t.Error("a first sighting offers to open its first record")
+	}
+
+	m.gun(uitest.PaperPayload) // selected at once
+	m.settle()
+	labels := strings.Join(uitest.Labels(c.Content()), "\n")
+	for _, want := range []string{"first.png", "（文件）", "已不在原处"} {
+		if !strings.Contains(labels, want) {
+			t.Errorf("the duplicate does not say %q of its first sighting", want)
+		}
+	}
+	open := uitest.Button(c.Content(), "打开首次记录")
+	if open == nil || !open.Visible() {
+		t.Fatal("the duplicate offers no way to its first record")
+	}
+	test.Tap(open)
+	m.settle()
+	if m.tabs.Selected() != m.historyItem {
+		t.Error("the history is not shown")
+	}
+	dialog := c.Overlays().Top()
+	if dialog == nil || !strings.Contains(uitest.OverlayText(c), "02407312") {
+		t.Fatalf("the record is not open: %q", uitest.OverlayText(c))
+	}
+	if b := uitest.Button(dialog, "打开首次记录"); b != nil && b.Visible() {
+		t.Error("the record offers to open itself")
+	}
+}
+
+// Keys imported earlier are used by a window opened later.
+func TestSealedKeysLoadedAtStart(t *testing.T) {
+	m := newTestWindow(t, "")
+	// The published sealed QR test vector's keys (docs/sealed-qr.md).
+	priv, err := sealed.ParsePrivateKey("3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := x509.WritePublicKeyToHex(&priv.PublicKey)
+	if _, err := config.ImportSealedKey(context.Background(), m.e.St, m.e.Sec, "0123456789abcdeffedcba9876543210", pub, ""); err != nil {
+		t.Fatal(err)
+	}
+	a, loop := uitest.NewApp(t)
+	m2 := &testWindow{MainWindow: NewMainWindow(a, m.e.St), loop: loop}
+	t.Cleanup(m2.window.Close)
+	m2.settle()
+	if m2.e.Scanner.Keyring().Len() != 1 {
+		t.Errorf("a new window has %d keys", m2.e.Scanner.Keyring().Len())
+	}
+}
+
+// The camera runs only while its screen is shown, and closing the window
+// stops it and waits for it.
+func TestCameraStopsWhenLeft(t *testing.T) {
 	m := newTestWindow(t, "")
 	dir := t.TempDir()
-	good := writeQR(t, dir, "good.png", paperPayload)
-	blank := writePNG(t, dir, "blank.png", image.NewGray(image.Rect(0, 0, 200, 200)))
-	broken := filepath.Join(dir, "broken.png")
-	if err := os.WriteFile(broken, []byte("not a picture"), 0o644); err != nil {
+	// An empty desk.
+	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	draw.Draw(img, img.Rect, image.NewUniform(color.RGBA{R: 0x9c, G: 0x86, B: 0x6c, A: 0xff}), image.Point{}, draw.Src)
+	var frame bytes.Buffer
+	if err := jpeg.Encode(&frame, img, nil); err != nil {
 		t.Fatal(err)
 	}
-
-	drop(m, good, blank, broken)
-
-	want := map[string]status{"good.png": statusOK, "blank.png": statusNoQR, "broken.png": statusUnreadable}
-	got := statuses(m.scan)
-	for name, st := range want {
-		if got[name] != st {
-			t.Errorf("%s: status %s, want %s", name, m.e.tr.T(got[name].key()), m.e.tr.T(st.key()))
+	// A minute of frames: longer than the test.
+	for i := range 900 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.jpg", i)), frame.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if m.scan.empty.Visible() {
-		t.Error("the empty-queue text is still shown")
-	}
-	if m.scan.selected != 0 || m.scan.detail.qr == nil || m.scan.detail.qr.Number != "02407312" {
-		t.Errorf("the first invoice is not shown in the detail view (selected %d)", m.scan.selected)
-	}
 
-	// The same file again, as a folder this time: the history knows it.
-	drop(m, dir)
-	// A folder is read in name order: blank, broken, good.
-	n := len(m.scan.items) - 1
-	if again := m.scan.items[n]; again.name != "good.png" || again.status != statusDuplicate || again.source != store.SourceFolder {
-		t.Errorf("second sighting: %q %s from %s, want good.png duplicate from folder", again.name,
-			m.e.tr.T(again.status.key()), again.source)
+	m.ctrl(fyne.Key2)
+	if m.tabs.Selected() != m.cameraItem {
+		t.Fatal("Ctrl+2 did not open the camera screen")
 	}
-	m.scan.list.Select(n)
-	if !m.scan.detail.firstSeenLabel.Visible() || !strings.Contains(m.scan.detail.firstSeenLabel.Text, "good.png") {
-		t.Errorf("duplicate does not say where it was first seen: %q", m.scan.detail.firstSeenLabel.Text)
-	}
-}
-
-func TestScannerGunWithInputMethod(t *testing.T) {
-	m := newTestWindow(t, "")
-	scanned := make(chan string, 1)
-	next := m.scan.gun.onScan
-	m.scan.gun.onScan = func(text string) { next(text); scanned <- text }
-
-	// A Chinese input method turns the commas and digits full-width and
-	// commits the text to the entry in one go; there is no Enter: the pause
-	// ends the code.
-	typed := strings.NewReplacer(",", "，", "0", "０", "1", "１").Replace(paperPayload)
-	m.scan.gun.SetText(typed)
-	// The real driver runs the timer's fyne.Do after this call returns; the
-	// test driver runs it on the timer's goroutine, so order the two here.
-	m.scan.gun.mu.Lock()
-	m.scan.gun.mu.Unlock() //nolint:staticcheck // an ordering point, not a critical section
-	select {
-	case got := <-scanned:
-		if got != paperPayload {
-			t.Errorf("gun payload = %q, want %q", got, paperPayload)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the pause after the gun's keystrokes was not detected")
-	}
-	m.scan.wait()
-
-	if len(m.scan.items) != 1 || m.scan.items[0].source != store.SourceGun || m.scan.items[0].status != statusOK {
-		t.Fatalf("queue = %+v, want one gun item, ok", m.scan.items)
-	}
-	if m.scan.gun.Text != "" {
-		t.Errorf("gun entry not emptied: %q", m.scan.gun.Text)
-	}
-	if m.scan.detail.invoiceID == 0 {
-		t.Error("the gun's invoice was not recorded in the history")
-	}
-}
-
-// scanText scans payload as a scanner gun would, and waits for it.
-func scanText(m *MainWindow, payload string) {
-	test.Type(m.scan.gun, payload)
-	m.scan.gun.flush(-1) // Enter
-	m.scan.wait()
-}
-
-func rowFor(d *detailView, key string) *fieldRow {
-	for _, r := range d.rows {
-		if r.key == key {
-			return r
-		}
-	}
-	return nil
-}
-
-func TestTypedPrintedValueShowsMismatch(t *testing.T) {
-	m := newTestWindow(t, "")
-	scanText(m, paperPayload)
-	d := m.scan.detail
-
-	test.Type(rowFor(d, store.PrintedNumber).printed, "02407312")
-	test.Type(rowFor(d, store.PrintedAmount).printed, "¥682.52")
-
-	if got := rowFor(d, store.PrintedNumber).result.Text; got != "一致" {
-		t.Errorf("number result = %q, want 一致", got)
-	}
-	if got := rowFor(d, store.PrintedAmount).result.Text; got != "不符" {
-		t.Errorf("amount result = %q, want 不符", got)
-	}
-	if !finding.Has(d.findings, "mismatch_amount") {
-		t.Errorf("findings %v lack mismatch_amount", d.findings)
-	}
-	// Correcting it clears the mismatch.
-	rowFor(d, store.PrintedAmount).printed.SetText("582.52")
-	if finding.Has(d.findings, "mismatch_amount") {
-		t.Error("mismatch still shown after correcting the amount")
-	}
-}
-
-func TestVerifyAndReimburseWithConfirmation(t *testing.T) {
-	m := newTestWindow(t, "")
-	ctx := context.Background()
-	if err := m.e.st.SetSetting(ctx, store.SettingClerk, "王会计", "test"); err != nil {
+	if err := m.PlayCamera(dir); err != nil {
 		t.Fatal(err)
 	}
-	scanText(m, paperPayload)
-	d := m.scan.detail
-
-	test.Tap(d.verifyButton)
-	d.wait()
-	inv, err := m.e.st.Get(ctx, d.invoiceID)
-	if err != nil {
-		t.Fatal(err)
+	if !m.capture.Running() {
+		t.Fatal("the camera does not run")
 	}
-	if inv.Verified == nil || inv.Verified.Clerk != "王会计" {
-		t.Fatalf("verification = %+v, want by 王会计", inv.Verified)
-	}
-	if !strings.Contains(d.stateLabel.Text, "已核验：王会计") {
-		t.Errorf("state label = %q", d.stateLabel.Text)
-	}
-
-	test.Tap(d.lockButton)
-	d.wait()
-	if d.state != store.StateLocked || !strings.HasPrefix(d.stateLabel.Text, "已锁定") {
-		t.Fatalf("after lock: state %s, label %q", d.state, d.stateLabel.Text)
-	}
-
-	test.Tap(d.reimburseButton)
-	confirm, ok := d.confirm.(*dialog.ConfirmDialog)
-	if !ok {
-		t.Fatal("reimbursing asks no confirmation")
-	}
-	confirm.Confirm()
-	d.wait()
-	if d.state != store.StateReimbursed || !strings.HasPrefix(d.stateLabel.Text, "已报销") {
-		t.Fatalf("after reimburse: state %s, label %q", d.state, d.stateLabel.Text)
-	}
-	if !d.voidButton.Disabled() || !d.verifyButton.Disabled() {
-		t.Error("a reimbursed invoice can still be changed")
-	}
-
-	// Scanned again, it is a duplicate that is already paid.
-	scanText(m, paperPayload)
-	if it := m.scan.items[1]; it.status != statusDuplicate || !finding.Has(it.invoice().Findings, "already_reimbursed") {
-		t.Errorf("second scan: %s, findings %v", m.e.tr.T(it.status.key()), it.invoice().Findings)
-	}
-}
-
-func TestVoidCanBeCancelled(t *testing.T) {
-	m := newTestWindow(t, "")
-	scanText(m, paperPayload)
-	d := m.scan.detail
-
-	test.Tap(d.voidButton)
-	d.confirm.(*dialog.ConfirmDialog).Dismiss()
-	d.wait()
-	if d.state != store.StateNew {
-		t.Errorf("state after cancelling = %s, want new", d.state)
-	}
-}
-
-func TestHistoryExportsTheCurrentView(t *testing.T) {
-	m := newTestWindow(t, "")
-	scanText(m, paperPayload)
-	scanText(m, digitalPayload)
 	m.ShowScreen(ScreenHistory)
-	h := m.history
-	h.wait()
-	if len(h.rows) != 2 {
-		t.Fatalf("history shows %d rows, want 2", len(h.rows))
+	m.settle()
+	if m.capture.Running() {
+		t.Error("leaving the screen left the camera running")
 	}
 
-	fyne.DoAndWait(func() { h.search.SetText("2431200000") }) // as typed, on the UI goroutine
-	h.wait()
-	if len(h.rows) != 1 || h.rows[0].Number != "24312000000136634917" {
-		t.Fatalf("search shows %d rows", len(h.rows))
-	}
-	path := filepath.Join(t.TempDir(), "view.csv")
-	h.exportTo(path, export.CSV)
-	h.exporting.Wait()
-	if h.lastExportError != nil {
-		t.Fatal(h.lastExportError)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	if err := m.PlayCamera(dir); err != nil {
 		t.Fatal(err)
 	}
-	text := string(data)
-	if !strings.Contains(text, "24312000000136634917") || strings.Contains(text, "02407312") {
-		t.Errorf("export is not the current view:\n%s", text)
-	}
-	if lines := strings.Count(text, "\r\n"); lines != 4 { // header, invoice, empty, totals
-		t.Errorf("export has %d lines, want 4:\n%s", lines, text)
+	m.close()
+	m.settle()
+	if m.capture.Running() {
+		t.Error("closing the window left the camera running")
 	}
 }
-
-func TestHistorySortsAndOpens(t *testing.T) {
-	m := newTestWindow(t, "")
-	scanText(m, paperPayload)
-	scanText(m, digitalPayload)
-	m.ShowScreen(ScreenHistory)
-	h := m.history
-	h.wait()
-
-	h.sortBy(1) // date, oldest first
-	if h.rows[0].Number != "02407312" {
-		t.Errorf("oldest first: %s first", h.rows[0].Number)
-	}
-	h.sortBy(1)
-	if h.rows[0].Number != "24312000000136634917" {
-		t.Errorf("newest first: %s first", h.rows[0].Number)
-	}
-	h.onSelected(widgetCell(1))
-	if h.detailDialog == nil || h.detail.qr == nil || h.detail.qr.Number != "02407312" {
-		t.Fatal("the row did not open in the detail view")
-	}
-}
-
-func TestSettingsClerkAndBlacklist(t *testing.T) {
-	m := newTestWindow(t, "")
-	s := m.settings
-	ctx := context.Background()
-
-	s.clerk.SetText("李出纳")
-	test.Tap(s.saveClerk)
-	if got, _ := m.e.st.Setting(ctx, store.SettingClerk); got != "李出纳" {
-		t.Errorf("clerk setting = %q", got)
-	}
-
-	test.Type(s.taxID, "９１１１００００６００００７３３ｅ１")
-	s.reason.SetText("虚开")
-	test.Tap(s.add)
-	if len(s.entries) != 1 || s.entries[0].TaxID != "9111000060000733E1" {
-		t.Fatalf("blacklist = %+v", s.entries)
-	}
-	s.remove("9111000060000733E1")
-	s.confirm.(*dialog.ConfirmDialog).Confirm()
-	if len(s.entries) != 0 {
-		t.Errorf("blacklist after removing = %+v", s.entries)
-	}
-
-	s.language.SetSelected("English")
-	if m.scanItem.Text != "Scan" || m.app.Preferences().String(PrefLanguage) != "en" {
-		t.Errorf("after switching to English: %q", m.scanItem.Text)
-	}
-}
-
-func TestNormalizeGun(t *testing.T) {
-	tests := map[string]string{
-		"01，10，０４４":    "01,10,044",
-		"01、10。5 \r\n": "01,10.5",
-		"ＡＢｃ":          "ABc",
-	}
-	for in, want := range tests {
-		if got := normalizeGun(in); got != want {
-			t.Errorf("normalizeGun(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func widgetCell(row int) widget.TableCellID { return widget.TableCellID{Row: row} }

@@ -1,0 +1,394 @@
+// Package history is the history screen: it finds recorded invoices by
+// number, date, seller, type, state and findings, opens one in the detail
+// view, and exports what it shows to CSV or Excel.
+package history
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/export"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/invoice"
+)
+
+// historyLimit bounds the rows the table loads; the count says when there
+// are more, and the filters narrow them down.
+const historyLimit = 2000
+
+// typingPause is how long the search waits for the next keystroke: one
+// search per number typed, not one per digit.
+const typingPause = 200 * time.Millisecond
+
+var historyColumns = []string{"history.col.number", "history.col.date", "history.col.seller",
+	"history.col.total", "history.col.state", "history.col.result"}
+
+// found is a search's results: a page of invoices and how many match.
+type found struct {
+	rows  []store.Invoice
+	total int
+}
+
+// Screen is the history screen. Its methods are called on the UI goroutine.
+type Screen struct {
+	e *env.Env
+
+	search, from, to, seller *widget.Entry
+	kind, state, findings    *widget.Select
+	exportCSV, exportXLSX    *widget.Button
+	cancelExport             *widget.Button
+	progress                 *widget.ProgressBar
+	busy                     *widget.Activity
+	count                    *widget.Label
+	table                    *widget.Table
+	root                     fyne.CanvasObject
+
+	// searches shows only the newest search's results; typing is the
+	// search that waits for the next keystroke.
+	searches *bridge.Latest[found]
+	typing   func() bool
+
+	rows            []store.Invoice
+	sortCol         int
+	sortDesc        bool
+	detail          *invoice.View
+	detailDialog    dialog.Dialog
+	saveDialog      *dialog.FileDialog
+	message         dialog.Dialog
+	cancel          context.CancelFunc
+	lastExportError error
+}
+
+// New builds the history screen; it searches once it is shown.
+func New(e *env.Env) *Screen {
+	h := &Screen{e: e, sortCol: 1, sortDesc: true, searches: bridge.NewLatest[found](e.Bridge)}
+	h.search = widget.NewEntry()
+	h.search.OnSubmitted = func(string) { h.Reload() }
+	h.search.OnChanged = func(string) { h.reloadSoon() }
+	h.from, h.to, h.seller = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	for _, en := range []*widget.Entry{h.from, h.to, h.seller} {
+		en.OnSubmitted = func(string) { h.Reload() }
+	}
+	h.kind = widget.NewSelect(nil, func(string) { h.Reload() })
+	h.state = widget.NewSelect(nil, func(string) { h.Reload() })
+	h.findings = widget.NewSelect(nil, func(string) { h.Reload() })
+	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.CSV) })
+	h.exportXLSX = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.XLSX) })
+	h.cancelExport = widget.NewButtonWithIcon("", theme.CancelIcon(), h.onCancelExport)
+	h.cancelExport.Hide()
+	h.progress = widget.NewProgressBar()
+	h.progress.Hide()
+	h.busy = widget.NewActivity()
+	h.busy.Hide()
+	h.count = widget.NewLabel("")
+	h.table = widget.NewTableWithHeaders(h.size, h.createCell, h.updateCell)
+	h.table.ShowHeaderColumn = false
+	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
+	h.table.UpdateHeader = h.updateHeader
+	h.table.OnSelected = h.onSelected
+	for i, w := range []float32{220, 140, 300, 150, 100, 120} {
+		h.table.SetColumnWidth(i, w)
+	}
+	h.detail = invoice.New(e)
+	h.detail.OnChange = h.Reload
+	return h
+}
+
+// Content is the screen's widget tree.
+func (h *Screen) Content() fyne.CanvasObject {
+	dates := container.NewGridWithColumns(2, h.from, h.to)
+	filters := container.NewGridWithColumns(3, h.search, dates, h.seller)
+	selects := container.NewGridWithColumns(3, h.kind, h.state, h.findings)
+	bar := container.NewBorder(nil, nil, container.NewHBox(h.count, h.busy),
+		container.NewHBox(h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
+	h.root = container.NewBorder(container.NewVBox(filters, selects, bar), nil, nil, nil, h.table)
+	return h.root
+}
+
+// Relabel puts the screen in the language chosen.
+func (h *Screen) Relabel() {
+	tr := h.e.Tr
+	h.search.SetPlaceHolder(tr.T("history.search"))
+	h.from.SetPlaceHolder(tr.T("history.from"))
+	h.to.SetPlaceHolder(tr.T("history.to"))
+	h.seller.SetPlaceHolder(tr.T("history.seller"))
+	kinds := []string{tr.T("history.all_types")}
+	for _, g := range typeChoices {
+		kinds = append(kinds, g.name(tr))
+	}
+	sel := h.kind.SelectedIndex()
+	h.kind.Options = kinds
+	h.kind.SetSelectedIndex(max(sel, 0))
+	states := []string{tr.T("history.all_states")}
+	for _, s := range store.States {
+		states = append(states, tr.T("state."+string(s)))
+	}
+	sel = h.state.SelectedIndex()
+	h.state.Options = states
+	h.state.SetSelectedIndex(max(sel, 0))
+	sel = h.findings.SelectedIndex()
+	h.findings.Options = []string{tr.T("history.all_results"), tr.T("history.with_findings"),
+		tr.T("history.with_warnings"), tr.T("history.with_errors")}
+	h.findings.SetSelectedIndex(max(sel, 0))
+	h.exportCSV.SetText(tr.T("history.export_csv"))
+	h.exportXLSX.SetText(tr.T("history.export_xlsx"))
+	h.cancelExport.SetText(tr.T("scan.cancel"))
+	h.detail.Relabel()
+	h.Reload()
+}
+
+// Search is the search entry (Ctrl+F).
+func (h *Screen) Search() fyne.Focusable { return h.search }
+
+// filter is the selection the filters make; invalid dates are ignored.
+func (h *Screen) filter() store.Filter {
+	f := store.Filter{Query: strings.TrimSpace(env.NormalizeKeepSpace(h.search.Text)),
+		Seller: strings.TrimSpace(h.seller.Text), Limit: historyLimit}
+	if d, err := store.ParseDate(strings.TrimSpace(h.from.Text)); err == nil {
+		f.From = d
+	}
+	if d, err := store.ParseDate(strings.TrimSpace(h.to.Text)); err == nil {
+		f.To = d
+	}
+	if i := h.kind.SelectedIndex(); i > 0 {
+		f.TypeCodes = typeChoices[i-1].codes
+	}
+	if i := h.state.SelectedIndex(); i > 0 {
+		f.States = []store.State{store.States[i-1]}
+	}
+	switch h.findings.SelectedIndex() {
+	case 1:
+		f.Findings = store.FindingsAny
+	case 2:
+		f.Findings = store.FindingsWarning
+	case 3:
+		f.Findings = store.FindingsError
+	}
+	return f
+}
+
+// reloadSoon reloads once the clerk stops typing.
+func (h *Screen) reloadSoon() {
+	h.stopTyping()
+	h.typing = h.e.Bridge.After(typingPause, h.find)
+}
+
+func (h *Screen) stopTyping() {
+	if h.typing != nil {
+		h.typing()
+		h.typing = nil
+	}
+}
+
+// Reload reads the invoices the filters select now.
+func (h *Screen) Reload() {
+	h.stopTyping()
+	h.find()
+}
+
+// find reads the invoices the filters select, in the background: a search
+// over a large history can take longer than a keystroke. Only the newest
+// search's results are shown. A screen not shown is not searched: showing
+// it searches.
+func (h *Screen) find() {
+	h.typing = nil
+	if h.findings.Options == nil || (h.root != nil && !h.root.Visible()) {
+		return
+	}
+	f, st := h.filter(), h.e.St
+	h.busy.Show()
+	h.busy.Start()
+	h.searches.Run(func(ctx context.Context) (found, error) {
+		page, err := st.Search(ctx, f)
+		if err != nil {
+			return found{}, err
+		}
+		total, err := st.Count(ctx, f)
+		return found{rows: page.Invoices, total: total}, err
+	}, h.show)
+}
+
+// show puts a search's results in the table.
+func (h *Screen) show(r found, err error) {
+	h.busy.Stop()
+	h.busy.Hide()
+	if err != nil {
+		h.count.SetText(env.ErrorText(h.e.Tr, err))
+		return
+	}
+	h.rows = r.rows
+	h.sort()
+	if r.total > len(h.rows) {
+		h.count.SetText(h.e.Tr.F("history.count_more", len(h.rows), r.total))
+	} else {
+		h.count.SetText(h.e.Tr.F("history.count", r.total))
+	}
+	h.table.UnselectAll()
+	h.table.Refresh()
+}
+
+func (h *Screen) sort() {
+	key := func(inv *store.Invoice) string {
+		switch h.sortCol {
+		case 0:
+			return inv.Number
+		case 1:
+			return inv.Date
+		case 2:
+			return inv.SellerName
+		case 4:
+			return string(inv.State)
+		case 5:
+			return string(inv.Severity)
+		}
+		return ""
+	}
+	slices.SortStableFunc(h.rows, func(a, b store.Invoice) int {
+		var c int
+		if h.sortCol == 3 {
+			c = cmpDecimal(a, b)
+		} else if h.sortCol == 5 {
+			c = cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+		} else {
+			c = strings.Compare(key(&a), key(&b))
+		}
+		if h.sortDesc {
+			return -c
+		}
+		return c
+	})
+}
+
+func severityRank(s finding.Severity) int {
+	if s == "" {
+		return 10
+	}
+	return s.Rank()
+}
+
+func cmpDecimal(a, b store.Invoice) int {
+	x, y := a.Total, b.Total
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		return -1
+	case y == nil:
+		return 1
+	}
+	return x.Cmp(*y)
+}
+
+func (h *Screen) size() (int, int) { return len(h.rows), len(historyColumns) }
+
+func (h *Screen) createCell() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+func (h *Screen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	inv := &h.rows[id.Row]
+	tr := h.e.Tr
+	l.Importance = widget.MediumImportance
+	l.Alignment = fyne.TextAlignLeading
+	switch id.Col {
+	case 0:
+		l.Text = inv.Number
+	case 1:
+		l.Text = env.FormatISODate(tr, inv.Date)
+	case 2:
+		l.Text = env.OrPlaceholder(inv.SellerName)
+	case 3:
+		l.Text = env.FormatDecimal(inv.Total)
+		if inv.Total == nil {
+			l.Text = env.FormatDecimal(inv.Amount)
+		}
+		l.Alignment = fyne.TextAlignTrailing
+	case 4:
+		l.Text = tr.T("state." + string(inv.State))
+	case 5:
+		l.Text, l.Importance = resultText(tr, inv.Severity)
+	}
+	l.Refresh()
+}
+
+func resultText(tr *env.Translator, s finding.Severity) (string, widget.Importance) {
+	switch s {
+	case finding.Error:
+		return tr.T("result.error"), widget.DangerImportance
+	case finding.Warning:
+		return tr.T("result.warning"), widget.WarningImportance
+	}
+	return tr.T("result.ok"), widget.SuccessImportance
+}
+
+func (h *Screen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	b := o.(*widget.Button)
+	if id.Col < 0 {
+		return
+	}
+	text := h.e.Tr.T(historyColumns[id.Col])
+	b.SetIcon(nil)
+	if id.Col == h.sortCol {
+		b.SetIcon(theme.MenuDropUpIcon())
+		if h.sortDesc {
+			b.SetIcon(theme.MenuDropDownIcon())
+		}
+	}
+	b.SetText(text)
+	col := id.Col
+	b.OnTapped = func() { h.sortBy(col) }
+}
+
+// sortBy sorts by col, or turns the order round when it already is.
+func (h *Screen) sortBy(col int) {
+	if h.sortCol == col {
+		h.sortDesc = !h.sortDesc
+	} else {
+		h.sortCol, h.sortDesc = col, false
+	}
+	h.sort()
+	h.table.Refresh()
+}
+
+func (h *Screen) onSelected(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= len(h.rows) {
+		return
+	}
+	h.Open(h.rows[id.Row].ID)
+	h.table.UnselectAll()
+}
+
+// Open shows one invoice in the detail view, over the table, once it is
+// read from the history.
+func (h *Screen) Open(invoiceID int64) {
+	h.detail.LoadRecord(invoiceID, func(title string, err error) {
+		if err != nil {
+			h.showMessage(env.ErrorText(h.e.Tr, err))
+			return
+		}
+		d := dialog.NewCustom(title, h.e.Tr.T("dialog.close"), h.detail.Content(), h.e.Win)
+		d.Resize(fyne.NewSize(1100, 680))
+		h.detailDialog = d
+		d.Show()
+	})
+}
+
+func (h *Screen) showMessage(text string) {
+	h.message = dialog.NewInformation(h.e.Tr.T("history.title"), text, h.e.Win)
+	h.message.Show()
+}

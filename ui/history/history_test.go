@@ -1,0 +1,173 @@
+package history
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/export"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
+)
+
+// newScreen is the history screen, shown, over a fresh history holding the
+// paper and the 数电 invoice. What the background hands to the window waits
+// until settle runs it on the test goroutine.
+func newScreen(t *testing.T) (h *Screen, e *env.Env, settle func()) {
+	t.Helper()
+	a, loop := uitest.NewApp(t)
+	e = uitest.NewEnv(t, a)
+	uitest.Scan(t, e, uitest.PaperPayload)   // 10: an electronic ordinary invoice
+	uitest.Scan(t, e, uitest.DigitalPayload) // 32: a 数电 ordinary invoice
+	h = New(e)
+	e.Win.SetContent(h.Content())
+	h.Relabel()
+	settle = func() { loop.Settle(e.Bridge) }
+	settle()
+	return h, e, settle
+}
+
+func TestHistoryExportsTheCurrentView(t *testing.T) {
+	h, _, settle := newScreen(t)
+	if len(h.rows) != 2 {
+		t.Fatalf("history shows %d rows, want 2", len(h.rows))
+	}
+
+	h.search.SetText("2431200000") // as typed: the search waits for the next keystroke
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "24312000000136634917" {
+		t.Fatalf("search shows %d rows", len(h.rows))
+	}
+	path := filepath.Join(t.TempDir(), "view.csv")
+	h.exportTo(path, export.CSV)
+	if !h.progress.Visible() || !h.exportCSV.Disabled() {
+		t.Error("no sign of the export")
+	}
+	settle()
+	if h.lastExportError != nil {
+		t.Fatal(h.lastExportError)
+	}
+	if h.progress.Visible() || h.exportCSV.Disabled() {
+		t.Error("the export still shows as running")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	if !strings.Contains(text, "24312000000136634917") || strings.Contains(text, "02407312") {
+		t.Errorf("export is not the current view:\n%s", text)
+	}
+	if lines := strings.Count(text, "\r\n"); lines != 4 { // header, invoice, empty, totals
+		t.Errorf("export has %d lines, want 4:\n%s", lines, text)
+	}
+	// Nothing is left beside the file.
+	if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*")); len(files) != 1 {
+		t.Errorf("the export left %v", files)
+	}
+
+	// An export that cannot be written leaves nothing and says why.
+	h.exportTo(filepath.Join(t.TempDir(), "no", "such", "folder", "x.csv"), export.CSV)
+	settle()
+	if h.lastExportError == nil || !strings.Contains(uitest.OverlayText(h.e.Win.Canvas()), "x.csv") {
+		t.Errorf("export to a missing folder: %v, message %q", h.lastExportError, uitest.OverlayText(h.e.Win.Canvas()))
+	}
+}
+
+func TestHistorySortsAndOpens(t *testing.T) {
+	h, _, settle := newScreen(t)
+
+	h.sortBy(1) // date, oldest first
+	if h.rows[0].Number != "02407312" {
+		t.Errorf("oldest first: %s first", h.rows[0].Number)
+	}
+	h.sortBy(1)
+	if h.rows[0].Number != "24312000000136634917" {
+		t.Errorf("newest first: %s first", h.rows[0].Number)
+	}
+	h.onSelected(widget.TableCellID{Row: 1})
+	settle()
+	if h.detailDialog == nil {
+		t.Fatal("the row did not open in the detail view")
+	}
+	if !strings.Contains(uitest.OverlayText(h.e.Win.Canvas()), "02407312") {
+		t.Errorf("the detail shows %q", uitest.OverlayText(h.e.Win.Canvas()))
+	}
+}
+
+func TestHistoryFiltersByType(t *testing.T) {
+	h, _, settle := newScreen(t)
+
+	choose := func(name string) []string {
+		t.Helper()
+		h.kind.SetSelected(name)
+		settle()
+		if h.kind.Selected != name {
+			t.Fatalf("no type %q among %q", name, h.kind.Options)
+		}
+		var numbers []string
+		for _, inv := range h.rows {
+			numbers = append(numbers, inv.Number)
+		}
+		return numbers
+	}
+	for name, want := range map[string]string{
+		"数电发票（全电）":      "24312000000136634917",
+		"普通发票（全部）":      "24312000000136634917 02407312",
+		"专用发票（全部）":      "",
+		"增值税电子普通发票":     "02407312",
+		"电子发票(普通发票)":    "24312000000136634917",
+		"电子发票(增值税专用发票)": "",
+		"全部票种":          "24312000000136634917 02407312",
+	} {
+		h.sortCol, h.sortDesc = 1, true
+		if got := strings.Join(choose(name), " "); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+	// With the other filters.
+	h.kind.SetSelected("普通发票（全部）")
+	h.search.SetText("0240")
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "02407312" || h.count.Text != "共 1 张" {
+		t.Errorf("type and search: %d rows, %q", len(h.rows), h.count.Text)
+	}
+}
+
+// Searches run off the UI goroutine; a search overtaken by a newer one
+// never shows its results, whichever finishes first.
+func TestHistorySearchShowsTheNewest(t *testing.T) {
+	h, _, settle := newScreen(t)
+	for range 20 {
+		// Two searches, as Enter starts them.
+		h.search.SetText("0240")
+		h.Reload()
+		h.search.SetText("2431")
+		h.Reload()
+		if !h.busy.Visible() {
+			t.Error("no sign of the search")
+		}
+		// Both searches hand their results over, the first maybe last.
+		settle()
+		if h.busy.Visible() {
+			t.Error("still searching when done")
+		}
+		if len(h.rows) != 1 || h.rows[0].Number != "24312000000136634917" {
+			t.Fatalf("after two searches the table shows %d rows, want the second's", len(h.rows))
+		}
+		h.search.SetText("")
+		settle()
+	}
+}
+
+func TestExportDialogOpens(t *testing.T) {
+	h, _, _ := newScreen(t)
+	h.onExport(export.CSV)
+	if h.saveDialog == nil {
+		t.Fatal("export: no save dialog")
+	}
+	h.saveDialog.Hide()
+}

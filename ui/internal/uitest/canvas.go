@@ -1,0 +1,100 @@
+package uitest
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// walk calls fn for o and everything inside it, shown or not.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
+		}
+	}
+}
+
+// OverlayText is the text of the labels of the dialog on top of the
+// window, one a line; "" when no dialog is open.
+func OverlayText(c fyne.Canvas) string {
+	top := c.Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	var b strings.Builder
+	walk(top, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + "\n")
+		}
+	})
+	return b.String()
+}
+
+// Button is the button whose text is text in root (a window's content, or
+// a dialog: Overlays().Top()), shown or not; nil when there is none.
+func Button(root fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	walk(root, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && found == nil && b.Text == text {
+			found = b
+		}
+	})
+	return found
+}
+
+// HasLabel reports whether a label of root says text.
+func HasLabel(root fyne.CanvasObject, text string) bool {
+	found := false
+	walk(root, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == text {
+			found = true
+		}
+	})
+	return found
+}
+
+// ReplaceText replaces old by new in the text of every label of the
+// window: a test puts a fixed path where the machine's would be.
+func ReplaceText(c fyne.Canvas, old, new string) {
+	for _, root := range append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...) {
+		walk(root, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, old) {
+				l.SetText(strings.ReplaceAll(l.Text, old, new))
+			}
+		})
+	}
+}
+
+// CellText is the text of a table cell as rendered.
+func CellText(tb *widget.Table, row, col int) string {
+	rows, cols := tb.Length()
+	if row >= rows || col >= cols {
+		return ""
+	}
+	l := widget.NewLabel("")
+	tb.UpdateCell(widget.TableCellID{Row: row, Col: col}, l)
+	return l.Text
+}
+
+// Labels are the texts of root's labels, shown or not.
+func Labels(root fyne.CanvasObject) []string {
+	var out []string
+	walk(root, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			out = append(out, l.Text)
+		}
+	})
+	return out
+}

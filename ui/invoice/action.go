@@ -1,0 +1,118 @@
+package invoice
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+)
+
+// action is one change the clerk asked for: which invoice, the state it was
+// shown in and the values typed, all taken on the UI goroutine when the
+// clerk clicked. It runs off the UI goroutine and never reads the view
+// again, so a selection that moves on meanwhile (the scanner gun's next
+// code is selected at once) cannot send it to another invoice.
+type action struct {
+	invoiceID int64
+	// from is the state the invoice was shown in when the clerk clicked:
+	// the change is meant from that state, and no other.
+	from store.State
+	// to is the state asked for; "" for a verification.
+	to     store.State
+	verify bool
+	// edits are the printed values the clerk typed that differ from those
+	// stored, saved (each audited) before the verification.
+	edits []edit
+	// printed are the printed values once the edits are saved.
+	printed document.Printed
+}
+
+// edit is one printed value the clerk typed.
+type edit struct {
+	key, value string
+}
+
+// run writes the action to the history. It runs off the UI goroutine.
+func (a action) run(ctx context.Context, e *env.Env) error {
+	clerk := e.Clerk(ctx)
+	for _, ed := range a.edits {
+		if err := e.St.SetPrinted(ctx, a.invoiceID, ed.key, ed.value, clerk); err != nil {
+			return err
+		}
+	}
+	switch {
+	case a.verify:
+		_, err := e.St.VerifyAll(ctx, a.invoiceID, clerk)
+		return err
+	case a.to != "":
+		return e.St.SetState(ctx, a.invoiceID, a.to, clerk, "")
+	}
+	return nil
+}
+
+// Verify records that the clerk checked the invoice shown, with the
+// printed values they typed (the button, and Ctrl+Enter anywhere).
+func (v *View) Verify() {
+	if a, ok := v.f.verifyAction(); ok {
+		v.run(a)
+	}
+}
+
+func (v *View) onLock() {
+	if a, ok := v.f.stateAction(store.StateLocked); ok {
+		v.run(a)
+	}
+}
+
+func (v *View) onReimburse() { v.confirmState(store.StateReimbursed, "confirm.reimburse") }
+
+func (v *View) onVoid() { v.confirmState(store.StateVoided, "confirm.void") }
+
+// confirmState asks before a change that can never be undone. The change is
+// taken when the clerk clicks: confirming changes the invoice the question
+// names, whatever is shown by then.
+func (v *View) confirmState(to store.State, key string) {
+	a, ok := v.f.stateAction(to)
+	if !ok {
+		return
+	}
+	tr := v.e.Tr
+	c := dialog.NewConfirm(tr.T("confirm.title"), tr.F(key, v.title), func(ok bool) {
+		if ok {
+			v.run(a)
+		}
+	}, v.e.Win)
+	c.SetConfirmText(tr.T("action." + string(to)))
+	c.SetDismissText(tr.T("confirm.cancel"))
+	v.confirm = c
+	c.Show()
+}
+
+// run writes a to the history in the background, then shows the invoice as
+// the history now has it, if it is still the one shown.
+func (v *View) run(a action) {
+	e := v.e
+	e.Bridge.Exec(context.Background(), func(ctx context.Context) error { return a.run(ctx, e) },
+		func(err error) {
+			if err != nil {
+				v.showError(err)
+			}
+			if v.f.id == a.invoiceID {
+				if err == nil {
+					v.f.printed = a.printed
+				}
+				v.reload()
+			}
+			if v.OnChange != nil {
+				v.OnChange()
+			}
+		})
+}
+
+func (v *View) showError(err error) {
+	v.message = dialog.NewInformation(v.e.Tr.T("error.title"), env.ErrorText(v.e.Tr, err), v.e.Win)
+	v.message.Show()
+}

@@ -1,0 +1,128 @@
+package invoice
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
+)
+
+// typedValue is the value of key the clerk typed into inv, else the value
+// read.
+func typedValue(inv *store.Invoice, key string) string {
+	if v := inv.Typed[key]; v != "" {
+		return v
+	}
+	return inv.Printed[key]
+}
+
+// Every action goes to the invoice shown when the clerk clicked. Here the
+// write is held in flight while the scanner gun's next code is selected
+// (the queue selects it at once): the write must still land on the first
+// invoice, and the one selected since must stay as it was. Before actions
+// were taken on the UI goroutine, the write read the selection when it ran
+// and went to the second invoice.
+func TestActionLandsOnTheInvoiceClicked(t *testing.T) {
+	const seller = "深圳市某某科技有限公司"
+	cases := []struct {
+		name   string
+		before store.State // both invoices', before the action
+		act    func(v *View)
+		landed func(inv *store.Invoice) bool
+	}{
+		{"verify", store.StateNew, func(v *View) { test.Tap(v.verifyButton) },
+			func(inv *store.Invoice) bool { return inv.Verified != nil }},
+		{"lock", store.StateNew, func(v *View) { test.Tap(v.lockButton) },
+			func(inv *store.Invoice) bool { return inv.State == store.StateLocked }},
+		{"reimburse", store.StateLocked, func(v *View) {
+			test.Tap(v.reimburseButton)
+			v.confirm.(*dialog.ConfirmDialog).Confirm()
+		}, func(inv *store.Invoice) bool { return inv.State == store.StateReimbursed }},
+		{"void", store.StateNew, func(v *View) {
+			test.Tap(v.voidButton)
+			v.confirm.(*dialog.ConfirmDialog).Confirm()
+		}, func(inv *store.Invoice) bool { return inv.State == store.StateVoided }},
+		{"edit", store.StateNew, func(v *View) {
+			test.Type(v.table.row(store.PrintedSellerName).printed, seller)
+			test.Tap(v.verifyButton)
+		}, func(inv *store.Invoice) bool {
+			return inv.Verified != nil && typedValue(inv, store.PrintedSellerName) == seller
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, e, settle := newView(t)
+			ctx := context.Background()
+			first := uitest.Scan(t, e, uitest.PaperPayload)
+			next := uitest.Scan(t, e, uitest.DigitalPayload)
+			a, b := first.Invoices[0].Recorded.InvoiceID, next.Invoices[0].Recorded.InvoiceID
+			if c.before != store.StateNew {
+				for _, id := range []int64{a, b} {
+					if err := e.St.SetState(ctx, id, c.before, "test", ""); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			v.ShowScanned(scanned(first, uitest.PaperPayload, store.SourceGun))
+			settle()
+
+			release := e.Bridge.HoldNext()
+			c.act(v)
+			v.ShowScanned(scanned(next, uitest.DigitalPayload, store.SourceGun))
+			release()
+			settle()
+
+			invA, err := e.St.Get(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			invB, err := e.St.Get(ctx, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.landed(invA) {
+				t.Errorf("%s did not land on the invoice shown when clicked: state %s, verified %v, seller %q",
+					c.name, invA.State, invA.Verified, typedValue(invA, store.PrintedSellerName))
+			}
+			if invB.State != c.before || invB.Verified != nil || typedValue(invB, store.PrintedSellerName) != "" {
+				t.Errorf("%s changed the invoice selected after the click: state %s, verified %v, seller %q",
+					c.name, invB.State, invB.Verified, typedValue(invB, store.PrintedSellerName))
+			}
+			if v.f.id != b || v.f.state != c.before || v.message != nil {
+				t.Errorf("the view shows invoice %d in state %s (message %v), want %d as it was", v.f.id, v.f.state,
+					v.message != nil, b)
+			}
+		})
+	}
+}
+
+// Confirming a reimbursement changes the invoice the question named, even
+// when the gun selected another while the dialog was open.
+func TestConfirmationKeepsItsInvoice(t *testing.T) {
+	v, e, settle := newView(t)
+	ctx := context.Background()
+	first := uitest.Scan(t, e, uitest.PaperPayload)
+	next := uitest.Scan(t, e, uitest.DigitalPayload)
+	a, b := first.Invoices[0].Recorded.InvoiceID, next.Invoices[0].Recorded.InvoiceID
+	for _, id := range []int64{a, b} {
+		if err := e.St.SetState(ctx, id, store.StateLocked, "test", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v.ShowScanned(scanned(first, uitest.PaperPayload, store.SourceGun))
+	settle()
+	test.Tap(v.reimburseButton)
+	v.ShowScanned(scanned(next, uitest.DigitalPayload, store.SourceGun))
+	settle()
+	v.confirm.(*dialog.ConfirmDialog).Confirm()
+	settle()
+	invA, _ := e.St.Get(ctx, a)
+	invB, _ := e.St.Get(ctx, b)
+	if invA.State != store.StateReimbursed || invB.State != store.StateLocked {
+		t.Errorf("after confirming: the first invoice %s, the second %s; want reimbursed, locked", invA.State, invB.State)
+	}
+}

@@ -1,0 +1,105 @@
+package invoice
+
+import (
+	"testing"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/store"
+)
+
+// These tests need no window: the form is plain values.
+
+func paperForm() *form {
+	q := payload.Analyze("01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,",
+		time.Date(2024, time.June, 3, 10, 0, 0, 0, time.Local))
+	return &form{id: 7, state: store.StateNew, qr: q, typed: map[string]string{}}
+}
+
+func TestNormalizeTyped(t *testing.T) {
+	for _, c := range []struct{ key, in, want string }{
+		{store.PrintedDate, "2024年5月14日", "2024-05-14"},
+		{store.PrintedDate, " ２０２４-０５-１４ ", "2024-05-14"},
+		{store.PrintedDate, "soon", "soon"},
+		{store.PrintedAmount, "¥1,234.56", "1234.56"},
+		{store.PrintedTotal, "￥１，２３４．５６", "1234.56"},
+		{store.PrintedNumber, "０２４０７３１２", "02407312"},
+		{store.PrintedSellerName, "上海　某某 公司", "上海　某某 公司"},
+	} {
+		if got := normalizeTyped(c.key, c.in); got != c.want {
+			t.Errorf("normalizeTyped(%s, %q) = %q, want %q", c.key, c.in, got, c.want)
+		}
+	}
+}
+
+func TestFormChecksWhatIsTyped(t *testing.T) {
+	f := paperForm()
+	if c := f.check(); len(c.results) != 0 {
+		t.Errorf("nothing typed, nothing printed: results %v", c.results)
+	}
+	f.typed[store.PrintedNumber] = "02407312"
+	f.typed[store.PrintedAmount] = "¥682.52"
+	c := f.check()
+	if c.results[store.PrintedNumber] != resultSame || c.results[store.PrintedAmount] != resultDifferent {
+		t.Errorf("results %v, want the number same and the amount different", c.results)
+	}
+	if !finding.Has(c.findings, "mismatch_amount") {
+		t.Errorf("findings %v lack mismatch_amount", c.findings)
+	}
+	f.typed[store.PrintedAmount] = "582.52"
+	if c := f.check(); finding.Has(c.findings, "mismatch_amount") || c.results[store.PrintedAmount] != resultSame {
+		t.Errorf("corrected: results %v, findings %v", c.results, c.findings)
+	}
+}
+
+func TestFormEditsAreWhatChanged(t *testing.T) {
+	f := paperForm()
+	f.printed = document.Printed{Number: "02407312", SellerName: "甲公司"}
+	f.typed[store.PrintedNumber] = "02407312"
+	f.typed[store.PrintedSellerName] = "乙公司"
+	f.typed[store.PrintedDate] = "2017年11月4日"
+	edits, printed := f.edits()
+	want := map[string]string{store.PrintedSellerName: "乙公司", store.PrintedDate: "2017-11-04"}
+	if len(edits) != len(want) {
+		t.Fatalf("edits %v, want %v", edits, want)
+	}
+	for _, e := range edits {
+		if want[e.key] != e.value {
+			t.Errorf("edit %s = %q, want %q", e.key, e.value, want[e.key])
+		}
+	}
+	if printed.SellerName != "乙公司" || printed.Date != "2017-11-04" || printed.Number != "02407312" {
+		t.Errorf("printed after the edits: %+v", printed)
+	}
+}
+
+// An action is a value: what the form shows after the click does not
+// change it.
+func TestActionIsTakenWhenClicked(t *testing.T) {
+	f := paperForm()
+	f.typed[store.PrintedSellerName] = "乙公司"
+	a, ok := f.verifyAction()
+	if !ok || a.invoiceID != 7 || a.from != store.StateNew || !a.verify || len(a.edits) != 1 {
+		t.Fatalf("verify action %+v, %v", a, ok)
+	}
+	lock, ok := f.stateAction(store.StateLocked)
+	if !ok || lock.invoiceID != 7 || lock.from != store.StateNew || lock.to != store.StateLocked || lock.verify {
+		t.Fatalf("lock action %+v, %v", lock, ok)
+	}
+
+	// The selection moves on to another invoice.
+	*f = form{id: 8, state: store.StateLocked, typed: map[string]string{store.PrintedSellerName: "丙公司"}}
+	if a.invoiceID != 7 || a.from != store.StateNew || a.edits[0].value != "乙公司" || lock.invoiceID != 7 {
+		t.Errorf("the actions changed with the form: %+v, %+v", a, lock)
+	}
+
+	if _, ok := f.stateAction(store.StateLocked); ok {
+		t.Error("a locked invoice can be locked again")
+	}
+	f.id = 0
+	if _, ok := f.verifyAction(); ok {
+		t.Error("an invoice not in the history can be verified")
+	}
+}

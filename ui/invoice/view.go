@@ -1,0 +1,395 @@
+// Package invoice is the detail view of one invoice: its picture, the QR
+// code's values beside the printed values (which the clerk may type or
+// correct), what was found, and the actions that verify, lock, reimburse or
+// void it. The scan screen and the history both show invoices with it.
+package invoice
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+)
+
+// Scanned is what a scan found: one of a file's invoices (or a code's), or
+// the file when it gave none.
+type Scanned struct {
+	Name   string // the file's name, or the code's text
+	Source store.Source
+	File   *scan.FileResult
+	Index  int // into File.Invoices; -1 when the file gave no invoice
+}
+
+// Invoice is the invoice scanned, nil for a file that gave none.
+func (s *Scanned) Invoice() *scan.Invoice {
+	if s.Index < 0 {
+		return nil
+	}
+	return &s.File.Invoices[s.Index]
+}
+
+// View shows one invoice and moves it through the workflow. Its methods are
+// called on the UI goroutine.
+type View struct {
+	e *env.Env
+	f form
+
+	title     string
+	firstSeen *store.Sighting
+	firstGone bool // the file it was first seen in is no longer there
+	// record loads what the history says of the invoice shown; pictures
+	// makes its picture. A newer invoice shown drops what an older one
+	// asked for.
+	record   *bridge.Latest[loaded]
+	pictures *bridge.Latest[shownPicture]
+	cache    *pictureCache
+	picNote  string // the picture's note, a translation key
+
+	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
+	table                                              *table
+	image                                              *qrImage
+	verifyButton, lockButton, reimburseButton          *widget.Button
+	voidButton, firstButton                            *widget.Button
+	body                                               fyne.CanvasObject
+	titleRow, firstRow                                 *fyne.Container
+	empty                                              *fyne.Container
+	root                                               *fyne.Container
+
+	// confirm and message are the open dialogs, kept so that tests can
+	// answer them.
+	confirm dialog.Dialog
+	message dialog.Dialog
+
+	// OnChange is called after the history changed (state, verification,
+	// printed values).
+	OnChange func()
+	// OnOpenFirst opens the history's record of an invoice shown as a
+	// duplicate; nil where the record is what is shown.
+	OnOpenFirst func(invoiceID int64)
+}
+
+// New builds an empty detail view.
+func New(e *env.Env) *View {
+	v := &View{e: e, cache: newPictureCache()}
+	v.record = bridge.NewLatest[loaded](e.Bridge)
+	v.pictures = bridge.NewLatest[shownPicture](e.Bridge)
+	v.titleLabel = widget.NewLabel("")
+	v.titleLabel.Truncation = fyne.TextTruncateEllipsis
+	v.titleLabel.TextStyle.Bold = true
+	v.stateLabel = widget.NewLabel("")
+	v.firstSeenLabel = widget.NewLabel("")
+	v.firstSeenLabel.Importance = widget.DangerImportance
+	v.firstSeenLabel.Wrapping = fyne.TextWrapWord
+	v.emptyLabel = widget.NewLabel("")
+	v.emptyLabel.Alignment = fyne.TextAlignCenter
+	v.image = newQRImage()
+	v.table = newTable(v.onTyped)
+	v.verifyButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), v.Verify)
+	v.verifyButton.Importance = widget.HighImportance
+	v.lockButton = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), v.onLock)
+	v.reimburseButton = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), v.onReimburse)
+	v.voidButton = widget.NewButtonWithIcon("", theme.DeleteIcon(), v.onVoid)
+	v.firstButton = widget.NewButtonWithIcon("", theme.HistoryIcon(), v.onFirst)
+	v.firstButton.Hide()
+
+	buttons := container.NewHBox(v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton)
+	v.titleRow = container.NewBorder(nil, nil, nil, v.stateLabel, v.titleLabel)
+	v.firstRow = container.NewBorder(nil, nil, nil, v.firstButton, v.firstSeenLabel)
+	header := container.NewVBox(v.titleRow, buttons, v.firstRow)
+	right := container.NewVScroll(v.table.content())
+	split := container.NewHSplit(v.image, right)
+	split.SetOffset(0.3)
+	v.body = container.NewBorder(header, nil, nil, nil, split)
+	v.empty = container.NewCenter(v.emptyLabel)
+	v.root = container.NewStack(v.empty, v.body)
+	v.body.Hide()
+	v.Relabel()
+	return v
+}
+
+// Content is the view's widget tree.
+func (v *View) Content() fyne.CanvasObject { return v.root }
+
+// Relabel puts the view in the language chosen.
+func (v *View) Relabel() {
+	tr := v.e.Tr
+	v.emptyLabel.SetText(tr.T("detail.empty"))
+	v.table.relabel(tr)
+	v.verifyButton.SetText(tr.T("action.verify"))
+	v.lockButton.SetText(tr.T("action.lock"))
+	v.reimburseButton.SetText(tr.T("action.reimburse"))
+	v.voidButton.SetText(tr.T("action.void"))
+	v.firstButton.SetText(tr.T("action.open_first"))
+	if !v.body.Visible() {
+		return
+	}
+	if v.picNote != "" {
+		v.image.setNote(tr.T(v.picNote))
+	}
+	v.showState()
+	v.recompute()
+}
+
+// ShowScanned shows an invoice just scanned, or a file without one, and
+// reads what the history says of it now in the background.
+func (v *View) ShowScanned(s Scanned) {
+	tr := v.e.Tr
+	v.title = s.Name
+	if s.Source == store.SourceGun || s.Source == store.SourcePaste {
+		v.title = tr.T("source." + string(s.Source))
+	}
+	inv := s.Invoice()
+	v.f = form{}
+	v.firstSeen, v.firstGone = nil, false
+	if inv != nil {
+		v.f.qr = inv.QR
+		if inv.Printed != nil {
+			v.f.printed = *inv.Printed
+		}
+		if v.f.qr != nil {
+			v.f.base = append(v.f.base, v.f.qr.Findings...)
+		}
+		for _, fd := range inv.Findings {
+			if historyCodes[fd.Code] {
+				v.f.base = append(v.f.base, fd)
+			}
+		}
+		if rec := inv.Recorded; rec != nil {
+			v.f.id, v.f.state, v.firstSeen = rec.InvoiceID, rec.State, rec.DuplicateOf
+		}
+		if inv.Page > 0 {
+			v.title += " · " + tr.F("detail.page", inv.Page)
+		}
+	}
+	if s.File.Err != nil {
+		v.f.base = append(v.f.base, finding.New("unreadable", finding.Error, "", "无法读取文件：%v",
+			"the file could not be read: %v", s.File.Err))
+	} else if inv == nil {
+		v.f.base = append(v.f.base, finding.New("no_qr", finding.Warning, "", "文件中没有找到发票二维码",
+			"no invoice QR code was found in the file"))
+	}
+	v.fill()
+	v.reload()
+	v.showPicture(s, inv)
+}
+
+// record is an invoice of the history as the detail view shows it.
+type record struct {
+	inv       *store.Invoice
+	qr        *payload.Result
+	firstGone bool
+}
+
+// loaded is what the history says of the invoice shown: its record when it
+// is opened from the history, its state when it was scanned or changed.
+type loaded struct {
+	record
+	state    store.State
+	verified *store.Verification
+}
+
+// LoadRecord reads invoice invoiceID from the history in the background,
+// shows it, then calls shown (on the UI goroutine) with its title, or with
+// why it could not be read.
+func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) {
+	st, now, keys := v.e.St, v.e.Now(), v.e.Scanner.Keyring()
+	v.pictures.Cancel()
+	v.record.Run(func(ctx context.Context) (loaded, error) {
+		inv, err := st.Get(ctx, invoiceID)
+		if err != nil {
+			return loaded{}, err
+		}
+		r := record{inv: inv}
+		for _, s := range inv.Sightings {
+			if s.Raw != "" {
+				r.qr = payload.AnalyzeWith(s.Raw, now, keys)
+				break
+			}
+		}
+		if inv.Seen > 1 {
+			r.firstGone = fileGone(inv.FirstSeen.File)
+		}
+		return loaded{record: r, state: inv.State, verified: inv.Verified}, nil
+	}, func(l loaded, err error) {
+		if err != nil {
+			shown("", err)
+			return
+		}
+		v.showRecord(l.record)
+		shown(l.inv.Identity, nil)
+	})
+}
+
+// showRecord shows an invoice from the history.
+func (v *View) showRecord(r record) {
+	inv := r.inv
+	v.title = inv.Identity
+	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, qr: r.qr}
+	v.firstSeen, v.firstGone = nil, r.firstGone
+	if r.qr != nil {
+		v.f.base = append(v.f.base, r.qr.Findings...)
+	}
+	for _, fd := range inv.Findings {
+		if historyCodes[fd.Code] && fd.Code != "duplicate" {
+			v.f.base = append(v.f.base, fd)
+		}
+	}
+	if inv.Seen > 1 {
+		first := inv.FirstSeen
+		v.firstSeen = &first
+	}
+	p := inv.Printed
+	v.f.printed = document.Printed{TypeCode: p[store.PrintedKind], Code: p[store.PrintedCode],
+		Number: p[store.PrintedNumber], Date: p[store.PrintedDate], CheckCode: p[store.PrintedCheckCode],
+		BuyerName: p[store.PrintedBuyerName], BuyerTaxID: p[store.PrintedBuyerTaxID],
+		SellerName: p[store.PrintedSellerName], SellerTaxID: p[store.PrintedSellerTaxID],
+		Amount: p[store.PrintedAmount], Tax: p[store.PrintedTax], Total: p[store.PrintedTotal]}
+	v.fill()
+	v.showRecordPicture(inv.Sightings)
+}
+
+// fileGone says whether the file at path, where an invoice was first seen,
+// is no longer there. It runs off the UI goroutine.
+func fileGone(path string) bool {
+	if path == "" {
+		return false
+	}
+	_, err := os.Stat(path)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// fill puts the form's values in the table.
+func (v *View) fill() {
+	v.f.typed = v.table.fill(v.e.Tr, &v.f)
+	v.empty.Hide()
+	v.body.Show()
+	v.showState()
+	v.recompute()
+}
+
+// onTyped takes what the clerk typed into a printed value's entry.
+func (v *View) onTyped(key, text string) {
+	v.f.typed[key] = text
+	v.recompute()
+}
+
+// recompute compares the QR code with the printed values as they stand and
+// shows every difference at once.
+func (v *View) recompute() {
+	v.table.show(v.e.Tr, v.f.check())
+}
+
+// reload reads the state of the invoice shown, and whether the file it was
+// first seen in is still there, in the background.
+func (v *View) reload() {
+	st, id, first := v.e.St, v.f.id, v.firstSeen
+	if id == 0 && first == nil {
+		v.record.Cancel() // nothing to read; what was asked for another invoice is dropped
+		return
+	}
+	v.record.Run(func(ctx context.Context) (loaded, error) {
+		var l loaded
+		if first != nil {
+			l.firstGone = fileGone(first.File)
+		}
+		if id == 0 {
+			return l, nil
+		}
+		inv, err := st.Get(ctx, id)
+		if err != nil {
+			return l, err
+		}
+		l.state, l.verified = inv.State, inv.Verified
+		return l, nil
+	}, func(l loaded, err error) {
+		v.firstGone = l.firstGone
+		if err == nil && v.f.id != 0 {
+			v.f.state, v.f.verified = l.state, l.verified
+		}
+		v.showState()
+	})
+}
+
+func (v *View) showState() {
+	tr := v.e.Tr
+	v.titleLabel.SetText(v.title)
+	if v.f.id == 0 {
+		v.stateLabel.SetText(tr.T("state.unrecorded"))
+	} else {
+		text := tr.T("state." + string(v.f.state))
+		if v.f.verified != nil {
+			text += "  " + tr.F("detail.verified_by", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At))
+		}
+		v.stateLabel.SetText(text)
+	}
+	v.stateLabel.Importance = widget.MediumImportance
+	if v.f.state.Final() {
+		v.stateLabel.Importance = widget.WarningImportance
+	}
+	v.stateLabel.Refresh()
+	v.titleRow.Refresh()
+	if v.firstSeen != nil {
+		text := tr.F("detail.first_seen", env.FormatTime(tr, v.firstSeen.At), sightingPlace(tr, v.firstSeen))
+		if v.firstGone {
+			text += tr.T("detail.first_gone")
+		}
+		v.firstSeenLabel.SetText(text)
+		v.firstSeenLabel.Show()
+	} else {
+		v.firstSeenLabel.Hide()
+	}
+	if v.firstSeen != nil && v.f.id != 0 && v.OnOpenFirst != nil {
+		v.firstButton.Show()
+	} else {
+		v.firstButton.Hide()
+	}
+	v.firstRow.Refresh()
+	enable(v.verifyButton, v.f.canVerify())
+	enable(v.lockButton, v.f.canBecome(store.StateLocked))
+	enable(v.reimburseButton, v.f.canBecome(store.StateReimbursed))
+	enable(v.voidButton, v.f.canBecome(store.StateVoided))
+}
+
+func enable(b *widget.Button, ok bool) {
+	if ok {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// sightingPlace says where an invoice was seen: the file and page, and the
+// way it came in.
+func sightingPlace(tr *env.Translator, s *store.Sighting) string {
+	source := tr.T("source." + string(s.Source))
+	if s.File == "" {
+		return source
+	}
+	place := filepath.Base(s.File)
+	if s.Page > 0 {
+		place += " · " + tr.F("detail.page", s.Page)
+	}
+	return tr.F("detail.place", place, source)
+}
+
+// onFirst opens the history's record of the invoice shown.
+func (v *View) onFirst() {
+	if v.f.id != 0 && v.OnOpenFirst != nil {
+		v.OnOpenFirst(v.f.id)
+	}
+}

@@ -1,0 +1,139 @@
+package invoice
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
+)
+
+// shownPicture is a picture with the corners of the codes to outline on it.
+type shownPicture struct {
+	pic   picture
+	lines [][]fyne.Position
+}
+
+// showPicture shows the scanned invoice's picture: its file's, or the
+// webcam frame's when there is no file.
+func (v *View) showPicture(s Scanned, inv *scan.Invoice) {
+	f := s.File
+	page, raw := 0, ""
+	if inv != nil {
+		page = inv.Page
+		if inv.QR != nil {
+			raw = inv.QR.Raw
+		}
+	}
+	switch {
+	case f.Err != nil:
+		v.noPicture()
+	case f.File != "":
+		path, codes, text := f.File, f.Codes, pictureText(f.File, raw)
+		p, cached := v.cache.recent(path, page, text)
+		if cached {
+			v.setPicture(shownPicture{p, p.outlines(codes, raw)})
+		}
+		v.loadPicture(cached, func(context.Context) shownPicture {
+			p := v.filePicture(path, page, text)
+			return shownPicture{p, p.outlines(codes, raw)}
+		})
+	case len(f.Frame) > 0:
+		frame, codes := f.Frame, f.Codes
+		v.loadPicture(false, func(context.Context) shownPicture {
+			p := loadFrame(frame)
+			return shownPicture{p, p.outlines(codes, raw)}
+		})
+	default:
+		v.noPicture()
+	}
+}
+
+// showRecordPicture shows the picture of the first sighting that still has
+// one: a file that is still there, or a kept webcam frame.
+func (v *View) showRecordPicture(sightings []store.SightingDetail) {
+	some := false
+	for _, s := range sightings {
+		some = some || s.File != "" || s.Source == store.SourceCamera
+	}
+	if !some { // typed, pasted or read by a scanner gun
+		v.noPicture()
+		return
+	}
+	st := v.e.St
+	v.loadPicture(false, func(ctx context.Context) shownPicture {
+		for _, s := range sightings {
+			var p picture
+			switch {
+			case s.File != "":
+				if _, err := os.Stat(s.File); err != nil {
+					continue
+				}
+				p = v.filePicture(s.File, s.Page, pictureText(s.File, s.Raw))
+			case s.Source == store.SourceCamera:
+				frame, _, err := st.Frame(ctx, s.ScanID)
+				if err != nil {
+					continue
+				}
+				p = loadFrame(frame)
+			default:
+				continue
+			}
+			if p.img != nil && p.codes == nil {
+				// A photo's codes were located when it was scanned; that
+				// is not kept.
+				p.codes = locate(ctx, p.img)
+			}
+			return shownPicture{p, p.outlines(nil, s.Raw)}
+		}
+		return shownPicture{pic: picture{note: "detail.no_picture"}}
+	})
+}
+
+// filePicture is the picture of a file's page, from the cache when it was
+// made before. It runs off the UI goroutine.
+func (v *View) filePicture(path string, page int, text string) picture {
+	key, err := fileKey(path, page, text)
+	if err != nil {
+		return picture{note: "detail.no_picture"}
+	}
+	return v.cache.get(key, func() picture { return loadFile(path, page, text) })
+}
+
+// pictureText is the code an OFD's picture is of; "" for other files, whose
+// picture is the same whichever code is shown.
+func pictureText(path, raw string) string {
+	if strings.EqualFold(filepath.Ext(path), ".ofd") {
+		return raw
+	}
+	return ""
+}
+
+// loadPicture makes a picture in the background and shows it, unless
+// another invoice is shown by then. Until it comes, the view says it is
+// loading, unless it shows the picture made last time (cached).
+func (v *View) loadPicture(cached bool, load func(context.Context) shownPicture) {
+	if !cached {
+		v.setPicture(shownPicture{pic: picture{note: "detail.loading"}})
+	}
+	v.pictures.Run(func(ctx context.Context) (shownPicture, error) { return load(ctx), nil },
+		func(p shownPicture, _ error) { v.setPicture(p) })
+}
+
+func (v *View) noPicture() {
+	v.pictures.Cancel()
+	v.setPicture(shownPicture{pic: picture{note: "detail.no_picture"}})
+}
+
+func (v *View) setPicture(p shownPicture) {
+	v.picNote = p.pic.note
+	note := ""
+	if p.pic.note != "" {
+		note = v.e.Tr.T(p.pic.note)
+	}
+	v.image.set(p.pic.img, p.lines, note)
+}

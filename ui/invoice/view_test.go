@@ -1,0 +1,266 @@
+package invoice
+
+import (
+	"bytes"
+	"context"
+	"image/jpeg"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/test"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
+)
+
+// newView is a detail view in a test window over a fresh history. What
+// the background hands to the window waits until settle runs it on the
+// test goroutine, as a desktop driver's loop would.
+func newView(t *testing.T) (v *View, e *env.Env, settle func()) {
+	t.Helper()
+	a, loop := uitest.NewApp(t)
+	e = uitest.NewEnv(t, a)
+	v = New(e)
+	e.Win.SetContent(v.Content())
+	return v, e, func() { loop.Settle(e.Bridge) }
+}
+
+// scanned is the first invoice (or the file) of r, as the queue hands it.
+func scanned(r *scan.FileResult, name string, src store.Source) Scanned {
+	i := 0
+	if len(r.Invoices) == 0 {
+		i = -1
+	}
+	return Scanned{Name: name, Source: src, File: r, Index: i}
+}
+
+// show scans text as a scanner gun does, and shows it once everything the
+// view reads in the background has come.
+func show(t *testing.T, v *View, e *env.Env, settle func(), text string) Scanned {
+	t.Helper()
+	s := scanned(uitest.Scan(t, e, text), text, store.SourceGun)
+	v.ShowScanned(s)
+	settle()
+	return s
+}
+
+// inside reports whether every corner of every outline lies on the picture.
+func inside(q *qrImage) bool {
+	b := q.img.Bounds()
+	for _, c := range q.codes {
+		for _, p := range c {
+			if p.X < 0 || p.Y < 0 || p.X > float32(b.Dx()) || p.Y > float32(b.Dy()) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func TestTypedPrintedValueShowsMismatch(t *testing.T) {
+	v, e, settle := newView(t)
+	show(t, v, e, settle, uitest.PaperPayload)
+
+	test.Type(v.table.row(store.PrintedNumber).printed, "02407312")
+	test.Type(v.table.row(store.PrintedAmount).printed, "¥682.52")
+
+	if got := v.table.row(store.PrintedNumber).result.Text; got != "一致" {
+		t.Errorf("number result = %q, want 一致", got)
+	}
+	if got := v.table.row(store.PrintedAmount).result.Text; got != "不符" {
+		t.Errorf("amount result = %q, want 不符", got)
+	}
+	if !finding.Has(v.f.check().findings, "mismatch_amount") {
+		t.Errorf("findings %v lack mismatch_amount", v.f.check().findings)
+	}
+	// Correcting it clears the mismatch.
+	v.table.row(store.PrintedAmount).printed.SetText("582.52")
+	if finding.Has(v.f.check().findings, "mismatch_amount") {
+		t.Error("mismatch still shown after correcting the amount")
+	}
+}
+
+func TestVerifyAndReimburseWithConfirmation(t *testing.T) {
+	v, e, settle := newView(t)
+	ctx := context.Background()
+	if err := e.St.SetSetting(ctx, store.SettingClerk, "王会计", "test"); err != nil {
+		t.Fatal(err)
+	}
+	show(t, v, e, settle, uitest.PaperPayload)
+
+	test.Tap(v.verifyButton)
+	settle()
+	inv, err := e.St.Get(ctx, v.f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Verified == nil || inv.Verified.Clerk != "王会计" {
+		t.Fatalf("verification = %+v, want by 王会计", inv.Verified)
+	}
+	if !strings.Contains(v.stateLabel.Text, "已核验：王会计") {
+		t.Errorf("state label = %q", v.stateLabel.Text)
+	}
+
+	test.Tap(v.lockButton)
+	settle()
+	if v.f.state != store.StateLocked || !strings.HasPrefix(v.stateLabel.Text, "已锁定") {
+		t.Fatalf("after lock: state %s, label %q", v.f.state, v.stateLabel.Text)
+	}
+
+	test.Tap(v.reimburseButton)
+	confirm, ok := v.confirm.(*dialog.ConfirmDialog)
+	if !ok {
+		t.Fatal("reimbursing asks no confirmation")
+	}
+	confirm.Confirm()
+	settle()
+	if v.f.state != store.StateReimbursed || !strings.HasPrefix(v.stateLabel.Text, "已报销") {
+		t.Fatalf("after reimburse: state %s, label %q", v.f.state, v.stateLabel.Text)
+	}
+	if !v.voidButton.Disabled() || !v.verifyButton.Disabled() {
+		t.Error("a reimbursed invoice can still be changed")
+	}
+
+	// Scanned again, it is a duplicate that is already paid.
+	again := uitest.Scan(t, e, uitest.PaperPayload).Invoices[0]
+	if !finding.Has(again.Findings, "duplicate") || !finding.Has(again.Findings, "already_reimbursed") {
+		t.Errorf("second scan: findings %v", again.Findings)
+	}
+}
+
+func TestVoidCanBeCancelled(t *testing.T) {
+	v, e, settle := newView(t)
+	show(t, v, e, settle, uitest.PaperPayload)
+
+	test.Tap(v.voidButton)
+	v.confirm.(*dialog.ConfirmDialog).Dismiss()
+	settle()
+	if v.f.state != store.StateNew {
+		t.Errorf("state after cancelling = %s, want new", v.f.state)
+	}
+}
+
+func TestDetailShowsThePDFPage(t *testing.T) {
+	v, e, settle := newView(t)
+	dir := t.TempDir()
+	png := uitest.WriteQR(t, dir, "qr.png", uitest.PaperPayload)
+	pdf := filepath.Join(dir, "invoice.pdf")
+	if err := api.ImportImagesFile([]string{png}, pdf, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	r := uitest.ScanFile(t, e, pdf)
+	if len(r.Invoices) != 1 {
+		t.Fatalf("the PDF gave %d invoices, want 1", len(r.Invoices))
+	}
+	v.ShowScanned(scanned(r, "invoice.pdf", store.SourceFile))
+	if v.image.text != "正在加载图片…" || v.image.img != nil {
+		t.Errorf("while the page renders the picture says %q", v.image.text)
+	}
+	settle()
+	q := v.image
+	if q.img == nil {
+		t.Fatalf("no page shown; the picture says %q", q.text)
+	}
+	b := q.img.Bounds()
+	if n := b.Dx() * b.Dy(); n > previewPixels || n < previewPixels/2 || b.Dy() < b.Dx() {
+		t.Errorf("page rendered at %d×%d, want an A4 page of about %d pixels", b.Dx(), b.Dy(), previewPixels)
+	}
+	if len(q.codes) != 1 || len(q.codes[0]) != 4 || !inside(q) {
+		t.Errorf("outlines %v, want the QR code's four corners on the page", q.codes)
+	}
+	if q.text != "" || !strings.Contains(v.titleLabel.Text, "第1页") {
+		t.Errorf("note %q, title %q", q.text, v.titleLabel.Text)
+	}
+
+	// The same file again: the page comes from the cache, at once.
+	first := q.img
+	v.ShowScanned(scanned(uitest.ScanFile(t, e, pdf), "invoice.pdf", store.SourceFile))
+	if q.img != first || q.text != "" {
+		t.Error("the page made before is not shown at once")
+	}
+	settle()
+	if q.img != first {
+		t.Error("the page was rendered again for the same file and page")
+	}
+}
+
+func TestDetailShowsTheWebcamFrame(t *testing.T) {
+	v, e, settle := newView(t)
+	img, err := imaging.Load(uitest.WriteQR(t, t.TempDir(), "qr.png", uitest.PaperPayload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var frame bytes.Buffer
+	if err := jpeg.Encode(&frame, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Scanner.Text(uitest.PaperPayload)
+	r.Frame = frame.Bytes()
+	v.ShowScanned(scanned(uitest.Save(t, e, &r, store.SourceCamera), uitest.PaperPayload, store.SourceCamera))
+	settle()
+	q := v.image
+	if q.img == nil || q.img.Bounds() != img.Bounds() {
+		t.Fatalf("picture %v, want the frame (%v); note %q", q.img, img.Bounds(), q.text)
+	}
+	if len(q.codes) != 1 || !inside(q) {
+		t.Errorf("outlines %v, want the QR code's", q.codes)
+	}
+}
+
+func TestDetailNotesWhatCannotBeShown(t *testing.T) {
+	for path, want := range map[string]string{
+		"/nowhere/invoice.xml": "detail.xml",
+		"/nowhere/invoice.pdf": "detail.no_preview",
+		"/nowhere/invoice.ofd": "detail.no_preview",
+		"/nowhere/photo.jpg":   "detail.no_picture",
+	} {
+		if p := loadFile(path, 1, ""); p.img != nil || p.note != want {
+			t.Errorf("%s: picture %v, note %q; want %q", path, p.img != nil, p.note, want)
+		}
+	}
+}
+
+// A record opened from the history shows its state, its verification and
+// the picture of a sighting whose file is still there.
+func TestRecordFromTheHistory(t *testing.T) {
+	v, e, settle := newView(t)
+	path := uitest.WriteQR(t, t.TempDir(), "first.png", uitest.PaperPayload)
+	r := uitest.ScanFile(t, e, path)
+	id := r.Invoices[0].Recorded.InvoiceID
+	if _, err := e.St.VerifyAll(context.Background(), id, "李出纳"); err != nil {
+		t.Fatal(err)
+	}
+
+	var title string
+	v.LoadRecord(id, func(got string, err error) {
+		if err != nil {
+			t.Errorf("LoadRecord: %v", err)
+		}
+		title = got
+	})
+	settle()
+	if title == "" || v.titleLabel.Text != title || v.f.qr == nil || v.f.qr.Number != "02407312" {
+		t.Fatalf("record %q shown as %q, QR %v", title, v.titleLabel.Text, v.f.qr)
+	}
+	if !strings.Contains(v.stateLabel.Text, "已核验：李出纳") {
+		t.Errorf("state label %q", v.stateLabel.Text)
+	}
+	if v.image.img == nil || len(v.image.codes) != 1 {
+		t.Errorf("the record shows no picture (%q)", v.image.text)
+	}
+
+	v.LoadRecord(id+100, func(_ string, err error) {
+		if err == nil {
+			t.Error("an invoice that is not in the history was shown")
+		}
+	})
+	settle()
+}

@@ -1,0 +1,257 @@
+package scanq
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/invoice"
+)
+
+// flushEvery is how often at most a running batch hands its results to the
+// queue: often enough to look live, rarely enough that 1,000 files do not
+// flood the UI goroutine with refreshes (see handover).
+const flushEvery = 100 * time.Millisecond
+
+// input is one thing to scan: a file or folder (path) or a payload (text),
+// with the frame a webcam read the payload in (JPEG).
+type input struct {
+	path, text string
+	source     store.Source
+	frame      []byte
+}
+
+// --- ways in ---
+
+// Drop takes files and folders dropped anywhere on the window.
+func (s *Screen) Drop(uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	s.addPaths(paths)
+}
+
+// Open lets the clerk choose a file to scan (Ctrl+O).
+func (s *Screen) Open() {
+	s.openDialog = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		s.addPaths([]string{path})
+	}, s.e.Win)
+	// After Show: before it, Fyne 2.8's file dialog has nothing to resize.
+	s.openDialog.Show()
+	s.openDialog.Resize(fyne.NewSize(900, 600))
+}
+
+func (s *Screen) openFolder() {
+	s.openDialog = dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		s.addPaths([]string{u.Path()})
+	}, s.e.Win)
+	s.openDialog.Show()
+	s.openDialog.Resize(fyne.NewSize(900, 600))
+}
+
+// Paste scans each line of the clipboard as a payload (Ctrl+V).
+func (s *Screen) Paste() {
+	text := s.e.App.Clipboard().Content()
+	var in []input
+	for _, line := range strings.Split(text, "\n") {
+		if line = env.NormalizeGun(line); line != "" {
+			in = append(in, input{text: line, source: store.SourcePaste})
+		}
+	}
+	s.start(in)
+}
+
+// Take scans a code the camera read, with the frame it was read in (JPEG).
+func (s *Screen) Take(text string, frame []byte) {
+	s.start([]input{{text: text, source: store.SourceCamera, frame: frame}})
+}
+
+func (s *Screen) onGun(text string) {
+	s.start([]input{{text: text, source: store.SourceGun}})
+}
+
+// addPaths scans files as files and folders as what they hold; which is
+// which is looked at in the background.
+func (s *Screen) addPaths(paths []string) {
+	var in []input
+	for _, p := range paths {
+		in = append(in, input{path: p, source: store.SourceFile})
+	}
+	s.start(in)
+}
+
+// --- the batch ---
+
+// start runs in in the background. Folders are expanded there too: a
+// folder of thousands of files must not hold up the window.
+func (s *Screen) start(in []input) {
+	if len(in) == 0 {
+		return
+	}
+	if s.running == 0 {
+		s.ctx, s.cancel = context.WithCancel(context.Background())
+		s.done, s.total = 0, 0
+	}
+	ctx := s.ctx
+	s.running++
+	s.total += len(in)
+	s.showProgress()
+	s.e.Bridge.Go(func() { s.run(ctx, in) })
+}
+
+// run scans in; it runs off the UI goroutine, and hands what it finds to the
+// queue as it goes.
+func (s *Screen) run(ctx context.Context, in []input) {
+	var files, texts []input
+	for _, i := range in {
+		switch {
+		case i.text != "":
+			texts = append(texts, i)
+		case isDir(i.path):
+			found, _ := scan.Expand([]string{i.path})
+			for _, f := range found {
+				files = append(files, input{path: f, source: store.SourceFolder})
+			}
+		default:
+			files = append(files, i)
+		}
+	}
+	extra := len(files) + len(texts) - len(in)
+	fyne.Do(func() { s.total += extra; s.showProgress() })
+
+	out := newHandover(s.append)
+	take := func(r scan.FileResult, src store.Source, name string) {
+		// Once cancelled, what is still coming back (files read half-way,
+		// cut short) is dropped; what is taken is recorded whole.
+		if ctx.Err() != nil {
+			return
+		}
+		if err := scan.Save(context.WithoutCancel(ctx), s.e.St, src, &r); err != nil {
+			notRecorded(&r, err)
+		}
+		out.add(itemsOf(&r, src, name))
+	}
+	for _, t := range texts {
+		if ctx.Err() != nil {
+			break
+		}
+		r := s.e.Scanner.Text(t.text)
+		r.Frame = t.frame
+		take(r, t.source, t.text)
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.path
+	}
+	n := 0
+	s.e.Scanner.Run(ctx, paths, 0, func(_ int, r scan.FileResult) {
+		src := files[n].source
+		n++
+		take(r, src, filepath.Base(r.File))
+	})
+	fyne.Do(func() {
+		out.flush()
+		s.running--
+		if s.running == 0 {
+			s.cancel()
+		}
+		s.showProgress()
+	})
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// notRecorded marks every invoice of r as missing from the history: it was
+// not checked for duplicates, which the clerk must know.
+func notRecorded(r *scan.FileResult, err error) {
+	f := finding.New("not_recorded", finding.Error, "", "未能记入历史，未检查是否重复：%v",
+		"not recorded in the history, not checked for duplicates: %v", err)
+	for i := range r.Invoices {
+		r.Invoices[i].Findings = append(r.Invoices[i].Findings, f)
+	}
+}
+
+func itemsOf(r *scan.FileResult, src store.Source, name string) []*queueItem {
+	if len(r.Invoices) == 0 {
+		return []*queueItem{{Scanned: invoice.Scanned{Name: name, Source: src, File: r, Index: -1}, status: fileStatus(r)}}
+	}
+	items := make([]*queueItem, len(r.Invoices))
+	for i := range r.Invoices {
+		items[i] = &queueItem{Scanned: invoice.Scanned{Name: name, Source: src, File: r, Index: i},
+			status: statusOf(&r.Invoices[i])}
+	}
+	return items
+}
+
+// append adds a batch's items to the queue; it runs on the UI goroutine.
+func (s *Screen) append(batch []*queueItem) {
+	if len(batch) == 0 {
+		return
+	}
+	first := len(s.items)
+	s.items = append(s.items, batch...)
+	s.done += countFiles(batch)
+	s.refreshQueue()
+	s.showProgress()
+	// The newest code from a gun or a paste is what the clerk looks at next;
+	// for a batch, its first item when nothing is selected yet.
+	if s.selected < 0 || textSource(batch[0].Source) {
+		s.list.Select(first)
+		s.list.ScrollTo(first)
+	}
+}
+
+// countFiles counts the inputs batch completes: its last item of each.
+func countFiles(batch []*queueItem) int {
+	n := 0
+	for _, it := range batch {
+		if it.Index <= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Screen) onCancel() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+}
+
+func (s *Screen) showProgress() {
+	if s.running == 0 {
+		s.progress.Hide()
+		s.progressLabel.Hide()
+		s.cancelButton.Hide()
+		return
+	}
+	s.progress.Max = float64(max(s.total, 1))
+	s.progress.SetValue(float64(min(s.done, s.total)))
+	s.progressLabel.SetText(s.e.Tr.F("scan.progress", s.done, s.total))
+	s.progress.Show()
+	s.progressLabel.Show()
+	s.cancelButton.Show()
+}

@@ -1,0 +1,202 @@
+// Package scanq is the scan screen, the clerk's desk: every way in (a drop,
+// the open dialogs, a paste, a scanner gun, the camera) feeds one queue
+// through one pipeline, and the item selected is shown beside it.
+package scanq
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/invoice"
+)
+
+// queueItem is one line of the queue: one invoice of a file or of a text, or
+// a file that gave none.
+type queueItem struct {
+	invoice.Scanned
+	status status
+}
+
+// Screen is the scan screen: the queue on the left, the selected item on
+// the right. Its methods are called on the UI goroutine.
+type Screen struct {
+	e *env.Env
+
+	gun                                   *gunEntry
+	gunLabel                              *widget.Label
+	openButton, folderButton, pasteButton *widget.Button
+	cancelButton                          *widget.Button
+	progress                              *widget.ProgressBar
+	progressLabel                         *widget.Label
+	summary                               *widget.Label
+	empty                                 *widget.Label
+	list                                  *widget.List
+	detail                                *invoice.View
+
+	items    []*queueItem
+	selected int
+
+	// The batches running: they share one cancel button and one count.
+	ctx         context.Context
+	cancel      context.CancelFunc
+	running     int
+	done, total int
+	openDialog  *dialog.FileDialog
+}
+
+// New builds the scan screen, with an empty queue.
+func New(e *env.Env) *Screen {
+	s := &Screen{e: e, selected: -1}
+	s.gun = newGunEntry(s.onGun, s.Paste)
+	s.gunLabel = widget.NewLabel("")
+	s.openButton = widget.NewButtonWithIcon("", theme.FileIcon(), s.Open)
+	s.folderButton = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), s.openFolder)
+	s.pasteButton = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), s.Paste)
+	s.cancelButton = widget.NewButtonWithIcon("", theme.CancelIcon(), s.onCancel)
+	s.cancelButton.Hide()
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.progressLabel = widget.NewLabel("")
+	s.progressLabel.Hide()
+	s.summary = widget.NewLabel("")
+	s.summary.Truncation = fyne.TextTruncateEllipsis
+	s.empty = widget.NewLabel("")
+	s.empty.Wrapping = fyne.TextWrapWord
+	s.empty.Alignment = fyne.TextAlignCenter
+	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
+	s.list.OnSelected = s.onSelected
+	s.detail = invoice.New(e)
+	s.Relabel()
+	return s
+}
+
+// Content is the screen's widget tree.
+func (s *Screen) Content() fyne.CanvasObject {
+	gunRow := container.NewBorder(nil, nil, s.gunLabel, nil, s.gun)
+	buttons := container.NewGridWithColumns(3, s.openButton, s.folderButton, s.pasteButton)
+	progress := container.NewBorder(nil, nil, nil, s.cancelButton, container.NewVBox(s.progressLabel, s.progress))
+	top := container.NewVBox(gunRow, buttons, progress, s.summary)
+	queue := container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewPadded(s.empty)))
+	split := container.NewHSplit(queue, s.detail.Content())
+	split.SetOffset(0.3)
+	return split
+}
+
+// Relabel puts the screen in the language chosen.
+func (s *Screen) Relabel() {
+	tr := s.e.Tr
+	s.gunLabel.SetText(tr.T("scan.gun"))
+	s.gun.SetPlaceHolder(tr.T("scan.gun.placeholder"))
+	s.openButton.SetText(tr.T("scan.open"))
+	s.folderButton.SetText(tr.T("scan.open_folder"))
+	s.pasteButton.SetText(tr.T("scan.paste"))
+	s.cancelButton.SetText(tr.T("scan.cancel"))
+	s.empty.SetText(tr.T("scan.empty"))
+	s.refreshQueue()
+	s.detail.Relabel()
+}
+
+// Detail is the view of the item selected.
+func (s *Screen) Detail() *invoice.View { return s.detail }
+
+// Gun is the entry a scanner gun types into: it keeps the focus.
+func (s *Screen) Gun() fyne.Focusable { return s.gun }
+
+// AddShortcut makes the window's shortcut named name (fyne.Shortcut's
+// ShortcutName) work while the gun's entry has the focus, which it keeps.
+func (s *Screen) AddShortcut(name string, fn func()) { s.gun.shortcuts[name] = fn }
+
+// --- the queue ---
+
+func (s *Screen) length() int { return len(s.items) }
+
+func (s *Screen) createItem() fyne.CanvasObject {
+	name := widget.NewLabel("")
+	name.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, widget.NewIcon(nil), widget.NewLabel(""), name)
+}
+
+func (s *Screen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	it := s.items[id]
+	c := o.(*fyne.Container)
+	name, icon, state := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon), c.Objects[2].(*widget.Label)
+	icon.SetResource(it.status.icon())
+	text := it.Name
+	if textSource(it.Source) {
+		text = s.e.Tr.T("source."+string(it.Source)) + "  " + itemTitle(it)
+	} else if inv := it.Invoice(); inv != nil && len(it.File.Invoices) > 1 {
+		text = fmt.Sprintf("%s · %s", it.Name, itemTitle(it))
+	}
+	name.SetText(text)
+	state.SetText(s.e.Tr.T(it.status.key()))
+	if it.status <= statusInvalid {
+		state.Importance = widget.DangerImportance
+	} else if it.status == statusWarning {
+		state.Importance = widget.WarningImportance
+	} else {
+		state.Importance = widget.SuccessImportance
+	}
+	state.Refresh()
+	c.Refresh()
+}
+
+// textSource says whether items from src come without a file name to show
+// (a scanner gun, a paste, a webcam frame): they are named by their invoice.
+func textSource(src store.Source) bool {
+	return src == store.SourceGun || src == store.SourcePaste || src == store.SourceCamera
+}
+
+// itemTitle names an item's invoice by its number, else its text.
+func itemTitle(it *queueItem) string {
+	inv := it.Invoice()
+	switch {
+	case inv != nil && inv.QR != nil && inv.QR.Number != "":
+		return inv.QR.Number
+	case inv != nil && inv.Printed != nil && inv.Printed.Number != "":
+		return inv.Printed.Number
+	case inv != nil && inv.QR != nil:
+		return inv.QR.Raw
+	}
+	return it.Name
+}
+
+func (s *Screen) refreshQueue() {
+	if len(s.items) == 0 {
+		s.empty.Show()
+		s.summary.SetText("")
+	} else {
+		s.empty.Hide()
+		s.summary.SetText(s.summaryText())
+	}
+	s.list.Refresh()
+}
+
+// summaryText counts the queue by status, problems first, so that nothing
+// wrong hides further down the list.
+func (s *Screen) summaryText() string {
+	counts := make(map[status]int)
+	for _, it := range s.items {
+		counts[it.status]++
+	}
+	parts := []string{s.e.Tr.F("scan.summary", len(s.items))}
+	for st := statusUnreadable; st <= statusOK; st++ {
+		if counts[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", s.e.Tr.T(st.key()), counts[st]))
+		}
+	}
+	return strings.Join(parts, s.e.Tr.T("list.sep"))
+}
+
+func (s *Screen) onSelected(id widget.ListItemID) {
+	s.selected = id
+	s.detail.ShowScanned(s.items[id].Scanned)
+}

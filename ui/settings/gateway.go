@@ -1,0 +1,135 @@
+package settings
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/gateway"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+)
+
+// gatewaySection holds the fw199 credentials the re-billing screen uses.
+type gatewaySection struct {
+	s *Screen
+
+	title, appIDLabel, secretLabel, endpointLabel *widget.Label
+	appID, secret, endpoint                       *widget.Entry
+	save                                          *widget.Button
+	where                                         *widget.Label
+
+	secretSaved bool
+	secretsAt   string // where the secrets are kept, once known
+}
+
+// stored is the gateway's settings as the history and the keyring hold them.
+type stored struct {
+	appID, endpoint string
+	secretSaved     bool
+	where           string
+}
+
+func newGatewaySection(s *Screen) *gatewaySection {
+	g := &gatewaySection{s: s}
+	g.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	g.appIDLabel, g.secretLabel, g.endpointLabel = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	g.appID, g.secret, g.endpoint = widget.NewEntry(), widget.NewPasswordEntry(), widget.NewEntry()
+	g.endpoint.SetPlaceHolder(gateway.DefaultEndpoint)
+	g.secret.OnSubmitted = func(string) { g.onSave() }
+	g.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), g.onSave)
+	g.where = widget.NewLabel("")
+	g.where.Wrapping = fyne.TextWrapWord
+	g.load()
+	return g
+}
+
+func (g *gatewaySection) content() fyne.CanvasObject {
+	form := container.New(layout.NewFormLayout(),
+		g.appIDLabel, g.appID,
+		g.secretLabel, g.secret,
+		g.endpointLabel, g.endpoint,
+	)
+	return container.NewVBox(g.title, form, container.NewHBox(layout.NewSpacer(), g.save), g.where)
+}
+
+func (g *gatewaySection) relabel(tr *env.Translator) {
+	g.title.SetText(tr.T("settings.gateway"))
+	g.appIDLabel.SetText(tr.T("settings.appid"))
+	g.secretLabel.SetText(tr.T("settings.secret"))
+	g.endpointLabel.SetText(tr.T("settings.endpoint"))
+	g.save.SetText(tr.T("settings.save"))
+	g.showWhere()
+	g.showSecretState()
+}
+
+// load reads the settings in the background: whether a secret is stored,
+// and where, is a question to the keyring, which can take seconds.
+func (g *gatewaySection) load() {
+	st, sec := g.s.e.St, g.s.e.Sec
+	bridge.Run(g.s.e.Bridge, context.Background(), func(ctx context.Context) (stored, error) {
+		var v stored
+		var err error
+		if v.appID, err = st.Setting(ctx, config.SettingAppID); err != nil {
+			v.appID = ""
+		}
+		if v.endpoint, err = st.Setting(ctx, config.SettingEndpoint); err != nil {
+			v.endpoint = ""
+		}
+		v.secretSaved, _ = config.GatewaySecretStored(sec)
+		v.where = sec.Where()
+		return v, nil
+	}, func(v stored, _ error) {
+		// What the clerk has typed meanwhile stays.
+		if g.appID.Text == "" {
+			g.appID.SetText(v.appID)
+		}
+		if g.endpoint.Text == "" {
+			g.endpoint.SetText(v.endpoint)
+		}
+		g.secretSaved = g.secretSaved || v.secretSaved
+		g.secretsAt = v.where
+		g.showWhere()
+		g.showSecretState()
+	})
+}
+
+func (g *gatewaySection) showWhere() {
+	if g.secretsAt != "" {
+		g.where.SetText(g.s.e.Tr.F("settings.secrets_where", g.secretsAt))
+	}
+}
+
+// showSecretState says in the empty secret field whether one is stored.
+func (g *gatewaySection) showSecretState() {
+	key := "settings.secret.unset"
+	if g.secretSaved {
+		key = "settings.secret.saved"
+	}
+	g.secret.SetPlaceHolder(g.s.e.Tr.T(key))
+}
+
+func (g *gatewaySection) onSave() {
+	e := g.s.e
+	appID, secret, endpoint := g.appID.Text, g.secret.Text, g.endpoint.Text
+	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+		return config.SetGateway(ctx, e.St, e.Sec, appID, secret, endpoint, e.Clerk(ctx))
+	}, func(err error) {
+		if err != nil {
+			g.s.show(secretErrorText(e.Tr, err))
+			return
+		}
+		g.secretSaved = g.secretSaved || strings.TrimSpace(secret) != ""
+		if g.secret.Text == secret {
+			g.secret.SetText("")
+		}
+		g.showSecretState()
+		g.s.show(e.Tr.T("settings.gateway_saved"))
+	})
+}

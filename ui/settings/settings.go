@@ -1,0 +1,213 @@
+// Package settings is the settings screen: the language, the clerk's name,
+// the blacklist, where the data lives, the keys of sealed QR codes and the
+// fw199 gateway's credentials. Everything it reads and writes goes through
+// the bridge: the history may be busy, and the keyring can block.
+package settings
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+)
+
+// Screen holds the clerk's choices. The clerk's name is kept in the
+// history, so the command line records the same name. Its methods are
+// called on the UI goroutine.
+type Screen struct {
+	e          *env.Env
+	onLanguage func(code string)
+
+	languageLabel, clerkLabel, blacklistLabel, dataLabel *widget.Label
+	language                                             *widget.Select
+	clerk                                                *widget.Entry
+	saveClerk                                            *widget.Button
+	taxID, reason                                        *widget.Entry
+	add                                                  *widget.Button
+	list                                                 *widget.List
+	dataPath                                             *widget.Label
+	keys                                                 *keysSection
+	gateway                                              *gatewaySection
+
+	entries   []store.BlacklistEntry
+	blacklist *bridge.Latest[[]store.BlacklistEntry]
+	message   dialog.Dialog
+	confirm   dialog.Dialog
+}
+
+// New builds the settings screen; what it shows is read in the background.
+// onLanguage is called with the code of the language the clerk picks.
+func New(e *env.Env, onLanguage func(code string)) *Screen {
+	s := &Screen{e: e, onLanguage: onLanguage, blacklist: bridge.NewLatest[[]store.BlacklistEntry](e.Bridge)}
+	s.languageLabel, s.clerkLabel = widget.NewLabel(""), widget.NewLabel("")
+	s.blacklistLabel, s.dataLabel = widget.NewLabel(""), widget.NewLabel("")
+	names := make([]string, len(env.Languages))
+	for i, l := range env.Languages {
+		names[i] = l.Name
+	}
+	s.language = widget.NewSelect(names, nil)
+	s.language.SetSelected(env.LanguageName(e.Tr.Lang()))
+	s.language.OnChanged = s.onLanguageChosen
+	s.clerk = widget.NewEntry()
+	s.clerk.OnSubmitted = func(string) { s.onSaveClerk() }
+	s.saveClerk = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), s.onSaveClerk)
+	s.taxID, s.reason = widget.NewEntry(), widget.NewEntry()
+	s.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
+	s.list = widget.NewList(func() int { return len(s.entries) }, s.createEntry, s.updateEntry)
+	s.dataPath = widget.NewLabel(filepath.Dir(e.St.Path()))
+	s.dataPath.Selectable = true
+	s.keys = newKeysSection(s)
+	s.gateway = newGatewaySection(s)
+	s.loadClerk()
+	s.reloadBlacklist()
+	return s
+}
+
+// Content is the screen's widget tree.
+func (s *Screen) Content() fyne.CanvasObject {
+	form := container.New(layout.NewFormLayout(),
+		s.languageLabel, container.NewHBox(s.language),
+		s.clerkLabel, container.NewBorder(nil, nil, nil, s.saveClerk, s.clerk),
+		s.dataLabel, s.dataPath,
+	)
+	addRow := container.NewBorder(nil, nil, nil, s.add, container.NewGridWithColumns(2, s.taxID, s.reason))
+	black := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.blacklistLabel, addRow), nil, nil, nil, s.list)
+	left := container.NewBorder(form, nil, nil, nil, black)
+	// The key list grows with every issuer: the column scrolls.
+	right := container.NewVScroll(container.NewVBox(s.keys.content(), widget.NewSeparator(), s.gateway.content()))
+	return container.NewGridWithColumns(2, left, right)
+}
+
+// Relabel puts the screen in the language chosen.
+func (s *Screen) Relabel() {
+	tr := s.e.Tr
+	s.languageLabel.SetText(tr.T("settings.language"))
+	s.clerkLabel.SetText(tr.T("settings.clerk"))
+	s.clerk.SetPlaceHolder(tr.T("settings.clerk.placeholder"))
+	s.saveClerk.SetText(tr.T("settings.save"))
+	s.dataLabel.SetText(tr.T("settings.data"))
+	s.blacklistLabel.SetText(tr.T("settings.blacklist"))
+	s.taxID.SetPlaceHolder(tr.T("settings.tax_id"))
+	s.reason.SetPlaceHolder(tr.T("settings.reason"))
+	s.add.SetText(tr.T("settings.add"))
+	s.list.Refresh()
+	s.keys.relabel(tr)
+	s.gateway.relabel(tr)
+}
+
+func (s *Screen) onLanguageChosen(name string) {
+	for _, l := range env.Languages {
+		if l.Name == name {
+			s.onLanguage(l.Code)
+		}
+	}
+}
+
+// loadClerk shows the clerk's name as the history has it, unless the clerk
+// has started typing one.
+func (s *Screen) loadClerk() {
+	st := s.e.St
+	bridge.Run(s.e.Bridge, context.Background(), func(ctx context.Context) (string, error) {
+		return st.Setting(ctx, store.SettingClerk)
+	}, func(name string, err error) {
+		if err == nil && s.clerk.Text == "" {
+			s.clerk.SetText(name)
+		}
+	})
+}
+
+func (s *Screen) onSaveClerk() {
+	e, name := s.e, strings.TrimSpace(s.clerk.Text)
+	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+		return e.St.SetSetting(ctx, store.SettingClerk, name, e.Clerk(ctx))
+	}, func(err error) {
+		if err != nil {
+			s.show(env.ErrorText(e.Tr, err))
+			return
+		}
+		s.show(e.Tr.F("settings.clerk_saved", name))
+	})
+}
+
+func (s *Screen) onAdd() {
+	e := s.e
+	taxID, reason := store.NormalizeTaxID(env.NormalizeGun(s.taxID.Text)), strings.TrimSpace(s.reason.Text)
+	if taxID == "" {
+		return
+	}
+	typed := [2]string{s.taxID.Text, s.reason.Text}
+	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+		return e.St.AddBlacklist(ctx, taxID, reason, e.Clerk(ctx))
+	}, func(err error) {
+		if err != nil {
+			s.show(env.ErrorText(e.Tr, err))
+			return
+		}
+		// Emptied for the next one, unless the clerk has begun it.
+		if [2]string{s.taxID.Text, s.reason.Text} == typed {
+			s.taxID.SetText("")
+			s.reason.SetText("")
+		}
+		s.reloadBlacklist()
+	})
+}
+
+func (s *Screen) remove(taxID string) {
+	e := s.e
+	c := dialog.NewConfirm(e.Tr.T("confirm.title"), e.Tr.F("settings.remove_confirm", taxID), func(ok bool) {
+		if !ok {
+			return
+		}
+		e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+			return e.St.RemoveBlacklist(ctx, taxID, e.Clerk(ctx))
+		}, func(err error) {
+			if err != nil {
+				s.show(env.ErrorText(e.Tr, err))
+			}
+			s.reloadBlacklist()
+		})
+	}, e.Win)
+	s.confirm = c
+	c.Show()
+}
+
+func (s *Screen) reloadBlacklist() {
+	st := s.e.St
+	s.blacklist.Run(func(ctx context.Context) ([]store.BlacklistEntry, error) { return st.Blacklist(ctx) },
+		func(list []store.BlacklistEntry, err error) {
+			if err == nil {
+				s.entries = list
+			}
+			s.list.Refresh()
+		})
+}
+
+func (s *Screen) createEntry() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("", theme.DeleteIcon(), nil), l)
+}
+
+func (s *Screen) updateEntry(id widget.ListItemID, o fyne.CanvasObject) {
+	en := s.entries[id]
+	c := o.(*fyne.Container)
+	l, b := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Button)
+	l.SetText(en.TaxID + "  " + en.Reason + "  (" + en.AddedBy + ", " + env.FormatTime(s.e.Tr, en.AddedAt) + ")")
+	b.SetText(s.e.Tr.T("settings.remove"))
+	b.OnTapped = func() { s.remove(en.TaxID) }
+}
+
+func (s *Screen) show(text string) {
+	s.message = dialog.NewInformation(s.e.Tr.T("nav.settings"), text, s.e.Win)
+	s.message.Show()
+}
