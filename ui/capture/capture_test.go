@@ -41,8 +41,8 @@ type taken struct {
 // recorded as the scan queue does, and kept in the returned list.
 func newScreen(t *testing.T) (*Screen, *env.Env, *uitest.Loop, *[]taken) {
 	t.Helper()
-	a, loop := uitest.NewApp(t)
-	e := uitest.NewEnv(t, a)
+	w := uitest.NewWindow(t)
+	e, loop := w.Env, w.Loop
 	var got []taken
 	c := New(e, func(text string, frame []byte) {
 		got = append(got, taken{text, frame})
@@ -53,7 +53,7 @@ func newScreen(t *testing.T) (*Screen, *env.Env, *uitest.Loop, *[]taken) {
 	c.list = func(context.Context) ([]camera.Device, error) {
 		return nil, fmt.Errorf("list cameras: no /dev/video* capture device: %w", camera.ErrNoCamera)
 	}
-	e.Win.SetContent(c.Content())
+	w.Show(c.Content())
 	c.Relabel()
 	t.Cleanup(func() { shutdown(c) })
 	return c, e, loop, &got

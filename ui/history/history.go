@@ -93,7 +93,7 @@ func New(e *env.Env) *Screen {
 	h.busy = widget.NewActivity()
 	h.busy.Hide()
 	h.count = widget.NewLabel("")
-	h.table = widget.NewTableWithHeaders(h.size, h.createCell, h.updateCell)
+	h.table = widget.NewTableWithHeaders(h.size, env.CellLabel, h.updateCell)
 	h.table.ShowHeaderColumn = false
 	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
 	h.table.UpdateHeader = h.updateHeader
@@ -292,12 +292,6 @@ func cmpDecimal(a, b store.Invoice) int {
 }
 
 func (h *Screen) size() (int, int) { return len(h.rows), len(historyColumns) }
-
-func (h *Screen) createCell() fyne.CanvasObject {
-	l := widget.NewLabel("")
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
-}
 
 func (h *Screen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l := o.(*widget.Label)

@@ -18,16 +18,14 @@ import (
 // until settle runs it on the test goroutine.
 func newScreen(t *testing.T) (h *Screen, e *env.Env, settle func()) {
 	t.Helper()
-	a, loop := uitest.NewApp(t)
-	e = uitest.NewEnv(t, a)
-	uitest.Scan(t, e, uitest.PaperPayload)   // 10: an electronic ordinary invoice
-	uitest.Scan(t, e, uitest.DigitalPayload) // 32: a 数电 ordinary invoice
-	h = New(e)
-	e.Win.SetContent(h.Content())
+	w := uitest.NewWindow(t)
+	uitest.Scan(t, w.Env, uitest.PaperPayload)   // 10: an electronic ordinary invoice
+	uitest.Scan(t, w.Env, uitest.DigitalPayload) // 32: a 数电 ordinary invoice
+	h = New(w.Env)
+	w.Show(h.Content())
 	h.Relabel()
-	settle = func() { loop.Settle(e.Bridge) }
-	settle()
-	return h, e, settle
+	w.Settle()
+	return h, w.Env, w.Settle
 }
 
 func TestHistoryExportsTheCurrentView(t *testing.T) {

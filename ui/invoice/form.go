@@ -72,35 +72,41 @@ func printedValue(p *document.Printed, key string) string {
 // whether anything is typed at all.
 func (f *form) edited() (document.Printed, bool) {
 	p := f.printed
-	any := false
+	typed := false
 	for _, fl := range fields {
 		v := normalizeTyped(fl.key, f.typed[fl.key])
-		any = any || v != ""
-		switch fl.key {
-		case store.PrintedCode:
-			p.Code = v
-		case store.PrintedNumber:
-			p.Number = v
-		case store.PrintedDate:
-			p.Date = v
-		case store.PrintedAmount:
-			p.Amount = v
-		case store.PrintedTotal:
-			p.Total = v
-		case store.PrintedCheckCode:
-			p.CheckCode = v
-		case store.PrintedSellerTaxID:
-			p.SellerTaxID = v
-		case store.PrintedSellerName:
-			p.SellerName = v
-		case store.PrintedBuyerTaxID:
-			p.BuyerTaxID = v
-		}
+		typed = typed || v != ""
+		*printedField(&p, fl.key) = v
 	}
-	if any {
+	if typed {
 		p.NeedsTyping = false
 	}
-	return p, any
+	return p, typed
+}
+
+// printedField is the field of p that holds key, one of fields' keys.
+func printedField(p *document.Printed, key string) *string {
+	switch key {
+	case store.PrintedCode:
+		return &p.Code
+	case store.PrintedNumber:
+		return &p.Number
+	case store.PrintedDate:
+		return &p.Date
+	case store.PrintedAmount:
+		return &p.Amount
+	case store.PrintedTotal:
+		return &p.Total
+	case store.PrintedCheckCode:
+		return &p.CheckCode
+	case store.PrintedSellerTaxID:
+		return &p.SellerTaxID
+	case store.PrintedSellerName:
+		return &p.SellerName
+	case store.PrintedBuyerTaxID:
+		return &p.BuyerTaxID
+	}
+	panic("invoice: no printed field " + key)
 }
 
 // edits are the typed values that differ from the printed values: what

@@ -25,11 +25,10 @@ import (
 // test goroutine, as a desktop driver's loop would.
 func newView(t *testing.T) (v *View, e *env.Env, settle func()) {
 	t.Helper()
-	a, loop := uitest.NewApp(t)
-	e = uitest.NewEnv(t, a)
-	v = New(e)
-	e.Win.SetContent(v.Content())
-	return v, e, func() { loop.Settle(e.Bridge) }
+	w := uitest.NewWindow(t)
+	v = New(w.Env)
+	w.Show(v.Content())
+	return v, w.Env, w.Settle
 }
 
 // scanned is the first invoice (or the file) of r, as the queue hands it.

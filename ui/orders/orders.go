@@ -101,7 +101,7 @@ func New(e *env.Env) *Screen {
 	o.summary = widget.NewLabel("")
 	o.summary.Wrapping = fyne.TextWrapWord
 	o.attLabel = widget.NewLabel("")
-	o.attempts = widget.NewTableWithHeaders(o.attemptSize, o.createAttempt, o.updateAttempt)
+	o.attempts = widget.NewTableWithHeaders(o.attemptSize, env.CellLabel, o.updateAttempt)
 	o.attempts.ShowHeaderColumn = false
 	o.attempts.UpdateHeader = o.updateAttemptHeader
 	for i, w := range []float32{165, 75, 90, 55, 240, 150} {
@@ -319,12 +319,6 @@ func enable(b *widget.Button, ok bool) {
 }
 
 func (o *Screen) attemptSize() (int, int) { return len(o.history), len(attemptColumns) }
-
-func (o *Screen) createAttempt() fyne.CanvasObject {
-	l := widget.NewLabel("")
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
-}
 
 func (o *Screen) updateAttemptHeader(id widget.TableCellID, obj fyne.CanvasObject) {
 	if id.Col >= 0 && id.Col < len(attemptColumns) {

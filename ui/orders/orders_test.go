@@ -36,14 +36,12 @@ func fakeGateway(t *testing.T, secret string) *httptest.Server {
 // goroutine.
 func newScreen(t *testing.T) (o *Screen, e *env.Env, settle func()) {
 	t.Helper()
-	a, loop := uitest.NewApp(t)
-	e = uitest.NewEnv(t, a)
-	o = New(e)
-	e.Win.SetContent(o.Content())
+	w := uitest.NewWindow(t)
+	o = New(w.Env)
+	w.Show(o.Content())
 	o.Relabel()
-	settle = func() { loop.Settle(e.Bridge) }
-	settle()
-	return o, e, settle
+	w.Settle()
+	return o, w.Env, w.Settle
 }
 
 func TestOrdersRetryRecordsAndReadsThePDF(t *testing.T) {

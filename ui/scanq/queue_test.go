@@ -21,12 +21,11 @@ import (
 // fyne.Do run by the returned loop.
 func newScreen(t *testing.T) (*Screen, *env.Env, *uitest.Loop) {
 	t.Helper()
-	a, loop := uitest.NewApp(t)
-	e := uitest.NewEnv(t, a)
-	s := New(e)
-	e.Win.SetContent(s.Content())
+	w := uitest.NewWindow(t)
+	s := New(w.Env)
+	w.Show(s.Content())
 	t.Cleanup(func() { s.onCancel() })
-	return s, e, loop
+	return s, w.Env, w.Loop
 }
 
 // drop drops paths on the screen as the desktop does, and waits for the scan.

@@ -71,15 +71,13 @@ func keyRows(k *keysSection) []string {
 // goroutine; languages collects the languages the clerk picks.
 func newScreen(t *testing.T) (s *Screen, e *env.Env, settle func(), languages *[]string) {
 	t.Helper()
-	a, loop := uitest.NewApp(t)
-	e = uitest.NewEnv(t, a)
+	w := uitest.NewWindow(t)
 	languages = new([]string)
-	s = New(e, func(code string) { *languages = append(*languages, code) })
-	e.Win.SetContent(s.Content())
+	s = New(w.Env, func(code string) { *languages = append(*languages, code) })
+	w.Show(s.Content())
 	s.Relabel()
-	settle = func() { loop.Settle(e.Bridge) }
-	settle()
-	return s, e, settle, languages
+	w.Settle()
+	return s, w.Env, w.Settle, languages
 }
 
 // shownMessage is the text of the dialog on top of the window.

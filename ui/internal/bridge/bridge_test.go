@@ -1,60 +1,27 @@
-package bridge
+package bridge_test
 
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
-// queueDriver queues fyne.Do as a desktop driver does; the test runs the
-// queue, as the UI goroutine would.
-type queueDriver struct {
-	fyne.Driver
-	mu    sync.Mutex
-	queue []func()
-}
-
-func (d *queueDriver) DoFromGoroutine(fn func(), _ bool) {
-	d.mu.Lock()
-	d.queue = append(d.queue, fn)
-	d.mu.Unlock()
-}
-
-func (d *queueDriver) run() int {
-	d.mu.Lock()
-	q := d.queue
-	d.queue = nil
-	d.mu.Unlock()
-	for _, fn := range q {
-		fn()
-	}
-	return len(q)
-}
-
-type queueApp struct {
-	fyne.App
-	drv *queueDriver
-}
-
-func (a queueApp) Driver() fyne.Driver { return a.drv }
-
-func newQueue(t *testing.T) *queueDriver {
-	a := test.NewTempApp(t)
-	d := &queueDriver{Driver: a.Driver()}
-	fyne.SetCurrentApp(queueApp{App: a, drv: d})
-	return d
+// newQueue is a test app whose fyne.Do queues for the test to run, as the
+// UI goroutine would.
+func newQueue(t *testing.T) *uitest.Loop {
+	_, loop := uitest.NewApp(t)
+	return loop
 }
 
 func TestRunHandsTheResultToTheUIGoroutine(t *testing.T) {
 	q := newQueue(t)
-	b := New()
+	b := bridge.New()
 	var got []string
-	Run(b, context.Background(), func(context.Context) (string, error) { return "page 1", nil },
+	bridge.Run(b, context.Background(), func(context.Context) (string, error) { return "page 1", nil },
 		func(v string, err error) { got = append(got, v) })
 	failed := errors.New("busy")
 	b.Exec(context.Background(), func(context.Context) error { return failed },
@@ -63,15 +30,15 @@ func TestRunHandsTheResultToTheUIGoroutine(t *testing.T) {
 	if len(got) != 0 {
 		t.Fatalf("results %q delivered off the UI goroutine", got)
 	}
-	if n := q.run(); n != 2 || len(got) != 2 {
-		t.Fatalf("%d results queued, %q delivered; want 2", n, got)
+	if !q.RunPending() || len(got) != 2 {
+		t.Fatalf("%q delivered; want 2 results", got)
 	}
 }
 
 func TestLatestDropsWhatANewerRequestOvertook(t *testing.T) {
 	q := newQueue(t)
-	b := New()
-	l := NewLatest[string](b)
+	b := bridge.New()
+	l := bridge.NewLatest[string](b)
 	slow := make(chan struct{})
 	var cancelled error
 	var got []string
@@ -86,12 +53,10 @@ func TestLatestDropsWhatANewerRequestOvertook(t *testing.T) {
 		t.Error("not busy with a request in flight")
 	}
 	// The newer request finishes first, then the older one.
-	for len(got) == 0 {
-		q.run()
-	}
+	q.RunUntil(t, time.Minute, "the newer result", func() bool { return len(got) > 0 })
 	close(slow)
 	b.Wait()
-	q.run()
+	q.RunPending()
 	if len(got) != 1 || got[0] != "new" {
 		t.Errorf("delivered %q, want only the newest", got)
 	}
@@ -106,7 +71,7 @@ func TestLatestDropsWhatANewerRequestOvertook(t *testing.T) {
 		func(v string, _ error) { got = append(got, v) })
 	l.Cancel()
 	b.Wait()
-	q.run()
+	q.RunPending()
 	if len(got) != 1 {
 		t.Errorf("a cancelled request delivered: %q", got)
 	}
@@ -114,7 +79,7 @@ func TestLatestDropsWhatANewerRequestOvertook(t *testing.T) {
 
 func TestHoldNextHoldsOnlyTheNext(t *testing.T) {
 	q := newQueue(t)
-	b := New()
+	b := bridge.New()
 	release := b.HoldNext()
 	started := make(chan string, 2)
 	b.Go(func() { started <- "held" })
@@ -127,12 +92,12 @@ func TestHoldNextHoldsOnlyTheNext(t *testing.T) {
 		t.Fatalf("%s started after the release", s)
 	}
 	b.Wait()
-	q.run()
+	q.RunPending()
 }
 
 func TestAfterRunsUnlessStopped(t *testing.T) {
 	q := newQueue(t)
-	b := New()
+	b := bridge.New()
 	ran := 0
 	stop := b.After(time.Hour, func() { ran++ })
 	if !stop() {
@@ -140,7 +105,7 @@ func TestAfterRunsUnlessStopped(t *testing.T) {
 	}
 	b.After(time.Millisecond, func() { ran++ })
 	b.Wait() // returns once the stopped call is forgotten and the other queued
-	q.run()
+	q.RunPending()
 	if ran != 1 {
 		t.Errorf("%d calls ran, want the one not stopped", ran)
 	}

@@ -21,6 +21,14 @@ func FindingRow(icon fyne.Resource, text string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil, label)
 }
 
+// CellLabel is a label for a table's or a list's cell: one line, cut with
+// an ellipsis when it does not fit.
+func CellLabel() fyne.CanvasObject {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
 // SeverityIcon marks a finding's severity.
 func SeverityIcon(sev finding.Severity) fyne.Resource {
 	switch sev {

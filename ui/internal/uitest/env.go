@@ -64,6 +64,27 @@ func NewEnv(t testing.TB, a fyne.App) *env.Env {
 	return e
 }
 
+// Window is a test window over a fresh history: what every screen needs,
+// and the loop that runs what the background hands to the window.
+type Window struct {
+	*env.Env
+	Loop *Loop
+}
+
+// NewWindow opens a test window (NewApp, then NewEnv).
+func NewWindow(t testing.TB) *Window {
+	t.Helper()
+	a, loop := NewApp(t)
+	return &Window{Env: NewEnv(t, a), Loop: loop}
+}
+
+// Show puts a screen's widgets in the window.
+func (w *Window) Show(content fyne.CanvasObject) { w.Win.SetContent(content) }
+
+// Settle waits for the background work, and shows what it hands over, and
+// what that starts, until nothing is left.
+func (w *Window) Settle() { w.Loop.Settle(w.Bridge) }
+
 // Scan reads text as a scanner gun's code, records it in e's history, and
 // returns what the scan found.
 func Scan(t testing.TB, e *env.Env, text string) *scan.FileResult {
