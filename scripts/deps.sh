@@ -5,6 +5,7 @@
 #   scripts/deps.sh          build packages (C compiler, OpenGL and X11 headers, Tesseract)
 #   scripts/deps.sh --test   also what the tests need (Xvfb, screenshots, LibreOffice, a CJK font)
 #   scripts/deps.sh --bench  also the peer QR decoders the benchmark compares with
+#   scripts/deps.sh --windows  also what cross-building and testing the Windows package needs
 set -euo pipefail
 
 # libasound2-dev: ALSA, through which the capture beep plays (core/sound).
@@ -29,10 +30,16 @@ test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-
 # Debian's zxing-cpp and zbar, driven from Python, are the benchmark's peers.
 bench_pkgs=(python3 python3-zxing-cpp python3-pyzbar python3-pil)
 
+# gcc-mingw-w64-x86-64: the C cross-compiler for the cgo parts of the Windows
+# build (Fyne's GLFW and OpenGL driver, SQLite); zip: packs it; wine64: runs
+# the Windows programs in `make windows-check`.
+windows_pkgs=(gcc-mingw-w64-x86-64 zip wine64)
+
 pkgs=("${build_pkgs[@]}")
 case "${1:-}" in
 --test) pkgs+=("${test_pkgs[@]}") ;;
 --bench) pkgs+=("${bench_pkgs[@]}") ;;
+--windows) pkgs+=("${windows_pkgs[@]}") ;;
 esac
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
