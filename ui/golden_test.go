@@ -11,10 +11,18 @@ import (
 
 // The masters in testdata/ are the screens as a clerk sees them; a failed
 // comparison writes the new rendering to testdata/failed/ for review (copy
-// it over the master once it is right). The test app uses the app's own
-// theme and bundled font, so the masters do not depend on the fonts the
-// machine has: run it also with `-tags ci`, with which Fyne looks for no
-// system font at all, to see that both ways render alike.
+// it over the master once it is right).
+//
+// The test app uses the app's theme with the bundled font (uitest.NewApp),
+// so the masters do not depend on the fonts of the machine: Fyne measures
+// text with the theme's font and its own, and asks the system's fonts only
+// for a character neither has. No environment variable hides the system's
+// fonts (go-text's fontscan always reads /usr/share/fonts and the like), but
+// Fyne's `ci` build tag does; the test passes both ways, with a CJK font
+// installed and with none:
+//
+//	go test -tags migrated_fynedo -run TestScreensRenderAsExpected ./ui
+//	go test -tags 'migrated_fynedo ci' -run TestScreensRenderAsExpected ./ui
 func TestScreensRenderAsExpected(t *testing.T) {
 	m := newTestWindow(t, "")
 	c := m.window.Canvas()

@@ -23,6 +23,7 @@ type Loop struct {
 	// Observe runs after each function, to catch what is shown only for
 	// a while.
 	Observe func()
+	longest time.Duration // the longest function run since Longest
 }
 
 // DoFromGoroutine queues fn for the test goroutine; with wait, it returns
@@ -63,12 +64,23 @@ func (l *Loop) RunPending() bool {
 	l.queue = nil
 	l.mu.Unlock()
 	for _, fn := range q {
+		start := time.Now()
 		fn()
+		l.longest = max(l.longest, time.Since(start))
 		if l.Observe != nil {
 			l.Observe()
 		}
 	}
 	return len(q) > 0
+}
+
+// Longest is how long the longest function the loop ran since the last
+// call took: how long the UI goroutine was held up by what the background
+// handed to it.
+func (l *Loop) Longest() time.Duration {
+	d := l.longest
+	l.longest = 0
+	return d
 }
 
 // RunUntil runs what the goroutines hand to the window until cond holds.
