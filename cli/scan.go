@@ -16,7 +16,7 @@ import (
 
 func init() {
 	register(command{"scan", "read the QR codes of invoice files (images, PDF, OFD, XML) and folders, and check every invoice",
-		"[--json] [--workers N] [--budget DURATION] [--save [--db PATH]] [--sm4-key K --sm2-pub P] PATH...", runScan})
+		"[--json] [--workers N] [--budget DURATION] [--no-ocr] [--save [--db PATH]] [--sm4-key K --sm2-pub P] PATH...", runScan})
 }
 
 func runScan(e *env, args []string) int {
@@ -24,6 +24,7 @@ func runScan(e *env, args []string) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line (docs/cli-json.md)")
 	workers := fs.Int("workers", 0, "files decoded at once (default: all cores)")
 	budget := fs.Duration("budget", 0, "time allowed for one image (default 3s)")
+	noOCR := fs.Bool("no-ocr", false, "do not read the printed values of pictures by OCR (faster; they are left to be typed)")
 	save := fs.Bool("save", false, "record every file and invoice in the history, flagging duplicates")
 	db := e.dbFlag(fs, "history database file")
 	e.langFlag(fs)
@@ -59,7 +60,7 @@ func runScan(e *env, args []string) int {
 	defer stop()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	s := &scan.Scanner{Now: e.now, Budget: *budget, Keys: kr}
+	s := &scan.Scanner{Now: e.now, Budget: *budget, Keys: kr, NoOCR: *noOCR}
 	progress := e.progress(len(files))
 	unreadable := 0
 	enc := json.NewEncoder(e.stdout)
