@@ -10,9 +10,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fapiaoscanner/fapiao/internal/shared"
 	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/internal/shared"
 )
 
 // expected is one entry of the real corpus's EXPECTED.json.
