@@ -309,12 +309,6 @@ func trimLabelTail(s string) string {
 	return strings.TrimSpace(strings.TrimLeft(s, ":： \u3000"))
 }
 
-// restOfLine is the text right of a label to the end of its line.
-func restOfLine(lines []*line, h hit) string {
-	l := lines[h.li]
-	return l.text(h.to, len(l.g))
-}
-
 var (
 	// OCR drops a caption's first character now and then (开 of 开票日期
 	// most often): the rest is still distinctive.

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/png"
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -167,17 +165,9 @@ func (r *paperReader) read() (Printed, error) {
 			return Printed{}, fmt.Errorf("read image: %w", err)
 		}
 		bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
-		if debugOCR != "" {
-			debugBand(r.warp(rg), gs, 0)
-		}
 		r.progress()
 	}
 	glyphs := dedupe(bandGlyphs)
-	if debugOCR != "" {
-		for _, l := range buildLines(pageText{glyphs: glyphs, ocr: true}) {
-			fmt.Fprintf(os.Stderr, "LINE y=%.0f-%.0f em=%.0f: %s\n", l.y0, l.y1, l.em, l.text(0, len(l.g)))
-		}
-	}
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
 	reads := map[string]FieldRead{}
@@ -414,9 +404,6 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 			var sb strings.Builder
 			conf := 1.0
-			if debugOCR != "" {
-				fmt.Fprintf(os.Stderr, "  reread %s: %v\n", f.key, gs)
-			}
 			for _, g := range gs {
 				sb.WriteString(g.Text)
 				conf = math.Min(conf, g.Conf)
@@ -435,9 +422,6 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 		}
 	}
-	if debugOCR != "" {
-		fmt.Fprintf(os.Stderr, "SETTLE %s %q qr=%v readings=%v\n", f.key, v.s, qr, rs)
-	}
 	return decide(rs, qr, f.charset == ocr.Text)
 }
 
@@ -451,17 +435,12 @@ func (r *paperReader) dateParts(v val) (string, float64, bool) {
 		}
 	}
 	if len(marks) < 2 || marks[0].r != '年' || marks[1].r != '月' {
-		if debugOCR != "" {
-			fmt.Fprintf(os.Stderr, "DATEPARTS no marks in %q\n", string(runesOf(v.g)))
-		}
 		return "", 0, false
 	}
 	em := v.box[3] - v.box[1]
-	day1 := v.box[2]
+	day1 := marks[1].x1 + 1.4*em // where 日 would end the day when it was not seen
 	if len(marks) > 2 {
 		day1 = marks[2].x0
-	} else {
-		day1 = marks[1].x1 + 1.4*em
 	}
 	in := 0.08 * em // keep clear of the strokes of 年, 月, 日
 	spans := [][2]float64{{v.box[0] - 0.4*em, marks[0].x0 - in}, {marks[0].x1 + in, marks[1].x0 - in}, {marks[1].x1 + in, day1 - in}}
@@ -485,9 +464,6 @@ func (r *paperReader) dateParts(v val) (string, float64, bool) {
 		parts = append(parts, sb.String())
 	}
 	d := cleanDate(strings.Join(parts, "-"))
-	if debugOCR != "" {
-		fmt.Fprintf(os.Stderr, "DATEPARTS %q -> %q\n", parts, d)
-	}
 	return d, conf, d != ""
 }
 
@@ -673,25 +649,4 @@ func cleanOCRName(s string) string {
 		return ""
 	}
 	return s
-}
-
-var debugOCR = os.Getenv("FAPIAO_OCR_DEBUG")
-
-var debugN int
-
-func debugBand(g *image.Gray, gs []ocr.Glyph, n int) {
-	debugN++
-	f, err := os.Create(fmt.Sprintf("%s/band%02d.png", debugOCR, debugN))
-	if err == nil {
-		png.Encode(f, g)
-		f.Close()
-	}
-}
-
-func runesOf(gs []glyph) []rune {
-	var rs []rune
-	for _, g := range gs {
-		rs = append(rs, g.r)
-	}
-	return rs
 }

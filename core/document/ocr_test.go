@@ -237,7 +237,7 @@ func TestReadImageBadInput(t *testing.T) {
 		t.Error("empty image: no error")
 	}
 	// Corners that make no quadrilateral: read as a page without a code.
-	bad := &imaging.Code{Text: paperQR, Points: []imaging.Point{{1, 1}, {1, 1}, {1, 1}, {1, 1}}}
+	bad := &imaging.Code{Text: paperQR, Points: []imaging.Point{{X: 1, Y: 1}, {X: 1, Y: 1}, {X: 1, Y: 1}, {X: 1, Y: 1}}}
 	blank := image.NewGray(image.Rect(0, 0, 300, 200))
 	draw.Draw(blank, blank.Bounds(), image.White, image.Point{}, draw.Src)
 	pr, err := ReadImage(context.Background(), eng, blank, ImageOptions{QR: bad})

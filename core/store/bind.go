@@ -195,12 +195,7 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 	if err != nil {
 		return err
 	}
-	type have struct {
-		row      *invoiceRow
-		notes    []string
-		verified string
-		checked  string
-	}
+	type have struct{ row *invoiceRow }
 	var all []have
 	for rows.Next() {
 		ir, err := scanInvoiceRows(rows)

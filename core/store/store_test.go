@@ -92,11 +92,10 @@ func TestDuplicates(t *testing.T) {
 	}}
 	printedOrdinary := InvoiceInput{Printed: map[string]string{PrintedCode: "044031600111", PrintedNumber: "02407312"}}
 	type step struct {
-		in        ScanInput
-		dupOf     []int // per invoice: index of the step where it was first seen, -1 when new
-		dupPage   []int
-		identity  []string
-		wantState State
+		in       ScanInput
+		dupOf    []int // per invoice: index of the step where it was first seen, -1 when new
+		dupPage  []int
+		identity []string
 	}
 	tests := []struct {
 		name  string
