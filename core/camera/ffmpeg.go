@@ -176,6 +176,7 @@ func startFFmpeg(ctx context.Context, bin string, in FFmpegInput, m Mode, askDev
 	pctx, cancel := context.WithCancel(ctx)
 	cmd := exec.CommandContext(pctx, bin, ffmpegArgs(in, m, askDevice)...)
 	cmd.WaitDelay = 2 * time.Second
+	hideConsole(cmd)
 	s := &ffmpegSource{
 		in: in, ctx: ctx, cmd: cmd, cancel: cancel, stderr: &tailBuffer{max: 8 << 10},
 		frames: make(chan Frame), done: make(chan struct{}), stop: make(chan struct{}),

@@ -46,7 +46,9 @@ func listFFmpeg(ctx context.Context, format string) ([]Device, error) {
 		input = ""
 	}
 	// ffmpeg lists the devices on stderr, then fails for want of an input.
-	out, _ := exec.CommandContext(ctx, bin, "-hide_banner", "-nostdin", "-list_devices", "true", "-f", format, "-i", input).CombinedOutput()
+	cmd := exec.CommandContext(ctx, bin, "-hide_banner", "-nostdin", "-list_devices", "true", "-f", format, "-i", input)
+	hideConsole(cmd)
+	out, _ := cmd.CombinedOutput()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("list cameras: %w", err)
 	}

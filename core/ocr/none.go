@@ -1,4 +1,4 @@
-//go:build !cgo || windows || noocr
+//go:build !windows && (!cgo || noocr)
 
 package ocr
 
