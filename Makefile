@@ -29,6 +29,8 @@ help:
 	@echo "make fmt      gofmt the code"
 	@echo "make lint     check formatting, go vet, staticcheck"
 	@echo "make package  build a desktop package with fyne package, into build/"
+	@echo "make windows  cross-build the Windows package build/fapiao-windows-amd64.zip"
+	@echo "make windows-check  test it under Wine against the Linux build, window screenshot"
 	@echo "make clean    remove bin/ and build/"
 
 check-go:
@@ -106,3 +108,14 @@ package: deps build
 	mv build/FyneApp.toml.orig FyneApp.toml
 	mv "Fapiao Scanner.tar.xz" build/
 	@echo "package: build/Fapiao Scanner.tar.xz"
+
+# Windows, cross-built with mingw-w64 and tested under Wine (README.md, Windows).
+.PHONY: windows windows-check
+
+windows: check-go
+	@scripts/deps.sh --windows
+	GO="$(GO)" TAGS="$(TAGS)" scripts/windows-build.sh
+
+windows-check: windows
+	@scripts/deps.sh --test
+	GO="$(GO)" TAGS="$(TAGS)" scripts/windows-check.sh
