@@ -8,13 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 )
 
@@ -185,24 +184,12 @@ func Read(ctx context.Context, path string, opt Options) (*Document, error) {
 
 // readFile reads a document file of at most MaxFileBytes.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	data, err := infile.Read(path, MaxFileBytes)
+	if errors.Is(err, infile.ErrTooLarge) {
+		return nil, fmt.Errorf("document %w: %w", err, ErrTooLarge)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open document: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("open document: %w", err)
-	}
-	if fi.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("document %s: %d MB, more than %d MB: %w", path, fi.Size()>>20, MaxFileBytes>>20, ErrTooLarge)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read document %s: %w", path, err)
-	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("document %s: more than %d MB: %w", path, MaxFileBytes>>20, ErrTooLarge)
 	}
 	return data, nil
 }

@@ -1,7 +1,6 @@
 package imaging
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,12 +8,12 @@ import (
 	_ "image/gif" // formats clerks' files come in
 	_ "image/jpeg"
 	_ "image/png"
-	"io"
-	"os"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
+
+	"github.com/fapiaoscanner/fapiao/core/infile"
 )
 
 // Limits on what is decoded. A photo from a 200-megapixel phone is 16,320 ×
@@ -36,21 +35,12 @@ var (
 // Load reads an image file, refusing absurd dimensions (decompression bombs)
 // before decoding, and turns JPEG photos upright by their EXIF orientation.
 func Load(path string) (image.Image, error) {
-	f, err := os.Open(path)
+	data, err := infile.Read(path, MaxFileBytes)
+	if errors.Is(err, infile.ErrTooLarge) {
+		return nil, fmt.Errorf("image %w: %w", err, ErrTooLarge)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open image: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("open image: %w", err)
-	}
-	if fi.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("image %s: %d MB, more than %d MB: %w", path, fi.Size()>>20, MaxFileBytes>>20, ErrTooLarge)
-	}
-	data, err := io.ReadAll(bufio.NewReader(f))
-	if err != nil {
-		return nil, fmt.Errorf("read image %s: %w", path, err)
 	}
 	img, err := Decode(data)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
@@ -19,7 +20,7 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 	}
 	in := store.ScanInput{File: r.File, Source: src, Frame: r.Frame}
 	if r.File != "" {
-		sum, err := store.HashFile(r.File)
+		sum, err := infile.SHA256(r.File)
 		if err != nil {
 			return fmt.Errorf("record %s: %w", r.File, err)
 		}

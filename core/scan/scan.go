@@ -188,6 +188,8 @@ func Expand(paths []string) ([]string, error) {
 // Run scans files on workers goroutines (all cores when workers < 1) and
 // calls each with every result in the order of files, from one goroutine.
 // Only the images being decoded are in memory, whatever the number of files.
+// Once ctx is done Run returns at once: a file still being read is left to
+// finish on its own, and its result is dropped.
 func (s *Scanner) Run(ctx context.Context, files []string, workers int, each func(done int, r FileResult)) {
 	if workers < 1 {
 		workers = runtime.GOMAXPROCS(0)
@@ -196,19 +198,19 @@ func (s *Scanner) Run(ctx context.Context, files []string, workers int, each fun
 		i    int
 		path string
 	}
-	jobs := make(chan job)
-	results := make(chan struct {
+	type result struct {
 		i int
 		r FileResult
-	}, workers)
+	}
+	jobs := make(chan job)
+	// One slot a worker: a worker never waits to hand over its last result,
+	// even when Run has stopped listening.
+	results := make(chan result, workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				results <- struct {
-					i int
-					r FileResult
-				}{j.i, s.File(ctx, j.path)}
+				results <- result{j.i, s.File(ctx, j.path)}
 			}
 		})
 	}
@@ -226,7 +228,18 @@ func (s *Scanner) Run(ctx context.Context, files []string, workers int, each fun
 	// Results arrive out of order; hold the early ones until their turn.
 	pending := map[int]FileResult{}
 	next := 0
-	for res := range results {
+	for {
+		var res result
+		var ok bool
+		select {
+		case res, ok = <-results:
+		case <-ctx.Done():
+			go drain(results)
+			return
+		}
+		if !ok {
+			return
+		}
 		pending[res.i] = res.r
 		for {
 			r, ok := pending[next]
@@ -237,5 +250,11 @@ func (s *Scanner) Run(ctx context.Context, files []string, workers int, each fun
 			next++
 			each(next, r)
 		}
+	}
+}
+
+// drain empties results until the workers are done.
+func drain[T any](results <-chan T) {
+	for range results {
 	}
 }

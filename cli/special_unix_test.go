@@ -1,0 +1,121 @@
+//go:build unix
+
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// child starts the command line in a process of its own.
+func child(t *testing.T, args ...string) (*exec.Cmd, *bufio.Scanner, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), childEnv+"="+strings.Join(args, "\x1f"))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	return cmd, sc, &stderr
+}
+
+// waitExit waits for cmd to end within d and returns its exit code.
+func waitExit(t *testing.T, cmd *exec.Cmd, d time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		cmd.Process.Kill()
+		t.Fatalf("the command did not end within %s", d)
+	}
+	return cmd.ProcessState.ExitCode()
+}
+
+// fapiao scan of a folder with a named pipe and links to /dev/zero and
+// /dev/urandom among its invoices ends in seconds, every regular file read,
+// each special file reported on its own line.
+func TestScanFolderWithSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeInvoiceImages(t, dir, 3)
+	if err := syscall.Mkfifo(filepath.Join(dir, "0000b.pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink("/dev/zero", filepath.Join(dir, "0001z.png"))
+	os.Symlink("/dev/urandom", filepath.Join(dir, "0002r.jpg"))
+	cmd, sc, stderr := child(t, "scan", "--json", "--no-ocr", "--workers", "2", dir)
+	lines := map[string]string{}
+	for sc.Scan() {
+		var r struct {
+			File     string `json:"file"`
+			Error    string `json:"error"`
+			Invoices []any  `json:"invoices"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%q: %v", sc.Text(), err)
+		}
+		lines[filepath.Base(r.File)] = r.Error
+		if r.Error == "" && len(r.Invoices) != 1 {
+			t.Errorf("%s: %d invoices", r.File, len(r.Invoices))
+		}
+	}
+	if code := waitExit(t, cmd, 30*time.Second); code != exitFail {
+		t.Errorf("exit %d, want 1 (files that could not be read): %s", code, stderr)
+	}
+	for _, n := range []string{"0000.png", "0001.png", "0002.png"} {
+		if e, ok := lines[n]; !ok || e != "" {
+			t.Errorf("%s: listed %v, error %q", n, ok, e)
+		}
+	}
+	for _, n := range []string{"0000b.pdf", "0001z.png", "0002r.jpg"} {
+		if e := lines[n]; !strings.Contains(e, "not a regular file") {
+			t.Errorf("%s: error %q, want not a regular file", n, e)
+		}
+	}
+	if !strings.Contains(stderr.String(), "3 of 6 files could not be read") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}
+
+// SIGINT stops fapiao scan at once: exit 1, "interrupted", the files not
+// reached never printed.
+func TestScanInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	writeInvoiceImages(t, dir, 300)
+	cmd, sc, stderr := child(t, "scan", "--json", "--no-ocr", "--workers", "1", dir)
+	if !sc.Scan() {
+		t.Fatalf("no output: %s", stderr)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	start := time.Now()
+	n := 1
+	for sc.Scan() {
+		n++
+	}
+	if code := waitExit(t, cmd, 5*time.Second); code != exitFail {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %s to stop", d)
+	}
+	if n >= 300 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("%d files printed; stderr %q", n, stderr)
+	}
+}
