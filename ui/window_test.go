@@ -21,6 +21,7 @@ import (
 	"github.com/tjfoc/gmsm/x509"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
@@ -266,5 +267,57 @@ func TestCameraStopsWhenLeft(t *testing.T) {
 	m.settle()
 	if m.capture.Running() {
 		t.Error("closing the window left the camera running")
+	}
+}
+
+// A scanner-gun invoice has no printed values: the clerk types them from
+// the paper. Typed values that disagree with the QR code stay a mismatch
+// through verification: the clerk must confirm it, and the queue, the
+// history and its record still show it afterwards; the QR code's amount is
+// never replaced by the one typed.
+func TestTypedMismatchSurvivesVerification(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	entries := uitest.Entries(c.Content(), "照票面录入")
+	if len(entries) < 5 {
+		t.Fatalf("%d printed-value entries", len(entries))
+	}
+	test.Type(entries[3], "582.25") // 金额, the QR says 582.52
+	test.Type(entries[4], "681.50") // 价税合计
+	if !uitest.HasLabel(c.Content(), "不符（录入）") {
+		t.Fatalf("the typed amount is not marked different: %q", uitest.Labels(c.Content()))
+	}
+
+	m.ctrl(fyne.KeyReturn)
+	m.settle()
+	verify := uitest.Button(c.Overlays().Top(), "仍然核验")
+	if verify == nil {
+		t.Fatalf("verifying with a mismatch asks nothing: overlay %q", uitest.OverlayText(c))
+	}
+	if !strings.Contains(uitest.OverlayText(c), "582.25") {
+		t.Errorf("the question does not name the mismatch: %q", uitest.OverlayText(c))
+	}
+	test.Tap(verify)
+	m.settle()
+
+	ctx := context.Background()
+	inv, err := m.e.St.GetByIdentity(ctx, "044031600111-02407312")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Verified == nil || inv.Verified.Result != "error" || len(inv.Verifications[0].Confirmed) == 0 {
+		t.Errorf("verification %+v / %+v: want it recorded with the mismatch confirmed", inv.Verified, inv.Verifications)
+	}
+	if inv.Amount == nil || inv.Amount.String() != "582.52" || inv.Typed[store.PrintedAmount] != "582.25" ||
+		inv.Typed[store.PrintedTotal] != "681.50" || inv.Severity != "error" || !finding.Has(inv.Findings, "mismatch_amount") {
+		t.Errorf("history record: amount %v typed %v severity %s findings %+v", inv.Amount, inv.Typed, inv.Severity, inv.Findings)
+	}
+	if !uitest.HasLabel(c.Content(), "不符") {
+		t.Errorf("the queue does not show the mismatch: %q", uitest.Labels(c.Content()))
+	}
+	if uitest.HasLabel(c.Content(), "正常") {
+		t.Errorf("the queue says 正常 after a mismatching verification")
 	}
 }

@@ -2,10 +2,10 @@ package invoice
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 
-	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 )
@@ -23,42 +23,60 @@ type action struct {
 	// to is the state asked for; "" for a verification.
 	to     store.State
 	verify bool
-	// edits are the printed values the clerk typed that differ from those
-	// stored, saved (each audited) before the verification.
-	edits []edit
-	// printed are the printed values once the edits are saved.
-	printed document.Printed
-}
-
-// edit is one printed value the clerk typed.
-type edit struct {
-	key, value string
+	// edits are the values the clerk typed that differ from those the
+	// history has, saved (each audited) before the verification; "" clears.
+	edits map[string]string
+	// confirmed are the codes of the errors the clerk was shown and
+	// confirmed when verifying.
+	confirmed []string
 }
 
 // run writes the action to the history. It runs off the UI goroutine.
 func (a action) run(ctx context.Context, e *env.Env) error {
 	clerk := e.Clerk(ctx)
-	for _, ed := range a.edits {
-		if err := e.St.SetPrinted(ctx, a.invoiceID, ed.key, ed.value, clerk); err != nil {
+	if len(a.edits) > 0 {
+		if err := e.St.SetTyped(ctx, a.invoiceID, a.edits, clerk); err != nil {
 			return err
 		}
 	}
 	switch {
 	case a.verify:
-		_, err := e.St.VerifyAll(ctx, a.invoiceID, clerk)
+		_, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: a.invoiceID, Clerk: clerk, Confirmed: a.confirmed})
 		return err
 	case a.to != "":
-		return e.St.SetState(ctx, a.invoiceID, a.to, clerk, "")
+		return e.St.ChangeState(ctx, store.Change{InvoiceID: a.invoiceID, From: a.from, To: a.to, Clerk: clerk})
 	}
 	return nil
 }
 
-// Verify records that the clerk checked the invoice shown, with the
-// printed values they typed (the button, and Ctrl+Enter anywhere).
+// Verify records that the clerk checked the invoice shown, with the values
+// they typed (the button, and Ctrl+Enter anywhere). An invoice with open
+// errors — a value that disagrees with its QR code, say — is verified only
+// once the clerk confirms having seen them; the errors stay on it.
 func (v *View) Verify() {
-	if a, ok := v.f.verifyAction(); ok {
-		v.run(a)
+	a, ok := v.f.verifyAction()
+	if !ok {
+		return
 	}
+	if len(a.confirmed) == 0 {
+		v.run(a)
+		return
+	}
+	tr := v.e.Tr
+	var lines []string
+	for _, fd := range v.f.openErrors() {
+		lines = append(lines, "• "+env.Sentence(fd.Text(tr.Lang())))
+	}
+	c := dialog.NewConfirm(tr.T("confirm.title"), tr.F("confirm.verify_errors", v.title, strings.Join(lines, "\n")),
+		func(ok bool) {
+			if ok {
+				v.run(a)
+			}
+		}, v.e.Win)
+	c.SetConfirmText(tr.T("action.verify_anyway"))
+	c.SetDismissText(tr.T("confirm.cancel"))
+	v.confirm = c
+	c.Show()
 }
 
 func (v *View) onLock() {
@@ -102,7 +120,7 @@ func (v *View) run(a action) {
 			}
 			if v.f.id == a.invoiceID {
 				if err == nil {
-					v.f.printed = a.printed
+					v.f.stored = applyEdits(v.f.stored, a.edits)
 				}
 				v.reload()
 			}
@@ -110,6 +128,22 @@ func (v *View) run(a action) {
 				v.OnChange()
 			}
 		})
+}
+
+// applyEdits is the typed values the history has once edits are saved.
+func applyEdits(stored, edits map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range stored {
+		out[k] = v
+	}
+	for k, v := range edits {
+		if v == "" {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (v *View) showError(err error) {

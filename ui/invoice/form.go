@@ -33,14 +33,17 @@ var historyCodes = map[string]bool{"duplicate": true, "already_locked": true, "a
 
 // form is the invoice the detail view shows and what the clerk typed into
 // it: plain values, no widgets, so that it is tested without a window. It
-// belongs to the UI goroutine.
+// belongs to the UI goroutine. The QR code's values, the values read from
+// the file (or by OCR) and the values typed are three facts: none is ever
+// written over another, and the comparison is made from all three.
 type form struct {
 	id       int64 // in the history; 0 when not recorded
 	state    store.State
 	verified *store.Verification
 	qr       *payload.Result
-	printed  document.Printed  // as read from the file or stored
-	typed    map[string]string // the printed values' entries as they stand, by key
+	printed  document.Printed  // as read from the file or by OCR
+	stored   map[string]string // the typed values the history has, by key
+	entries  map[string]string // the printed values' entries as they stand, by key
 	base     []finding.Finding // the QR code's and the history's findings
 }
 
@@ -56,9 +59,11 @@ const (
 )
 
 // checked is the comparison of the QR code with the printed values as they
-// stand: each row's result, and every finding.
+// stand: each row's result, whether it compared a typed value, and every
+// finding.
 type checked struct {
 	results  map[string]result // by key
+	typed    map[string]bool   // by key: the row compared what the clerk typed
 	findings []finding.Finding
 }
 
@@ -67,63 +72,40 @@ func printedValue(p *document.Printed, key string) string {
 	return scan.PrintedValues(p)[key]
 }
 
-// edited is the printed values as the entries hold them now, in the forms
-// the comparison reads (dates as ISO, amounts without ¥ and commas), and
-// whether anything is typed at all.
-func (f *form) edited() (document.Printed, bool) {
-	p := f.printed
-	typed := false
-	for _, fl := range fields {
-		v := normalizeTyped(fl.key, f.typed[fl.key])
-		typed = typed || v != ""
-		*printedField(&p, fl.key) = v
+// entryText is what the entry of key shows at first: the value typed before,
+// else the value read.
+func (f *form) entryText(key string) string {
+	if v := f.stored[key]; v != "" {
+		return v
 	}
-	if typed {
-		p.NeedsTyping = false
-	}
-	return p, typed
+	return printedValue(&f.printed, key)
 }
 
-// printedField is the field of p that holds key, one of fields' keys.
-func printedField(p *document.Printed, key string) *string {
-	switch key {
-	case store.PrintedCode:
-		return &p.Code
-	case store.PrintedNumber:
-		return &p.Number
-	case store.PrintedDate:
-		return &p.Date
-	case store.PrintedAmount:
-		return &p.Amount
-	case store.PrintedTotal:
-		return &p.Total
-	case store.PrintedCheckCode:
-		return &p.CheckCode
-	case store.PrintedSellerTaxID:
-		return &p.SellerTaxID
-	case store.PrintedSellerName:
-		return &p.SellerName
-	case store.PrintedBuyerTaxID:
-		return &p.BuyerTaxID
-	}
-	panic("invoice: no printed field " + key)
-}
-
-// edits are the typed values that differ from the printed values: what
-// saving writes, each audited, and the printed values once it has.
-func (f *form) edits() ([]edit, document.Printed) {
-	p, typed := f.edited()
-	if !typed {
-		return nil, f.printed
-	}
-	var out []edit
+// typedValues are the entries that differ from what was read, in the forms
+// the comparison reads (dates as ISO, amounts without ¥ and commas): what
+// the clerk typed. An entry left as read, or emptied, is not a typed value.
+func (f *form) typedValues() compare.Typed {
+	typed := compare.Typed{}
 	for _, fl := range fields {
-		now, was := printedValue(&p, fl.key), printedValue(&f.printed, fl.key)
-		if now != was && now != "" {
-			out = append(out, edit{key: fl.key, value: now})
+		v := normalizeTyped(fl.key, f.entries[fl.key])
+		if v != "" && v != normalizeTyped(fl.key, printedValue(&f.printed, fl.key)) {
+			typed[fl.key] = v
 		}
 	}
-	return out, p
+	return typed
+}
+
+// edits are the typed values that differ from those the history has, by
+// key: what saving writes, each audited; "" clears a value typed before.
+func (f *form) edits() map[string]string {
+	typed := f.typedValues()
+	out := map[string]string{}
+	for _, fl := range fields {
+		if typed[fl.key] != f.stored[fl.key] {
+			out[fl.key] = typed[fl.key]
+		}
+	}
+	return out
 }
 
 // normalizeTyped reads a value as a clerk types it: full-width characters
@@ -144,22 +126,30 @@ func normalizeTyped(key, s string) string {
 	return s
 }
 
-// check compares the QR code with the printed values as they stand and
-// finds every difference at once.
+// check compares the QR code with the values read and typed as they stand
+// and finds every difference at once: those of the values read stay
+// whatever is typed, and the typed values add theirs.
 func (f *form) check() checked {
-	p, typed := f.edited()
+	typed := f.typedValues()
+	c := checked{results: map[string]result{}, typed: map[string]bool{}}
+	base := append([]finding.Finding(nil), f.base...)
 	var rows []compare.Row
-	c := checked{results: map[string]result{}, findings: append([]finding.Finding(nil), f.base...)}
-	if typed || f.printed.NeedsTyping || (f.qr == nil && !p.Empty()) {
+	if !f.printed.Empty() || f.printed.NeedsTyping {
 		var fs []finding.Finding
-		rows, fs = compare.Compare(f.qr, p)
-		c.findings = append(c.findings, fs...)
+		rows, fs = compare.Compare(f.qr, f.printed)
+		base = append(base, fs...)
 	}
+	var typedFindings []finding.Finding
+	if len(typed) > 0 {
+		rows, typedFindings = compare.Review(f.qr, f.printed, typed)
+	}
+	c.findings = compare.Effective(base, rows, typedFindings)
 	for _, r := range rows {
 		key := r.Field
 		if r.Field == compare.FieldAmount && r.Basis == compare.BasisTotal {
 			key = store.PrintedTotal
 		}
+		c.typed[key] = r.Typed != ""
 		switch r.Verdict {
 		case compare.Same:
 			c.results[key] = resultSame
@@ -190,14 +180,24 @@ func (f *form) canVerify() bool { return f.id != 0 && !f.state.Final() }
 // canBecome says whether the invoice can be moved to state to.
 func (f *form) canBecome(to store.State) bool { return f.id != 0 && f.state.CanBecome(to) }
 
+// openErrors are the errors the clerk sees on the invoice now: verifying it
+// needs each confirmed.
+func (f *form) openErrors() []finding.Finding {
+	return store.OpenErrors(f.check().findings)
+}
+
 // verifyAction is a verification of the invoice shown, with the values
-// typed into it, as the clerk asks for it now.
+// typed into it and the errors shown (confirmed by verifying), as the clerk
+// asks for it now.
 func (f *form) verifyAction() (action, bool) {
 	if !f.canVerify() {
 		return action{}, false
 	}
-	edits, printed := f.edits()
-	return action{invoiceID: f.id, from: f.state, verify: true, edits: edits, printed: printed}, true
+	a := action{invoiceID: f.id, from: f.state, verify: true, edits: f.edits()}
+	for _, fd := range f.openErrors() {
+		a.confirmed = append(a.confirmed, fd.Code)
+	}
+	return a, true
 }
 
 // stateAction is the move of the invoice shown to state to, as the clerk
@@ -206,5 +206,5 @@ func (f *form) stateAction(to store.State) (action, bool) {
 	if !f.canBecome(to) {
 		return action{}, false
 	}
-	return action{invoiceID: f.id, from: f.state, to: to, printed: f.printed}, true
+	return action{invoiceID: f.id, from: f.state, to: to}, true
 }

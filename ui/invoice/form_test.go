@@ -15,7 +15,7 @@ import (
 func paperForm() *form {
 	q := payload.Analyze("01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,",
 		time.Date(2024, time.June, 3, 10, 0, 0, 0, time.Local))
-	return &form{id: 7, state: store.StateNew, qr: q, typed: map[string]string{}}
+	return &form{id: 7, state: store.StateNew, qr: q, entries: map[string]string{}}
 }
 
 func TestNormalizeTyped(t *testing.T) {
@@ -39,8 +39,8 @@ func TestFormChecksWhatIsTyped(t *testing.T) {
 	if c := f.check(); len(c.results) != 0 {
 		t.Errorf("nothing typed, nothing printed: results %v", c.results)
 	}
-	f.typed[store.PrintedNumber] = "02407312"
-	f.typed[store.PrintedAmount] = "¥682.52"
+	f.entries[store.PrintedNumber] = "02407312"
+	f.entries[store.PrintedAmount] = "¥682.52"
 	c := f.check()
 	if c.results[store.PrintedNumber] != resultSame || c.results[store.PrintedAmount] != resultDifferent {
 		t.Errorf("results %v, want the number same and the amount different", c.results)
@@ -48,7 +48,7 @@ func TestFormChecksWhatIsTyped(t *testing.T) {
 	if !finding.Has(c.findings, "mismatch_amount") {
 		t.Errorf("findings %v lack mismatch_amount", c.findings)
 	}
-	f.typed[store.PrintedAmount] = "582.52"
+	f.entries[store.PrintedAmount] = "582.52"
 	if c := f.check(); finding.Has(c.findings, "mismatch_amount") || c.results[store.PrintedAmount] != resultSame {
 		t.Errorf("corrected: results %v, findings %v", c.results, c.findings)
 	}
@@ -57,21 +57,42 @@ func TestFormChecksWhatIsTyped(t *testing.T) {
 func TestFormEditsAreWhatChanged(t *testing.T) {
 	f := paperForm()
 	f.printed = document.Printed{Number: "02407312", SellerName: "甲公司"}
-	f.typed[store.PrintedNumber] = "02407312"
-	f.typed[store.PrintedSellerName] = "乙公司"
-	f.typed[store.PrintedDate] = "2017年11月4日"
-	edits, printed := f.edits()
-	want := map[string]string{store.PrintedSellerName: "乙公司", store.PrintedDate: "2017-11-04"}
+	f.stored = map[string]string{store.PrintedBuyerTaxID: "91440300MA5DCYGP2L"}
+	f.entries[store.PrintedNumber] = "02407312" // as read: not typed
+	f.entries[store.PrintedSellerName] = "乙公司"  // typed over what was read
+	f.entries[store.PrintedDate] = "2017年11月4日" // typed where nothing was read
+	f.entries[store.PrintedBuyerTaxID] = ""     // a value typed before, cleared
+	edits := f.edits()
+	want := map[string]string{store.PrintedSellerName: "乙公司", store.PrintedDate: "2017-11-04", store.PrintedBuyerTaxID: ""}
 	if len(edits) != len(want) {
 		t.Fatalf("edits %v, want %v", edits, want)
 	}
-	for _, e := range edits {
-		if want[e.key] != e.value {
-			t.Errorf("edit %s = %q, want %q", e.key, e.value, want[e.key])
+	for k, v := range want {
+		if got, ok := edits[k]; !ok || got != v {
+			t.Errorf("edit %s = %q, want %q", k, got, v)
 		}
 	}
-	if printed.SellerName != "乙公司" || printed.Date != "2017-11-04" || printed.Number != "02407312" {
-		t.Errorf("printed after the edits: %+v", printed)
+	if f.printed.SellerName != "甲公司" {
+		t.Errorf("what was read changed: %+v", f.printed)
+	}
+}
+
+// A value typed over one read keeps the read one's mismatch with the QR
+// code, and a typed value that disagrees with the QR code is a mismatch.
+func TestFormKeepsWhatWasRead(t *testing.T) {
+	f := paperForm()
+	f.printed = document.Printed{Code: "044031600111", Number: "02407312", Amount: "682.52", Date: "2017-11-04"}
+	f.entries[store.PrintedAmount] = "582.52"
+	c := f.check()
+	if !finding.Has(c.findings, "mismatch_amount") || !finding.Has(c.findings, "typed_differs_read") {
+		t.Errorf("findings %v: want the read mismatch and the typed difference", c.findings)
+	}
+	if c.results[store.PrintedAmount] != resultSame || !c.typed[store.PrintedAmount] {
+		t.Errorf("amount row %v typed %v: want the typed value compared, same", c.results[store.PrintedAmount], c.typed)
+	}
+	a, ok := f.verifyAction()
+	if !ok || len(a.confirmed) != 1 || a.confirmed[0] != "mismatch_amount" {
+		t.Errorf("verify action %+v: want the mismatch to confirm", a)
 	}
 }
 
@@ -79,7 +100,7 @@ func TestFormEditsAreWhatChanged(t *testing.T) {
 // change it.
 func TestActionIsTakenWhenClicked(t *testing.T) {
 	f := paperForm()
-	f.typed[store.PrintedSellerName] = "乙公司"
+	f.entries[store.PrintedSellerName] = "乙公司"
 	a, ok := f.verifyAction()
 	if !ok || a.invoiceID != 7 || a.from != store.StateNew || !a.verify || len(a.edits) != 1 {
 		t.Fatalf("verify action %+v, %v", a, ok)
@@ -90,8 +111,8 @@ func TestActionIsTakenWhenClicked(t *testing.T) {
 	}
 
 	// The selection moves on to another invoice.
-	*f = form{id: 8, state: store.StateLocked, typed: map[string]string{store.PrintedSellerName: "丙公司"}}
-	if a.invoiceID != 7 || a.from != store.StateNew || a.edits[0].value != "乙公司" || lock.invoiceID != 7 {
+	*f = form{id: 8, state: store.StateLocked, entries: map[string]string{store.PrintedSellerName: "丙公司"}}
+	if a.invoiceID != 7 || a.from != store.StateNew || a.edits[store.PrintedSellerName] != "乙公司" || lock.invoiceID != 7 {
 		t.Errorf("the actions changed with the form: %+v, %+v", a, lock)
 	}
 

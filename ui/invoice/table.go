@@ -85,7 +85,7 @@ func (t *table) fill(tr *env.Translator, f *form) map[string]string {
 	t.filling = true
 	for _, r := range t.rows {
 		r.qr.SetText(env.OrPlaceholder(qrText(tr, f.qr, r.key)))
-		r.printed.SetText(printedValue(&f.printed, r.key))
+		r.printed.SetText(f.entryText(r.key))
 		typed[r.key] = r.printed.Text
 	}
 	t.filling = false
@@ -105,6 +105,9 @@ func (t *table) show(tr *env.Translator, c checked) {
 			text, imp = tr.T("verdict.missing"), widget.WarningImportance
 		case resultError:
 			text, imp, bad = tr.T("verdict.error"), widget.DangerImportance, true
+		}
+		if text != "" && c.typed[r.key] {
+			text += tr.T("verdict.typed")
 		}
 		r.result.Importance = imp
 		r.result.SetText(text)

@@ -81,6 +81,13 @@ type View struct {
 	// OnOpenFirst opens the history's record of an invoice shown as a
 	// duplicate; nil where the record is what is shown.
 	OnOpenFirst func(invoiceID int64)
+	// OnRecorded is called with the history's record of the invoice shown
+	// each time it is read again (after a scan, a verification, a change):
+	// its findings are those of the QR code, the values read and typed.
+	OnRecorded func(inv *store.Invoice)
+
+	// edited: the clerk has typed into the invoice shown since it was filled.
+	edited bool
 }
 
 // New builds an empty detail view.
@@ -239,7 +246,7 @@ func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) 
 func (v *View) showRecord(r record) {
 	inv := r.inv
 	v.title = inv.Identity
-	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, qr: r.qr}
+	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, qr: r.qr, stored: inv.Typed}
 	v.firstSeen, v.firstGone = nil, r.firstGone
 	if r.qr != nil {
 		v.f.base = append(v.f.base, r.qr.Findings...)
@@ -253,12 +260,7 @@ func (v *View) showRecord(r record) {
 		first := inv.FirstSeen
 		v.firstSeen = &first
 	}
-	p := inv.Printed
-	v.f.printed = document.Printed{TypeCode: p[store.PrintedKind], Code: p[store.PrintedCode],
-		Number: p[store.PrintedNumber], Date: p[store.PrintedDate], CheckCode: p[store.PrintedCheckCode],
-		BuyerName: p[store.PrintedBuyerName], BuyerTaxID: p[store.PrintedBuyerTaxID],
-		SellerName: p[store.PrintedSellerName], SellerTaxID: p[store.PrintedSellerTaxID],
-		Amount: p[store.PrintedAmount], Tax: p[store.PrintedTax], Total: p[store.PrintedTotal]}
+	v.f.printed = document.PrintedOf(inv.Printed)
 	v.fill()
 	v.showRecordPicture(inv.Sightings)
 }
@@ -275,7 +277,8 @@ func fileGone(path string) bool {
 
 // fill puts the form's values in the table.
 func (v *View) fill() {
-	v.f.typed = v.table.fill(v.e.Tr, &v.f)
+	v.edited = false
+	v.f.entries = v.table.fill(v.e.Tr, &v.f)
 	v.empty.Hide()
 	v.body.Show()
 	v.showState()
@@ -284,7 +287,8 @@ func (v *View) fill() {
 
 // onTyped takes what the clerk typed into a printed value's entry.
 func (v *View) onTyped(key, text string) {
-	v.f.typed[key] = text
+	v.edited = true
+	v.f.entries[key] = text
 	v.recompute()
 }
 
@@ -314,14 +318,20 @@ func (v *View) reload() {
 		if err != nil {
 			return l, err
 		}
-		l.state, l.verified = inv.State, inv.Verified
+		l.state, l.verified, l.inv = inv.State, inv.Verified, inv
 		return l, nil
 	}, func(l loaded, err error) {
 		v.firstGone = l.firstGone
 		if err == nil && v.f.id != 0 {
-			v.f.state, v.f.verified = l.state, l.verified
+			v.f.state, v.f.verified, v.f.stored = l.state, l.verified, l.inv.Typed
 		}
 		v.showState()
+		if err == nil && l.inv != nil && v.OnRecorded != nil {
+			v.OnRecorded(l.inv)
+		}
+		if err == nil && l.inv != nil && l.inv.Typed != nil && !v.edited {
+			v.fill() // typed before, in another window or an earlier session
+		}
 	})
 }
 

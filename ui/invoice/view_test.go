@@ -70,11 +70,12 @@ func TestTypedPrintedValueShowsMismatch(t *testing.T) {
 	test.Type(v.table.row(store.PrintedNumber).printed, "02407312")
 	test.Type(v.table.row(store.PrintedAmount).printed, "¥682.52")
 
-	if got := v.table.row(store.PrintedNumber).result.Text; got != "一致" {
-		t.Errorf("number result = %q, want 一致", got)
+	// Each result says that it compares a value typed, not one read.
+	if got := v.table.row(store.PrintedNumber).result.Text; got != "一致（录入）" {
+		t.Errorf("number result = %q, want 一致（录入）", got)
 	}
-	if got := v.table.row(store.PrintedAmount).result.Text; got != "不符" {
-		t.Errorf("amount result = %q, want 不符", got)
+	if got := v.table.row(store.PrintedAmount).result.Text; got != "不符（录入）" {
+		t.Errorf("amount result = %q, want 不符（录入）", got)
 	}
 	if !finding.Has(v.f.check().findings, "mismatch_amount") {
 		t.Errorf("findings %v lack mismatch_amount", v.f.check().findings)
@@ -234,7 +235,7 @@ func TestRecordFromTheHistory(t *testing.T) {
 	path := uitest.WriteQR(t, t.TempDir(), "first.png", uitest.PaperPayload)
 	r := uitest.ScanFile(t, e, path)
 	id := r.Invoices[0].Recorded.InvoiceID
-	if _, err := e.St.VerifyAll(context.Background(), id, "李出纳"); err != nil {
+	if _, err := e.St.Verify(context.Background(), store.VerifyRequest{InvoiceID: id, Clerk: "李出纳"}); err != nil {
 		t.Fatal(err)
 	}
 

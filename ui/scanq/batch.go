@@ -141,6 +141,9 @@ func (s *Screen) run(ctx context.Context, in []input) {
 
 	out := newHandover(s.append)
 	take := func(r scan.FileResult, src store.Source, name string) {
+		if s.beforeTake != nil {
+			s.beforeTake(r.File)
+		}
 		// Once cancelled, what is still coming back (files read half-way,
 		// cut short) is dropped; what is taken is recorded whole.
 		if ctx.Err() != nil {

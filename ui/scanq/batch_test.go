@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -186,17 +185,21 @@ func TestDropThousandFiles(t *testing.T) {
 }
 
 // A batch cancelled half-way keeps the files taken before the cancel,
-// recorded and in the queue, and nothing of the rest. A named pipe holds the
-// batch at a known file: reading it waits until the test writes to it.
+// recorded and in the queue, and nothing of the rest. The batch is held at a
+// known file until the test lets it go.
 func TestCancelBatchMidway(t *testing.T) {
 	s, e, loop := newScreen(t)
 	st := e.St
 	dir := t.TempDir()
 	files := writeBatch(t, dir, 300, 30)
 	const hold = 100
-	pipe := filepath.Join(dir, "hold.png")
-	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
-		t.Fatal(err)
+	pipe := uitest.WriteQR(t, dir, "hold.png", uitest.DigitalPayload)
+	held, release := make(chan struct{}), make(chan struct{})
+	s.beforeTake = func(path string) {
+		if path == pipe {
+			close(held)
+			<-release
+		}
 	}
 	batch := append(append(append([]batchFile(nil), files[:hold]...), batchFile{path: pipe}), files[hold:]...)
 	before := 0
@@ -223,13 +226,9 @@ func TestCancelBatchMidway(t *testing.T) {
 			t.Fatalf("after 2 minutes, %d of the %d invoices before the pipe are recorded", sightings(t, st), before)
 		}
 	}
+	<-held
 	test.Tap(s.cancelButton)
-	// Let the pipe's reader go: it reads nothing.
-	w, err := os.OpenFile(pipe, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
+	close(release)
 	loop.Settle(e.Bridge)
 
 	var names []string
@@ -240,10 +239,10 @@ func TestCancelBatchMidway(t *testing.T) {
 		}
 	}
 	if len(names) != hold || names[0] != "f0000.png" || names[hold-1] != fmt.Sprintf("f%04d.png", hold-1) {
-		t.Errorf("after cancelling, the queue holds %d files (%v…), want the %d before the pipe", len(names), names[:min(3, len(names))], hold)
+		t.Errorf("after cancelling, the queue holds %d files (%v…), want the %d before the held file", len(names), names[:min(3, len(names))], hold)
 	}
 	if n := sightings(t, st); n != before {
-		t.Errorf("after cancelling, %d sightings recorded, want the %d before the pipe", n, before)
+		t.Errorf("after cancelling, %d sightings recorded, want the %d before the held file", n, before)
 	}
 	if s.progress.Visible() || s.cancelButton.Visible() {
 		t.Error("the progress bar is still shown")

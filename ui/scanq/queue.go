@@ -51,6 +51,11 @@ type Screen struct {
 	running     int
 	done, total int
 	openDialog  *dialog.FileDialog
+
+	// beforeTake, when set (by tests), is called on the batch's goroutine
+	// with each file's path before it is taken: a test holds a batch at a
+	// known file with it.
+	beforeTake func(path string)
 }
 
 // New builds the scan screen, with an empty queue.
@@ -75,8 +80,29 @@ func New(e *env.Env) *Screen {
 	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
 	s.list.OnSelected = s.onSelected
 	s.detail = invoice.New(e)
+	s.detail.OnRecorded = s.onRecorded
 	s.Relabel()
 	return s
+}
+
+// onRecorded shows on every item of an invoice what the history now finds
+// on it: a value typed that disagrees with the QR code, an answer of the
+// tax authority, a blacklisting since the scan. What the scan itself found
+// stays; the history can only make an item's status worse.
+func (s *Screen) onRecorded(inv *store.Invoice) {
+	changed := false
+	for _, it := range s.items {
+		scanned := it.Invoice()
+		if scanned == nil || scanned.Recorded == nil || scanned.Recorded.InvoiceID != inv.ID {
+			continue
+		}
+		if st := min(statusOf(scanned), recordStatus(inv.Findings)); st != it.status {
+			it.status, changed = st, true
+		}
+	}
+	if changed {
+		s.refreshQueue()
+	}
 }
 
 // Content is the screen's widget tree.

@@ -1,6 +1,8 @@
 package scanq
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
@@ -52,6 +54,31 @@ func statusOf(inv *scan.Invoice) status {
 	}
 	return statusOK
 }
+
+// recordStatus is the status the history's own findings on an invoice give
+// it: those of the values a clerk typed, of the tax authority's answer, and
+// of the history (blacklisted, already paid …). The findings of other
+// sightings of the invoice, and that it was seen again, are left out: each
+// item says what its own scan found.
+func recordStatus(fs []finding.Finding) status {
+	worst := statusOK
+	for _, f := range fs {
+		switch {
+		case f.Source == "" && !historyCodes[f.Code]:
+		case f.Severity == finding.Error && strings.HasPrefix(f.Code, "mismatch_"):
+			worst = min(worst, statusMismatch)
+		case f.Severity == finding.Error:
+			worst = min(worst, statusInvalid)
+		case f.Severity == finding.Warning:
+			worst = min(worst, statusWarning)
+		}
+	}
+	return worst
+}
+
+// historyCodes are the findings the history itself adds to an invoice.
+var historyCodes = map[string]bool{"already_locked": true, "already_reimbursed": true,
+	"already_voided": true, "already_red_reversed": true, "blacklisted": true}
 
 // fileStatus is the status of a file that gave no invoice to show.
 func fileStatus(r *scan.FileResult) status {

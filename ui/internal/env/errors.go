@@ -13,6 +13,10 @@ func ErrorText(tr *Translator, err error) string {
 		return tr.T("error.busy")
 	case errors.Is(err, store.ErrTransition):
 		return tr.T("error.transition")
+	case errors.Is(err, store.ErrStale):
+		return tr.T("error.stale")
+	case errors.Is(err, store.ErrUnconfirmed):
+		return tr.T("error.unconfirmed")
 	case errors.Is(err, store.ErrNotFound):
 		return tr.T("error.not_found")
 	}

@@ -98,3 +98,15 @@ func Labels(root fyne.CanvasObject) []string {
 	})
 	return out
 }
+
+// Entries are the entries of root whose placeholder is placeholder, in the
+// order they are laid out.
+func Entries(root fyne.CanvasObject, placeholder string) []*widget.Entry {
+	var out []*widget.Entry
+	walk(root, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == placeholder {
+			out = append(out, e)
+		}
+	})
+	return out
+}
