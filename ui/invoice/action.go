@@ -31,8 +31,12 @@ type action struct {
 	confirmed []string
 }
 
-// run writes the action to the history. It runs off the UI goroutine.
-func (a action) run(ctx context.Context, e *env.Env) error {
+// run writes the action to the history. It runs off the UI goroutine. A
+// verification first asks the tax authority when checks are configured
+// (its answer is recorded, and one that adds an error, a voided invoice
+// say, stops the sign-off until the clerk has seen it), then records the
+// clerk's sign-off.
+func (a action) run(ctx context.Context, e *env.Env, out *taxCheck) error {
 	clerk := e.Clerk(ctx)
 	if len(a.edits) > 0 {
 		if err := e.St.SetTyped(ctx, a.invoiceID, a.edits, clerk); err != nil {
@@ -41,6 +45,7 @@ func (a action) run(ctx context.Context, e *env.Env) error {
 	}
 	switch {
 	case a.verify:
+		*out = a.check(ctx, e, clerk)
 		_, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: a.invoiceID, Clerk: clerk, Confirmed: a.confirmed})
 		return err
 	case a.to != "":
@@ -113,10 +118,16 @@ func (v *View) confirmState(to store.State, key string) {
 // the history now has it, if it is still the one shown.
 func (v *View) run(a action) {
 	e := v.e
-	e.Bridge.Exec(context.Background(), func(ctx context.Context) error { return a.run(ctx, e) },
+	var c taxCheck
+	e.Bridge.Exec(context.Background(), func(ctx context.Context) error { return a.run(ctx, e, &c) },
 		func(err error) {
-			if err != nil {
+			switch {
+			case err != nil && a.verify && c.asked:
+				v.showMessage(c.text(e.Tr) + "\n\n" + env.ErrorText(e.Tr, err))
+			case err != nil:
 				v.showError(err)
+			case a.verify && c.asked:
+				v.showMessage(c.text(e.Tr))
 			}
 			if v.f.id == a.invoiceID {
 				if err == nil {
@@ -144,6 +155,12 @@ func applyEdits(stored, edits map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// showMessage tells the clerk what an action did.
+func (v *View) showMessage(text string) {
+	v.message = dialog.NewInformation(v.e.Tr.T("check.title"), text, v.e.Win)
+	v.message.Show()
 }
 
 func (v *View) showError(err error) {

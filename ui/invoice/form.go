@@ -1,6 +1,7 @@
 package invoice
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
@@ -40,11 +41,28 @@ type form struct {
 	id       int64 // in the history; 0 when not recorded
 	state    store.State
 	verified *store.Verification
+	checked  *store.CheckSummary // the tax authority's latest answer
 	qr       *payload.Result
 	printed  document.Printed  // as read from the file or by OCR
 	stored   map[string]string // the typed values the history has, by key
 	entries  map[string]string // the printed values' entries as they stand, by key
 	base     []finding.Finding // the QR code's and the history's findings
+	// recorded are the findings the history has found on the invoice since
+	// it was shown: the tax authority's answer, a blacklisting.
+	recorded []finding.Finding
+}
+
+// recordedFindings are those of fs that the history itself adds and the
+// form does not compute: the tax authority's answer, the blacklist, an
+// invoice already paid or voided.
+func recordedFindings(fs []finding.Finding) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.Source == store.SourceOfficial || (historyCodes[f.Code] && f.Code != "duplicate") {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // result is what a row of the comparison says.
@@ -133,6 +151,11 @@ func (f *form) check() checked {
 	typed := f.typedValues()
 	c := checked{results: map[string]result{}, typed: map[string]bool{}}
 	base := append([]finding.Finding(nil), f.base...)
+	for _, r := range f.recorded {
+		if !slices.ContainsFunc(base, func(b finding.Finding) bool { return b.Code == r.Code && b.Field == r.Field }) {
+			base = append(base, r)
+		}
+	}
 	var rows []compare.Row
 	if !f.printed.Empty() || f.printed.NeedsTyping {
 		var fs []finding.Finding

@@ -246,7 +246,7 @@ func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) 
 func (v *View) showRecord(r record) {
 	inv := r.inv
 	v.title = inv.Identity
-	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, qr: r.qr, stored: inv.Typed}
+	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, checked: inv.Checked, qr: r.qr, stored: inv.Typed}
 	v.firstSeen, v.firstGone = nil, r.firstGone
 	if r.qr != nil {
 		v.f.base = append(v.f.base, r.qr.Findings...)
@@ -323,7 +323,9 @@ func (v *View) reload() {
 	}, func(l loaded, err error) {
 		v.firstGone = l.firstGone
 		if err == nil && v.f.id != 0 {
-			v.f.state, v.f.verified, v.f.stored = l.state, l.verified, l.inv.Typed
+			v.f.state, v.f.verified, v.f.stored, v.f.checked = l.state, l.verified, l.inv.Typed, l.inv.Checked
+			v.f.recorded = recordedFindings(l.inv.Findings)
+			v.recompute()
 		}
 		v.showState()
 		if err == nil && l.inv != nil && v.OnRecorded != nil {
@@ -344,6 +346,9 @@ func (v *View) showState() {
 		text := tr.T("state." + string(v.f.state))
 		if v.f.verified != nil {
 			text += "  " + tr.F("detail.verified_by", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At))
+		}
+		if v.f.checked != nil {
+			text += "  " + tr.F("detail.checked", tr.T("check.outcome."+v.f.checked.Outcome))
 		}
 		v.stateLabel.SetText(text)
 	}

@@ -38,6 +38,7 @@ type Screen struct {
 	dataPath                                             *widget.Label
 	keys                                                 *keysSection
 	gateway                                              *gatewaySection
+	checks                                               *checkSection
 
 	entries   []store.BlacklistEntry
 	blacklist *bridge.Latest[[]store.BlacklistEntry]
@@ -68,6 +69,7 @@ func New(e *env.Env, onLanguage func(code string)) *Screen {
 	s.dataPath.Selectable = true
 	s.keys = newKeysSection(s)
 	s.gateway = newGatewaySection(s)
+	s.checks = newCheckSection(s)
 	s.loadClerk()
 	s.reloadBlacklist()
 	return s
@@ -84,7 +86,8 @@ func (s *Screen) Content() fyne.CanvasObject {
 	black := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.blacklistLabel, addRow), nil, nil, nil, s.list)
 	left := container.NewBorder(form, nil, nil, nil, black)
 	// The key list grows with every issuer: the column scrolls.
-	right := container.NewVScroll(container.NewVBox(s.keys.content(), widget.NewSeparator(), s.gateway.content()))
+	right := container.NewVScroll(container.NewVBox(s.keys.content(), widget.NewSeparator(), s.checks.content(),
+		widget.NewSeparator(), s.gateway.content()))
 	return container.NewGridWithColumns(2, left, right)
 }
 
@@ -103,6 +106,7 @@ func (s *Screen) Relabel() {
 	s.list.Refresh()
 	s.keys.relabel(tr)
 	s.gateway.relabel(tr)
+	s.checks.relabel(tr)
 }
 
 func (s *Screen) onLanguageChosen(name string) {

@@ -331,3 +331,40 @@ func TestSettingsClerkAndBlacklist(t *testing.T) {
 		t.Errorf("blacklist after removing = %+v", s.entries)
 	}
 }
+
+// The provider of invoice checks is chosen here, its secret kept in the
+// keyring, never in the history; opened again, the form shows the choice
+// and "saved", never the secret.
+func TestSettingsChecks(t *testing.T) {
+	for _, v := range []string{"FAPIAO_TENCENT_SECRET_ID", "FAPIAO_TENCENT_SECRET_KEY", "FAPIAO_VERIFY_ENDPOINT"} {
+		t.Setenv(v, "")
+	}
+	s, e, settle, _ := newScreen(t)
+	c := s.checks
+	ctx := context.Background()
+	if c.provider.Selected != "不查验（仅人工核验）" {
+		t.Errorf("provider before choosing: %q", c.provider.Selected)
+	}
+	const secret = "tc-密钥-91f0"
+	c.provider.SetSelected("腾讯云")
+	test.Type(c.id, "AKIDclerk")
+	test.Type(c.secret, secret)
+	test.Tap(c.save)
+	settle()
+	cfg, err := config.Verifier(ctx, e.St, e.Sec, "")
+	if err != nil || cfg.Provider != "tencent" || cfg.ID != "AKIDclerk" || cfg.Secret != secret {
+		t.Fatalf("Verifier = %+v, %v", cfg.Provider, err)
+	}
+	if msg := shownMessage(e); !strings.Contains(msg, "查验设置已保存") {
+		t.Errorf("message: %q", msg)
+	}
+	assertNotInHistory(t, e, secret)
+	s2 := New(e, func(string) {})
+	s2.Relabel()
+	settle()
+	if s2.checks.provider.Selected != "腾讯云" || s2.checks.id.Text != "AKIDclerk" || s2.checks.secret.Text != "" ||
+		s2.checks.secret.PlaceHolder != "已保存（不修改请留空）" {
+		t.Errorf("reopened: %q %q %q %q", s2.checks.provider.Selected, s2.checks.id.Text, s2.checks.secret.Text,
+			s2.checks.secret.PlaceHolder)
+	}
+}

@@ -1,0 +1,74 @@
+package invoice
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/core/verify"
+	"github.com/fapiaoscanner/fapiao/core/verify/verifytest"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
+)
+
+// With a provider configured, 核验 asks the tax authority first. A voided
+// answer is recorded, stops the sign-off until the clerk has seen it, and
+// stays on the invoice once the clerk verifies it knowingly.
+func TestVerifyAsksTheTaxAuthority(t *testing.T) {
+	v, e, settle := newView(t)
+	ctx := context.Background()
+	tax := verifytest.NewTencent("AKIDtest", "secret", verifytest.Invoice{Type: "32",
+		Number: "24312000000136634917", Date: "2024-05-14", Amount: "0.01", Tax: "0.00", Total: "0.01",
+		SellerName: "上海某某科技有限公司", SellerTaxID: "91310000MA1FL8XK3Q", Status: verifytest.Voided})
+	defer tax.Close()
+	if err := config.SetVerifier(ctx, e.St, e.Sec, verify.Tencent, "AKIDtest", "secret", tax.URL, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	if err := config.SetVerifyProvider(ctx, e.St, verify.Tencent, "张三"); err != nil {
+		t.Fatal(err)
+	}
+	s := show(t, v, e, settle, uitest.DigitalPayload)
+	id := s.Invoice().Recorded.InvoiceID
+
+	test.Tap(v.verifyButton)
+	settle()
+	if v.message == nil {
+		t.Fatal("no answer shown")
+	}
+	text := uitest.OverlayText(e.Win.Canvas())
+	if !strings.Contains(text, "已作废") || !strings.Contains(text, "腾讯云") {
+		t.Errorf("message %q: want the voided answer", text)
+	}
+	inv, err := e.St.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Checks) != 1 || inv.Checked == nil || inv.Checked.Outcome != store.CheckVoided ||
+		!finding.Has(inv.Findings, "official_voided") || inv.Verified != nil {
+		t.Fatalf("after the first 核验: checks %+v findings %+v verified %+v", inv.Checks, inv.Findings, inv.Verified)
+	}
+	if tax.BadlySigned() != 0 {
+		t.Errorf("%d requests badly signed", tax.BadlySigned())
+	}
+	v.message.Hide()
+	if !strings.Contains(v.stateLabel.Text, "已作废") {
+		t.Errorf("state %q does not show the answer", v.stateLabel.Text)
+	}
+
+	// Now the clerk sees the error, and verifies knowingly.
+	test.Tap(v.verifyButton)
+	if v.confirm == nil {
+		t.Fatal("verifying a voided invoice asks nothing")
+	}
+	v.confirm.(*dialog.ConfirmDialog).Confirm()
+	settle()
+	inv, _ = e.St.Get(ctx, id)
+	if inv.Verified == nil || inv.Verified.Result != "error" || len(inv.Checks) != 2 || !finding.Has(inv.Findings, "official_voided") {
+		t.Errorf("after confirming: verified %+v checks %d findings %+v", inv.Verified, len(inv.Checks), inv.Findings)
+	}
+}
