@@ -6,10 +6,9 @@ import (
 	"embed"
 
 	"fyne.io/fyne/v2"
-)
 
-//go:embed fonts/DroidSansFallbackFull.ttf
-var fontData []byte
+	"github.com/fapiaoscanner/fapiao/assets/fonts"
+)
 
 //go:embed icon.png
 var iconData []byte
@@ -20,7 +19,7 @@ var iconData []byte
 var Translations embed.FS
 
 // Font is Droid Sans Fallback, which covers Chinese; see fonts/README.md.
-var Font fyne.Resource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", fontData)
+var Font fyne.Resource = fyne.NewStaticResource(fonts.CJKName, fonts.CJK)
 
 // Icon is the application icon, drawn by tools/genicon.
 var Icon fyne.Resource = fyne.NewStaticResource("icon.png", iconData)

@@ -71,8 +71,9 @@ func startEngine() {
 		MaxTotal:      n,
 		ReuseWorkers:  true,
 		RuntimeConfig: rc,
-		// No file system: documents are handed over as bytes.
-		FSConfig: wazero.NewFSConfig(),
+		// Documents are handed over as bytes; the file system holds only
+		// the fallback font.
+		FSConfig: engineFS(),
 		Stdout:   io.Discard,
 		Stderr:   io.Discard,
 	})
