@@ -47,6 +47,7 @@ type Screen struct {
 
 	search, from, to, seller *widget.Entry
 	kind, state, findings    *widget.Select
+	checked                  *widget.Select // the tax authority's latest answer
 	exportCSV, exportXLSX    *widget.Button
 	cancelExport             *widget.Button
 	progress                 *widget.ProgressBar
@@ -84,6 +85,7 @@ func New(e *env.Env) *Screen {
 	h.kind = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.state = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.findings = widget.NewSelect(nil, func(string) { h.Reload() })
+	h.checked = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.CSV) })
 	h.exportXLSX = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.XLSX) })
 	h.cancelExport = widget.NewButtonWithIcon("", theme.CancelIcon(), h.onCancelExport)
@@ -110,7 +112,7 @@ func New(e *env.Env) *Screen {
 func (h *Screen) Content() fyne.CanvasObject {
 	dates := container.NewGridWithColumns(2, h.from, h.to)
 	filters := container.NewGridWithColumns(3, h.search, dates, h.seller)
-	selects := container.NewGridWithColumns(3, h.kind, h.state, h.findings)
+	selects := container.NewGridWithColumns(4, h.kind, h.state, h.findings, h.checked)
 	bar := container.NewBorder(nil, nil, container.NewHBox(h.count, h.busy),
 		container.NewHBox(h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
 	h.root = container.NewBorder(container.NewVBox(filters, selects, bar), nil, nil, nil, h.table)
@@ -142,12 +144,28 @@ func (h *Screen) Relabel() {
 	h.findings.Options = []string{tr.T("history.all_results"), tr.T("history.with_findings"),
 		tr.T("history.with_warnings"), tr.T("history.with_errors")}
 	h.findings.SetSelectedIndex(max(sel, 0))
+	checks := []string{tr.T("history.all_checks")}
+	for _, o := range checkChoices[1:] {
+		if o == store.CheckedNever {
+			checks = append(checks, tr.T("history.never_checked"))
+		} else {
+			checks = append(checks, tr.T("check.outcome."+o))
+		}
+	}
+	sel = h.checked.SelectedIndex()
+	h.checked.Options = checks
+	h.checked.SetSelectedIndex(max(sel, 0))
 	h.exportCSV.SetText(tr.T("history.export_csv"))
 	h.exportXLSX.SetText(tr.T("history.export_xlsx"))
 	h.cancelExport.SetText(tr.T("scan.cancel"))
 	h.detail.Relabel()
 	h.Reload()
 }
+
+// checkChoices are the choices of the check filter: all, then each answer
+// of the tax authority, then never checked.
+var checkChoices = []string{"", store.CheckAuthentic, store.CheckVoided, store.CheckRedReversed,
+	store.CheckNotFound, store.CheckMismatch, store.CheckedNever}
 
 // Search is the search entry (Ctrl+F).
 func (h *Screen) Search() fyne.Focusable { return h.search }
@@ -167,6 +185,9 @@ func (h *Screen) filter() store.Filter {
 	}
 	if i := h.state.SelectedIndex(); i > 0 {
 		f.States = []store.State{store.States[i-1]}
+	}
+	if i := h.checked.SelectedIndex(); i > 0 {
+		f.Checked = checkChoices[i]
 	}
 	switch h.findings.SelectedIndex() {
 	case 1:
