@@ -94,7 +94,12 @@ stage=$out/$pkg
 rm -rf "$stage" "$zip"
 mkdir -p "$stage"
 cp "$out/fapiao.exe" "$out/fapiao-cli.exe" "$stage/"
-sed -e "s/@VERSION@/$version/" -e 's/\r*$/\r/' scripts/windows/README.txt >"$stage/README.txt"
+# CR LF and a byte order mark: Notepad before Windows 10 1903 reads text
+# without one in the local code page, which turns the Chinese into mojibake.
+{
+	printf '\xef\xbb\xbf'
+	sed -e "s/@VERSION@/$version/" -e 's/\r*$/\r/' scripts/windows/README.txt
+} >"$stage/README.txt"
 scripts/windows/licenses.sh "$stage/licenses"
 (cd "$out" && zip -q -r -X "../$pkg.zip" "$pkg")
 echo "windows: $zip ($(du -h "$zip" | cut -f1)): $(zip -sf "$zip" | grep -c "^  .*[^/]$") files"
