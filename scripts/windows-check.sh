@@ -8,7 +8,8 @@
 #    shared QR fixtures, fed to Windows with CRLF line ends as a scanner gun
 #    on Windows sends them;
 # 2. scan --json on a sample of the shared real corpus (PDF, OFD, XML,
-#    images; a folder; file names with Chinese characters and spaces);
+#    images; a folder; file names with Chinese characters and spaces, given
+#    with backslashes and a drive letter on Windows);
 # 3. scan --save into a history, then history --json, export to CSV,
 #    audit verify, on both builds;
 # 4. fapiao.exe opens its window on a private Xvfb display; the screenshot
@@ -148,8 +149,8 @@ mask() {
 maskcsv() { mask "$1" | sed 's#\\#/#g'; }
 maskaudit() { mask "$1" | sed -E 's/[0-9a-f]{64}/HASH/g'; }
 
-# args NAME: the arguments of check NAME; the input is the payloads for
-# the parse checks, nothing for the others.
+# args NAME: the arguments of check NAME on $side; the input is the
+# payloads for the parse checks, nothing for the others.
 checks=(parse-json parse-strict parse-zh parse-en scan scan-names save history export audit version)
 args() {
 	case $1 in
@@ -158,7 +159,13 @@ args() {
 	parse-zh) a=(parse "$first") ;;
 	parse-en) a=(parse --lang en "$first") ;;
 	scan) a=(scan --json --workers 2 "${files[@]}") ;;
-	scan-names) a=(scan --json "in/folder/发票 副本 (1).pdf" "in/folder/扫描 件.jpg") ;;
+	scan-names)
+		# As a clerk types them on Windows: backslashes, and a drive letter.
+		a=(scan --json "in/folder/发票 副本 (1).pdf" "$work/in/folder/扫描 件.jpg")
+		if [[ "$side" == windows ]]; then
+			a=(scan --json 'in\folder\发票 副本 (1).pdf' "Z:${work//\//\\}\in\folder\扫描 件.jpg")
+		fi
+		;;
 	save) a=(scan --json --save --workers 1 "${files[@]}") ;;
 	history) a=(history --json --full) ;;
 	export) a=(export --out export.csv) ;;
