@@ -113,6 +113,8 @@ func (s *Screen) start(in []input) {
 		s.done, s.total = 0, 0
 	}
 	ctx := s.ctx
+	// What the clerk just added is what they look at next.
+	s.showNext = true
 	s.running++
 	s.total += len(in)
 	s.showProgress()
@@ -219,9 +221,11 @@ func (s *Screen) append(batch []*queueItem) {
 	s.done += countFiles(batch)
 	s.refreshQueue()
 	s.showProgress()
-	// The newest code from a gun or a paste is what the clerk looks at next;
-	// for a batch, its first item when nothing is selected yet.
-	if s.selected < 0 || textSource(batch[0].Source) {
+	// The newest code from a gun, a paste or the camera is what the clerk
+	// looks at next; of files opened or dropped, the first one that comes
+	// in, however long the queue already is.
+	if s.showNext || s.selected < 0 || textSource(batch[0].Source) {
+		s.showNext = false
 		s.list.Select(first)
 		s.list.ScrollTo(first)
 	}

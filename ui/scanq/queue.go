@@ -44,6 +44,9 @@ type Screen struct {
 
 	items    []*queueItem
 	selected int
+	// showNext: the next items to come in are selected and scrolled to,
+	// as the clerk has just added something.
+	showNext bool
 
 	// The batches running: they share one cancel button and one count.
 	ctx         context.Context

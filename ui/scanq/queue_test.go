@@ -1,6 +1,7 @@
 package scanq
 
 import (
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -155,5 +156,29 @@ func TestTakeFromTheCamera(t *testing.T) {
 	}
 	if !strings.Contains(s.summary.Text, "1") {
 		t.Errorf("summary %q", s.summary.Text)
+	}
+}
+
+// A file opened into a long queue is selected and shown, as a code from the
+// gun is: the clerk does not have to look for it.
+func TestOpenedFileIsSelected(t *testing.T) {
+	s, _, loop := newScreen(t)
+	dir := t.TempDir()
+	var first []string
+	for i := range 3 {
+		first = append(first, uitest.WriteQR(t, dir, fmt.Sprintf("old%d.png", i), uitest.PaperPayload))
+	}
+	drop(s, loop, first...)
+	s.list.Select(1)
+	added := uitest.WriteQR(t, dir, "added.png", uitest.DigitalPayload)
+
+	s.addPaths([]string{added}) // as the open dialog does
+	loop.Settle(s.e.Bridge)
+
+	if s.selected != 3 || s.items[s.selected].Name != "added.png" {
+		t.Errorf("selected item %d, want the file just opened (3)", s.selected)
+	}
+	if !uitest.HasLabel(s.detail.Content(), "24312000000136634917") {
+		t.Error("the detail view does not show the invoice just opened")
 	}
 }
