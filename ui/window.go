@@ -188,6 +188,38 @@ func (m *MainWindow) addShortcuts() {
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { m.tabs.Select(m.scanItem); m.scan.Paste() })
 }
 
+// ctrlKey is Ctrl+k (Cmd+k on macOS).
+func ctrlKey(k fyne.KeyName) fyne.Shortcut {
+	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+// menu is the window's menu, in the language chosen. The desktop driver
+// gives the menu's shortcuts precedence over the widget with the focus, so
+// they work from every entry of every screen (an entry takes the shortcuts
+// sent to it, and the window's own never hear of them).
+func (m *MainWindow) menu() *fyne.MainMenu {
+	tr := m.e.Tr
+	item := func(key string, k fyne.KeyName, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(tr.T(key), fn)
+		it.Shortcut = ctrlKey(k)
+		return it
+	}
+	c := m.window.Canvas()
+	quit := fyne.NewMenuItem(tr.T("menu.quit"), m.app.Quit)
+	quit.IsQuit = true
+	file := fyne.NewMenu(tr.T("menu.file"),
+		item("menu.open", fyne.KeyO, func() { m.tabs.Select(m.scanItem); m.scan.Open() }),
+		fyne.NewMenuItemSeparator(), quit)
+	inv := fyne.NewMenu(tr.T("menu.invoice"),
+		item("menu.verify", fyne.KeyReturn, m.scan.Detail().Verify),
+		item("menu.search", fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.Search()) }))
+	view := fyne.NewMenu(tr.T("menu.view"))
+	for i, name := range []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings} {
+		view.Items = append(view.Items, item("nav."+name, fyne.KeyName(rune('1'+i)), func() { m.ShowScreen(name) }))
+	}
+	return fyne.NewMainMenu(file, inv, view)
+}
+
 func (m *MainWindow) onLanguage(code string) {
 	if code == m.e.Tr.Lang() {
 		return
@@ -205,6 +237,7 @@ func (m *MainWindow) relabel() {
 	m.ordersItem.Text = tr.T("nav.orders")
 	m.setItm.Text = tr.T("nav.settings")
 	m.tabs.Refresh()
+	m.window.SetMainMenu(m.menu())
 	m.scan.Relabel()
 	m.capture.Relabel()
 	m.history.Relabel()

@@ -71,6 +71,22 @@ func (m *testWindow) ctrl(key fyne.KeyName) {
 		&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault})
 }
 
+// press presses Ctrl+key as the desktop driver hands it over: to the item
+// of the window's menu with that shortcut, else to the widget with the
+// focus (an entry keeps what it does not know to itself).
+func (m *testWindow) press(key fyne.KeyName) {
+	s := ctrlKey(key)
+	for _, menu := range m.window.MainMenu().Items {
+		for _, it := range menu.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == s.ShortcutName() {
+				it.Action()
+				return
+			}
+		}
+	}
+	m.window.Canvas().Focused().(fyne.Shortcutable).TypedShortcut(s)
+}
+
 // gun types text into the focused entry as a scanner gun does, Enter last.
 func (m *testWindow) gun(text string) {
 	f := m.window.Canvas().Focused()
@@ -320,4 +336,59 @@ func TestTypedMismatchSurvivesVerification(t *testing.T) {
 	if uitest.HasLabel(c.Content(), "正常") {
 		t.Errorf("the queue says 正常 after a mismatching verification")
 	}
+}
+
+// The shortcuts work from every entry: a printed value being typed, the
+// history's search.
+func TestShortcutsFromEntries(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	printed := uitest.Entries(c.Content(), m.e.Tr.T("detail.printed.placeholder"))
+	if len(printed) == 0 {
+		t.Fatal("no printed-value entry shown")
+	}
+	c.Focus(printed[0])
+	m.press(fyne.KeyReturn)
+	m.settle()
+	if !m.verified(t) {
+		t.Error("Ctrl+Enter in a printed-value entry does not verify the invoice")
+	}
+
+	m.press(fyne.KeyF)
+	if c.Focused() != m.history.Search() {
+		t.Fatal("Ctrl+F does not focus the history's search")
+	}
+	m.press(fyne.Key4)
+	if m.tabs.Selected() != m.ordersItem {
+		t.Error("Ctrl+4 in the history's search does not show re-billing")
+	}
+	m.ShowScreen(ScreenHistory)
+	c.Focus(m.history.Search())
+	m.press(fyne.Key1)
+	if m.tabs.Selected() != m.scanItem {
+		t.Error("Ctrl+1 in the history's search does not show the scan screen")
+	}
+	m.settle()
+}
+
+// verified says whether the history holds a verified invoice.
+func (m *testWindow) verified(t *testing.T) bool {
+	t.Helper()
+	ctx := context.Background()
+	page, err := m.e.St.Search(ctx, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inv := range page.Invoices {
+		full, err := m.e.St.Get(ctx, inv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Verified != nil {
+			return true
+		}
+	}
+	return false
 }
