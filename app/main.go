@@ -16,6 +16,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/assets"
 	"github.com/fapiaoscanner/fapiao/cli"
 	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/membudget"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/sound"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -26,6 +27,7 @@ import (
 const appID = "cn.fapiaoscanner.app"
 
 func main() {
+	membudget.LimitGC()
 	// The window and the command line use the same history and secret store.
 	if len(os.Args) > 1 {
 		svc := cli.Services{HistoryPath: config.HistoryPath, Secrets: secrets.Open}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/infile"
+	"github.com/fapiaoscanner/fapiao/core/membudget"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 )
 
@@ -203,6 +204,16 @@ func ReadBytes(ctx context.Context, name string, data []byte, opt Options) (d *D
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
 	}
+	format := sniff(name, data)
+	if format == "" {
+		return nil, ErrUnsupported
+	}
+	// The wait for memory is not counted in the time a document may take.
+	release, err := membudget.Default.Reserve(ctx, readCost(format, len(data)))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
@@ -213,7 +224,7 @@ func ReadBytes(ctx context.Context, name string, data []byte, opt Options) (d *D
 			d, err = nil, fmt.Errorf("%w: reader failed: %v", ErrCorrupt, r)
 		}
 	}()
-	switch sniff(name, data) {
+	switch format {
 	case PDF:
 		d, err = readPDF(ctx, data, opt)
 	case OFD:
@@ -237,6 +248,17 @@ func ReadBytes(ctx context.Context, name string, data []byte, opt Options) (d *D
 		return d, ErrNotInvoice
 	}
 	return d, nil
+}
+
+// readCost is the memory reserved to read a document: for PDF and OFD
+// (whose JBIG2 images PDFium decodes) a PDFium instance's memory and what
+// its pages cost once out of it (a page rendered at 12 megapixels and the
+// search for its QR code, an embedded image); for XML its tree.
+func readCost(f Format, size int) int64 {
+	if f == XML {
+		return 16<<20 + 8*int64(size)
+	}
+	return pdfiumMemory + 128<<20
 }
 
 // sniff tells the format by content, then by name.

@@ -539,7 +539,7 @@ func graphCode(ctx context.Context, v string, opt Options) []string {
 	if t := strings.TrimSpace(string(raw)); utf8.ValidString(t) && isInvoiceText(t) {
 		return []string{t}
 	}
-	img, err := imaging.Decode(raw)
+	img, err := imaging.DecodeWithin(raw, maxImageCost)
 	if err != nil {
 		return nil
 	}
@@ -612,7 +612,7 @@ func decodeImageBytes(ctx context.Context, data []byte, opt Options) []string {
 		texts, _ := decodeJBIG2(ctx, data, opt)
 		return texts
 	}
-	img, err := imaging.Decode(data)
+	img, err := imaging.DecodeWithin(data, maxImageCost)
 	if err != nil {
 		return nil
 	}

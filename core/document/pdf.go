@@ -40,6 +40,18 @@ const (
 	renderDPI      = 200
 	retryDPI       = 300
 	maxQRImageSide = 4000
+	// maxRenderPixels bounds a page rendered to find its QR code: an A4
+	// page at 300 dpi is 8.7 megapixels; a larger page is rendered at less.
+	maxRenderPixels = 12_000_000
+	// maxPageImagePixels bounds the images of a page that is rendered:
+	// PDFium decodes each whole to draw it. A4 scanned at 600 dpi is 35
+	// megapixels; the JBIG2 image of a hostile 718-byte file, 3,600.
+	maxPageImagePixels = 100_000_000
+	// maxStreamDecode bounds what one stream of the file inflates to.
+	maxStreamDecode = 64 << 20
+	// maxImageCost bounds what one embedded image may cost to decode and
+	// search (imaging.Cost): a 4000 × 4000 QR image in colour.
+	maxImageCost = 128 << 20
 )
 
 // pdfPage is what one page gave.
@@ -50,6 +62,8 @@ type pdfPage struct {
 	// native lists QR-shaped images pdfcpu could not decode (JBIG2, JPX):
 	// PDFium decodes those.
 	native bool
+	// w, h are the page's size in points.
+	w, h float64
 }
 
 // openPDF opens data in pdfium and counts its pages; closeDoc releases it.
@@ -72,6 +86,9 @@ func openPDF(p pdfium.Pdfium, data []byte) (doc references.FPDF_DOCUMENT, pages 
 }
 
 func readPDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
+	if err := checkStreams(data); err != nil {
+		return nil, err
+	}
 	pages, pdfcpuOK := pdfImages(ctx, data, opt)
 	d := &Document{Format: PDF}
 	err := withPDFium(ctx, func(p pdfium.Pdfium) error {
@@ -97,6 +114,7 @@ func readPDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
 			if err != nil {
 				return fmt.Errorf("%w: page %d: %v", ErrCorrupt, i+1, err)
 			}
+			pg.w, pg.h = pt.w, pt.h
 			pg.text = readable(pt)
 			if pg.text {
 				pg.printed = readLayout(pt)
@@ -109,6 +127,9 @@ func readPDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
 			// A page that continues the invoice before it (a goods list) has
 			// no QR code of its own: rendering it would only cost time.
 			if len(pg.codes) == 0 && !continues(pages[:i], pg) {
+				if err := pageImagesFit(p, page); err != nil {
+					return fmt.Errorf("page %d: %w", i+1, err)
+				}
 				texts, err := renderCodes(ctx, p, page, opt, pg)
 				if err != nil {
 					return err
@@ -139,6 +160,12 @@ func pdfImages(ctx context.Context, data []byte, opt Options) (pages []*pdfPage,
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
 	conf.Cmd = model.EXTRACTIMAGES
+	// Content streams are decoded with a limit of pdfcpu's own (512 MB):
+	// checkStreams has bounded them before. These bound the rest.
+	conf.Limits.MaxStreamBytes = MaxFileBytes
+	conf.Limits.MaxDecodeBytes = maxStreamDecode
+	conf.Limits.MaxImageBytes = maxStreamDecode
+	conf.Limits.MaxImagePixels = maxQRImageSide * maxQRImageSide
 	pc, err := api.ReadValidateAndOptimize(bytes.NewReader(data), conf)
 	if err != nil {
 		return nil, false
@@ -178,11 +205,11 @@ func pdfImages(ctx context.Context, data []byte, opt Options) (pages []*pdfPage,
 				pg.native = true
 				continue
 			}
-			b, err := readAllLimit(im.Reader, 64<<20)
+			b, err := readAllLimit(im.Reader, maxStreamDecode)
 			if err != nil {
 				continue
 			}
-			img, err := imaging.Decode(b)
+			img, err := imaging.DecodeWithin(b, maxImageCost)
 			if err != nil {
 				pg.native = true
 				continue
@@ -289,20 +316,8 @@ func readable(pt pageText) bool {
 // pdfcpu could not decode, or all of them when pdfcpu could not read the
 // file.
 func nativeImages(ctx context.Context, p pdfium.Pdfium, page requests.Page, opt Options) []string {
-	var objs []references.FPDF_PAGEOBJECT
-	n, err := p.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
-	if err != nil {
-		return nil
-	}
-	for i := 0; i < min(n.Count, 5000); i++ {
-		o, err := p.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: page, Index: i})
-		if err != nil {
-			continue
-		}
-		objs = append(objs, collectImages(p, o.PageObject, 0)...)
-	}
 	var out []string
-	for _, o := range objs {
+	for _, o := range pageImages(p, page) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -320,6 +335,40 @@ func nativeImages(ctx context.Context, p pdfium.Pdfium, page requests.Page, opt 
 		}
 	}
 	return out
+}
+
+// pageImages lists the image objects of a page, also those in form objects.
+func pageImages(p pdfium.Pdfium, page requests.Page) []references.FPDF_PAGEOBJECT {
+	var objs []references.FPDF_PAGEOBJECT
+	n, err := p.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: page})
+	if err != nil {
+		return nil
+	}
+	for i := 0; i < min(n.Count, 5000); i++ {
+		o, err := p.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: page, Index: i})
+		if err != nil {
+			continue
+		}
+		objs = append(objs, collectImages(p, o.PageObject, 0)...)
+	}
+	return objs
+}
+
+// pageImagesFit refuses to render a page with an image larger than
+// maxPageImagePixels: drawing the page would decode it whole, and PDFium's
+// memory would run out before the QR code could be read.
+func pageImagesFit(p pdfium.Pdfium, page requests.Page) error {
+	for _, o := range pageImages(p, page) {
+		sz, err := p.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: o})
+		if err != nil {
+			continue
+		}
+		if px := int64(sz.Width) * int64(sz.Height); px > maxPageImagePixels {
+			return fmt.Errorf("an image of %d × %d pixels, more than the %d megapixels a page may hold: %w",
+				sz.Width, sz.Height, maxPageImagePixels/1_000_000, ErrTooLarge)
+		}
+	}
+	return nil
 }
 
 // collectImages lists the image objects in o, looking into form objects.
@@ -400,7 +449,11 @@ func renderCodes(ctx context.Context, p pdfium.Pdfium, page requests.Page, opt O
 		dpis = append(dpis, retryDPI)
 	}
 	for _, dpi := range dpis {
-		r, err := p.RenderPageInDPI(&requests.RenderPageInDPI{Page: page, DPI: dpi})
+		w, h := fitPixelsAt(pg.w, pg.h, dpi, maxRenderPixels)
+		if w < 1 || h < 1 {
+			return nil, fmt.Errorf("%w: page of %.0f×%.0f points", ErrCorrupt, pg.w, pg.h)
+		}
+		r, err := p.RenderPageInPixels(&requests.RenderPageInPixels{Page: page, Width: w, Height: h})
 		if err != nil {
 			return nil, fmt.Errorf("%w: render: %v", ErrCorrupt, err)
 		}

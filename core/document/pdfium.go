@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +16,9 @@ import (
 	"github.com/klippa-app/go-pdfium"
 	"github.com/klippa-app/go-pdfium/webassembly"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/fapiaoscanner/fapiao/core/infile"
 )
 
 // PDFium runs as WebAssembly inside the process (wazero), so the app needs no
@@ -28,8 +33,18 @@ var Workers = min(2, runtime.GOMAXPROCS(0))
 // killGrace is how long work past its deadline may take to notice it.
 const killGrace = 2 * time.Second
 
-// pdfiumMemoryPages bounds one instance's memory (64 KiB pages): 512 MiB.
-const pdfiumMemoryPages = 8192
+// pdfiumMemoryPages bounds one instance's memory (64 KiB pages): 256 MiB,
+// room for a 64 MB file and a page scanned at 600 dpi. A file that needs
+// more stops the instance (a WebAssembly trap) and is refused as too large.
+const pdfiumMemoryPages = 4096
+
+// pdfiumMemory is pdfiumMemoryPages in bytes.
+const pdfiumMemory = pdfiumMemoryPages << 16
+
+// keepMemory is the most an instance may hold to be kept for the next
+// document: a WebAssembly memory never shrinks, so an instance that grew
+// past it is closed and its memory given back.
+const keepMemory = 64 << 20
 
 var engine struct {
 	once sync.Once
@@ -110,11 +125,16 @@ func withPDFium(ctx context.Context, fn func(p pdfium.Pdfium) error) error {
 	}()
 	select {
 	case err = <-done:
-		if panicked.Load() {
+		mem := instanceMemory(inst)
+		trapped := isTrap(err)
+		if panicked.Load() || trapped || mem < 0 || mem > keepMemory {
 			_ = inst.Kill()
-			return err
+		} else {
+			_ = inst.Close()
 		}
-		_ = inst.Close()
+		if trapped {
+			return engineFailure(err, mem)
+		}
 		return err
 	case <-ctx.Done():
 		// The work checks ctx between pages and images, so it usually ends
@@ -137,4 +157,49 @@ func withPDFium(ctx context.Context, fn func(p pdfium.Pdfium) error) error {
 		}
 		return fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
 	}
+}
+
+// instanceMemory is the size of an instance's WebAssembly memory, or -1
+// when it cannot be told. go-pdfium does not export its instance type; its
+// module is reached through the exported field that holds it.
+func instanceMemory(p pdfium.Pdfium) (size int64) {
+	defer func() {
+		if recover() != nil {
+			size = -1
+		}
+	}()
+	v := reflect.ValueOf(p.GetImplementation())
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return -1
+	}
+	f := v.FieldByName("Module")
+	if !f.IsValid() || !f.CanInterface() {
+		return -1
+	}
+	m, ok := f.Interface().(api.Module)
+	if !ok || m == nil || m.Memory() == nil {
+		return -1
+	}
+	return int64(m.Memory().Size())
+}
+
+// isTrap reports whether err is a WebAssembly trap: PDFium aborted (out of
+// memory, or a fault in it), and its instance cannot be used again.
+func isTrap(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "wasm error:")
+}
+
+// engineFailure words a trap for people: out of memory when the instance
+// had used all it may, a failure of the engine on this file otherwise. The
+// engine's stack trace is left out.
+func engineFailure(err error, mem int64) error {
+	if mem >= pdfiumMemory-keepMemory {
+		return fmt.Errorf("%w: the PDF engine ran out of memory (it may use %s)", ErrTooLarge, infile.Size(pdfiumMemory))
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	msg = strings.TrimPrefix(msg, ErrCorrupt.Error()+": ")
+	return fmt.Errorf("%w: the PDF engine failed on this file (%s)", ErrCorrupt, msg)
 }

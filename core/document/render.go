@@ -14,6 +14,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/membudget"
 )
 
 // Pictures for the clerk to look at: a PDF page rendered whole, or, for an
@@ -51,6 +52,11 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 	if sniff(path, data) != PDF {
 		return nil, fmt.Errorf("%s: %w", op, ErrUnsupported)
 	}
+	release, err := membudget.Default.Reserve(ctx, readCost(PDF, len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	defer release()
 	var out *image.RGBA
 	err = withPDFium(ctx, func(p pdfium.Pdfium) error {
 		doc, pages, closeDoc, err := openPDF(p, data)
@@ -92,10 +98,15 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 // fitPixels is the size in pixels of a w×h point page rendered at the
 // largest resolution up to maxPreviewDPI that keeps it within maxPixels.
 func fitPixels(w, h float64, maxPixels int) (int, int) {
+	return fitPixelsAt(w, h, maxPreviewDPI, maxPixels)
+}
+
+// fitPixelsAt is fitPixels up to dpi.
+func fitPixelsAt(w, h float64, dpi, maxPixels int) (int, int) {
 	if w <= 0 || h <= 0 || math.IsNaN(w*h) || math.IsInf(w*h, 0) {
 		return 0, 0
 	}
-	scale := min(maxPreviewDPI/72.0, math.Sqrt(float64(maxPixels)/(w*h)))
+	scale := min(float64(dpi)/72.0, math.Sqrt(float64(maxPixels)/(w*h)))
 	pw, ph := max(1, int(w*scale)), max(1, int(h*scale))
 	for pw*ph > maxPixels && pw*ph > 1 { // rounding
 		pw, ph = max(pw-1, 1), max(ph-1, 1)

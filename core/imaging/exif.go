@@ -74,14 +74,15 @@ func orient(img image.Image, o int) image.Image {
 	}
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	src := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
+	// One row at a time: a copy of the whole photo would double its cost.
+	src := image.NewRGBA(image.Rect(0, 0, w, 1))
 	dw, dh := w, h
 	if o >= 5 {
 		dw, dh = h, w
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := 0; y < h; y++ {
+		draw.Draw(src, src.Bounds(), img, image.Pt(b.Min.X, b.Min.Y+y), draw.Src)
 		for x := 0; x < w; x++ {
 			var dx, dy int
 			switch o {
@@ -100,7 +101,7 @@ func orient(img image.Image, o int) image.Image {
 			case 8: // rotate 90° counter-clockwise
 				dx, dy = y, w-1-x
 			}
-			si, di := src.PixOffset(x, y), dst.PixOffset(dx, dy)
+			si, di := src.PixOffset(x, 0), dst.PixOffset(dx, dy)
 			copy(dst.Pix[di:di+4], src.Pix[si:si+4])
 		}
 	}

@@ -194,18 +194,61 @@ func TestDecodeBadFiles(t *testing.T) {
 }
 
 // pngHeader is a PNG signature and an IHDR chunk claiming w × h pixels.
-func pngHeader(w, h uint32) []byte {
+func pngHeader(w, h uint32) []byte { return pngHeaderOf(w, h, 8, 0) }
+
+// pngHeaderOf is pngHeader with a bit depth and a colour type (0 gray, 2
+// RGB, 6 RGBA).
+func pngHeaderOf(w, h uint32, depth, colour byte) []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
 	ihdr := make([]byte, 17)
 	copy(ihdr, "IHDR")
 	binary.BigEndian.PutUint32(ihdr[4:], w)
 	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12], ihdr[13] = 8, 0 // 8-bit gray
+	ihdr[12], ihdr[13] = depth, colour
 	binary.Write(&b, binary.BigEndian, uint32(13))
 	b.Write(ihdr)
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
 	return b.Bytes()
+}
+
+// An image is budgeted by the bytes it decodes to, not its pixels: the
+// 10000 × 19000 16-bit RGBA PNG (a 1.4 MB file that decoded to 1.5 GB) is
+// refused from its header, while the same pixels in 8-bit gray, or a JPEG
+// photo of more, are read.
+func TestCostByDepth(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		data []byte
+		cost int64
+		ok   bool
+	}{
+		{"16-bit RGBA", pngHeaderOf(10000, 19000, 16, 6), 12 * 190_000_000, false},
+		{"8-bit RGBA", pngHeaderOf(10000, 19000, 8, 6), 8 * 190_000_000, false},
+		{"8-bit gray", pngHeaderOf(10000, 15000, 8, 0), 5 * 150_000_000, true},
+		{"16-bit gray", pngHeaderOf(8000, 8000, 16, 0), 6 * 64_000_000, true},
+	} {
+		cost, err := Cost(tt.data)
+		if err != nil || cost != tt.cost {
+			t.Errorf("%s: cost %d, %v; want %d", tt.name, cost, err, tt.cost)
+		}
+		_, err = Decode(tt.data)
+		if refused := errors.Is(err, ErrTooLarge); refused == tt.ok {
+			t.Errorf("%s: err = %v, want refused %v", tt.name, err, !tt.ok)
+		}
+	}
+	// A JPEG photo is 4:2:0: 1.5 bytes a pixel; progressive, five times that.
+	var j bytes.Buffer
+	jpeg.Encode(&j, image.NewRGBA(image.Rect(0, 0, 64, 48)), nil)
+	if cost, err := Cost(j.Bytes()); err != nil || cost != 64*48*3/2+workPerPixel*64*48 {
+		t.Errorf("JPEG: cost %d, %v", cost, err)
+	}
+	if comps, prog, ok := jpegFrame(j.Bytes()); !ok || prog || len(comps) != 3 || comps[0] != [2]int{2, 2} {
+		t.Errorf("JPEG frame: %v %v %v", comps, prog, ok)
+	}
+	if got := jpegBytes([]byte{0xFF, 0xD8, 0xFF, 0xC2, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0}, 64); got != 64*5 {
+		t.Errorf("progressive gray: %d bytes, want %d", got, 64*5)
+	}
 }
 
 func TestLoadMissing(t *testing.T) {
@@ -280,7 +323,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if b := img.Bounds(); int64(b.Dx())*int64(b.Dy()) > MaxPixels {
+		if b := img.Bounds(); int64(b.Dx())*int64(b.Dy())*workPerPixel > MaxCost {
 			t.Fatalf("decoded %v", b)
 		}
 		DecodeImage(context.Background(), img, Options{Budget: 50e6})

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/membudget"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
@@ -120,8 +122,9 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 	}
 	start := time.Now()
 	r := FileResult{File: path, Codes: []imaging.Code{}, Invoices: []Invoice{}}
-	img, err := imaging.Load(path)
+	img, release, err := loadImage(ctx, path)
 	if err == nil {
+		defer release()
 		var codes []imaging.Code
 		codes, err = imaging.DecodeImage(ctx, img, imaging.Options{Budget: s.Budget, IsInvoice: IsInvoiceText})
 		if errors.Is(err, imaging.ErrNoCode) {
@@ -147,6 +150,29 @@ func (s *Scanner) File(ctx context.Context, path string) FileResult {
 	img = nil
 	r.Ms = time.Since(start).Milliseconds()
 	return r
+}
+
+// loadImage decodes the image at path once the memory it costs is reserved
+// from the budget every file being read shares; release gives it back.
+func loadImage(ctx context.Context, path string) (img image.Image, release func(), err error) {
+	data, err := imaging.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	cost, err := imaging.Cost(data)
+	if err == nil {
+		// A dearer image than MaxCost is refused by Decode, with its size.
+		release, err = membudget.Default.Reserve(ctx, min(cost, imaging.MaxCost))
+	}
+	if err == nil {
+		if img, err = imaging.Decode(data); err != nil {
+			release()
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("image %s: %w", path, err)
+	}
+	return img, release, nil
 }
 
 // Text reads a payload that came as text (pasted, typed, a scanner gun's
