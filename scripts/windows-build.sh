@@ -46,7 +46,7 @@ winver="$version.${build:-0}"
 
 gowinres=build/tools/go-winres-$GOWINRES_VERSION/go-winres
 if [[ ! -x "$gowinres" ]]; then
-	GOBIN=$(pwd)/$(dirname "$gowinres") GOOS= GOARCH= CGO_ENABLED= "$GO" install "github.com/tc-hib/go-winres@$GOWINRES_VERSION"
+	GOBIN=$(pwd)/$(dirname "$gowinres") GOOS='' GOARCH='' CGO_ENABLED='' "$GO" install "github.com/tc-hib/go-winres@$GOWINRES_VERSION"
 fi
 
 mkdir -p "$out"

@@ -129,7 +129,7 @@ run() {
 	mkdir -p "$tmp/$side"
 	local exe=("$PWD/$ref")
 	[[ "$side" == windows ]] && exe=("$wine" "$PWD/$cli")
-	(cd "$work" && FAPIAO_DB="$tmp/$side/history.db" FAPIAO_SECRETS=file FAPIAO_LANG= \
+	(cd "$work" && FAPIAO_DB="$tmp/$side/history.db" FAPIAO_SECRETS=file FAPIAO_LANG='' \
 		"${exe[@]}" "$@" <"$in" >"$tmp/$side/$name.out" 2>"$tmp/$side/$name.err") || rc=$?
 	echo "$rc" >"$tmp/$side/$name.rc"
 }
