@@ -32,8 +32,9 @@ bench_pkgs=(python3 python3-zxing-cpp python3-pyzbar python3-pil)
 
 # gcc-mingw-w64-x86-64: the C cross-compiler for the cgo parts of the Windows
 # build (Fyne's GLFW and OpenGL driver, SQLite); zip: packs it; wine64: runs
-# the Windows programs in `make windows-check`.
-windows_pkgs=(gcc-mingw-w64-x86-64 zip wine64)
+# the Windows programs in `make windows-check`; unzip: unpacks an OFD there,
+# to write one with GBK entry names.
+windows_pkgs=(gcc-mingw-w64-x86-64 zip wine64 unzip)
 
 pkgs=("${build_pkgs[@]}")
 case "${1:-}" in

@@ -9,7 +9,8 @@
 #    on Windows sends them;
 # 2. scan --json on a sample of the shared real corpus (PDF, OFD, XML,
 #    images; a folder; file names with Chinese characters and spaces, given
-#    with backslashes and a drive letter on Windows);
+#    with backslashes and a drive letter on Windows; an OFD whose entry
+#    names are GBK);
 # 3. scan --save into a history, then history --json, export to CSV,
 #    audit verify, on both builds;
 # 4. fapiao.exe opens its window on a private Xvfb display; the screenshot
@@ -98,7 +99,7 @@ trap cleanup EXIT
 # The same inputs for both, in one work folder; each side has its history.
 work=$tmp/work
 mkdir -p "$work/in/folder"
-real=$SHARED/corpus/real
+real=$(cd "$SHARED/corpus/real" && pwd)
 sample=(
 	"$real/xml/"*.xml
 	"$real/ofd/"*.ofd
@@ -114,6 +115,19 @@ done
 # Names as clerks give them: Chinese characters and spaces.
 cp "$real/pdf/yooongchun__Invoice2Excel__91420112792429656B_9434b07ac46d4bfa9fce7674fdc3a5b0.pdf" "$work/in/folder/发票 副本 (1).pdf"
 cp "$real/image/GitHub1he__QrToInvoice__S2.jpg" "$work/in/folder/扫描 件.jpg"
+# An OFD whose entry names are GBK bytes, as zip tools write them on a
+# Chinese Windows, while its XML names them in UTF-8: its QR code is only in
+# such an image.
+gbk=$tmp/gbk
+mkdir -p "$gbk"
+(cd "$gbk" && unzip -q "$real/ofd/erma0__fapiao-print__sample.ofd")
+for img in "$gbk"/Doc_0/Res/image_*.png; do
+	old=$(basename "$img" .png)
+	new=发票图像${old#image_}
+	mv "$img" "$gbk/Doc_0/Res/$(printf '%s' "$new" | iconv -f UTF-8 -t GBK).png"
+	sed -i "s/$old\.png/$new.png/g" "$gbk/Doc_0/DocumentRes.xml"
+done
+(cd "$gbk" && LC_ALL=C zip -q -r -X "$work/in/gbk-names.ofd" .)
 tail -n +2 "$SHARED/fixtures/qr-payloads.tsv" | cut -f1 >"$work/payloads.txt"
 sed 's/$/\r/' "$work/payloads.txt" >"$work/payloads-crlf.txt"
 first=$(head -n1 "$work/payloads.txt")
@@ -223,6 +237,7 @@ for name in "${checks[@]}"; do
 	[[ -s "$tmp/linux/$name.out" || "$name" == export ]] || { echo "  $name: no output on Linux"; failed=1; }
 done
 [[ -s "$tmp/linux/export.csv" ]] || { echo "  export: no CSV on Linux"; failed=1; }
+grep -q '"file":"in/gbk-names.ofd","codes":\[{"text":"01,' "$tmp/linux/scan.out" || { echo "  scan: no QR code read from the OFD with GBK entry names"; failed=1; }
 # Kept for a look: each side's output, error output and exit codes.
 rm -rf "$wdir/check"
 mkdir -p "$wdir/check"
