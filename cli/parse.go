@@ -98,8 +98,8 @@ var labels = map[string]map[string]string{
 		"pre_tax": "不含税", "incl_tax": "含税", "ok": "正确", "bad": "不符", "none": "无",
 		"with": "含字段7后的逗号", "without": "不含字段7后的逗号", "ready": "齐全", "missing": "缺少",
 		"invoice": "发票", "url": "发票网址", "sealed": "加密二维码", "receipt": "财政电子票据", "other": "非发票",
-		"unknown": "未知",
-		"error":   "错误", "warning": "警告", "info": "提示",
+		"unknown": "未知", "total": "价税合计",
+		"error": "错误", "warning": "警告", "info": "提示",
 	},
 	"en": {
 		"kind": "kind", "type": "type", "code": "code", "number": "number", "amount": "amount",
@@ -107,8 +107,8 @@ var labels = map[string]map[string]string{
 		"pre_tax": "before tax", "incl_tax": "incl. tax", "ok": "ok", "bad": "mismatch", "none": "none",
 		"with": "with the comma after field 7", "without": "without the comma after field 7", "ready": "complete", "missing": "missing",
 		"invoice": "invoice", "url": "invoice URL", "sealed": "sealed QR", "receipt": "fiscal e-receipt", "other": "not an invoice",
-		"unknown": "unknown",
-		"error":   "error", "warning": "warning", "info": "info",
+		"unknown": "unknown", "total": "total incl. tax",
+		"error": "error", "warning": "warning", "info": "info",
 	},
 }
 

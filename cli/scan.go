@@ -5,11 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/infile"
+	"github.com/fapiaoscanner/fapiao/core/membudget"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
@@ -112,9 +117,9 @@ func runScan(e *env, args []string) int {
 func (e *env) writeScanHuman(r scan.FileResult) {
 	switch {
 	case r.Err != nil:
-		fmt.Fprintf(e.stdout, "%s: %s\n\n", r.File, r.Error)
+		fmt.Fprintf(e.stdout, "%s: %s\n\n", r.File, fileError(r.Err, e.lang))
 		return
-	case len(r.Codes) == 0:
+	case len(r.Codes) == 0 && len(r.Invoices) == 0:
 		msg := "未找到二维码"
 		if e.lang == "en" {
 			msg = "no QR code found"
@@ -124,8 +129,11 @@ func (e *env) writeScanHuman(r scan.FileResult) {
 	}
 	fmt.Fprintf(e.stdout, "%s (%d ms)\n", r.File, r.Ms)
 	for _, inv := range r.Invoices {
-		if inv.QR != nil {
+		switch {
+		case inv.QR != nil:
 			writeHuman(e.stdout, inv.QR, e.lang)
+		case inv.Printed != nil:
+			e.writePrinted(inv.Printed)
 		}
 		// Findings beyond the QR's own: the comparison with the printed
 		// values and what the history knows.
@@ -135,11 +143,56 @@ func (e *env) writeScanHuman(r scan.FileResult) {
 			}
 		}
 	}
+	if n := len(r.Invoices); n > 0 && r.Invoices[n-1].QR == nil {
+		fmt.Fprintln(e.stdout)
+	}
 	for _, c := range r.Codes {
 		if !isInvoiceText(r, c.Text) {
 			fmt.Fprintf(e.stdout, "  QR: %q\n", c.Text)
 		}
 	}
+}
+
+// writePrinted shows an invoice that has no QR code by its printed values.
+func (e *env) writePrinted(p *document.Printed) {
+	l := labels[e.lang]
+	fmt.Fprintf(e.stdout, "  %s\n", e.pick("（无二维码，票面信息）", "(no QR code; printed values)"))
+	for _, kv := range [][2]string{{"code", p.Code}, {"number", p.Number}, {"date", p.Date}, {"total", p.Total}, {"seller", p.SellerTaxID}} {
+		if kv[1] != "" {
+			fmt.Fprintf(e.stdout, "  %-*s %s\n", labelWidth(e.lang, l[kv[0]]), l[kv[0]], kv[1])
+		}
+	}
+}
+
+// fileError is why a file could not be read, in the clerk's language: the
+// kind in Chinese before the English detail, or the detail alone in English.
+func fileError(err error, lang string) string {
+	if lang == "en" {
+		return err.Error()
+	}
+	kinds := []struct {
+		is []error
+		zh string
+	}{
+		{[]error{infile.ErrNotRegular}, "不是普通文件（管道、设备或文件夹），未读取"},
+		{[]error{fs.ErrNotExist}, "文件不存在"},
+		{[]error{fs.ErrPermission}, "无权读取此文件"},
+		{[]error{document.ErrCorrupt, imaging.ErrCorrupt}, "文件已损坏或不完整"},
+		{[]error{document.ErrTooLarge, imaging.ErrTooLarge, infile.ErrTooLarge, membudget.ErrTooLarge}, "文件过大，超出可读取的限度"},
+		{[]error{document.ErrEncrypted}, "文件有密码保护"},
+		{[]error{document.ErrUnsafe}, "文件内容不安全，未读取"},
+		{[]error{document.ErrNotInvoice}, "文件中未找到发票"},
+		{[]error{document.ErrTimeout}, "读取超时"},
+		{[]error{document.ErrUnsupported, imaging.ErrUnsupported}, "不支持的文件格式"},
+	}
+	for _, k := range kinds {
+		for _, target := range k.is {
+			if errors.Is(err, target) {
+				return k.zh + "（" + err.Error() + "）"
+			}
+		}
+	}
+	return "无法读取（" + err.Error() + "）"
 }
 
 func hasFinding(fs []finding.Finding, f finding.Finding) bool {

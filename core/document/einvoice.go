@@ -11,7 +11,7 @@ import (
 // with Header and EInvoiceData), or the older tax-control e-invoice data
 // (root eInvoice, as OFDs carry in Attachs/original_invoice.xml).
 func readXML(data []byte) (*Document, error) {
-	x, err := parseXML(data)
+	x, err := parseXMLWhole(data)
 	if err != nil {
 		return nil, err
 	}

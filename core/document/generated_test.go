@@ -254,16 +254,53 @@ func TestBadFiles(t *testing.T) {
 	}
 }
 
-// TestMalformedXML: a truncated 数电 XML keeps what was read before the
-// cut; the older e-invoice data with an undeclared, empty prefix (as
-// SuwellFormSDK writes its tags) is read too.
+// digitalXML is a whole 数电 XML invoice.
+const digitalXML = `<?xml version="1.0" encoding="UTF-8"?><EInvoice><Header><EIid>26337906210400590013</EIid>` +
+	`<InherentLabel><GeneralOrSpecialVAT><LabelCode>02</LabelCode></GeneralOrSpecialVAT></InherentLabel></Header>` +
+	`<EInvoiceData><SellerInformation><SellerIdNum>913301007595365056</SellerIdNum><SellerName>杭州某某有限公司</SellerName></SellerInformation>` +
+	`<BuyerInformation><BuyerName>个人</BuyerName></BuyerInformation>` +
+	`<BasicInformation><TotalAmWithoutTax>9.72</TotalAmWithoutTax><TotalTaxAm>0.28</TotalTaxAm><TotalTax-includedAmount>10.00</TotalTax-includedAmount></BasicInformation>` +
+	`</EInvoiceData><TaxSupervisionInfo><InvoiceNumber>26337906210400590013</InvoiceNumber><IssueTime>2026-04-22</IssueTime></TaxSupervisionInfo></EInvoice>`
+
+// TestMalformedXML: a 数电 XML that is not whole — cut short anywhere, a
+// block of zeros or random bytes written over it or after it — is refused
+// as corrupt or truncated, never recorded with the values read before the
+// fault; the older e-invoice data with an undeclared, empty prefix (as
+// SuwellFormSDK writes its tags) is read.
 func TestMalformedXML(t *testing.T) {
-	d, err := readGen(t, "cut.xml", []byte(`<EInvoice><Header><EIid>26337906210400590013</EIid></Header><EInvoiceData><BasicInformation><TotalAmWithoutTax>9.72</TotalAmWithoutTax><TotalTaxAm>0.2`))
+	whole := []byte(digitalXML)
+	d, err := readGen(t, "whole.xml", whole)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := d.Invoices[0].Printed; p.Number != "26337906210400590013" || p.Amount != "9.72" || p.Source != "xml" {
+	if p := d.Invoices[0].Printed; p.Number != "26337906210400590013" || p.Total != "10.00" || p.Source != "xml" {
 		t.Errorf("printed = %+v", p)
+	}
+	overwrite := func(b []byte, at int, with []byte) []byte {
+		out := append([]byte{}, b...)
+		copy(out[at:], with)
+		return out
+	}
+	random := make([]byte, 64)
+	for i := range random {
+		random[i] = byte(i*131 + 7)
+	}
+	bad := map[string][]byte{
+		"cut-575.xml":      whole[:575],
+		"cut-half.xml":     whole[:len(whole)/2],
+		"cut-in-tag.xml":   whole[:len(whole)-3],
+		"zeros.xml":        overwrite(whole, 300, make([]byte, 64)),
+		"random.xml":       overwrite(whole, 300, random),
+		"zeros-after.xml":  append(append([]byte{}, whole...), make([]byte, 512)...),
+		"all-zeros.xml":    make([]byte, 2048),
+		"all-random.xml":   bytes.Repeat(random, 16),
+		"no-root-end.xml":  []byte(strings.TrimSuffix(digitalXML, "</EInvoice>")),
+		"garbage-tail.xml": append(append([]byte{}, whole...), "<EInvoice><Hea"...),
+	}
+	for name, data := range bad {
+		if _, err := readGen(t, name, data); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "corrupt or truncated") {
+			t.Errorf("%s: err = %v, want corrupt or truncated", name, err)
+		}
 	}
 	d, err = readGen(t, "odd.xml", []byte(`<?xml version="1.0"?><:eInvoice xmlns:=""><fp:InvoiceCode>032001600511</fp:InvoiceCode><fp:InvoiceNo>31471858</fp:InvoiceNo><fp:IssueDate>2020年10月04日</fp:IssueDate><fp:GraphCode>01,10,032001600511,31471858,198.04,20201004,01897109054748898321,0813,</fp:GraphCode></:eInvoice>`))
 	if err != nil {

@@ -34,6 +34,35 @@ var errXMLEmpty = errors.New("no XML element")
 // character) keeps everything read before the fault. It fails only when no
 // element could be read at all.
 func parseXML(data []byte) (*node, error) {
+	t, err := parseXMLTree(data)
+	return t.root, err
+}
+
+// parseXMLWhole reads data into a tree, and fails with ErrCorrupt unless
+// the whole file was read: a file cut short, or with zeros or random bytes
+// in it, is not an invoice to record with what happened to come before the
+// fault. Undeclared and empty prefixes are still accepted.
+func parseXMLWhole(data []byte) (*node, error) {
+	t, err := parseXMLTree(data)
+	switch {
+	case err != nil:
+		return nil, err
+	case errors.Is(t.fault, ErrTooLarge):
+		return nil, t.fault
+	case t.fault != nil:
+		return nil, fmt.Errorf("%w: XML: %v", ErrCorrupt, t.fault)
+	}
+	return t.root, nil
+}
+
+// xmlTree is what parseXMLTree read: the root element, and the fault that
+// ended the reading early (nil when the file was read to its end).
+type xmlTree struct {
+	root  *node
+	fault error
+}
+
+func parseXMLTree(data []byte) (xmlTree, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = false
 	d.AutoClose = nil
@@ -84,9 +113,9 @@ func parseXML(data []byte) (*node, error) {
 	}
 	if len(root.kids) == 0 {
 		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%w: XML: %v", ErrCorrupt, err)
+			return xmlTree{}, fmt.Errorf("%w: XML: %v", ErrCorrupt, err)
 		}
-		return nil, fmt.Errorf("%w: XML: %v", ErrCorrupt, errXMLEmpty)
+		return xmlTree{}, fmt.Errorf("%w: XML: %v", ErrCorrupt, errXMLEmpty)
 	}
 	// An element left open by a truncated file keeps the text read so far.
 	if len(stack) > 1 {
@@ -94,7 +123,14 @@ func parseXML(data []byte) (*node, error) {
 			n.text = text.String()
 		}
 	}
-	return root.kids[0], nil
+	t := xmlTree{root: root.kids[0]}
+	switch {
+	case err != nil && !errors.Is(err, io.EOF):
+		t.fault = err
+	case len(stack) > 1:
+		t.fault = fmt.Errorf("the file ends inside <%s>", stack[len(stack)-1].name)
+	}
+	return t, nil
 }
 
 func charsetReader(label string, input io.Reader) (io.Reader, error) {

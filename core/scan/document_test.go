@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -212,5 +213,43 @@ func TestSupportedDocuments(t *testing.T) {
 	}
 	if Supported("e.txt") {
 		t.Error("e.txt supported")
+	}
+}
+
+// Every invoice entry carries findings and comparison, [] when empty: an
+// XML invoice without a QR code, and a code read from a picture without
+// OCR. A truncated XML is a file error, never an invoice without values.
+func TestEntryKeysAndTruncatedXML(t *testing.T) {
+	xmlPath := shared.Path(t, "corpus", "real", "xml", "gy3117577403-ai__fapiao__invoice_ea3b59de56de439995bffae77e1f6677.xml")
+	whole, err := os.ReadFile(xmlPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cut := filepath.Join(dir, "cut.xml")
+	os.WriteFile(cut, whole[:575], 0o644)
+	img := filepath.Join(dir, "qr.png")
+	os.WriteFile(img, qrPNG(t, "01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"), 0o644)
+
+	s := &Scanner{Now: docNow, NoOCR: true}
+	for _, p := range []string{xmlPath, img} {
+		b, err := json.Marshal(s.File(context.Background(), p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var j struct{ Invoices []map[string]json.RawMessage }
+		json.Unmarshal(b, &j)
+		if len(j.Invoices) != 1 {
+			t.Fatalf("%s: %s", p, b)
+		}
+		for _, k := range []string{"qr", "comparison", "findings"} {
+			if v, ok := j.Invoices[0][k]; !ok || string(v) == "null" && k != "qr" {
+				t.Errorf("%s: invoice lacks %q: %s", filepath.Base(p), k, b)
+			}
+		}
+	}
+	r := s.File(context.Background(), cut)
+	if !errors.Is(r.Err, document.ErrCorrupt) || len(r.Invoices) != 0 || !strings.Contains(r.Error, "corrupt or truncated") {
+		t.Errorf("cut XML: err %v, %d invoices", r.Err, len(r.Invoices))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
@@ -68,10 +69,16 @@ func PrintedValues(p *document.Printed) map[string]string {
 	return m
 }
 
-// MarshalJSON adds, once the invoice is recorded, duplicate_of (null, or
-// where and when the invoice was first seen), its history ID and state.
+// MarshalJSON writes findings and comparison on every invoice, [] when
+// there are none, and adds, once the invoice is recorded, duplicate_of
+// (null, or where and when the invoice was first seen), its history ID and
+// state.
 func (inv Invoice) MarshalJSON() ([]byte, error) {
 	type plain Invoice
+	if inv.Findings == nil {
+		inv.Findings = []finding.Finding{}
+	}
+	inv.Comparison = nonNil(inv.Comparison)
 	if inv.Recorded == nil {
 		return json.Marshal(plain(inv))
 	}

@@ -35,8 +35,8 @@ type Invoice struct {
 	QR         *payload.Result   `json:"qr"`
 	Page       int               `json:"page,omitempty"`
 	Printed    *document.Printed `json:"printed,omitempty"`
-	Comparison []compare.Row     `json:"comparison,omitempty"`
-	Findings   []finding.Finding `json:"findings,omitempty"`
+	Comparison []compare.Row     `json:"comparison"`
+	Findings   []finding.Finding `json:"findings"`
 	// Recorded is what the history said of the invoice, once saved.
 	Recorded *store.Recorded `json:"-"`
 }
