@@ -43,7 +43,7 @@ func (e *env) keyFlags(fs *flag.FlagSet) func() (*sealed.Keyring, error) {
 		}
 		key, err := sealed.ParseSM4Key(k)
 		if err != nil {
-			return nil, fmt.Errorf("--sm4-key: %w", withoutPath(err))
+			return nil, fmt.Errorf("--sm4-key: %w", err)
 		}
 		pk, err := sealed.ParsePublicKey(p)
 		if err != nil {
@@ -55,16 +55,6 @@ func (e *env) keyFlags(fs *flag.FlagSet) func() (*sealed.Keyring, error) {
 		}
 		return &kr, nil
 	}
-}
-
-// withoutPath drops the file name from a failed read of a key file: a
-// mistyped key is taken for a file name, and would be printed.
-func withoutPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("want 32 hex digits, or a file holding them (reading it as a file: %w)", pe.Err)
-	}
-	return err
 }
 
 // configuredKeys returns the keys imported in the settings of the history

@@ -15,6 +15,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/tjfoc/gmsm/x509"
 
+	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
 )
 
@@ -34,7 +35,8 @@ func runSeal(e *env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		return e.usageError("seal", "unexpected argument %q", fs.Arg(0))
+		// Not repeated: a key given without its flag name would be printed.
+		return e.usageError("seal", "%d unexpected arguments: seal takes only flags", fs.NArg())
 	}
 	if *sm4 == "" {
 		*sm4 = os.Getenv("FAPIAO_SM4_KEY")
@@ -93,7 +95,7 @@ func (e *env) readArg(v string) (string, error) {
 		b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
 		return string(b), err
 	case strings.HasPrefix(v, "@"):
-		b, err := os.ReadFile(v[1:])
+		b, err := infile.Read(v[1:], 1<<20)
 		return string(b), err
 	}
 	return v, nil

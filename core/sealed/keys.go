@@ -4,24 +4,40 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"strings"
 
 	"github.com/tjfoc/gmsm/sm2"
 	"github.com/tjfoc/gmsm/x509"
+
+	"github.com/fapiaoscanner/fapiao/core/infile"
 )
+
+// maxKeyFile bounds a key file: a PEM key is a few hundred bytes.
+const maxKeyFile = 64 << 10
 
 // readKeyText returns s itself when it holds a key (PEM or hex), and
 // otherwise the contents of the file s names. Key material never appears in
-// the errors.
+// the errors: a key mistyped by one digit is taken for a file name, and a
+// file's name is therefore never repeated either.
 func readKeyText(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "-----BEGIN") || isHex(s) {
 		return s, nil
 	}
-	b, err := os.ReadFile(s)
+	b, err := infile.Read(s, maxKeyFile)
 	if err != nil {
-		return "", fmt.Errorf("read key file: %w", err)
+		var pe *fs.PathError
+		var se *infile.SizeError
+		switch {
+		case errors.As(err, &pe):
+			err = pe.Err
+		case errors.As(err, &se):
+			err = fmt.Errorf("larger than %s", infile.Size(maxKeyFile))
+		default:
+			err = errors.New("cannot be read")
+		}
+		return "", fmt.Errorf("neither a key nor a key file that can be read (as a file: %w)", err)
 	}
 	return strings.TrimSpace(string(b)), nil
 }
