@@ -58,6 +58,11 @@ type Result struct {
 // failed, the gateway kept answering 5xx, or its answer was not JSON.
 var ErrTransport = errors.New("the gateway could not be reached or gave no usable answer")
 
+// ErrRedirect is wrapped when the gateway answered with a redirect: a
+// signed call is never sent on to another address, where the signed form
+// would be read and its answer taken for the gateway's; nor is it retried.
+var ErrRedirect = errors.New("redirect refused")
+
 // Client calls the gateway.
 type Client struct {
 	Endpoint string // DefaultEndpoint when empty
@@ -169,7 +174,7 @@ func (c *Client) Rebill(ctx context.Context, orderNo, taxNum string) (Result, er
 		}
 		backoff *= 2
 	}
-	return Result{Attempts: attempt}, fmt.Errorf("rebill %s: %w: %v", orderNo, ErrTransport, last)
+	return Result{Attempts: attempt}, fmt.Errorf("rebill %s: %w: %w", orderNo, ErrTransport, last)
 }
 
 // post makes one request; retry says whether a failure may be retried.
@@ -179,11 +184,20 @@ func (c *Client) post(ctx context.Context, endpoint, body string) (Result, bool,
 		return Result{}, false, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-	resp, err := c.httpClient().Do(req)
+	hc := *c.httpClient()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := hc.Do(req)
 	if err != nil {
 		return Result{}, ctx.Err() == nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		to := "elsewhere"
+		if loc, err := resp.Location(); err == nil {
+			to = loc.Scheme + "://" + loc.Host // never the path or query: they may carry the form
+		}
+		return Result{}, false, fmt.Errorf("%w: HTTP %d to %s", ErrRedirect, resp.StatusCode, to)
+	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return Result{}, true, err

@@ -158,3 +158,38 @@ func TestSecretNeverPrinted(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// A redirect is refused, whatever its kind: the signed form is never sent
+// to the address it names (a 307 would re-POST it, a 302 turn it into a
+// GET), no answer from there is recorded, and nothing is retried.
+func TestRedirectRefused(t *testing.T) {
+	g, elsewhere := newGateway(t, "s3cret")
+	var hits atomic.Int32
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		code := http.StatusTemporaryRedirect
+		if strings.Contains(r.URL.Path, "302") {
+			code = http.StatusFound
+		}
+		http.Redirect(w, r, elsewhere.URL+"/rebill?appid=testappid", code)
+	}))
+	t.Cleanup(redirector.Close)
+	for _, path := range []string{"/307", "/302"} {
+		hits.Store(0)
+		c := newClient(redirector.URL, "s3cret")
+		c.Endpoint = redirector.URL + path
+		res, err := c.Rebill(context.Background(), "order-ok", "91310117568051223X")
+		if !errors.Is(err, gateway.ErrRedirect) || !errors.Is(err, gateway.ErrTransport) || res.Status != "" {
+			t.Errorf("%s: %+v, err %v", path, res, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "appid") {
+			t.Errorf("%s: the redirect's query was printed: %v", path, err)
+		}
+		if hits.Load() != 1 || res.Attempts != 1 {
+			t.Errorf("%s: %d requests, %d attempts; want 1", path, hits.Load(), res.Attempts)
+		}
+	}
+	if n := g.Requests(); n != 0 {
+		t.Errorf("the other gateway got %d calls", n)
+	}
+}
