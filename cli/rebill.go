@@ -47,6 +47,11 @@ func runRebill(e *env, args []string) int {
 	if fs.NArg() > 0 {
 		return e.usageError("rebill", "unexpected argument %q", fs.Arg(0))
 	}
+	if *endpoint != "" {
+		if err := gateway.CheckEndpoint(*endpoint); err != nil {
+			return e.usageError("rebill", "--endpoint %v", err)
+		}
+	}
 	st, code := e.openHistory("rebill", *db)
 	if st == nil {
 		return code

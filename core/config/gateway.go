@@ -3,7 +3,6 @@ package config
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 
@@ -55,6 +54,13 @@ func Gateway(ctx context.Context, st *store.Store, sec secrets.Store) (gateway.C
 	if endpoint == "" {
 		endpoint = gateway.DefaultEndpoint
 	}
+	if gateway.CheckEndpoint(endpoint) != nil {
+		where := "$" + EnvEndpoint
+		if os.Getenv(EnvEndpoint) == "" {
+			where = "setting " + SettingEndpoint
+		}
+		return c, gateway.DefaultEndpoint, fmt.Errorf("%s: %s: %w", op, where, gateway.CheckEndpoint(endpoint))
+	}
 	// The secret store is asked only when needed: opening a keyring may
 	// ask the user to unlock it.
 	if c.Secret == "" && sec != nil {
@@ -93,11 +99,8 @@ func SetGateway(ctx context.Context, st *store.Store, sec secrets.Store, appID, 
 	if endpoint == gateway.DefaultEndpoint {
 		endpoint = ""
 	}
-	if endpoint != "" {
-		u, err := url.Parse(endpoint)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("%s: %q: %w", op, endpoint, ErrBadEndpoint)
-		}
+	if endpoint != "" && gateway.CheckEndpoint(endpoint) != nil {
+		return fmt.Errorf("%s: %q: %w", op, endpoint, ErrBadEndpoint)
 	}
 	// The secret first: if it cannot be stored, nothing has changed.
 	if secret != "" {

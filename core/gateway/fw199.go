@@ -63,6 +63,25 @@ var ErrTransport = errors.New("the gateway could not be reached or gave no usabl
 // would be read and its answer taken for the gateway's; nor is it retried.
 var ErrRedirect = errors.New("redirect refused")
 
+// ErrBadEndpoint is wrapped when the URL to call is not an http:// or
+// https:// URL with a host: nothing is sent, and nothing retried.
+var ErrBadEndpoint = errors.New("the gateway URL must be an http:// or https:// URL with a host")
+
+// CheckEndpoint refuses a URL the call cannot go to: the check the
+// settings make of the URL a clerk types, and the command line of
+// --endpoint and $FAPIAO_FW199_ENDPOINT. A password in the URL is not
+// repeated.
+func CheckEndpoint(endpoint string) error {
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil {
+		return fmt.Errorf("%q: %w", endpoint, ErrBadEndpoint)
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%q: %w", u.Redacted(), ErrBadEndpoint)
+	}
+	return nil
+}
+
 // Client calls the gateway.
 type Client struct {
 	Endpoint string // DefaultEndpoint when empty
@@ -154,6 +173,9 @@ func (c *Client) Rebill(ctx context.Context, orderNo, taxNum string) (Result, er
 	endpoint := c.Endpoint
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
+	}
+	if err := CheckEndpoint(endpoint); err != nil {
+		return Result{}, fmt.Errorf("rebill %s: %w", orderNo, err)
 	}
 	var last error
 	attempt := 1

@@ -193,3 +193,28 @@ func TestRedirectRefused(t *testing.T) {
 		t.Errorf("the other gateway got %d calls", n)
 	}
 }
+
+// A URL the call cannot go to is refused before anything is sent, at once
+// and without retries: the check the settings screen makes.
+func TestBadEndpointNotRetried(t *testing.T) {
+	for _, u := range []string{"file:///etc/passwd", "ftp://kf.fw199.com/x", "kf.fw199.com/gateway", "https://", "http://[::1", "https://user:pw@/x"} {
+		c := newClient("", "s3cret")
+		c.Endpoint, c.Backoff = u, time.Second
+		start := time.Now()
+		res, err := c.Rebill(context.Background(), "order-ok", "91310117568051223X")
+		if !errors.Is(err, gateway.ErrBadEndpoint) || res.Attempts != 0 {
+			t.Errorf("%s: %+v, err %v", u, res, err)
+		}
+		if time.Since(start) > 500*time.Millisecond {
+			t.Errorf("%s: took %s", u, time.Since(start))
+		}
+		if err != nil && strings.Contains(err.Error(), "pw") {
+			t.Errorf("%s: the password was printed: %v", u, err)
+		}
+	}
+	for _, u := range []string{"https://kf.fw199.com/gateway/nuonuo/invoice/rebillingnew", "http://127.0.0.1:8080/rebill"} {
+		if err := gateway.CheckEndpoint(u); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}
