@@ -123,3 +123,31 @@ func TestParseHuman(t *testing.T) {
 		}
 	}
 }
+
+// A line over 1 MiB on standard input is reported as such, and the lines
+// after it are parsed: one result a line, in order.
+func TestParseLongLine(t *testing.T) {
+	long := strings.Repeat("9", 1<<20+5)
+	stdin := "01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,\n" + long + "\r\n" +
+		"01,32,,24312000000136634917,0.01,20240514,,1DD6\n" + strings.Repeat("x", 3<<20) + "\n" +
+		"01,51,,25379266878000000370,6.50,20250616,,7b25"
+	code, out, errs := run(t, stdin, "parse", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d results, want 5: %s", len(lines), errs)
+	}
+	for i, want := range []string{"02407312", "line_too_long", "24312000000136634917", "line_too_long", "25379266878000000370"} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("result %d lacks %q: %.200s", i+1, want, lines[i])
+		}
+	}
+	if len(out) > 10000 || !strings.Contains(errs, "line 2: 1048581 bytes") || !strings.Contains(errs, "line 4: 3145728 bytes") {
+		t.Errorf("stderr %q; %d bytes out", errs, len(out))
+	}
+	if code, _, _ := run(t, long, "parse", "--strict", "-"); code != exitFail {
+		t.Errorf("--strict: exit %d, want 1", code)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -38,8 +39,7 @@ func runParse(e *env, args []string) int {
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	failed := false
-	emit := func(text string) error {
-		r := payload.AnalyzeWith(text, e.now(), kr)
+	show := func(r *payload.Result) error {
 		failed = failed || finding.Worst(r.Findings) == finding.Error
 		if *asJSON {
 			b, err := json.Marshal(r)
@@ -52,10 +52,15 @@ func runParse(e *env, args []string) int {
 		writeHuman(out, r, e.lang)
 		return nil
 	}
+	emit := func(text string) error { return show(payload.AnalyzeWith(text, e.now(), kr)) }
+	long := func(n int, head string, size int64) error {
+		fmt.Fprintf(e.stderr, "fapiao parse: line %d: %d bytes, more than 1 MiB: not parsed\n", n, size)
+		return show(tooLong(n, head, size))
+	}
 	for _, a := range fs.Args() {
 		var err error
 		if a == "-" {
-			err = eachLine(e.stdin, emit)
+			err = eachLine(e.stdin, emit, long)
 		} else {
 			err = emit(a)
 		}
@@ -72,22 +77,76 @@ func runParse(e *env, args []string) int {
 }
 
 // eachLine calls fn for every non-blank line of r, without its line ending.
-func eachLine(r io.Reader, fn func(string) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" {
+// A line longer than maxLine is not kept: long is called with its number, its
+// first characters and its length, and the lines after it are read on.
+func eachLine(r io.Reader, fn func(string) error, long func(n int, head string, size int64) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		line, size, err := readLine(br, maxLine)
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("reading stdin: %w", err)
+		}
+		if err == io.EOF && size == 0 {
+			return nil
+		}
+		var ferr error
+		switch {
+		case size > maxLine:
+			ferr = long(n, headOf(line, 100), size)
+		case strings.TrimSpace(line) != "":
+			ferr = fn(line)
+		}
+		if ferr != nil {
+			return ferr
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readLine reads one line of br without its line ending (LF or CRLF),
+// keeping at most limit+1 bytes of it; size is its whole length.
+func readLine(br *bufio.Reader, limit int) (line string, size int64, err error) {
+	var b []byte
+	var last byte // the byte before the chunk being read
+	for {
+		chunk, err := br.ReadSlice('\n')
+		size += int64(len(chunk))
+		if room := limit + 1 - len(b); room > 0 {
+			b = append(b, chunk[:min(room, len(chunk))]...)
+		}
+		if err == bufio.ErrBufferFull {
+			last = chunk[len(chunk)-1]
 			continue
 		}
-		if err := fn(line); err != nil {
-			return err
+		if bytes.HasSuffix(chunk, []byte("\n")) {
+			cr := len(chunk) >= 2 && chunk[len(chunk)-2] == '\r' || len(chunk) == 1 && last == '\r'
+			size--
+			if cr {
+				size--
+			}
+			b = b[:min(len(b), int(size))]
 		}
+		return string(b), size, err
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading stdin: %w", err)
+}
+
+// headOf is the first n characters of s, with "…" when there were more.
+func headOf(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
 	}
-	return nil
+	return string(r[:n]) + "…"
+}
+
+// tooLong is the result given for a line too long to be a QR payload.
+func tooLong(n int, head string, size int64) *payload.Result {
+	return &payload.Result{Raw: head, Kind: payload.KindOther, Findings: []finding.Finding{
+		finding.New("line_too_long", finding.Error, "", "第 %d 行长达 %d 字节，超过 1 MiB，不是二维码内容，未解析",
+			"line %d is %d bytes long, more than 1 MiB: not a QR payload, not parsed", n, size),
+	}}
 }
 
 // labels of the human-readable output, by language.

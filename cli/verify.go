@@ -197,6 +197,10 @@ func (v *verifyRun) collect(ctx context.Context, args []string) ([]verifyItem, i
 			err := eachLine(v.e.stdin, func(line string) error {
 				items = append(items, v.fromPayload(ctx, strings.TrimSpace(line)))
 				return nil
+			}, func(n int, head string, size int64) error {
+				items = append(items, verifyItem{input: head,
+					err: fmt.Errorf("line %d is %d bytes long, more than 1 MiB: not a QR payload", n, size)})
+				return nil
 			})
 			if err != nil {
 				fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", err)
