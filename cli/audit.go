@@ -52,7 +52,7 @@ func runAudit(e *env, args []string) int {
 				continue
 			}
 			fmt.Fprintf(e.stdout, "%6d %s %-10s %-16s %-24s %s\n", a.Seq, a.At.Local().Format("2006-01-02 15:04:05"),
-				a.Actor, a.Action, a.Target, a.Details)
+				clean(a.Actor), clean(a.Action), clean(a.Target), clean(string(a.Details)))
 		}
 		return exitOK
 	}
@@ -61,17 +61,17 @@ func runAudit(e *env, args []string) int {
 	var be *store.BindingError
 	if errors.As(err, &be) {
 		if e.lang == "en" {
-			fmt.Fprintf(e.stdout, "the history was changed outside Fapiao (audit log entry %d): %s\n", be.Seq, be.Reason)
+			fmt.Fprintf(e.stdout, "the history was changed outside Fapiao (audit log entry %d): %s\n", be.Seq, clean(be.Reason))
 		} else {
-			fmt.Fprintf(e.stdout, "历史记录在 Fapiao 之外被改动，与审计日志（第 %d 条）不符：%s\n", be.Seq, be.Reason)
+			fmt.Fprintf(e.stdout, "历史记录在 Fapiao 之外被改动，与审计日志（第 %d 条）不符：%s\n", be.Seq, clean(be.Reason))
 		}
 		return exitFail
 	}
 	if errors.As(err, &ae) {
 		if e.lang == "en" {
-			fmt.Fprintf(e.stdout, "audit log broken at entry %d: %s\n", ae.Seq, ae.Reason)
+			fmt.Fprintf(e.stdout, "audit log broken at entry %d: %s\n", ae.Seq, clean(ae.Reason))
 		} else {
-			fmt.Fprintf(e.stdout, "审计日志在第 %d 条处被改动或删除：%s\n", ae.Seq, ae.Reason)
+			fmt.Fprintf(e.stdout, "审计日志在第 %d 条处被改动或删除：%s\n", ae.Seq, clean(ae.Reason))
 		}
 		return exitFail
 	}

@@ -49,7 +49,7 @@ func runBlacklist(e *env, args []string) int {
 			return e.usageError("blacklist", "%v", err)
 		case err != nil && verb == "add":
 			// A forged invoice may carry an ID that fails its check: list it anyway.
-			fmt.Fprintf(e.stderr, "fapiao blacklist: warning: %v\n", err)
+			fmt.Fprintf(e.stderr, "fapiao blacklist: warning: %s\n", errText(err))
 		}
 	}
 	s, code := e.openHistory("blacklist", *db)
@@ -64,12 +64,12 @@ func runBlacklist(e *env, args []string) int {
 		if err := s.AddBlacklist(ctx, id, *reason, *clerk); err != nil {
 			return e.historyError("blacklist", err)
 		}
-		fmt.Fprintf(e.stderr, "fapiao blacklist: %s added\n", id)
+		fmt.Fprintf(e.stderr, "fapiao blacklist: %s added\n", clean(id))
 	case "remove":
 		if err := s.RemoveBlacklist(ctx, id, *clerk); err != nil {
 			return e.historyError("blacklist", err)
 		}
-		fmt.Fprintf(e.stderr, "fapiao blacklist: %s removed\n", id)
+		fmt.Fprintf(e.stderr, "fapiao blacklist: %s removed\n", clean(id))
 	case "list":
 		list, err := s.Blacklist(ctx)
 		if err != nil {
@@ -84,7 +84,7 @@ func runBlacklist(e *env, args []string) int {
 				fmt.Fprintf(e.stdout, "%s\n", j)
 				continue
 			}
-			fmt.Fprintf(e.stdout, "%-20s %s  %s  %s\n", b.TaxID, b.AddedAt.Local().Format("2006-01-02"), b.AddedBy, b.Reason)
+			fmt.Fprintf(e.stdout, "%-20s %s  %s  %s\n", clean(b.TaxID), b.AddedAt.Local().Format("2006-01-02"), clean(b.AddedBy), clean(b.Reason))
 		}
 	}
 	return exitOK

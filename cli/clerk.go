@@ -42,6 +42,6 @@ func runClerk(e *env, args []string) int {
 	if err != nil {
 		return e.historyError("clerk", err)
 	}
-	fmt.Fprintln(e.stdout, name)
+	fmt.Fprintln(e.stdout, clean(name))
 	return exitOK
 }

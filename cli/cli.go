@@ -138,7 +138,7 @@ func (e *env) parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) 
 		e.commandUsage(e.stdout, fs)
 		return exitOK, true
 	}
-	fmt.Fprintf(e.stderr, "%s: %v\n", fs.Name(), err)
+	fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), errText(err))
 	fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", fs.Name())
 	return exitUsage, true
 }
@@ -158,7 +158,7 @@ func (e *env) commandUsage(w io.Writer, fs *flag.FlagSet) {
 }
 
 func (e *env) usageError(name, format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "fapiao %s: %s\n", name, fmt.Sprintf(format, args...))
+	fmt.Fprintf(e.stderr, "fapiao %s: %s\n", name, clean(fmt.Sprintf(format, args...)))
 	fmt.Fprintf(e.stderr, "Run 'fapiao %s --help' for usage.\n", name)
 	return exitUsage
 }

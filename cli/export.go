@@ -73,7 +73,7 @@ func runExport(e *env, args []string) int {
 	sum, err := export.WriteFile(*outPath, f, src)
 	if err != nil {
 		if outputError(err) {
-			fmt.Fprintf(e.stderr, "fapiao export: %v\n", err)
+			fmt.Fprintf(e.stderr, "fapiao export: %s\n", errText(err))
 			return exitUsage
 		}
 		return e.historyError("export", err)
@@ -84,10 +84,10 @@ func runExport(e *env, args []string) int {
 
 func (e *env) exportDone(sum export.Summary, where string) {
 	if e.lang == "en" {
-		fmt.Fprintf(e.stderr, "fapiao export: %d invoices, total incl. tax ¥%s, written to %s\n", sum.Rows, sum.Total.Grouped(), where)
+		fmt.Fprintf(e.stderr, "fapiao export: %d invoices, total incl. tax ¥%s, written to %s\n", sum.Rows, sum.Total.Grouped(), clean(where))
 		return
 	}
-	fmt.Fprintf(e.stderr, "fapiao export: 共 %d 张，价税合计 ¥%s，已写入 %s\n", sum.Rows, sum.Total.Grouped(), where)
+	fmt.Fprintf(e.stderr, "fapiao export: 共 %d 张，价税合计 ¥%s，已写入 %s\n", sum.Rows, sum.Total.Grouped(), clean(where))
 }
 
 // outputError says whether err is the output file's: it could not be

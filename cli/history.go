@@ -157,7 +157,7 @@ func writeInvoiceLine(w io.Writer, inv *store.Invoice, lang string) {
 	if lang == "en" {
 		state = stateLabelsEn[inv.State]
 	}
-	fmt.Fprintf(w, "%-22s %s %14s  %s  [%s]", inv.Identity, date, total, seller, state)
+	fmt.Fprintf(w, "%-22s %s %14s  %s  [%s]", clean(inv.Identity), clean(date), total, clean(seller), state)
 	if len(inv.Findings) > 0 {
 		counts := map[finding.Severity]int{}
 		for _, f := range inv.Findings {
@@ -176,7 +176,7 @@ func writeInvoiceLine(w io.Writer, inv *store.Invoice, lang string) {
 	} else {
 		where = filepath.Base(where)
 	}
-	fmt.Fprintf(w, "  %s %s %s", l["first"], inv.FirstSeen.At.Local().Format("2006-01-02 15:04"), where)
+	fmt.Fprintf(w, "  %s %s %s", l["first"], inv.FirstSeen.At.Local().Format("2006-01-02 15:04"), clean(where))
 	if inv.Seen > 1 {
 		fmt.Fprintf(w, " ("+l["times"]+")", inv.Seen)
 	}

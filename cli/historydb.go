@@ -39,12 +39,12 @@ func (e *env) historyPath(path string) (string, error) {
 func (e *env) openHistory(name, path string) (*store.Store, int) {
 	path, err := e.historyPath(path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fapiao %s: %v (use --db PATH)\n", name, err)
+		fmt.Fprintf(e.stderr, "fapiao %s: %s (use --db PATH)\n", name, errText(err))
 		return nil, exitUsage
 	}
 	s, err := store.Open(path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fapiao %s: %v\n", name, err)
+		fmt.Fprintf(e.stderr, "fapiao %s: %s\n", name, errText(err))
 		return nil, exitUsage
 	}
 	return s, exitOK
@@ -59,7 +59,7 @@ func (e *env) secrets(st *store.Store) secrets.Store {
 // refused or could not do the work (busy, not found, not allowed), 2 when
 // an argument was wrong.
 func (e *env) historyError(name string, err error) int {
-	fmt.Fprintf(e.stderr, "fapiao %s: %v\n", name, err)
+	fmt.Fprintf(e.stderr, "fapiao %s: %s\n", name, errText(err))
 	if errors.Is(err, store.ErrInvalid) {
 		return exitUsage
 	}

@@ -72,13 +72,13 @@ func (e *env) configuredKeys(cmd, path string) *sealed.Keyring {
 	}
 	st, err := store.Open(path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %s\n", cmd, errText(err))
 		return nil
 	}
 	defer st.Close()
 	kr, err := config.SealedKeys(context.Background(), st, e.secrets(st))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "%s: sealed QR keys in the settings not used: %s\n", cmd, errText(err))
 	}
 	return kr
 }

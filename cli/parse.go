@@ -66,7 +66,7 @@ func runParse(e *env, args []string) int {
 		}
 		if err != nil {
 			out.Flush()
-			fmt.Fprintf(e.stderr, "fapiao parse: %v\n", err)
+			fmt.Fprintf(e.stderr, "fapiao parse: %s\n", errText(err))
 			return exitUsage
 		}
 	}
@@ -175,10 +175,10 @@ func writeHuman(w io.Writer, r *payload.Result, lang string) {
 	l := labels[lang]
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "  %-*s %s\n", labelWidth(lang, l[k]), l[k], v)
+			fmt.Fprintf(w, "  %-*s %s\n", labelWidth(lang, l[k]), l[k], clean(v))
 		}
 	}
-	fmt.Fprintf(w, "%s\n", r.Raw)
+	fmt.Fprintf(w, "%s\n", clean(r.Raw))
 	row("kind", l[string(r.Kind)])
 	if r.TypeCode != "" {
 		name := r.TypeName
@@ -224,9 +224,14 @@ func writeHuman(w io.Writer, r *payload.Result, lang string) {
 		row("verify", s)
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "  [%s] %s: %s\n", l[string(f.Severity)], f.Code, f.Text(lang))
+		writeFinding(w, f, lang)
 	}
 	fmt.Fprintln(w)
+}
+
+// writeFinding prints one finding: its message may quote what was read.
+func writeFinding(w io.Writer, f finding.Finding, lang string) {
+	fmt.Fprintf(w, "  [%s] %s: %s\n", labels[lang][string(f.Severity)], clean(f.Code), clean(f.Text(lang)))
 }
 
 // labelWidth pads labels to one column; a Chinese character takes two cells.

@@ -64,7 +64,7 @@ func runRebill(e *env, args []string) int {
 		if errors.Is(err, config.ErrNoGateway) {
 			return e.usageError("rebill", "gateway credentials missing: %v", err)
 		}
-		fmt.Fprintf(e.stderr, "fapiao rebill: %v\n", err)
+		fmt.Fprintf(e.stderr, "fapiao rebill: %s\n", errText(err))
 		return exitUsage
 	}
 	if *endpoint != "" {
@@ -73,7 +73,7 @@ func runRebill(e *env, args []string) int {
 	svc := &rebill.Service{Store: st, Client: &gateway.Client{Endpoint: url, Creds: creds}}
 	out, err := svc.Retry(ctx, *order, *taxNum, "")
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fapiao rebill: %v\n", err)
+		fmt.Fprintf(e.stderr, "fapiao rebill: %s\n", errText(err))
 		return exitUsage
 	}
 	if *asJSON {
@@ -93,7 +93,7 @@ func runRebill(e *env, args []string) int {
 	switch {
 	case out.Err != nil:
 		if !*asJSON {
-			fmt.Fprintf(e.stderr, "fapiao rebill: %v (recorded as attempt %d)\n", out.Err, out.Attempt.ID)
+			fmt.Fprintf(e.stderr, "fapiao rebill: %s (recorded as attempt %d)\n", errText(out.Err), out.Attempt.ID)
 		}
 		return exitUsage
 	case out.Result.Status == gateway.Failed:
@@ -107,18 +107,18 @@ func (e *env) printOutcome(out rebill.Outcome) {
 	if out.Err != nil {
 		return
 	}
-	fmt.Fprintf(e.stdout, "%s (code %d): %s\n", rebillLabel(string(r.Status), e.lang), r.Code, r.Message)
+	fmt.Fprintf(e.stdout, "%s (code %d): %s\n", rebillLabel(string(r.Status), e.lang), r.Code, clean(r.Message))
 	if r.InvoiceNo != "" {
-		fmt.Fprintf(e.stdout, "  %s %s\n  PDF %s\n", e.pick("发票号码", "invoice number"), r.InvoiceNo, r.InvoiceDownURL)
+		fmt.Fprintf(e.stdout, "  %s %s\n  PDF %s\n", e.pick("发票号码", "invoice number"), clean(r.InvoiceNo), clean(r.InvoiceDownURL))
 	}
 	switch {
 	case out.PDFErr != nil:
-		fmt.Fprintf(e.stdout, "  %s: %v\n", e.pick("PDF 未能读取", "PDF not read"), out.PDFErr)
+		fmt.Fprintf(e.stdout, "  %s: %s\n", e.pick("PDF 未能读取", "PDF not read"), errText(out.PDFErr))
 	case out.PDF != nil:
-		fmt.Fprintf(e.stdout, "  %s %s (%s %d)\n", e.pick("已读取并记入历史", "read and recorded:"), out.PDF.File,
+		fmt.Fprintf(e.stdout, "  %s %s (%s %d)\n", e.pick("已读取并记入历史", "read and recorded:"), clean(out.PDF.File),
 			e.pick("发票", "invoice"), out.Attempt.InvoiceID)
 	case out.Attempt.PDF != "":
-		fmt.Fprintf(e.stdout, "  PDF: %s\n", out.Attempt.PDF)
+		fmt.Fprintf(e.stdout, "  PDF: %s\n", clean(out.Attempt.PDF))
 	}
 	if r.Attempts > 1 {
 		fmt.Fprintf(e.stdout, "  (%s)\n", fmt.Sprintf(e.pick("共发送 %d 次：网关起初未应答", "sent %d times: the gateway did not answer at first"), r.Attempts))
@@ -183,11 +183,11 @@ func runOrders(e *env, args []string) int {
 			fmt.Fprintf(e.stdout, "%s\n", b)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s  %s  %s  %s %s\n", o.OrderNo, o.TaxNum, rebillLabel(o.Status, e.lang),
-			o.InvoiceNo, o.Message)
+		fmt.Fprintf(e.stdout, "%s  %s  %s  %s %s\n", clean(o.OrderNo), clean(o.TaxNum), clean(rebillLabel(o.Status, e.lang)),
+			clean(o.InvoiceNo), clean(o.Message))
 		for _, a := range atts {
 			fmt.Fprintf(e.stdout, "    %s  %-8s %-12s code %-5d %s%s\n", a.At.Local().Format("2006-01-02 15:04:05"),
-				a.Clerk, rebillLabel(a.Status, e.lang), a.Code, firstOf(a.Message, a.Error), pdfNote(a.PDF))
+				clean(a.Clerk), clean(rebillLabel(a.Status, e.lang)), a.Code, clean(firstOf(a.Message, a.Error)), clean(pdfNote(a.PDF)))
 		}
 	}
 	return exitOK

@@ -46,7 +46,7 @@ func runScan(e *env, args []string) int {
 	}
 	files, err := scan.Expand(fs.Args())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fapiao scan: %v\n", err)
+		fmt.Fprintf(e.stderr, "fapiao scan: %s\n", errText(err))
 		return exitUsage
 	}
 	var st *store.Store
@@ -92,7 +92,7 @@ func runScan(e *env, args []string) int {
 		}
 		if *asJSON {
 			if err := enc.Encode(r); err != nil {
-				fmt.Fprintf(e.stderr, "fapiao scan: %v\n", err)
+				fmt.Fprintf(e.stderr, "fapiao scan: %s\n", errText(err))
 			}
 			return
 		}
@@ -103,7 +103,7 @@ func runScan(e *env, args []string) int {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(e.stderr, "fapiao scan: interrupted")
 		} else {
-			fmt.Fprintf(e.stderr, "fapiao scan: stopped: %v\n", err)
+			fmt.Fprintf(e.stderr, "fapiao scan: stopped: %s\n", errText(err))
 		}
 		return exitFail
 	}
@@ -117,17 +117,17 @@ func runScan(e *env, args []string) int {
 func (e *env) writeScanHuman(r scan.FileResult) {
 	switch {
 	case r.Err != nil:
-		fmt.Fprintf(e.stdout, "%s: %s\n\n", r.File, fileError(r.Err, e.lang))
+		fmt.Fprintf(e.stdout, "%s: %s\n\n", clean(r.File), clean(fileError(r.Err, e.lang)))
 		return
 	case len(r.Codes) == 0 && len(r.Invoices) == 0:
 		msg := "未找到二维码"
 		if e.lang == "en" {
 			msg = "no QR code found"
 		}
-		fmt.Fprintf(e.stdout, "%s: %s (%d ms)\n\n", r.File, msg, r.Ms)
+		fmt.Fprintf(e.stdout, "%s: %s (%d ms)\n\n", clean(r.File), msg, r.Ms)
 		return
 	}
-	fmt.Fprintf(e.stdout, "%s (%d ms)\n", r.File, r.Ms)
+	fmt.Fprintf(e.stdout, "%s (%d ms)\n", clean(r.File), r.Ms)
 	for _, inv := range r.Invoices {
 		switch {
 		case inv.QR != nil:
@@ -139,7 +139,7 @@ func (e *env) writeScanHuman(r scan.FileResult) {
 		// values and what the history knows.
 		for _, f := range inv.Findings {
 			if inv.QR == nil || !hasFinding(inv.QR.Findings, f) {
-				fmt.Fprintf(e.stdout, "  [%s] %s: %s\n", labels[e.lang][string(f.Severity)], f.Code, f.Text(e.lang))
+				writeFinding(e.stdout, f, e.lang)
 			}
 		}
 	}
@@ -159,7 +159,7 @@ func (e *env) writePrinted(p *document.Printed) {
 	fmt.Fprintf(e.stdout, "  %s\n", e.pick("（无二维码，票面信息）", "(no QR code; printed values)"))
 	for _, kv := range [][2]string{{"code", p.Code}, {"number", p.Number}, {"date", p.Date}, {"total", p.Total}, {"seller", p.SellerTaxID}} {
 		if kv[1] != "" {
-			fmt.Fprintf(e.stdout, "  %-*s %s\n", labelWidth(e.lang, l[kv[0]]), l[kv[0]], kv[1])
+			fmt.Fprintf(e.stdout, "  %-*s %s\n", labelWidth(e.lang, l[kv[0]]), l[kv[0]], clean(kv[1]))
 		}
 	}
 }

@@ -73,12 +73,12 @@ func runSeal(e *env, args []string) int {
 	}
 	text, err := sealed.Seal(f, key, pk, rand.Reader)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "fapiao seal: %v\n", err)
+		fmt.Fprintf(e.stderr, "fapiao seal: %s\n", errText(err))
 		return exitFail
 	}
 	if *out != "" {
 		if err := writeQRPNG(*out, text, *module); err != nil {
-			fmt.Fprintf(e.stderr, "fapiao seal: %v\n", err)
+			fmt.Fprintf(e.stderr, "fapiao seal: %s\n", errText(err))
 			return exitFail
 		}
 	}

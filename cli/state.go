@@ -47,7 +47,7 @@ func runState(e *env, args []string) int {
 	if err := s.ChangeState(ctx, store.Change{InvoiceID: inv.ID, From: from, To: to, Clerk: *clerk, Note: *note}); err != nil {
 		return e.historyError("state", err)
 	}
-	fmt.Fprintf(e.stdout, "%s: %s %s → %s %s\n", inv.Identity, from.Name(), from, to.Name(), to)
+	fmt.Fprintf(e.stdout, "%s: %s %s → %s %s\n", clean(inv.Identity), from.Name(), from, to.Name(), to)
 	return exitOK
 }
 

@@ -151,7 +151,7 @@ func (v *verifyRun) existingHistory() (*store.Store, error) {
 func (v *verifyRun) setup(ctx context.Context, name, endpoint, clerk string) int {
 	if v.save {
 		if _, err := v.history(); err != nil {
-			fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", err)
+			fmt.Fprintf(v.e.stderr, "fapiao verify: %s\n", errText(err))
 			return exitUsage
 		}
 	}
@@ -159,7 +159,7 @@ func (v *verifyRun) setup(ctx context.Context, name, endpoint, clerk string) int
 	if err != nil && !errors.Is(err, config.ErrUnknownProvider) {
 		st, herr := v.existingHistory()
 		if herr != nil {
-			fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", herr)
+			fmt.Fprintf(v.e.stderr, "fapiao verify: %s\n", errText(herr))
 			return exitUsage
 		}
 		if st != nil {
@@ -167,7 +167,7 @@ func (v *verifyRun) setup(ctx context.Context, name, endpoint, clerk string) int
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", err)
+		fmt.Fprintf(v.e.stderr, "fapiao verify: %s\n", errText(err))
 		return exitUsage
 	}
 	if endpoint != "" {
@@ -175,7 +175,7 @@ func (v *verifyRun) setup(ctx context.Context, name, endpoint, clerk string) int
 	}
 	cfg.Now = v.e.now
 	if v.provider, err = verify.New(cfg); err != nil {
-		fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", err)
+		fmt.Fprintf(v.e.stderr, "fapiao verify: %s\n", errText(err))
 		return exitUsage
 	}
 	if v.save {
@@ -203,7 +203,7 @@ func (v *verifyRun) collect(ctx context.Context, args []string) ([]verifyItem, i
 				return nil
 			})
 			if err != nil {
-				fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", err)
+				fmt.Fprintf(v.e.stderr, "fapiao verify: %s\n", errText(err))
 				return nil, exitUsage
 			}
 		case payload.Parse(a).Kind != payload.KindOther:
@@ -330,8 +330,8 @@ func (v *verifyRun) checkAll(ctx context.Context, items []verifyItem, asJSON boo
 		}
 		if it.err == nil && key != "" {
 			if first, ok := seen[key]; ok {
-				fmt.Fprintf(v.e.stderr, "fapiao verify: %s: %s\n", it.input, fmt.Sprintf(
-					v.e.pick("与 %s 是同一张发票，本批次不再查验", "the same invoice as %s: not checked twice in one batch"), first))
+				fmt.Fprintf(v.e.stderr, "fapiao verify: %s: %s\n", clean(it.input), fmt.Sprintf(
+					v.e.pick("与 %s 是同一张发票，本批次不再查验", "the same invoice as %s: not checked twice in one batch"), clean(first)))
 				continue
 			}
 			seen[key] = it.input
@@ -341,7 +341,7 @@ func (v *verifyRun) checkAll(ctx context.Context, items []verifyItem, asJSON boo
 		unchecked = unchecked || j.Status != verify.Authentic && !verify.Failed(j.Status)
 		if asJSON {
 			if err := enc.Encode(j); err != nil {
-				fmt.Fprintf(v.e.stderr, "fapiao verify: %v\n", err)
+				fmt.Fprintf(v.e.stderr, "fapiao verify: %s\n", errText(err))
 			}
 		} else {
 			v.writeHuman(j)
@@ -474,15 +474,15 @@ func (v *verifyRun) writeHuman(j verifyJSON) {
 	if j.RequestID != "" {
 		line += "  " + verify.ProviderName(j.Provider, v.e.lang) + " RequestId " + j.RequestID
 	}
-	fmt.Fprintln(w, line)
+	fmt.Fprintln(w, clean(line))
 	switch {
 	case j.Kind == kindMissing || j.Kind == verify.KindTooEarly:
-		fmt.Fprintf(w, "  %s\n", v.reasonText(j))
+		fmt.Fprintf(w, "  %s\n", clean(v.reasonText(j)))
 	case j.Reason != "":
-		fmt.Fprintf(w, "  %s\n", j.Reason)
+		fmt.Fprintf(w, "  %s\n", clean(j.Reason))
 	}
 	for _, f := range j.Findings {
-		fmt.Fprintf(w, "  [%s] %s: %s\n", labels[v.e.lang][string(f.Severity)], f.Code, f.Text(v.e.lang))
+		writeFinding(w, f, v.e.lang)
 	}
 	if j.CheckID != 0 {
 		fmt.Fprintf(w, "  %s\n", fmt.Sprintf(v.e.pick("已记入历史（查验记录 %d）", "recorded in the history (check %d)"), j.CheckID))
