@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -250,7 +251,14 @@ func TestBadFiles(t *testing.T) {
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
+			// PDFium's error codes are said in words.
+			if m := err.Error(); strings.Contains(m, "incorrect format") || strings.Contains(m, ": 3:") {
+				t.Errorf("err = %v: an engine code", err)
+			}
 		})
+	}
+	if got := engineWords(fmt.Errorf("open: %w", pdfiumerrors.ErrFormat)); got != "not in PDF format, or damaged beyond reading" {
+		t.Errorf("engineWords = %q", got)
 	}
 }
 

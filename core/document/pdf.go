@@ -74,13 +74,13 @@ func openPDF(p pdfium.Pdfium, data []byte) (doc references.FPDF_DOCUMENT, pages 
 		if errors.Is(err, pdfiumerrors.ErrPassword) || errors.Is(err, pdfiumerrors.ErrSecurity) {
 			return "", 0, nil, ErrEncrypted
 		}
-		return "", 0, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return "", 0, nil, fmt.Errorf("%w: %s", ErrCorrupt, engineWords(err))
 	}
 	closeDoc = func() { p.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: d.Document}) }
 	pc, err := p.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: d.Document})
 	if err != nil {
 		closeDoc()
-		return "", 0, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return "", 0, nil, fmt.Errorf("%w: %s", ErrCorrupt, engineWords(err))
 	}
 	return d.Document, pc.PageCount, closeDoc, nil
 }
@@ -112,7 +112,7 @@ func readPDF(ctx context.Context, data []byte, opt Options) (*Document, error) {
 			page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: i}}
 			pt, err := pageGlyphs(p, page)
 			if err != nil {
-				return fmt.Errorf("%w: page %d: %v", ErrCorrupt, i+1, err)
+				return fmt.Errorf("%w: page %d: %s", ErrCorrupt, i+1, engineWords(err))
 			}
 			pg.w, pg.h = pt.w, pt.h
 			pg.text = readable(pt)
@@ -455,7 +455,7 @@ func renderCodes(ctx context.Context, p pdfium.Pdfium, page requests.Page, opt O
 		}
 		r, err := p.RenderPageInPixels(&requests.RenderPageInPixels{Page: page, Width: w, Height: h})
 		if err != nil {
-			return nil, fmt.Errorf("%w: render: %v", ErrCorrupt, err)
+			return nil, fmt.Errorf("%w: render: %s", ErrCorrupt, engineWords(err))
 		}
 		g := grayOver(r.Result.Image)
 		r.Cleanup()

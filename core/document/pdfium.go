@@ -2,6 +2,7 @@ package document
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/klippa-app/go-pdfium"
+	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/webassembly"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -157,6 +159,31 @@ func withPDFium(ctx context.Context, fn func(p pdfium.Pdfium) error) error {
 		}
 		return fmt.Errorf("%w: %v", ErrTimeout, ctx.Err())
 	}
+}
+
+// engineCodes are PDFium's error codes, in words: go-pdfium gives them as
+// "3: incorrect format".
+var engineCodes = []struct {
+	err   error
+	words string
+}{
+	{pdfiumerrors.ErrFormat, "not in PDF format, or damaged beyond reading"},
+	{pdfiumerrors.ErrFile, "the PDF engine could not read the file"},
+	{pdfiumerrors.ErrPassword, "password protected"},
+	{pdfiumerrors.ErrSecurity, "encrypted in a way that is not supported"},
+	{pdfiumerrors.ErrPage, "a page is missing or its content is damaged"},
+	{pdfiumerrors.ErrUnknown, "the PDF engine failed without saying why"},
+}
+
+// engineWords is err in words when it is one of PDFium's codes, and err's
+// own message otherwise.
+func engineWords(err error) string {
+	for _, c := range engineCodes {
+		if errors.Is(err, c.err) || err.Error() == c.err.Error() {
+			return c.words
+		}
+	}
+	return err.Error()
 }
 
 // instanceMemory is the size of an instance's WebAssembly memory, or -1

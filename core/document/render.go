@@ -70,11 +70,11 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 		ref := requests.Page{ByIndex: &requests.PageByIndex{Document: doc, Index: page - 1}}
 		w, err := p.FPDF_GetPageWidthF(&requests.FPDF_GetPageWidthF{Page: ref})
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+			return fmt.Errorf("%w: %s", ErrCorrupt, engineWords(err))
 		}
 		h, err := p.FPDF_GetPageHeightF(&requests.FPDF_GetPageHeightF{Page: ref})
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrCorrupt, err)
+			return fmt.Errorf("%w: %s", ErrCorrupt, engineWords(err))
 		}
 		pw, ph := fitPixels(float64(w.PageWidth), float64(h.PageHeight), maxPixels)
 		if pw < 1 || ph < 1 {
@@ -82,7 +82,7 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 		}
 		r, err := p.RenderPageInPixels(&requests.RenderPageInPixels{Page: ref, Width: pw, Height: ph})
 		if err != nil {
-			return fmt.Errorf("%w: render: %v", ErrCorrupt, err)
+			return fmt.Errorf("%w: render: %s", ErrCorrupt, engineWords(err))
 		}
 		// The pixels live in the engine's memory until Cleanup: copy them.
 		out = overWhite(r.Result.Image)

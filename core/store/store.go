@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -95,6 +96,19 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	// The history is readable by its owner only. SQLite gives the -wal and
+	// -shm files it creates the mode of the database file, so the file is
+	// made here first, private; one an older version made readable by
+	// others is made private again, with its -wal and -shm.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if runtime.GOOS != "windows" {
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+				os.Chmod(p, fi.Mode().Perm()&0o700)
+			}
+		}
 	}
 	// synchronous=FULL: a committed scan survives a power cut, not only a
 	// crash; it costs one fsync per scan, which a clerk never notices.
