@@ -36,6 +36,27 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// child starts the command line in a process of its own, its standard
+// output read line by line.
+func child(t *testing.T, args ...string) (*exec.Cmd, *bufio.Scanner, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), childEnv+"="+strings.Join(args, "\x1f"))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	return cmd, sc, &stderr
+}
+
 // writeInvoiceImages writes n small PNG images, each holding a distinct
 // invoice QR code, and returns their identities by file name.
 func writeInvoiceImages(t *testing.T, dir string, n int) map[string]string {
@@ -81,22 +102,10 @@ func TestKillDuringImport(t *testing.T) {
 	ids := writeInvoiceImages(t, imgs, 1000)
 	db := filepath.Join(dir, "history.db")
 
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), childEnv+"="+strings.Join([]string{"scan", "--json", "--no-ocr", "--save", "--db", db, "--workers", "2", imgs}, "\x1f"))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, sc, stderr := child(t, "scan", "--json", "--no-ocr", "--save", "--db", db, "--workers", "2", imgs)
 	// A line is printed only after its file was committed. Kill the child
 	// in the middle of the batch, at a moment it chose by itself.
 	printed := map[string]bool{}
-	sc := bufio.NewScanner(out)
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	for sc.Scan() {
 		var r struct {
 			File     string `json:"file"`
