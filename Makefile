@@ -55,8 +55,14 @@ run: deps build
 vet: check-go
 	$(GO) vet -tags $(TAGS) ./...
 
+# The camera's tests play a clip in real time and decode it as it plays:
+# they run on their own, after the rest, so that other packages' tests do
+# not starve them of the CPU they measure.
+REALTIME_PKGS := ./core/camera
+
 test: test-deps vet
-	$(GO) test -race -tags $(TAGS) ./...
+	$(GO) test -race -tags $(TAGS) $$($(GO) list ./... | grep -v '/core/camera$$')
+	$(GO) test -race -tags $(TAGS) $(REALTIME_PKGS)
 	# The window's markup masters once more with the system's fonts hidden
 	# (Fyne's ci tag): they are rendered with the app's own theme and font,
 	# so they hold with a CJK system font installed and without one.
