@@ -2,7 +2,6 @@ package settings
 
 import (
 	"context"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,10 +23,9 @@ type checkSection struct {
 
 	title, providerLabel, idLabel, secretLabel, endpointLabel *widget.Label
 	provider                                                  *widget.Select
-	id, secret, endpoint                                      *widget.Entry
+	id, endpoint                                              *widget.Entry
+	secret                                                    *secretField
 	save                                                      *widget.Button
-
-	secretSaved bool
 }
 
 // checkStored is the provider's settings as the history and keyring hold them.
@@ -45,7 +43,7 @@ func newCheckSection(s *Screen) *checkSection {
 	c.providerLabel, c.idLabel = widget.NewLabel(""), widget.NewLabel("")
 	c.secretLabel, c.endpointLabel = widget.NewLabel(""), widget.NewLabel("")
 	c.provider = widget.NewSelect(nil, nil)
-	c.id, c.secret, c.endpoint = widget.NewEntry(), widget.NewPasswordEntry(), widget.NewEntry()
+	c.id, c.secret, c.endpoint = widget.NewEntry(), newSecretField(), widget.NewEntry()
 	c.secret.OnSubmitted = func(string) { c.onSave() }
 	c.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), c.onSave)
 	c.load()
@@ -77,7 +75,7 @@ func (c *checkSection) relabel(tr *env.Translator) {
 	}
 	c.provider.Options = names
 	c.provider.SetSelected(providerName(tr, chosen))
-	c.showSecretState()
+	c.secret.showState(c.s.e.Tr)
 }
 
 func providerName(tr *env.Translator, p string) string {
@@ -119,17 +117,9 @@ func (c *checkSection) load() {
 		if c.endpoint.Text == "" {
 			c.endpoint.SetText(v.endpoint)
 		}
-		c.secretSaved = c.secretSaved || v.secretSaved
-		c.showSecretState()
+		c.secret.saved = c.secret.saved || v.secretSaved
+		c.secret.showState(c.s.e.Tr)
 	})
-}
-
-func (c *checkSection) showSecretState() {
-	key := "settings.secret.unset"
-	if c.secretSaved {
-		key = "settings.secret.saved"
-	}
-	c.secret.SetPlaceHolder(c.s.e.Tr.T(key))
 }
 
 func (c *checkSection) onSave() {
@@ -148,11 +138,7 @@ func (c *checkSection) onSave() {
 			c.s.show(secretErrorText(e.Tr, err))
 			return
 		}
-		c.secretSaved = c.secretSaved || strings.TrimSpace(secret) != ""
-		if c.secret.Text == secret {
-			c.secret.SetText("")
-		}
-		c.showSecretState()
+		c.secret.stored(e.Tr, secret)
 		c.s.show(e.Tr.T("settings.check_saved"))
 	})
 }

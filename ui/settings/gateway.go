@@ -2,7 +2,6 @@ package settings
 
 import (
 	"context"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,12 +20,12 @@ type gatewaySection struct {
 	s *Screen
 
 	title, appIDLabel, secretLabel, endpointLabel *widget.Label
-	appID, secret, endpoint                       *widget.Entry
+	appID, endpoint                               *widget.Entry
+	secret                                        *secretField
 	save                                          *widget.Button
 	where                                         *widget.Label
 
-	secretSaved bool
-	secretsAt   string // where the secrets are kept, once known
+	secretsAt string // where the secrets are kept, once known
 }
 
 // stored is the gateway's settings as the history and the keyring hold them.
@@ -40,7 +39,7 @@ func newGatewaySection(s *Screen) *gatewaySection {
 	g := &gatewaySection{s: s}
 	g.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	g.appIDLabel, g.secretLabel, g.endpointLabel = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
-	g.appID, g.secret, g.endpoint = widget.NewEntry(), widget.NewPasswordEntry(), widget.NewEntry()
+	g.appID, g.secret, g.endpoint = widget.NewEntry(), newSecretField(), widget.NewEntry()
 	g.endpoint.SetPlaceHolder(gateway.DefaultEndpoint)
 	g.secret.OnSubmitted = func(string) { g.onSave() }
 	g.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), g.onSave)
@@ -66,7 +65,7 @@ func (g *gatewaySection) relabel(tr *env.Translator) {
 	g.endpointLabel.SetText(tr.T("settings.endpoint"))
 	g.save.SetText(tr.T("settings.save"))
 	g.showWhere()
-	g.showSecretState()
+	g.secret.showState(g.s.e.Tr)
 }
 
 // load reads the settings in the background: whether a secret is stored,
@@ -93,10 +92,10 @@ func (g *gatewaySection) load() {
 		if g.endpoint.Text == "" {
 			g.endpoint.SetText(v.endpoint)
 		}
-		g.secretSaved = g.secretSaved || v.secretSaved
+		g.secret.saved = g.secret.saved || v.secretSaved
 		g.secretsAt = v.where
 		g.showWhere()
-		g.showSecretState()
+		g.secret.showState(g.s.e.Tr)
 	})
 }
 
@@ -104,15 +103,6 @@ func (g *gatewaySection) showWhere() {
 	if g.secretsAt != "" {
 		g.where.SetText(g.s.e.Tr.F("settings.secrets_where", g.secretsAt))
 	}
-}
-
-// showSecretState says in the empty secret field whether one is stored.
-func (g *gatewaySection) showSecretState() {
-	key := "settings.secret.unset"
-	if g.secretSaved {
-		key = "settings.secret.saved"
-	}
-	g.secret.SetPlaceHolder(g.s.e.Tr.T(key))
 }
 
 func (g *gatewaySection) onSave() {
@@ -125,11 +115,7 @@ func (g *gatewaySection) onSave() {
 			g.s.show(secretErrorText(e.Tr, err))
 			return
 		}
-		g.secretSaved = g.secretSaved || strings.TrimSpace(secret) != ""
-		if g.secret.Text == secret {
-			g.secret.SetText("")
-		}
-		g.showSecretState()
+		g.secret.stored(e.Tr, secret)
 		g.s.show(e.Tr.T("settings.gateway_saved"))
 	})
 }
