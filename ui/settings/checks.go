@@ -44,7 +44,7 @@ func newCheckSection(s *Screen) *checkSection {
 	c.secretLabel, c.endpointLabel = widget.NewLabel(""), widget.NewLabel("")
 	c.provider = widget.NewSelect(nil, nil)
 	c.id, c.secret, c.endpoint = widget.NewEntry(), newSecretField(), widget.NewEntry()
-	c.secret.OnSubmitted = func(string) { c.onSave() }
+	c.secret.entry.OnSubmitted = func(string) { c.onSave() }
 	c.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), c.onSave)
 	c.load()
 	return c
@@ -54,7 +54,7 @@ func (c *checkSection) content() fyne.CanvasObject {
 	form := container.New(layout.NewFormLayout(),
 		c.providerLabel, c.provider,
 		c.idLabel, c.id,
-		c.secretLabel, c.secret,
+		c.secretLabel, c.secret.entry,
 		c.endpointLabel, c.endpoint,
 	)
 	return container.NewVBox(c.title, form, container.NewHBox(layout.NewSpacer(), c.save))
@@ -124,7 +124,7 @@ func (c *checkSection) load() {
 
 func (c *checkSection) onSave() {
 	e := c.s.e
-	provider, id, secret, endpoint := c.chosen(), c.id.Text, c.secret.Text, c.endpoint.Text
+	provider, id, secret, endpoint := c.chosen(), c.id.Text, c.secret.entry.Text, c.endpoint.Text
 	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
 		clerk := e.Clerk(ctx)
 		if provider != "" {

@@ -41,7 +41,7 @@ func newGatewaySection(s *Screen) *gatewaySection {
 	g.appIDLabel, g.secretLabel, g.endpointLabel = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	g.appID, g.secret, g.endpoint = widget.NewEntry(), newSecretField(), widget.NewEntry()
 	g.endpoint.SetPlaceHolder(gateway.DefaultEndpoint)
-	g.secret.OnSubmitted = func(string) { g.onSave() }
+	g.secret.entry.OnSubmitted = func(string) { g.onSave() }
 	g.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), g.onSave)
 	g.where = widget.NewLabel("")
 	g.where.Wrapping = fyne.TextWrapWord
@@ -52,7 +52,7 @@ func newGatewaySection(s *Screen) *gatewaySection {
 func (g *gatewaySection) content() fyne.CanvasObject {
 	form := container.New(layout.NewFormLayout(),
 		g.appIDLabel, g.appID,
-		g.secretLabel, g.secret,
+		g.secretLabel, g.secret.entry,
 		g.endpointLabel, g.endpoint,
 	)
 	return container.NewVBox(g.title, form, container.NewHBox(layout.NewSpacer(), g.save), g.where)
@@ -107,7 +107,7 @@ func (g *gatewaySection) showWhere() {
 
 func (g *gatewaySection) onSave() {
 	e := g.s.e
-	appID, secret, endpoint := g.appID.Text, g.secret.Text, g.endpoint.Text
+	appID, secret, endpoint := g.appID.Text, g.secret.entry.Text, g.endpoint.Text
 	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
 		return config.SetGateway(ctx, e.St, e.Sec, appID, secret, endpoint, e.Clerk(ctx))
 	}, func(err error) {

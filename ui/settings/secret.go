@@ -11,11 +11,11 @@ import (
 // secretField is a password entry for a secret kept in the keyring: it
 // never shows the secret, only whether one is stored.
 type secretField struct {
-	*widget.Entry
+	entry *widget.Entry
 	saved bool
 }
 
-func newSecretField() *secretField { return &secretField{Entry: widget.NewPasswordEntry()} }
+func newSecretField() *secretField { return &secretField{entry: widget.NewPasswordEntry()} }
 
 // showState says in the empty field whether a secret is stored.
 func (f *secretField) showState(tr *env.Translator) {
@@ -23,15 +23,15 @@ func (f *secretField) showState(tr *env.Translator) {
 	if f.saved {
 		key = "settings.secret.saved"
 	}
-	f.SetPlaceHolder(tr.T(key))
+	f.entry.SetPlaceHolder(tr.T(key))
 }
 
 // stored takes note that typed was saved: the field is emptied (unless the
 // clerk typed on meanwhile) and says a secret is stored.
 func (f *secretField) stored(tr *env.Translator, typed string) {
 	f.saved = f.saved || strings.TrimSpace(typed) != ""
-	if f.Text == typed {
-		f.SetText("")
+	if f.entry.Text == typed {
+		f.entry.SetText("")
 	}
 	f.showState(tr)
 }

@@ -235,8 +235,8 @@ func TestSettingsGateway(t *testing.T) {
 	s, e, settle, languages := newScreen(t)
 	g := s.gateway
 	ctx := context.Background()
-	if g.secret.PlaceHolder != "未设置" {
-		t.Errorf("secret placeholder before saving: %q", g.secret.PlaceHolder)
+	if g.secret.entry.PlaceHolder != "未设置" {
+		t.Errorf("secret placeholder before saving: %q", g.secret.entry.PlaceHolder)
 	}
 	where := filepath.Join(filepath.Dir(e.St.Path()), secrets.FileName)
 	if !strings.Contains(g.where.Text, where) {
@@ -245,7 +245,7 @@ func TestSettingsGateway(t *testing.T) {
 
 	const secret = "s3cr3t-网关-8d2f"
 	test.Type(g.appID, "app-7")
-	test.Type(g.secret, secret)
+	test.Type(g.secret.entry, secret)
 	test.Tap(g.save)
 	settle()
 
@@ -253,8 +253,8 @@ func TestSettingsGateway(t *testing.T) {
 	if err != nil || creds.AppID != "app-7" || creds.Secret != secret || url != gateway.DefaultEndpoint {
 		t.Fatalf("Gateway = %v %q %v", creds, url, err)
 	}
-	if g.secret.Text != "" || g.secret.PlaceHolder != "已保存（不修改请留空）" {
-		t.Errorf("secret field after saving: %q, placeholder %q", g.secret.Text, g.secret.PlaceHolder)
+	if g.secret.entry.Text != "" || g.secret.entry.PlaceHolder != "已保存（不修改请留空）" {
+		t.Errorf("secret field after saving: %q, placeholder %q", g.secret.entry.Text, g.secret.entry.PlaceHolder)
 	}
 	if msg := shownMessage(e); !strings.Contains(msg, "网关设置已保存") {
 		t.Errorf("message: %q", msg)
@@ -265,10 +265,10 @@ func TestSettingsGateway(t *testing.T) {
 	s2 := New(e, func(string) {})
 	s2.Relabel()
 	settle()
-	if s2.gateway.appID.Text != "app-7" || s2.gateway.secret.Text != "" ||
-		s2.gateway.secret.PlaceHolder != "已保存（不修改请留空）" {
-		t.Errorf("reopened: AppID %q, secret %q, placeholder %q", s2.gateway.appID.Text, s2.gateway.secret.Text,
-			s2.gateway.secret.PlaceHolder)
+	if s2.gateway.appID.Text != "app-7" || s2.gateway.secret.entry.Text != "" ||
+		s2.gateway.secret.entry.PlaceHolder != "已保存（不修改请留空）" {
+		t.Errorf("reopened: AppID %q, secret %q, placeholder %q", s2.gateway.appID.Text, s2.gateway.secret.entry.Text,
+			s2.gateway.secret.entry.PlaceHolder)
 	}
 
 	// A new URL with the secret left empty keeps the secret.
@@ -292,9 +292,9 @@ func TestSettingsGateway(t *testing.T) {
 	}
 	e.Tr = env.NewTranslator("en") // as the window does
 	s.Relabel()
-	if g.title.Text != "fw199 gateway: re-billing" || g.secret.PlaceHolder != "saved (leave empty to keep it)" ||
+	if g.title.Text != "fw199 gateway: re-billing" || g.secret.entry.PlaceHolder != "saved (leave empty to keep it)" ||
 		s.keys.title.Text != "Sealed QR keys" {
-		t.Errorf("in English: %q, %q, %q", g.title.Text, g.secret.PlaceHolder, s.keys.title.Text)
+		t.Errorf("in English: %q, %q, %q", g.title.Text, g.secret.entry.PlaceHolder, s.keys.title.Text)
 	}
 }
 
@@ -348,7 +348,7 @@ func TestSettingsChecks(t *testing.T) {
 	const secret = "tc-密钥-91f0"
 	c.provider.SetSelected("腾讯云")
 	test.Type(c.id, "AKIDclerk")
-	test.Type(c.secret, secret)
+	test.Type(c.secret.entry, secret)
 	test.Tap(c.save)
 	settle()
 	cfg, err := config.Verifier(ctx, e.St, e.Sec, "")
@@ -362,9 +362,9 @@ func TestSettingsChecks(t *testing.T) {
 	s2 := New(e, func(string) {})
 	s2.Relabel()
 	settle()
-	if s2.checks.provider.Selected != "腾讯云" || s2.checks.id.Text != "AKIDclerk" || s2.checks.secret.Text != "" ||
-		s2.checks.secret.PlaceHolder != "已保存（不修改请留空）" {
-		t.Errorf("reopened: %q %q %q %q", s2.checks.provider.Selected, s2.checks.id.Text, s2.checks.secret.Text,
-			s2.checks.secret.PlaceHolder)
+	if s2.checks.provider.Selected != "腾讯云" || s2.checks.id.Text != "AKIDclerk" || s2.checks.secret.entry.Text != "" ||
+		s2.checks.secret.entry.PlaceHolder != "已保存（不修改请留空）" {
+		t.Errorf("reopened: %q %q %q %q", s2.checks.provider.Selected, s2.checks.id.Text, s2.checks.secret.entry.Text,
+			s2.checks.secret.entry.PlaceHolder)
 	}
 }
