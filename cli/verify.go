@@ -267,7 +267,7 @@ func (v *verifyRun) fromFile(ctx context.Context, scanner *scan.Scanner, path st
 	for _, fi := range r.Invoices {
 		inv := verify.FromPayload(fi.QR)
 		if fi.Printed != nil && !fi.Printed.NeedsTyping {
-			inv = inv.WithPrinted(scan.PrintedValues(fi.Printed), fi.Printed.Items)
+			inv = inv.WithPrinted(fi.Printed.Values(), fi.Printed.Items)
 		}
 		it := verifyItem{input: path, inv: inv}
 		if fi.Recorded != nil {

@@ -25,3 +25,17 @@ func TestReadLimit(t *testing.T) {
 		t.Errorf("folder: err = %v", err)
 	}
 }
+
+func TestSHA256(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x")
+	if err := os.WriteFile(p, []byte("abc"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := SHA256(p)
+	if want := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; err != nil || got != want {
+		t.Errorf("SHA256 = %q, %v", got, err)
+	}
+	if _, err := SHA256(p + ".missing"); err == nil {
+		t.Error("SHA256 of a missing file: no error")
+	}
+}

@@ -43,30 +43,13 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 	return nil
 }
 
-// printedOrNil is PrintedValues, or nil when nothing was read.
+// printedOrNil is the printed values under the history's keys, or nil when
+// nothing was read.
 func printedOrNil(p *document.Printed) map[string]string {
 	if p == nil || p.NeedsTyping {
 		return nil
 	}
-	return PrintedValues(p)
-}
-
-// PrintedValues gives the printed values under the history's keys
-// (store.PrintedKeys), leaving out those that are empty.
-func PrintedValues(p *document.Printed) map[string]string {
-	m := map[string]string{
-		store.PrintedKind: p.TypeCode, store.PrintedCode: p.Code, store.PrintedNumber: p.Number,
-		store.PrintedDate: p.Date, store.PrintedCheckCode: p.CheckCode,
-		store.PrintedBuyerName: p.BuyerName, store.PrintedBuyerTaxID: p.BuyerTaxID,
-		store.PrintedSellerName: p.SellerName, store.PrintedSellerTaxID: p.SellerTaxID,
-		store.PrintedAmount: p.Amount, store.PrintedTax: p.Tax, store.PrintedTotal: p.Total,
-	}
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
+	return p.Values()
 }
 
 // MarshalJSON writes findings and comparison on every invoice, [] when

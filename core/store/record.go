@@ -2,14 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -70,7 +67,7 @@ var PrintedKeys = document.Keys
 // invoice code found in it.
 type ScanInput struct {
 	File     string    // the path as given; "" for paste, gun and camera input
-	SHA256   string    // hex SHA-256 of the file's bytes (HashFile); "" when there is no file
+	SHA256   string    // hex SHA-256 of the file's bytes (infile.SHA256); "" when there is no file
 	Source   Source    // how it came in
 	At       time.Time // when; zero means now
 	Invoices []InvoiceInput
@@ -618,20 +615,6 @@ func partyID(ctx context.Context, tx *sql.Tx, taxID, name string) (any, error) {
 	err := tx.QueryRowContext(ctx, `INSERT INTO parties (tax_id, name) VALUES (?, ?)
 		ON CONFLICT (tax_id, name) DO UPDATE SET tax_id = excluded.tax_id RETURNING id`, taxID, name).Scan(&id)
 	return id, err
-}
-
-// HashFile returns the hex SHA-256 of the file's bytes, for ScanInput.SHA256.
-func HashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("hash file: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash file %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Frame returns the picture kept with scan scanID (a webcam frame) and its

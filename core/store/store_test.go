@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -682,20 +681,6 @@ func TestDefaultPath(t *testing.T) {
 		if got != tt.want || (err == nil) != (tt.want != "") {
 			t.Errorf("defaultPath(%s, %v, %q) = %q, %v; want %q", tt.goos, tt.env, tt.home, got, err, tt.want)
 		}
-	}
-}
-
-func TestHashFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "x")
-	if err := os.WriteFile(p, []byte("abc"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	got, err := HashFile(p)
-	if want := "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; err != nil || got != want {
-		t.Errorf("HashFile = %q, %v", got, err)
-	}
-	if _, err := HashFile(p + ".missing"); err == nil {
-		t.Error("HashFile of a missing file: no error")
 	}
 }
 

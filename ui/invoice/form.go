@@ -8,7 +8,6 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/payload"
-	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 )
@@ -87,7 +86,7 @@ type checked struct {
 
 // printedValue is the value of key in p, in the history's form.
 func printedValue(p *document.Printed, key string) string {
-	return scan.PrintedValues(p)[key]
+	return strings.TrimSpace(p.Value(key))
 }
 
 // entryText is what the entry of key shows at first: the value typed before,
