@@ -24,8 +24,11 @@ build_pkgs=(
 # screenshot; xdotool: types a sample payload into the window; libreoffice-calc:
 # reads exports back; ffmpeg: plays the webcam test clip; fonts-noto-cjk: a
 # system CJK font, so that the window's golden masters are shown not to
-# depend on one (they render with the bundled font).
-test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc ffmpeg fonts-noto-cjk)
+# depend on one (they render with the bundled font); postgresql: the server
+# the history's tests start in a temporary folder (core/store/pgtest), as the
+# shared team history runs on it (Debian puts its programs in
+# /usr/lib/postgresql/<version>/bin).
+test_pkgs=(xvfb xauth libgl1-mesa-dri x11-utils imagemagick xdotool libreoffice-calc ffmpeg fonts-noto-cjk postgresql)
 
 # Debian's zxing-cpp and zbar, driven from Python, are the benchmark's peers.
 bench_pkgs=(python3 python3-zxing-cpp python3-pyzbar python3-pil)
