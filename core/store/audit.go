@@ -88,7 +88,7 @@ func chainHash(prev []byte, entry []byte) []byte {
 
 // appendAudit adds one entry to the log inside tx. details is marshalled to
 // JSON (maps have sorted keys, so the text is deterministic).
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, target string, details any) error {
+func (s *Store) appendAudit(ctx context.Context, tx *dbTx, actor, action, target string, details any) error {
 	d, err := json.Marshal(details)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
@@ -132,7 +132,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, actor, action, targ
 // file, so writers at the same time never make it fail.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	const op = "verify audit log"
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.db.BeginTx(ctx, s.d.snapshot())
 	if err != nil {
 		return AuditReport{}, s.fail(op, err)
 	}
@@ -206,7 +206,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditReport, error) {
 }
 
 // bound reports a replay error, else compares the rows with the replay.
-func (s *Store) bound(ctx context.Context, tx *sql.Tx, r *replay, replayErr error) error {
+func (s *Store) bound(ctx context.Context, tx *dbTx, r *replay, replayErr error) error {
 	if replayErr != nil {
 		return replayErr
 	}

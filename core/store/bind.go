@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -49,7 +48,7 @@ func rowDigest(identity string, c cols, printed map[string]string) string {
 }
 
 // auditRecord appends the entry that binds an invoice row as Record left it.
-func (s *Store) auditRecord(ctx context.Context, tx *sql.Tx, identity string, c cols, printed map[string]string, first bool) error {
+func (s *Store) auditRecord(ctx context.Context, tx *dbTx, identity string, c cols, printed map[string]string, first bool) error {
 	actor, err := s.clerk(ctx, tx, "")
 	if err != nil {
 		return err
@@ -314,7 +313,7 @@ func invoiceNotes(ctx context.Context, q querier, invoiceID int64) ([]string, er
 // log binds its rows: one entry for each invoice, blacklist entry and
 // setting, as they are. Changes made before the upgrade outside Fapiao
 // cannot be told apart from the rest; the log binds from here on.
-func (s *Store) baseline(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) baseline(ctx context.Context, tx *dbTx) error {
 	rows, err := tx.QueryContext(ctx, invoiceRowSQL+" ORDER BY i.id")
 	if err != nil {
 		return err

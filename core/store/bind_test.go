@@ -63,9 +63,7 @@ func TestVerifyAuditCatchesEditsToTheHistory(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := bindFixture(t)
-			if _, err := s.db.Exec("PRAGMA foreign_keys = OFF; " + tt.sql); err != nil {
-				t.Fatalf("%s: %v", tt.sql, err)
-			}
+			tamper(t, s, tt.sql)
 			rep, err := s.VerifyAudit(ctx)
 			var be *BindingError
 			if !errors.As(err, &be) || !errors.Is(err, ErrAuditBroken) {

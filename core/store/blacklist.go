@@ -28,7 +28,7 @@ func (s *Store) AddBlacklist(ctx context.Context, taxID, reason, clerk string) e
 	if id == "" {
 		return fmt.Errorf("add to the blacklist: %w: empty tax ID", ErrInvalid)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *dbTx) error {
 		actor, err := s.clerk(ctx, tx, clerk)
 		if err != nil {
 			return err
@@ -56,7 +56,7 @@ func (s *Store) AddBlacklist(ctx context.Context, taxID, reason, clerk string) e
 // RemoveBlacklist removes taxID; ErrNotFound when it is not listed.
 func (s *Store) RemoveBlacklist(ctx context.Context, taxID, clerk string) error {
 	id := NormalizeTaxID(taxID)
-	return s.write(ctx, "remove "+id+" from the blacklist", func(tx *sql.Tx) error {
+	return s.write(ctx, "remove "+id+" from the blacklist", func(tx *dbTx) error {
 		var reason string
 		err := tx.QueryRowContext(ctx, "DELETE FROM blacklist WHERE tax_id = ? RETURNING reason", id).Scan(&reason)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -74,7 +73,7 @@ func (s *Store) RecordCheck(ctx context.Context, c Check) (Check, error) {
 	if c.At.IsZero() {
 		c.At = s.now()
 	}
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx *dbTx) error {
 		cur, err := loadInvoiceByID(ctx, tx, c.InvoiceID)
 		if err != nil {
 			return fmt.Errorf("invoice %d: %w", c.InvoiceID, err)
@@ -92,13 +91,10 @@ func (s *Store) RecordCheck(ctx context.Context, c Check) (Check, error) {
 		if official == nil {
 			official = map[string]string{}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO checks (invoice_id, provider, request_id, at, clerk, outcome, reason, official, findings)
+		c.ID, err = insertID(ctx, tx, `INSERT INTO checks (invoice_id, provider, request_id, at, clerk, outcome, reason, official, findings)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.InvoiceID, c.Provider, c.RequestID, nanos(c.At), c.Clerk, c.Outcome,
 			c.Reason, mustJSON(official), mustJSON(nonNil(c.Findings)))
 		if err != nil {
-			return err
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		if slices.Contains(answered, c.Outcome) {

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,17 +12,6 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
 )
-
-// rawDB opens path with the driver alone, as another program would.
-func rawDB(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func TestMigrateFromV1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -123,9 +112,7 @@ func TestFreshFileHasNoUpgradeEntry(t *testing.T) {
 
 func TestSchemaTooNew(t *testing.T) {
 	s, path := openTest(t)
-	if _, err := s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion+5)); err != nil {
-		t.Fatal(err)
-	}
+	forceVersion(t, s, SchemaVersion+5)
 	_, err := Open(path)
 	if !errors.Is(err, ErrSchemaTooNew) {
 		t.Fatalf("Open newer file: %v, want ErrSchemaTooNew", err)
@@ -136,12 +123,14 @@ func TestSchemaTooNew(t *testing.T) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
 	}
-	if _, err := s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)); err != nil {
-		t.Fatal(err)
-	}
+	forceVersion(t, s, SchemaVersion)
 }
 
 func TestOpenRefuses(t *testing.T) {
+	if postgres() {
+		testOpenRefusesDatabases(t)
+		return
+	}
 	dir := t.TempDir()
 	other := filepath.Join(dir, "other.db")
 	db := rawDB(t, other)
@@ -185,8 +174,64 @@ func TestOpenRefuses(t *testing.T) {
 	}
 }
 
+// testOpenRefusesDatabases is TestOpenRefuses on a server: a database of
+// another program, one whose mark is not Fapiao's, an address that is not
+// one, and a server that does not answer.
+func testOpenRefusesDatabases(t *testing.T) {
+	other := newLocation(t)
+	db := rawDB(t, other)
+	if _, err := db.Exec("CREATE TABLE customers (id BIGINT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	sameVersion := newLocation(t)
+	db = rawDB(t, sameVersion)
+	if _, err := db.Exec(fmt.Sprintf(`CREATE TABLE fapiao_history (application BIGINT, version BIGINT);
+		INSERT INTO fapiao_history VALUES (1, %d)`, SchemaVersion)); err != nil {
+		t.Fatal(err)
+	}
+	// A port nothing listens on: the one of a server just stopped.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "postgres://fapiao@" + l.Addr().String() + "/x?sslmode=disable&connect_timeout=2"
+	l.Close()
+	tests := []struct {
+		path string
+		kind error
+	}{
+		{other, ErrNotHistory},
+		{sameVersion, ErrNotHistory},
+		{"postgres://fapiao@127.0.0.1:notaport/x", ErrInvalid},
+		{closed, nil},
+	}
+	for _, tt := range tests {
+		s, err := Open(tt.path)
+		if err == nil {
+			s.Close()
+			t.Errorf("Open(%q) succeeded", tt.path)
+			continue
+		}
+		if tt.kind != nil && !errors.Is(err, tt.kind) {
+			t.Errorf("Open(%q) = %v, want %v", tt.path, err, tt.kind)
+		}
+		if !strings.Contains(err.Error(), "open history postgres://fapiao@") {
+			t.Errorf("Open(%q): error %q does not name the database", tt.path, err)
+		}
+	}
+	// A password never shows in a message.
+	_, err = Open(strings.Replace(closed, "fapiao@", "fapiao:s3cret@", 1))
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "fapiao:xxxxx@") {
+		t.Errorf("Open with a password: %v", err)
+	}
+}
+
 func TestOpenCreatesFoldersAndSetsPragmas(t *testing.T) {
 	s, path := openTest(t)
+	if postgres() {
+		testServerSettings(t, s)
+		return
+	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
 	}
@@ -211,6 +256,117 @@ func TestOpenCreatesFoldersAndSetsPragmas(t *testing.T) {
 		}
 		if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != 2 {
 			t.Errorf("synchronous %d (%v), want 2 (FULL)", sync, err)
+		}
+	}
+}
+
+// testServerSettings is TestOpenCreatesFoldersAndSetsPragmas on a server:
+// every pooled connection has the statement timeout, so that no call
+// waits on the server for ever, and says it is Fapiao's.
+func testServerSettings(t *testing.T, s *Store) {
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var timeout, app string
+		if err := conn.QueryRowContext(ctx, "SHOW statement_timeout").Scan(&timeout); err != nil || timeout != "1min" {
+			t.Errorf("statement_timeout %q (%v), want 1min", timeout, err)
+		}
+		if err := conn.QueryRowContext(ctx, "SHOW application_name").Scan(&app); err != nil || app != "fapiao" {
+			t.Errorf("application_name %q (%v)", app, err)
+		}
+	}
+}
+
+// TestSchemasAgree compares a new SQLite history, built by every migration,
+// with a new PostgreSQL one: the same tables, columns (of the same kind,
+// nullability and default) and indexes.
+func TestSchemasAgree(t *testing.T) {
+	ctx := context.Background()
+	describe := func(s *Store) map[string]string {
+		out := map[string]string{}
+		q := `SELECT m.name, p.name, p.type, CASE WHEN p.pk > 0 THEN 1 ELSE p."notnull" END, coalesce(p.dflt_value, '') FROM sqlite_schema m
+			JOIN pragma_table_info(m.name) p WHERE m.type = 'table'` // a primary key is never NULL
+		if s.d.postgres {
+			q = `SELECT table_name, column_name, data_type, CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END,
+				coalesce(column_default, '') FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name <> 'fapiao_history'`
+		}
+		rows, err := s.db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var table, col, typ, def string
+			var notNull int
+			if err := rows.Scan(&table, &col, &typ, &notNull, &def); err != nil {
+				t.Fatal(err)
+			}
+			switch strings.ToLower(typ) {
+			case "bigint", "integer":
+				typ = "integer"
+			case "bytea", "blob":
+				typ = "blob"
+			}
+			if strings.HasPrefix(def, "nextval") || strings.Contains(def, "generated") {
+				def = ""
+			}
+			def, _, _ = strings.Cut(def, "::") // PostgreSQL's '{}'::text
+			out[table+"."+col] = fmt.Sprintf("%s notnull=%d default=%s", strings.ToLower(typ), notNull, def)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		q = "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
+		if s.d.postgres {
+			q = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'"
+		}
+		irows, err := s.db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer irows.Close()
+		for irows.Next() {
+			var name string
+			if err := irows.Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			out["index "+name] = ""
+		}
+		return out
+	}
+	lite, err := Open(filepath.Join(t.TempDir(), "history.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	loc, err := pgDatabase(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := Open(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	a, b := describe(lite), describe(pg)
+	if len(a) < 100 {
+		t.Fatalf("only %d columns and indexes in SQLite's schema", len(a))
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok {
+			t.Errorf("PostgreSQL lacks %s", k)
+		} else if v != w {
+			t.Errorf("%s: SQLite %s, PostgreSQL %s", k, v, w)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			t.Errorf("SQLite lacks %s", k)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 // into typed_values, rebuilds the printed values and columns from the
 // sightings, which always kept what was read, and computes the findings
 // again, so that a typed value that disagrees with the QR code shows again.
-func migrateV4(ctx context.Context, tx *sql.Tx) error {
+func migrateV4(ctx context.Context, tx *dbTx) error {
 	if _, err := tx.ExecContext(ctx, schemaV4); err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func migrateV4(ctx context.Context, tx *sql.Tx) error {
 // rebuildFromSightings sets an invoice's printed values, search columns,
 // typed values and findings again from what its sightings read and what was
 // typed for it.
-func rebuildFromSightings(ctx context.Context, tx *sql.Tx, id int64) error {
+func rebuildFromSightings(ctx context.Context, tx *dbTx, id int64) error {
 	rows, err := tx.QueryContext(ctx, `SELECT kind, type_code, code, number, amount, date, check_code, seller_tax_id, printed
 		FROM sightings WHERE invoice_id = ? ORDER BY id`, id)
 	if err != nil {

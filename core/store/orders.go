@@ -72,7 +72,7 @@ func (s *Store) RecordAttempt(ctx context.Context, orderNo, taxNum string, a Att
 		a.At = s.now()
 	}
 	var o Order
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx *dbTx) error {
 		actor, err := s.clerk(ctx, tx, a.Clerk)
 		if err != nil {
 			return err
@@ -89,14 +89,11 @@ func (s *Store) RecordAttempt(ctx context.Context, orderNo, taxNum string, a Att
 			orderNo, taxNum).Scan(&orderID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO order_attempts (order_id, at, clerk, status, code, message,
+		a.ID, err = insertID(ctx, tx, `INSERT INTO order_attempts (order_id, at, clerk, status, code, message,
 			invoice_no, pdf_url, requests, error, pdf, invoice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			orderID, at, actor, a.Status, a.Code, a.Message, a.InvoiceNo, a.PDFURL, a.Requests, a.Error, a.PDF,
 			nullID(a.InvoiceID))
 		if err != nil {
-			return err
-		}
-		if a.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		// An order once issued keeps its invoice number and link even if a
@@ -224,7 +221,7 @@ func firstNonEmpty(a, b string) string {
 // invoice.
 func (s *Store) SetAttemptPDF(ctx context.Context, attemptID int64, result string, invoiceID int64) error {
 	op := fmt.Sprintf("record the PDF of re-billing attempt %d", attemptID)
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *dbTx) error {
 		var orderID int64
 		var orderNo string
 		err := tx.QueryRowContext(ctx, `SELECT a.order_id, o.order_no FROM order_attempts a

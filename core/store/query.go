@@ -105,7 +105,7 @@ type Page struct {
 	Next     int64 // pass as Filter.Before for the next page; 0 when this is the last
 }
 
-func (f Filter) where() (string, []any, error) {
+func (f Filter) where(d *dialect) (string, []any, error) {
 	var (
 		conds []string
 		args  []any
@@ -129,7 +129,7 @@ func (f Filter) where() (string, []any, error) {
 	}
 	seller := func(text string) {
 		t := strings.ToUpper(strings.TrimSpace(text))
-		conds = append(conds, "i.seller_id IN (SELECT id FROM parties WHERE instr(upper(name), ?) > 0 OR instr(tax_id, ?) > 0)")
+		conds = append(conds, "i.seller_id IN (SELECT id FROM parties WHERE "+d.contains("upper(name)")+" OR "+d.contains("tax_id")+")")
 		args = append(args, t, t)
 	}
 	if strings.TrimSpace(f.Seller) != "" {
@@ -169,10 +169,10 @@ func (f Filter) where() (string, []any, error) {
 		code, number, dash := strings.Cut(q, "-")
 		switch {
 		case dash && digitsOnly(code) != "" && (number == "" || digitsOnly(number) != ""):
-			conds, args = append(conds, "i.identity GLOB ?"), append(args, q+"*")
+			conds, args = append(conds, d.prefix("i.identity")), append(args, d.prefixArg(q))
 		case digitsOnly(q) != "":
-			conds = append(conds, numberSQL)
-			args = append(args, numberArgs(q)...)
+			conds = append(conds, "("+d.prefix("i.number")+" OR "+d.prefix("i.number_rev")+" OR "+d.prefix("i.code")+")")
+			args = append(args, d.numberArgs(q)...)
 		default:
 			seller(q)
 		}
@@ -194,11 +194,13 @@ func (f Filter) types() []string {
 	return append([]string{f.TypeCode}, f.TypeCodes...)
 }
 
-// numberSQL matches digits against the start or the end of the invoice
-// number and the start of the code, with numberArgs.
-const numberSQL = "(i.number GLOB ? OR i.number_rev GLOB ? OR i.code GLOB ?)"
+// numberColumns are matched against digits: the start or the end of the
+// invoice number and the start of the code, with numberArgs.
+var numberColumns = []string{"number", "number_rev", "code"}
 
-func numberArgs(digits string) []any { return []any{digits + "*", reverse(digits) + "*", digits + "*"} }
+func (d *dialect) numberArgs(digits string) []any {
+	return []any{d.prefixArg(digits), d.prefixArg(reverse(digits)), d.prefixArg(digits)}
+}
 
 // numberQuery is the digits Query searches the number and code for; "" when
 // the query is something else.
@@ -210,15 +212,18 @@ func (f Filter) numberQuery() string {
 	return digitsOnly(q)
 }
 
-const listSQL = `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
+// listSQL is the query of invoices as listed, for the dialect.
+func (d *dialect) listSQL() string {
+	return `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
 	i.check_code, coalesce(sp.name, ''), coalesce(sp.tax_id, ''), coalesce(bp.name, ''), coalesce(bp.tax_id, ''),
 	i.state, i.state_at, i.state_by, i.findings, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page, i.seen,
 	i.verified_at, i.verified_by, i.verified_result, i.check_outcome, i.checked_at,
-	coalesce((SELECT group_concat(n.text, '；' ORDER BY n.id) FROM notes n WHERE n.invoice_id = i.id), '')
+	coalesce((SELECT ` + d.joined("n.text", "；", "n.id") + ` FROM notes n WHERE n.invoice_id = i.id), '')
 	FROM invoices i
 	JOIN scans fs ON fs.id = i.first_scan_id
 	LEFT JOIN parties sp ON sp.id = i.seller_id
 	LEFT JOIN parties bp ON bp.id = i.buyer_id`
+}
 
 func scanInvoice(rows *sql.Rows) (*Invoice, error) {
 	var (
@@ -279,7 +284,7 @@ func (s *Store) Search(ctx context.Context, f Filter) (Page, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	where, args, err := f.where()
+	where, args, err := f.where(s.d)
 	if err != nil {
 		return Page{}, fmt.Errorf("%s: %w", op, err)
 	}
@@ -303,7 +308,7 @@ func (s *Store) Search(ctx context.Context, f Filter) (Page, error) {
 // first): a page of limit and the Next to go on from. n is how many IDs
 // idsSQL gave.
 func (s *Store) page(ctx context.Context, idsSQL string, args []any, limit int) (p Page, n int, err error) {
-	q := listSQL + " WHERE i.id IN (" + idsSQL + ") ORDER BY i.id DESC"
+	q := s.d.listSQL() + " WHERE i.id IN (" + idsSQL + ") ORDER BY i.id DESC"
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return Page{}, 0, err
@@ -346,10 +351,10 @@ func (s *Store) searchRecent(ctx context.Context, f Filter, where string, args [
 		return Page{}, false, nil
 	}
 	many := false
-	for i, col := range []string{"number", "number_rev", "code"} { // as numberSQL
+	for i, col := range numberColumns {
 		var n int
-		err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM invoices WHERE "+col+" GLOB ? LIMIT ?)",
-			numberArgs(q)[i], manyMatches).Scan(&n)
+		err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM invoices WHERE "+s.d.prefix(col)+" LIMIT ?) AS m",
+			s.d.numberArgs(q)[i], manyMatches).Scan(&n)
 		if err != nil {
 			return Page{}, false, err
 		}
@@ -369,7 +374,7 @@ func (s *Store) searchRecent(ctx context.Context, f Filter, where string, args [
 	}
 	low := top - recentWindow
 	// NOT INDEXED: the rowid range, walked down, and the filter on each row.
-	ids := "SELECT i.id FROM invoices i NOT INDEXED" + where + " AND i.id > ? ORDER BY i.id DESC LIMIT ?"
+	ids := "SELECT i.id FROM invoices i" + s.d.notIndexed() + where + " AND i.id > ? ORDER BY i.id DESC LIMIT ?"
 	p, n, err := s.page(ctx, ids, append(append([]any(nil), args...), low, limit+1), limit)
 	if err != nil {
 		return Page{}, false, err
@@ -384,11 +389,11 @@ func (s *Store) searchRecent(ctx context.Context, f Filter, where string, args [
 // first error fn returns and returns it.
 func (s *Store) Each(ctx context.Context, f Filter, fn func(*Invoice) error) error {
 	const op = "read history"
-	where, args, err := f.where()
+	where, args, err := f.where(s.d)
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	q := listSQL + where + " ORDER BY i.id"
+	q := s.d.listSQL() + where + " ORDER BY i.id"
 	if f.Limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
@@ -416,7 +421,7 @@ func (s *Store) Each(ctx context.Context, f Filter, fn func(*Invoice) error) err
 // Count returns how many invoices f selects (Before and Limit aside).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	f.Before, f.Limit = 0, 0
-	where, args, err := f.where()
+	where, args, err := f.where(s.d)
 	if err != nil {
 		return 0, fmt.Errorf("count history: %w", err)
 	}
@@ -438,7 +443,7 @@ func (s *Store) GetByIdentity(ctx context.Context, identity string) (*Invoice, e
 }
 
 func (s *Store) get(ctx context.Context, op, where string, key any) (*Invoice, error) {
-	rows, err := s.db.QueryContext(ctx, listSQL+where, key)
+	rows, err := s.db.QueryContext(ctx, s.d.listSQL()+where, key)
 	if err != nil {
 		return nil, s.fail(op, err)
 	}

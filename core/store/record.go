@@ -144,13 +144,9 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 		at = s.now()
 	}
 	var out []Recorded
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO scans (file, sha256, source, at) VALUES (?, ?, ?, ?)",
+	err := s.write(ctx, op, func(tx *dbTx) error {
+		scanID, err := insertID(ctx, tx, "INSERT INTO scans (file, sha256, source, at) VALUES (?, ?, ?, ?)",
 			in.File, sum, string(in.Source), nanos(at))
-		if err != nil {
-			return err
-		}
-		scanID, err := res.LastInsertId()
 		if err != nil {
 			return err
 		}
@@ -182,7 +178,7 @@ func describeScan(in ScanInput) string {
 	return "(" + string(in.Source) + ")"
 }
 
-func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv InvoiceInput) (Recorded, error) {
+func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, inv InvoiceInput) (Recorded, error) {
 	rec := Recorded{ScanID: scanID, Identity: identityOf(inv)}
 	c := columnsOf(inv)
 	printed := cleanPrinted(inv.Printed)
@@ -242,16 +238,14 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 		pj, bj, fj := mustJSON(printed), mustJSON(nonNil(row.base)), mustJSON(nonNil(eff))
 		worst := finding.Worst(eff).Rank()
 		if cur == nil {
-			res, err := tx.ExecContext(ctx, `INSERT INTO invoices (identity, type_code, code, number, number_rev,
+			var err error
+			rec.InvoiceID, err = insertID(ctx, tx, `INSERT INTO invoices (identity, type_code, code, number, number_rev,
 				date, amount, tax, total, check_code, seller_id, buyer_id, printed, base_findings, findings, worst,
 				state, state_at, first_scan_id, first_page, seen)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, 1)`,
 				rec.Identity, c.typeCode, c.code, c.number, reverse(c.number), c.date, c.amount, c.tax, c.total,
 				c.checkCode, sellerID, buyerID, pj, bj, fj, worst, scanID, inv.Page)
 			if err != nil {
-				return rec, err
-			}
-			if rec.InvoiceID, err = res.LastInsertId(); err != nil {
 				return rec, err
 			}
 		} else {
@@ -284,16 +278,12 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 	if rec.InvoiceID != 0 {
 		invoiceID = rec.InvoiceID
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO sightings (scan_id, invoice_id, page, raw, kind, type_code, code,
+	rec.SightingID, err = insertID(ctx, tx, `INSERT INTO sightings (scan_id, invoice_id, page, raw, kind, type_code, code,
 		number, amount, date, check_code, seller_tax_id, printed, findings, duplicate)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		scanID, invoiceID, inv.Page, q.Raw, string(q.Kind), q.TypeCode, q.Code, q.Number, amount, q.Date.String(),
 		q.CheckCode, q.SellerTaxID, mustJSON(cleanPrinted(inv.Printed)), mustJSON(nonNil(sightingFindings)),
-		rec.DuplicateOf != nil)
-	if err != nil {
-		return rec, err
-	}
-	rec.SightingID, err = res.LastInsertId()
+		boolInt(rec.DuplicateOf != nil))
 	return rec, err
 }
 
@@ -607,7 +597,7 @@ func scanInvoiceRow(row rowScanner) (*invoiceRow, error) {
 }
 
 // partyID finds or adds the (tax ID, name) pair; NULL when both are empty.
-func partyID(ctx context.Context, tx *sql.Tx, taxID, name string) (any, error) {
+func partyID(ctx context.Context, tx *dbTx, taxID, name string) (any, error) {
 	if taxID == "" && name == "" {
 		return nil, nil
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -19,7 +18,7 @@ const applicationID = 0x46504853
 type migration struct {
 	version int
 	name    string
-	up      func(ctx context.Context, tx *sql.Tx) error
+	up      func(ctx context.Context, tx *dbTx) error
 }
 
 var migrations = []migration{
@@ -227,7 +226,7 @@ CREATE TABLE order_attempts (
 CREATE INDEX order_attempts_order ON order_attempts (order_id);
 `
 
-func migrateV2(ctx context.Context, tx *sql.Tx) error {
+func migrateV2(ctx context.Context, tx *dbTx) error {
 	if _, err := tx.ExecContext(ctx, schemaV2); err != nil {
 		return err
 	}
@@ -266,8 +265,8 @@ func migrateV2(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func execSQL(q string) func(context.Context, *sql.Tx) error {
-	return func(ctx context.Context, tx *sql.Tx) error {
+func execSQL(q string) func(context.Context, *dbTx) error {
+	return func(ctx context.Context, tx *dbTx) error {
 		_, err := tx.ExecContext(ctx, q)
 		return err
 	}
@@ -282,9 +281,9 @@ func reverse(s string) string {
 	return string(b)
 }
 
-// migrate brings the file to SchemaVersion. Two processes opening an old
-// file at once is safe: the second sees the new version inside its own write
-// transaction and does nothing.
+// migrate brings the history to SchemaVersion. Two processes opening an
+// old history at once is safe: the second sees the new version inside its
+// own write transaction, under the write lock, and does nothing.
 func (s *Store) migrate(ctx context.Context) error {
 	v, err := s.schemaVersion(ctx, s.db)
 	if err != nil {
@@ -296,7 +295,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v == SchemaVersion {
 		return s.checkApplicationID(ctx)
 	}
-	return s.write(ctx, "migrate schema", func(tx *sql.Tx) error {
+	return s.write(ctx, "migrate schema", func(tx *dbTx) error {
 		from, err := s.schemaVersion(ctx, tx)
 		if err != nil {
 			return err
@@ -304,29 +303,30 @@ func (s *Store) migrate(ctx context.Context) error {
 		if from > SchemaVersion {
 			return fmt.Errorf("schema version %d, but this Fapiao supports at most version %d: %w (update Fapiao)", from, SchemaVersion, ErrSchemaTooNew)
 		}
+		at := from
 		if from == 0 {
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+			n, err := s.tables(ctx, tx)
+			if err != nil {
 				return err
 			}
 			if n > 0 {
-				return fmt.Errorf("%w: the file has tables but no Fapiao schema version", ErrNotHistory)
+				return fmt.Errorf("%w: the %s has tables but no Fapiao schema version", ErrNotHistory, s.kind())
 			}
-			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+			if at, err = s.create(ctx, tx); err != nil {
 				return err
 			}
-		} else if err := checkApplicationID(ctx, tx); err != nil {
+		} else if err := s.checkID(ctx, tx); err != nil {
 			return err
 		}
 		for _, m := range migrations {
-			if m.version <= from {
+			if m.version <= at {
 				continue
 			}
 			if err := m.up(ctx, tx); err != nil {
 				return fmt.Errorf("migrate to version %d (%s): %w", m.version, m.name, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)); err != nil {
+		if err := s.setSchemaVersion(ctx, tx, SchemaVersion); err != nil {
 			return err
 		}
 		if from > 0 && from < SchemaVersion {
@@ -342,22 +342,24 @@ func (s *Store) migrate(ctx context.Context) error {
 	})
 }
 
-func (s *Store) schemaVersion(ctx context.Context, q querier) (int, error) {
-	var v int
-	err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
-	return v, err
+// kind names what holds the history, for messages.
+func (s *Store) kind() string {
+	if s.d.postgres {
+		return "database"
+	}
+	return "file"
 }
 
 func (s *Store) checkApplicationID(ctx context.Context) error {
-	if err := checkApplicationID(ctx, s.db); err != nil {
-		return s.fail("check file", err)
+	if err := s.checkID(ctx, s.db); err != nil {
+		return s.fail("check "+s.kind(), err)
 	}
 	return nil
 }
 
-func checkApplicationID(ctx context.Context, q querier) error {
-	var id int64
-	if err := q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
+func (s *Store) checkID(ctx context.Context, q querier) error {
+	id, err := s.applicationID(ctx, q)
+	if err != nil {
 		return err
 	}
 	if id != applicationID {

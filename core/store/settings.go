@@ -36,7 +36,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value, clerk string) error 
 	if key == "" || strings.HasPrefix(key, "audit.") {
 		return fmt.Errorf("%s: %w: reserved or empty key", op, ErrInvalid)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *dbTx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {

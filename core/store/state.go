@@ -127,7 +127,7 @@ func (s *Store) ChangeState(ctx context.Context, c Change) error {
 	if c.From != "" && !c.From.Valid() {
 		return fmt.Errorf("%s: %w: unknown state %q", op, ErrInvalid, c.From)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *dbTx) error {
 		var identity, from, by string
 		var at int64
 		err := tx.QueryRowContext(ctx, "SELECT identity, state, state_by, state_at FROM invoices WHERE id = ?", invoiceID).
@@ -231,7 +231,7 @@ func OpenErrors(fs []finding.Finding) []finding.Finding {
 func (s *Store) Verify(ctx context.Context, r VerifyRequest) (Verification, error) {
 	invoiceID := r.InvoiceID
 	var v Verification
-	err := s.write(ctx, fmt.Sprintf("verify invoice %d", invoiceID), func(tx *sql.Tx) error {
+	err := s.write(ctx, fmt.Sprintf("verify invoice %d", invoiceID), func(tx *dbTx) error {
 		cur, err := loadInvoiceByID(ctx, tx, invoiceID)
 		if err != nil {
 			return fmt.Errorf("invoice %d: %w", invoiceID, err)
@@ -318,7 +318,7 @@ func (s *Store) AddNote(ctx context.Context, invoiceID int64, clerk, text string
 	if text == "" {
 		return fmt.Errorf("%s: %w: empty note", op, ErrInvalid)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *dbTx) error {
 		identity, err := identityByID(ctx, tx, invoiceID)
 		if err != nil {
 			return err
@@ -340,7 +340,7 @@ func (s *Store) AddNote(ctx context.Context, invoiceID int64, clerk, text string
 // can be deleted: one that was claimed, paid or voided is history that must
 // stay. The audit log keeps what was deleted.
 func (s *Store) DeleteInvoice(ctx context.Context, invoiceID int64, clerk, reason string) error {
-	return s.write(ctx, fmt.Sprintf("delete invoice %d", invoiceID), func(tx *sql.Tx) error {
+	return s.write(ctx, fmt.Sprintf("delete invoice %d", invoiceID), func(tx *dbTx) error {
 		cur, err := loadInvoiceByID(ctx, tx, invoiceID)
 		if err != nil {
 			return fmt.Errorf("invoice %d: %w", invoiceID, err)

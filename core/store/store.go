@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
 )
 
 // Error kinds, for errors.Is. The messages are English; the window maps the
@@ -57,9 +57,11 @@ const DefaultBusyTimeout = 5 * time.Second
 
 // Store is an open history. Its methods are safe for concurrent use.
 type Store struct {
-	db     *sql.DB
-	path   string
+	db     *dbConn
+	d      *dialect
+	path   string // the file, or the server's address without its password
 	now    func() time.Time
+	busy   time.Duration
 	lookup *sql.Stmt
 }
 
@@ -77,25 +79,57 @@ func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busy 
 // WithClock sets the clock used for the times the history records (tests).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
-// Open opens the history at path, creating the file and its folders if
-// needed, and migrates an older schema to the current one. A file written by
-// a newer Fapiao is refused with ErrSchemaTooNew.
-func Open(path string, opts ...Option) (*Store, error) {
+// Open opens the history at location, creating it if needed, and
+// migrates an older schema to the current one. A history written by a newer
+// Fapiao is refused with ErrSchemaTooNew.
+//
+// location is an SQLite file, created with its folders when missing, or a
+// PostgreSQL database, postgres://user:password@host:port/dbname?sslmode=…
+// (postgresql:// too), whose tables are made on first use.
+func Open(location string, opts ...Option) (*Store, error) {
 	o := options{busy: DefaultBusyTimeout, now: time.Now}
 	for _, f := range opts {
 		f(&o)
 	}
-	op := "open history " + path
-	if path == "" {
+	if location == "" {
 		return nil, fmt.Errorf("open history: %w: empty path", ErrInvalid)
 	}
+	var (
+		db  *sql.DB
+		d   = sqliteDialect
+		err error
+	)
+	if IsServer(location) {
+		d = postgresDialect
+		db, err = openServer(location)
+	} else {
+		db, err = openFile(location, o.busy)
+	}
+	op := "open history " + Redact(location)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	s := &Store{db: &dbConn{DB: db, d: d}, d: d, path: Redact(location), now: o.now, busy: o.busy}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, s.fail(op, err)
+	}
+	if s.lookup, err = s.db.PrepareContext(context.Background(), lookupSQL); err != nil {
+		db.Close()
+		return nil, s.fail(op, err)
+	}
+	return s, nil
+}
+
+// openFile opens the SQLite file at path.
+func openFile(path string, busy time.Duration) (*sql.DB, error) {
 	// The driver reads its settings after the first '?', so a path holding
 	// one would be cut short.
 	if strings.ContainsRune(path, '?') {
-		return nil, fmt.Errorf("%s: %w: the path must not contain '?'", op, ErrInvalid)
+		return nil, fmt.Errorf("%w: the path must not contain '?'", ErrInvalid)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return nil, err
 	}
 	// The history is readable by its owner only. SQLite gives the -wal and
 	// -shm files it creates the mode of the database file, so the file is
@@ -116,31 +150,25 @@ func Open(path string, opts ...Option) (*Store, error) {
 	// begins, so two writers never deadlock upgrading a read lock, and the
 	// busy timeout applies to the whole wait.
 	dsn := fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=on&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate",
-		path, o.busy.Milliseconds())
-	db, err := sql.Open("sqlite3", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	s := &Store{db: db, path: path, now: o.now}
-	if err := s.migrate(context.Background()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	if s.lookup, err = db.Prepare(lookupSQL); err != nil {
-		db.Close()
-		return nil, s.fail(op, err)
-	}
-	return s, nil
+		path, busy.Milliseconds())
+	return sql.Open("sqlite3", dsn)
 }
 
-// Path is the file the history lives in.
+// Path is the file the history lives in, or the address of its server
+// without the password.
 func (s *Store) Path() string { return s.path }
+
+// Shared reports whether the history is on a database server, shared by a
+// team, rather than in a file of this machine.
+func (s *Store) Shared() bool { return s.d.postgres }
 
 // Close closes the history, first letting SQLite refresh the statistics its
 // query planner uses, as it advises long-lived applications to do.
 func (s *Store) Close() error {
 	s.lookup.Close()
-	s.optimize()
+	if !s.d.postgres {
+		s.optimize()
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close history %s: %w", s.path, err)
 	}
@@ -165,8 +193,19 @@ func (s *Store) optimize() {
 }
 
 // Check runs SQLite's integrity check and returns an error naming the first
-// problem, or nil when the file is sound.
+// problem, or nil when the file is sound. A PostgreSQL server keeps its own
+// files sound; there Check makes sure the history answers at its version.
 func (s *Store) Check(ctx context.Context) error {
+	if s.d.postgres {
+		v, err := s.schemaVersion(ctx, s.db)
+		if err != nil {
+			return s.fail("check history", err)
+		}
+		if v != SchemaVersion {
+			return fmt.Errorf("check history %s: schema version %d, want %d", s.path, v, SchemaVersion)
+		}
+		return nil
+	}
 	var res string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
 		return s.fail("check history", err)
@@ -177,7 +216,7 @@ func (s *Store) Check(ctx context.Context) error {
 	return nil
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
+// querier is what both *sql.DB and *dbTx offer.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -185,9 +224,14 @@ type querier interface {
 }
 
 // write runs fn in one write transaction, committed when fn returns nil.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+// It first takes the history's write lock (see dialect.go).
+func (s *Store) write(ctx context.Context, op string, fn func(tx *dbTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
+		return s.fail(op, err)
+	}
+	if err := s.d.lock(ctx, tx, s.busy); err != nil {
+		tx.Rollback()
 		return s.fail(op, err)
 	}
 	if err := fn(tx); err != nil {
@@ -200,11 +244,10 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	return nil
 }
 
-// fail wraps err with the operation, turning SQLite's lock errors into ErrBusy.
+// fail wraps err with the operation, turning lock errors into ErrBusy.
 func (s *Store) fail(op string, err error) error {
-	var se sqlite3.Error
-	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
-		return fmt.Errorf("%s: %w (%s, waited up to the busy timeout)", op, ErrBusy, se.Error())
+	if msg, ok := busyError(err); ok {
+		return fmt.Errorf("%s: %w (%s, waited up to the busy timeout)", op, ErrBusy, msg)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -39,9 +39,11 @@ func (c *clock) now() time.Time {
 	return c.t
 }
 
+// openTest opens a new history for the backend under test; the location
+// returned is its file, or its database's address.
 func openTest(t *testing.T, opts ...Option) (*Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sub", "history.db")
+	path := newLocation(t)
 	c := &clock{t: t0}
 	s, err := Open(path, append([]Option{WithClock(c.now)}, opts...)...)
 	if err != nil {
@@ -267,10 +269,7 @@ func TestRecordRejects(t *testing.T) {
 func TestRecordIsAllOrNothing(t *testing.T) {
 	s, _ := openTest(t)
 	// The second invoice of the scan fails half-way through the transaction.
-	if _, err := s.db.Exec(`CREATE TRIGGER boom BEFORE INSERT ON sightings WHEN NEW.page = 99
-		BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`); err != nil {
-		t.Fatal(err)
-	}
+	failPage99(t, s)
 	in := scanOf("a.pdf", SourceFile, inv(qrOrdinary, 1), inv(qrDigital, 99))
 	_, err := s.Record(context.Background(), in)
 	if err == nil || !strings.Contains(err.Error(), "record scan a.pdf: invoice 2") || !strings.Contains(err.Error(), "disk trouble") {

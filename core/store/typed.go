@@ -79,7 +79,7 @@ func (s *Store) SetTyped(ctx context.Context, invoiceID int64, typed map[string]
 		}
 		clean[k] = c
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *dbTx) error {
 		cur, err := loadInvoiceByID(ctx, tx, invoiceID)
 		if err != nil {
 			return fmt.Errorf("invoice %d: %w", invoiceID, err)
@@ -124,7 +124,7 @@ func (s *Store) SetTyped(ctx context.Context, invoiceID int64, typed map[string]
 
 // saveFindings computes the invoice's findings from its base findings and
 // its typed values, and writes them with its typed values.
-func (s *Store) saveFindings(ctx context.Context, tx *sql.Tx, cur *invoiceRow) error {
+func (s *Store) saveFindings(ctx context.Context, tx *dbTx, cur *invoiceRow) error {
 	eff, err := effectiveFindings(ctx, tx, cur, nil)
 	if err != nil {
 		return err
