@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -59,6 +61,14 @@ func checkLoad(t *testing.T, s *Store, writers, n int) {
 	if got, want := count("SELECT count(*) FROM invoices WHERE number LIKE '99%' AND seen = "+strconv.Itoa(writers)), n/2; got != want {
 		t.Errorf("%d shared invoices seen by every writer, want %d", got, want)
 	}
+	// One chain, one entry per invoice recorded, whatever the interleaving.
+	rep, err := s.VerifyAudit(ctx)
+	if err != nil {
+		t.Fatalf("audit chain after concurrent writers: %v", err)
+	}
+	if want := int64(writers * n); rep.Entries != int64(want) {
+		t.Errorf("%d audit entries, want %d", rep.Entries, want)
+	}
 }
 
 func TestTwoHandlesWriteConcurrently(t *testing.T) {
@@ -97,7 +107,8 @@ func TestTwoHandlesWriteConcurrently(t *testing.T) {
 	checkLoad(t, a, writers, n)
 }
 
-// TestHelperWriter is run as a child process by TestTwoProcessesWrite.
+// TestHelperWriter is run as a child process by TestTwoProcessesWrite,
+// TestTwoProcessesChangeState and TestKilledWriterLosesNothingCommitted.
 func TestHelperWriter(t *testing.T) {
 	path := os.Getenv("FAPIAO_STORE_HELPER_DB")
 	if path == "" {
@@ -110,8 +121,176 @@ func TestHelperWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := writeLoad(context.Background(), s, w, n); err != nil {
+	ctx := context.Background()
+	switch os.Getenv("FAPIAO_STORE_HELPER_MODE") {
+	case "state":
+		// Lock invoices 1..n as clerk w, saying on stdout what came of each.
+		clerk := fmt.Sprintf("clerk%d", w)
+		for id := 1; id <= n; id++ {
+			err := s.ChangeState(ctx, Change{InvoiceID: int64(id), From: StateNew, To: StateLocked, Clerk: clerk})
+			var se *StaleError
+			switch {
+			case err == nil:
+				fmt.Printf("won %d\n", id)
+			case errors.As(err, &se):
+				fmt.Printf("stale %d %s %d\n", id, se.By, se.At.UnixNano())
+			default:
+				t.Fatal(err)
+			}
+		}
+	case "endless":
+		// Record scans until killed, saying on stdout which are committed.
+		for i := 0; ; i++ {
+			_, err := s.Record(ctx, ScanInput{File: fmt.Sprintf("batch/%d.pdf", i), Source: SourceFolder,
+				Invoices: []InvoiceInput{{Printed: map[string]string{PrintedNumber: fmt.Sprintf("77%018d", i)}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Printf("committed %d\n", i)
+		}
+	default:
+		if err := writeLoad(ctx, s, w, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// helper starts TestHelperWriter in a child process on the history at
+// path, in mode, as writer w.
+func helper(t *testing.T, path, mode string, w, n int) (*exec.Cmd, io.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperWriter$", "-test.count=1", "-test.v=false")
+	cmd.Env = append(os.Environ(), "FAPIAO_STORE_HELPER_DB="+path, "FAPIAO_STORE_HELPER_MODE="+mode,
+		"FAPIAO_STORE_HELPER_WRITER="+strconv.Itoa(w), "FAPIAO_STORE_HELPER_N="+strconv.Itoa(n))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
 		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, out
+}
+
+// Two clerks, in two processes, lock the same invoices at the same time:
+// for each, one wins and the other is told who locked it and when.
+func TestTwoProcessesChangeState(t *testing.T) {
+	path := newLocation(t)
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	const n = 40
+	for i := 0; i < n; i++ {
+		if _, err := s.Record(ctx, ScanInput{File: fmt.Sprintf("%d.pdf", i), Source: SourceFolder,
+			Invoices: []InvoiceInput{{Printed: map[string]string{PrintedNumber: fmt.Sprintf("55%018d", i)}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type outcome struct {
+		won   bool
+		by    string
+		at    int64
+		clerk string
+	}
+	results := map[int][]outcome{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		cmd, out := helper(t, path, "state", w, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				var id int
+				var o outcome
+				o.clerk = fmt.Sprintf("clerk%d", w)
+				if _, err := fmt.Sscanf(sc.Text(), "won %d", &id); err == nil {
+					o.won = true
+				} else if _, err := fmt.Sscanf(sc.Text(), "stale %d %s %d", &id, &o.by, &o.at); err != nil {
+					continue // the test framework's own lines
+				}
+				mu.Lock()
+				results[id] = append(results[id], o)
+				mu.Unlock()
+			}
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("child %d: %v", w, err)
+			}
+		}()
+	}
+	wg.Wait()
+	for id := 1; id <= n; id++ {
+		rs := results[id]
+		if len(rs) != 2 {
+			t.Fatalf("invoice %d: %d outcomes, want one from each clerk", id, len(rs))
+		}
+		if rs[0].won == rs[1].won {
+			t.Fatalf("invoice %d: both won or both lost: %+v", id, rs)
+		}
+		winner, loser := rs[0], rs[1]
+		if loser.won {
+			winner, loser = loser, winner
+		}
+		inv, err := s.Get(ctx, int64(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.State != StateLocked || inv.StateBy != winner.clerk || loser.by != winner.clerk ||
+			inv.StateAt == nil || loser.at != inv.StateAt.UnixNano() {
+			t.Errorf("invoice %d: %s %s at %v; the loser was told %s at %d", id, inv.State, inv.StateBy, inv.StateAt, loser.by, loser.at)
+		}
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("audit chain: %v", err)
+	}
+}
+
+// A writer killed (SIGKILL) in the middle of a batch loses nothing it
+// committed, and leaves the history and its audit chain sound.
+func TestKilledWriterLosesNothingCommitted(t *testing.T) {
+	path := newLocation(t)
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmd, out := helper(t, path, "endless", 0, 0)
+	sc := bufio.NewScanner(out)
+	last := -1
+	for sc.Scan() {
+		if _, err := fmt.Sscanf(sc.Text(), "committed %d", &last); err == nil && last >= 40 {
+			break
+		}
+	}
+	if last < 40 {
+		t.Fatalf("the writer stopped after %d scans", last+1)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	ctx := context.Background()
+	for i := 0; i <= last; i++ {
+		if _, err := s.Lookup(ctx, fmt.Sprintf("77%018d", i)); err != nil {
+			t.Fatalf("scan %d was committed before the kill: %v", i, err)
+		}
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Error(err)
+	}
+	rep, err := s.VerifyAudit(ctx)
+	if err != nil || rep.Entries < int64(last+1) {
+		t.Errorf("audit chain after the kill: %+v, %v", rep, err)
+	}
+	// The history takes writes at once: the killed writer held no lock.
+	if _, err := s.Record(ctx, scanOf("after.pdf", SourceFile, inv(qrDigital, 1))); err != nil {
+		t.Errorf("write after the kill: %v", err)
 	}
 }
 
