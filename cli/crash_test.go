@@ -23,6 +23,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
 )
 
 // childEnv makes the test binary run the command line instead of the tests,
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(childEnv); args != "" {
 		os.Exit(Run(Services{}, strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // stops the PostgreSQL server team tests start
 }
 
 // child starts the command line in a process of its own, its standard

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/secrets"
@@ -23,7 +22,7 @@ func (e *env) dbFlag(fs *flag.FlagSet, what string) *string {
 	if err != nil {
 		def = "none: " + err.Error()
 	}
-	return fs.String("db", "", what+" (default "+def+", from $FAPIAO_DB or the data folder)")
+	return fs.String("db", "", what+": a file, or a team's server postgres://USER@HOST:PORT/DB?sslmode=verify-full (default "+store.Redact(def)+", from $FAPIAO_DB or the data folder)")
 }
 
 // historyPath is path, or the history used without --db when it is empty.
@@ -52,7 +51,7 @@ func (e *env) openHistory(name, path string) (*store.Store, int) {
 
 // secrets opens the secret store kept for the history st.
 func (e *env) secrets(st *store.Store) secrets.Store {
-	return e.svc.Secrets(filepath.Dir(st.Path()))
+	return e.svc.Secrets(st.LocalDir())
 }
 
 // historyError prints err and gives its exit code: 1 when the history

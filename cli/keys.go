@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
@@ -67,7 +66,7 @@ func (e *env) configuredKeys(cmd, path string) *sealed.Keyring {
 	if err != nil {
 		return nil
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if !store.Exists(path) {
 		return nil
 	}
 	st, err := store.Open(path)

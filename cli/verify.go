@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -139,7 +138,7 @@ func (v *verifyRun) existingHistory() (*store.Store, error) {
 		if err != nil {
 			return nil, nil
 		}
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if !store.Exists(path) {
 			return nil, nil
 		}
 	}

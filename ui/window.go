@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -65,7 +64,7 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.e = &env.Env{
 		App: a, Win: m.window, St: st, Now: time.Now, Scanner: &scan.Scanner{},
 		Tr:     env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
-		Sec:    secrets.Open(filepath.Dir(st.Path())),
+		Sec:    secrets.Open(st.LocalDir()),
 		Bridge: bridge.New(),
 	}
 	// The sealed QR keys are in the history and the keyring.

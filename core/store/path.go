@@ -16,6 +16,31 @@ func DefaultPath() (string, error) {
 	return defaultPath(runtime.GOOS, os.Getenv, home)
 }
 
+// LocalDir is the folder of this machine that goes with the history: the
+// file's folder, or for a history on a server the folder the default
+// history would be in (the secret store lives there). Without a home folder
+// it is a folder "fapiao" in the temporary folder.
+func (s *Store) LocalDir() string {
+	if !s.d.postgres {
+		return filepath.Dir(s.path)
+	}
+	if p, err := DefaultPath(); err == nil {
+		return filepath.Dir(p)
+	}
+	return filepath.Join(os.TempDir(), "fapiao")
+}
+
+// Exists reports whether there is a history at location: a file that
+// exists, or any server address (a server history is made on first use,
+// and whether the server answers is for Open to say).
+func Exists(location string) bool {
+	if IsServer(location) {
+		return true
+	}
+	_, err := os.Stat(location)
+	return err == nil
+}
+
 func defaultPath(goos string, getenv func(string) string, home string) (string, error) {
 	var dir string
 	switch goos {

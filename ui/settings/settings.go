@@ -6,7 +6,6 @@ package settings
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -65,7 +64,7 @@ func New(e *env.Env, onLanguage func(code string)) *Screen {
 	s.taxID, s.reason = widget.NewEntry(), widget.NewEntry()
 	s.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
 	s.list = widget.NewList(func() int { return len(s.entries) }, s.createEntry, s.updateEntry)
-	s.dataPath = widget.NewLabel(filepath.Dir(e.St.Path()))
+	s.dataPath = widget.NewLabel(e.St.LocalDir())
 	s.dataPath.Selectable = true
 	s.keys = newKeysSection(s)
 	s.gateway = newGatewaySection(s)
