@@ -13,7 +13,7 @@ import (
 
 func init() {
 	register(command{"export", "write the invoice history to a CSV or Excel file",
-		"--out FILE [--format csv|xlsx] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--db PATH]",
+		"--out FILE [--format csv|xlsx] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--clerk NAME] [--db PATH]",
 		runExport})
 }
 

@@ -13,7 +13,7 @@ import (
 
 func init() {
 	register(command{"history", "list and search the invoice history, newest first",
-		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--db PATH] [TEXT]",
+		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--clerk NAME] [--db PATH] [TEXT]",
 		runHistory})
 }
 

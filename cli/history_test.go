@@ -28,7 +28,7 @@ func historyDB(t *testing.T) string {
 		{File: "/票据/a.pdf", Source: store.SourceFile, Invoices: []store.InvoiceInput{{
 			QR: payload.Analyze("01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,", now), Page: 1,
 			Printed: map[string]string{store.PrintedSellerName: "深圳某某有限公司", store.PrintedTax: "17.48"}}}},
-		{File: "b.png", Source: store.SourceFile, Invoices: []store.InvoiceInput{{
+		{File: "b.png", Source: store.SourceFile, Clerk: "李四", Invoices: []store.InvoiceInput{{
 			QR: payload.Analyze("01,32,,24312000000136634917,0.01,20240514,,1DD6", now)}}},
 		{Source: store.SourceGun, Invoices: []store.InvoiceInput{{
 			QR: payload.Analyze("01,32,,24312000000136634917,0.01,20240514,,1DD6", now)}}},
@@ -142,6 +142,9 @@ func TestHistoryList(t *testing.T) {
 		{[]string{"history", "--db", db, "--findings", "warning", "--json"}, 0, `"identity":"24312000000136634917"`},
 		{[]string{"history", "--db", db, "--state", "locked"}, 0, "没有符合条件"},
 		{[]string{"history", "--db", db, "--limit", "0", "--type", "10"}, 0, "¥600.00"},
+		{[]string{"history", "--db", db, "--clerk", "李四", "--json"}, 0, `"first_seen":{"scan_id":2,"file":"b.png",`},
+		{[]string{"history", "--db", db, "--clerk", "李四", "--json"}, 0, `"clerk":"李四"`},
+		{[]string{"history", "--db", db, "--clerk", "王五"}, 0, "没有符合条件"},
 	})
 	t.Setenv("FAPIAO_DB", db)
 	runCases(t, []cmdCase{{[]string{"history"}, 0, "044031600111-02407312"}})

@@ -86,7 +86,7 @@ func (e *env) parseInterspersed(fs *flag.FlagSet, args []string) (pos []string, 
 
 // filterFlags adds the invoice filter flags shared by history and export.
 type filterFlags struct {
-	from, to, state, seller, typeCode, findings, query, checked *string
+	from, to, state, seller, typeCode, findings, query, checked, clerk *string
 }
 
 func addFilterFlags(fs *flag.FlagSet) *filterFlags {
@@ -99,6 +99,7 @@ func addFilterFlags(fs *flag.FlagSet) *filterFlags {
 		findings: fs.String("findings", "", "only invoices with findings: error, warning (or worse), any"),
 		query:    fs.String("query", "", "invoice number or code: its start or its last digits; other text matches the seller"),
 		checked:  fs.String("checked", "", "the tax authority's latest answer: authentic, voided, red_reversed, not_found, mismatch, or never"),
+		clerk:    fs.String("clerk", "", "only invoices this `CLERK` saved first (the name exactly, as in the clerk setting)"),
 	}
 }
 
@@ -133,7 +134,7 @@ func (f *filterFlags) filter() (store.Filter, error) {
 	default:
 		return out, fmt.Errorf("--findings %q: want error, warning or any", *f.findings)
 	}
-	out.Seller, out.TypeCode, out.Query, out.Checked = *f.seller, *f.typeCode, *f.query, *f.checked
+	out.Seller, out.TypeCode, out.Query, out.Checked, out.Clerk = *f.seller, *f.typeCode, *f.query, *f.checked, *f.clerk
 	return out, nil
 }
 

@@ -54,7 +54,7 @@ func (s *Store) auditRecord(ctx context.Context, tx *dbTx, identity string, c co
 		return err
 	}
 	return s.appendAudit(ctx, tx, actor, "record", identity,
-		map[string]any{"row": rowDigest(identity, c, printed), "first": first})
+		map[string]any{"row": rowDigest(identity, c, printed), "first": first, "host": s.host})
 }
 
 // boundInvoice is what the log says of one invoice.

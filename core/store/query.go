@@ -91,6 +91,8 @@ type Filter struct {
 	// Checked: the tax authority's latest answer, one of the answers of
 	// CheckOutcomes, or CheckedNever; "": all.
 	Checked string
+	// Clerk: the invoices a clerk saved first (the clerk's name exactly).
+	Clerk string
 	// Query: digits (or code-number) match the start or the end of the
 	// invoice number, the start of the code, or the start of the identity;
 	// other text matches the seller as Seller does.
@@ -177,6 +179,9 @@ func (f Filter) where(d *dialect) (string, []any, error) {
 			seller(q)
 		}
 	}
+	if c := strings.TrimSpace(f.Clerk); c != "" {
+		conds, args = append(conds, "i.first_scan_id IN (SELECT id FROM scans WHERE clerk = ?)"), append(args, c)
+	}
 	if f.Before > 0 {
 		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
 	}
@@ -216,7 +221,7 @@ func (f Filter) numberQuery() string {
 func (d *dialect) listSQL() string {
 	return `SELECT i.id, i.identity, i.type_code, i.code, i.number, i.date, i.amount, i.tax, i.total,
 	i.check_code, coalesce(sp.name, ''), coalesce(sp.tax_id, ''), coalesce(bp.name, ''), coalesce(bp.tax_id, ''),
-	i.state, i.state_at, i.state_by, i.findings, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page, i.seen,
+	i.state, i.state_at, i.state_by, i.findings, i.first_scan_id, fs.file, fs.at, fs.source, fs.clerk, fs.host, i.first_page, i.seen,
 	i.verified_at, i.verified_by, i.verified_result, i.check_outcome, i.checked_at,
 	coalesce((SELECT ` + d.joined("n.text", "；", "n.id") + ` FROM notes n WHERE n.invoice_id = i.id), '')
 	FROM invoices i
@@ -234,7 +239,7 @@ func scanInvoice(rows *sql.Rows) (*Invoice, error) {
 	)
 	err := rows.Scan(&inv.ID, &inv.Identity, &inv.TypeCode, &inv.Code, &inv.Number, &inv.Date, &amount, &tax, &total,
 		&inv.CheckCode, &inv.SellerName, &inv.SellerTaxID, &inv.BuyerName, &inv.BuyerTaxID,
-		&state, &stateAt, &inv.StateBy, &fj, &inv.FirstSeen.ScanID, &inv.FirstSeen.File, &firstAt, &src,
+		&state, &stateAt, &inv.StateBy, &fj, &inv.FirstSeen.ScanID, &inv.FirstSeen.File, &firstAt, &src, &inv.FirstSeen.Clerk, &inv.FirstSeen.Host,
 		&inv.FirstSeen.Page, &inv.Seen, &verAt, &verBy, &verResult, &checked, &chkAt, &inv.NoteText)
 	if err != nil {
 		return nil, err
@@ -489,7 +494,7 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 	if inv.Checks, err = s.Checks(ctx, inv.ID); err != nil {
 		return err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.scan_id, sc.file, sc.at, sc.source, g.page, g.raw, g.kind,
+	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.scan_id, sc.file, sc.at, sc.source, sc.clerk, sc.host, g.page, g.raw, g.kind,
 		g.duplicate, g.printed, g.findings FROM sightings g JOIN scans sc ON sc.id = g.scan_id
 		WHERE g.invoice_id = ? ORDER BY g.id`, inv.ID)
 	if err != nil {
@@ -503,7 +508,7 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 			pj, fj  string
 			dupFlag bool
 		)
-		if err := rows.Scan(&d.ID, &d.ScanID, &d.File, &at, &src, &d.Page, &d.Raw, &d.Kind, &dupFlag, &pj, &fj); err != nil {
+		if err := rows.Scan(&d.ID, &d.ScanID, &d.File, &at, &src, &d.Clerk, &d.Host, &d.Page, &d.Raw, &d.Kind, &dupFlag, &pj, &fj); err != nil {
 			rows.Close()
 			return err
 		}
@@ -569,7 +574,7 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 }
 
 // lookupSQL is prepared once: the lookup runs for every code scanned.
-const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page
+const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, fs.clerk, fs.host, i.first_page
 	FROM invoices i JOIN scans fs ON fs.id = i.first_scan_id WHERE i.identity = ?`
 
 // Seen is what the history knows of an identity before recording it again.
@@ -589,7 +594,7 @@ func (s *Store) Lookup(ctx context.Context, identity string) (Seen, error) {
 		st, src string
 		at      int64
 	)
-	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Page)
+	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Clerk, &k.First.Host, &k.First.Page)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Seen{}, fmt.Errorf("look up %s: %w", identity, ErrNotFound)
 	}

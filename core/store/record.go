@@ -76,6 +76,9 @@ type ScanInput struct {
 	// ("image/jpeg" when empty). At most MaxFrameBytes.
 	Frame     []byte
 	FrameType string
+	// Clerk is who saved the scan; "" is the clerk setting, else the
+	// login name (Store.Clerk).
+	Clerk string
 }
 
 // MaxFrameBytes bounds a kept frame: a 1080p JPEG is a few hundred KB.
@@ -98,6 +101,8 @@ type Sighting struct {
 	At     time.Time `json:"at"`
 	Source Source    `json:"source"`
 	Page   int       `json:"page"`
+	Clerk  string    `json:"clerk"` // who saved it ("" before version 7)
+	Host   string    `json:"host"`  // the name of the machine it was saved on
 }
 
 // Recorded is what Record did with one InvoiceInput.
@@ -145,8 +150,12 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 	}
 	var out []Recorded
 	err := s.write(ctx, op, func(tx *dbTx) error {
-		scanID, err := insertID(ctx, tx, "INSERT INTO scans (file, sha256, source, at) VALUES (?, ?, ?, ?)",
-			in.File, sum, string(in.Source), nanos(at))
+		clerk, err := s.clerk(ctx, tx, in.Clerk)
+		if err != nil {
+			return err
+		}
+		scanID, err := insertID(ctx, tx, "INSERT INTO scans (file, sha256, source, at, clerk, host) VALUES (?, ?, ?, ?, ?, ?)",
+			in.File, sum, string(in.Source), nanos(at), clerk, s.host)
 		if err != nil {
 			return err
 		}
@@ -193,6 +202,12 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, inv I
 	}
 	if cur != nil {
 		rec.InvoiceID, rec.State = cur.id, cur.state
+		// Who saved it first, and where (invoiceRowSQL leaves them out:
+		// the migrations before version 7 use it).
+		if err := tx.QueryRowContext(ctx, "SELECT clerk, host FROM scans WHERE id = ?", cur.first.ScanID).
+			Scan(&cur.first.Clerk, &cur.first.Host); err != nil {
+			return rec, err
+		}
 		first := cur.first
 		rec.DuplicateOf = &first
 		added = append(added, duplicateFinding(first))

@@ -7,7 +7,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -31,6 +31,9 @@ var migrations = []migration{
 	// (bind.go), and migrate records what an older history holds as its
 	// baseline.
 	{6, "the audit log binds the history's rows", execSQL("SELECT 1")},
+	// From version 7 on, migrations are written once for SQLite and
+	// PostgreSQL alike (schema_pg.go).
+	{7, "who saved each scan, and on which machine", execSQL(schemaV7)},
 }
 
 // bindingVersion is the first version whose audit log binds the rows.
@@ -414,4 +417,13 @@ CREATE INDEX checks_invoice ON checks (invoice_id, at);
 ALTER TABLE invoices ADD COLUMN check_outcome TEXT NOT NULL DEFAULT '';
 ALTER TABLE invoices ADD COLUMN checked_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX invoices_check_outcome ON invoices (check_outcome);
+`
+
+// schemaV7 records with each scan the clerk who saved it and the name of
+// the machine, as a team's shared history needs: an invoice handed to two
+// clerks shows whose was first.
+const schemaV7 = `
+ALTER TABLE scans ADD COLUMN clerk TEXT NOT NULL DEFAULT '';
+ALTER TABLE scans ADD COLUMN host TEXT NOT NULL DEFAULT '';
+CREATE INDEX scans_clerk ON scans (clerk);
 `

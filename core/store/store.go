@@ -62,6 +62,7 @@ type Store struct {
 	path   string // the file, or the server's address without its password
 	now    func() time.Time
 	busy   time.Duration
+	host   string // this machine's name, recorded with each scan
 	lookup *sql.Stmt
 }
 
@@ -71,7 +72,12 @@ type Option func(*options)
 type options struct {
 	busy time.Duration
 	now  func() time.Time
+	host string
 }
+
+// WithHost sets the machine name recorded with each scan (default the
+// operating system's host name).
+func WithHost(name string) Option { return func(o *options) { o.host = name } }
 
 // WithBusyTimeout sets how long a write waits for the lock (default 5 s).
 func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busy = d } }
@@ -88,6 +94,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // (postgresql:// too), whose tables are made on first use.
 func Open(location string, opts ...Option) (*Store, error) {
 	o := options{busy: DefaultBusyTimeout, now: time.Now}
+	o.host, _ = os.Hostname()
 	for _, f := range opts {
 		f(&o)
 	}
@@ -109,7 +116,7 @@ func Open(location string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	s := &Store{db: &dbConn{DB: db, d: d}, d: d, path: Redact(location), now: o.now, busy: o.busy}
+	s := &Store{db: &dbConn{DB: db, d: d}, d: d, path: Redact(location), now: o.now, busy: o.busy, host: o.host}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, s.fail(op, err)
