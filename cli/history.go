@@ -13,11 +13,14 @@ import (
 
 func init() {
 	register(command{"history", "list and search the invoice history, newest first",
-		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--clerk NAME] [--db PATH] [TEXT]",
+		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--clerk NAME] [--db PATH] [TEXT]\n       history migrate --from FILE --to postgres://USER@HOST/DB [--json]",
 		runHistory})
 }
 
 func runHistory(e *env, args []string) int {
+	if len(args) > 0 && args[0] == "migrate" {
+		return runHistoryMigrate(e, args[1:])
+	}
 	fs := e.flags("history")
 	asJSON := fs.Bool("json", false, "print one JSON object per invoice, one per line (docs/cli-json.md)")
 	full := fs.Bool("full", false, "with --json: each invoice with its sightings, the values read and typed, notes, verifications and checks")

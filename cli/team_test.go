@@ -162,3 +162,30 @@ func TestTwoClerksSaveTheSamePDFsToOneServer(t *testing.T) {
 		}
 	}
 }
+
+// A clerk's history moves into the team's: once, with the invoice another
+// clerk saved first reported; run again, it copies nothing.
+func TestHistoryMigrateIntoServer(t *testing.T) {
+	own := historyDB(t)
+	team := pgtest.Database(t)
+	st, err := store.Open(team, store.WithHost("desk-9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := store.ScanInput{File: "mail.pdf", Source: store.SourceFile, Clerk: "王五", Invoices: []store.InvoiceInput{{
+		Printed: map[string]string{store.PrintedNumber: "24312000000136634917"}}}}
+	if _, err := st.Record(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	runCases(t, []cmdCase{
+		{[]string{"history", "migrate", "--from", own, "--to", team, "--lang", "en"}, 0, "copied 3 scans (0 already there, skipped), 1 new invoices"},
+		{[]string{"history", "migrate", "--from", own, "--to", team, "--lang", "en"}, 0, "24312000000136634917  there: first saved by 王五 (desk-9)"},
+		{[]string{"history", "migrate", "--from", own, "--to", team}, 0, "已复制 0 次扫描（3 次已在目标中，跳过）"},
+		{[]string{"history", "migrate", "--from", own, "--to", team, "--json"}, 0, `"scans":0,"skipped":3,"invoices":0`},
+		{[]string{"history", "migrate", "--to", team}, 2, "--from FILE"},
+		{[]string{"history", "migrate", "--from", filepath.Join(t.TempDir(), "none.db"), "--to", team}, 2, "no such history file"},
+		{[]string{"audit", "verify", "--db", team}, 0, ""},
+		{[]string{"history", "--db", team, "--json"}, 0, `"seen":3`},
+	})
+}

@@ -166,6 +166,11 @@ func invoiceQR(ctx context.Context, q querier, invoiceID int64) (*payload.Result
 	if err != nil {
 		return nil, err
 	}
+	return qrOf(kind, typeCode, code, number, amount, date, check, sellerTaxID), nil
+}
+
+// qrOf is the QR code a sighting recorded, from its columns.
+func qrOf(kind, typeCode, code, number, amount, date, check, sellerTaxID string) *payload.Result {
 	r := &payload.Result{Kind: payload.Kind(kind), TypeCode: typeCode, Code: code, Number: number,
 		AmountText: amount, CheckCode: check, SellerTaxID: sellerTaxID}
 	if d, err := money.Parse(amount); err == nil && amount != "" {
@@ -177,7 +182,7 @@ func invoiceQR(ctx context.Context, q querier, invoiceID int64) (*payload.Result
 	if r.Kind == payload.KindInvoice || r.Kind == payload.KindSealed {
 		r.AmountMeaning = payload.MeaningOf(typeCode, code, number)
 	}
-	return r, nil
+	return r
 }
 
 // Typed returns every value typed for the invoice, oldest first.
