@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"path/filepath"
-	"time"
 	"testing"
+	"time"
 )
 
 // A clerk's own history is copied into the team's: new invoices arrive with
