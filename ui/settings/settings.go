@@ -38,6 +38,7 @@ type Screen struct {
 	keys                                                 *keysSection
 	gateway                                              *gatewaySection
 	checks                                               *checkSection
+	team                                                 *teamSection
 
 	entries   []store.BlacklistEntry
 	blacklist *bridge.Latest[[]store.BlacklistEntry]
@@ -69,6 +70,7 @@ func New(e *env.Env, onLanguage func(code string)) *Screen {
 	s.keys = newKeysSection(s)
 	s.gateway = newGatewaySection(s)
 	s.checks = newCheckSection(s)
+	s.team = newTeamSection(s)
 	s.loadClerk()
 	s.reloadBlacklist()
 	return s
@@ -86,7 +88,7 @@ func (s *Screen) Content() fyne.CanvasObject {
 	left := container.NewBorder(form, nil, nil, nil, black)
 	// The key list grows with every issuer: the column scrolls.
 	right := container.NewVScroll(container.NewVBox(s.keys.content(), widget.NewSeparator(), s.checks.content(),
-		widget.NewSeparator(), s.gateway.content()))
+		widget.NewSeparator(), s.gateway.content(), widget.NewSeparator(), s.team.content()))
 	return container.NewGridWithColumns(2, left, right)
 }
 
@@ -106,6 +108,7 @@ func (s *Screen) Relabel() {
 	s.keys.relabel(tr)
 	s.gateway.relabel(tr)
 	s.checks.relabel(tr)
+	s.team.relabel(tr)
 }
 
 func (s *Screen) onLanguageChosen(name string) {

@@ -1,0 +1,134 @@
+package settings
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+)
+
+// teamSection points this window at a team's history on a PostgreSQL
+// server: the address is kept in the data folder, the password in the
+// keyring (config.SetHistoryLocation). The window opens it from its next
+// start.
+type teamSection struct {
+	s *Screen
+
+	title, addrLabel, pwLabel, now *widget.Label
+	addr                           *widget.Entry
+	pw                             *secretField
+	save, test                     *widget.Button
+}
+
+// teamTimeout bounds the test of a connection.
+const teamTimeout = 15 * time.Second
+
+func newTeamSection(s *Screen) *teamSection {
+	t := &teamSection{s: s}
+	t.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.addrLabel, t.pwLabel, t.now = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	t.now.Wrapping = fyne.TextWrapWord
+	t.addr, t.pw = widget.NewEntry(), newSecretField()
+	t.pw.entry.OnSubmitted = func(string) { t.onSave() }
+	t.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), t.onSave)
+	t.test = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), t.onTest)
+	t.load()
+	return t
+}
+
+func (t *teamSection) content() fyne.CanvasObject {
+	form := container.New(layout.NewFormLayout(), t.addrLabel, t.addr, t.pwLabel, t.pw.entry)
+	return container.NewVBox(t.title, form, container.NewHBox(layout.NewSpacer(), t.test, t.save), t.now)
+}
+
+func (t *teamSection) relabel(tr *env.Translator) {
+	t.title.SetText(tr.T("settings.team"))
+	t.addrLabel.SetText(tr.T("settings.team_address"))
+	t.pwLabel.SetText(tr.T("settings.team_password"))
+	t.addr.SetPlaceHolder(tr.T("settings.team_placeholder"))
+	t.save.SetText(tr.T("settings.save"))
+	t.test.SetText(tr.T("settings.team_test"))
+	t.now.SetText(tr.F("settings.team_now", t.s.e.St.Path()))
+	t.pw.showState(tr)
+}
+
+type teamStored struct {
+	addr     string
+	password bool
+}
+
+// load reads the saved address and asks the keyring whether a password is
+// stored, in the background.
+func (t *teamSection) load() {
+	bridge.Run(t.s.e.Bridge, context.Background(), func(context.Context) (teamStored, error) {
+		addr, pw, err := config.HistoryLocation()
+		return teamStored{addr, pw}, err
+	}, func(v teamStored, err error) {
+		if err != nil {
+			t.s.show(env.ErrorText(t.s.e.Tr, err))
+			return
+		}
+		if t.addr.Text == "" {
+			t.addr.SetText(v.addr)
+		}
+		t.pw.saved = t.pw.saved || v.password
+		t.pw.showState(t.s.e.Tr)
+	})
+}
+
+func (t *teamSection) onSave() {
+	e := t.s.e
+	addr, pw := t.addr.Text, t.pw.entry.Text
+	e.Bridge.Exec(context.Background(), func(context.Context) error {
+		return config.SetHistoryLocation(addr, pw)
+	}, func(err error) {
+		if err != nil {
+			t.s.show(secretErrorText(e.Tr, err))
+			return
+		}
+		t.pw.stored(e.Tr, pw)
+		t.s.show(e.Tr.T("settings.team_saved"))
+	})
+}
+
+// onTest opens the history at the address typed, with the password typed
+// or stored, and says whether it answers.
+func (t *teamSection) onTest() {
+	e := t.s.e
+	addr, pw := t.addr.Text, t.pw.entry.Text
+	bridge.Run(e.Bridge, context.Background(), func(ctx context.Context) (string, error) {
+		loc, err := config.ServerAddress(addr, pw)
+		if err != nil {
+			return "", err
+		}
+		if !store.IsServer(loc) {
+			return "", config.SetHistoryLocation(loc, "") // the same check and message as saving
+		}
+		ctx, cancel := context.WithTimeout(ctx, teamTimeout)
+		defer cancel()
+		st, err := store.Open(loc)
+		if err != nil {
+			return "", err
+		}
+		defer st.Close()
+		if err := st.Check(ctx); err != nil {
+			return "", err
+		}
+		return st.Path(), nil
+	}, func(where string, err error) {
+		if err != nil {
+			t.s.show(e.Tr.F("settings.team_failed", env.ErrorText(e.Tr, err)))
+			return
+		}
+		t.s.show(e.Tr.F("settings.team_ok", where))
+	})
+}
