@@ -85,10 +85,12 @@ func (s *Screen) Content() fyne.CanvasObject {
 	)
 	addRow := container.NewBorder(nil, nil, nil, s.add, container.NewGridWithColumns(2, s.taxID, s.reason))
 	black := container.NewBorder(container.NewVBox(widget.NewSeparator(), s.blacklistLabel, addRow), nil, nil, nil, s.list)
-	left := container.NewBorder(form, nil, nil, nil, black)
+	// Where the history lives, then the team's server: a new clerk's
+	// first setting, in view without scrolling.
+	left := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), s.team.content()), nil, nil, nil, black)
 	// The key list grows with every issuer: the column scrolls.
 	right := container.NewVScroll(container.NewVBox(s.keys.content(), widget.NewSeparator(), s.checks.content(),
-		widget.NewSeparator(), s.gateway.content(), widget.NewSeparator(), s.team.content()))
+		widget.NewSeparator(), s.gateway.content()))
 	return container.NewGridWithColumns(2, left, right)
 }
 
