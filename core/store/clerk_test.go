@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -66,14 +65,20 @@ func TestRecordSaysWhoAndWhere(t *testing.T) {
 	}
 }
 
-// A server history made at the base version is migrated up like a file.
+// A server history of an older version is migrated up like a file.
 func TestServerHistoryMigrates(t *testing.T) {
 	loc, err := pgDatabase(t)
 	if err != nil {
 		t.Fatal(err)
 	}
+	old, err := Open(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
 	db := rawDB(t, loc)
-	if _, err := db.Exec(pgSchema + fmt.Sprintf("; INSERT INTO fapiao_history VALUES (%d, %d)", applicationID, pgBaseVersion)); err != nil {
+	if _, err := db.Exec(`ALTER TABLE scans DROP COLUMN clerk, DROP COLUMN host;
+		UPDATE fapiao_history SET version = 6`); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Open(loc, WithHost("desk"))

@@ -159,18 +159,25 @@ func TestOpenRefuses(t *testing.T) {
 		{text, nil},
 	}
 	for _, tt := range tests {
-		s, err := Open(tt.path)
-		if err == nil {
-			s.Close()
-			t.Errorf("Open(%q) succeeded", tt.path)
-			continue
-		}
-		if tt.kind != nil && !errors.Is(err, tt.kind) {
-			t.Errorf("Open(%q) = %v, want %v", tt.path, err, tt.kind)
-		}
-		if tt.path != "" && !strings.Contains(err.Error(), tt.path) {
-			t.Errorf("Open(%q): error %q does not name the file", tt.path, err)
-		}
+		assertRefused(t, tt.path, tt.kind, tt.path)
+	}
+}
+
+// assertRefused checks that Open refuses location with an error of kind
+// (any, when nil) that names it (holds names).
+func assertRefused(t *testing.T, location string, kind error, names string) {
+	t.Helper()
+	s, err := Open(location)
+	if err == nil {
+		s.Close()
+		t.Errorf("Open(%q) succeeded", location)
+		return
+	}
+	if kind != nil && !errors.Is(err, kind) {
+		t.Errorf("Open(%q) = %v, want %v", location, err, kind)
+	}
+	if !strings.Contains(err.Error(), names) {
+		t.Errorf("Open(%q): error %q does not name the history", location, err)
 	}
 }
 
@@ -206,18 +213,7 @@ func testOpenRefusesDatabases(t *testing.T) {
 		{closed, nil},
 	}
 	for _, tt := range tests {
-		s, err := Open(tt.path)
-		if err == nil {
-			s.Close()
-			t.Errorf("Open(%q) succeeded", tt.path)
-			continue
-		}
-		if tt.kind != nil && !errors.Is(err, tt.kind) {
-			t.Errorf("Open(%q) = %v, want %v", tt.path, err, tt.kind)
-		}
-		if !strings.Contains(err.Error(), "open history postgres://fapiao@") {
-			t.Errorf("Open(%q): error %q does not name the database", tt.path, err)
-		}
+		assertRefused(t, tt.path, tt.kind, "open history postgres://fapiao@")
 	}
 	// A password never shows in a message.
 	_, err = Open(strings.Replace(closed, "fapiao@", "fapiao:s3cret@", 1))

@@ -18,7 +18,7 @@ import (
 // sightings, which always kept what was read, and computes the findings
 // again, so that a typed value that disagrees with the QR code shows again.
 func migrateV4(ctx context.Context, tx *dbTx) error {
-	if _, err := tx.ExecContext(ctx, schemaV4); err != nil {
+	if _, err := tx.ExecContext(ctx, tx.d.ddl(schemaV4)); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT at, actor, target, details FROM audit_log WHERE action = 'edit' ORDER BY seq")

@@ -31,8 +31,6 @@ var migrations = []migration{
 	// (bind.go), and migrate records what an older history holds as its
 	// baseline.
 	{6, "the audit log binds the history's rows", execSQL("SELECT 1")},
-	// From version 7 on, migrations are written once for SQLite and
-	// PostgreSQL alike (schema_pg.go).
 	{7, "who saved each scan, and on which machine", execSQL(schemaV7)},
 }
 
@@ -230,7 +228,7 @@ CREATE INDEX order_attempts_order ON order_attempts (order_id);
 `
 
 func migrateV2(ctx context.Context, tx *dbTx) error {
-	if _, err := tx.ExecContext(ctx, schemaV2); err != nil {
+	if _, err := tx.ExecContext(ctx, tx.d.ddl(schemaV2)); err != nil {
 		return err
 	}
 	// SQLite has no reverse(): fill number_rev here.
@@ -268,9 +266,10 @@ func migrateV2(ctx context.Context, tx *dbTx) error {
 	return nil
 }
 
+// execSQL runs the DDL q, in the transaction's dialect.
 func execSQL(q string) func(context.Context, *dbTx) error {
 	return func(ctx context.Context, tx *dbTx) error {
-		_, err := tx.ExecContext(ctx, q)
+		_, err := tx.ExecContext(ctx, tx.d.ddl(q))
 		return err
 	}
 }
@@ -306,7 +305,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		if from > SchemaVersion {
 			return fmt.Errorf("schema version %d, but this Fapiao supports at most version %d: %w (update Fapiao)", from, SchemaVersion, ErrSchemaTooNew)
 		}
-		at := from
 		if from == 0 {
 			n, err := s.tables(ctx, tx)
 			if err != nil {
@@ -315,14 +313,14 @@ func (s *Store) migrate(ctx context.Context) error {
 			if n > 0 {
 				return fmt.Errorf("%w: the %s has tables but no Fapiao schema version", ErrNotHistory, s.kind())
 			}
-			if at, err = s.create(ctx, tx); err != nil {
+			if err := s.create(ctx, tx); err != nil {
 				return err
 			}
 		} else if err := s.checkID(ctx, tx); err != nil {
 			return err
 		}
 		for _, m := range migrations {
-			if m.version <= at {
+			if m.version <= from {
 				continue
 			}
 			if err := m.up(ctx, tx); err != nil {
