@@ -46,6 +46,7 @@ type Screen struct {
 	e *env.Env
 
 	search, from, to, seller *widget.Entry
+	clerk                    *widget.Entry // who saved the invoice first
 	kind, state, findings    *widget.Select
 	checked                  *widget.Select // the tax authority's latest answer
 	exportCSV, exportXLSX    *widget.Button
@@ -78,8 +79,8 @@ func New(e *env.Env) *Screen {
 	h.search = widget.NewEntry()
 	h.search.OnSubmitted = func(string) { h.Reload() }
 	h.search.OnChanged = func(string) { h.reloadSoon() }
-	h.from, h.to, h.seller = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	for _, en := range []*widget.Entry{h.from, h.to, h.seller} {
+	h.from, h.to, h.seller, h.clerk = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	for _, en := range []*widget.Entry{h.from, h.to, h.seller, h.clerk} {
 		en.OnSubmitted = func(string) { h.Reload() }
 	}
 	h.kind = widget.NewSelect(nil, func(string) { h.Reload() })
@@ -111,7 +112,7 @@ func New(e *env.Env) *Screen {
 // Content is the screen's widget tree.
 func (h *Screen) Content() fyne.CanvasObject {
 	dates := container.NewGridWithColumns(2, h.from, h.to)
-	filters := container.NewGridWithColumns(3, h.search, dates, h.seller)
+	filters := container.NewGridWithColumns(4, h.search, dates, h.seller, h.clerk)
 	selects := container.NewGridWithColumns(4, h.kind, h.state, h.findings, h.checked)
 	bar := container.NewBorder(nil, nil, container.NewHBox(h.count, h.busy),
 		container.NewHBox(h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
@@ -126,6 +127,7 @@ func (h *Screen) Relabel() {
 	h.from.SetPlaceHolder(tr.T("history.from"))
 	h.to.SetPlaceHolder(tr.T("history.to"))
 	h.seller.SetPlaceHolder(tr.T("history.seller"))
+	h.clerk.SetPlaceHolder(tr.T("history.clerk"))
 	kinds := []string{tr.T("history.all_types")}
 	for _, g := range typeChoices {
 		kinds = append(kinds, g.name(tr))
@@ -173,7 +175,7 @@ func (h *Screen) Search() fyne.Focusable { return h.search }
 // filter is the selection the filters make; invalid dates are ignored.
 func (h *Screen) filter() store.Filter {
 	f := store.Filter{Query: strings.TrimSpace(env.NormalizeKeepSpace(h.search.Text)),
-		Seller: strings.TrimSpace(h.seller.Text), Limit: historyLimit}
+		Seller: strings.TrimSpace(h.seller.Text), Clerk: strings.TrimSpace(h.clerk.Text), Limit: historyLimit}
 	if d, err := store.ParseDate(strings.TrimSpace(h.from.Text)); err == nil {
 		f.From = d
 	}

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/export"
+	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
@@ -168,4 +170,26 @@ func TestExportDialogOpens(t *testing.T) {
 		t.Fatal("export: no save dialog")
 	}
 	h.saveDialog.Hide()
+}
+
+// The history shows the invoices a clerk saved first.
+func TestHistoryFiltersByClerk(t *testing.T) {
+	h, e, settle := newScreen(t)
+	if err := e.St.SetSetting(context.Background(), store.SettingClerk, "张三", ""); err != nil {
+		t.Fatal(err)
+	}
+	uitest.Scan(t, e, uitest.PaperPayload) // a duplicate: still first saved by the one before
+	uitest.Scan(t, e, "01,51,,25379266878000000370,6.50,20250616,,7b25")
+	h.clerk.SetText("张三")
+	h.Reload()
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "25379266878000000370" || h.rows[0].FirstSeen.Clerk != "张三" {
+		t.Errorf("invoices 张三 saved first: %+v", h.rows)
+	}
+	h.clerk.SetText("")
+	h.Reload()
+	settle()
+	if len(h.rows) != 3 {
+		t.Errorf("%d invoices without the clerk filter, want 3", len(h.rows))
+	}
 }
