@@ -34,7 +34,7 @@ type Screen struct {
 	gun                                   *gunEntry
 	gunLabel                              *widget.Label
 	openButton, folderButton, pasteButton *widget.Button
-	cancelButton                          *widget.Button
+	cancelButton, checkButton             *widget.Button
 	progress                              *widget.ProgressBar
 	progressLabel                         *widget.Label
 	summary                               *widget.Label
@@ -54,6 +54,7 @@ type Screen struct {
 	running     int
 	done, total int
 	openDialog  *dialog.FileDialog
+	batch       *invoice.BatchCheck // the last batch check started
 
 	// beforeTake, when set (by tests), is called on the batch's goroutine
 	// with each file's path before it is taken: a test holds a batch at a
@@ -71,6 +72,8 @@ func New(e *env.Env) *Screen {
 	s.pasteButton = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), s.Paste)
 	s.cancelButton = widget.NewButtonWithIcon("", theme.CancelIcon(), s.onCancel)
 	s.cancelButton.Hide()
+	s.checkButton = widget.NewButtonWithIcon("", theme.SearchIcon(), s.CheckAll)
+	s.checkButton.Hide()
 	s.progress = widget.NewProgressBar()
 	s.progress.Hide()
 	s.progressLabel = widget.NewLabel("")
@@ -113,7 +116,7 @@ func (s *Screen) Content() fyne.CanvasObject {
 	gunRow := container.NewBorder(nil, nil, s.gunLabel, nil, s.gun)
 	buttons := container.NewGridWithColumns(3, s.openButton, s.folderButton, s.pasteButton)
 	progress := container.NewBorder(nil, nil, nil, s.cancelButton, container.NewVBox(s.progressLabel, s.progress))
-	top := container.NewVBox(gunRow, buttons, progress, s.summary)
+	top := container.NewVBox(gunRow, buttons, progress, container.NewBorder(nil, nil, nil, s.checkButton, s.summary))
 	queue := container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewPadded(s.empty)))
 	split := container.NewHSplit(queue, s.detail.Content())
 	split.SetOffset(0.3)
@@ -129,6 +132,7 @@ func (s *Screen) Relabel() {
 	s.folderButton.SetText(tr.T("scan.open_folder"))
 	s.pasteButton.SetText(tr.T("scan.paste"))
 	s.cancelButton.SetText(tr.T("scan.cancel"))
+	s.checkButton.SetText(tr.T("scan.check_all"))
 	s.empty.SetText(tr.T("scan.empty"))
 	s.refreshQueue()
 	s.detail.Relabel()
@@ -206,7 +210,35 @@ func (s *Screen) refreshQueue() {
 		s.empty.Hide()
 		s.summary.SetText(s.summaryText())
 	}
+	if len(s.recordedIDs()) > 0 {
+		s.checkButton.Show()
+	} else {
+		s.checkButton.Hide()
+	}
 	s.list.Refresh()
+}
+
+// recordedIDs are the history's IDs of the queue's invoices, in the
+// queue's order, each once.
+func (s *Screen) recordedIDs() []int64 {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, it := range s.items {
+		if inv := it.Invoice(); inv != nil && inv.Recorded != nil && !seen[inv.Recorded.InvoiceID] {
+			seen[inv.Recorded.InvoiceID] = true
+			ids = append(ids, inv.Recorded.InvoiceID)
+		}
+	}
+	return ids
+}
+
+// CheckAll asks the tax authority about every invoice in the queue (查验),
+// each once; the queue and the invoice shown take the answers as they come.
+func (s *Screen) CheckAll() {
+	s.batch = invoice.CheckBatch(s.e, s.recordedIDs(), func(inv *store.Invoice) {
+		s.onRecorded(inv)
+		s.detail.Changed(inv.ID)
+	})
 }
 
 // summaryText counts the queue by status, problems first, so that nothing
