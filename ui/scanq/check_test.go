@@ -8,34 +8,11 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/store"
-	"github.com/fapiaoscanner/fapiao/core/verify"
 	"github.com/fapiaoscanner/fapiao/core/verify/verifytest"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
-
-// A 数电 invoice of the tax stand-in, valid unless status says otherwise.
-func digitalInvoice(number string, status verifytest.Status) verifytest.Invoice {
-	return verifytest.Invoice{Type: "32", Number: number, Date: "2024-05-14", Amount: "0.01", Tax: "0.00",
-		Total: "0.01", SellerName: "上海某某科技有限公司", SellerTaxID: "91310000MA1FL8XK3Q", Status: status}
-}
-
-// useTencent makes the window's checks go to a Tencent stand-in holding invs.
-func useTencent(t *testing.T, e *env.Env, invs ...verifytest.Invoice) *verifytest.Tencent {
-	t.Helper()
-	tax := verifytest.NewTencent("AKIDtest", "secret", invs...)
-	t.Cleanup(tax.Close)
-	ctx := context.Background()
-	if err := config.SetVerifier(ctx, e.St, e.Sec, verify.Tencent, "AKIDtest", "secret", tax.URL, "张三"); err != nil {
-		t.Fatal(err)
-	}
-	if err := config.SetVerifyProvider(ctx, e.St, verify.Tencent, "张三"); err != nil {
-		t.Fatal(err)
-	}
-	return tax
-}
 
 // 全部查验 asks the tax authority about every invoice of the queue once,
 // counts the answers, lists what is not authentic, records every query, and
@@ -44,7 +21,7 @@ func useTencent(t *testing.T, e *env.Env, invs ...verifytest.Invoice) *verifytes
 func TestCheckAllAsksAboutTheQueue(t *testing.T) {
 	s, e, loop := newScreen(t)
 	const voided, valid = "24312000000136634917", "24312000000136634918"
-	tax := useTencent(t, e, digitalInvoice(voided, verifytest.Voided), digitalInvoice(valid, verifytest.Normal))
+	tax := uitest.UseTencent(t, e, uitest.TaxInvoice(voided, verifytest.Voided), uitest.TaxInvoice(valid, verifytest.Normal))
 	if s.checkButton.Visible() {
 		t.Error("全部查验 shown over an empty queue")
 	}
@@ -124,7 +101,7 @@ func closeDialog(t *testing.T, e *env.Env) {
 // Cancelling a batch stops it at once; what was answered stays recorded.
 func TestCheckAllCancels(t *testing.T) {
 	s, e, loop := newScreen(t)
-	tax := useTencent(t, e, digitalInvoice("24312000000136634917", verifytest.Normal))
+	tax := uitest.UseTencent(t, e, uitest.TaxInvoice("24312000000136634917", verifytest.Normal))
 	tax.Fail(verifytest.Slow, 10)
 	s.onGun(uitest.DigitalPayload)
 	loop.Settle(e.Bridge)
