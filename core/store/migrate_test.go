@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
 )
 
 func TestMigrateFromV1(t *testing.T) {
@@ -363,6 +366,53 @@ func TestSchemasAgree(t *testing.T) {
 	for k := range b {
 		if _, ok := a[k]; !ok {
 			t.Errorf("SQLite lacks %s", k)
+		}
+	}
+}
+
+// A team's history is reached over TLS with sslmode=verify-full: the
+// server's certificate must come from the authority given and name the
+// host in the address.
+func TestServerOverVerifiedTLS(t *testing.T) {
+	srv, err := pgtest.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := srv.CreateDatabase("tls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(host, query string) string {
+		v := *u
+		v.Host = net.JoinHostPort(host, strconv.Itoa(srv.Port()))
+		v.RawQuery = query
+		return v.String()
+	}
+	s, err := Open(at("localhost", "sslmode=verify-full&sslrootcert="+url.QueryEscape(srv.CA())))
+	if err != nil {
+		t.Fatalf("verify-full with the authority: %v", err)
+	}
+	defer s.Close()
+	var encrypted bool
+	if err := s.db.QueryRow("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&encrypted); err != nil || !encrypted {
+		t.Errorf("connection encrypted: %v (%v)", encrypted, err)
+	}
+	if _, err := s.Record(context.Background(), scanOf("a.pdf", SourceFile, inv(qrOrdinary, 1))); err != nil {
+		t.Error(err)
+	}
+	for name, loc := range map[string]string{
+		"a host the certificate does not name": at("127.0.0.1", "sslmode=verify-full&sslrootcert="+url.QueryEscape(srv.CA())),
+		"an authority not given":               at("localhost", "sslmode=verify-full&connect_timeout=5"),
+	} {
+		if s, err := Open(loc); err == nil {
+			s.Close()
+			t.Errorf("%s: connected", name)
+		} else if !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("%s: %v, want a certificate error", name, err)
 		}
 	}
 }

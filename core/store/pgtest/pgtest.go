@@ -112,13 +112,17 @@ func Start() (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
 	}
+	if err := s.writeCerts(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	// Another test binary may take the free port first: try a few.
 	for try := 0; ; try++ {
 		if s.port, err = freePort(); err != nil {
 			break
 		}
 		// -F: no fsync; a test server's data need not survive a power cut.
-		opts := fmt.Sprintf("-F -p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", s.port, dir)
+		opts := fmt.Sprintf("-F -p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200 -c ssl=on", s.port, dir)
 		var out []byte
 		out, err = s.run("pg_ctl", "start", "-w", "-t", "60", "-D", s.data(), "-l", filepath.Join(dir, "log"), "-o", opts)
 		if err == nil {
