@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -235,13 +236,7 @@ func TestOpenCreatesFoldersAndSetsPragmas(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Every pooled connection must have these, so check a few at once.
-	ctx := context.Background()
-	for i := 0; i < 3; i++ {
-		conn, err := s.db.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+	eachConn(t, s, func(ctx context.Context, conn *sql.Conn) {
 		var mode string
 		var fk, busy, sync int
 		if err := conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
@@ -256,13 +251,12 @@ func TestOpenCreatesFoldersAndSetsPragmas(t *testing.T) {
 		if err := conn.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != 2 {
 			t.Errorf("synchronous %d (%v), want 2 (FULL)", sync, err)
 		}
-	}
+	})
 }
 
-// testServerSettings is TestOpenCreatesFoldersAndSetsPragmas on a server:
-// every pooled connection has the statement timeout, so that no call
-// waits on the server for ever, and says it is Fapiao's.
-func testServerSettings(t *testing.T, s *Store) {
+// eachConn calls fn with three connections of the pool, held at once.
+func eachConn(t *testing.T, s *Store, fn func(ctx context.Context, conn *sql.Conn)) {
+	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
 		conn, err := s.db.Conn(ctx)
@@ -270,6 +264,15 @@ func testServerSettings(t *testing.T, s *Store) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
+		fn(ctx, conn)
+	}
+}
+
+// testServerSettings is TestOpenCreatesFoldersAndSetsPragmas on a server:
+// every pooled connection has the statement timeout, so that no call
+// waits on the server for ever, and says it is Fapiao's.
+func testServerSettings(t *testing.T, s *Store) {
+	eachConn(t, s, func(ctx context.Context, conn *sql.Conn) {
 		var timeout, app string
 		if err := conn.QueryRowContext(ctx, "SHOW statement_timeout").Scan(&timeout); err != nil || timeout != "1min" {
 			t.Errorf("statement_timeout %q (%v), want 1min", timeout, err)
@@ -277,7 +280,7 @@ func testServerSettings(t *testing.T, s *Store) {
 		if err := conn.QueryRowContext(ctx, "SHOW application_name").Scan(&app); err != nil || app != "fapiao" {
 			t.Errorf("application_name %q (%v)", app, err)
 		}
-	}
+	})
 }
 
 // TestSchemasAgree compares a new SQLite history, built by every migration,

@@ -117,15 +117,14 @@ func (c *checkSection) load() {
 		if c.endpoint.Text == "" {
 			c.endpoint.SetText(v.endpoint)
 		}
-		c.secret.saved = c.secret.saved || v.secretSaved
-		c.secret.showState(c.s.e.Tr)
+		c.secret.loaded(c.s.e.Tr, v.secretSaved)
 	})
 }
 
 func (c *checkSection) onSave() {
 	e := c.s.e
 	provider, id, secret, endpoint := c.chosen(), c.id.Text, c.secret.entry.Text, c.endpoint.Text
-	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+	c.secret.save(c.s, "settings.check_saved", func(ctx context.Context) error {
 		clerk := e.Clerk(ctx)
 		if provider != "" {
 			if err := config.SetVerifier(ctx, e.St, e.Sec, provider, id, secret, endpoint, clerk); err != nil {
@@ -133,12 +132,5 @@ func (c *checkSection) onSave() {
 			}
 		}
 		return config.SetVerifyProvider(ctx, e.St, provider, clerk)
-	}, func(err error) {
-		if err != nil {
-			c.s.show(secretErrorText(e.Tr, err))
-			return
-		}
-		c.secret.stored(e.Tr, secret)
-		c.s.show(e.Tr.T("settings.check_saved"))
 	})
 }

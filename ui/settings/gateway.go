@@ -92,10 +92,9 @@ func (g *gatewaySection) load() {
 		if g.endpoint.Text == "" {
 			g.endpoint.SetText(v.endpoint)
 		}
-		g.secret.saved = g.secret.saved || v.secretSaved
 		g.secretsAt = v.where
 		g.showWhere()
-		g.secret.showState(g.s.e.Tr)
+		g.secret.loaded(g.s.e.Tr, v.secretSaved)
 	})
 }
 
@@ -108,14 +107,7 @@ func (g *gatewaySection) showWhere() {
 func (g *gatewaySection) onSave() {
 	e := g.s.e
 	appID, secret, endpoint := g.appID.Text, g.secret.entry.Text, g.endpoint.Text
-	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+	g.secret.save(g.s, "settings.gateway_saved", func(ctx context.Context) error {
 		return config.SetGateway(ctx, e.St, e.Sec, appID, secret, endpoint, e.Clerk(ctx))
-	}, func(err error) {
-		if err != nil {
-			g.s.show(secretErrorText(e.Tr, err))
-			return
-		}
-		g.secret.stored(e.Tr, secret)
-		g.s.show(e.Tr.T("settings.gateway_saved"))
 	})
 }

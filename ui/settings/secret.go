@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2/widget"
@@ -24,6 +25,28 @@ func (f *secretField) showState(tr *env.Translator) {
 		key = "settings.secret.saved"
 	}
 	f.entry.SetPlaceHolder(tr.T(key))
+}
+
+// loaded takes note of whether a secret is stored, as read in the
+// background.
+func (f *secretField) loaded(tr *env.Translator, saved bool) {
+	f.saved = f.saved || saved
+	f.showState(tr)
+}
+
+// save runs fn, which saves a section holding f, in the background, then
+// says so with the message doneKey, or why not.
+func (f *secretField) save(s *Screen, doneKey string, fn func(ctx context.Context) error) {
+	e := s.e
+	typed := f.entry.Text
+	e.Bridge.Exec(context.Background(), fn, func(err error) {
+		if err != nil {
+			s.show(secretErrorText(e.Tr, err))
+			return
+		}
+		f.stored(e.Tr, typed)
+		s.show(e.Tr.T(doneKey))
+	})
 }
 
 // stored takes note that typed was saved: the field is emptied (unless the

@@ -80,23 +80,14 @@ func (t *teamSection) load() {
 		if t.addr.Text == "" {
 			t.addr.SetText(v.addr)
 		}
-		t.pw.saved = t.pw.saved || v.password
-		t.pw.showState(t.s.e.Tr)
+		t.pw.loaded(t.s.e.Tr, v.password)
 	})
 }
 
 func (t *teamSection) onSave() {
-	e := t.s.e
 	addr, pw := t.addr.Text, t.pw.entry.Text
-	e.Bridge.Exec(context.Background(), func(context.Context) error {
+	t.pw.save(t.s, "settings.team_saved", func(context.Context) error {
 		return config.SetHistoryLocation(addr, pw)
-	}, func(err error) {
-		if err != nil {
-			t.s.show(secretErrorText(e.Tr, err))
-			return
-		}
-		t.pw.stored(e.Tr, pw)
-		t.s.show(e.Tr.T("settings.team_saved"))
 	})
 }
 
