@@ -15,7 +15,16 @@ import (
 const benchInvoices = 1_000_000
 
 func benchExport(b *testing.B, f export.Format, limit int) {
-	path := storetest.Path(b, benchInvoices)
+	benchExportFrom(b, storetest.Path(b, benchInvoices), f, limit)
+}
+
+// BenchmarkServerExportCSVAll is BenchmarkExportCSVAll from the same
+// history on a PostgreSQL server on this machine.
+func BenchmarkServerExportCSVAll(b *testing.B) {
+	benchExportFrom(b, storetest.Server(b, benchInvoices), export.CSV, 0)
+}
+
+func benchExportFrom(b *testing.B, path string, f export.Format, limit int) {
 	s, err := store.Open(path)
 	if err != nil {
 		b.Fatal(err)

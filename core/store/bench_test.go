@@ -33,6 +33,25 @@ func openBench(b *testing.B) (*store.Store, string) {
 // half of them seen before, half new. It reports the 99th percentile.
 func BenchmarkDuplicateLookup(b *testing.B) {
 	s, _ := openBench(b)
+	benchLookup(b, s)
+}
+
+// BenchmarkServerDuplicateLookup is BenchmarkDuplicateLookup on a
+// PostgreSQL server on this machine, over the same million invoices.
+func BenchmarkServerDuplicateLookup(b *testing.B) { benchLookup(b, openServerBench(b)) }
+
+// openServerBench opens the benchmark history copied to the test server.
+func openServerBench(b *testing.B) *store.Store {
+	b.Helper()
+	s, err := store.Open(storetest.Server(b, benchInvoices))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func benchLookup(b *testing.B, s *store.Store) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
 	var times []time.Duration
@@ -55,6 +74,13 @@ func BenchmarkDuplicateLookup(b *testing.B) {
 // first, for the filters clerks use.
 func BenchmarkSearchPage(b *testing.B) {
 	s, _ := openBench(b)
+	benchSearchPage(b, s)
+}
+
+// BenchmarkServerSearchPage is BenchmarkSearchPage on the server.
+func BenchmarkServerSearchPage(b *testing.B) { benchSearchPage(b, openServerBench(b)) }
+
+func benchSearchPage(b *testing.B, s *store.Store) {
 	ctx := context.Background()
 	day := func(t string) payload.Date { d, _ := store.ParseDate(t); return d }
 	filters := []struct {
