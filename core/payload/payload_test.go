@@ -272,3 +272,60 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The six-field layout of 2022 railway e-tickets is read as such, not as
+// a standard payload whose fields have slid one place: no false findings.
+func TestTicketLayout(t *testing.T) {
+	body := "01,51,22110000000012345678,166.05,20220317"
+	for _, v := range []string{"umts-with-comma", "umts-without-comma", "modbus-with-comma", "modbus-without-comma"} {
+		crc := strings.ToLower(ComputeCRCVariant(body, v))
+		r := Analyze(body+","+crc, testNow)
+		if r.Layout != LayoutTicket || r.Number != "22110000000012345678" || r.Amount.String() != "166.05" ||
+			r.Date.String() != "2022-03-17" || r.Code != "" || !r.CRC.OK || r.CRC.Variant != v {
+			t.Fatalf("%s: read as layout %s number %q amount %q date %s crc %+v", v, r.Layout, r.Number, r.AmountText, r.Date, r.CRC)
+		}
+		if w := finding.Worst(r.Findings); w != finding.Info {
+			t.Errorf("%s: findings %v, want only infos", v, codes(r))
+		}
+		if !finding.Has(r.Findings, "ticket_layout") {
+			t.Errorf("%s: the layout is not said: %v", v, codes(r))
+		}
+	}
+	// A wrong check value is still a warning, and a six-field text that is
+	// not the ticket layout is still incomplete.
+	if r := Analyze(body+",0000", testNow); !finding.Has(r.Findings, CodeCRCMismatch) {
+		t.Errorf("wrong check value not flagged: %v", codes(r))
+	}
+	if r := Analyze("01,10,044031600111,02407312,582.52,20171104", testNow); r.Layout != LayoutStandard || !finding.Has(r.Findings, "field_count") {
+		t.Errorf("a cut standard payload read as %s: %v", r.Layout, codes(r))
+	}
+}
+
+// A check value written without its leading zero is the same number.
+func TestCRCThreeDigits(t *testing.T) {
+	n := 0
+	for i := 0; i < 5000 && n < 3; i++ {
+		body := fmt.Sprintf("01,32,,24312000000136%06d,0.01,20240514,", i)
+		crc := ComputeCRC(body)
+		if crc[0] != '0' {
+			continue
+		}
+		n++
+		short := body + "," + crc[1:]
+		r := Analyze(short, testNow)
+		if !r.CRC.OK || finding.Has(r.Findings, CodeCRCMismatch) {
+			t.Errorf("%q: CRC %+v, findings %v", short, r.CRC, codes(r))
+		}
+		if r.CRC.Value != crc[1:] {
+			t.Errorf("%q: CRC value kept as %q, want it as written", short, r.CRC.Value)
+		}
+		// Another number in three digits is still a mismatch.
+		other := fmt.Sprintf("%03X", (int(crc16UMTS(body+","))+1)&0xFFF)
+		if r := Analyze(body+","+other, testNow); r.CRC.OK {
+			t.Errorf("%q matched with %s", body, other)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no body with a CRC below 0x1000 tried")
+	}
+}
