@@ -117,6 +117,13 @@ func parseHex16(s string) (uint16, bool) {
 	return v, true
 }
 
+// IsCheckValue reports whether s is written as a check value: one to four
+// hex digits.
+func IsCheckValue(s string) bool {
+	_, ok := parseHex16(s)
+	return ok
+}
+
 // ComputeCRC returns the CRC-16/UMTS that an invoice prints for fields 1–7
 // given as body (without the comma after field 7), as 4 uppercase hex digits.
 func ComputeCRC(body string) string { return fmt.Sprintf("%04X", crc16UMTS(body+",")) }
