@@ -133,6 +133,10 @@ type Invoice struct {
 	Pages   int
 	Codes   []Code
 	Printed Printed
+	// DataCodes are QR texts the file keeps as data (an OFD's
+	// original_invoice.xml) that differ from what its QR image gives: the
+	// image's code is in Codes, and the difference is for the clerk to see.
+	DataCodes []Code
 }
 
 // Document is what a file gave.
