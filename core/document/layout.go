@@ -337,8 +337,8 @@ var (
 	reCheckLabel  = regexp.MustCompile(`校验码:?`)
 	reNameLabel   = regexp.MustCompile(`名称:`)
 	// Railway e-tickets caption the buyer's ID 统一社会信用代码: alone.
-	reTaxIDLabel  = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?|统一社会信用代码:`)
-	reSumLabel    = regexp.MustCompile(`合计`)
+	reTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?|统一社会信用代码:`)
+	reSumLabel   = regexp.MustCompile(`合计`)
 	// What OCR makes of the captions it misreads most: 合 of 合计 as "=",
 	// 名称 without its colon, 纳税人识别号 missing characters.
 	reOCRSumLabel   = regexp.MustCompile(`合?计`)
@@ -352,8 +352,8 @@ var (
 	reFareLabel      = regexp.MustCompile(`票价:`)
 	reTicketAmount   = regexp.MustCompile(`(不含税)?金额:`)
 	reTicketTaxLabel = regexp.MustCompile(`税额:`)
-	reTitle         = regexp.MustCompile(`发票|票据|客票|行程单`)
-	reHeaderLabel   = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
+	reTitle          = regexp.MustCompile(`发票|票据|客票|行程单`)
+	reHeaderLabel    = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
 	// Receipts (财政电子票据) label their fields differently.
 	reReceiptCode   = regexp.MustCompile(`票据代码:?`)
 	reReceiptNumber = regexp.MustCompile(`票据号码:?`)
