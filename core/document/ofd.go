@@ -637,7 +637,7 @@ func decodeImageBytes(ctx context.Context, data []byte, opt Options) []string {
 		return nil
 	}
 	b := img.Bounds()
-	if !squareish(b.Dx(), b.Dy()) {
+	if !mayHoldQR(b.Dx(), b.Dy()) {
 		return nil
 	}
 	return decodeEmbedded(ctx, img, false, opt)
