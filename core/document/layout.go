@@ -439,7 +439,8 @@ func cleanName(s string) string {
 	s = cleanSpaces(s)
 	// A label is not a value.
 	n := stripSpaces(nfkc(s))
-	if n == "" || strings.HasSuffix(n, ":") || strings.Contains(n, "纳税人识别号") || strings.Contains(n, "名称:") {
+	// Nor is a taxpayer ID on the line below.
+	if n == "" || strings.HasSuffix(n, ":") || strings.Contains(n, "纳税人识别号") || strings.Contains(n, "名称:") || cleanTaxID(n) != "" {
 		return ""
 	}
 	return s
