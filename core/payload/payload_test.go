@@ -79,6 +79,11 @@ func TestSellerTaxIDLayout(t *testing.T) {
 	if r.Layout != LayoutSellerTaxID || r.SellerTaxID != "91320621MA1MRHG205" || r.Amount.String() != "100.00" || r.Date.String() != "2020-01-01" {
 		t.Fatalf("read as %+v", r)
 	}
+	// Blockchain invoices' check code is five hex characters.
+	bc := Analyze("01,10,144031909110,03434495,91320621MA1MRHG205,100.00,20190315,e9052", testNow)
+	if bc.CheckCode != "e9052" || finding.Has(bc.Findings, "check_code_format") {
+		t.Errorf("blockchain check code: %q, %v", bc.CheckCode, codes(bc))
+	}
 	bad := Analyze("01,10,044031900111,12345678,91320621MA1MRHG207,100.00,20200101,12345678901234567890", testNow)
 	if !finding.Has(bad.Findings, "tax_id_check") {
 		t.Errorf("bad seller tax ID not flagged: %v", codes(bad))
