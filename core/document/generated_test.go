@@ -40,6 +40,22 @@ func qrModules(t testing.TB, text string) *gozxing.BitMatrix {
 	return m
 }
 
+// qrGray draws text as 8-bit grey pixels, one a module, no quiet zone:
+// the pixels and the side.
+func qrGray(t testing.TB, text string) ([]byte, int) {
+	m := qrModules(t, text)
+	n := m.GetWidth()
+	pix := make([]byte, n*n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			if !m.Get(x, y) {
+				pix[y*n+x] = 255
+			}
+		}
+	}
+	return pix, n
+}
+
 // pdfBuilder writes a minimal PDF by hand, object by object.
 type pdfBuilder struct {
 	out  bytes.Buffer
@@ -450,16 +466,7 @@ func TestTimeout(t *testing.T) {
 // invoice of two pages, and the list page is not rendered in search of a
 // QR code.
 func TestMultiPageInvoice(t *testing.T) {
-	m := qrModules(t, genPayload)
-	n := m.GetWidth()
-	pix := make([]byte, n*n)
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if !m.Get(x, y) {
-				pix[y*n+x] = 255
-			}
-		}
-	}
+	pix, n := qrGray(t, genPayload)
 	b := newPDF()
 	b.obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
 	b.obj("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>", nil)

@@ -33,16 +33,7 @@ endcmap CMapName currentdict /CMap defineresource pop end end`
 // little above the caption's baseline. The buyer's tax ID is read there,
 // and the blockchain invoice's five-character check code.
 func TestFilledTemplatePDF(t *testing.T) {
-	m := qrModules(t, genPayload)
-	n := m.GetWidth()
-	pix := make([]byte, n*n)
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if !m.Get(x, y) {
-				pix[y*n+x] = 255
-			}
-		}
-	}
+	pix, n := qrGray(t, genPayload)
 	captions := []struct {
 		x, y, size float64
 		s          string
