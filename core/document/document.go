@@ -162,7 +162,8 @@ func (d *Document) Codes() []Code {
 type Options struct {
 	// Timeout bounds the time one document may take; DefaultTimeout when 0.
 	Timeout time.Duration
-	// Budget bounds the QR decoding time of one image; imaging.DefaultBudget when 0.
+	// Budget bounds the QR decoding work of one image (imaging.Options);
+	// imaging.DefaultBudget when 0.
 	Budget time.Duration
 }
 
