@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -124,5 +125,44 @@ func TestBudgetIsWork(t *testing.T) {
 	}
 	if small.work >= a.work {
 		t.Errorf("a small budget searched %d pixels, the default one %d", small.work, a.work)
+	}
+}
+
+// onWhite places codes on a white page at the given corners.
+func onWhite(w, h int, codes []*image.Gray, at []image.Point) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	for i, c := range codes {
+		b := c.Bounds()
+		for y := 0; y < b.Dy(); y++ {
+			for x := 0; x < b.Dx(); x++ {
+				g.SetGray(at[i].X+x, at[i].Y+y, c.GrayAt(x, y))
+			}
+		}
+	}
+	return g
+}
+
+// A code that is not an invoice's, alone on its page, ends the search at
+// the checkpoint: nothing else shows a finder pattern. Beside an invoice's
+// code, both are read.
+func TestOtherCodeAlone(t *testing.T) {
+	const pay = "https://pay.example.com/qr/0123456789"
+	l := runLadder(onWhite(700, 500, []*image.Gray{qrImage(t, pay, 5)}, []image.Point{{80, 60}}), Options{})
+	if got := texts(l.found); len(got) != 1 || got[0] != pay {
+		t.Fatalf("read %q", got)
+	}
+	if !l.complete {
+		t.Errorf("the search went on past the checkpoint (%d stray finder candidates of %d)", len(l.centres), l.evidence)
+	}
+	both := onWhite(900, 500, []*image.Gray{qrImage(t, pay, 5), qrImage(t, invoiceText, 3)}, []image.Point{{40, 60}, {520, 80}})
+	cs, err := DecodeImage(context.Background(), both, Options{IsInvoice: looksLikeInvoice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := texts(cs), []string{invoiceText, pay}; !slices.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
 	}
 }

@@ -102,8 +102,12 @@ type ladder struct {
 	// evidence counts the finder pattern candidates the passes so far
 	// came upon.
 	evidence int
+	// centres are where those candidates were, in image pixels (the
+	// first maxCentres).
+	centres  []Point
 	inverted bool // the inverted view has been searched
 	gaveUp   bool // no sign of a QR code by the checkpoint
+	complete bool // by the checkpoint, no sign of a code beyond those read
 	// work counts the pixels the passes so far have searched: the budget
 	// is spent in passes, not in seconds, so that what is read does not
 	// depend on the machine's speed or load.
@@ -146,7 +150,12 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 		}
 		l.work += int64(v.p.W) * int64(v.p.H)
 		codes, missed, centres := decodePlane(v.p, b)
-		l.evidence += centres
+		l.evidence += len(centres)
+		for _, c := range centres {
+			if len(l.centres) < maxCentres {
+				l.centres = append(l.centres, Point{c.X*v.scale + v.offset.X, c.Y*v.scale + v.offset.Y})
+			}
+		}
 		for _, r := range missed {
 			l.addCandidate(image.Rect(
 				int(float64(r.Min.X)*v.scale+v.offset.X), int(float64(r.Min.Y)*v.scale+v.offset.Y),
@@ -240,11 +249,11 @@ func (b binarizer) String() string {
 // It also returns the regions where a symbol was detected but could not be
 // decoded, which the ladder looks at again, enlarged; and how many finder
 // pattern candidates (the 1:1:3:1:1 squares in a QR code's corners) the
-// detectors came upon: the evidence that a QR code may be there at all.
-func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, int) {
+// detectors came upon, and where: the evidence that a QR code may be there.
+func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
 	if err != nil {
-		return nil, nil, 0
+		return nil, nil, nil
 	}
 	var matrix *gozxing.BitMatrix
 	switch b {
@@ -256,12 +265,16 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, int) {
 		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || matrix == nil {
-		return nil, nil, 0
+		return nil, nil, nil
 	}
-	centres := 0
+	var centres []Point
 	hints := map[gozxing.DecodeHintType]any{
-		gozxing.DecodeHintType_TRY_HARDER:                 true,
-		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { centres++ }),
+		gozxing.DecodeHintType_TRY_HARDER: true,
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(q gozxing.ResultPoint) {
+			if len(centres) < maxCentres {
+				centres = append(centres, pt(q))
+			}
+		}),
 	}
 	var out []Code
 	var missed []image.Rectangle
@@ -284,6 +297,10 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, int) {
 	}
 	return out, missed, centres
 }
+
+// maxCentres bounds the finder pattern candidates kept from one pass and
+// from one image.
+const maxCentres = 4096
 
 // around is the region a detected symbol probably covers: the box of its
 // finder pattern centres, grown by half its size on every side.

@@ -106,6 +106,10 @@ func (l *ladder) run() {
 			l.gaveUp = true
 			return
 		}
+		if s.name == checkpoint && l.noOther() {
+			l.complete = true
+			break
+		}
 	}
 	for i := 0; i < len(l.candidates) && !l.expired(); i++ {
 		if r := l.candidates[i]; !l.explained(r) {
@@ -140,6 +144,41 @@ func (l *ladder) noQR() bool {
 	}
 	l.tryInverted()
 	return quiet()
+}
+
+// noOther decides, at the checkpoint, that the codes read so far (none an
+// invoice's: the ladder would have stopped) are all the image holds:
+// every symbol detected and every finder pattern candidate seen lies on one
+// of them. A payment code beside an invoice's blurred one leaves the
+// blurred one's finder patterns unexplained, and the search goes on.
+func (l *ladder) noOther() bool {
+	if len(l.found) == 0 {
+		return false
+	}
+	for _, r := range l.candidates {
+		if !l.explained(r) {
+			return false
+		}
+	}
+	var boxes []image.Rectangle
+	for _, c := range l.found {
+		if len(c.Points) != 4 {
+			return false
+		}
+		boxes = append(boxes, boundsOf(c.Points, view{scale: 1}))
+	}
+	stray := 0
+	for _, p := range l.centres {
+		in := false
+		for _, b := range boxes {
+			in = in || image.Pt(int(p.X), int(p.Y)).In(b)
+		}
+		if !in {
+			stray++
+		}
+	}
+	// Three candidates elsewhere may be one more symbol's finder patterns.
+	return stray < 3
 }
 
 // tryInverted searches the image with dark and light swapped, once.
