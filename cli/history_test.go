@@ -88,7 +88,7 @@ func TestHistoryCommandUsage(t *testing.T) {
 		{[]string{"blacklist", "--db", db, "list", "x"}, 2, "no arguments"},
 		{[]string{"audit", "--db", db}, 2, "want verify or list"},
 		{[]string{"export", "--db", db}, 2, "--out FILE is required"},
-		{[]string{"export", "--db", db, "--out", "x.ods"}, 2, "want csv or xlsx"},
+		{[]string{"export", "--db", db, "--out", "x.ods"}, 2, "want csv, csv-plain or xlsx"},
 		{[]string{"export", "--db", db, "--out", "-", "--format", "xlsx"}, 2, "standard output"},
 		{[]string{"export", "--db", db, "--out", "x.csv", "extra"}, 2, "unexpected argument"},
 	})
@@ -221,6 +221,7 @@ func TestExportCommand(t *testing.T) {
 		{[]string{"export", "--db", db, "--out", csvPath}, 0, "共 2 张"},
 		{[]string{"export", "--db", db, "--out", xlsxPath, "--state", "new", "--lang", "en"}, 0, "2 invoices"},
 		{[]string{"export", "--db", db, "--out", "-", "--seller", "深圳"}, 0, "\"\t02407312\""},
+		{[]string{"export", "--db", db, "--out", "-", "--format", "csv-plain", "--seller", "深圳"}, 0, ",02407312,"},
 		{[]string{"export", "--db", db, "--out", filepath.Join(dir, "none.csv"), "--findings", "error"}, 0, "共 0 张"},
 		{[]string{"export", "--db", db, "--out", filepath.Join(dir, "missing", "x.csv")}, 2, "missing"},
 	})

@@ -67,6 +67,9 @@ type Screen struct {
 	detail          *invoice.View
 	detailDialog    dialog.Dialog
 	saveDialog      *dialog.FileDialog
+	csvMenu         *widget.PopUpMenu // the choice of CSV, and what it offers, kept for tests
+	csvChoices      *fyne.Menu
+	saving          export.Format     // what the save dialog shown will write
 	message         dialog.Dialog
 	cancel          context.CancelFunc
 	lastExportError error
@@ -86,7 +89,7 @@ func New(e *env.Env) *Screen {
 	h.state = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.findings = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.checked = widget.NewSelect(nil, func(string) { h.Reload() })
-	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.CSV) })
+	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), h.onExportCSV)
 	h.exportXLSX = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.XLSX) })
 	h.cancelExport = widget.NewButtonWithIcon("", theme.CancelIcon(), h.onCancelExport)
 	h.cancelExport.Hide()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/export"
@@ -72,6 +73,36 @@ func TestHistoryExportsTheCurrentView(t *testing.T) {
 	settle()
 	if h.lastExportError == nil || !strings.Contains(uitest.OverlayText(h.e.Win.Canvas()), "x.csv") {
 		t.Errorf("export to a missing folder: %v, message %q", h.lastExportError, uitest.OverlayText(h.e.Win.Canvas()))
+	}
+}
+
+// The CSV button offers the spreadsheet CSV first and the plain data CSV
+// for imports; the plain one has no tabs and no totals row.
+func TestHistoryOffersBothCSVs(t *testing.T) {
+	h, _, settle := newScreen(t)
+	test.Tap(h.exportCSV)
+	if h.csvMenu == nil || !h.csvMenu.Visible() {
+		t.Fatal("the CSV button offers no choice")
+	}
+	items := h.csvChoices.Items
+	if len(items) != 2 || !strings.Contains(items[0].Label, "Excel") || !strings.Contains(items[1].Label, "导入") {
+		t.Fatalf("CSV choices %+v", items)
+	}
+	items[1].Action()
+	if h.saveDialog == nil || h.saving != export.PlainCSV {
+		t.Fatalf("the data CSV choice saves %q", h.saving)
+	}
+	h.saveDialog.Hide()
+	path := filepath.Join(t.TempDir(), "data.csv")
+	h.exportTo(path, h.saving)
+	settle()
+	data, err := os.ReadFile(path)
+	if err != nil || h.lastExportError != nil {
+		t.Fatal(err, h.lastExportError)
+	}
+	text := string(data)
+	if strings.Contains(text, "\t") || strings.Contains(text, "\n合计") || strings.Count(text, "\r\n") != 3 {
+		t.Errorf("the data CSV is not plain data:\n%q", text)
 	}
 }
 
