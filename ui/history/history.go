@@ -69,7 +69,7 @@ type Screen struct {
 	saveDialog      *dialog.FileDialog
 	csvMenu         *widget.PopUpMenu // the choice of CSV, and what it offers, kept for tests
 	csvChoices      *fyne.Menu
-	saving          export.Format     // what the save dialog shown will write
+	saving          export.Format // what the save dialog shown will write
 	message         dialog.Dialog
 	cancel          context.CancelFunc
 	lastExportError error
