@@ -591,6 +591,8 @@ func TestSearch(t *testing.T) {
 		{"number prefix", Filter{Query: "2431200000000000000"}, []string{"24312000000000000009", "24312000000000000004", "24312000000000000003", "24312000000000000002", "24312000000000000001"}},
 		{"code prefix", Filter{Query: "0440316"}, []string{idOrdinary}},
 		{"code-number", Filter{Query: "044031600111-024"}, []string{idOrdinary}},
+		{"a whole QR code, as a scanner gun types it", Filter{Query: qrOrdinary}, []string{idOrdinary}},
+		{"a 数电 QR code", Filter{Query: "01,32,,24312000000000000002,100.00,20240205,,ABCD"}, []string{"24312000000000000002"}},
 		{"text goes to the seller", Filter{Query: "广州"}, []string{"24312000000000000004"}},
 		{"combined", Filter{Seller: "北京", States: []State{StateNew}, TypeCode: "32"}, []string{"24312000000000000001"}},
 	}

@@ -82,8 +82,20 @@ func New(e *env.Env) *Screen {
 	h.search.OnSubmitted = func(string) { h.Reload() }
 	h.search.OnChanged = func(string) { h.reloadSoon() }
 	h.from, h.to, h.seller = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	// Every text filter applies as the clerk types, like the search; Enter
+	// applies it at once.
 	for _, en := range []*widget.Entry{h.from, h.to, h.seller} {
 		en.OnSubmitted = func(string) { h.Reload() }
+		en.OnChanged = func(string) { h.reloadSoon() }
+	}
+	for _, en := range []*widget.Entry{h.from, h.to} {
+		en.Validator = func(text string) error {
+			if text = strings.TrimSpace(text); text == "" {
+				return nil
+			}
+			_, err := store.ParseDate(text)
+			return err
+		}
 	}
 	h.kind = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.state = widget.NewSelect(nil, func(string) { h.Reload() })
@@ -173,7 +185,21 @@ var checkChoices = []string{"", store.CheckAuthentic, store.CheckVoided, store.C
 // Search is the search entry (Ctrl+F).
 func (h *Screen) Search() fyne.Focusable { return h.search }
 
-// filter is the selection the filters make; invalid dates are ignored.
+// badDates are the dates typed that are not dates: the filter leaves them
+// out, and the count says so.
+func (h *Screen) badDates() []string {
+	var bad []string
+	for _, en := range []*widget.Entry{h.from, h.to} {
+		text := strings.TrimSpace(en.Text)
+		if _, err := store.ParseDate(text); text != "" && err != nil {
+			bad = append(bad, text)
+		}
+	}
+	return bad
+}
+
+// filter is the selection the filters make; invalid dates are left out
+// (badDates).
 func (h *Screen) filter() store.Filter {
 	f := store.Filter{Query: strings.TrimSpace(env.NormalizeKeepSpace(h.search.Text)),
 		Seller: strings.TrimSpace(h.seller.Text), Limit: historyLimit}
@@ -254,11 +280,17 @@ func (h *Screen) show(r found, err error) {
 	}
 	h.rows = r.rows
 	h.sort()
+	tr := h.e.Tr
+	text := tr.F("history.count", r.total)
 	if r.total > len(h.rows) {
-		h.count.SetText(h.e.Tr.F("history.count_more", len(h.rows), r.total))
-	} else {
-		h.count.SetText(h.e.Tr.F("history.count", r.total))
+		text = tr.F("history.count_more", len(h.rows), r.total)
 	}
+	h.count.Importance = widget.MediumImportance
+	for _, d := range h.badDates() {
+		text += " · " + tr.F("history.bad_date", d)
+		h.count.Importance = widget.DangerImportance
+	}
+	h.count.SetText(text)
 	h.table.UnselectAll()
 	h.table.Refresh()
 }

@@ -106,6 +106,44 @@ func TestHistoryOffersBothCSVs(t *testing.T) {
 	}
 }
 
+// The date and seller filters apply as the clerk types, like the search; a
+// date that is not one is said, not silently dropped; a whole QR code
+// fired into the search finds its invoice.
+func TestHistoryFiltersApplyLive(t *testing.T) {
+	h, _, settle := newScreen(t)
+	test.Type(h.seller, "不存在的公司")
+	settle()
+	if len(h.rows) != 0 {
+		t.Errorf("the seller filter waits for Enter: %d rows", len(h.rows))
+	}
+	h.seller.SetText("")
+	settle()
+	test.Type(h.from, "2024-01-01")
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "24312000000136634917" {
+		t.Errorf("the date filter waits for Enter: %d rows", len(h.rows))
+	}
+	h.from.SetText("2024-13-45")
+	settle()
+	if !strings.Contains(h.count.Text, "2024-13-45") || h.count.Importance != widget.DangerImportance {
+		t.Errorf("an invalid date is not told: %q", h.count.Text)
+	}
+	if h.from.Validate() == nil {
+		t.Error("the date entry does not show the date as invalid")
+	}
+	h.from.SetText("")
+	settle()
+	if strings.Contains(h.count.Text, "2024-13-45") || len(h.rows) != 2 {
+		t.Errorf("after clearing the date: %q, %d rows", h.count.Text, len(h.rows))
+	}
+	h.search.SetText(uitest.PaperPayload)
+	h.search.OnSubmitted(h.search.Text) // the gun's Enter
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "02407312" {
+		t.Errorf("a QR code in the search finds %d rows", len(h.rows))
+	}
+}
+
 func TestHistorySortsAndOpens(t *testing.T) {
 	h, _, settle := newScreen(t)
 
