@@ -578,7 +578,8 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 }
 
 // lookupSQL is prepared once: the lookup runs for every code scanned.
-const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page
+const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page,
+	EXISTS (SELECT 1 FROM parties p JOIN blacklist b ON b.tax_id = p.tax_id WHERE p.id IN (i.seller_id, i.buyer_id))
 	FROM invoices i JOIN scans fs ON fs.id = i.first_scan_id WHERE i.identity = ?`
 
 // Seen is what the history knows of an identity before recording it again.
@@ -587,6 +588,9 @@ type Seen struct {
 	State     State
 	First     Sighting
 	Count     int // sightings so far
+	// Blacklisted: its seller's or buyer's tax ID, as recorded, is on the
+	// blacklist now.
+	Blacklisted bool
 }
 
 // Lookup tells whether an invoice was seen before, without recording
@@ -598,7 +602,8 @@ func (s *Store) Lookup(ctx context.Context, identity string) (Seen, error) {
 		st, src string
 		at      int64
 	)
-	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Page)
+	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Page,
+		&k.Blacklisted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Seen{}, fmt.Errorf("look up %s: %w", identity, ErrNotFound)
 	}
