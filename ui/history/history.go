@@ -33,7 +33,7 @@ const historyLimit = 2000
 const typingPause = 200 * time.Millisecond
 
 var historyColumns = []string{"history.col.number", "history.col.date", "history.col.seller",
-	"history.col.total", "history.col.state", "history.col.result"}
+	"history.col.total", "history.col.state", "history.col.result", "history.col.verified"}
 
 // found is a search's results: a page of invoices and how many match.
 type found struct {
@@ -115,7 +115,7 @@ func New(e *env.Env) *Screen {
 	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
 	h.table.UpdateHeader = h.updateHeader
 	h.table.OnSelected = h.onSelected
-	for i, w := range []float32{220, 140, 300, 150, 100, 120} {
+	for i, w := range []float32{220, 140, 300, 150, 100, 90, 120} {
 		h.table.SetColumnWidth(i, w)
 	}
 	h.detail = invoice.New(e)
@@ -306,8 +306,8 @@ func (h *Screen) sort() {
 			return inv.SellerName
 		case 4:
 			return string(inv.State)
-		case 5:
-			return string(inv.Severity)
+		case 6:
+			return verifiedKey(inv)
 		}
 		return ""
 	}
@@ -372,18 +372,41 @@ func (h *Screen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.Text = tr.T("state." + string(inv.State))
 	case 5:
 		l.Text, l.Importance = resultText(tr, inv.Severity)
+	case 6:
+		l.Text = tr.T(verifiedKey(inv))
+		if inv.Verified != nil {
+			l.Importance = widget.SuccessImportance
+		}
 	}
 	l.Refresh()
 }
 
+// resultText names the worst of the invoice's findings as they stand (问题):
+// those of its QR code, its files, the values typed, the tax authority and
+// the blacklist, never that it was seen again (its sightings' own).
 func resultText(tr *env.Translator, s finding.Severity) (string, widget.Importance) {
 	switch s {
 	case finding.Error:
 		return tr.T("result.error"), widget.DangerImportance
 	case finding.Warning:
 		return tr.T("result.warning"), widget.WarningImportance
+	case finding.Info:
+		return tr.T("result.info"), widget.MediumImportance
 	}
 	return tr.T("result.ok"), widget.SuccessImportance
+}
+
+// verifiedKey names the clerk's last sign-off (核验结果) as the exports do:
+// never signed off, or passed with the worst finding the clerk saw then.
+func verifiedKey(inv *store.Invoice) string {
+	if inv.Verified == nil {
+		return "verified.never"
+	}
+	switch inv.Verified.Result {
+	case "info", "warning", "error":
+		return "verified." + inv.Verified.Result
+	}
+	return "verified.ok"
 }
 
 func (h *Screen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {

@@ -1,7 +1,10 @@
 package history
 
 import (
+	"context"
+	"encoding/csv"
 	"os"
+	"slices"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/export"
+	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
@@ -141,6 +145,69 @@ func TestHistoryFiltersApplyLive(t *testing.T) {
 	settle()
 	if len(h.rows) != 1 || h.rows[0].Number != "02407312" {
 		t.Errorf("a QR code in the search finds %d rows", len(h.rows))
+	}
+}
+
+// cellText is what the table shows in row, col.
+func cellText(h *Screen, row, col int) string {
+	l := widget.NewLabel("")
+	h.updateCell(widget.TableCellID{Row: row, Col: col}, l)
+	return l.Text
+}
+
+// 问题 is what is wrong with the invoice as it stands, 核验结果 the clerk's
+// sign-off: a reimbursed invoice scanned again stays as it was, and the
+// window's 核验结果 is the export's, word for word.
+func TestHistoryResultColumnsMeanOneThing(t *testing.T) {
+	h, e, settle := newScreen(t)
+	ctx := context.Background()
+	inv, err := e.St.GetByIdentity(ctx, "044031600111-02407312")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: inv.ID, Clerk: "会计小陈"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []store.State{store.StateLocked, store.StateReimbursed} {
+		if err := e.St.SetState(ctx, inv.ID, s, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Reload()
+	settle()
+	row := slices.IndexFunc(h.rows, func(i store.Invoice) bool { return i.ID == inv.ID })
+	before := cellText(h, row, 5)
+	uitest.Scan(t, e, uitest.PaperPayload) // shown again: the sighting's error, not the invoice's
+	h.Reload()
+	settle()
+	row = slices.IndexFunc(h.rows, func(i store.Invoice) bool { return i.ID == inv.ID })
+	if got := cellText(h, row, 5); got != before || got != "提示" {
+		t.Errorf("问题 of the paid invoice: %q before the rescan, %q after; want 提示 both", before, got)
+	}
+	if h.e.Tr.T(historyColumns[5]) != "问题" || h.e.Tr.T(historyColumns[6]) != "核验结果" {
+		t.Errorf("columns %q %q", h.e.Tr.T(historyColumns[5]), h.e.Tr.T(historyColumns[6]))
+	}
+	path := filepath.Join(t.TempDir(), "h.csv")
+	h.exportTo(path, export.PlainCSV)
+	settle()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(recs[0], "核验结果")
+	for _, rec := range recs[1:] {
+		i := slices.IndexFunc(h.rows, func(inv store.Invoice) bool { return inv.Number == rec[1] })
+		if got := cellText(h, i, 6); got != rec[col] {
+			t.Errorf("%s: the window's 核验结果 %q, the export's %q", rec[1], got, rec[col])
+		}
+	}
+	if got := cellText(h, row, 6); got != "通过（有提示）" {
+		t.Errorf("核验结果 of the signed-off invoice %q", got)
 	}
 }
 
