@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
