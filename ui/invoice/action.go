@@ -72,7 +72,7 @@ func (v *View) Verify() {
 	for _, fd := range v.f.openErrors() {
 		lines = append(lines, "• "+env.Sentence(fd.Text(tr.Lang())))
 	}
-	c := dialog.NewConfirm(tr.T("confirm.title"), tr.F("confirm.verify_errors", v.title, strings.Join(lines, "\n")),
+	c := dialog.NewConfirm(tr.T("confirm.title"), tr.F("confirm.verify_errors", v.f.describe(tr), strings.Join(lines, "\n")),
 		func(ok bool) {
 			if ok {
 				v.run(a)
@@ -103,7 +103,7 @@ func (v *View) confirmState(to store.State, key string) {
 		return
 	}
 	tr := v.e.Tr
-	c := dialog.NewConfirm(tr.T("confirm.title"), tr.F(key, v.title), func(ok bool) {
+	c := dialog.NewConfirm(tr.T("confirm.title"), tr.F(key, v.f.describe(tr)), func(ok bool) {
 		if ok {
 			v.run(a)
 		}

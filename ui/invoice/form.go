@@ -199,6 +199,38 @@ func (f *form) check() checked {
 // still open.
 func (f *form) canVerify() bool { return f.id != 0 && !f.state.Final() }
 
+// stepKey is the translation key of what the clerk does next with the
+// invoice: 报销 waits for 锁定, and the form says so.
+func (f *form) stepKey() string {
+	switch {
+	case f.id == 0:
+		return "detail.step.unrecorded"
+	case f.state == store.StateNew && f.verified != nil:
+		return "detail.step.new_verified"
+	}
+	return "detail.step." + string(f.state)
+}
+
+// describe names the invoice for a question the clerk answers: its number
+// and amount, as the clerk finds them on the paper (not the file's name).
+func (f *form) describe(tr *env.Translator) string {
+	number := f.entries[store.PrintedNumber]
+	if f.qr != nil && f.qr.Number != "" {
+		number = f.qr.Number
+	}
+	amount := tr.T("confirm.no_amount")
+	switch {
+	case strings.TrimSpace(f.entries[store.PrintedTotal]) != "":
+		amount = tr.F("confirm.amount", strings.TrimSpace(f.entries[store.PrintedTotal]))
+	case f.qr != nil && f.qr.HasAmount:
+		amount = tr.F("confirm.qr_amount", f.qr.Amount.Fixed(2))
+	}
+	if number == "" {
+		return amount
+	}
+	return tr.F("confirm.invoice", number, amount)
+}
+
 // canBecome says whether the invoice can be moved to state to.
 func (f *form) canBecome(to store.State) bool { return f.id != 0 && f.state.CanBecome(to) }
 

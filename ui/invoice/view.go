@@ -61,6 +61,9 @@ type View struct {
 	picNote  string // the picture's note, a translation key
 
 	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
+	// verifiedBadge shows, beside the buttons, that the invoice is signed
+	// off; stepLabel says what comes next (why 报销 waits for 锁定).
+	verifiedBadge, stepLabel *widget.Label
 	table                                              *table
 	image                                              *qrImage
 	verifyButton, lockButton, reimburseButton          *widget.Button
@@ -108,13 +111,23 @@ func New(e *env.Env) *View {
 	v.table = newTable(v.onTyped)
 	v.verifyButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), v.Verify)
 	v.verifyButton.Importance = widget.HighImportance
-	v.lockButton = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), v.onLock)
+	v.lockButton = widget.NewButtonWithIcon("", lockIcon, v.onLock)
 	v.reimburseButton = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), v.onReimburse)
 	v.voidButton = widget.NewButtonWithIcon("", theme.DeleteIcon(), v.onVoid)
 	v.firstButton = widget.NewButtonWithIcon("", theme.HistoryIcon(), v.onFirst)
 	v.firstButton.Hide()
 
-	buttons := container.NewHBox(v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton)
+	v.verifiedBadge = widget.NewLabel("")
+	v.verifiedBadge.Importance = widget.SuccessImportance
+	v.verifiedBadge.TextStyle.Bold = true
+	v.verifiedBadge.Hide()
+	v.stepLabel = widget.NewLabel("")
+	v.stepLabel.Wrapping = fyne.TextWrapWord
+	v.stepLabel.Importance = widget.LowImportance
+	// The hint beside the buttons, wrapped where the view is narrow: the
+	// page preview keeps its height.
+	buttons := container.NewBorder(nil, nil,
+		container.NewHBox(v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton, v.verifiedBadge), nil, v.stepLabel)
 	v.titleRow = container.NewBorder(nil, nil, nil, v.stateLabel, v.titleLabel)
 	v.firstRow = container.NewBorder(nil, nil, nil, v.firstButton, v.firstSeenLabel)
 	header := container.NewVBox(v.titleRow, buttons, v.firstRow)
@@ -374,6 +387,15 @@ func (v *View) showState() {
 		v.firstButton.Hide()
 	}
 	v.firstRow.Refresh()
+	if v.f.id != 0 && v.f.verified != nil {
+		v.verifiedBadge.SetText(tr.F("detail.verified_badge", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At)))
+		v.verifiedBadge.Show()
+	} else {
+		v.verifiedBadge.Hide()
+	}
+	v.stepLabel.SetText(tr.T(v.f.stepKey()))
+	v.stepLabel.Hidden = v.stepLabel.Text == ""
+	v.stepLabel.Refresh()
 	enable(v.verifyButton, v.f.canVerify())
 	enable(v.lockButton, v.f.canBecome(store.StateLocked))
 	enable(v.reimburseButton, v.f.canBecome(store.StateReimbursed))
