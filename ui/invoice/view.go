@@ -63,15 +63,15 @@ type View struct {
 	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
 	// verifiedBadge shows, beside the buttons, that the invoice is signed
 	// off; stepLabel says what comes next (why 报销 waits for 锁定).
-	verifiedBadge, stepLabel *widget.Label
-	table                                              *table
-	image                                              *qrImage
-	verifyButton, lockButton, reimburseButton          *widget.Button
-	voidButton, firstButton                            *widget.Button
-	body                                               fyne.CanvasObject
-	titleRow, firstRow                                 *fyne.Container
-	empty                                              *fyne.Container
-	root                                               *fyne.Container
+	verifiedBadge, stepLabel                  *widget.Label
+	table                                     *table
+	image                                     *qrImage
+	verifyButton, lockButton, reimburseButton *widget.Button
+	voidButton, firstButton                   *widget.Button
+	body                                      fyne.CanvasObject
+	titleRow, firstRow                        *fyne.Container
+	empty                                     *fyne.Container
+	root                                      *fyne.Container
 
 	// confirm and message are the open dialogs, kept so that tests can
 	// answer them.
