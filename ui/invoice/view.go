@@ -161,6 +161,7 @@ func (v *View) Relabel() {
 	if v.picNote != "" {
 		v.image.setNote(tr.T(v.picNote))
 	}
+	v.table.showQR(tr, &v.f)
 	v.showState()
 	v.recompute()
 }
@@ -197,8 +198,10 @@ func (v *View) ShowScanned(s Scanned) {
 		}
 	}
 	if s.File.Err != nil {
-		v.f.base = append(v.f.base, finding.New("unreadable", finding.Error, "", "无法读取文件：%v",
-			"the file could not be read: %v", s.File.Err))
+		// Said in both languages, as the clerk's words for its kind: the
+		// reader's own error text is English and technical.
+		v.f.base = append(v.f.base, finding.New("unreadable", finding.Error, "", "%[1]s", "%[2]s",
+			env.ErrorText(env.NewTranslator("zh"), s.File.Err), env.ErrorText(env.NewTranslator("en"), s.File.Err)))
 	} else if inv == nil {
 		v.f.base = append(v.f.base, finding.New("no_qr", finding.Warning, "", "文件中没有找到发票二维码",
 			"no invoice QR code was found in the file"))
