@@ -16,6 +16,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/internal/pick"
 	"github.com/fapiaoscanner/fapiao/ui/invoice"
 )
 
@@ -54,6 +55,7 @@ type Screen struct {
 	running     int
 	done, total int
 	openDialog  *dialog.FileDialog
+	picker      *pick.Dialog // the open dialog (Ctrl+O), kept for tests
 
 	// beforeTake, when set (by tests), is called on the batch's goroutine
 	// with each file's path before it is taken: a test holds a batch at a
