@@ -169,3 +169,30 @@ func TestReimbursementStepsAreClear(t *testing.T) {
 		t.Errorf("after 报销 the hint says %q", v.stepLabel.Text)
 	}
 }
+
+// A change shows with the write's one hand-over to the window, not after
+// a second read: each hand-over waits for the window's next frame, which
+// in a dialog over the History screen can take half a second.
+func TestChangeShowsWithOneHandOver(t *testing.T) {
+	w := uitest.NewWindow(t)
+	v := New(w.Env)
+	w.Show(v.Content())
+	r := uitest.Scan(t, w.Env, uitest.PaperPayload)
+	v.ShowScanned(scanned(r, uitest.PaperPayload, store.SourceGun))
+	w.Settle()
+	for _, c := range []struct {
+		tap  func()
+		want string
+	}{
+		{func() { test.Tap(v.lockButton) }, "已锁定"},
+		{func() { test.Tap(v.verifyButton) }, "已核验"},
+	} {
+		c.tap()
+		w.Bridge.Wait()     // the write, in the background
+		w.Loop.RunPending() // its one hand-over
+		if !strings.Contains(v.stateLabel.Text, c.want) {
+			t.Errorf("after one hand-over the state reads %q, want %s", v.stateLabel.Text, c.want)
+		}
+		w.Settle()
+	}
+}

@@ -322,35 +322,43 @@ func (v *View) reload() {
 		v.record.Cancel() // nothing to read; what was asked for another invoice is dropped
 		return
 	}
-	v.record.Run(func(ctx context.Context) (loaded, error) {
-		var l loaded
-		if first != nil {
-			l.firstGone = fileGone(first.File)
-		}
-		if id == 0 {
-			return l, nil
-		}
-		inv, err := st.Get(ctx, id)
-		if err != nil {
-			return l, err
-		}
-		l.state, l.verified, l.inv = inv.State, inv.Verified, inv
+	v.record.Run(func(ctx context.Context) (loaded, error) { return readLoaded(ctx, st, id, first) }, v.showLoaded)
+}
+
+// readLoaded reads what the history says of invoice id now (nothing when
+// it is 0), and whether the file it was first seen in is still there. It
+// runs off the UI goroutine.
+func readLoaded(ctx context.Context, st *store.Store, id int64, first *store.Sighting) (loaded, error) {
+	var l loaded
+	if first != nil {
+		l.firstGone = fileGone(first.File)
+	}
+	if id == 0 {
 		return l, nil
-	}, func(l loaded, err error) {
-		v.firstGone = l.firstGone
-		if err == nil && v.f.id != 0 {
-			v.f.state, v.f.verified, v.f.stored, v.f.checked = l.state, l.verified, l.inv.Typed, l.inv.Checked
-			v.f.recorded = recordedFindings(l.inv.Findings)
-			v.recompute()
-		}
-		v.showState()
-		if err == nil && l.inv != nil && v.OnRecorded != nil {
-			v.OnRecorded(l.inv)
-		}
-		if err == nil && l.inv != nil && l.inv.Typed != nil && !v.edited {
-			v.fill() // typed before, in another window or an earlier session
-		}
-	})
+	}
+	inv, err := st.Get(ctx, id)
+	if err != nil {
+		return l, err
+	}
+	l.state, l.verified, l.inv = inv.State, inv.Verified, inv
+	return l, nil
+}
+
+// showLoaded shows what readLoaded read of the invoice shown.
+func (v *View) showLoaded(l loaded, err error) {
+	v.firstGone = l.firstGone
+	if err == nil && v.f.id != 0 && l.inv != nil {
+		v.f.state, v.f.verified, v.f.stored, v.f.checked = l.state, l.verified, l.inv.Typed, l.inv.Checked
+		v.f.recorded = recordedFindings(l.inv.Findings)
+		v.recompute()
+	}
+	v.showState()
+	if err == nil && l.inv != nil && v.OnRecorded != nil {
+		v.OnRecorded(l.inv)
+	}
+	if err == nil && l.inv != nil && l.inv.Typed != nil && !v.edited {
+		v.fill() // typed before, in another window or an earlier session
+	}
 }
 
 func (v *View) showState() {
