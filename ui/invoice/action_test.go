@@ -160,7 +160,7 @@ func TestReimbursementStepsAreClear(t *testing.T) {
 	}
 	test.Tap(v.reimburseButton)
 	text := uitest.OverlayText(e.Win.Canvas())
-	if !strings.Contains(text, "02407312") || !strings.Contains(text, "582.52") || strings.Contains(text, "扫描件") {
+	if !strings.Contains(text, "02407312") || !strings.Contains(text, "¥582.52") || strings.Contains(text, "扫描件") {
 		t.Errorf("the confirmation reads %q; want the invoice number and amount, not the file", text)
 	}
 	v.confirm.(*dialog.ConfirmDialog).Confirm()

@@ -7,6 +7,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
@@ -219,11 +220,15 @@ func (f *form) describe(tr *env.Translator) string {
 		number = f.qr.Number
 	}
 	amount := tr.T("confirm.no_amount")
+	total := strings.TrimSpace(f.entries[store.PrintedTotal])
+	if d, err := money.Parse(total); err == nil && total != "" {
+		total = d.Grouped()
+	}
 	switch {
-	case strings.TrimSpace(f.entries[store.PrintedTotal]) != "":
-		amount = tr.F("confirm.amount", strings.TrimSpace(f.entries[store.PrintedTotal]))
+	case total != "":
+		amount = tr.F("confirm.amount", total)
 	case f.qr != nil && f.qr.HasAmount:
-		amount = tr.F("confirm.qr_amount", f.qr.Amount.Fixed(2))
+		amount = tr.F("confirm.qr_amount", f.qr.Amount.Grouped())
 	}
 	if number == "" {
 		return amount
