@@ -37,22 +37,9 @@ func WriteCSV(w io.Writer, src Source) (Summary, error) {
 	}
 	cw := &csvWriter{w: bw}
 	rec := make([]string, len(columns))
-	for i, c := range columns {
-		rec[i] = c.header
-	}
-	if err := cw.Write(rec); err != nil {
-		return Summary{}, fmt.Errorf("export CSV: %w", err)
-	}
-	var sum Summary
-	err := src(func(inv *store.Invoice) error {
-		for i, c := range columns {
-			rec[i] = csvCell(c.kind, c.value(inv))
-		}
-		sum.add(inv)
-		return cw.Write(rec)
-	})
+	sum, err := writeRows(cw, rec, src, csvCell)
 	if err != nil {
-		return sum, fmt.Errorf("export CSV: row %d: %w", sum.Rows+1, err)
+		return sum, err
 	}
 	clear(rec)
 	if err := cw.Write(rec); err != nil {
@@ -77,6 +64,29 @@ func WriteCSV(w io.Writer, src Source) (Summary, error) {
 	}
 	if err := bw.Flush(); err != nil {
 		return sum, fmt.Errorf("export CSV: %w", err)
+	}
+	return sum, nil
+}
+
+// writeRows writes the header row, then a row for each invoice of src with
+// each cell as cell writes it, through rec (a record of len(columns)).
+func writeRows(w interface{ Write([]string) error }, rec []string, src Source, cell func(kind, val) string) (Summary, error) {
+	for i, c := range columns {
+		rec[i] = c.header
+	}
+	if err := w.Write(rec); err != nil {
+		return Summary{}, fmt.Errorf("export CSV: %w", err)
+	}
+	var sum Summary
+	err := src(func(inv *store.Invoice) error {
+		for i, c := range columns {
+			rec[i] = cell(c.kind, c.value(inv))
+		}
+		sum.add(inv)
+		return w.Write(rec)
+	})
+	if err != nil {
+		return sum, fmt.Errorf("export CSV: row %d: %w", sum.Rows+1, err)
 	}
 	return sum, nil
 }
@@ -151,23 +161,9 @@ func WritePlainCSV(w io.Writer, src Source) (Summary, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	rec := make([]string, len(columns))
-	for i, c := range columns {
-		rec[i] = c.header
-	}
-	if err := cw.Write(rec); err != nil {
-		return Summary{}, fmt.Errorf("export CSV: %w", err)
-	}
-	var sum Summary
-	err := src(func(inv *store.Invoice) error {
-		for i, c := range columns {
-			rec[i] = plainCell(c.kind, c.value(inv))
-		}
-		sum.add(inv)
-		return cw.Write(rec)
-	})
+	sum, err := writeRows(cw, make([]string, len(columns)), src, plainCell)
 	if err != nil {
-		return sum, fmt.Errorf("export CSV: row %d: %w", sum.Rows+1, err)
+		return sum, err
 	}
 	if cw.Flush(); cw.Error() != nil {
 		return sum, fmt.Errorf("export CSV: %w", cw.Error())

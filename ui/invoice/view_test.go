@@ -149,14 +149,20 @@ func TestVoidCanBeCancelled(t *testing.T) {
 	}
 }
 
-func TestDetailShowsThePDFPage(t *testing.T) {
-	v, e, settle := newView(t)
-	dir := t.TempDir()
+// paperPDF writes a one-page PDF of the paper invoice's QR code into dir.
+func paperPDF(t *testing.T, dir, name string) string {
+	t.Helper()
 	png := uitest.WriteQR(t, dir, "qr.png", uitest.PaperPayload)
-	pdf := filepath.Join(dir, "invoice.pdf")
+	pdf := filepath.Join(dir, name)
 	if err := api.ImportImagesFile([]string{png}, pdf, nil, nil); err != nil {
 		t.Fatal(err)
 	}
+	return pdf
+}
+
+func TestDetailShowsThePDFPage(t *testing.T) {
+	v, e, settle := newView(t)
+	pdf := paperPDF(t, t.TempDir(), "invoice.pdf")
 
 	r := uitest.ScanFile(t, e, pdf)
 	if len(r.Invoices) != 1 {
@@ -272,12 +278,7 @@ func TestRecordFromTheHistory(t *testing.T) {
 func TestBrokenFileIsToldPlainly(t *testing.T) {
 	v, e, settle := newView(t)
 	dir := t.TempDir()
-	png := uitest.WriteQR(t, dir, "qr.png", uitest.PaperPayload)
-	whole := filepath.Join(dir, "whole.pdf")
-	if err := api.ImportImagesFile([]string{png}, whole, nil, nil); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(whole)
+	data, err := os.ReadFile(paperPDF(t, dir, "whole.pdf"))
 	if err != nil {
 		t.Fatal(err)
 	}
