@@ -201,11 +201,12 @@ func (f *form) check() checked {
 func (f *form) canVerify() bool { return f.id != 0 && !f.state.Final() }
 
 // stepKey is the translation key of what the clerk does next with the
-// invoice: 报销 waits for 锁定, and the form says so.
+// invoice: 报销 waits for 锁定, and the form says so; "" for an invoice
+// not recorded, which has no steps.
 func (f *form) stepKey() string {
 	switch {
 	case f.id == 0:
-		return "detail.step.unrecorded"
+		return ""
 	case f.state == store.StateNew && f.verified != nil:
 		return "detail.step.new_verified"
 	}

@@ -413,7 +413,11 @@ func (v *View) showState() {
 	} else {
 		v.verifiedBadge.Hide()
 	}
-	v.stepLabel.SetText(tr.T(v.f.stepKey()))
+	step := ""
+	if key := v.f.stepKey(); key != "" {
+		step = tr.T(key)
+	}
+	v.stepLabel.SetText(step)
 	v.stepLabel.Hidden = v.stepLabel.Text == ""
 	v.stepLabel.Refresh()
 	enable(v.verifyButton, v.f.canVerify())
