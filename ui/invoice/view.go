@@ -201,7 +201,7 @@ func (v *View) ShowScanned(s Scanned) {
 		// Said in both languages, as the clerk's words for its kind: the
 		// reader's own error text is English and technical.
 		v.f.base = append(v.f.base, finding.New("unreadable", finding.Error, "", "%[1]s", "%[2]s",
-			env.ErrorText(env.NewTranslator("zh"), s.File.Err), env.ErrorText(env.NewTranslator("en"), s.File.Err)))
+			env.FileErrorText(env.NewTranslator("zh"), s.File.Err), env.FileErrorText(env.NewTranslator("en"), s.File.Err)))
 	} else if inv == nil {
 		v.f.base = append(v.f.base, finding.New("no_qr", finding.Warning, "", "文件中没有找到发票二维码",
 			"no invoice QR code was found in the file"))

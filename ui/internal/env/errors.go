@@ -9,7 +9,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
-// fileErrors name what is wrong with a file the clerk opened, by kind.
+// fileErrors name what is wrong with a document or picture read, by kind.
 var fileErrors = []struct {
 	err error
 	key string
@@ -24,8 +24,6 @@ var fileErrors = []struct {
 	{document.ErrTimeout, "error.file.timeout"},
 	{document.ErrUnsupported, "error.file.unsupported"},
 	{imaging.ErrUnsupported, "error.file.unsupported"},
-	{fs.ErrNotExist, "error.file.not_found"},
-	{fs.ErrPermission, "error.file.permission"},
 }
 
 // ErrorText says what went wrong in the clerk's language, by the error's kind.
@@ -48,4 +46,18 @@ func ErrorText(tr *Translator, err error) string {
 		}
 	}
 	return tr.F("error.other", err)
+}
+
+// FileErrorText says why a file the clerk opened could not be read, in the
+// clerk's language: by its kind, and a file gone or forbidden as such
+// (ErrorText leaves those to say which file, as when an export's folder is
+// missing).
+func FileErrorText(tr *Translator, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return tr.T("error.file.not_found")
+	case errors.Is(err, fs.ErrPermission):
+		return tr.T("error.file.permission")
+	}
+	return ErrorText(tr, err)
 }

@@ -120,7 +120,7 @@ func homeDir() string {
 func (d *Dialog) show(dir string) {
 	d.folders.Run(func(context.Context) (listing, error) { return list(dir) }, func(l listing, err error) {
 		if err != nil {
-			d.note.SetText(d.e.Tr.F("pick.cannot", dir, env.ErrorText(d.e.Tr, err)))
+			d.note.SetText(d.e.Tr.F("pick.cannot", dir, env.FileErrorText(d.e.Tr, err)))
 			d.note.Show()
 			return
 		}
