@@ -78,7 +78,7 @@ func TestServerHistoryMigrates(t *testing.T) {
 	old.Close()
 	db := rawDB(t, loc)
 	if _, err := db.Exec(`ALTER TABLE scans DROP COLUMN clerk, DROP COLUMN host;
-		UPDATE fapiao_history SET version = 6`); err != nil {
+		UPDATE fapiao_history SET version = 7`); err != nil {
 		t.Fatal(err)
 	}
 	s, err := Open(loc, WithHost("desk"))
