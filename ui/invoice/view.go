@@ -59,6 +59,8 @@ type View struct {
 	pictures *bridge.Latest[shownPicture]
 	cache    *pictureCache
 	picNote  string // the picture's note, a translation key
+	// pageWindow is the window the picture was last enlarged into.
+	pageWindow fyne.Window
 
 	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
 	table                                              *table
@@ -66,6 +68,7 @@ type View struct {
 	verifyButton, lockButton, reimburseButton          *widget.Button
 	voidButton, firstButton                            *widget.Button
 	body                                               fyne.CanvasObject
+	split                                              *container.Split
 	titleRow, firstRow                                 *fyne.Container
 	empty                                              *fyne.Container
 	root                                               *fyne.Container
@@ -105,6 +108,7 @@ func New(e *env.Env) *View {
 	v.emptyLabel = widget.NewLabel("")
 	v.emptyLabel.Alignment = fyne.TextAlignCenter
 	v.image = newQRImage()
+	v.image.onEnlarge = v.enlarge
 	v.table = newTable(v.onTyped)
 	v.verifyButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), v.Verify)
 	v.verifyButton.Importance = widget.HighImportance
@@ -119,14 +123,66 @@ func New(e *env.Env) *View {
 	v.firstRow = container.NewBorder(nil, nil, nil, v.firstButton, v.firstSeenLabel)
 	header := container.NewVBox(v.titleRow, buttons, v.firstRow)
 	right := container.NewVScroll(v.table.content())
-	split := container.NewHSplit(v.image, right)
-	split.SetOffset(0.3)
-	v.body = container.NewBorder(header, nil, nil, nil, split)
+	v.split = container.NewHSplit(v.image, right)
+	v.body = container.NewBorder(header, nil, nil, nil, container.New(&detailLayout{v: v}, v.split))
 	v.empty = container.NewCenter(v.emptyLabel)
 	v.root = container.NewStack(v.empty, v.body)
 	v.body.Hide()
 	v.Relabel()
 	return v
+}
+
+// pictureWidth is the least width the picture is given beside the values;
+// narrower, it goes above them.
+const pictureWidth = 300
+
+// detailLayout places the picture beside the values when the view is wide
+// enough for both, each row of values on one line when there is room, on
+// two when not, and the picture above the values when the view is too
+// narrow for it beside them (a 1024×768 screen): no value is cut short at
+// any width the window can take.
+type detailLayout struct {
+	v          *View
+	horizontal bool
+	set        bool
+}
+
+func (l *detailLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	t, split := l.v.table, l.v.split
+	pad := theme.Padding()
+	wide, narrow := t.minWidth(false)+pad, t.minWidth(true)+pad
+	horizontal := true
+	switch {
+	case size.Width >= pictureWidth+wide:
+		t.setNarrow(false)
+	case size.Width >= pictureWidth+narrow:
+		t.setNarrow(true)
+	default:
+		horizontal = false
+		t.setNarrow(size.Width < wide)
+	}
+	if !l.set || horizontal != l.horizontal {
+		l.set, l.horizontal = true, horizontal
+		split.Horizontal = horizontal
+		// Beside the values the picture takes what they leave; above them,
+		// two fifths of the height.
+		if horizontal {
+			split.Offset = 0.45
+		} else {
+			split.Offset = 0.4
+		}
+	}
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+	split.Refresh()
+}
+
+// MinSize is that of the picture above the values, each row on two lines.
+func (l *detailLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	pic := l.v.image.MinSize()
+	return fyne.NewSize(max(pic.Width, l.v.table.minWidth(true)+theme.Padding()), pic.Height+160)
 }
 
 // Content is the view's widget tree.
