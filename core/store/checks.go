@@ -153,11 +153,11 @@ func outcomeFinding(c Check) (finding.Finding, bool) {
 }
 
 // ChecksOn counts the answers the tax authority gave for the invoice on the
-// local day of day: each provider allows only a few a day per invoice, so
-// the sixth is refused before it is sent.
+// calendar day of day, in day's location (the tax authority counts by
+// Beijing's day): each provider allows only a few a day per invoice, so the
+// sixth is refused before it is sent.
 func (s *Store) ChecksOn(ctx context.Context, invoiceID int64, day time.Time) (int, error) {
-	d := day.Local()
-	start := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, day.Location())
 	end := start.AddDate(0, 0, 1)
 	ph := strings.Repeat("?, ", len(answered)-1) + "?"
 	args := []any{invoiceID, nanos(start), nanos(end)}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -70,6 +71,9 @@ type Checker struct {
 	Provider Provider
 	Clerk    string           // who asks; "" for the history's clerk
 	Now      func() time.Time // time.Now when nil
+	// Again: a batch asks about every invoice, even one the tax authority
+	// already judged today.
+	Again bool
 }
 
 // Checked is one invoice's check through a Checker.
@@ -113,7 +117,7 @@ func (c *Checker) Check(ctx context.Context, invoiceID int64) (Checked, error) {
 	if err != nil {
 		return out, err
 	}
-	n, err := c.Store.ChecksOn(ctx, invoiceID, now)
+	n, err := c.Store.ChecksOn(ctx, invoiceID, now.In(beijing))
 	if err != nil {
 		return out, err
 	}
@@ -145,9 +149,16 @@ func (c *Checker) Check(ctx context.Context, invoiceID int64) (Checked, error) {
 	return out, nil
 }
 
+// ErrAnsweredToday: a batch did not ask again about an invoice the tax
+// authority already judged today (authentic, voided or red-reversed): its
+// answer stands for the day, and a query costs one of five.
+var ErrAnsweredToday = errors.New("the tax authority already answered today")
+
 // Batch checks the invoices of ids in order, each once however often it is
 // listed, and calls each with every invoice's outcome (done counts the
-// invoices handled, total the distinct ones). It stops when ctx is done.
+// invoices handled, total the distinct ones). Unless c.Again, an invoice
+// the tax authority judged today is not asked about again: each reports
+// that answer with ErrAnsweredToday. It stops when ctx is done.
 func (c *Checker) Batch(ctx context.Context, ids []int64, each func(done, total int, ch Checked, err error)) {
 	seen := map[int64]bool{}
 	var distinct []int64
@@ -161,9 +172,35 @@ func (c *Checker) Batch(ctx context.Context, ids []int64, each func(done, total 
 		if ctx.Err() != nil {
 			return
 		}
-		ch, err := c.Check(ctx, id)
+		ch, err := c.checkOnce(ctx, id)
 		if each != nil {
 			each(i+1, len(distinct), ch, err)
 		}
 	}
+}
+
+// checkOnce is Check, unless the tax authority already judged the invoice
+// today and c.Again is not set.
+func (c *Checker) checkOnce(ctx context.Context, id int64) (Checked, error) {
+	if c.Again {
+		return c.Check(ctx, id)
+	}
+	s, err := c.Store.Get(ctx, id)
+	if err != nil {
+		return Checked{InvoiceID: id, Result: Result{Provider: c.Provider.Name()}}, err
+	}
+	if last := s.Checked; last != nil && judged(last.Outcome) && sameDay(last.At, c.now()) {
+		return Checked{InvoiceID: id, Identity: s.Identity,
+			Result: Result{Provider: c.Provider.Name(), Outcome: last.Outcome, At: last.At}}, ErrAnsweredToday
+	}
+	return c.Check(ctx, id)
+}
+
+// judged reports whether o is a verdict on the invoice itself, which
+// holds for the day whatever values are sent again.
+func judged(o Outcome) bool { return o == Authentic || o == Voided || o == RedReversed }
+
+// sameDay reports whether a and b fall on the same Beijing day.
+func sameDay(a, b time.Time) bool {
+	return payload.DateOf(a.In(beijing)) == payload.DateOf(b.In(beijing))
 }

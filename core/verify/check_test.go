@@ -150,6 +150,48 @@ func TestBatch(t *testing.T) {
 	c.Batch(ctx, ids, func(int, int, Checked, error) { t.Error("checked after cancel") })
 }
 
+// A second batch on the same Beijing day does not ask again about what the
+// tax authority already judged; the next day, or with Again, it does.
+func TestBatchAsksOncePerDay(t *testing.T) {
+	s := startBaidu(t, taxControl, digital)
+	st := openHistory(t)
+	ids := record(t, st, taxControl, digital)
+	// 23:30 in Beijing is 15:30 UTC: the machine's day and the tax
+	// authority's differ until 16:00 UTC.
+	now := time.Now().UTC().Truncate(24 * time.Hour).Add(15*time.Hour + 30*time.Minute)
+	c := &Checker{Store: st, Provider: s.provider, Now: func() time.Time { return now }}
+	if _, err := c.Check(context.Background(), ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	batch := func() (asked, skipped int) {
+		c.Batch(context.Background(), ids, func(_, _ int, ch Checked, err error) {
+			switch {
+			case errors.Is(err, ErrAnsweredToday) && ch.Outcome == Authentic && ch.InvoiceID == ids[0]:
+				skipped++
+			case err == nil && ch.CheckID != 0:
+				asked++
+			default:
+				t.Errorf("%+v: %v", ch, err)
+			}
+		})
+		return
+	}
+	if a, k := batch(); a != 1 || k != 1 {
+		t.Errorf("same day: %d asked, %d skipped; want 1, 1", a, k)
+	}
+	now = now.Add(40 * time.Minute) // 00:10 the next day in Beijing
+	if a, k := batch(); a != 2 || k != 0 {
+		t.Errorf("next day: %d asked, %d skipped; want 2, 0", a, k)
+	}
+	c.Again = true
+	if a, k := batch(); a != 2 || k != 0 {
+		t.Errorf("again: %d asked, %d skipped; want 2, 0", a, k)
+	}
+	if n, err := st.ChecksOn(context.Background(), ids[0], now.In(beijing)); err != nil || n != 2 {
+		t.Errorf("checks counted on the Beijing day: %d %v, want 2", n, err)
+	}
+}
+
 func TestCompare(t *testing.T) {
 	official := map[string]string{
 		OfficialCode: "044031900111", OfficialNumber: "12345678", OfficialDate: "2024-12-30",

@@ -50,6 +50,8 @@ type Screen struct {
 	checked                  *widget.Select // the tax authority's latest answer
 	exportCSV, exportXLSX    *widget.Button
 	cancelExport             *widget.Button
+	checkButton              *widget.Button
+	batch                    *invoice.BatchCheck // the last batch check started
 	progress                 *widget.ProgressBar
 	busy                     *widget.Activity
 	count                    *widget.Label
@@ -90,6 +92,7 @@ func New(e *env.Env) *Screen {
 	h.exportXLSX = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.XLSX) })
 	h.cancelExport = widget.NewButtonWithIcon("", theme.CancelIcon(), h.onCancelExport)
 	h.cancelExport.Hide()
+	h.checkButton = widget.NewButtonWithIcon("", theme.SearchIcon(), h.CheckListed)
 	h.progress = widget.NewProgressBar()
 	h.progress.Hide()
 	h.busy = widget.NewActivity()
@@ -114,7 +117,7 @@ func (h *Screen) Content() fyne.CanvasObject {
 	filters := container.NewGridWithColumns(3, h.search, dates, h.seller)
 	selects := container.NewGridWithColumns(4, h.kind, h.state, h.findings, h.checked)
 	bar := container.NewBorder(nil, nil, container.NewHBox(h.count, h.busy),
-		container.NewHBox(h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
+		container.NewHBox(h.checkButton, h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
 	h.root = container.NewBorder(container.NewVBox(filters, selects, bar), nil, nil, nil, h.table)
 	return h.root
 }
@@ -155,6 +158,7 @@ func (h *Screen) Relabel() {
 	sel = h.checked.SelectedIndex()
 	h.checked.Options = checks
 	h.checked.SetSelectedIndex(max(sel, 0))
+	h.checkButton.SetText(tr.T("history.check"))
 	h.exportCSV.SetText(tr.T("history.export_csv"))
 	h.exportXLSX.SetText(tr.T("history.export_xlsx"))
 	h.cancelExport.SetText(tr.T("scan.cancel"))

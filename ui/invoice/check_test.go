@@ -8,10 +8,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/store"
-	"github.com/fapiaoscanner/fapiao/core/verify"
 	"github.com/fapiaoscanner/fapiao/core/verify/verifytest"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
@@ -22,16 +20,7 @@ import (
 func TestVerifyAsksTheTaxAuthority(t *testing.T) {
 	v, e, settle := newView(t)
 	ctx := context.Background()
-	tax := verifytest.NewTencent("AKIDtest", "secret", verifytest.Invoice{Type: "32",
-		Number: "24312000000136634917", Date: "2024-05-14", Amount: "0.01", Tax: "0.00", Total: "0.01",
-		SellerName: "上海某某科技有限公司", SellerTaxID: "91310000MA1FL8XK3Q", Status: verifytest.Voided})
-	defer tax.Close()
-	if err := config.SetVerifier(ctx, e.St, e.Sec, verify.Tencent, "AKIDtest", "secret", tax.URL, "张三"); err != nil {
-		t.Fatal(err)
-	}
-	if err := config.SetVerifyProvider(ctx, e.St, verify.Tencent, "张三"); err != nil {
-		t.Fatal(err)
-	}
+	tax := uitest.UseTencent(t, e, uitest.TaxInvoice("24312000000136634917", verifytest.Voided))
 	s := show(t, v, e, settle, uitest.DigitalPayload)
 	id := s.Invoice().Recorded.InvoiceID
 

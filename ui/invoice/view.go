@@ -354,6 +354,15 @@ func (v *View) recompute() {
 	v.table.show(v.e.Tr, v.f.check())
 }
 
+// Changed reads the history's record again if the invoice shown is the one
+// with ID invoiceID: something else (a batch check, another screen)
+// changed it.
+func (v *View) Changed(invoiceID int64) {
+	if invoiceID != 0 && v.f.id == invoiceID {
+		v.reload()
+	}
+}
+
 // reload reads the state of the invoice shown, and whether the file it was
 // first seen in is still there, in the background.
 func (v *View) reload() {

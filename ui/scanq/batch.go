@@ -207,6 +207,9 @@ func itemsOf(r *scan.FileResult, src store.Source, name string) []*queueItem {
 	for i := range r.Invoices {
 		items[i] = &queueItem{Scanned: invoice.Scanned{Name: name, Source: src, File: r, Index: i},
 			status: statusOf(&r.Invoices[i])}
+		if rec := r.Invoices[i].Recorded; rec != nil {
+			items[i].state = rec.State
+		}
 	}
 	return items
 }
@@ -226,9 +229,21 @@ func (s *Screen) append(batch []*queueItem) {
 	// in, however long the queue already is.
 	if s.showNext || s.selected < 0 || textSource(batch[0].Source) {
 		s.showNext = false
-		s.list.Select(first)
-		s.list.ScrollTo(first)
+		s.show(first)
 	}
+}
+
+// show selects the item at index i of items, and shows it in detail even
+// when the list, showing problems only, does not list it.
+func (s *Screen) show(i int) {
+	if line, ok := s.lineOf(i); ok {
+		s.list.Select(line)
+		s.list.ScrollTo(line)
+		return
+	}
+	s.selected = i
+	s.syncSelection()
+	s.detail.ShowScanned(s.items[i].Scanned)
 }
 
 // countFiles counts the inputs batch completes: its last item of each.

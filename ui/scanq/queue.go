@@ -6,6 +6,7 @@ package scanq
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +25,9 @@ import (
 type queueItem struct {
 	invoice.Scanned
 	status status
+	// state is the invoice's reimbursement state in the history, as last
+	// heard ("" when not recorded).
+	state store.State
 }
 
 // Screen is the scan screen: the queue on the left, the selected item on
@@ -34,16 +38,24 @@ type Screen struct {
 	gun                                   *gunEntry
 	gunLabel                              *widget.Label
 	openButton, folderButton, pasteButton *widget.Button
-	cancelButton                          *widget.Button
+	cancelButton, checkButton             *widget.Button
 	progress                              *widget.ProgressBar
 	progressLabel                         *widget.Label
 	summary                               *widget.Label
+	problemsOnly                          *widget.Check
 	empty                                 *widget.Label
 	list                                  *widget.List
 	detail                                *invoice.View
 
-	items    []*queueItem
+	items []*queueItem
+	// shown are the indexes into items of the lines the list shows: every
+	// item, or only those with a problem.
+	shown []int
+	// selected is the index into items of the item shown in detail.
 	selected int
+	// syncing: the list's selection is being set to match selected, which
+	// it already shows.
+	syncing bool
 	// showNext: the next items to come in are selected and scrolled to,
 	// as the clerk has just added something.
 	showNext bool
@@ -54,6 +66,7 @@ type Screen struct {
 	running     int
 	done, total int
 	openDialog  *dialog.FileDialog
+	batch       *invoice.BatchCheck // the last batch check started
 
 	// beforeTake, when set (by tests), is called on the batch's goroutine
 	// with each file's path before it is taken: a test holds a batch at a
@@ -71,12 +84,15 @@ func New(e *env.Env) *Screen {
 	s.pasteButton = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), s.Paste)
 	s.cancelButton = widget.NewButtonWithIcon("", theme.CancelIcon(), s.onCancel)
 	s.cancelButton.Hide()
+	s.checkButton = widget.NewButtonWithIcon("", theme.SearchIcon(), s.CheckAll)
+	s.checkButton.Hide()
 	s.progress = widget.NewProgressBar()
 	s.progress.Hide()
 	s.progressLabel = widget.NewLabel("")
 	s.progressLabel.Hide()
 	s.summary = widget.NewLabel("")
-	s.summary.Truncation = fyne.TextTruncateEllipsis
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.problemsOnly = widget.NewCheck("", func(bool) { s.refreshQueue() })
 	s.empty = widget.NewLabel("")
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Alignment = fyne.TextAlignCenter
@@ -99,8 +115,8 @@ func (s *Screen) onRecorded(inv *store.Invoice) {
 		if scanned == nil || scanned.Recorded == nil || scanned.Recorded.InvoiceID != inv.ID {
 			continue
 		}
-		if st := min(statusOf(scanned), recordStatus(inv.Findings)); st != it.status {
-			it.status, changed = st, true
+		if st := min(statusOf(scanned), recordStatus(inv.Findings)); st != it.status || inv.State != it.state {
+			it.status, it.state, changed = st, inv.State, true
 		}
 	}
 	if changed {
@@ -113,7 +129,8 @@ func (s *Screen) Content() fyne.CanvasObject {
 	gunRow := container.NewBorder(nil, nil, s.gunLabel, nil, s.gun)
 	buttons := container.NewGridWithColumns(3, s.openButton, s.folderButton, s.pasteButton)
 	progress := container.NewBorder(nil, nil, nil, s.cancelButton, container.NewVBox(s.progressLabel, s.progress))
-	top := container.NewVBox(gunRow, buttons, progress, s.summary)
+	tools := container.NewBorder(nil, nil, s.problemsOnly, s.checkButton)
+	top := container.NewVBox(gunRow, buttons, progress, s.summary, tools)
 	queue := container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewPadded(s.empty)))
 	split := container.NewHSplit(queue, s.detail.Content())
 	split.SetOffset(0.3)
@@ -129,6 +146,8 @@ func (s *Screen) Relabel() {
 	s.folderButton.SetText(tr.T("scan.open_folder"))
 	s.pasteButton.SetText(tr.T("scan.paste"))
 	s.cancelButton.SetText(tr.T("scan.cancel"))
+	s.checkButton.SetText(tr.T("scan.check_all"))
+	s.problemsOnly.SetText(tr.T("scan.problems_only"))
 	s.empty.SetText(tr.T("scan.empty"))
 	s.refreshQueue()
 	s.detail.Relabel()
@@ -146,7 +165,7 @@ func (s *Screen) AddShortcut(name string, fn func()) { s.gun.shortcuts[name] = f
 
 // --- the queue ---
 
-func (s *Screen) length() int { return len(s.items) }
+func (s *Screen) length() int { return len(s.shown) }
 
 func (s *Screen) createItem() fyne.CanvasObject {
 	name := widget.NewLabel("")
@@ -155,7 +174,7 @@ func (s *Screen) createItem() fyne.CanvasObject {
 }
 
 func (s *Screen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
-	it := s.items[id]
+	it := s.items[s.shown[id]]
 	c := o.(*fyne.Container)
 	name, icon, state := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon), c.Objects[2].(*widget.Label)
 	icon.SetResource(it.status.icon())
@@ -166,7 +185,7 @@ func (s *Screen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		text = fmt.Sprintf("%s · %s", it.Name, itemTitle(it))
 	}
 	name.SetText(text)
-	state.SetText(s.e.Tr.T(it.status.key()))
+	state.SetText(s.itemState(it))
 	if it.status <= statusInvalid {
 		state.Importance = widget.DangerImportance
 	} else if it.status == statusWarning {
@@ -176,6 +195,16 @@ func (s *Screen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	state.Refresh()
 	c.Refresh()
+}
+
+// itemState is what an item's line says of it: its status, and its state
+// in the history once it is anything but 未报销 (已报销, say).
+func (s *Screen) itemState(it *queueItem) string {
+	text := s.e.Tr.T(it.status.key())
+	if it.state != "" && it.state != store.StateNew {
+		text += s.e.Tr.T("list.sep") + s.e.Tr.T("state."+string(it.state))
+	}
+	return text
 }
 
 // textSource says whether items from src come without a file name to show
@@ -206,7 +235,63 @@ func (s *Screen) refreshQueue() {
 		s.empty.Hide()
 		s.summary.SetText(s.summaryText())
 	}
+	if len(s.recordedIDs()) > 0 {
+		s.checkButton.Show()
+	} else {
+		s.checkButton.Hide()
+	}
+	before := s.shown
+	s.shown = s.shown[:0:0]
+	for i, it := range s.items {
+		if !s.problemsOnly.Checked || it.status < statusWarning {
+			s.shown = append(s.shown, i)
+		}
+	}
 	s.list.Refresh()
+	if !slices.Equal(before, s.shown) {
+		s.syncSelection()
+	}
+}
+
+// lineOf is the list's line of the item at index i of items, if shown.
+func (s *Screen) lineOf(i int) (widget.ListItemID, bool) {
+	line, found := slices.BinarySearch(s.shown, i)
+	return line, found && i >= 0
+}
+
+// syncSelection selects the line of the item shown in detail, or none
+// when the list does not show it, without showing it again.
+func (s *Screen) syncSelection() {
+	s.syncing = true
+	defer func() { s.syncing = false }()
+	if line, ok := s.lineOf(s.selected); ok {
+		s.list.Select(line)
+	} else {
+		s.list.UnselectAll()
+	}
+}
+
+// recordedIDs are the history's IDs of the queue's invoices, in the
+// queue's order, each once.
+func (s *Screen) recordedIDs() []int64 {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, it := range s.items {
+		if inv := it.Invoice(); inv != nil && inv.Recorded != nil && !seen[inv.Recorded.InvoiceID] {
+			seen[inv.Recorded.InvoiceID] = true
+			ids = append(ids, inv.Recorded.InvoiceID)
+		}
+	}
+	return ids
+}
+
+// CheckAll asks the tax authority about every invoice in the queue (查验),
+// each once; the queue and the invoice shown take the answers as they come.
+func (s *Screen) CheckAll() {
+	s.batch = invoice.CheckBatch(s.e, s.recordedIDs(), func(inv *store.Invoice) {
+		s.onRecorded(inv)
+		s.detail.Changed(inv.ID)
+	})
 }
 
 // summaryText counts the queue by status, problems first, so that nothing
@@ -225,7 +310,10 @@ func (s *Screen) summaryText() string {
 	return strings.Join(parts, s.e.Tr.T("list.sep"))
 }
 
-func (s *Screen) onSelected(id widget.ListItemID) {
-	s.selected = id
-	s.detail.ShowScanned(s.items[id].Scanned)
+func (s *Screen) onSelected(line widget.ListItemID) {
+	if s.syncing || line < 0 || line >= len(s.shown) {
+		return
+	}
+	s.selected = s.shown[line]
+	s.detail.ShowScanned(s.items[s.selected].Scanned)
 }

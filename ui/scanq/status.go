@@ -9,18 +9,20 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
 // status is what the queue says of one item at a glance, worst first.
 type status int
 
 const (
-	statusUnreadable status = iota // the file could not be read at all
-	statusNoQR                     // a readable file without an invoice code
-	statusDuplicate                // seen before: the one most likely to be paid twice
-	statusMismatch                 // the QR code disagrees with the printed values
-	statusInvalid                  // some other error
-	statusWarning                  // needs a look
+	statusUnreadable  status = iota // the file could not be read at all
+	statusNoQR                      // a readable file without an invoice code
+	statusCheckFailed               // the tax authority says voided, red-reversed, not found, mismatch
+	statusDuplicate                 // seen before: the one most likely to be paid twice
+	statusMismatch                  // the QR code disagrees with the printed values
+	statusInvalid                   // some other error
+	statusWarning                   // needs a look
 	statusOK
 )
 
@@ -65,6 +67,8 @@ func recordStatus(fs []finding.Finding) status {
 	for _, f := range fs {
 		switch {
 		case f.Source == "" && !historyCodes[f.Code]:
+		case f.Source == store.SourceOfficial && f.Severity == finding.Error:
+			worst = min(worst, statusCheckFailed)
 		case f.Severity == finding.Error && strings.HasPrefix(f.Code, "mismatch_"):
 			worst = min(worst, statusMismatch)
 		case f.Severity == finding.Error:
@@ -89,7 +93,7 @@ func fileStatus(r *scan.FileResult) status {
 }
 
 func (s status) key() string {
-	return [...]string{"status.unreadable", "status.no_qr", "status.duplicate", "status.mismatch",
+	return [...]string{"status.unreadable", "status.no_qr", "status.check_failed", "status.duplicate", "status.mismatch",
 		"status.invalid", "status.warning", "status.ok"}[s]
 }
 
@@ -103,6 +107,8 @@ func (s status) icon() fyne.Resource {
 		return theme.NewWarningThemedResource(theme.QuestionIcon())
 	case statusDuplicate:
 		return theme.NewErrorThemedResource(theme.ContentCopyIcon())
+	case statusCheckFailed:
+		return theme.NewErrorThemedResource(theme.CancelIcon())
 	case statusMismatch:
 		return theme.NewErrorThemedResource(theme.CancelIcon())
 	case statusUnreadable:
