@@ -88,23 +88,17 @@ const widest20 = "00000000000000000000"
 // language chosen: every field name, a 20-digit value in the QR and
 // printed columns, every result and the headers.
 func (t *table) measure(tr *env.Translator) {
-	text := func(s string) float32 {
-		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
-	}
-	bold := func(s string) float32 {
-		return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
-	}
 	var need [4]float32
 	for i, h := range t.headers {
-		need[i] = bold(h.Text)
+		need[i] = env.TextWidth(h.Text, fyne.TextStyle{Bold: true})
 	}
 	for _, r := range t.rows {
-		need[0] = max(need[0], text(r.label.Text))
+		need[0] = env.Widest(need[0], r.label.Text)
 	}
-	need[1] = max(need[1], text(widest20))
-	need[2] = max(need[2], text(widest20)+2*theme.InputBorderSize())
+	need[1] = env.Widest(need[1], widest20)
+	need[2] = max(need[2], env.Widest(0, widest20)+2*theme.InputBorderSize())
 	for _, k := range []string{"verdict.same", "verdict.different", "verdict.missing", "verdict.error"} {
-		need[3] = max(need[3], text(tr.T(k)+tr.T("verdict.typed")))
+		need[3] = env.Widest(need[3], tr.T(k)+tr.T("verdict.typed"))
 	}
 	t.cols.need = need
 	t.root.Refresh()
