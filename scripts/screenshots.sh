@@ -6,7 +6,7 @@
 # loopback), scans a payload with a simulated scanner gun (xdotool types it
 # into the focused entry), then plays a clip of invoices held up to a camera
 # (tools/camclip, FAPIAO_CAMERA), and writes
-# docs/screenshots/{scan,gun,camera,history,orders,settings}.png on a
+# docs/screenshots/{scan,gun,camera,history,orders,settings,ofd}.png on a
 # 1280×800 screen, and the same on the smallest screens supported into
 # docs/screenshots/1366x768/ and docs/screenshots/1024x768/. Screens are
 # switched with Ctrl+1 to Ctrl+5, as a clerk can.
@@ -24,6 +24,9 @@ out=docs/screenshots
 title="Fapiao Scanner"
 corpus=${FAPIAO_SHARED:-../shared}/corpus/real
 payload="01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"
+# An OFD in the sample history, opened from the history to show its page.
+ofd_sample=erma0__fapiao-print__sample.ofd
+ofd_number=24322000000489101796
 
 fail() {
 	echo "screenshots: FAIL: $*" >&2
@@ -57,6 +60,7 @@ samples=()
 while IFS= read -r f; do samples+=("$f"); done < <(
 	ls "$corpus"/pdf/*.pdf | head -n 6
 	ls "$corpus"/image/* | head -n 4
+	echo "$corpus/ofd/$ofd_sample"
 )
 "$bin" scan --save "${samples[@]}" >/dev/null 2>"$tmp/scan.log" || true
 "$bin" scan --save "${samples[0]}" >/dev/null 2>>"$tmp/scan.log" || true # one duplicate
@@ -131,6 +135,16 @@ shots() {
 	shot orders
 	xdotool key ctrl+5
 	shot settings
+	# The OFD's record, found by its number, opened over the history: its
+	# page drawn, the QR code outlined.
+	xdotool key ctrl+3
+	sleep 1
+	xdotool key ctrl+f
+	xdotool type --delay 5 "$ofd_number"
+	sleep 2
+	xdotool mousemove --window "$win" 200 200 click 1
+	sleep 4 # the page is drawn in the background
+	shot ofd
 	kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
 	kill "$app_pid"
 	wait "$app_pid" 2>/dev/null || true

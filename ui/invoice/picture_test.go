@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -182,5 +183,23 @@ func TestPagePictureOutlinesWhatWasRead(t *testing.T) {
 	}
 	if len(q.codes) != 1 {
 		t.Errorf("the QR code's outline is gone: %v", q.codes)
+	}
+}
+
+// A company's name, which no QR code shows here, takes the QR value's
+// place too: a 20-character name shows whole on a 1024×768 screen.
+func TestSellerNameShowsWhole(t *testing.T) {
+	v, e, settle := newView(t)
+	e.Win.Resize(fyne.NewSize(490, 600)) // the detail view on a 1024×768 screen
+	show(t, v, e, settle, uitest.PaperPayload)
+	const name = "中国石油天然气股份有限公司北京销售分公司"
+	entry := v.table.row(store.PrintedSellerName).printed
+	test.Type(entry, name)
+	need := fyne.MeasureText(name, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	if entry.Size().Width < need {
+		t.Errorf("the seller's name has %v of the %v it needs", entry.Size().Width, need)
+	}
+	if code := v.table.row(store.PrintedCheckCode).qr; code.Size().Width < fyne.MeasureText(code.Text, theme.TextSize(), fyne.TextStyle{}).Width+2*theme.InnerPadding() {
+		t.Errorf("the check code %q is cut: %v wide", code.Text, code.Size().Width)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 )
 
 // qrImage shows an invoice picture, to be read against the paper: the
@@ -70,8 +72,8 @@ func newQRImage() *qrImage {
 	q.zoomLabel = widget.NewLabel("")
 	q.zoomOut = widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { q.zoomBy(1 / zoomStep) })
 	q.zoomIn = widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { q.zoomBy(zoomStep) })
-	q.fitWidth = widget.NewButtonWithIcon("", theme.ZoomFitIcon(), func() { q.setFit(fitWidthMode) })
-	q.fitPage = widget.NewButtonWithIcon("", theme.ViewRestoreIcon(), func() { q.setFit(fitWhole) })
+	q.fitWidth = widget.NewButton("", func() { q.setFit(fitWidthMode) })
+	q.fitPage = widget.NewButton("", func() { q.setFit(fitWhole) })
 	q.enlarge = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), func() {
 		if q.onEnlarge != nil {
 			q.onEnlarge()
@@ -98,6 +100,12 @@ func (q *qrImage) set(img image.Image, codes, boxes [][]fyne.Position, text stri
 func (q *qrImage) setNote(text string) {
 	q.text = text
 	q.Refresh()
+}
+
+// relabel names the buttons that fit the page in the language chosen.
+func (q *qrImage) relabel(tr *env.Translator) {
+	q.fitWidth.SetText(tr.T("detail.fit_width"))
+	q.fitPage.SetText(tr.T("detail.fit_page"))
 }
 
 // imageSize is the picture's size in pixels.
@@ -189,7 +197,12 @@ type qrImageRenderer struct {
 
 func (r *qrImageRenderer) Destroy() {}
 
+// MinSize leaves room for the buttons and some of the picture; a note
+// alone needs a line.
 func (r *qrImageRenderer) MinSize() fyne.Size {
+	if r.q.img == nil {
+		return fyne.NewSize(160, r.label.MinSize().Height)
+	}
 	return fyne.NewSize(max(160, r.q.bar.MinSize().Width), 160)
 }
 

@@ -61,7 +61,14 @@ func newTable(onTyped func(key, text string)) *table {
 			}
 		}
 		t.rows = append(t.rows, r)
-		grid.Add(container.NewStack(r.bg, container.New(t.cols, r.label, r.qr, r.printed, r.result)))
+		var lay fyne.Layout = t.cols
+		if !qrCarries(f.key) {
+			// A company's name, which no QR code carries: its entry takes the
+			// QR value's place too, so that the name shows whole.
+			lay = spanned{t.cols}
+			r.qr.Hide()
+		}
+		grid.Add(container.NewStack(r.bg, container.New(lay, r.label, r.qr, r.printed, r.result)))
 	}
 	t.root = container.NewVBox(grid, widget.NewSeparator(), t.findingsBox)
 	return t
@@ -231,6 +238,27 @@ func amountText(q *payload.Result) string {
 	}
 	return ""
 }
+
+// qrCarries says whether the comparison shows a QR value for key: not for
+// the seller's name, which only a sealed code carries (and compare checks).
+func qrCarries(key string) bool { return key != store.PrintedSellerName }
+
+// spanned lays out a row as columns does, its printed value taking the QR
+// value's place as well.
+type spanned struct{ c *columns }
+
+func (s spanned) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	s.c.Layout(objs, size)
+	if len(objs) != 4 {
+		return
+	}
+	qr, printed := objs[1], objs[2]
+	right := printed.Position().X + printed.Size().Width
+	printed.Move(qr.Position())
+	printed.Resize(fyne.NewSize(right-qr.Position().X, printed.Size().Height))
+}
+
+func (s spanned) MinSize(objs []fyne.CanvasObject) fyne.Size { return s.c.MinSize(objs) }
 
 // columns lays out a comparison row: the field name, the QR value, the
 // printed value and the result, each at least as wide as its texts need

@@ -69,6 +69,7 @@ type View struct {
 	voidButton, firstButton                            *widget.Button
 	body                                               fyne.CanvasObject
 	split                                              *container.Split
+	detail                                             *fyne.Container // the picture and the values
 	titleRow, firstRow                                 *fyne.Container
 	empty                                              *fyne.Container
 	root                                               *fyne.Container
@@ -124,7 +125,8 @@ func New(e *env.Env) *View {
 	header := container.NewVBox(v.titleRow, buttons, v.firstRow)
 	right := container.NewVScroll(v.table.content())
 	v.split = container.NewHSplit(v.image, right)
-	v.body = container.NewBorder(header, nil, nil, nil, container.New(&detailLayout{v: v}, v.split))
+	v.detail = container.New(&detailLayout{v: v}, v.split)
+	v.body = container.NewBorder(header, nil, nil, nil, v.detail)
 	v.empty = container.NewCenter(v.emptyLabel)
 	v.root = container.NewStack(v.empty, v.body)
 	v.body.Hide()
@@ -132,44 +134,51 @@ func New(e *env.Env) *View {
 	return v
 }
 
+// noteHeight is the height the picture's place keeps, above the values,
+// when there is no picture but a note.
+const noteHeight = 64
+
 // pictureWidth is the least width the picture is given beside the values;
-// narrower, it goes above them.
-const pictureWidth = 300
+// narrower, it goes above them, where an invoice (wider than high) shows
+// larger.
+const pictureWidth = 420
 
 // detailLayout places the picture beside the values when the view is wide
-// enough for both, each row of values on one line when there is room, on
-// two when not, and the picture above the values when the view is too
-// narrow for it beside them (a 1024×768 screen): no value is cut short at
-// any width the window can take.
+// enough for both, else above them, the values' rows on one line each when
+// there is room, on two when not (a 1024×768 screen): no value is cut
+// short at any width the window can take.
 type detailLayout struct {
 	v          *View
 	horizontal bool
+	picture    bool // a picture is shown, not just a note
+	height     float32
 	set        bool
 }
 
 func (l *detailLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	t, split := l.v.table, l.v.split
-	pad := theme.Padding()
-	wide, narrow := t.minWidth(false)+pad, t.minWidth(true)+pad
-	horizontal := true
-	switch {
-	case size.Width >= pictureWidth+wide:
-		t.setNarrow(false)
-	case size.Width >= pictureWidth+narrow:
-		t.setNarrow(true)
-	default:
-		horizontal = false
-		t.setNarrow(size.Width < wide)
-	}
-	if !l.set || horizontal != l.horizontal {
-		l.set, l.horizontal = true, horizontal
+	wide := t.minWidth(false) + theme.Padding()
+	horizontal := size.Width >= pictureWidth+wide
+	t.setNarrow(size.Width < wide)
+	// A picture being made keeps its room: the values do not jump.
+	picture := l.v.image.img != nil || l.v.picNote == "detail.loading"
+	// The clerk's own split is kept until the arrangement changes; a
+	// note's room follows the height.
+	if !l.set || horizontal != l.horizontal || picture != l.picture || (!picture && size.Height != l.height) {
+		l.set, l.horizontal, l.picture, l.height = true, horizontal, picture, size.Height
 		split.Horizontal = horizontal
 		// Beside the values the picture takes what they leave; above them,
-		// two fifths of the height.
-		if horizontal {
+		// two fifths of the height. Without a picture, its note takes
+		// little room.
+		switch {
+		case horizontal && picture:
 			split.Offset = 0.45
-		} else {
+		case horizontal:
+			split.Offset = 0.2
+		case picture:
 			split.Offset = 0.4
+		default:
+			split.Offset = float64(min(0.4, noteHeight/max(size.Height, 1)))
 		}
 	}
 	for _, o := range objs {
@@ -193,6 +202,7 @@ func (v *View) Relabel() {
 	tr := v.e.Tr
 	v.emptyLabel.SetText(tr.T("detail.empty"))
 	v.table.relabel(tr)
+	v.image.relabel(tr)
 	v.verifyButton.SetText(tr.T("action.verify"))
 	v.lockButton.SetText(tr.T("action.lock"))
 	v.reimburseButton.SetText(tr.T("action.reimburse"))

@@ -142,6 +142,7 @@ func (v *View) setPicture(p shownPicture) {
 		note = v.e.Tr.T(p.pic.note)
 	}
 	v.image.set(p.pic.img, p.lines, p.boxes, note)
+	v.detail.Refresh() // a picture takes more room than a note
 }
 
 // enlarge opens the picture shown in a window of its own, as large as the
@@ -153,6 +154,7 @@ func (v *View) enlarge() {
 	}
 	w := v.e.App.NewWindow(v.e.Tr.F("detail.page_window", v.title))
 	big := newQRImage()
+	big.relabel(v.e.Tr)
 	big.set(q.img, q.codes, q.boxes, q.text)
 	big.fit = fitWidthMode
 	w.SetContent(big)
