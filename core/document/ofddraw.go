@@ -18,6 +18,7 @@ import (
 	"golang.org/x/image/math/f64"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/fapiaoscanner/fapiao/assets/fonts"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
@@ -111,6 +112,7 @@ type ofdPainter struct {
 	fonts map[string]*sfnt.Font // embedded fonts by font ID; nil when unusable
 	buf   sfnt.Buffer
 	z     vector.Rasterizer
+	clip  *image.Alpha // where the object being drawn may paint; nil: anywhere
 }
 
 // block draws the objects of a Content, Layer, PageBlock or Appearance in
@@ -280,6 +282,10 @@ type subpath struct {
 	closed bool
 }
 
+// pathArgs are the numbers each operator of an AbbreviatedData path takes
+// (C, which closes a part, takes none).
+var pathArgs = map[string]int{"S": 2, "M": 2, "L": 2, "Q": 4, "B": 6, "A": 7}
+
 // flattenPath reads an AbbreviatedData path, in the space m maps to the
 // device, into lines on the device. Arcs are drawn as lines to their ends.
 func flattenPath(data string, m affine) []subpath {
@@ -313,68 +319,70 @@ func flattenPath(data string, m affine) []subpath {
 		}
 		cur.pts = append(cur.pts, point{dx, dy})
 	}
-	const steps = 16
 	for i := 0; i < len(f) && len(out) < 100000; {
-		var n int
-		switch f[i] {
-		case "S", "M":
-			n = 2
-			if a, ok := args(i, n); ok {
-				x, y = a[0], a[1]
-				out = append(out, subpath{})
-				cur = &out[len(out)-1]
-				add(x, y)
-			}
-		case "L":
-			n = 2
-			if a, ok := args(i, n); ok {
-				x, y = a[0], a[1]
-				add(x, y)
-			}
-		case "Q":
-			n = 4
-			if a, ok := args(i, n); ok {
-				for s := 1; s <= steps; s++ {
-					t := float64(s) / steps
-					u := 1 - t
-					add(u*u*x+2*u*t*a[0]+t*t*a[2], u*u*y+2*u*t*a[1]+t*t*a[3])
-				}
-				x, y = a[2], a[3]
-			}
-		case "B":
-			n = 6
-			if a, ok := args(i, n); ok {
-				for s := 1; s <= steps; s++ {
-					t := float64(s) / steps
-					u := 1 - t
-					add(u*u*u*x+3*u*u*t*a[0]+3*u*t*t*a[2]+t*t*t*a[4],
-						u*u*u*y+3*u*u*t*a[1]+3*u*t*t*a[3]+t*t*t*a[5])
-				}
-				x, y = a[4], a[5]
-			}
-		case "A":
-			n = 7
-			if a, ok := args(i, n); ok {
-				x, y = a[5], a[6]
-				add(x, y)
-			}
-		case "C":
+		op := f[i]
+		if op == "C" {
 			if cur != nil {
 				cur.closed = true
 				if len(cur.pts) > 0 {
-					x0, y0 := cur.pts[0].x, cur.pts[0].y
-					cur = nil
 					// A new part starts where the closed one began.
-					inv, ok := m.inverse()
-					if ok {
-						x, y = inv.apply(x0, y0)
+					if inv, ok := m.inverse(); ok {
+						x, y = inv.apply(cur.pts[0].x, cur.pts[0].y)
 					}
 				}
+				cur = nil
 			}
+			i++
+			continue
+		}
+		n, known := pathArgs[op]
+		if !known {
+			i++
+			continue
+		}
+		if a, ok := args(i, n); ok {
+			ex, ey := a[n-2], a[n-1] // every operator ends at its last point
+			switch op {
+			case "S", "M":
+				out = append(out, subpath{})
+				cur = &out[len(out)-1]
+				add(ex, ey)
+			case "Q":
+				quadTo(x, y, a[0], a[1], ex, ey, add)
+			case "B":
+				cubeTo(x, y, a[0], a[1], a[2], a[3], ex, ey, add)
+			default: // L, and A drawn as a line to its end
+				add(ex, ey)
+			}
+			x, y = ex, ey
 		}
 		i += n + 1
 	}
 	return out
+}
+
+// curveSteps is how many lines a curve is drawn with: smooth at the sizes
+// an invoice's lines and letters take on screen.
+const curveSteps = 12
+
+// quadTo adds the points of the quadratic curve from (x0, y0) through
+// control (x1, y1) to (x2, y2), the start excluded.
+func quadTo(x0, y0, x1, y1, x2, y2 float64, add func(x, y float64)) {
+	for s := 1; s <= curveSteps; s++ {
+		t := float64(s) / curveSteps
+		u := 1 - t
+		add(u*u*x0+2*u*t*x1+t*t*x2, u*u*y0+2*u*t*y1+t*t*y2)
+	}
+}
+
+// cubeTo adds the points of the cubic curve from (x0, y0) through controls
+// (x1, y1) and (x2, y2) to (x3, y3), the start excluded.
+func cubeTo(x0, y0, x1, y1, x2, y2, x3, y3 float64, add func(x, y float64)) {
+	for s := 1; s <= curveSteps; s++ {
+		t := float64(s) / curveSteps
+		u := 1 - t
+		add(u*u*u*x0+3*u*u*t*x1+3*u*t*t*x2+t*t*t*x3, u*u*u*y0+3*u*u*t*y1+3*u*t*t*y2+t*t*t*y3)
+	}
 }
 
 func (m affine) inverse() (affine, bool) {
@@ -390,10 +398,12 @@ func (m affine) inverse() (affine, bool) {
 // filled when Fill="true".
 func (p *ofdPainter) path(n *node, base affine, param *node) {
 	m := objectSpace(n, base)
-	parts := flattenPath(n.findText("AbbreviatedData"), m)
+	parts := flattenPath(n.child("AbbreviatedData").value(), m)
 	if len(parts) == 0 {
 		return
 	}
+	p.clip = clipMask(n, m, p.dst.Bounds())
+	defer func() { p.clip = nil }()
 	if n.attr["Fill"] == "true" {
 		// Without a fill color a path is not filled: the standard's default
 		// is transparent.
@@ -433,36 +443,122 @@ func strokes(parts []subpath, w float64) []subpath {
 	return out
 }
 
-// fill paints the inside of parts (on the device) in c.
+// fill paints the inside of parts (on the device) in c, within p.clip.
 func (p *ofdPainter) fill(parts []subpath, c color.Color) {
 	if _, _, _, a := c.RGBA(); a == 0 {
 		return
 	}
+	within := p.dst.Bounds()
+	if p.clip != nil {
+		within = within.Intersect(p.clip.Rect)
+	}
+	r := coverage(&p.z, parts, within)
+	if r.Empty() {
+		return
+	}
+	if p.clip == nil {
+		p.z.DrawOp = draw.Over
+		p.z.Draw(p.dst, r, image.NewUniform(c), image.Point{})
+		return
+	}
+	mask := image.NewAlpha(r)
+	p.z.DrawOp = draw.Src
+	p.z.Draw(mask, r, image.Opaque, image.Point{})
+	intersect(mask, p.clip)
+	draw.DrawMask(p.dst, r, image.NewUniform(c), image.Point{}, mask, r.Min, draw.Over)
+}
+
+// coverage puts the inside of parts, where they lie within, in z, sized
+// and placed to the rectangle it returns (empty when nothing is inside).
+func coverage(z *vector.Rasterizer, parts []subpath, within image.Rectangle) image.Rectangle {
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, s := range parts {
 		for _, q := range s.pts {
 			x0, y0, x1, y1 = math.Min(x0, q.x), math.Min(y0, q.y), math.Max(x1, q.x), math.Max(y1, q.y)
 		}
 	}
-	r := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1))).
-		Intersect(p.dst.Bounds())
-	if r.Empty() {
-		return
+	if x0 > x1 {
+		return image.Rectangle{}
 	}
-	p.z.Reset(r.Dx(), r.Dy())
+	r := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1))).Intersect(within)
+	if r.Empty() {
+		return r
+	}
+	z.Reset(r.Dx(), r.Dy())
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
 	for _, s := range parts {
 		if len(s.pts) < 2 {
 			continue
 		}
-		p.z.MoveTo(float32(s.pts[0].x-ox), float32(s.pts[0].y-oy))
+		z.MoveTo(float32(s.pts[0].x-ox), float32(s.pts[0].y-oy))
 		for _, q := range s.pts[1:] {
-			p.z.LineTo(float32(q.x-ox), float32(q.y-oy))
+			z.LineTo(float32(q.x-ox), float32(q.y-oy))
 		}
-		p.z.ClosePath()
+		z.ClosePath()
 	}
-	p.z.DrawOp = draw.Over
-	p.z.Draw(p.dst, r, image.NewUniform(c), image.Point{})
+	return r
+}
+
+// intersect keeps of a what lies inside b (a's rectangle inside b's).
+func intersect(a, b *image.Alpha) {
+	for y := a.Rect.Min.Y; y < a.Rect.Max.Y; y++ {
+		for x := a.Rect.Min.X; x < a.Rect.Max.X; x++ {
+			i := a.PixOffset(x, y)
+			a.Pix[i] = uint8(uint16(a.Pix[i]) * uint16(b.AlphaAt(x, y).A) / 255)
+		}
+	}
+}
+
+// clipMask is where an object may paint: inside every area of its Clips
+// (paths, each placed by its Boundary and CTM in the object's space m);
+// nil when it has none this reader draws.
+func clipMask(n *node, m affine, page image.Rectangle) *image.Alpha {
+	clips := n.child("Clips")
+	if clips == nil {
+		return nil
+	}
+	var mask *image.Alpha
+	var z vector.Rasterizer
+	for _, c := range clips.kids {
+		var parts []subpath
+		for _, area := range c.kids {
+			if area.name != "Area" {
+				continue
+			}
+			am := m
+			if a := floats(area.attr["CTM"]); len(a) == 6 {
+				am = affine(a).then(m)
+			}
+			for _, pth := range area.kids {
+				if pth.name != "Path" {
+					continue
+				}
+				pm := am
+				if b := floats(pth.attr["Boundary"]); len(b) >= 2 {
+					pm = translate(b[0], b[1]).then(am)
+				}
+				parts = append(parts, flattenPath(pth.child("AbbreviatedData").value(), pm)...)
+			}
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		within := page
+		if mask != nil {
+			within = within.Intersect(mask.Rect)
+		}
+		r := coverage(&z, parts, within)
+		next := image.NewAlpha(r)
+		if !r.Empty() {
+			z.DrawOp = draw.Src
+			z.Draw(next, r, image.Opaque, image.Point{})
+		}
+		if mask != nil { // inside every clip
+			intersect(next, mask)
+		}
+		mask = next
+	}
+	return mask
 }
 
 // cjkFont and latinFont draw text whose font is not embedded: the bundled
@@ -488,14 +584,18 @@ func (p *ofdPainter) font(id string) *sfnt.Font {
 	return f
 }
 
-// glyph finds r in the first of fs that has it.
+// glyph finds r in the first of fs that has it, else its compatibility
+// equivalent (producers write 一 as the Kangxi radical ⼀, U+2F00, which
+// fonts seldom have).
 func (p *ofdPainter) glyph(fs []*sfnt.Font, r rune) (*sfnt.Font, sfnt.GlyphIndex) {
-	for _, f := range fs {
-		if f == nil {
-			continue
-		}
-		if i, err := f.GlyphIndex(&p.buf, r); err == nil && i != 0 {
-			return f, i
+	for _, c := range []rune{r, []rune(norm.NFKC.String(string(r)) + " ")[0]} {
+		for _, f := range fs {
+			if f == nil {
+				continue
+			}
+			if i, err := f.GlyphIndex(&p.buf, c); err == nil && i != 0 {
+				return f, i
+			}
 		}
 	}
 	return nil, 0
@@ -508,6 +608,8 @@ func (p *ofdPainter) text(n *node, base affine, param *node) {
 	}
 	ts := textSpace(n)
 	m := affine(ts.ctm).then(translate(ts.bx, ts.by)).then(base)
+	p.clip = clipMask(n, m, p.dst.Bounds())
+	defer func() { p.clip = nil }()
 	fs := []*sfnt.Font{p.font(n.attr["Font"]), cjkFont(), latinFont()}
 	var parts []subpath
 	ts.each(n, func(r rune, x, y, _ float64, _ bool) {
@@ -544,7 +646,6 @@ func glyphParts(segs sfnt.Segments, m affine) []subpath {
 		}
 		cur.pts = append(cur.pts, point{dx, dy})
 	}
-	const steps = 6
 	for _, s := range segs {
 		switch s.Op {
 		case sfnt.SegmentOpMoveTo:
@@ -558,21 +659,13 @@ func glyphParts(segs sfnt.Segments, m affine) []subpath {
 		case sfnt.SegmentOpQuadTo:
 			bx, by := at(s.Args[0])
 			cx, cy := at(s.Args[1])
-			for i := 1; i <= steps; i++ {
-				t := float64(i) / steps
-				u := 1 - t
-				add(u*u*px+2*u*t*bx+t*t*cx, u*u*py+2*u*t*by+t*t*cy)
-			}
+			quadTo(px, py, bx, by, cx, cy, add)
 			px, py = cx, cy
 		case sfnt.SegmentOpCubeTo:
 			bx, by := at(s.Args[0])
 			cx, cy := at(s.Args[1])
 			dx, dy := at(s.Args[2])
-			for i := 1; i <= steps; i++ {
-				t := float64(i) / steps
-				u := 1 - t
-				add(u*u*u*px+3*u*u*t*bx+3*u*t*t*cx+t*t*t*dx, u*u*u*py+3*u*u*t*by+3*u*t*t*cy+t*t*t*dy)
-			}
+			cubeTo(px, py, bx, by, cx, cy, dx, dy, add)
 			px, py = dx, dy
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/internal/shared"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
@@ -20,15 +21,23 @@ func shownSize(q *qrImage) fyne.Size { return q.area.MinSize() }
 
 func near(a, b float32) bool { return math.Abs(float64(a-b)) <= 1 }
 
-// The page can be read against the paper: it opens whole, zooms in and out
-// with the buttons and with Ctrl and the wheel, fits the panel's width, and
-// scrolls with the wheel alone once larger than the panel.
-func TestPagePictureZooms(t *testing.T) {
+// showPhoto shows a photo of an invoice's code in a detail view of a
+// 1000×700 window.
+func showPhoto(t *testing.T) (*View, *env.Env) {
+	t.Helper()
 	v, e, settle := newView(t)
 	e.Win.Resize(fyne.NewSize(1000, 700))
 	path := uitest.WriteQR(t, t.TempDir(), "photo.png", uitest.PaperPayload)
 	v.ShowScanned(scanned(uitest.ScanFile(t, e, path), "photo.png", store.SourceFile))
 	settle()
+	return v, e
+}
+
+// The page can be read against the paper: it opens whole, zooms in and out
+// with the buttons and with Ctrl and the wheel, fits the panel's width, and
+// scrolls with the wheel alone once larger than the panel.
+func TestPagePictureZooms(t *testing.T) {
+	v, e := showPhoto(t)
 	q := v.image
 	if q.img == nil {
 		t.Fatalf("no picture; it says %q", q.text)
@@ -102,11 +111,7 @@ func TestPagePictureZooms(t *testing.T) {
 // The enlarge button opens the page in a window of its own, as large as
 // the main one, the page's width filling it.
 func TestPagePictureOpensInItsOwnWindow(t *testing.T) {
-	v, e, settle := newView(t)
-	e.Win.Resize(fyne.NewSize(1000, 700))
-	path := uitest.WriteQR(t, t.TempDir(), "photo.png", uitest.PaperPayload)
-	v.ShowScanned(scanned(uitest.ScanFile(t, e, path), "photo.png", store.SourceFile))
-	settle()
+	v, _ := showPhoto(t)
 	if !v.image.enlarge.Visible() {
 		t.Fatal("no button to enlarge the picture")
 	}
