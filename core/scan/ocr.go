@@ -67,6 +67,7 @@ func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) err
 		inv.Printed = &p
 		rows, fs := compare.Compare(inv.QR, p)
 		inv.Comparison = nonNil(rows)
+		inv.QR.Findings = compare.QRFindings(inv.QR, rows)
 		inv.Findings = append(append([]finding.Finding{}, inv.QR.Findings...), fs...)
 	}
 	if read > 0 || len(r.Invoices) > 0 || hasInvoice(r.Codes) {
