@@ -25,7 +25,8 @@ import (
 // Title is the main window's title, in both languages whatever is chosen.
 const Title = "发票扫描 Fapiao Scanner"
 
-// DefaultSize is the main window's size when it opens.
+// DefaultSize is the main window's size when it first opens on a screen
+// with room for it (FitScreen).
 var DefaultSize = fyne.NewSize(1280, 800)
 
 // Screen names, for ShowScreen (and $FAPIAO_SCREEN).
@@ -97,10 +98,13 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 			m.capture.Stop()
 		}
 	}
-	m.window.SetOnClosed(m.capture.Shutdown)
+	m.window.SetOnClosed(func() {
+		m.saveSize()
+		m.capture.Shutdown()
+	})
 
 	m.window.SetContent(m.tabs)
-	m.window.Resize(DefaultSize)
+	m.FitScreen(fyne.Size{})
 	// Registered once: a drop anywhere on the window goes to the scan queue.
 	m.window.SetOnDropped(m.onDropped)
 	m.addShortcuts()
