@@ -4,9 +4,10 @@
 # corpus, recorded with `fapiao scan --save` into a scratch FAPIAO_DB, and a
 # few re-billing orders sent with `fapiao rebill` to tools/gatewaysim on
 # loopback), scans a payload with a simulated scanner gun (xdotool types it
-# into the focused entry), then plays a clip of invoices held up to a camera
+# into the focused entry), checks the queue with the tax authority through
+# tools/taxsim (a Tencent stand-in over the sample history), then plays a clip of invoices held up to a camera
 # (tools/camclip, FAPIAO_CAMERA), and writes
-# docs/screenshots/{scan,gun,camera,history,orders,settings,ofd}.png on a
+# docs/screenshots/{scan,gun,check,camera,history,orders,settings,ofd}.png on a
 # 1280×800 screen, and the same on the smallest screens supported into
 # docs/screenshots/1366x768/ and docs/screenshots/1024x768/. Screens are
 # switched with Ctrl+1 to Ctrl+5, as a clerk can.
@@ -27,6 +28,10 @@ payload="01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"
 # An OFD in the sample history, opened from the history to show its page.
 ofd_sample=erma0__fapiao-print__sample.ofd
 ofd_number=24322000000489101796
+# The invoice of the re-billing gateway's PDF: the tax stand-in says it is
+# voided, for the check's screenshot.
+check_payload="01,31,,25322000000337005189,8819.60,20250722,,BB34"
+check_voided=25322000000337005189
 
 fail() {
 	echo "screenshots: FAIL: $*" >&2
@@ -43,10 +48,11 @@ tmp=$(mktemp -d)
 xvfb_pid=
 app_pid=
 gateway_pid=
+taxsim_pid=
 cleanup() {
 	# A process killed here exits non-zero: that is no failure of the script.
 	local pid
-	for pid in "$app_pid" "$gateway_pid" "$xvfb_pid"; do
+	for pid in "$app_pid" "$gateway_pid" "$taxsim_pid" "$xvfb_pid"; do
 		[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
 	done
 	rm -rf "$tmp"
@@ -88,6 +94,21 @@ for order in I202411010001:91310117568051223X B202411020007:91310117568051223X \
 	"$bin" rebill --orderno "${order%%:*}" --tax-num "${order##*:}" >/dev/null 2>>"$tmp/scan.log" || true
 done
 
+# Checks with the tax authority (查验), through a Tencent stand-in whose tax
+# database holds the sample history, one invoice voided.
+"$go" build -o "$tmp/taxsim" ./tools/taxsim
+"$bin" history --json --limit 1000 >"$tmp/history.jsonl"
+"$tmp/taxsim" -provider tencent -id AKIDdemo -key demo-key -voided "$check_voided" \
+	<"$tmp/history.jsonl" >"$tmp/taxsim.out" 2>"$tmp/taxsim.log" &
+taxsim_pid=$!
+for _ in $(seq 100); do
+	[[ -s "$tmp/taxsim.out" ]] && break
+	sleep 0.1
+done
+FAPIAO_VERIFY_ENDPOINT=$(head -n1 "$tmp/taxsim.out")
+[[ -n "$FAPIAO_VERIFY_ENDPOINT" ]] || fail "the tax stand-in did not start: $(cat "$tmp/taxsim.log")"
+export FAPIAO_VERIFY_ENDPOINT FAPIAO_TENCENT_SECRET_ID=AKIDdemo FAPIAO_TENCENT_SECRET_KEY=demo-key
+
 # A clip of three invoices held up to a camera, one of them twice.
 clip_images=("$corpus"/image/GitHub1he__QrToInvoice__img2.jpg "$corpus"/image/GitHub1he__QrToInvoice__S2.jpg
 	"$corpus"/image/hellkun__invoice_reader__sample.png "$corpus"/image/GitHub1he__QrToInvoice__img2.jpg)
@@ -126,6 +147,15 @@ shots() {
 	xdotool type --delay 5 "$payload"
 	xdotool key Return
 	shot gun
+	# A second invoice from the gun, then the queue checked with the tax
+	# authority (Ctrl+Shift+Enter); Space closes the answer.
+	xdotool type --delay 5 "$check_payload"
+	xdotool key Return
+	sleep 1
+	xdotool key ctrl+shift+Return
+	sleep 3
+	shot check
+	xdotool key space
 	xdotool key ctrl+3
 	shot history
 	xdotool key ctrl+4
