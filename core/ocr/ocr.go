@@ -22,7 +22,9 @@ const (
 	Digits
 	// Amount is 0–9, the decimal point, the minus sign and ¥.
 	Amount
-	// Date is 0–9 with 年, 月, 日 and the separators - and /.
+	// Date is a date's digits and the separators - and /. The 年, 月 and
+	// 日 of 2024年05月14日 are not read: the digits come out in order,
+	// 20240514.
 	Date
 	// TaxID is 0–9 and the capital letters of a taxpayer ID.
 	TaxID
