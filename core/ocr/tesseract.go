@@ -85,6 +85,9 @@ func (t *tesseract) get(langs string) (*gosseract.Client, error) {
 	c.SetVariable("debug_file", "/dev/null")
 	c.SetVariable("user_defined_dpi", "300")
 	c.SetVariable("hocr_char_boxes", "1")
+	// Print on an invoice is dark on light: not trying each line again
+	// inverted saves a fifth of the time.
+	c.SetVariable("tessedit_do_invert", "0")
 	// Initialise now, on a blank image, so that a missing model is found
 	// here and not in the middle of a scan.
 	if err := c.SetImageFromBytes(pgm(image.NewGray(image.Rect(0, 0, 8, 8)))); err != nil {
