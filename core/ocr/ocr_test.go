@@ -100,8 +100,8 @@ func TestReadCharsets(t *testing.T) {
 		}
 		got := text(gs)
 		if c.charset == Date && len(got) == len(c.want)+1 {
-			// The final 日 may come out as a digit (an 8); the date reader
-			// drops it by its position.
+			// The closing 日 may come out as a digit (an 8): the date
+			// reader cuts 年, 月 and 日 out of the crop before reading it.
 			got = got[:len(c.want)]
 		}
 		if got != c.want {

@@ -130,10 +130,8 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	if b.Dx() > 32000 || b.Dy() > 32000 {
 		return nil, fmt.Errorf("ocr: %d × %d pixels: too large to read", b.Dx(), b.Dy())
 	}
-	// Values are read with the Latin model only. The Chinese one reads
-	// digits worse (0 as 6 in dates) and is several times slower; the Latin
-	// one does not see 年, 月 and 日 at all, so a date comes out as its
-	// digits in order.
+	// Values are read with the Latin model only: the Chinese one reads
+	// digits worse (the 0 of 09 as a 6 in dates) and is slower.
 	langs := langLatin
 	if opt.Charset == Text {
 		langs = langText
