@@ -396,6 +396,14 @@ type reading struct {
 // settle reads field f again in the box where the layout reader found it,
 // and decides what was printed there and how sure that is.
 func (r *paperReader) settle(f ocrField, v val) (string, float64) {
+	var qr []string
+	if r.hint != nil && f.qr != nil {
+		for _, s := range f.qr(r.hint, nil) {
+			if s != "" {
+				qr = append(qr, s)
+			}
+		}
+	}
 	rs := []reading{{f.clean(v.s), v.conf}}
 	if f.charset != ocr.Text {
 		em := v.box[3] - v.box[1]
@@ -405,6 +413,12 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 		}
 		for _, m := range margins {
+			if confirmed(rs, qr) {
+				// decide takes a reading the QR code confirms whatever
+				// the others say: reading again would change nothing.
+				r.progress()
+				continue
+			}
 			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
 			crop := r.warp(b)
 			if f.key == keyDate {
@@ -427,15 +441,20 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			rs = append(rs, reading{f.clean(sb.String()), conf})
 		}
 	}
-	var qr []string
-	if r.hint != nil && f.qr != nil {
-		for _, s := range f.qr(r.hint, nil) {
-			if s != "" {
-				qr = append(qr, s)
+	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// confirmed reports whether one of rs is a QR value read surely enough for
+// decide to take it.
+func confirmed(rs []reading, qr []string) bool {
+	for _, q := range qr {
+		for _, x := range rs {
+			if x.s != "" && sameValue(x.s, q) && x.conf >= minQR {
+				return true
 			}
 		}
 	}
-	return decide(rs, qr, f.charset == ocr.Text)
+	return false
 }
 
 // dateDigits cuts the 年, 月 and 日 out of a date in crop (whose top-left

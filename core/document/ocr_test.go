@@ -53,6 +53,30 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// A value is read again only while no reading is one decide would take as
+// confirmed by the QR code.
+func TestConfirmed(t *testing.T) {
+	for _, c := range []struct {
+		rs   []reading
+		qr   []string
+		want bool
+	}{
+		{[]reading{{"27259564", 0.3}}, []string{"27259564"}, true},
+		{[]reading{{"27259564", 0.1}}, []string{"27259564"}, false},
+		{[]reading{{"27259565", 0.99}}, []string{"27259564"}, false},
+		{[]reading{{"64.90", 0.5}}, []string{"64.9"}, true},
+		{[]reading{{"27259564", 0.99}}, nil, false},
+		{[]reading{{"", 0.99}}, []string{""}, false},
+	} {
+		if got := confirmed(c.rs, c.qr); got != c.want {
+			t.Errorf("confirmed(%v, %q) = %v", c.rs, c.qr, got)
+		}
+		if got, _ := decide(c.rs, c.qr, false); c.want && got == "" {
+			t.Errorf("decide(%v, %q) took nothing from a confirmed reading", c.rs, c.qr)
+		}
+	}
+}
+
 func TestCleanOCRValues(t *testing.T) {
 	for _, c := range []struct {
 		f        func(string) string
