@@ -18,6 +18,13 @@ var iconData []byte
 //go:embed translations/*.json
 var Translations embed.FS
 
+// FyneTranslations holds translations/fyne/LANG.json: the strings of
+// Fyne's own widgets and dialogs (OK, Cancel, Open, Save …) in each
+// interface language, in Fyne's translation format (env.UseFyneLanguage).
+//
+//go:embed translations/fyne/*.json
+var FyneTranslations embed.FS
+
 // Font is Droid Sans Fallback, which covers Chinese; see fonts/README.md.
 var Font fyne.Resource = fyne.NewStaticResource(fonts.CJKName, fonts.CJK)
 

@@ -13,13 +13,13 @@ import (
 
 func init() {
 	register(command{"export", "write the invoice history to a CSV or Excel file",
-		"--out FILE [--format csv|xlsx] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--db PATH]",
+		"--out FILE [--format csv|csv-plain|xlsx] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--db PATH]",
 		runExport})
 }
 
 func runExport(e *env, args []string) int {
 	fs := e.flags("export")
-	format := fs.String("format", "", "csv or xlsx (default: from the --out file's extension)")
+	format := fs.String("format", "", "csv (for spreadsheets: codes kept as text, a totals row), csv-plain (RFC 4180 data for imports: values as they are, no totals row) or xlsx (default: from the --out file's extension)")
 	outPath := fs.String("out", "", "the `FILE` to write; - writes CSV to standard output")
 	ff := addFilterFlags(fs)
 	db := e.dbFlag(fs, "history database file")
@@ -46,7 +46,7 @@ func runExport(e *env, args []string) int {
 	if err != nil {
 		return e.usageError("export", "%v (give --format)", err)
 	}
-	if *outPath == "-" && f != export.CSV {
+	if *outPath == "-" && f == export.XLSX {
 		return e.usageError("export", "only CSV can go to standard output")
 	}
 	filter, err := ff.filter()

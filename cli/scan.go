@@ -28,7 +28,7 @@ func runScan(e *env, args []string) int {
 	fs := e.flags("scan")
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line (docs/cli-json.md)")
 	workers := fs.Int("workers", 0, "files decoded at once (default: all cores)")
-	budget := fs.Duration("budget", 0, "time allowed for one image (default 3s)")
+	budget := fs.Duration("budget", 0, "work allowed for one image, as the time a reference core takes (default 3s); the same on any machine")
 	noOCR := fs.Bool("no-ocr", false, "do not read the printed values of pictures by OCR (faster; they are left to be typed)")
 	save := fs.Bool("save", false, "record every file and invoice in the history, flagging duplicates")
 	db := e.dbFlag(fs, "history database file")

@@ -68,6 +68,7 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 		Sec:    secrets.Open(filepath.Dir(st.Path())),
 		Bridge: bridge.New(),
 	}
+	useFyneLanguage(m.e.Tr.Lang())
 	// The sealed QR keys are in the history and the keyring.
 	m.e.Bridge.Exec(context.Background(), func(ctx context.Context) error { m.e.LoadKeys(ctx); return nil }, nil)
 	m.scan = scanq.New(m.e)
@@ -226,7 +227,16 @@ func (m *MainWindow) onLanguage(code string) {
 	}
 	m.app.Preferences().SetString(env.PrefLanguage, code)
 	m.e.Tr = env.NewTranslator(code)
+	useFyneLanguage(code)
 	m.relabel()
+}
+
+// useFyneLanguage puts Fyne's dialogs and buttons in the language chosen;
+// if its strings cannot be loaded they stay in the system's language.
+func useFyneLanguage(code string) {
+	if err := env.UseFyneLanguage(code); err != nil {
+		fyne.LogError("interface language", err)
+	}
 }
 
 func (m *MainWindow) relabel() {

@@ -308,6 +308,11 @@ func (s *Session) read(ctx context.Context, img image.Image) []imaging.Code {
 		budget = DefaultBudget
 	}
 	deadline := time.Now().Add(budget)
+	// A frame has its time on the clock, whatever work the decoder's own
+	// budget allows: the next frame is waiting. The whole-frame pass may
+	// run a quarter of the budget past it, as below.
+	ctx, cancel := context.WithDeadline(ctx, deadline.Add(budget/4))
+	defer cancel()
 	opt := imaging.Options{IsInvoice: scan.IsInvoiceText}
 	var found []imaging.Code
 	b := img.Bounds()

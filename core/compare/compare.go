@@ -229,6 +229,42 @@ func mismatch(r Row) finding.Finding {
 		English: fmt.Sprintf("%s differs: the QR code says %s, the invoice prints %s", n[1], r.QR, r.Printed)}
 }
 
+// QRFindings gives the QR code's own findings as the printed values that
+// were compared with it (rows) leave them. A check value that matches no
+// known variant is a sign of alteration only while nothing vouches for the
+// text: when every value the QR code carries is printed alike on the
+// invoice, number, date and amount among them, the check value is of a kind
+// not known here, and is said so as an info.
+func QRFindings(q *payload.Result, rows []Row) []finding.Finding {
+	out := make([]finding.Finding, 0, len(q.Findings))
+	for _, f := range q.Findings {
+		if f.Code == payload.CodeCRCMismatch && payload.IsCheckValue(q.CRC.Value) && corroborated(rows) {
+			f = finding.New("crc_unknown_kind", finding.Info, f.Field,
+				"二维码校验值 %s 不属于已知的校验算法；二维码各项内容与票面一致",
+				"the QR check value %s is of an unknown kind; every value of the QR code agrees with the printed invoice",
+				q.CRC.Value)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// corroborated reports whether the printed values agree with every value
+// the QR code carries, and at least with its number, date and amount.
+func corroborated(rows []Row) bool {
+	same := map[string]bool{}
+	for _, r := range rows {
+		if r.QR == "" {
+			continue
+		}
+		if r.Verdict != Same {
+			return false
+		}
+		same[r.Field] = true
+	}
+	return same[FieldNumber] && same[FieldDate] && same[FieldAmount]
+}
+
 // sumFindings checks the printed totals against each other: 合计金额 plus
 // 合计税额 must make 价税合计.
 func sumFindings(p document.Printed) []finding.Finding {

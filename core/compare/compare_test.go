@@ -192,3 +192,50 @@ func TestCompareWithoutQR(t *testing.T) {
 		t.Errorf("rows %+v, findings %v", rows, codes(fs))
 	}
 }
+
+// A check value of no known kind is an info when the printed invoice
+// vouches for every value of the QR code, and stays a warning of possible
+// alteration when it does not.
+func TestUnknownCheckValue(t *testing.T) {
+	const odd = "01,10,012001800211,23326471,734.59,20180921,16707184549009707698,1234,"
+	q := payload.Analyze(odd, now)
+	if !finding.Has(q.Findings, payload.CodeCRCMismatch) {
+		t.Fatalf("the odd check value matched a known variant: %v", codes(q.Findings))
+	}
+	find := func(fs []finding.Finding, code string) *finding.Finding {
+		for i := range fs {
+			if fs[i].Code == code {
+				return &fs[i]
+			}
+		}
+		return nil
+	}
+	rows, fs := Compare(q, taxControl())
+	got := append(QRFindings(q, rows), fs...)
+	if f := find(got, "crc_unknown_kind"); f == nil || f.Severity != finding.Info || f.Message == f.English || f.English == "" {
+		t.Errorf("corroborated: findings %v, want crc_unknown_kind as an info in both languages", codes(got))
+	}
+	if finding.Has(got, payload.CodeCRCMismatch) {
+		t.Errorf("corroborated: the alteration warning stayed: %v", codes(got))
+	}
+	for name, change := range map[string]func(p *document.Printed){
+		"amount differs":     func(p *document.Printed) { p.Amount = "734.95" },
+		"check code differs": func(p *document.Printed) { p.CheckCode = "16707184549009707699" },
+		"number not read":    func(p *document.Printed) { p.Number = "" },
+		"nothing read":       func(p *document.Printed) { *p = document.Printed{NeedsTyping: true} },
+	} {
+		p := taxControl()
+		change(&p)
+		rows, fs := Compare(q, p)
+		got := append(QRFindings(q, rows), fs...)
+		if !finding.Has(got, payload.CodeCRCMismatch) || finding.Has(got, "crc_unknown_kind") {
+			t.Errorf("%s: findings %v, want the alteration warning kept", name, codes(got))
+		}
+	}
+	// A value that is no check value at all is not vouched for.
+	bad := payload.Analyze("01,10,012001800211,23326471,734.59,20180921,16707184549009707698,ZZZZ,", now)
+	rows, fs = Compare(bad, taxControl())
+	if got := append(QRFindings(bad, rows), fs...); !finding.Has(got, payload.CodeCRCMismatch) {
+		t.Errorf("non-hex check value: %v", codes(got))
+	}
+}

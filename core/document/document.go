@@ -133,6 +133,10 @@ type Invoice struct {
 	Pages   int
 	Codes   []Code
 	Printed Printed
+	// DataCodes are QR texts the file keeps as data (an OFD's
+	// original_invoice.xml) that differ from what its QR image gives: the
+	// image's code is in Codes, and the difference is for the clerk to see.
+	DataCodes []Code
 }
 
 // Document is what a file gave.
@@ -158,7 +162,8 @@ func (d *Document) Codes() []Code {
 type Options struct {
 	// Timeout bounds the time one document may take; DefaultTimeout when 0.
 	Timeout time.Duration
-	// Budget bounds the QR decoding time of one image; imaging.DefaultBudget when 0.
+	// Budget bounds the QR decoding work of one image (imaging.Options);
+	// imaging.DefaultBudget when 0.
 	Budget time.Duration
 }
 

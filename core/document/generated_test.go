@@ -40,6 +40,22 @@ func qrModules(t testing.TB, text string) *gozxing.BitMatrix {
 	return m
 }
 
+// qrGray draws text as 8-bit grey pixels, one a module, no quiet zone:
+// the pixels and the side.
+func qrGray(t testing.TB, text string) ([]byte, int) {
+	m := qrModules(t, text)
+	n := m.GetWidth()
+	pix := make([]byte, n*n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			if !m.Get(x, y) {
+				pix[y*n+x] = 255
+			}
+		}
+	}
+	return pix, n
+}
+
 // pdfBuilder writes a minimal PDF by hand, object by object.
 type pdfBuilder struct {
 	out  bytes.Buffer
@@ -168,8 +184,10 @@ func TestScannedPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if codes := d.Codes(); len(codes) != 1 || codes[0].Text != genPayload || codes[0].Source != "pdf-render" {
-		t.Fatalf("codes = %+v, want the payload from the rendered scan", codes)
+	// The scan is an image that may hold QR codes: it is read as it was
+	// scanned, not rendered at another resolution.
+	if codes := d.Codes(); len(codes) != 1 || codes[0].Text != genPayload || codes[0].Source != "pdf-image" || d.Rendered != 0 {
+		t.Fatalf("codes = %+v, %d pages rendered; want the payload from the scanned image", codes, d.Rendered)
 	}
 	if p := d.Invoices[0].Printed; !p.NeedsTyping {
 		t.Errorf("printed = %+v, want needs typing (no text layer)", p)
@@ -448,16 +466,7 @@ func TestTimeout(t *testing.T) {
 // invoice of two pages, and the list page is not rendered in search of a
 // QR code.
 func TestMultiPageInvoice(t *testing.T) {
-	m := qrModules(t, genPayload)
-	n := m.GetWidth()
-	pix := make([]byte, n*n)
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if !m.Get(x, y) {
-				pix[y*n+x] = 255
-			}
-		}
-	}
+	pix, n := qrGray(t, genPayload)
 	b := newPDF()
 	b.obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
 	b.obj("<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>", nil)

@@ -112,9 +112,12 @@ func itemTail(toks []token, cols []column) (it Item, rest []token, ok bool) {
 	}
 	it.Amount, it.TaxRate, it.Tax = amount, rate, strings.ReplaceAll(tax, ",", "")
 	rest = toks[:n-3]
-	// Up to two numbers before the amount: quantity and unit price.
+	// Up to two numbers before the amount, under the 数量 and 单价 captions
+	// (or overhanging the 金额 one): quantity and unit price. Numbers under
+	// other captions — the dates and plate numbers of a toll invoice,
+	// whose table has no 数量 or 单价 — are not.
 	var nums []token
-	for len(rest) > 0 && len(nums) < 2 && reMoneyCell.MatchString(rest[len(rest)-1].s) && columnAt(cols, rest[len(rest)-1].x0, rest[len(rest)-1].x1) != "name" {
+	for len(rest) > 0 && len(nums) < 2 && reMoneyCell.MatchString(rest[len(rest)-1].s) && quantityOrPrice(cols, rest[len(rest)-1]) {
 		nums = append([]token{rest[len(rest)-1]}, nums...)
 		rest = rest[:len(rest)-1]
 	}
@@ -129,6 +132,16 @@ func itemTail(toks []token, cols []column) (it Item, rest []token, ok bool) {
 		}
 	}
 	return it, rest, true
+}
+
+// quantityOrPrice reports whether t sits where a quantity or unit price
+// is printed.
+func quantityOrPrice(cols []column, t token) bool {
+	switch columnAt(cols, t.x0, t.x1) {
+	case "quantity", "price", "amount":
+		return true
+	}
+	return false
 }
 
 // nearer reports whether t's centre is nearer caption a than caption b.

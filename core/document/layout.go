@@ -265,8 +265,9 @@ func valueAfter(lines []*line, h hit, firstGap float64) []val {
 	if s < 0 {
 		return nil
 	}
+	var row []val
 	if rest := trimLabelTail(l.text(h.to, l.segs[s][1])); rest != "" {
-		out = append(out, l.valOf(h.to, l.segs[s][1], rest))
+		row = append(row, l.valOf(h.to, l.segs[s][1], rest))
 	}
 	prevEnd := l.g[h.to-1].x1
 	for n := s + 1; n < len(l.segs); n++ {
@@ -274,8 +275,26 @@ func valueAfter(lines []*line, h hit, firstGap float64) []val {
 		if l.g[sg[0]].x0-prevEnd > firstGap*l.em {
 			break
 		}
-		out = append(out, l.valOf(sg[0], sg[1], trimLabelTail(l.text(sg[0], sg[1]))))
+		row = append(row, l.valOf(sg[0], sg[1], trimLabelTail(l.text(sg[0], sg[1]))))
 		prevEnd = l.g[sg[1]-1].x1
+	}
+	out = append(out, row...)
+	// A value filled into a form with spaced cells (one character a box)
+	// is as many segments: they are also read together.
+	if len(row) > 1 {
+		out = append(out, join(row, ""))
+	}
+	// A value filled in over a template may sit a little above its
+	// caption's baseline, on a line of its own that still overlaps the
+	// caption's: its segments right of the caption come next.
+	end := l.g[h.to-1].x1
+	for n := h.li - 1; n >= 0 && lines[n].y1 > l.y0+0.15*l.em; n-- {
+		a := lines[n]
+		for _, sg := range a.segs {
+			if gx := a.g[sg[0]].x0; gx >= end-0.5*l.em && gx-end <= firstGap*l.em {
+				out = append(out, a.valOf(sg[0], sg[1], trimLabelTail(a.text(sg[0], sg[1]))))
+			}
+		}
 	}
 	x0 := l.g[h.from].x0 - 1.5*l.em
 	x1 := l.g[h.to-1].x1 + 14*l.em
@@ -317,18 +336,24 @@ var (
 	reDateLabel   = regexp.MustCompile(`开?票日期:?`)
 	reCheckLabel  = regexp.MustCompile(`校验码:?`)
 	reNameLabel   = regexp.MustCompile(`名称:`)
-	reTaxIDLabel  = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?`)
-	reSumLabel    = regexp.MustCompile(`合计`)
+	// Railway e-tickets caption the buyer's ID 统一社会信用代码: alone.
+	reTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?|统一社会信用代码:`)
+	reSumLabel   = regexp.MustCompile(`合计`)
 	// What OCR makes of the captions it misreads most: 合 of 合计 as "=",
 	// 名称 without its colon, 纳税人识别号 missing characters.
 	reOCRSumLabel   = regexp.MustCompile(`合?计`)
 	reOCRNameLabel  = regexp.MustCompile(`名称:?`)
-	reOCRTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳?税?人?识别号:?`)
+	reOCRTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳?税?人?识别号:?|统一社会信用代码:`)
 	reOCRCheckLabel = regexp.MustCompile(`校?验码:?|校码:?`)
 	reOCRTotalRow   = regexp.MustCompile(`价?税合计`)
 	reTotalLabel    = regexp.MustCompile(`\(?小写\)?`)
-	reTitle         = regexp.MustCompile(`发票|票据|客票|行程单`)
-	reHeaderLabel   = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
+	// Tickets print the fare (including tax) and, on some, its amount and
+	// tax under captions of their own, each with its colon.
+	reFareLabel      = regexp.MustCompile(`票价:`)
+	reTicketAmount   = regexp.MustCompile(`(不含税)?金额:`)
+	reTicketTaxLabel = regexp.MustCompile(`税额:`)
+	reTitle          = regexp.MustCompile(`发票|票据|客票|行程单`)
+	reHeaderLabel    = regexp.MustCompile(`项目名称|货物或应税劳务|服务名称|货物\(劳务\)名称|商品名称`)
 	// Receipts (财政电子票据) label their fields differently.
 	reReceiptCode   = regexp.MustCompile(`票据代码:?`)
 	reReceiptNumber = regexp.MustCompile(`票据号码:?`)
@@ -337,6 +362,7 @@ var (
 	reCodeValue   = regexp.MustCompile(`^\d{10}(\d{2})?$`)
 	reNumberValue = regexp.MustCompile(`^(\d{8}|\d{20})$`)
 	reDigits      = regexp.MustCompile(`^\d+$`)
+	reShortCheck  = regexp.MustCompile(`^[0-9a-fA-F]{5}$`)
 	reTaxIDValue  = regexp.MustCompile(`[0-9A-Z]{15,20}`)
 	reMoney       = regexp.MustCompile(`-?\d[\d,]*(\.\d+)?|\*{3}`)
 	reDateValue   = regexp.MustCompile(`(\d{4})\s*[年\-./\s]\s*(\d{1,2})\s*[月\-./\s]\s*(\d{1,2})`)
@@ -371,12 +397,33 @@ func cleanNumber(s string) string {
 	return ""
 }
 
+// cleanCheck reads the 20-digit check code of tax-control invoices.
 func cleanCheck(s string) string {
 	s = stripSpaces(nfkc(s))
 	if len(s) == 20 && reDigits.MatchString(s) {
 		return s
 	}
 	return ""
+}
+
+// cleanShortCheck reads the five hex characters Shenzhen's blockchain
+// invoices print as their check code (e9052), as printed. Five digits are
+// also a group of a 20-digit code, so this is tried only on a caption's own
+// value and only where no 20-digit code was found.
+func cleanShortCheck(s string) string {
+	s = stripSpaces(nfkc(s))
+	if reShortCheck.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
+// cleanAnyCheck reads a check code given as data, exact: either kind.
+func cleanAnyCheck(s string) string {
+	if c := cleanCheck(s); c != "" {
+		return c
+	}
+	return cleanShortCheck(s)
 }
 
 func cleanTaxID(s string) string {
@@ -392,7 +439,8 @@ func cleanName(s string) string {
 	s = cleanSpaces(s)
 	// A label is not a value.
 	n := stripSpaces(nfkc(s))
-	if n == "" || strings.HasSuffix(n, ":") || strings.Contains(n, "纳税人识别号") || strings.Contains(n, "名称:") {
+	// Nor is a taxpayer ID on the line below.
+	if n == "" || strings.HasSuffix(n, ":") || strings.Contains(n, "纳税人识别号") || strings.Contains(n, "名称:") || cleanTaxID(n) != "" {
 		return ""
 	}
 	return s
@@ -519,6 +567,9 @@ func readFields(pt pageText) (Printed, map[string]val) {
 	if hs := findLabels(lines, reCheck, ""); len(hs) > 0 {
 		cands := valueAfter(lines, hs[0], 10)
 		p.CheckCode = set(keyCheck, firstMatch(cands, cleanCheck))
+		if p.CheckCode == "" && !pt.ocr && len(cands) > 0 && cands[0].g != nil && cands[0].g[0].y0 < lines[hs[0].li].y1 {
+			p.CheckCode = set(keyCheck, firstMatch(cands[:1], cleanShortCheck))
+		}
 		seen(keyCheck, cands)
 	}
 	names := findLabels(lines, reName, sideCaptions)
@@ -553,6 +604,7 @@ func readFields(pt pageText) (Printed, map[string]val) {
 		p.SellerName = set(keySellerName, nameAbove(lines, ids[1]))
 	}
 	readSums(lines, reSum, &p, vs)
+	readFare(lines, &p, vs)
 	if p.Kind != "" && strings.Contains(p.Kind, "票据") {
 		readReceipt(lines, &p)
 	}
@@ -673,6 +725,34 @@ func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val
 			}
 		}
 		return
+	}
+}
+
+// readFare reads what a ticket prints instead of the 合计 row: 票价 (the
+// total including tax) and, where printed, 金额 and 税额. Only values the
+// invoice's own rows did not give are taken.
+func readFare(lines []*line, p *Printed, vs map[string]val) {
+	for _, f := range []struct {
+		re  *regexp.Regexp
+		key string
+		to  *string
+	}{{reFareLabel, keyTotal, &p.Total}, {reTicketAmount, keyAmount, &p.Amount}, {reTicketTaxLabel, keyTax, &p.Tax}} {
+		if *f.to != "" {
+			continue
+		}
+		for _, h := range findLabels(lines, f.re, "") {
+			v := firstMatch(valueAfter(lines, h, 4), func(s string) string {
+				if t := moneyTokens(s); len(t) > 0 && t[0] != "***" {
+					return t[0]
+				}
+				return ""
+			})
+			if v.s != "" {
+				*f.to = v.s
+				vs[f.key] = v
+				break
+			}
+		}
 	}
 }
 

@@ -61,14 +61,7 @@ func readOFD(ctx context.Context, data []byte, opt Options) (*Document, error) {
 	inv := Invoice{Page: 1, Pages: d.Pages}
 	inv.Printed = od.printed(doc)
 
-	// The QR code: as data first (original_invoice.xml's GraphCode), else
-	// the image on the page.
-	for _, t := range od.graphCodes(ctx, doc, opt) {
-		inv.Codes = append(inv.Codes, Code{Text: t, Page: 1, Source: "ofd-data"})
-	}
-	if len(inv.Codes) == 0 {
-		inv.Codes = od.imageCodes(ctx, opt)
-	}
+	inv.Codes, inv.DataCodes = ofdCodes(od.graphCodes(ctx, doc, opt), od.imageCodes(ctx, opt))
 	if len(inv.Codes) > 0 || !inv.Printed.Empty() {
 		if inv.Printed.Empty() {
 			inv.Printed.NeedsTyping = true
@@ -79,6 +72,33 @@ func readOFD(ctx context.Context, data []byte, opt Options) (*Document, error) {
 		return nil, od.p.fatal
 	}
 	return d, ctx.Err()
+}
+
+// ofdCodes chooses an OFD's QR codes from those kept as data
+// (original_invoice.xml's GraphCode) and those its images give. The image is
+// what the invoice shows, and producers have written other values into the
+// data (the check code in the code's place): the data is not trusted over
+// the image. Data that agrees with an image stands for it; data that differs
+// from an image that gives an invoice code is returned apart, as differs,
+// for the reader to be told; data is the code only where no image gives one.
+func ofdCodes(data []string, images []Code) (codes, differs []Code) {
+	imageInvoice := hasInvoiceCode(images)
+	for _, t := range data {
+		c := Code{Text: t, Page: 1, Source: "ofd-data"}
+		switch {
+		case hasCode(codes, t):
+		case !imageInvoice || hasCode(images, t):
+			codes = append(codes, c)
+		default:
+			differs = append(differs, c)
+		}
+	}
+	for _, c := range images {
+		if !hasCode(codes, c.Text) {
+			codes = append(codes, c)
+		}
+	}
+	return codes, differs
 }
 
 // openOFD opens an OFD package and reads its resources and pages.
@@ -475,7 +495,7 @@ func fieldsPrinted(f map[string]string) Printed {
 	p.Code = cleanCode(f["InvoiceCode"])
 	p.Number = cleanNumber(f["InvoiceNo"])
 	p.Date = cleanDate(f["IssueDate"])
-	p.CheckCode = cleanCheck(f["InvoiceCheckCode"])
+	p.CheckCode = cleanAnyCheck(f["InvoiceCheckCode"])
 	p.BuyerName = cleanSpaces(f["BuyerName"])
 	p.BuyerTaxID = cleanTaxID(f["BuyerTaxID"])
 	p.SellerName = cleanSpaces(f["SellerName"])
@@ -492,7 +512,7 @@ func customDataPrinted(c map[string]string) Printed {
 	p.Code = cleanCode(c["发票代码"])
 	p.Number = cleanNumber(c["发票号码"])
 	p.Date = cleanDate(c["开票日期"])
-	p.CheckCode = cleanCheck(c["校验码"])
+	p.CheckCode = cleanAnyCheck(c["校验码"])
 	p.BuyerName = cleanSpaces(c["购买方名称"])
 	p.BuyerTaxID = cleanTaxID(c["购买方纳税人识别号"])
 	p.SellerName = cleanSpaces(c["销售方名称"])
@@ -617,7 +637,7 @@ func decodeImageBytes(ctx context.Context, data []byte, opt Options) []string {
 		return nil
 	}
 	b := img.Bounds()
-	if !squareish(b.Dx(), b.Dy()) {
+	if !mayHoldQR(b.Dx(), b.Dy()) {
 		return nil
 	}
 	return decodeEmbedded(ctx, img, false, opt)

@@ -176,16 +176,21 @@ func pdfImages(ctx context.Context, data []byte, opt Options) (pages []*pdfPage,
 		pages = append(pages, pg)
 		stubs, _ := pdfcpu.ExtractPageImages(pc, pageNr, true)
 		// Largest square image first: the QR code is the biggest square
-		// picture on an invoice; logos and stamps are smaller. One invoice
-		// code per page is the rule, so the page stops at the first.
+		// picture on an invoice; logos and stamps are smaller. Pictures
+		// that may hold several codes come after the square ones. One
+		// invoice code per page is the rule, so the page stops at the
+		// first image that gives one, with every code that image holds.
 		var objs []int
 		for objNr, st := range stubs {
-			if !st.Thumb && squareish(st.Width, st.Height) && st.Width <= maxQRImageSide {
+			if !st.Thumb && mayHoldQR(st.Width, st.Height) && max(st.Width, st.Height) <= maxQRImageSide {
 				objs = append(objs, objNr)
 			}
 		}
 		sort.Slice(objs, func(i, j int) bool {
 			a, b := stubs[objs[i]], stubs[objs[j]]
+			if sa, sb := squareish(a.Width, a.Height), squareish(b.Width, b.Height); sa != sb {
+				return sa
+			}
 			if a.Width*a.Height != b.Width*b.Height {
 				return a.Width*a.Height > b.Width*b.Height
 			}
@@ -322,7 +327,7 @@ func nativeImages(ctx context.Context, p pdfium.Pdfium, page requests.Page, opt 
 			break
 		}
 		sz, err := p.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: o})
-		if err != nil || !squareish(int(sz.Width), int(sz.Height)) || sz.Width > maxQRImageSide {
+		if err != nil || !mayHoldQR(int(sz.Width), int(sz.Height)) || max(sz.Width, sz.Height) > maxQRImageSide {
 			continue
 		}
 		g, err := objectBitmap(p, o)

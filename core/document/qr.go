@@ -134,6 +134,16 @@ func squareish(w, h int) bool {
 	return float64(max(w, h)) <= 1.15*float64(min(w, h))
 }
 
+// mayHoldQR reports whether a w × h image may hold QR codes: a square one
+// alone, or a picture wide enough for several side by side (an invoice's
+// code beside a shop's and a WeChat code). Banners and strips are left out.
+func mayHoldQR(w, h int) bool {
+	if squareish(w, h) {
+		return true
+	}
+	return min(w, h) >= 100 && max(w, h) <= 2*min(w, h)
+}
+
 // grayFromBytes builds a grey image from a packed buffer in one of the
 // layouts pdfium hands out.
 // alpha says whether a 4-byte layout's fourth byte is coverage.

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -36,22 +37,9 @@ func WriteCSV(w io.Writer, src Source) (Summary, error) {
 	}
 	cw := &csvWriter{w: bw}
 	rec := make([]string, len(columns))
-	for i, c := range columns {
-		rec[i] = c.header
-	}
-	if err := cw.Write(rec); err != nil {
-		return Summary{}, fmt.Errorf("export CSV: %w", err)
-	}
-	var sum Summary
-	err := src(func(inv *store.Invoice) error {
-		for i, c := range columns {
-			rec[i] = csvCell(c.kind, c.value(inv))
-		}
-		sum.add(inv)
-		return cw.Write(rec)
-	})
+	sum, err := writeRows(cw, rec, src, csvCell)
 	if err != nil {
-		return sum, fmt.Errorf("export CSV: row %d: %w", sum.Rows+1, err)
+		return sum, err
 	}
 	clear(rec)
 	if err := cw.Write(rec); err != nil {
@@ -76,6 +64,29 @@ func WriteCSV(w io.Writer, src Source) (Summary, error) {
 	}
 	if err := bw.Flush(); err != nil {
 		return sum, fmt.Errorf("export CSV: %w", err)
+	}
+	return sum, nil
+}
+
+// writeRows writes the header row, then a row for each invoice of src with
+// each cell as cell writes it, through rec (a record of len(columns)).
+func writeRows(w interface{ Write([]string) error }, rec []string, src Source, cell func(kind, val) string) (Summary, error) {
+	for i, c := range columns {
+		rec[i] = c.header
+	}
+	if err := w.Write(rec); err != nil {
+		return Summary{}, fmt.Errorf("export CSV: %w", err)
+	}
+	var sum Summary
+	err := src(func(inv *store.Invoice) error {
+		for i, c := range columns {
+			rec[i] = cell(c.kind, c.value(inv))
+		}
+		sum.add(inv)
+		return w.Write(rec)
+	})
+	if err != nil {
+		return sum, fmt.Errorf("export CSV: row %d: %w", sum.Rows+1, err)
 	}
 	return sum, nil
 }
@@ -115,10 +126,18 @@ func csvCell(k kind, v val) string {
 			return "\t" + s
 		}
 		return neutralise(s)
+	case text:
+		return neutralise(v.s)
+	}
+	return plainCell(k, v)
+}
+
+// plainCell is a cell's value as it is: what both CSVs write for amounts,
+// dates and counts, and the plain CSV for every column.
+func plainCell(k kind, v val) string {
+	switch k {
 	case amount:
 		return fixed2(v.d)
-	case date:
-		return v.s
 	case datetime:
 		if v.t.IsZero() {
 			return ""
@@ -127,7 +146,32 @@ func csvCell(k kind, v val) string {
 	case count:
 		return strconv.Itoa(v.n)
 	}
-	return neutralise(v.s)
+	return v.s
+}
+
+// WritePlainCSV writes the invoices of src as plain data for imports (an
+// ERP, a database, a script's lookup): RFC 4180 — UTF-8 without a byte
+// order mark, CRLF line ends, fields quoted only where they must be — a
+// header row in Chinese, then one row per invoice and nothing else. Every
+// value is written as it is: no leading tab before codes and numbers, no
+// apostrophe before text, no totals row. It is not meant to be opened in a
+// spreadsheet (which would turn long numbers into floating point and could
+// run text from documents as a formula): WriteCSV is.
+func WritePlainCSV(w io.Writer, src Source) (Summary, error) {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	sum, err := writeRows(cw, make([]string, len(columns)), src, plainCell)
+	if err != nil {
+		return sum, err
+	}
+	if cw.Flush(); cw.Error() != nil {
+		return sum, fmt.Errorf("export CSV: %w", cw.Error())
+	}
+	if err := bw.Flush(); err != nil {
+		return sum, fmt.Errorf("export CSV: %w", err)
+	}
+	return sum, nil
 }
 
 // fixed2 writes an amount with two decimals ("57.00"), or "" when unknown.

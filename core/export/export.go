@@ -20,20 +20,35 @@ import (
 type Format string
 
 const (
-	CSV  Format = "csv"
-	XLSX Format = "xlsx"
+	// CSV is the CSV for spreadsheets (WriteCSV): codes kept as text, a
+	// totals row. The default.
+	CSV Format = "csv"
+	// PlainCSV is the CSV for imports (WritePlainCSV): RFC 4180, the
+	// values as they are, no totals row.
+	PlainCSV Format = "csv-plain"
+	XLSX     Format = "xlsx"
 )
 
-// ParseFormat reads "csv" or "xlsx" (any case, a leading dot allowed, so a
-// file extension will do).
+// Ext is the file name extension of format f, without the dot.
+func (f Format) Ext() string {
+	if f == PlainCSV {
+		return "csv"
+	}
+	return string(f)
+}
+
+// ParseFormat reads "csv", "csv-plain" or "xlsx" (any case, a leading dot
+// allowed, so a file extension will do).
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(strings.TrimPrefix(s, ".")) {
 	case "csv":
 		return CSV, nil
+	case "csv-plain":
+		return PlainCSV, nil
 	case "xlsx":
 		return XLSX, nil
 	}
-	return "", fmt.Errorf("export format %q: want csv or xlsx", s)
+	return "", fmt.Errorf("export format %q: want csv, csv-plain or xlsx", s)
 }
 
 // Source yields the invoices to export, in order, by calling fn with each;
@@ -70,6 +85,8 @@ func Write(w io.Writer, f Format, src Source) (Summary, error) {
 	switch f {
 	case CSV:
 		return WriteCSV(w, src)
+	case PlainCSV:
+		return WritePlainCSV(w, src)
 	case XLSX:
 		return WriteXLSX(w, src)
 	}

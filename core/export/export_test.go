@@ -300,6 +300,54 @@ func TestXLSXEmptyAndControlCharacters(t *testing.T) {
 	}
 }
 
+// The plain CSV is data for imports: RFC 4180 as a strict reader reads it,
+// every value as it is (no tab before codes, no apostrophe before text),
+// one row per invoice and nothing after them.
+func TestPlainCSVIsData(t *testing.T) {
+	var buf bytes.Buffer
+	sum, err := WritePlainCSV(&buf, sliceSource(sample()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) || bytes.Contains(b, []byte("\t")) {
+		t.Errorf("byte order mark or tab in the plain CSV:\n%q", b)
+	}
+	if !bytes.HasSuffix(b, []byte("\r\n")) || bytes.Count(b, []byte("\r\n")) != 4 {
+		t.Errorf("want 4 CRLF-terminated lines:\n%s", b)
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord = len(columns)
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("not RFC 4180: %v", err)
+	}
+	if len(recs) != 1+sum.Rows || sum.Rows != 3 {
+		t.Fatalf("%d records for %d invoices, want the header and one row each", len(recs), sum.Rows)
+	}
+	row, row2 := recs[1], recs[2]
+	for _, c := range []struct{ got, want string }{
+		{recs[0][col("发票号码")], "发票号码"},
+		{row[col("发票号码")], "24312000000136634917"},
+		{row2[col("发票代码")], "044031600111"},
+		{row2[col("发票号码")], "02407312"},
+		{row[col("购买方税号")], "9111000060000733E1"},
+		{row2[col("校验码")], "80883429292637169951"},
+		{row[col("购买方名称")], `=HYPERLINK("http://x","点我")`},
+		{row[col("备注")], "-报销单 BX-001"},
+		{row2[col("金额")], "57.00"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	for _, rec := range recs {
+		if rec[0] == "合计" {
+			t.Error("a totals row in the plain CSV")
+		}
+	}
+}
+
 func TestSourceErrorStops(t *testing.T) {
 	boom := errors.New("disk gone")
 	src := func(fn func(*store.Invoice) error) error {
@@ -308,7 +356,7 @@ func TestSourceErrorStops(t *testing.T) {
 		}
 		return boom
 	}
-	for _, f := range []Format{CSV, XLSX} {
+	for _, f := range []Format{CSV, PlainCSV, XLSX} {
 		_, err := Write(&bytes.Buffer{}, f, src)
 		if !errors.Is(err, boom) || !strings.Contains(err.Error(), "export") {
 			t.Errorf("%s: %v, want the source's error", f, err)
@@ -317,7 +365,7 @@ func TestSourceErrorStops(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"csv": CSV, ".XLSX": XLSX, "xls": "", "": ""} {
+	for in, want := range map[string]Format{"csv": CSV, "CSV-plain": PlainCSV, ".XLSX": XLSX, "xls": "", "": ""} {
 		got, err := ParseFormat(in)
 		if got != want || (err == nil) != (want != "") {
 			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)

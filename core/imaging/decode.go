@@ -1,8 +1,10 @@
 // Package imaging finds and decodes every QR code in a clerk's image: phone
 // photos at an angle, low-dpi scans, faint or blue print, a red seal across
 // the code, two invoices on a page. It runs a ladder of strategies on
-// gozxing, cheapest first, under a time budget, and stops once an invoice
-// code is read.
+// gozxing, cheapest first, under a budget of pixels searched (not of
+// seconds, so that a busy machine reads what an idle one does), stops once
+// an invoice code is read, and gives an image up early when the cheap
+// passes saw no sign of a QR code.
 package imaging
 
 import (
@@ -38,15 +40,32 @@ type Code struct {
 
 // Options tune a decode.
 type Options struct {
-	// Budget bounds the time spent on one image; 0 means DefaultBudget.
+	// Budget bounds the work spent on one image, as the time a reference
+	// core takes to do it (workPerSecond); 0 means DefaultBudget. It is
+	// spent in passes over pixels, not in seconds of the clock: what is
+	// read does not depend on the machine's speed or load. A deadline on
+	// ctx bounds the clock time as well.
 	Budget time.Duration
 	// IsInvoice says whether a text is what the caller is looking for; the
 	// ladder stops at the first pass that reads one. Nil means any code.
 	IsInvoice func(text string) bool
 }
 
-// DefaultBudget is the time one image may take when nothing is found early.
+// DefaultBudget is the work one image may take when nothing is found early.
 const DefaultBudget = 3 * time.Second
+
+// workPerSecond is how many pixels a second one core of the reference
+// machine searches (binarises and runs the finder and detector over), the
+// rate at which a Budget is turned into pixels.
+const workPerSecond = 40_000_000
+
+// budgetWork is the pixels a budget allows.
+func budgetWork(b time.Duration) int64 { return int64(b.Seconds() * workPerSecond) }
+
+// budgetDuration is the budget that allows px pixels.
+func budgetDuration(px int64) time.Duration {
+	return time.Duration(float64(px) / workPerSecond * float64(time.Second))
+}
 
 // ErrNoCode is returned when no QR code could be read.
 var ErrNoCode = errors.New("no QR code found")
@@ -60,11 +79,7 @@ func DecodeImage(ctx context.Context, img image.Image, opt Options) ([]Code, err
 	if opt.IsInvoice == nil {
 		opt.IsInvoice = func(string) bool { return true }
 	}
-	deadline := time.Now().Add(opt.Budget)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	l := &ladder{img: img, opt: opt, deadline: deadline, ctx: ctx, planes: map[Channel]*Plane{}}
+	l := &ladder{img: img, opt: opt, maxWork: budgetWork(opt.Budget), ctx: ctx, planes: map[Channel]*Plane{}}
 	l.run()
 	if err := ctx.Err(); err != nil && len(l.found) == 0 {
 		return nil, err
@@ -77,13 +92,26 @@ func DecodeImage(ctx context.Context, img image.Image, opt Options) ([]Code, err
 
 // ladder is one image's run through the strategies.
 type ladder struct {
-	ctx      context.Context
-	img      image.Image
-	opt      Options
-	deadline time.Time
-	planes   map[Channel]*Plane
-	found    []Code
-	invoice  bool // an invoice code has been read
+	ctx     context.Context
+	img     image.Image
+	opt     Options
+	maxWork int64 // the budget, in pixels searched
+	planes  map[Channel]*Plane
+	found   []Code
+	invoice bool // an invoice code has been read
+	// evidence counts the finder pattern candidates the passes so far
+	// came upon.
+	evidence int
+	// centres are where those candidates were, in image pixels (the
+	// first maxCentres).
+	centres  []Point
+	inverted bool // the inverted view has been searched
+	gaveUp   bool // no sign of a QR code by the checkpoint
+	complete bool // by the checkpoint, no sign of a code beyond those read
+	// work counts the pixels the passes so far have searched: the budget
+	// is spent in passes, not in seconds, so that what is read does not
+	// depend on the machine's speed or load.
+	work int64
 	// hasColour caches colour(): 0 unknown, 1 yes, 2 no.
 	hasColour int
 	// candidates are regions, in image pixels, where a symbol was detected
@@ -101,7 +129,7 @@ func (l *ladder) plane(c Channel) *Plane {
 }
 
 func (l *ladder) expired() bool {
-	return l.ctx.Err() != nil || time.Now().After(l.deadline)
+	return l.ctx.Err() != nil || l.work >= l.maxWork
 }
 
 // view is a plane prepared for one pass, with the mapping of its pixels back
@@ -120,7 +148,14 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 		if l.expired() {
 			return true
 		}
-		codes, missed := decodePlane(v.p, b)
+		l.work += int64(v.p.W) * int64(v.p.H)
+		codes, missed, centres := decodePlane(v.p, b)
+		l.evidence += len(centres)
+		for _, c := range centres {
+			if len(l.centres) < maxCentres {
+				l.centres = append(l.centres, Point{c.X*v.scale + v.offset.X, c.Y*v.scale + v.offset.Y})
+			}
+		}
 		for _, r := range missed {
 			l.addCandidate(image.Rect(
 				int(float64(r.Min.X)*v.scale+v.offset.X), int(float64(r.Min.Y)*v.scale+v.offset.Y),
@@ -208,17 +243,17 @@ func (b binarizer) String() string {
 	return [...]string{"hybrid", "global", "adaptive"}[b]
 }
 
-var hints = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-
 // decodePlane runs gozxing's multi-symbol detector, then its single-symbol
 // detector, on p binarised by b.
 //
 // It also returns the regions where a symbol was detected but could not be
-// decoded: the ladder looks at those again, enlarged.
-func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle) {
+// decoded, which the ladder looks at again, enlarged; and how many finder
+// pattern candidates (the 1:1:3:1:1 squares in a QR code's corners) the
+// detectors came upon, and where: the evidence that a QR code may be there.
+func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var matrix *gozxing.BitMatrix
 	switch b {
@@ -230,7 +265,16 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle) {
 		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || matrix == nil {
-		return nil, nil
+		return nil, nil, nil
+	}
+	var centres []Point
+	hints := map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_TRY_HARDER: true,
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(q gozxing.ResultPoint) {
+			if len(centres) < maxCentres {
+				centres = append(centres, pt(q))
+			}
+		}),
 	}
 	var out []Code
 	var missed []image.Rectangle
@@ -251,8 +295,12 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle) {
 			try(d)
 		}
 	}
-	return out, missed
+	return out, missed, centres
 }
+
+// maxCentres bounds the finder pattern candidates kept from one pass and
+// from one image.
+const maxCentres = 4096
 
 // around is the region a detected symbol probably covers: the box of its
 // finder pattern centres, grown by half its size on every side.

@@ -90,14 +90,7 @@ var steps = []step{
 		}
 		return l.try(l.base(Red), adaptive, global) || l.try(l.base(MinRGB), adaptive, global)
 	}},
-	{"invert", func(l *ladder) bool {
-		v := l.base(Luma)
-		inv := &Plane{W: v.p.W, H: v.p.H, Pix: make([]byte, len(v.p.Pix))}
-		for i, b := range v.p.Pix {
-			inv.Pix[i] = 255 - b
-		}
-		return l.try(view{p: inv, scale: v.scale, name: v.name + "+inv"}, hybrid)
-	}},
+	{"invert", func(l *ladder) bool { return l.tryInverted() }},
 }
 
 // run climbs the ladder until a step says stop or the budget is spent.
@@ -109,6 +102,14 @@ func (l *ladder) run() {
 		if l.expired() || s.run(l) {
 			break
 		}
+		if s.name == checkpoint && l.noQR() {
+			l.gaveUp = true
+			return
+		}
+		if s.name == checkpoint && l.noOther() {
+			l.complete = true
+			break
+		}
 	}
 	for i := 0; i < len(l.candidates) && !l.expired(); i++ {
 		if r := l.candidates[i]; !l.explained(r) {
@@ -116,6 +117,82 @@ func (l *ladder) run() {
 		}
 	}
 	l.another()
+}
+
+// checkpoint is the step after which an image that has shown no sign of a
+// QR code is given up: the cheap views have been searched (as it is, at
+// full size, by a global threshold, by colour, enlarged when small), and
+// the dearer steps that follow only rescue codes some view has glimpsed.
+const checkpoint = "enlarge"
+
+// minEvidence is the finder pattern candidates the passes up to the
+// checkpoint must have come upon, in all, for the search to go on: a QR
+// code shows its three in most of those passes, even one too damaged to
+// be read there (a seal across it); paper texture, print and photos of
+// desks give one now and then.
+const minEvidence = 6
+
+// noQR decides, at the checkpoint, that the image holds no QR code: nothing
+// was read, no symbol was detected, and the finder patterns every symbol
+// has in three corners were hardly seen — not even with dark and light
+// swapped (a code shown light on dark), which is looked at now rather
+// than last.
+func (l *ladder) noQR() bool {
+	quiet := func() bool { return len(l.found) == 0 && len(l.candidates) == 0 && l.evidence < minEvidence }
+	if !quiet() {
+		return false
+	}
+	l.tryInverted()
+	return quiet()
+}
+
+// noOther decides, at the checkpoint, that the codes read so far (none an
+// invoice's: the ladder would have stopped) are all the image holds:
+// every symbol detected and every finder pattern candidate seen lies on one
+// of them. A payment code beside an invoice's blurred one leaves the
+// blurred one's finder patterns unexplained, and the search goes on.
+func (l *ladder) noOther() bool {
+	if len(l.found) == 0 {
+		return false
+	}
+	for _, r := range l.candidates {
+		if !l.explained(r) {
+			return false
+		}
+	}
+	var boxes []image.Rectangle
+	for _, c := range l.found {
+		if len(c.Points) != 4 {
+			return false
+		}
+		boxes = append(boxes, boundsOf(c.Points, view{scale: 1}))
+	}
+	stray := 0
+	for _, p := range l.centres {
+		in := false
+		for _, b := range boxes {
+			in = in || image.Pt(int(p.X), int(p.Y)).In(b)
+		}
+		if !in {
+			stray++
+		}
+	}
+	// Three candidates elsewhere may be one more symbol's finder patterns.
+	return stray < 3
+}
+
+// tryInverted searches the image with dark and light swapped, once.
+func (l *ladder) tryInverted() bool {
+	if l.inverted {
+		return false
+	}
+	l.inverted = true
+	v := l.base(Luma)
+	inv := &Plane{W: v.p.W, H: v.p.H, Pix: make([]byte, len(v.p.Pix))}
+	for i, b := range v.p.Pix {
+		inv.Pix[i] = 255 - b
+	}
+	return l.try(view{p: inv, scale: v.scale, name: v.name + "+inv"}, hybrid)
 }
 
 // another looks once more on a portrait page (an A4 scan can hold two

@@ -93,7 +93,7 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 			data = append(data, byte(ints[i]))
 		}
 	}
-	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, hints)
+	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, nil)
 	if err != nil {
 		return decoded{}, err
 	}

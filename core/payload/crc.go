@@ -46,7 +46,13 @@ var (
 	umtsWithComma    = crcVariant{"umts-with-comma", "CRC-16/UMTS", true, crc16UMTS}
 	umtsWithoutComma = crcVariant{"umts-without-comma", "CRC-16/UMTS", false, crc16UMTS}
 	modbusWithComma  = crcVariant{"modbus-with-comma", "CRC-16/MODBUS", true, crc16Modbus}
+	modbusNoComma    = crcVariant{"modbus-without-comma", "CRC-16/MODBUS", false, crc16Modbus}
 )
+
+// ticketVariants are tried on the six-field railway layout, whose check
+// value is not documented anywhere: the algorithms seen on other invoices
+// and tickets, over the fields with and without a closing comma.
+var ticketVariants = []crcVariant{umtsWithComma, umtsWithoutComma, modbusWithComma, modbusNoComma}
 
 // crcVariantsFor lists the variants accepted for a payload. UMTS over fields
 // 1–7 and the comma after field 7 is what almost every invoice prints. The
@@ -64,8 +70,9 @@ func crcVariantsFor(typeCode string) []crcVariant {
 	return []crcVariant{umtsWithComma}
 }
 
-// matchCRC checks value (4 hex digits, either case) against the CRC of body,
-// the raw text of fields 1–7 without the comma that follows field 7.
+// matchCRC checks value (up to 4 hex digits, either case) against the CRC of
+// body, the raw text of the fields before the check value without the comma
+// that follows the last of them.
 func matchCRC(body, value string, variants []crcVariant) CRC {
 	c := CRC{Value: value}
 	v, ok := parseHex16(value)
@@ -85,12 +92,15 @@ func matchCRC(body, value string, variants []crcVariant) CRC {
 	return c
 }
 
+// parseHex16 reads a check value of one to four hex digits, either case:
+// some producers drop the leading zeros ("B89" is 0x0B89), so the value is
+// compared as a number, not as text.
 func parseHex16(s string) (uint16, bool) {
-	if len(s) != 4 {
+	if len(s) == 0 || len(s) > 4 {
 		return 0, false
 	}
 	var v uint16
-	for i := 0; i < 4; i++ {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9':
@@ -107,15 +117,23 @@ func parseHex16(s string) (uint16, bool) {
 	return v, true
 }
 
+// IsCheckValue reports whether s is written as a check value: one to four
+// hex digits.
+func IsCheckValue(s string) bool {
+	_, ok := parseHex16(s)
+	return ok
+}
+
 // ComputeCRC returns the CRC-16/UMTS that an invoice prints for fields 1–7
 // given as body (without the comma after field 7), as 4 uppercase hex digits.
 func ComputeCRC(body string) string { return fmt.Sprintf("%04X", crc16UMTS(body+",")) }
 
 // ComputeCRCVariant returns the CRC of body under a named variant
-// ("umts-with-comma", "umts-without-comma", "modbus-with-comma"), as 4
+// ("umts-with-comma", "umts-without-comma", "modbus-with-comma",
+// "modbus-without-comma"), as 4
 // uppercase hex digits, or "" for an unknown variant.
 func ComputeCRCVariant(body, variant string) string {
-	for _, v := range []crcVariant{umtsWithComma, umtsWithoutComma, modbusWithComma} {
+	for _, v := range []crcVariant{umtsWithComma, umtsWithoutComma, modbusWithComma, modbusNoComma} {
 		if v.name == variant {
 			if v.withComma {
 				body += ","

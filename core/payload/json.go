@@ -50,7 +50,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		s := r.Date.String()
 		j.Date = &s
 	}
-	if r.Layout == LayoutStandard {
+	if r.Layout == LayoutStandard || r.Layout == LayoutTicket {
 		c := r.CRC
 		j.CRC = &c
 	}

@@ -102,6 +102,18 @@ func parseComma(r *Result, t string) {
 		r.CheckCode = field(7)
 		return
 	}
+	if len(tok) == 6 && looksLikeTicketLayout(tok) {
+		// 01,type,number,amount,date,crc — railway e-tickets of 2022.
+		r.Layout = LayoutTicket
+		r.add(finding.New("ticket_layout", finding.Info, "",
+			"二维码为六字段的客票格式（版本,种类,号码,金额,日期,校验值），没有发票代码和校验码",
+			"the QR has the six-field ticket layout (version, type, number, amount, date, check value): no invoice code, no check code"))
+		r.Number = field(2)
+		r.setAmount(field(3))
+		r.setDate(field(4))
+		r.checkCRC(tok[:5], field(5), ticketVariants)
+		return
+	}
 	switch {
 	case len(tok) < 7:
 		r.add(finding.New("field_count", finding.Error, "",
@@ -122,8 +134,14 @@ func parseComma(r *Result, t string) {
 	if len(tok) < 7 {
 		return
 	}
-	r.CRC = CRC{Value: field(7)}
-	if len(tok) == 7 || r.CRC.Value == "" {
+	r.checkCRC(tok[:7], field(7), crcVariantsFor(r.TypeCode))
+}
+
+// checkCRC checks the check value written after the fields body (the raw
+// tokens before it) against the variants accepted for the payload.
+func (r *Result) checkCRC(body []string, value string, variants []crcVariant) {
+	r.CRC = CRC{Value: value}
+	if value == "" {
 		r.add(finding.New("crc_missing", finding.Warning, FieldCRC,
 			"二维码没有校验值（CRC），无法离线确认内容未被改动",
 			"the QR carries no CRC: its text cannot be checked offline for alteration"))
@@ -133,14 +151,18 @@ func parseComma(r *Result, t string) {
 	// CRC says: with several variants accepted, a damaged text may happen to
 	// match one of them, and the CRC must never vouch for it.
 	if finding.Worst(r.Findings) != finding.Error && wellFormedFields(r) {
-		r.CRC = matchCRC(strings.Join(tok[:7], ","), r.CRC.Value, crcVariantsFor(r.TypeCode))
+		r.CRC = matchCRC(strings.Join(body, ","), value, variants)
 	}
 	if !r.CRC.OK {
-		r.add(finding.New("crc_mismatch", finding.Warning, FieldCRC,
+		r.add(finding.New(CodeCRCMismatch, finding.Warning, FieldCRC,
 			"二维码校验值 %s 与内容不符：内容可能被改动或录入有误",
 			"the QR check value %s does not match its text: it may have been altered or mistyped", r.CRC.Value))
 	}
 }
+
+// CodeCRCMismatch is the finding of a check value that matches no known
+// variant.
+const CodeCRCMismatch = "crc_mismatch"
 
 // wellFormedFields reports whether every field present is well formed:
 // identifiers are digits of a plausible length, amounts and dates parse.
@@ -164,6 +186,25 @@ func wellFormedFields(r *Result) bool {
 }
 
 var fieldNames = []string{FieldVersion, FieldType, FieldCode, FieldNumber, FieldAmount, FieldDate, FieldCheckCode, FieldCRC, "trailer"}
+
+// looksLikeTicketLayout tells the six-field layout of railway e-tickets
+// (01,type,number,amount,date,crc) from a standard payload cut short: the
+// number is digits, the amount a decimal, the date a date and the last
+// field a check value in hex.
+func looksLikeTicketLayout(tok []string) bool {
+	num, amount, date, crc := strings.TrimSpace(tok[2]), strings.TrimSpace(tok[3]), strings.TrimSpace(tok[4]), strings.TrimSpace(tok[5])
+	if !allDigits(num) || len(num) < 8 {
+		return false
+	}
+	if _, err := money.Parse(amount); err != nil {
+		return false
+	}
+	if _, ok := parseDate(date); !ok {
+		return false
+	}
+	_, ok := parseHex16(crc)
+	return ok || crc == ""
+}
 
 // looksLikeSellerTaxIDLayout tells the blockchain-invoice layout, whose field 5
 // is the seller's tax ID, from the standard one.
@@ -225,6 +266,15 @@ func parseDate(s string) (Date, bool) {
 		return Date{}, false
 	}
 	return DateOf(t), true
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; !(s[i] >= '0' && s[i] <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func allDigits(s string) bool {

@@ -37,6 +37,7 @@ const (
 	LayoutStandard    Layout = "standard"      // 01,type,code,number,amount,date,check,crc[,]
 	LayoutSellerTaxID Layout = "seller_tax_id" // 01,type,code,number,sellerTaxID,amount,date,check
 	LayoutSealed      Layout = "sealed"        // FPSQ: envelope (docs/sealed-qr.md)
+	LayoutTicket      Layout = "ticket"        // 01,type,number,amount,date,crc (railway e-tickets, 2022)
 )
 
 // Date is a calendar date without a time zone.

@@ -79,6 +79,11 @@ func TestSellerTaxIDLayout(t *testing.T) {
 	if r.Layout != LayoutSellerTaxID || r.SellerTaxID != "91320621MA1MRHG205" || r.Amount.String() != "100.00" || r.Date.String() != "2020-01-01" {
 		t.Fatalf("read as %+v", r)
 	}
+	// Blockchain invoices' check code is five hex characters.
+	bc := Analyze("01,10,144031909110,03434495,91320621MA1MRHG205,100.00,20190315,e9052", testNow)
+	if bc.CheckCode != "e9052" || finding.Has(bc.Findings, "check_code_format") {
+		t.Errorf("blockchain check code: %q, %v", bc.CheckCode, codes(bc))
+	}
 	bad := Analyze("01,10,044031900111,12345678,91320621MA1MRHG207,100.00,20200101,12345678901234567890", testNow)
 	if !finding.Has(bad.Findings, "tax_id_check") {
 		t.Errorf("bad seller tax ID not flagged: %v", codes(bad))
@@ -271,4 +276,61 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("CRC %s reported ok (%s) for %q; it is %04X", r.CRC.Value, r.CRC.Variant, text, sum)
 		}
 	})
+}
+
+// The six-field layout of 2022 railway e-tickets is read as such, not as
+// a standard payload whose fields have slid one place: no false findings.
+func TestTicketLayout(t *testing.T) {
+	body := "01,51,22110000000012345678,166.05,20220317"
+	for _, v := range []string{"umts-with-comma", "umts-without-comma", "modbus-with-comma", "modbus-without-comma"} {
+		crc := strings.ToLower(ComputeCRCVariant(body, v))
+		r := Analyze(body+","+crc, testNow)
+		if r.Layout != LayoutTicket || r.Number != "22110000000012345678" || r.Amount.String() != "166.05" ||
+			r.Date.String() != "2022-03-17" || r.Code != "" || !r.CRC.OK || r.CRC.Variant != v {
+			t.Fatalf("%s: read as layout %s number %q amount %q date %s crc %+v", v, r.Layout, r.Number, r.AmountText, r.Date, r.CRC)
+		}
+		if w := finding.Worst(r.Findings); w != finding.Info {
+			t.Errorf("%s: findings %v, want only infos", v, codes(r))
+		}
+		if !finding.Has(r.Findings, "ticket_layout") {
+			t.Errorf("%s: the layout is not said: %v", v, codes(r))
+		}
+	}
+	// A wrong check value is still a warning, and a six-field text that is
+	// not the ticket layout is still incomplete.
+	if r := Analyze(body+",0000", testNow); !finding.Has(r.Findings, CodeCRCMismatch) {
+		t.Errorf("wrong check value not flagged: %v", codes(r))
+	}
+	if r := Analyze("01,10,044031600111,02407312,582.52,20171104", testNow); r.Layout != LayoutStandard || !finding.Has(r.Findings, "field_count") {
+		t.Errorf("a cut standard payload read as %s: %v", r.Layout, codes(r))
+	}
+}
+
+// A check value written without its leading zero is the same number.
+func TestCRCThreeDigits(t *testing.T) {
+	n := 0
+	for i := 0; i < 5000 && n < 3; i++ {
+		body := fmt.Sprintf("01,32,,24312000000136%06d,0.01,20240514,", i)
+		crc := ComputeCRC(body)
+		if crc[0] != '0' {
+			continue
+		}
+		n++
+		short := body + "," + crc[1:]
+		r := Analyze(short, testNow)
+		if !r.CRC.OK || finding.Has(r.Findings, CodeCRCMismatch) {
+			t.Errorf("%q: CRC %+v, findings %v", short, r.CRC, codes(r))
+		}
+		if r.CRC.Value != crc[1:] {
+			t.Errorf("%q: CRC value kept as %q, want it as written", short, r.CRC.Value)
+		}
+		// Another number in three digits is still a mismatch.
+		other := fmt.Sprintf("%03X", (int(crc16UMTS(body+","))+1)&0xFFF)
+		if r := Analyze(body+","+other, testNow); r.CRC.OK {
+			t.Errorf("%q matched with %s", body, other)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no body with a CRC below 0x1000 tried")
+	}
 }

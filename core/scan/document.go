@@ -100,6 +100,8 @@ func documentInvoices(d *document.Document, now time.Time, keys *sealed.Keyring)
 			}
 			n++
 			rows, fs := compare.Compare(q, p)
+			q.Findings = compare.QRFindings(q, rows)
+			fs = append(dataDiffers(inv, c), fs...)
 			out = append(out, Invoice{
 				QR: q, Page: pageOf(c.Page, inv.Page), Printed: &p, Comparison: nonNil(rows),
 				Findings: append(append([]finding.Finding{}, q.Findings...), fs...),
@@ -114,6 +116,19 @@ func documentInvoices(d *document.Document, now time.Time, keys *sealed.Keyring)
 				"文件中未找到发票二维码，无法与票面核对", "no invoice QR code found in the file: nothing to compare the printed values with")}, fs...)
 		}
 		out = append(out, Invoice{Page: inv.Page, Printed: &p, Comparison: nonNil(rows), Findings: fs})
+	}
+	return out
+}
+
+// dataDiffers reports the QR texts the file keeps as data that differ from
+// the code c its QR image gave.
+func dataDiffers(inv document.Invoice, c document.Code) []finding.Finding {
+	var out []finding.Finding
+	for _, d := range inv.DataCodes {
+		out = append(out, finding.New("qr_data_differs", finding.Warning, "",
+			"文件内附数据中的二维码内容 %s 与票面二维码图片 %s 不一致：已按图片读取，请核对",
+			"the QR text kept as data in the file, %s, differs from the QR image on the invoice, %s: the image was read; check it",
+			d.Text, c.Text))
 	}
 	return out
 }

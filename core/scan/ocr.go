@@ -90,6 +90,7 @@ func (s *Scanner) readPaper(ctx context.Context, eng ocr.Engine, img image.Image
 	inv.Printed = &p
 	rows, fs := compare.Compare(inv.QR, p)
 	inv.Comparison = nonNil(rows)
+	inv.QR.Findings = compare.QRFindings(inv.QR, rows)
 	inv.Findings = append(append([]finding.Finding{}, inv.QR.Findings...), fs...)
 	return true, nil
 }

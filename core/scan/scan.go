@@ -59,7 +59,8 @@ type FileResult struct {
 type Scanner struct {
 	// Now gives "today" for date checks; time.Now when nil.
 	Now func() time.Time
-	// Budget bounds the decoding time of one image; imaging.DefaultBudget when 0.
+	// Budget bounds the decoding work of one image (imaging.Options);
+	// imaging.DefaultBudget when 0.
 	Budget time.Duration
 	// Keys open sealed QR codes; nil when none are configured. Set it
 	// before the first scan; SetKeys replaces it while scans run.

@@ -17,12 +17,12 @@ func TestOutputOnNullDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("HOME", home)
-	out, err := openOutput(Beep(Rate))
+	outs, err := openOutput(Beep(Rate), Alert(Rate))
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := out.(*otoOutput)
-	for range 2 {
+	for _, out := range append(outs, outs[0]) {
+		o := out.(*otoOutput)
 		o.play()
 		if !o.p.IsPlaying() {
 			t.Fatal("the beep is not playing")

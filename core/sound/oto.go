@@ -16,9 +16,9 @@ type otoOutput struct {
 	p *oto.Player
 }
 
-// openOutput opens the audio device for pcm (Rate, mono, 16-bit). oto
-// allows one context a process: call it once.
-func openOutput(pcm []byte) (output, error) {
+// openOutput opens the audio device for each of pcms (Rate, mono, 16-bit):
+// one output each, in order. oto allows one context a process: call it once.
+func openOutput(pcms ...[]byte) ([]output, error) {
 	quietALSA()
 	ctx, ready, err := oto.NewContext(&oto.NewContextOptions{SampleRate: Rate, ChannelCount: 1, Format: oto.FormatSignedInt16LE})
 	if err != nil {
@@ -28,7 +28,11 @@ func openOutput(pcm []byte) (output, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open audio: %w", err)
 	}
-	return &otoOutput{p: ctx.NewPlayer(bytes.NewReader(pcm))}, nil
+	outs := make([]output, len(pcms))
+	for i, pcm := range pcms {
+		outs[i] = &otoOutput{p: ctx.NewPlayer(bytes.NewReader(pcm))}
+	}
+	return outs, nil
 }
 
 func (o *otoOutput) play() {

@@ -5,7 +5,8 @@ import (
 	"sync"
 )
 
-// Player plays Beep. The first Beep opens the audio device, in the
+// Player plays Beep, and Alert for an invoice that must not be paid. The
+// first sound opens the audio device, in the
 // background; on a computer without one (a server, a CI machine) it plays
 // nothing, which is logged once. The zero value is ready to use, and any
 // number of players share the one device.
@@ -20,24 +21,31 @@ type output interface {
 }
 
 var (
-	// device is opened once a process: oto allows one context.
-	device   = sync.OnceValues(func() (output, error) { return openOutput(Beep(Rate)) })
+	// device is opened once a process, oto allowing one context: the beep,
+	// then the alert.
+	device   = sync.OnceValues(func() ([]output, error) { return openOutput(Beep(Rate), Alert(Rate)) })
 	deviceMu sync.Mutex
 )
 
-// NewPlayer returns a player; nothing is opened until the first Beep.
+// NewPlayer returns a player; nothing is opened until the first sound.
 func NewPlayer() *Player { return &Player{} }
 
 // Beep plays the capture signal. It does not wait: the sound plays on.
-func (p *Player) Beep() {
+func (p *Player) Beep() { p.play(0) }
+
+// Warn plays the alert: an invoice taken in that the history says must
+// not be paid again. It does not wait.
+func (p *Player) Warn() { p.play(1) }
+
+func (p *Player) play(i int) {
 	go func() {
-		out, err := device()
+		outs, err := device()
 		if err != nil {
-			p.logged.Do(func() { log.Printf("sound: no beep on capture: %v", err) })
+			p.logged.Do(func() { log.Printf("sound: no sound on capture: %v", err) })
 			return
 		}
 		deviceMu.Lock()
 		defer deviceMu.Unlock()
-		out.play()
+		outs[i].play()
 	}()
 }

@@ -1,6 +1,8 @@
-// Package sound plays the window's one signal, the beep that tells a clerk
-// holding an invoice up to the camera that it was taken in: a tone made in
-// code, played through the computer's audio by oto.
+// Package sound plays the window's two signals: the beep that tells a
+// clerk holding an invoice up to the camera that it was taken in, and the
+// alert for one the history says must not be paid (already reimbursed,
+// blacklisted): tones made in code, played through the computer's audio by
+// oto.
 package sound
 
 import (
@@ -38,4 +40,14 @@ func Beep(rate int) []byte {
 	out := Tone(1320, 70*time.Millisecond, 0.35, rate)
 	out = append(out, make([]byte, 2*rate*25/1000)...)
 	return append(out, Tone(1760, 90*time.Millisecond, 0.35, rate)...)
+}
+
+// Alert is the signal for an invoice that must not be paid, at rate: three
+// low falling tones, unlike the beep, so that a clerk looking at the paper
+// rather than the screen hears that something is wrong.
+func Alert(rate int) []byte {
+	gap := make([]byte, 2*rate*40/1000)
+	out := Tone(523, 120*time.Millisecond, 0.4, rate)
+	out = append(append(out, gap...), Tone(440, 120*time.Millisecond, 0.4, rate)...)
+	return append(append(out, gap...), Tone(349, 200*time.Millisecond, 0.4, rate)...)
 }

@@ -66,3 +66,24 @@ func TestBeep(t *testing.T) {
 		}
 	}
 }
+
+// The alert is not the beep: longer, and lower throughout.
+func TestAlert(t *testing.T) {
+	a, b := samples(Alert(Rate)), samples(Beep(Rate))
+	if len(a) <= len(b) {
+		t.Errorf("alert of %d samples, beep of %d: want a longer alert", len(a), len(b))
+	}
+	crossings := func(s []int16) int {
+		n := 0
+		for i := 1; i < len(s); i++ {
+			if (s[i-1] < 0) != (s[i] < 0) {
+				n++
+			}
+		}
+		return n
+	}
+	// Zero crossings a second: the pitch, averaged.
+	if pa, pb := float64(crossings(a))/float64(len(a)), float64(crossings(b))/float64(len(b)); pa*2 > pb {
+		t.Errorf("alert pitch %.4f, beep %.4f crossings a sample: want the alert far lower", pa, pb)
+	}
+}

@@ -98,6 +98,20 @@ func (s *Store) Blacklist(ctx context.Context) ([]BlacklistEntry, error) {
 	return out, nil
 }
 
+// Blacklisted reports whether the tax ID is on the blacklist (any case,
+// spaces ignored); an empty one never is.
+func (s *Store) Blacklisted(ctx context.Context, taxID string) (bool, error) {
+	id := NormalizeTaxID(taxID)
+	if id == "" {
+		return false, nil
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM blacklist WHERE tax_id = ?", id).Scan(&n); err != nil {
+		return false, s.fail("look up "+id+" in the blacklist", err)
+	}
+	return n > 0, nil
+}
+
 // blacklistFindings checks the invoice's seller and buyer tax IDs.
 func blacklistFindings(ctx context.Context, q querier, c cols) ([]finding.Finding, error) {
 	var out []finding.Finding

@@ -59,6 +59,19 @@ func TestMigrateFromV1(t *testing.T) {
 	if err := s.db.QueryRow("SELECT worst FROM invoices WHERE id = 1").Scan(&worst); err != nil || worst != 3 {
 		t.Errorf("worst backfilled as %d (%v), want 3", worst, err)
 	}
+	// What rescans under older versions left on an invoice (seen again,
+	// already locked) is the sightings', not the invoice's: it is gone,
+	// and worst with it.
+	paper, err := s.GetByIdentity(ctx, "044031600111-02407312")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(codes(paper.Findings)) != "[verify_too_old]" || paper.Severity != finding.Info {
+		t.Errorf("rescanned invoice after migration: %v, %s", codes(paper.Findings), paper.Severity)
+	}
+	if err := s.db.QueryRow("SELECT worst FROM invoices WHERE id = 2").Scan(&worst); err != nil || worst != 1 {
+		t.Errorf("worst of the rescanned invoice %d (%v), want 1", worst, err)
+	}
 	p, err := s.Search(ctx, Filter{Query: "02407312"})
 	if err != nil || len(p.Invoices) != 1 || p.Invoices[0].Identity != "044031600111-02407312" {
 		t.Errorf("search by number after migration: %+v, %v", p.Invoices, err)

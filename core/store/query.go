@@ -93,7 +93,8 @@ type Filter struct {
 	Checked string
 	// Query: digits (or code-number) match the start or the end of the
 	// invoice number, the start of the code, or the start of the identity;
-	// other text matches the seller as Seller does.
+	// an invoice's whole QR code matches that invoice; other text matches
+	// the seller as Seller does.
 	Query  string
 	Before int64 // only invoices with a smaller ID: the next page of Search
 	Limit  int   // at most this many; Search defaults to 50
@@ -165,7 +166,7 @@ func (f Filter) where() (string, []any, error) {
 		}
 		conds, args = append(conds, "i.check_outcome = ?"), append(args, f.Checked)
 	}
-	if q := strings.ReplaceAll(strings.TrimSpace(f.Query), " ", ""); q != "" {
+	if q := f.query(); q != "" {
 		code, number, dash := strings.Cut(q, "-")
 		switch {
 		case dash && digitsOnly(code) != "" && (number == "" || digitsOnly(number) != ""):
@@ -200,10 +201,23 @@ const numberSQL = "(i.number GLOB ? OR i.number_rev GLOB ? OR i.code GLOB ?)"
 
 func numberArgs(digits string) []any { return []any{digits + "*", reverse(digits) + "*", digits + "*"} }
 
+// query is Query without spaces; a whole invoice QR code (a scanner gun
+// fires it into the search) is its invoice's identity, which finds that
+// invoice alone.
+func (f Filter) query() string {
+	q := strings.ReplaceAll(strings.TrimSpace(f.Query), " ", "")
+	if strings.Contains(q, ",") {
+		if id := payload.Parse(q).Identity(); id != "" {
+			return id
+		}
+	}
+	return q
+}
+
 // numberQuery is the digits Query searches the number and code for; "" when
 // the query is something else.
 func (f Filter) numberQuery() string {
-	q := strings.ReplaceAll(strings.TrimSpace(f.Query), " ", "")
+	q := f.query()
 	if strings.Contains(q, "-") {
 		return ""
 	}
@@ -564,7 +578,8 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 }
 
 // lookupSQL is prepared once: the lookup runs for every code scanned.
-const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page
+const lookupSQL = `SELECT i.id, i.state, i.seen, i.first_scan_id, fs.file, fs.at, fs.source, i.first_page,
+	EXISTS (SELECT 1 FROM parties p JOIN blacklist b ON b.tax_id = p.tax_id WHERE p.id IN (i.seller_id, i.buyer_id))
 	FROM invoices i JOIN scans fs ON fs.id = i.first_scan_id WHERE i.identity = ?`
 
 // Seen is what the history knows of an identity before recording it again.
@@ -573,6 +588,9 @@ type Seen struct {
 	State     State
 	First     Sighting
 	Count     int // sightings so far
+	// Blacklisted: its seller's or buyer's tax ID, as recorded, is on the
+	// blacklist now.
+	Blacklisted bool
 }
 
 // Lookup tells whether an invoice was seen before, without recording
@@ -584,7 +602,8 @@ func (s *Store) Lookup(ctx context.Context, identity string) (Seen, error) {
 		st, src string
 		at      int64
 	)
-	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Page)
+	err := s.lookup.QueryRowContext(ctx, identity).Scan(&k.InvoiceID, &st, &k.Count, &k.First.ScanID, &k.First.File, &at, &src, &k.First.Page,
+		&k.Blacklisted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Seen{}, fmt.Errorf("look up %s: %w", identity, ErrNotFound)
 	}

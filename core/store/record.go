@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -230,9 +231,9 @@ func (s *Store) recordInvoice(ctx context.Context, tx *sql.Tx, scanID int64, inv
 		if cur != nil {
 			row = cur
 			row.printed = printed
-			row.base = mergeFindings(cur.base, sightingFindings)
+			row.base = mergeFindings(cur.base, invoiceFindings(sightingFindings))
 		} else {
-			row.base = mergeFindings(nil, sightingFindings)
+			row.base = mergeFindings(nil, invoiceFindings(sightingFindings))
 			rec.State = StateNew
 		}
 		eff, err := effectiveFindings(ctx, tx, row, inv.QR)
@@ -440,6 +441,26 @@ func cleanPrinted(p map[string]string) map[string]string {
 	for k, v := range p {
 		if v = strings.TrimSpace(v); v != "" {
 			out[k] = v
+		}
+	}
+	return out
+}
+
+// SightingCodes are the findings that say what the history knew when an
+// invoice came in: that it was seen before, and the state it was in. They
+// are the sighting's (Recorded.Findings, and the sighting's findings), not
+// the invoice's: the invoice's findings say what is wrong with the invoice
+// itself, and its state and sightings are shown beside them. Kept on the
+// invoice, a rescan would leave a paid invoice with an error, and a file
+// opened twice with a warning, for good.
+var SightingCodes = []string{"duplicate", "already_locked", "already_reimbursed", "already_voided", "already_red_reversed"}
+
+// invoiceFindings are fs without SightingCodes.
+func invoiceFindings(fs []finding.Finding) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if !slices.Contains(SightingCodes, f.Code) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -4,11 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -32,7 +33,25 @@ var migrations = []migration{
 	// (bind.go), and migrate records what an older history holds as its
 	// baseline.
 	{6, "the audit log binds the history's rows", execSQL("SELECT 1")},
+	{7, "an invoice's findings leave out what each sighting found of the history", execSQL(schemaV7)},
 }
+
+// schemaV7 takes the findings of a sighting that say what the history knew
+// when it came in (SightingCodes: seen before, already locked, paid …) out
+// of the invoices' findings, where each rescan left them for good, and
+// works out worst again. The sightings keep them.
+var schemaV7 = func() string {
+	codes := "'" + strings.Join(SightingCodes, "', '") + "'"
+	keep := func(col string) string {
+		return "(SELECT coalesce(json_group_array(json(value)), '[]') FROM json_each(invoices." + col +
+			") WHERE json_extract(value, '$.code') NOT IN (" + codes + "))"
+	}
+	return "UPDATE invoices SET base_findings = " + keep("base_findings") + ", findings = " + keep("findings") +
+		` WHERE EXISTS (SELECT 1 FROM json_each(invoices.findings) WHERE json_extract(value, '$.code') IN (` + codes + `))
+		OR EXISTS (SELECT 1 FROM json_each(invoices.base_findings) WHERE json_extract(value, '$.code') IN (` + codes + `));
+	UPDATE invoices SET worst = coalesce((SELECT max(CASE json_extract(value, '$.severity')
+		WHEN 'error' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 ELSE 0 END) FROM json_each(invoices.findings)), 0);`
+}()
 
 // bindingVersion is the first version whose audit log binds the rows.
 const bindingVersion = 6

@@ -231,8 +231,11 @@ func TestRecordMergesValues(t *testing.T) {
 	if got.Sightings[0].Raw != qrDigital || got.Sightings[0].Kind != "invoice" {
 		t.Errorf("first sighting %+v", got.Sightings[0])
 	}
-	if !finding.Has(got.Findings, "amount_mismatch") || !finding.Has(got.Findings, "duplicate") || got.Severity != finding.Warning {
-		t.Errorf("findings %v severity %q", codes(got.Findings), got.Severity)
+	// The invoice's findings are its own; that it was seen again is the
+	// second sighting's.
+	if !finding.Has(got.Findings, "amount_mismatch") || finding.Has(got.Findings, "duplicate") || got.Severity != finding.Warning ||
+		!finding.Has(got.Sightings[1].Findings, "duplicate") {
+		t.Errorf("findings %v severity %q, second sighting's %v", codes(got.Findings), got.Severity, codes(got.Sightings[1].Findings))
 	}
 	if got.Printed[PrintedTotal] != "999" {
 		t.Errorf("printed values not kept as read: %v", got.Printed)
@@ -381,9 +384,20 @@ func TestReappearingByState(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		before, err := s.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
 		r := record(t, s, scanOf("b.jpg", SourceFile, inv(qrOrdinary, 0)))[0]
 		if !finding.Has(r.Findings, "duplicate") {
 			t.Errorf("%v: no duplicate finding: %v", tt.path, codes(r.Findings))
+		}
+		// The sighting says it; the invoice's own findings stay as they
+		// were: a paid invoice shown again is not an invoice in error.
+		if after, err := s.Get(ctx, id); err != nil || after.Severity != before.Severity ||
+			fmt.Sprint(codes(after.Findings)) != fmt.Sprint(codes(before.Findings)) {
+			t.Errorf("%v: rescanning changed the invoice's findings from %v (%s) to %v (%s)", tt.path,
+				codes(before.Findings), before.Severity, codes(after.Findings), after.Severity)
 		}
 		if tt.want == "" {
 			if finding.Worst(r.Findings) == finding.Error {
@@ -446,9 +460,22 @@ func TestBlacklist(t *testing.T) {
 	if finding.Has(r.Findings, "blacklisted") {
 		t.Errorf("removed tax ID still flagged")
 	}
-	// Blacklisted after it came in: the next verification catches it.
+	if k, err := s.Lookup(ctx, idOrdinary); err != nil || k.Blacklisted {
+		t.Errorf("Lookup before blacklisting = %+v, %v", k, err)
+	}
+	// Blacklisted after it came in: a lookup says so at once (the camera
+	// warns), and the next verification catches it.
 	if err := s.AddBlacklist(ctx, bad, "复查", ""); err != nil {
 		t.Fatal(err)
+	}
+	if k, err := s.Lookup(ctx, idOrdinary); err != nil || !k.Blacklisted {
+		t.Errorf("Lookup after blacklisting = %+v, %v", k, err)
+	}
+	if on, err := s.Blacklisted(ctx, " "+strings.ToLower(bad)); err != nil || !on {
+		t.Errorf("Blacklisted(%s) = %v, %v", bad, on, err)
+	}
+	if on, err := s.Blacklisted(ctx, ""); err != nil || on {
+		t.Errorf("Blacklisted(\"\") = %v, %v", on, err)
 	}
 	var ue *UnconfirmedError
 	if _, err := s.Verify(ctx, VerifyRequest{InvoiceID: r.InvoiceID, Clerk: "赵六"}); !errors.As(err, &ue) ||
@@ -572,7 +599,9 @@ func TestSearch(t *testing.T) {
 	if err := s.SetState(ctx, ids["24312000000000000003"], StateLocked, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	record(t, s, scanOf("", SourcePaste, mk("24312000000000000004", "", "", "", ""))) // a duplicate: warning
+	record(t, s, scanOf("", SourcePaste, mk("24312000000000000004", "", "", "", ""))) // a duplicate: no finding of the invoice's
+	record(t, s, scanOf("", SourcePaste, InvoiceInput{Printed: map[string]string{PrintedNumber: "24312000000000000002"},
+		Findings: []finding.Finding{finding.New("amount_mismatch", finding.Warning, "total", "不符", "mismatch")}}))
 	d := func(s string) payload.Date { v, _ := ParseDate(s); return v }
 	tests := []struct {
 		name string
@@ -586,11 +615,13 @@ func TestSearch(t *testing.T) {
 		{"seller name part", Filter{Seller: "北京"}, []string{"24312000000000000003", "24312000000000000001"}},
 		{"seller tax ID part, any case", Filter{Seller: "0002b"}, []string{"24312000000000000002"}},
 		{"type", Filter{TypeCode: "31"}, []string{"24312000000000000002"}},
-		{"findings warning", Filter{Findings: FindingsWarning}, []string{"24312000000000000004"}},
+		{"findings warning", Filter{Findings: FindingsWarning}, []string{"24312000000000000002"}},
 		{"number suffix", Filter{Query: "0003"}, []string{"24312000000000000003"}},
 		{"number prefix", Filter{Query: "2431200000000000000"}, []string{"24312000000000000009", "24312000000000000004", "24312000000000000003", "24312000000000000002", "24312000000000000001"}},
 		{"code prefix", Filter{Query: "0440316"}, []string{idOrdinary}},
 		{"code-number", Filter{Query: "044031600111-024"}, []string{idOrdinary}},
+		{"a whole QR code, as a scanner gun types it", Filter{Query: qrOrdinary}, []string{idOrdinary}},
+		{"a 数电 QR code", Filter{Query: "01,32,,24312000000000000002,100.00,20240205,,ABCD"}, []string{"24312000000000000002"}},
 		{"text goes to the seller", Filter{Query: "广州"}, []string{"24312000000000000004"}},
 		{"combined", Filter{Seller: "北京", States: []State{StateNew}, TypeCode: "32"}, []string{"24312000000000000001"}},
 	}

@@ -122,7 +122,7 @@ func TestTypedBesideRead(t *testing.T) {
 	}
 	record(t, s, scanOf("b.jpg", SourceFile, inv(qrOrdinary, 0)))
 	got, _ = s.Get(ctx, id)
-	if findingOf(got.Findings, "typed_differs_read", "typed") == nil || findingOf(got.Findings, "duplicate", "") == nil {
+	if findingOf(got.Findings, "typed_differs_read", "typed") == nil || findingOf(got.Findings, "duplicate", "") != nil {
 		t.Errorf("after a new sighting: %+v", got.Findings)
 	}
 }

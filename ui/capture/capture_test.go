@@ -24,6 +24,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/camera"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
@@ -652,5 +653,83 @@ func BenchmarkPreviewImage(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
 		})
+	}
+}
+
+// soundLog records what sounded: beeps and alerts.
+type soundLog struct{ beeps, alerts int }
+
+func (s *soundLog) Beep() { s.beeps++ }
+func (s *soundLog) Warn() { s.alerts++ }
+
+// TestCaptureCarriesTheHistorysVerdict holds up, one after the other, an
+// invoice never seen, one seen before, one already reimbursed and one whose
+// seller is blacklisted: the outline's colour, the note and the sound each
+// say what the history says of it, as the Scan screen would.
+func TestCaptureCarriesTheHistorysVerdict(t *testing.T) {
+	c, e, loop, _ := newScreen(t)
+	ctx := context.Background()
+	sound := &soundLog{}
+	c.SetBeeper(sound)
+
+	const (
+		seenPayload = "01,32,,24312000000000000002,100.00,20240205,,ABCD"
+		badPayload  = "01,32,,24312000000000000003,200.00,20240206,,ABCD"
+		badSeller   = "91320621MA1MRHG205"
+	)
+	uitest.Scan(t, e, seenPayload)
+	paid := uitest.Scan(t, e, uitest.PaperPayload)
+	id := paid.Invoices[0].Recorded.InvoiceID
+	for _, s := range []store.State{store.StateLocked, store.StateReimbursed} {
+		if err := e.St.SetState(ctx, id, s, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.St.Record(ctx, store.ScanInput{File: "bad.pdf", Source: store.SourceFile, Invoices: []store.InvoiceInput{{
+		QR: payload.Analyze(badPayload, uitest.FixedNow()), Printed: map[string]string{store.PrintedSellerTaxID: badSeller}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.St.AddBlacklist(ctx, badSeller, "虚开发票", ""); err != nil {
+		t.Fatal(err)
+	}
+
+	frame := image.NewGray(image.Rect(0, 0, 64, 48))
+	for _, tt := range []struct {
+		text   string
+		color  color.NRGBA
+		note   string
+		alerts int
+	}{
+		{uitest.DigitalPayload, outlineColors[camera.StatusCaptured], "已采集：发票号码 24312000000136634917", 0},
+		{seenPayload, verdictAmber, "已采集 24312000000000000002：重复", 0},
+		{uitest.PaperPayload, verdictRed, "02407312 已报销，不能再次报销", 1},
+		{badPayload, verdictRed, "24312000000000000003 的销售方或购买方在黑名单中", 2},
+	} {
+		r := payload.Analyze(tt.text, uitest.FixedNow())
+		cp := camera.Capture{Text: tt.text, Result: r, Key: r.Identity(), At: time.Now(),
+			Frame: camera.Frame{Img: frame}}
+		done := make(chan struct{})
+		go func() { c.captured(cp); close(done) }() // on the camera's goroutine
+		loop.RunUntil(t, time.Minute, "the capture to be shown", func() bool {
+			select {
+			case <-done:
+				return loop.Queued() == 0
+			default:
+				return false
+			}
+		})
+		loop.Settle(e.Bridge)
+		if n := c.preview.noteShown(); !strings.HasPrefix(n, tt.note) {
+			t.Errorf("%s: note %q, want %q…", r.Identity(), n, tt.note)
+		}
+		if got := c.preview.outlineColor(camera.Outline{Text: tt.text, Status: camera.StatusCaptured}); got != tt.color {
+			t.Errorf("%s: outline %v, want %v", r.Identity(), got, tt.color)
+		}
+		if sound.alerts != tt.alerts {
+			t.Errorf("%s: %d alerts, want %d", r.Identity(), sound.alerts, tt.alerts)
+		}
+	}
+	if sound.beeps != 2 {
+		t.Errorf("%d beeps, want 2: one for the new invoice, one for the duplicate", sound.beeps)
 	}
 }

@@ -38,6 +38,7 @@ type noteKind int
 const (
 	noteTaken noteKind = iota
 	noteRepeat
+	noteVerdict // an invoice taken in, in the colour of the history's verdict
 )
 
 // capturePreview shows the camera's picture with the codes read in it
@@ -53,7 +54,11 @@ type capturePreview struct {
 
 	noteText  string
 	noteKind  noteKind
+	noteColor color.NRGBA // of a note of noteVerdict
 	noteUntil time.Time
+	// marks colour the outlines of the invoices taken in this run by what
+	// the history said of them, by the code's text.
+	marks map[string]color.NRGBA
 
 	flashes int // flashes asked for
 	frames  int // frames shown
@@ -76,10 +81,28 @@ func (p *capturePreview) setFrame(pic *image.RGBA, size image.Point, outlines []
 	p.Refresh()
 }
 
-// clear takes the picture, outlines and note away.
+// clear takes the picture, outlines, marks and note away.
 func (p *capturePreview) clear() {
-	p.pic, p.outlines, p.noteText = nil, nil, ""
+	p.pic, p.outlines, p.noteText, p.marks = nil, nil, "", nil
 	p.Refresh()
+}
+
+// mark colours the outline of the code text while it is in view.
+func (p *capturePreview) mark(text string, c color.NRGBA) {
+	if p.marks == nil {
+		p.marks = map[string]color.NRGBA{}
+	}
+	p.marks[text] = c
+	p.Refresh()
+}
+
+// outlineColor is the colour of an outline: the mark of an invoice taken
+// in, else by its status.
+func (p *capturePreview) outlineColor(o camera.Outline) color.NRGBA {
+	if c, ok := p.marks[o.Text]; ok && o.Status == camera.StatusCaptured {
+		return c
+	}
+	return outlineColors[o.Status]
 }
 
 // setText sets what is shown when there is no picture.
@@ -98,6 +121,12 @@ func (p *capturePreview) flash() {
 func (p *capturePreview) note(text string, kind noteKind) {
 	p.noteText, p.noteKind, p.noteUntil = text, kind, time.Now().Add(noteFor)
 	p.Refresh()
+}
+
+// noteColored shows text over the picture for a few seconds, on c.
+func (p *capturePreview) noteColored(text string, c color.NRGBA) {
+	p.noteColor = c
+	p.note(text, noteVerdict)
 }
 
 // noteShown is the note on the preview now, "" for none.
@@ -229,7 +258,7 @@ func (r *capturePreviewRenderer) Refresh() {
 	i := 0
 	for _, o := range p.outlines {
 		for range o.Points {
-			r.lines[i].StrokeColor = outlineColors[o.Status]
+			r.lines[i].StrokeColor = p.outlineColor(o)
 			r.lines[i].Show()
 			i++
 		}
@@ -249,9 +278,15 @@ func (r *capturePreviewRenderer) Refresh() {
 	} else {
 		r.noteBg.FillColor = theme.Color(theme.ColorNameSuccess)
 		r.noteText.Color = color.White
-		if p.noteKind == noteRepeat {
+		switch {
+		case p.noteKind == noteRepeat:
 			r.noteBg.FillColor = outlineColors[camera.StatusDuplicate]
 			r.noteText.Color = color.Black
+		case p.noteKind == noteVerdict && p.noteColor == verdictAmber:
+			r.noteBg.FillColor = p.noteColor
+			r.noteText.Color = color.Black
+		case p.noteKind == noteVerdict:
+			r.noteBg.FillColor = p.noteColor
 		}
 		r.noteBg.Show()
 		r.noteText.Show()

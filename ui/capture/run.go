@@ -227,11 +227,13 @@ func (c *Screen) showCounts() {
 	c.counts.SetText(c.e.Tr.F("capture.counts", c.taken, c.repeats))
 }
 
-// captured runs on the session's goroutine: the frame is compressed there,
-// and the capture handed to the window.
+// captured runs on the session's goroutine: the frame is compressed and
+// the history asked about the invoice there, and the capture handed to the
+// window.
 func (c *Screen) captured(cp camera.Capture) {
 	frame := frameJPEG(cp.Frame.Img)
-	fyne.Do(func() { c.onCaptured(cp, frame) })
+	v, seen := judge(c.life, c.e.St, cp)
+	fyne.Do(func() { c.onCaptured(cp, frame, v, seen) })
 }
 
 // repeated runs on the session's goroutine.
@@ -240,20 +242,34 @@ func (c *Screen) repeated(cp camera.Capture) {
 }
 
 // onCaptured sends a new invoice down the pipeline every way in takes, and
-// tells the clerk: a flash, a beep and its number.
-func (c *Screen) onCaptured(cp camera.Capture, frame []byte) {
+// tells the clerk what the history says of it: the outline's colour, the
+// note and the sound (the beep, or the alert for one that must not be
+// paid), with its number.
+func (c *Screen) onCaptured(cp camera.Capture, frame []byte, v verdict, seen *store.Seen) {
 	c.take(cp.Text, frame)
 	c.taken++
 	if c.takenAt != nil {
 		c.takenAt[cp.Key] = cp.At
 	}
+	c.preview.mark(cp.Text, v.color())
 	c.preview.flash()
-	if c.sound != nil {
-		c.sound.Beep()
-	}
+	c.signal(v)
 	name := captureName(cp)
-	c.preview.note(c.e.Tr.F("capture.taken", name), noteTaken)
+	c.preview.noteColored(verdictNote(c.e.Tr, v, name, seen), v.color())
 	c.showCounts()
+}
+
+// signal sounds what the history says: the alert for an invoice that must
+// not be paid, when the sound can play it, else the beep.
+func (c *Screen) signal(v verdict) {
+	if c.sound == nil {
+		return
+	}
+	if w, ok := c.sound.(Warner); ok && v.stop() {
+		w.Warn()
+		return
+	}
+	c.sound.Beep()
 }
 
 // onRepeated notes an invoice held up again in the same run: it is not

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/export"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -17,8 +18,23 @@ import (
 // of its progress bar.
 const progressEvery = 50
 
+// onExportCSV offers the two CSVs: the one for spreadsheets (first, the
+// default) and plain data for imports.
+func (h *Screen) onExportCSV() {
+	tr := h.e.Tr
+	m := fyne.NewMenu("",
+		fyne.NewMenuItem(tr.T("history.export_csv_excel"), func() { h.onExport(export.CSV) }),
+		fyne.NewMenuItem(tr.T("history.export_csv_plain"), func() { h.onExport(export.PlainCSV) }))
+	c := h.e.Win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.exportCSV)
+	h.csvChoices = m
+	h.csvMenu = widget.NewPopUpMenu(m, c)
+	h.csvMenu.ShowAtPosition(pos.AddXY(0, h.exportCSV.Size().Height))
+}
+
 func (h *Screen) onExport(f export.Format) {
-	name := "fapiao." + string(f)
+	h.saving = f
+	name := "fapiao." + f.Ext()
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
@@ -28,7 +44,7 @@ func (h *Screen) onExport(f export.Format) {
 		h.exportTo(path, f)
 	}, h.e.Win)
 	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + string(f)}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{"." + f.Ext()}))
 	h.saveDialog = d
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600))

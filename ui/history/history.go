@@ -33,7 +33,7 @@ const historyLimit = 2000
 const typingPause = 200 * time.Millisecond
 
 var historyColumns = []string{"history.col.number", "history.col.date", "history.col.seller",
-	"history.col.total", "history.col.state", "history.col.result"}
+	"history.col.total", "history.col.state", "history.col.result", "history.col.verified"}
 
 // found is a search's results: a page of invoices and how many match.
 type found struct {
@@ -69,6 +69,9 @@ type Screen struct {
 	detail          *invoice.View
 	detailDialog    dialog.Dialog
 	saveDialog      *dialog.FileDialog
+	csvMenu         *widget.PopUpMenu // the choice of CSV, and what it offers, kept for tests
+	csvChoices      *fyne.Menu
+	saving          export.Format // what the save dialog shown will write
 	message         dialog.Dialog
 	cancel          context.CancelFunc
 	lastExportError error
@@ -81,14 +84,26 @@ func New(e *env.Env) *Screen {
 	h.search.OnSubmitted = func(string) { h.Reload() }
 	h.search.OnChanged = func(string) { h.reloadSoon() }
 	h.from, h.to, h.seller = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	// Every text filter applies as the clerk types, like the search; Enter
+	// applies it at once.
 	for _, en := range []*widget.Entry{h.from, h.to, h.seller} {
 		en.OnSubmitted = func(string) { h.Reload() }
+		en.OnChanged = func(string) { h.reloadSoon() }
+	}
+	for _, en := range []*widget.Entry{h.from, h.to} {
+		en.Validator = func(text string) error {
+			if text = strings.TrimSpace(text); text == "" {
+				return nil
+			}
+			_, err := store.ParseDate(text)
+			return err
+		}
 	}
 	h.kind = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.state = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.findings = widget.NewSelect(nil, func(string) { h.Reload() })
 	h.checked = widget.NewSelect(nil, func(string) { h.Reload() })
-	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.CSV) })
+	h.exportCSV = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), h.onExportCSV)
 	h.exportXLSX = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { h.onExport(export.XLSX) })
 	h.cancelExport = widget.NewButtonWithIcon("", theme.CancelIcon(), h.onCancelExport)
 	h.cancelExport.Hide()
@@ -103,7 +118,7 @@ func New(e *env.Env) *Screen {
 	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
 	h.table.UpdateHeader = h.updateHeader
 	h.table.OnSelected = h.onSelected
-	for i, w := range []float32{220, 140, 300, 150, 100, 120} {
+	for i, w := range []float32{220, 140, 300, 150, 100, 90, 120} {
 		h.table.SetColumnWidth(i, w)
 	}
 	h.detail = invoice.New(e)
@@ -174,7 +189,21 @@ var checkChoices = []string{"", store.CheckAuthentic, store.CheckVoided, store.C
 // Search is the search entry (Ctrl+F).
 func (h *Screen) Search() fyne.Focusable { return h.search }
 
-// filter is the selection the filters make; invalid dates are ignored.
+// badDates are the dates typed that are not dates: the filter leaves them
+// out, and the count says so.
+func (h *Screen) badDates() []string {
+	var bad []string
+	for _, en := range []*widget.Entry{h.from, h.to} {
+		text := strings.TrimSpace(en.Text)
+		if _, err := store.ParseDate(text); text != "" && err != nil {
+			bad = append(bad, text)
+		}
+	}
+	return bad
+}
+
+// filter is the selection the filters make; invalid dates are left out
+// (badDates).
 func (h *Screen) filter() store.Filter {
 	f := store.Filter{Query: strings.TrimSpace(env.NormalizeKeepSpace(h.search.Text)),
 		Seller: strings.TrimSpace(h.seller.Text), Limit: historyLimit}
@@ -255,11 +284,17 @@ func (h *Screen) show(r found, err error) {
 	}
 	h.rows = r.rows
 	h.sort()
+	tr := h.e.Tr
+	text := tr.F("history.count", r.total)
 	if r.total > len(h.rows) {
-		h.count.SetText(h.e.Tr.F("history.count_more", len(h.rows), r.total))
-	} else {
-		h.count.SetText(h.e.Tr.F("history.count", r.total))
+		text = tr.F("history.count_more", len(h.rows), r.total)
 	}
+	h.count.Importance = widget.MediumImportance
+	for _, d := range h.badDates() {
+		text += " · " + tr.F("history.bad_date", d)
+		h.count.Importance = widget.DangerImportance
+	}
+	h.count.SetText(text)
 	h.table.UnselectAll()
 	h.table.Refresh()
 }
@@ -275,8 +310,8 @@ func (h *Screen) sort() {
 			return inv.SellerName
 		case 4:
 			return string(inv.State)
-		case 5:
-			return string(inv.Severity)
+		case 6:
+			return verifiedKey(inv)
 		}
 		return ""
 	}
@@ -341,18 +376,41 @@ func (h *Screen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		l.Text = tr.T("state." + string(inv.State))
 	case 5:
 		l.Text, l.Importance = resultText(tr, inv.Severity)
+	case 6:
+		l.Text = tr.T(verifiedKey(inv))
+		if inv.Verified != nil {
+			l.Importance = widget.SuccessImportance
+		}
 	}
 	l.Refresh()
 }
 
+// resultText names the worst of the invoice's findings as they stand (问题):
+// those of its QR code, its files, the values typed, the tax authority and
+// the blacklist, never that it was seen again (its sightings' own).
 func resultText(tr *env.Translator, s finding.Severity) (string, widget.Importance) {
 	switch s {
 	case finding.Error:
 		return tr.T("result.error"), widget.DangerImportance
 	case finding.Warning:
 		return tr.T("result.warning"), widget.WarningImportance
+	case finding.Info:
+		return tr.T("result.info"), widget.MediumImportance
 	}
 	return tr.T("result.ok"), widget.SuccessImportance
+}
+
+// verifiedKey names the clerk's last sign-off (核验结果) as the exports do:
+// never signed off, or passed with the worst finding the clerk saw then.
+func verifiedKey(inv *store.Invoice) string {
+	if inv.Verified == nil {
+		return "verified.never"
+	}
+	switch inv.Verified.Result {
+	case "info", "warning", "error":
+		return "verified." + inv.Verified.Result
+	}
+	return "verified.ok"
 }
 
 func (h *Screen) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {

@@ -1,14 +1,19 @@
 package history
 
 import (
+	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/export"
+	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
@@ -72,6 +77,137 @@ func TestHistoryExportsTheCurrentView(t *testing.T) {
 	settle()
 	if h.lastExportError == nil || !strings.Contains(uitest.OverlayText(h.e.Win.Canvas()), "x.csv") {
 		t.Errorf("export to a missing folder: %v, message %q", h.lastExportError, uitest.OverlayText(h.e.Win.Canvas()))
+	}
+}
+
+// The CSV button offers the spreadsheet CSV first and the plain data CSV
+// for imports; the plain one has no tabs and no totals row.
+func TestHistoryOffersBothCSVs(t *testing.T) {
+	h, _, settle := newScreen(t)
+	test.Tap(h.exportCSV)
+	if h.csvMenu == nil || !h.csvMenu.Visible() {
+		t.Fatal("the CSV button offers no choice")
+	}
+	items := h.csvChoices.Items
+	if len(items) != 2 || !strings.Contains(items[0].Label, "Excel") || !strings.Contains(items[1].Label, "导入") {
+		t.Fatalf("CSV choices %+v", items)
+	}
+	items[1].Action()
+	if h.saveDialog == nil || h.saving != export.PlainCSV {
+		t.Fatalf("the data CSV choice saves %q", h.saving)
+	}
+	h.saveDialog.Hide()
+	path := filepath.Join(t.TempDir(), "data.csv")
+	h.exportTo(path, h.saving)
+	settle()
+	data, err := os.ReadFile(path)
+	if err != nil || h.lastExportError != nil {
+		t.Fatal(err, h.lastExportError)
+	}
+	text := string(data)
+	if strings.Contains(text, "\t") || strings.Contains(text, "\n合计") || strings.Count(text, "\r\n") != 3 {
+		t.Errorf("the data CSV is not plain data:\n%q", text)
+	}
+}
+
+// The date and seller filters apply as the clerk types, like the search; a
+// date that is not one is said, not silently dropped; a whole QR code
+// fired into the search finds its invoice.
+func TestHistoryFiltersApplyLive(t *testing.T) {
+	h, _, settle := newScreen(t)
+	test.Type(h.seller, "不存在的公司")
+	settle()
+	if len(h.rows) != 0 {
+		t.Errorf("the seller filter waits for Enter: %d rows", len(h.rows))
+	}
+	h.seller.SetText("")
+	settle()
+	test.Type(h.from, "2024-01-01")
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "24312000000136634917" {
+		t.Errorf("the date filter waits for Enter: %d rows", len(h.rows))
+	}
+	h.from.SetText("2024-13-45")
+	settle()
+	if !strings.Contains(h.count.Text, "2024-13-45") || h.count.Importance != widget.DangerImportance {
+		t.Errorf("an invalid date is not told: %q", h.count.Text)
+	}
+	if h.from.Validate() == nil {
+		t.Error("the date entry does not show the date as invalid")
+	}
+	h.from.SetText("")
+	settle()
+	if strings.Contains(h.count.Text, "2024-13-45") || len(h.rows) != 2 {
+		t.Errorf("after clearing the date: %q, %d rows", h.count.Text, len(h.rows))
+	}
+	h.search.SetText(uitest.PaperPayload)
+	h.search.OnSubmitted(h.search.Text) // the gun's Enter
+	settle()
+	if len(h.rows) != 1 || h.rows[0].Number != "02407312" {
+		t.Errorf("a QR code in the search finds %d rows", len(h.rows))
+	}
+}
+
+// cellText is what the table shows in row, col.
+func cellText(h *Screen, row, col int) string {
+	l := widget.NewLabel("")
+	h.updateCell(widget.TableCellID{Row: row, Col: col}, l)
+	return l.Text
+}
+
+// 问题 is what is wrong with the invoice as it stands, 核验结果 the clerk's
+// sign-off: a reimbursed invoice scanned again stays as it was, and the
+// window's 核验结果 is the export's, word for word.
+func TestHistoryResultColumnsMeanOneThing(t *testing.T) {
+	h, e, settle := newScreen(t)
+	ctx := context.Background()
+	inv, err := e.St.GetByIdentity(ctx, "044031600111-02407312")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: inv.ID, Clerk: "会计小陈"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []store.State{store.StateLocked, store.StateReimbursed} {
+		if err := e.St.SetState(ctx, inv.ID, s, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Reload()
+	settle()
+	row := slices.IndexFunc(h.rows, func(i store.Invoice) bool { return i.ID == inv.ID })
+	before := cellText(h, row, 5)
+	uitest.Scan(t, e, uitest.PaperPayload) // shown again: the sighting's error, not the invoice's
+	h.Reload()
+	settle()
+	row = slices.IndexFunc(h.rows, func(i store.Invoice) bool { return i.ID == inv.ID })
+	if got := cellText(h, row, 5); got != before || got != "提示" {
+		t.Errorf("问题 of the paid invoice: %q before the rescan, %q after; want 提示 both", before, got)
+	}
+	if h.e.Tr.T(historyColumns[5]) != "问题" || h.e.Tr.T(historyColumns[6]) != "核验结果" {
+		t.Errorf("columns %q %q", h.e.Tr.T(historyColumns[5]), h.e.Tr.T(historyColumns[6]))
+	}
+	path := filepath.Join(t.TempDir(), "h.csv")
+	h.exportTo(path, export.PlainCSV)
+	settle()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(recs[0], "核验结果")
+	for _, rec := range recs[1:] {
+		i := slices.IndexFunc(h.rows, func(inv store.Invoice) bool { return inv.Number == rec[1] })
+		if got := cellText(h, i, 6); got != rec[col] {
+			t.Errorf("%s: the window's 核验结果 %q, the export's %q", rec[1], got, rec[col])
+		}
+	}
+	if got := cellText(h, row, 6); got != "通过（有提示）" {
+		t.Errorf("核验结果 of the signed-off invoice %q", got)
 	}
 }
 

@@ -2,10 +2,12 @@ package invoice
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
@@ -124,5 +126,73 @@ func TestConfirmationKeepsItsInvoice(t *testing.T) {
 	invB, _ := e.St.Get(ctx, b)
 	if invA.State != store.StateReimbursed || invB.State != store.StateLocked {
 		t.Errorf("after confirming: the first invoice %s, the second %s; want reimbursed, locked", invA.State, invB.State)
+	}
+}
+
+// The steps are plain to a new clerk: the padlock on 锁定, a line saying
+// that 报销 waits for 锁定 (and what comes next once it is), a green
+// sign-off beside the buttons once 核验 has worked, and questions naming
+// the invoice by its number and amount rather than by the file it came in.
+func TestReimbursementStepsAreClear(t *testing.T) {
+	v, e, settle := newView(t)
+	r := uitest.Scan(t, e, uitest.PaperPayload)
+	v.ShowScanned(scanned(r, "扫描件-2024-06-03.pdf", store.SourceFile))
+	settle()
+	if v.lockButton.Icon != lockIcon {
+		t.Error("锁定 does not show the padlock")
+	}
+	if !v.reimburseButton.Disabled() || !strings.Contains(v.stepLabel.Text, "锁定后才能报销") || !v.stepLabel.Visible() {
+		t.Errorf("报销 is grey with the hint %q", v.stepLabel.Text)
+	}
+	if v.verifiedBadge.Visible() {
+		t.Error("a sign-off shown before 核验")
+	}
+	test.Tap(v.verifyButton)
+	settle()
+	if !v.verifiedBadge.Visible() || !strings.Contains(v.verifiedBadge.Text, "已核验") ||
+		v.verifiedBadge.Importance != widget.SuccessImportance {
+		t.Errorf("no visible sign that 核验 worked: %q", v.verifiedBadge.Text)
+	}
+	test.Tap(v.lockButton)
+	settle()
+	if v.reimburseButton.Disabled() || !strings.Contains(v.stepLabel.Text, "报销") {
+		t.Errorf("after 锁定: reimburse disabled %v, hint %q", v.reimburseButton.Disabled(), v.stepLabel.Text)
+	}
+	test.Tap(v.reimburseButton)
+	text := uitest.OverlayText(e.Win.Canvas())
+	if !strings.Contains(text, "02407312") || !strings.Contains(text, "¥582.52") || strings.Contains(text, "扫描件") {
+		t.Errorf("the confirmation reads %q; want the invoice number and amount, not the file", text)
+	}
+	v.confirm.(*dialog.ConfirmDialog).Confirm()
+	settle()
+	if !strings.Contains(v.stepLabel.Text, "不能再次报销") {
+		t.Errorf("after 报销 the hint says %q", v.stepLabel.Text)
+	}
+}
+
+// A change shows with the write's one hand-over to the window, not after
+// a second read: each hand-over waits for the window's next frame, which
+// in a dialog over the History screen can take half a second.
+func TestChangeShowsWithOneHandOver(t *testing.T) {
+	w := uitest.NewWindow(t)
+	v := New(w.Env)
+	w.Show(v.Content())
+	r := uitest.Scan(t, w.Env, uitest.PaperPayload)
+	v.ShowScanned(scanned(r, uitest.PaperPayload, store.SourceGun))
+	w.Settle()
+	for _, c := range []struct {
+		tap  func()
+		want string
+	}{
+		{func() { test.Tap(v.lockButton) }, "已锁定"},
+		{func() { test.Tap(v.verifyButton) }, "已核验"},
+	} {
+		c.tap()
+		w.Bridge.Wait()     // the write, in the background
+		w.Loop.RunPending() // its one hand-over
+		if !strings.Contains(v.stateLabel.Text, c.want) {
+			t.Errorf("after one hand-over the state reads %q, want %s", v.stateLabel.Text, c.want)
+		}
+		w.Settle()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
@@ -198,6 +199,43 @@ func (f *form) check() checked {
 // canVerify says whether the invoice can be verified: it is recorded and
 // still open.
 func (f *form) canVerify() bool { return f.id != 0 && !f.state.Final() }
+
+// stepKey is the translation key of what the clerk does next with the
+// invoice: 报销 waits for 锁定, and the form says so; "" for an invoice
+// not recorded, which has no steps.
+func (f *form) stepKey() string {
+	switch {
+	case f.id == 0:
+		return ""
+	case f.state == store.StateNew && f.verified != nil:
+		return "detail.step.new_verified"
+	}
+	return "detail.step." + string(f.state)
+}
+
+// describe names the invoice for a question the clerk answers: its number
+// and amount, as the clerk finds them on the paper (not the file's name).
+func (f *form) describe(tr *env.Translator) string {
+	number := f.entries[store.PrintedNumber]
+	if f.qr != nil && f.qr.Number != "" {
+		number = f.qr.Number
+	}
+	amount := tr.T("confirm.no_amount")
+	total := strings.TrimSpace(f.entries[store.PrintedTotal])
+	if d, err := money.Parse(total); err == nil && total != "" {
+		total = d.Grouped()
+	}
+	switch {
+	case total != "":
+		amount = tr.F("confirm.amount", total)
+	case f.qr != nil && f.qr.HasAmount:
+		amount = tr.F("confirm.qr_amount", f.qr.Amount.Grouped())
+	}
+	if number == "" {
+		return amount
+	}
+	return tr.F("confirm.invoice", number, amount)
+}
 
 // canBecome says whether the invoice can be moved to state to.
 func (f *form) canBecome(to store.State) bool { return f.id != 0 && f.state.CanBecome(to) }

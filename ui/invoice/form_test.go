@@ -8,6 +8,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 )
 
 // These tests need no window: the form is plain values.
@@ -122,5 +123,18 @@ func TestActionIsTakenWhenClicked(t *testing.T) {
 	f.id = 0
 	if _, ok := f.verifyAction(); ok {
 		t.Error("an invoice not in the history can be verified")
+	}
+}
+
+// A question names the invoice as the clerk finds it on the paper: number
+// and amount, grouped as printed.
+func TestFormDescribesTheInvoice(t *testing.T) {
+	tr := env.NewTranslator("zh")
+	f := form{entries: map[string]string{store.PrintedNumber: "24312000000136634917", store.PrintedTotal: " 8819.6 "}}
+	if got := f.describe(tr); got != "发票号码 24312000000136634917（价税合计 ¥8,819.60）" {
+		t.Errorf("describe = %q", got)
+	}
+	if got := (&form{}).describe(tr); got != "金额未知" {
+		t.Errorf("describe of nothing = %q", got)
 	}
 }

@@ -83,13 +83,21 @@ func (t *table) relabel(tr *env.Translator) {
 func (t *table) fill(tr *env.Translator, f *form) map[string]string {
 	typed := map[string]string{}
 	t.filling = true
+	t.showQR(tr, f)
 	for _, r := range t.rows {
-		r.qr.SetText(env.OrPlaceholder(qrText(tr, f.qr, r.key)))
 		r.printed.SetText(f.entryText(r.key))
 		typed[r.key] = r.printed.Text
 	}
 	t.filling = false
 	return typed
+}
+
+// showQR shows f's QR values in the language chosen (a date is written
+// 2024年05月14日 in Chinese, 2024-05-14 in English).
+func (t *table) showQR(tr *env.Translator, f *form) {
+	for _, r := range t.rows {
+		r.qr.SetText(env.OrPlaceholder(qrText(tr, f.qr, r.key)))
+	}
 }
 
 // show marks each row with its result, and lists the findings.

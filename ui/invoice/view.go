@@ -61,14 +61,17 @@ type View struct {
 	picNote  string // the picture's note, a translation key
 
 	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
-	table                                              *table
-	image                                              *qrImage
-	verifyButton, lockButton, reimburseButton          *widget.Button
-	voidButton, firstButton                            *widget.Button
-	body                                               fyne.CanvasObject
-	titleRow, firstRow                                 *fyne.Container
-	empty                                              *fyne.Container
-	root                                               *fyne.Container
+	// verifiedBadge shows, beside the buttons, that the invoice is signed
+	// off; stepLabel says what comes next (why 报销 waits for 锁定).
+	verifiedBadge, stepLabel                  *widget.Label
+	table                                     *table
+	image                                     *qrImage
+	verifyButton, lockButton, reimburseButton *widget.Button
+	voidButton, firstButton                   *widget.Button
+	body                                      fyne.CanvasObject
+	titleRow, firstRow                        *fyne.Container
+	empty                                     *fyne.Container
+	root                                      *fyne.Container
 
 	// confirm and message are the open dialogs, kept so that tests can
 	// answer them.
@@ -108,13 +111,23 @@ func New(e *env.Env) *View {
 	v.table = newTable(v.onTyped)
 	v.verifyButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), v.Verify)
 	v.verifyButton.Importance = widget.HighImportance
-	v.lockButton = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), v.onLock)
+	v.lockButton = widget.NewButtonWithIcon("", lockIcon, v.onLock)
 	v.reimburseButton = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), v.onReimburse)
 	v.voidButton = widget.NewButtonWithIcon("", theme.DeleteIcon(), v.onVoid)
 	v.firstButton = widget.NewButtonWithIcon("", theme.HistoryIcon(), v.onFirst)
 	v.firstButton.Hide()
 
-	buttons := container.NewHBox(v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton)
+	v.verifiedBadge = widget.NewLabel("")
+	v.verifiedBadge.Importance = widget.SuccessImportance
+	v.verifiedBadge.TextStyle.Bold = true
+	v.verifiedBadge.Hide()
+	v.stepLabel = widget.NewLabel("")
+	v.stepLabel.Wrapping = fyne.TextWrapWord
+	v.stepLabel.Importance = widget.LowImportance
+	// The hint beside the buttons, wrapped where the view is narrow: the
+	// page preview keeps its height.
+	buttons := container.NewBorder(nil, nil,
+		container.NewHBox(v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton, v.verifiedBadge), nil, v.stepLabel)
 	v.titleRow = container.NewBorder(nil, nil, nil, v.stateLabel, v.titleLabel)
 	v.firstRow = container.NewBorder(nil, nil, nil, v.firstButton, v.firstSeenLabel)
 	header := container.NewVBox(v.titleRow, buttons, v.firstRow)
@@ -148,6 +161,7 @@ func (v *View) Relabel() {
 	if v.picNote != "" {
 		v.image.setNote(tr.T(v.picNote))
 	}
+	v.table.showQR(tr, &v.f)
 	v.showState()
 	v.recompute()
 }
@@ -184,8 +198,10 @@ func (v *View) ShowScanned(s Scanned) {
 		}
 	}
 	if s.File.Err != nil {
-		v.f.base = append(v.f.base, finding.New("unreadable", finding.Error, "", "无法读取文件：%v",
-			"the file could not be read: %v", s.File.Err))
+		// Said in both languages, as the clerk's words for its kind: the
+		// reader's own error text is English and technical.
+		v.f.base = append(v.f.base, finding.New("unreadable", finding.Error, "", "%[1]s", "%[2]s",
+			env.FileErrorText(env.NewTranslator("zh"), s.File.Err), env.FileErrorText(env.NewTranslator("en"), s.File.Err)))
 	} else if inv == nil {
 		v.f.base = append(v.f.base, finding.New("no_qr", finding.Warning, "", "文件中没有找到发票二维码",
 			"no invoice QR code was found in the file"))
@@ -315,35 +331,43 @@ func (v *View) reload() {
 		v.record.Cancel() // nothing to read; what was asked for another invoice is dropped
 		return
 	}
-	v.record.Run(func(ctx context.Context) (loaded, error) {
-		var l loaded
-		if first != nil {
-			l.firstGone = fileGone(first.File)
-		}
-		if id == 0 {
-			return l, nil
-		}
-		inv, err := st.Get(ctx, id)
-		if err != nil {
-			return l, err
-		}
-		l.state, l.verified, l.inv = inv.State, inv.Verified, inv
+	v.record.Run(func(ctx context.Context) (loaded, error) { return readLoaded(ctx, st, id, first) }, v.showLoaded)
+}
+
+// readLoaded reads what the history says of invoice id now (nothing when
+// it is 0), and whether the file it was first seen in is still there. It
+// runs off the UI goroutine.
+func readLoaded(ctx context.Context, st *store.Store, id int64, first *store.Sighting) (loaded, error) {
+	var l loaded
+	if first != nil {
+		l.firstGone = fileGone(first.File)
+	}
+	if id == 0 {
 		return l, nil
-	}, func(l loaded, err error) {
-		v.firstGone = l.firstGone
-		if err == nil && v.f.id != 0 {
-			v.f.state, v.f.verified, v.f.stored, v.f.checked = l.state, l.verified, l.inv.Typed, l.inv.Checked
-			v.f.recorded = recordedFindings(l.inv.Findings)
-			v.recompute()
-		}
-		v.showState()
-		if err == nil && l.inv != nil && v.OnRecorded != nil {
-			v.OnRecorded(l.inv)
-		}
-		if err == nil && l.inv != nil && l.inv.Typed != nil && !v.edited {
-			v.fill() // typed before, in another window or an earlier session
-		}
-	})
+	}
+	inv, err := st.Get(ctx, id)
+	if err != nil {
+		return l, err
+	}
+	l.state, l.verified, l.inv = inv.State, inv.Verified, inv
+	return l, nil
+}
+
+// showLoaded shows what readLoaded read of the invoice shown.
+func (v *View) showLoaded(l loaded, err error) {
+	v.firstGone = l.firstGone
+	if err == nil && v.f.id != 0 && l.inv != nil {
+		v.f.state, v.f.verified, v.f.stored, v.f.checked = l.state, l.verified, l.inv.Typed, l.inv.Checked
+		v.f.recorded = recordedFindings(l.inv.Findings)
+		v.recompute()
+	}
+	v.showState()
+	if err == nil && l.inv != nil && v.OnRecorded != nil {
+		v.OnRecorded(l.inv)
+	}
+	if err == nil && l.inv != nil && l.inv.Typed != nil && !v.edited {
+		v.fill() // typed before, in another window or an earlier session
+	}
 }
 
 func (v *View) showState() {
@@ -383,6 +407,19 @@ func (v *View) showState() {
 		v.firstButton.Hide()
 	}
 	v.firstRow.Refresh()
+	if v.f.id != 0 && v.f.verified != nil {
+		v.verifiedBadge.SetText(tr.F("detail.verified_badge", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At)))
+		v.verifiedBadge.Show()
+	} else {
+		v.verifiedBadge.Hide()
+	}
+	step := ""
+	if key := v.f.stepKey(); key != "" {
+		step = tr.T(key)
+	}
+	v.stepLabel.SetText(step)
+	v.stepLabel.Hidden = v.stepLabel.Text == ""
+	v.stepLabel.Refresh()
 	enable(v.verifyButton, v.f.canVerify())
 	enable(v.lockButton, v.f.canBecome(store.StateLocked))
 	enable(v.reimburseButton, v.f.canBecome(store.StateReimbursed))

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"image/jpeg"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,14 +149,20 @@ func TestVoidCanBeCancelled(t *testing.T) {
 	}
 }
 
-func TestDetailShowsThePDFPage(t *testing.T) {
-	v, e, settle := newView(t)
-	dir := t.TempDir()
+// paperPDF writes a one-page PDF of the paper invoice's QR code into dir.
+func paperPDF(t *testing.T, dir, name string) string {
+	t.Helper()
 	png := uitest.WriteQR(t, dir, "qr.png", uitest.PaperPayload)
-	pdf := filepath.Join(dir, "invoice.pdf")
+	pdf := filepath.Join(dir, name)
 	if err := api.ImportImagesFile([]string{png}, pdf, nil, nil); err != nil {
 		t.Fatal(err)
 	}
+	return pdf
+}
+
+func TestDetailShowsThePDFPage(t *testing.T) {
+	v, e, settle := newView(t)
+	pdf := paperPDF(t, t.TempDir(), "invoice.pdf")
 
 	r := uitest.ScanFile(t, e, pdf)
 	if len(r.Invoices) != 1 {
@@ -263,4 +271,53 @@ func TestRecordFromTheHistory(t *testing.T) {
 		}
 	})
 	settle()
+}
+
+// A broken file is said in the clerk's words, in each language, not with
+// the reader's English error.
+func TestBrokenFileIsToldPlainly(t *testing.T) {
+	v, e, settle := newView(t)
+	dir := t.TempDir()
+	data, err := os.ReadFile(paperPDF(t, dir, "whole.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.pdf")
+	if err := os.WriteFile(cut, data[:len(data)/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := uitest.ScanFile(t, e, cut)
+	if r.Err == nil {
+		t.Fatal("the cut PDF was read")
+	}
+	v.ShowScanned(scanned(r, "cut.pdf", store.SourceFile))
+	settle()
+	var zh, en []string
+	for _, f := range v.f.check().findings {
+		zh, en = append(zh, f.Text("zh")), append(en, f.Text("en"))
+	}
+	if !slices.ContainsFunc(zh, func(s string) bool { return strings.Contains(s, "文件已损坏或不完整") }) ||
+		!slices.ContainsFunc(en, func(s string) bool { return strings.Contains(s, "damaged or incomplete") }) {
+		t.Errorf("the broken file is told as %q / %q", zh, en)
+	}
+	for _, s := range append(zh, en...) {
+		if strings.Contains(s, "corrupt or truncated") || strings.Contains(s, "incorrect format") {
+			t.Errorf("the reader's own error is shown: %q", s)
+		}
+	}
+}
+
+// Switching to English writes the QR code's date as English does, in the
+// invoice already shown too.
+func TestQRDateFollowsTheLanguage(t *testing.T) {
+	v, e, settle := newView(t)
+	show(t, v, e, settle, uitest.PaperPayload)
+	if got := v.table.row(store.PrintedDate).qr.Text; got != "2017年11月04日" {
+		t.Errorf("in Chinese the QR date reads %q", got)
+	}
+	e.Tr = env.NewTranslator("en")
+	v.Relabel()
+	if got := v.table.row(store.PrintedDate).qr.Text; got != "2017-11-04" {
+		t.Errorf("in English the QR date reads %q", got)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/internal/pick"
 	"github.com/fapiaoscanner/fapiao/ui/invoice"
 )
 
@@ -43,19 +44,9 @@ func (s *Screen) Drop(uris []fyne.URI) {
 	s.addPaths(paths)
 }
 
-// Open lets the clerk choose a file to scan (Ctrl+O).
+// Open lets the clerk choose files to scan, many at once (Ctrl+O).
 func (s *Screen) Open() {
-	s.openDialog = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		s.addPaths([]string{path})
-	}, s.e.Win)
-	// After Show: before it, Fyne 2.8's file dialog has nothing to resize.
-	s.openDialog.Show()
-	s.openDialog.Resize(fyne.NewSize(900, 600))
+	s.picker = pick.Files(s.e, s.addPaths)
 }
 
 func (s *Screen) openFolder() {

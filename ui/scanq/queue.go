@@ -17,6 +17,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/internal/pick"
 	"github.com/fapiaoscanner/fapiao/ui/invoice"
 )
 
@@ -66,6 +67,7 @@ type Screen struct {
 	running     int
 	done, total int
 	openDialog  *dialog.FileDialog
+	picker      *pick.Dialog        // the open dialog (Ctrl+O), kept for tests
 	batch       *invoice.BatchCheck // the last batch check started
 
 	// beforeTake, when set (by tests), is called on the batch's goroutine

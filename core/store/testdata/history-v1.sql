@@ -116,7 +116,7 @@ INSERT INTO invoices (id, identity, type_code, code, number, date, amount, tax, 
 	 '[{"code":"tax_id_check","severity":"error","message":"x","message_en":"x","field":"seller_tax_id"},{"code":"verify_too_old","severity":"info","message":"y","message_en":"y"}]',
 	 'reimbursed', 1700000200000000000, '老会计', 1, 1, 1),
 	(2, '044031600111-02407312', '10', '044031600111', '02407312', '2017-11-04', '582.52', '', '', '80883429292637169951', NULL,
-	 '{}', '[]', 'new', 0, '', 2, 0, 1);
+	 '{}', '[{"code":"duplicate","severity":"warning","message":"重复","message_en":"duplicate"},{"code":"already_locked","severity":"error","message":"已锁定","message_en":"locked"},{"code":"verify_too_old","severity":"info","message":"y","message_en":"y"}]', 'new', 0, '', 2, 0, 1);
 INSERT INTO sightings (scan_id, invoice_id, page, raw, kind, type_code, number, amount, date) VALUES
 	(1, 1, 1, '01,32,,24312000000136634917,0.01,20240514,,1DD6', 'invoice', '32', '24312000000136634917', '0.01', '2024-05-14'),
 	(2, 2, 0, '01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,', 'invoice', '10', '02407312', '582.52', '2017-11-04');

@@ -2,9 +2,29 @@ package env
 
 import (
 	"errors"
+	"io/fs"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
+
+// fileErrors name what is wrong with a document or picture read, by kind.
+var fileErrors = []struct {
+	err error
+	key string
+}{
+	{document.ErrEncrypted, "error.file.encrypted"},
+	{document.ErrCorrupt, "error.file.corrupt"},
+	{imaging.ErrCorrupt, "error.file.corrupt"},
+	{document.ErrTooLarge, "error.file.too_large"},
+	{imaging.ErrTooLarge, "error.file.too_large"},
+	{document.ErrUnsafe, "error.file.unsafe"},
+	{document.ErrNotInvoice, "error.file.not_invoice"},
+	{document.ErrTimeout, "error.file.timeout"},
+	{document.ErrUnsupported, "error.file.unsupported"},
+	{imaging.ErrUnsupported, "error.file.unsupported"},
+}
 
 // ErrorText says what went wrong in the clerk's language, by the error's kind.
 func ErrorText(tr *Translator, err error) string {
@@ -20,5 +40,24 @@ func ErrorText(tr *Translator, err error) string {
 	case errors.Is(err, store.ErrNotFound):
 		return tr.T("error.not_found")
 	}
+	for _, f := range fileErrors {
+		if errors.Is(err, f.err) {
+			return tr.T(f.key)
+		}
+	}
 	return tr.F("error.other", err)
+}
+
+// FileErrorText says why a file the clerk opened could not be read, in the
+// clerk's language: by its kind, and a file gone or forbidden as such
+// (ErrorText leaves those to say which file, as when an export's folder is
+// missing).
+func FileErrorText(tr *Translator, err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return tr.T("error.file.not_found")
+	case errors.Is(err, fs.ErrPermission):
+		return tr.T("error.file.permission")
+	}
+	return ErrorText(tr, err)
 }

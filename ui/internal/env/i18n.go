@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/fapiaoscanner/fapiao/assets"
 )
 
@@ -93,4 +95,19 @@ func LanguageName(code string) string {
 		}
 	}
 	return ""
+}
+
+// UseFyneLanguage puts Fyne's own strings — the buttons of its dialogs (OK,
+// Cancel, Yes, No), its file dialogs (Open, Save, New Folder …), the
+// entries' menus — in the interface language lang, whatever the system's
+// language is. Fyne picks its translation from the system locale alone and
+// cannot be told otherwise; so the strings of lang are loaded as the
+// translation for the system's locale, which Fyne then uses (go-i18n keeps
+// the last messages loaded for a locale). It affects dialogs made after it.
+func UseFyneLanguage(code string) error {
+	data, err := assets.FyneTranslations.ReadFile("translations/fyne/" + code + ".json")
+	if err != nil {
+		return fmt.Errorf("fyne strings for %q: %w", code, err)
+	}
+	return lang.AddTranslationsForLocale(data, lang.SystemLocale())
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/assets"
@@ -61,4 +62,25 @@ func TestThemeUsesBundledFont(t *testing.T) {
 	}
 	// The theme must be usable by a running app.
 	test.NewTempApp(t).Settings().SetTheme(th)
+}
+
+// Fyne's own strings follow the language chosen, not the system's: a
+// dialog's buttons, and the file dialogs' Open, Save and Cancel.
+func TestFyneStringsFollowTheLanguage(t *testing.T) {
+	t.Cleanup(func() { UseFyneLanguage(DefaultLanguage) })
+	for _, c := range []struct{ code, ok, cancel, open string }{
+		{"zh", "确定", "取消", "打开"},
+		{"en", "OK", "Cancel", "Open"},
+		{"zh", "确定", "取消", "打开"},
+	} {
+		if err := UseFyneLanguage(c.code); err != nil {
+			t.Fatal(err)
+		}
+		if got := []string{lang.L("OK"), lang.L("Cancel"), lang.L("Open")}; got[0] != c.ok || got[1] != c.cancel || got[2] != c.open {
+			t.Errorf("%s: Fyne says %q", c.code, got)
+		}
+	}
+	if err := UseFyneLanguage("xx"); err == nil {
+		t.Error("no error for a language there is none of")
+	}
 }
