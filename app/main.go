@@ -49,6 +49,7 @@ func main() {
 	defer st.Close()
 
 	w := ui.NewMainWindow(a, st)
+	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))
 	if path := os.Getenv("FAPIAO_CAMERA"); path != "" {

@@ -410,6 +410,8 @@ func withError(j verifyJSON, err error) verifyJSON {
 		j.Kind, j.Missing = kindMissing, me.Fields
 	case errors.Is(err, verify.ErrTooEarly):
 		j.Kind = verify.KindTooEarly
+	case errors.Is(err, verify.ErrTooOld):
+		j.Kind = verify.KindTooOld
 	case errors.Is(err, verify.ErrUnsupported):
 		j.Kind = kindUnsupported
 	case errors.Is(err, store.ErrBusy) || errors.Is(err, store.ErrSchemaTooNew) || errors.Is(err, store.ErrNotHistory):

@@ -4,9 +4,12 @@
 # corpus, recorded with `fapiao scan --save` into a scratch FAPIAO_DB, and a
 # few re-billing orders sent with `fapiao rebill` to tools/gatewaysim on
 # loopback), scans a payload with a simulated scanner gun (xdotool types it
-# into the focused entry), then plays a clip of invoices held up to a camera
+# into the focused entry), checks the queue with the tax authority through
+# tools/taxsim (a Tencent stand-in over the sample history), then plays a clip of invoices held up to a camera
 # (tools/camclip, FAPIAO_CAMERA), and writes
-# docs/screenshots/{scan,gun,camera,history,orders,settings}.png. Screens are
+# docs/screenshots/{scan,gun,check,camera,history,orders,settings,ofd}.png on a
+# 1280×800 screen, and the same on the smallest screens supported into
+# docs/screenshots/1366x768/ and docs/screenshots/1024x768/. Screens are
 # switched with Ctrl+1 to Ctrl+5, as a clerk can.
 #
 #   scripts/screenshots.sh [BINARY]      default bin/fapiao
@@ -22,6 +25,13 @@ out=docs/screenshots
 title="Fapiao Scanner"
 corpus=${FAPIAO_SHARED:-../shared}/corpus/real
 payload="01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,"
+# An OFD in the sample history, opened from the history to show its page.
+ofd_sample=erma0__fapiao-print__sample.ofd
+ofd_number=24322000000489101796
+# The invoice of the re-billing gateway's PDF: the tax stand-in says it is
+# voided, for the check's screenshot.
+check_payload="01,31,,25322000000337005189,8819.60,20250722,,BB34"
+check_voided=25322000000337005189
 
 fail() {
 	echo "screenshots: FAIL: $*" >&2
@@ -38,10 +48,11 @@ tmp=$(mktemp -d)
 xvfb_pid=
 app_pid=
 gateway_pid=
+taxsim_pid=
 cleanup() {
 	# A process killed here exits non-zero: that is no failure of the script.
 	local pid
-	for pid in "$app_pid" "$gateway_pid" "$xvfb_pid"; do
+	for pid in "$app_pid" "$gateway_pid" "$taxsim_pid" "$xvfb_pid"; do
 		[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
 	done
 	rm -rf "$tmp"
@@ -55,6 +66,7 @@ samples=()
 while IFS= read -r f; do samples+=("$f"); done < <(
 	ls "$corpus"/pdf/*.pdf | head -n 6
 	ls "$corpus"/image/* | head -n 4
+	echo "$corpus/ofd/$ofd_sample"
 )
 "$bin" scan --save "${samples[@]}" >/dev/null 2>"$tmp/scan.log" || true
 "$bin" scan --save "${samples[0]}" >/dev/null 2>>"$tmp/scan.log" || true # one duplicate
@@ -82,53 +94,115 @@ for order in I202411010001:91310117568051223X B202411020007:91310117568051223X \
 	"$bin" rebill --orderno "${order%%:*}" --tax-num "${order##*:}" >/dev/null 2>>"$tmp/scan.log" || true
 done
 
+# Checks with the tax authority (查验), through a Tencent stand-in whose tax
+# database holds the sample history, one invoice voided.
+"$go" build -o "$tmp/taxsim" ./tools/taxsim
+"$bin" history --json --limit 1000 >"$tmp/history.jsonl"
+"$tmp/taxsim" -provider tencent -id AKIDdemo -key demo-key -voided "$check_voided" \
+	<"$tmp/history.jsonl" >"$tmp/taxsim.out" 2>"$tmp/taxsim.log" &
+taxsim_pid=$!
+for _ in $(seq 100); do
+	[[ -s "$tmp/taxsim.out" ]] && break
+	sleep 0.1
+done
+FAPIAO_VERIFY_ENDPOINT=$(head -n1 "$tmp/taxsim.out")
+[[ -n "$FAPIAO_VERIFY_ENDPOINT" ]] || fail "the tax stand-in did not start: $(cat "$tmp/taxsim.log")"
+export FAPIAO_VERIFY_ENDPOINT FAPIAO_TENCENT_SECRET_ID=AKIDdemo FAPIAO_TENCENT_SECRET_KEY=demo-key
+
 # A clip of three invoices held up to a camera, one of them twice.
 clip_images=("$corpus"/image/GitHub1he__QrToInvoice__img2.jpg "$corpus"/image/GitHub1he__QrToInvoice__S2.jpg
 	"$corpus"/image/hellkun__invoice_reader__sample.png "$corpus"/image/GitHub1he__QrToInvoice__img2.jpg)
 "$tmp/camclip" -out "$tmp/clip.mkv" "${clip_images[@]}" >/dev/null 2>>"$tmp/scan.log" ||
 	fail "could not make the camera clip: $(tail -n 5 "$tmp/scan.log")"
 
-start_xvfb
+# The sample history as it stands, for each screen size to start from.
+cp -a "$tmp/data" "$tmp/sample"
 
-XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
-app_pid=$!
-wait_window "$title" "$timeout"
-sleep 2
+# shots SIZE DIR WHAT: the screenshots on a SIZE screen, into DIR, of the
+# window or the whole screen (WHAT: window or root); the window opens as on
+# a clerk's first start, sized for that screen.
+shots() {
+	local size=$1 dir=$2 what=$3
+	mkdir -p "$dir"
+	rm -rf "$tmp/data" "$tmp/config"
+	cp -a "$tmp/sample" "$tmp/data"
+	start_xvfb "$size"
 
-shot() {
-	sleep 1.5
-	"$import" -window "$win" "$out/$1.png"
-	echo "screenshots: $out/$1.png"
+	XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
+	app_pid=$!
+	wait_window "$title" "$timeout"
+	sleep 2
+
+	shot() {
+		sleep 1.5
+		if [[ $what == root ]]; then
+			"$import" -window root "$dir/$1.png"
+		else
+			"$import" -window "$win" "$dir/$1.png"
+		fi
+		echo "screenshots: $dir/$1.png"
+	}
+
+	# The scanner gun types into the focused entry and ends with Enter.
+	xdotool type --delay 5 "$payload"
+	xdotool key Return
+	shot gun
+	# A second invoice from the gun, then the queue checked with the tax
+	# authority (Ctrl+Shift+Enter); Space closes the answer.
+	xdotool type --delay 5 "$check_payload"
+	xdotool key Return
+	sleep 1
+	xdotool key ctrl+shift+Return
+	sleep 3
+	shot check
+	xdotool key space
+	xdotool key ctrl+3
+	shot history
+	xdotool key ctrl+4
+	sleep 1
+	# Open the order tried twice (the first in the list) to show its attempts.
+	xdotool mousemove --window "$win" 280 165 click 1
+	shot orders
+	xdotool key ctrl+5
+	shot settings
+	# The OFD's record, found by its number, opened over the history: its
+	# page drawn, the QR code outlined.
+	xdotool key ctrl+3
+	sleep 1
+	xdotool key ctrl+f
+	xdotool type --delay 5 "$ofd_number"
+	sleep 2
+	xdotool mousemove --window "$win" 200 200 click 1
+	sleep 4 # the page is drawn in the background
+	shot ofd
+	kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
+	kill "$app_pid"
+	wait "$app_pid" 2>/dev/null || true
+	app_pid=
+
+	# The camera screen while the clip plays: the second showing of the first
+	# invoice is noted, not taken again.
+	FAPIAO_CAMERA="$tmp/clip.mkv" XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
+	app_pid=$!
+	wait_window "$title" "$timeout"
+	sleep "${SHOTS_CAMERA_WAIT:-7}"
+	shot camera
+	# The scan queue then holds the invoices taken in, each with its frame.
+	sleep 4
+	xdotool key ctrl+1
+	sleep 1
+	xdotool mousemove --window "$win" 280 216 click 1
+	shot scan
+	kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
+	kill "$app_pid"
+	wait "$app_pid" 2>/dev/null || true
+	app_pid=
+	kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null || true
+	xvfb_pid=
 }
 
-# The scanner gun types into the focused entry and ends with Enter.
-xdotool type --delay 5 "$payload"
-xdotool key Return
-shot gun
-xdotool key ctrl+3
-shot history
-xdotool key ctrl+4
-sleep 1
-# Open the order tried twice (the first in the list) to show its attempts.
-xdotool mousemove --window "$win" 280 165 click 1
-shot orders
-xdotool key ctrl+5
-shot settings
-kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
-kill "$app_pid"
-wait "$app_pid" 2>/dev/null || true
-
-# The camera screen while the clip plays: the second showing of the first
-# invoice is noted, not taken again.
-FAPIAO_CAMERA="$tmp/clip.mkv" XDG_CONFIG_HOME="$tmp/config" "$bin" >"$tmp/app.log" 2>&1 &
-app_pid=$!
-wait_window "$title" "$timeout"
-sleep "${SHOTS_CAMERA_WAIT:-7}"
-shot camera
-# The scan queue then holds the invoices taken in, each with its frame.
-sleep 4
-xdotool key ctrl+1
-sleep 1
-xdotool mousemove --window "$win" 280 216 click 1
-shot scan
-kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
+# The README's, then the smallest screens supported: a common laptop's and
+# 1024×768, taken whole, so that what does not fit would show.
+shots 1280x800 "$out" window
+shots 1366x768 "$out/1366x768" root
+shots 1024x768 "$out/1024x768" root

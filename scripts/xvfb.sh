@@ -15,10 +15,11 @@ need_x_tools() {
 	fi
 }
 
-# start_xvfb: a 1280×800 display on a free number (-displayfd reports it);
-# sets DISPLAY and xvfb_pid.
+# start_xvfb [WxH]: a display of that size (default 1280x800) on a free
+# number (-displayfd reports it); sets DISPLAY and xvfb_pid.
 start_xvfb() {
-	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+	: >"$tmp/display"
+	Xvfb -displayfd 3 -screen 0 "${1:-1280x800}x24" -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
 	xvfb_pid=$!
 	for _ in $(seq 100); do
 		[[ -s "$tmp/display" ]] && break

@@ -25,7 +25,8 @@ import (
 // Title is the main window's title, in both languages whatever is chosen.
 const Title = "发票扫描 Fapiao Scanner"
 
-// DefaultSize is the main window's size when it opens.
+// DefaultSize is the main window's size when it first opens on a screen
+// with room for it (FitScreen).
 var DefaultSize = fyne.NewSize(1280, 800)
 
 // Screen names, for ShowScreen (and $FAPIAO_SCREEN).
@@ -97,10 +98,13 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 			m.capture.Stop()
 		}
 	}
-	m.window.SetOnClosed(m.capture.Shutdown)
+	m.window.SetOnClosed(func() {
+		m.saveSize()
+		m.capture.Shutdown()
+	})
 
 	m.window.SetContent(m.tabs)
-	m.window.Resize(DefaultSize)
+	m.FitScreen(fyne.Size{})
 	// Registered once: a drop anywhere on the window goes to the scan queue.
 	m.window.SetOnDropped(m.onDropped)
 	m.addShortcuts()
@@ -182,11 +186,27 @@ func (m *MainWindow) addShortcuts() {
 	ctrl(fyne.KeyReturn, m.scan.Detail().Verify)
 	ctrl(fyne.KeyEnter, m.scan.Detail().Verify)
 	ctrl(fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.Search()) })
+	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} {
+		s := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+		c.AddShortcut(s, func(fyne.Shortcut) { m.checkAll() })
+		m.scan.AddShortcut(s.ShortcutName(), m.checkAll)
+	}
 	// Ctrl+1 to Ctrl+5: the screens in the order of the navigation bar.
 	for i, name := range []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings} {
 		ctrl(fyne.KeyName(rune('1'+i)), func() { m.ShowScreen(name) })
 	}
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { m.tabs.Select(m.scanItem); m.scan.Paste() })
+}
+
+// checkAll asks the tax authority about the invoices of the screen shown:
+// those History lists, else the scan queue's.
+func (m *MainWindow) checkAll() {
+	if m.tabs.Selected() == m.historyItem {
+		m.history.CheckListed()
+		return
+	}
+	m.tabs.Select(m.scanItem)
+	m.scan.CheckAll()
 }
 
 // ctrlKey is Ctrl+k (Cmd+k on macOS).
@@ -211,8 +231,11 @@ func (m *MainWindow) menu() *fyne.MainMenu {
 	file := fyne.NewMenu(tr.T("menu.file"),
 		item("menu.open", fyne.KeyO, func() { m.tabs.Select(m.scanItem); m.scan.Open() }),
 		fyne.NewMenuItemSeparator(), quit)
+	checkAll := fyne.NewMenuItem(tr.T("menu.check_all"), m.checkAll)
+	checkAll.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	inv := fyne.NewMenu(tr.T("menu.invoice"),
 		item("menu.verify", fyne.KeyReturn, m.scan.Detail().Verify),
+		checkAll,
 		item("menu.search", fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.Search()) }))
 	view := fyne.NewMenu(tr.T("menu.view"))
 	for i, name := range []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings} {

@@ -24,6 +24,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/core/verify/verifytest"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
@@ -74,8 +75,10 @@ func (m *testWindow) ctrl(key fyne.KeyName) {
 // press presses Ctrl+key as the desktop driver hands it over: to the item
 // of the window's menu with that shortcut, else to the widget with the
 // focus (an entry keeps what it does not know to itself).
-func (m *testWindow) press(key fyne.KeyName) {
-	s := ctrlKey(key)
+func (m *testWindow) press(key fyne.KeyName) { m.pressShortcut(ctrlKey(key)) }
+
+// pressShortcut presses s as the desktop driver hands it over (see press).
+func (m *testWindow) pressShortcut(s fyne.Shortcut) {
 	for _, menu := range m.window.MainMenu().Items {
 		for _, it := range menu.Items {
 			if it.Shortcut != nil && it.Shortcut.ShortcutName() == s.ShortcutName() {
@@ -391,4 +394,30 @@ func (m *testWindow) verified(t *testing.T) bool {
 		}
 	}
 	return false
+}
+
+// Ctrl+Shift+Enter asks the tax authority about the scan queue's invoices,
+// from the gun's entry; in History, about those listed, once confirmed.
+func TestCheckAllShortcut(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	tax := uitest.UseTencent(t, m.e, uitest.TaxInvoice("24312000000136634917", verifytest.Voided))
+	m.gun(uitest.DigitalPayload)
+	m.settle()
+	checkAll := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+
+	m.pressShortcut(checkAll)
+	m.settle()
+	if text := uitest.OverlayText(c); !strings.Contains(text, "已作废 1") || tax.Requests() != 1 {
+		t.Fatalf("after Ctrl+Shift+Enter on the scan screen (%d requests): %q", tax.Requests(), text)
+	}
+	test.Tap(uitest.Button(c.Overlays().Top(), "关闭"))
+
+	m.press(fyne.KeyF)
+	m.settle()
+	m.pressShortcut(checkAll)
+	if text := uitest.OverlayText(c); !strings.Contains(text, "向税务机关查验所列的 1 张发票") {
+		t.Errorf("after Ctrl+Shift+Enter in History's search: %q", text)
+	}
+	m.settle()
 }

@@ -44,12 +44,26 @@ type ofdDoc struct {
 	media   map[string]string // resource ID → package path
 	w, h    float64
 	customs map[string]string // OFD.xml CustomData by name
+	// For drawing: DrawParams, ColorSpaces and Fonts by ID, with the
+	// package path of a font's embedded file.
+	params, spaces, fonts map[string]*node
+	fontFiles             map[string]string
 }
 
 type ofdPage struct {
 	texts  []ofdText
 	images []ofdImage
 	w, h   float64
+	// For drawing it: its ID, content file and templates (ZOrder by file).
+	id        string
+	content   string
+	templates []ofdTemplate
+}
+
+// ofdTemplate is a template a page is drawn over (or under, Foreground).
+type ofdTemplate struct {
+	loc        string
+	foreground bool
 }
 
 func readOFD(ctx context.Context, data []byte, opt Options) (*Document, error) {
@@ -107,7 +121,8 @@ func openOFD(data []byte) (*ofdDoc, *node, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	od := &ofdDoc{p: p, media: map[string]string{}, customs: map[string]string{}, w: 210, h: 140}
+	od := &ofdDoc{p: p, media: map[string]string{}, customs: map[string]string{}, w: 210, h: 140,
+		params: map[string]*node{}, spaces: map[string]*node{}, fonts: map[string]*node{}, fontFiles: map[string]string{}}
 	root, err := p.xml("OFD.xml")
 	if err != nil {
 		if f, _ := p.lookup("OFD.xml"); f == nil {
@@ -162,6 +177,18 @@ func (od *ofdDoc) readResources(doc *node) {
 				od.media[mm.attr["ID"]] = resolve(base, f)
 			}
 		}
+		for _, n := range res.findAll("DrawParam") {
+			od.params[n.attr["ID"]] = n
+		}
+		for _, n := range res.findAll("ColorSpace") {
+			od.spaces[n.attr["ID"]] = n
+		}
+		for _, n := range res.findAll("Font") {
+			od.fonts[n.attr["ID"]] = n
+			if f := n.findText("FontFile"); f != "" {
+				od.fontFiles[n.attr["ID"]] = resolve(base, f)
+			}
+		}
 	}
 }
 
@@ -174,10 +201,11 @@ func (od *ofdDoc) readPages(doc *node) {
 			tpls[t.attr["ID"]] = resolve(od.dir, t.attr["BaseLoc"])
 		}
 	}
-	var locs []string
+	var locs, ids []string
 	for _, pg := range doc.path("Pages").findAll("Page") {
 		if bl := pg.attr["BaseLoc"]; bl != "" {
 			locs = append(locs, resolve(od.dir, bl))
+			ids = append(ids, pg.attr["ID"])
 		}
 	}
 	if len(locs) == 0 {
@@ -198,7 +226,10 @@ func (od *ofdDoc) readPages(doc *node) {
 		if err != nil {
 			continue
 		}
-		pg := ofdPage{w: od.w, h: od.h}
+		pg := ofdPage{w: od.w, h: od.h, content: loc}
+		if i < len(ids) {
+			pg.id = ids[i]
+		}
 		if pb := content.find("PhysicalBox"); pb != nil {
 			if b := floats(pb.value()); len(b) == 4 && b[2] > 0 && b[3] > 0 {
 				pg.w, pg.h = b[2], b[3]
@@ -206,6 +237,7 @@ func (od *ofdDoc) readPages(doc *node) {
 		}
 		for _, t := range content.findAll("Template") {
 			if tl, ok := tpls[t.attr["TemplateID"]]; ok {
+				pg.templates = append(pg.templates, ofdTemplate{loc: tl, foreground: t.attr["ZOrder"] == "Foreground"})
 				if tc, err := od.p.xml(tl); err == nil {
 					pg.add(tc, i+1)
 				}
@@ -235,22 +267,61 @@ func (pg *ofdPage) add(content *node, page int) {
 // space, which its CTM and Boundary map to the page.
 func textObject(to *node) ofdText {
 	t := ofdText{id: to.attr["ID"]}
-	b := floats(to.attr["Boundary"])
-	if len(b) < 2 {
-		b = []float64{0, 0}
+	ts := textSpace(to)
+	ts.each(to, func(r rune, x, y, adv float64, last bool) {
+		px, py := ts.page(x, y)
+		w := math.Abs(adv) * ts.scale
+		if last {
+			w = ts.size * ts.scale
+			if r < 0x2E80 {
+				w /= 2
+			}
+		}
+		s := ts.size * ts.scale
+		t.glyphs = append(t.glyphs, glyph{r: r, x0: px, x1: px + min(w, s), y0: py - 0.88*s, y1: py + 0.12*s})
+	})
+	for _, tc := range to.findAll("TextCode") {
+		t.text += tc.text
 	}
-	ctm := floats(to.attr["CTM"])
-	if len(ctm) != 6 {
-		ctm = []float64{1, 0, 0, 1, 0, 0}
+	return t
+}
+
+// ofdTextSpace is where a text object's glyphs go: its CTM, the origin of
+// its Boundary, its font size (mm) and the CTM's scale.
+type ofdTextSpace struct {
+	ctm         [6]float64
+	bx, by      float64
+	size, scale float64
+}
+
+func textSpace(to *node) ofdTextSpace {
+	ts := ofdTextSpace{ctm: [6]float64{1, 0, 0, 1, 0, 0}, size: 3.5}
+	if b := floats(to.attr["Boundary"]); len(b) >= 2 {
+		ts.bx, ts.by = b[0], b[1]
 	}
-	size := 3.5
+	if c := floats(to.attr["CTM"]); len(c) == 6 {
+		copy(ts.ctm[:], c)
+	}
 	if s := floats(to.attr["Size"]); len(s) == 1 && s[0] > 0 {
-		size = s[0]
+		ts.size = s[0]
 	}
-	scale := math.Sqrt(math.Abs(ctm[0]*ctm[3] - ctm[1]*ctm[2]))
-	if scale == 0 {
-		scale = 1
+	ts.scale = math.Sqrt(math.Abs(ts.ctm[0]*ts.ctm[3] - ts.ctm[1]*ts.ctm[2]))
+	if ts.scale == 0 {
+		ts.scale = 1
 	}
+	return ts
+}
+
+// page maps a point of the object's space to the page (mm).
+func (ts ofdTextSpace) page(x, y float64) (float64, float64) {
+	c := ts.ctm
+	return c[0]*x + c[2]*y + c[4] + ts.bx, c[1]*x + c[3]*y + c[5] + ts.by
+}
+
+// each calls fn with every character of the object's TextCodes, at its
+// origin in the object's space, with its advance; last marks the last of
+// its TextCode or one without advances.
+func (ts ofdTextSpace) each(to *node, fn func(r rune, x, y, adv float64, last bool)) {
 	var x, y float64
 	for _, tc := range to.findAll("TextCode") {
 		if v := floats(tc.attr["X"]); len(v) == 1 {
@@ -260,33 +331,25 @@ func textObject(to *node) ofdText {
 			y = v[0]
 		}
 		dx := deltas(tc.attr["DeltaX"])
+		dy := deltas(tc.attr["DeltaY"])
 		runes := []rune(tc.text)
-		t.text += tc.text
 		for i, r := range runes {
-			adv := size
+			adv := ts.size
 			if r < 0x2E80 {
-				adv = size / 2
+				adv = ts.size / 2
 			}
 			if i < len(dx) {
 				adv = dx[i]
 			} else if len(dx) > 0 {
 				adv = dx[len(dx)-1]
 			}
-			px := ctm[0]*x + ctm[2]*y + ctm[4] + b[0]
-			py := ctm[1]*x + ctm[3]*y + ctm[5] + b[1]
-			w := math.Abs(adv) * scale
-			if i == len(runes)-1 || len(dx) == 0 {
-				w = size * scale
-				if r < 0x2E80 {
-					w /= 2
-				}
-			}
-			s := size * scale
-			t.glyphs = append(t.glyphs, glyph{r: r, x0: px, x1: px + min(w, s), y0: py - 0.88*s, y1: py + 0.12*s})
+			fn(r, x, y, adv, i == len(runes)-1 || len(dx) == 0)
 			x += adv
+			if i < len(dy) {
+				y += dy[i]
+			}
 		}
 	}
-	return t
 }
 
 // deltas expands an OFD DeltaX list: "g 3 1.5 2" is 1.5 1.5 1.5 2.

@@ -17,9 +17,9 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/membudget"
 )
 
-// Pictures for the clerk to look at: a PDF page rendered whole, or, for an
-// OFD, the image its QR code was read from. OFD pages are vector drawings
-// in their own format; rendering them would take a second renderer.
+// Pictures for the clerk to look at: a PDF page rendered whole by PDFium,
+// an OFD page drawn by ofddraw.go, or, for an OFD, the image its QR code
+// was read from.
 
 // Errors of RenderPage and CodeImage, for errors.Is.
 var (
@@ -34,9 +34,10 @@ var (
 // screen shows, whatever maxPixels allows.
 const maxPreviewDPI = 300
 
-// RenderPage renders page (from 1) of the PDF at path, white behind, at the
-// largest resolution up to 300 dpi whose image has at most maxPixels pixels.
-// Other formats give ErrUnsupported; a page the document lacks ErrNoPage.
+// RenderPage renders page (from 1) of the PDF or OFD at path, white behind,
+// at the largest resolution up to 300 dpi whose image has at most maxPixels
+// pixels. Other formats give ErrUnsupported; a page the document lacks
+// ErrNoPage.
 func RenderPage(ctx context.Context, path string, page int, maxPixels int) (image.Image, error) {
 	op := fmt.Sprintf("render page %d", page)
 	if page < 1 {
@@ -49,16 +50,31 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if sniff(path, data) != PDF {
+	format := sniff(path, data)
+	if format != PDF && format != OFD {
 		return nil, fmt.Errorf("%s: %w", op, ErrUnsupported)
 	}
-	release, err := membudget.Default.Reserve(ctx, readCost(PDF, len(data)))
+	release, err := membudget.Default.Reserve(ctx, readCost(format, len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer release()
 	var out *image.RGBA
-	err = withPDFium(ctx, func(p pdfium.Pdfium) error {
+	if format == OFD {
+		out, err = drawOFDPage(ctx, data, page, maxPixels)
+	} else {
+		out, err = renderPDF(ctx, data, page, maxPixels)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %s: %w", path, op, err)
+	}
+	return out, nil
+}
+
+// renderPDF renders page (from 1) of a PDF held in data, as RenderPage.
+func renderPDF(ctx context.Context, data []byte, page, maxPixels int) (*image.RGBA, error) {
+	var out *image.RGBA
+	err := withPDFium(ctx, func(p pdfium.Pdfium) error {
 		doc, pages, closeDoc, err := openPDF(p, data)
 		if err != nil {
 			return err
@@ -89,10 +105,20 @@ func RenderPage(ctx context.Context, path string, page int, maxPixels int) (imag
 		r.Cleanup()
 		return nil
 	})
+	return out, err
+}
+
+// jbig2Image is a standalone JBIG2 image (as OFDs carry), decoded by
+// PDFium at its own size.
+func jbig2Image(ctx context.Context, data []byte) (*image.RGBA, error) {
+	segs, w, h, err := parseJBIG2(data)
 	if err != nil {
-		return nil, fmt.Errorf("document %s: %s: %w", path, op, err)
+		return nil, err
 	}
-	return out, nil
+	if n := 4 * int64(w) * int64(h); n < 1 || n > maxImageCost {
+		return nil, fmt.Errorf("%w: JBIG2 image of %d×%d", ErrCorrupt, w, h)
+	}
+	return renderPDF(ctx, jbig2PDF(segs, w, h), 1, int(w)*int(h))
 }
 
 // fitPixels is the size in pixels of a w×h point page rendered at the

@@ -81,7 +81,7 @@ func TestRenderPageSizeCap(t *testing.T) {
 
 func TestRenderPageErrors(t *testing.T) {
 	pdf := shared.Path(t, "corpus", "real", "pdf", "Caisin__fapiao-print__7.22底座.pdf")
-	ofd := shared.Path(t, "corpus", "real", "ofd", "erma0__fapiao-print__sample.ofd")
+	photo := shared.Path(t, "corpus", "real", "image", "GitHub1he__QrToInvoice__img2.jpg")
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -91,7 +91,7 @@ func TestRenderPageErrors(t *testing.T) {
 	}{
 		{"page 0", pdf, 0, ErrNoPage},
 		{"page after the last", pdf, 2, ErrNoPage},
-		{"an OFD", ofd, 1, ErrUnsupported},
+		{"a photo", photo, 1, ErrUnsupported},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

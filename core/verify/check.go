@@ -20,8 +20,9 @@ var beijing = time.FixedZone("CST", 8*3600)
 // Prepare builds the request for inv and refuses, without sending
 // anything, what cannot succeed: an invoice without a number
 // (ErrNotInvoice), one lacking a value the provider needs (MissingError),
-// a type the provider does not check (UnsupportedError), and one issued
-// today or later, by Beijing's calendar (WaitError).
+// a type the provider does not check (UnsupportedError), one issued today
+// or later, by Beijing's calendar (WaitError), and one issued more than
+// five years ago (OldError).
 func Prepare(provider string, inv Invoice, now time.Time) (Request, error) {
 	r := NewRequest(inv)
 	if r.Number == "" && r.Code == "" && r.Type == "" {
@@ -32,8 +33,12 @@ func Prepare(provider string, inv Invoice, now time.Time) (Request, error) {
 			return r, err
 		}
 	}
-	if !r.Date.IsZero() && !r.Date.Time().Before(payload.DateOf(now.In(beijing)).Time()) {
+	today := now.In(beijing)
+	if !r.Date.IsZero() && !r.Date.Time().Before(payload.DateOf(today).Time()) {
 		return r, &WaitError{Date: r.Date.String()}
+	}
+	if !r.Date.IsZero() && r.Date.Time().Before(payload.DateOf(today.AddDate(-5, 0, 0)).Time()) {
+		return r, &OldError{Date: r.Date.String()}
 	}
 	return r, nil
 }

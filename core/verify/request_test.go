@@ -161,6 +161,24 @@ func TestNewRequest(t *testing.T) {
 	}
 }
 
+// The tax authority answers for five years back: an older invoice is not
+// sent, and says why.
+func TestPrepareRefusesTooOld(t *testing.T) {
+	now := time.Date(2025, 3, 1, 20, 0, 0, 0, time.UTC) // 2 March in Beijing
+	for date, old := range map[string]bool{"2020-03-01": true, "2020-03-02": false, "2024-05-14": false} {
+		inv := qrOf(t, taxControl)
+		inv.QR[document.KeyDate] = date
+		_, err := Prepare(Tencent, inv, now)
+		var oe *OldError
+		if got := errors.As(err, &oe) && errors.Is(err, ErrTooOld) && strings.Contains(err.Error(), "五年"); got != old {
+			t.Errorf("issued %s: %v, want too old %v", date, err, old)
+		}
+		if !old && err != nil {
+			t.Errorf("issued %s: %v", date, err)
+		}
+	}
+}
+
 func TestPrepareRefusesToday(t *testing.T) {
 	now := issued.AddDate(0, 0, 10) // today, Beijing
 	for _, d := range []int{0, 1} {

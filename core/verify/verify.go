@@ -146,6 +146,9 @@ var (
 	// ErrTooEarly: the invoice was issued today (or later); the tax side
 	// answers from the next day.
 	ErrTooEarly = errors.New("issued today: the tax authority answers from tomorrow")
+	// ErrTooOld: the invoice was issued more than five years ago; the tax
+	// side no longer answers for it.
+	ErrTooOld = errors.New("issued more than five years ago: the tax authority no longer checks it")
 	// ErrNotInvoice: there is no invoice number to check.
 	ErrNotInvoice = errors.New("not an invoice that can be checked")
 	// ErrBadConfig: a provider's credentials or endpoint are unusable.
@@ -235,3 +238,16 @@ func (e *WaitError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrTooEarly) hold.
 func (e *WaitError) Unwrap() error { return ErrTooEarly }
+
+// OldError is ErrTooOld with the issue date.
+type OldError struct {
+	Date string // YYYY-MM-DD
+}
+
+func (e *OldError) Error() string {
+	return fmt.Sprintf("%s 开具的发票已超过五年，税务机关不再查验 (issued on %s: more than five years ago, the tax authority no longer checks it)",
+		e.Date, e.Date)
+}
+
+// Unwrap makes errors.Is(err, ErrTooOld) hold.
+func (e *OldError) Unwrap() error { return ErrTooOld }

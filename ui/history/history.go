@@ -118,9 +118,7 @@ func New(e *env.Env) *Screen {
 	h.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
 	h.table.UpdateHeader = h.updateHeader
 	h.table.OnSelected = h.onSelected
-	for i, w := range []float32{220, 140, 300, 150, 100, 90, 120} {
-		h.table.SetColumnWidth(i, w)
-	}
+	// Column widths follow the table's width (fitTable).
 	h.detail = invoice.New(e)
 	h.detail.OnChange = h.Reload
 	return h
@@ -133,7 +131,7 @@ func (h *Screen) Content() fyne.CanvasObject {
 	selects := container.NewGridWithColumns(4, h.kind, h.state, h.findings, h.checked)
 	bar := container.NewBorder(nil, nil, container.NewHBox(h.count, h.busy),
 		container.NewHBox(h.checkButton, h.cancelExport, h.exportCSV, h.exportXLSX), h.progress)
-	h.root = container.NewBorder(container.NewVBox(filters, selects, bar), nil, nil, nil, h.table)
+	h.root = container.NewBorder(container.NewVBox(filters, selects, bar), nil, nil, nil, h.fitTable())
 	return h.root
 }
 

@@ -19,7 +19,7 @@ import (
 // Tally groups of a batch check, beside the outcomes (verify.Outcomes):
 // what was not sent, and why.
 const (
-	tallyNotSent       = "not_sent"       // a value the provider needs is missing, or the type is not checked
+	tallyNotSent       = "not_sent"       // a value is missing, the type is not checked, or it is too old
 	tallyTooEarly      = "too_early"      // issued today: the tax side answers from tomorrow
 	tallyAnsweredToday = "answered_today" // judged today already: not asked again
 )
@@ -150,7 +150,8 @@ func tallyGroup(ch verify.Checked, err error) string {
 		return tallyAnsweredToday
 	case errors.Is(err, verify.ErrTooEarly):
 		return tallyTooEarly
-	case errors.As(err, &missing), errors.Is(err, verify.ErrUnsupported), errors.Is(err, verify.ErrNotInvoice):
+	case errors.As(err, &missing), errors.Is(err, verify.ErrUnsupported), errors.Is(err, verify.ErrNotInvoice),
+		errors.Is(err, verify.ErrTooOld):
 		return tallyNotSent
 	case err != nil:
 		return verify.Error
@@ -190,7 +191,10 @@ func (b *BatchCheck) finish(note string) {
 	b.show()
 	b.button.SetText(tr.T("batch.close"))
 	b.button.SetIcon(theme.ConfirmIcon())
+	b.button.Importance = widget.HighImportance
 	b.button.Enable()
+	// Space closes it, as the clerk's hands are on the keyboard.
+	b.e.Win.Canvas().Focus(b.button)
 }
 
 // onButton cancels the batch while it runs (what was answered stays

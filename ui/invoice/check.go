@@ -73,6 +73,8 @@ func answerText(tr *env.Translator, ch verify.Checked, err error, signedOff bool
 		return tr.F("check.not_sent", missing.Text(tr.Lang()))
 	case errors.Is(err, verify.ErrTooEarly):
 		return tr.T(tooEarly)
+	case errors.Is(err, verify.ErrTooOld):
+		return tr.F("check.not_sent", tr.T("check.kind.too_old"))
 	case err != nil:
 		return tr.F(failed, env.ErrorText(tr, err))
 	case ch.Outcome == verify.Error || ch.Outcome == verify.LimitReached:

@@ -2,11 +2,11 @@ package invoice
 
 import (
 	"context"
-	"errors"
 	"image"
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -19,11 +19,9 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/scan"
 )
 
-// The detail view's picture: the photo or scan itself, the PDF page the
-// invoice is on, rendered, or the webcam frame a code was read from, with
-// the QR code outlined. OFD pages are drawings in a format of their own
-// that no renderer here draws: an OFD shows the image its QR code was read
-// from, or says that the code is kept as data.
+// The detail view's picture: the photo or scan itself, the PDF or OFD page
+// the invoice is on, rendered, or the webcam frame a code was read from,
+// with the QR code outlined, and the values read by OCR.
 
 // previewPixels bounds a picture: about 200 dpi for an invoice page, sharp
 // at any window size, 8 MB in memory.
@@ -148,11 +146,13 @@ func loadFile(path string, page int, text string) picture {
 		}
 		return picture{img: img, codes: locate(ctx, img), scale: 1}
 	case ".ofd":
-		img, err := document.CodeImage(ctx, path, text, previewPixels)
-		switch {
-		case errors.Is(err, document.ErrNoImage):
-			return picture{note: "detail.ofd_data"}
-		case err != nil:
+		img, err := document.RenderPage(ctx, path, max(page, 1), previewPixels)
+		if err == nil {
+			return picture{img: img, codes: locate(ctx, img), scale: 1}
+		}
+		// A page that cannot be drawn: the image its code was read from.
+		img, err = document.CodeImage(ctx, path, text, previewPixels)
+		if err != nil {
 			return picture{note: "detail.no_preview"}
 		}
 		// The picture is the code: there is nothing to outline on it.
@@ -225,6 +225,32 @@ func (p picture) outlines(known []imaging.Code, text string) [][]fyne.Position {
 	add(known, p.scale)
 	if len(out) == 0 {
 		add(p.codes, 1)
+	}
+	return out
+}
+
+// fields are the corners, in the picture's pixels, of where each value
+// read by OCR is on the page (reads' regions are fractions of the page, as
+// the picture is of the whole page).
+func (p picture) fields(reads map[string]document.FieldRead) [][]fyne.Position {
+	if p.img == nil || len(reads) == 0 {
+		return nil
+	}
+	b := p.img.Bounds()
+	w, h := float32(b.Dx()), float32(b.Dy())
+	keys := make([]string, 0, len(reads))
+	for k := range reads {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same outlines in the same order each time
+	var out [][]fyne.Position
+	for _, k := range keys {
+		r := reads[k].Region
+		if r.X1 <= r.X0 || r.Y1 <= r.Y0 {
+			continue
+		}
+		x0, y0, x1, y1 := float32(r.X0)*w, float32(r.Y0)*h, float32(r.X1)*w, float32(r.Y1)*h
+		out = append(out, []fyne.Position{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
 	}
 	return out
 }

@@ -1,35 +1,98 @@
 package invoice
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 )
 
-// qrImage shows an invoice picture with its QR codes outlined, the outline
-// scaled and moved with the picture as the panel resizes.
+// qrImage shows an invoice picture, to be read against the paper: the
+// whole page at first, zoomed in and out with its buttons or Ctrl and the
+// mouse wheel (the wheel alone scrolls, as in a PDF reader), fitted to the
+// panel's width, or opened in a window of its own. The QR code is outlined
+// in red and, when the values were read by OCR, each value's place in blue.
 type qrImage struct {
 	widget.BaseWidget
 
 	img   image.Image
-	codes [][]fyne.Position // corners in the image's pixels
+	codes [][]fyne.Position // QR corners in the image's pixels
+	boxes [][]fyne.Position // read fields' corners in the image's pixels
 	text  string            // shown instead of the picture, or under it
+
+	// fit is how the zoom follows the panel's size; zoom is the picture's
+	// size on screen per pixel of the image.
+	fit  fitMode
+	zoom float32
+
+	// onEnlarge opens the picture in a window of its own; nil hides the
+	// button.
+	onEnlarge func()
+
+	area                                        *pageArea
+	scroll                                      *container.Scroll
+	bar                                         *fyne.Container
+	zoomLabel                                   *widget.Label
+	zoomIn, zoomOut, fitWidth, fitPage, enlarge *widget.Button
 }
+
+type fitMode int
+
+const (
+	fitWhole     fitMode = iota // the whole page in the panel
+	fitWidthMode                // the page's width in the panel's
+	fitNone                     // the zoom the clerk chose
+)
+
+// Zoom limits: from a quarter of the whole page's size in the panel to four
+// screen pixels per pixel of the picture.
+const (
+	zoomStep = 1.25
+	zoomMax  = 4
+)
+
+var (
+	codeColor = color.NRGBA{R: 0xe5, G: 0x1c, B: 0x23, A: 0xff}
+	boxColor  = color.NRGBA{R: 0x1e, G: 0x6f, B: 0xd9, A: 0xff}
+)
 
 func newQRImage() *qrImage {
 	q := &qrImage{}
 	q.ExtendBaseWidget(q)
+	q.area = newPageArea(q)
+	q.scroll = container.NewScroll(q.area)
+	q.zoomLabel = widget.NewLabel("")
+	q.zoomOut = widget.NewButtonWithIcon("", theme.ZoomOutIcon(), func() { q.zoomBy(1 / zoomStep) })
+	q.zoomIn = widget.NewButtonWithIcon("", theme.ZoomInIcon(), func() { q.zoomBy(zoomStep) })
+	q.fitWidth = widget.NewButton("", func() { q.setFit(fitWidthMode) })
+	q.fitPage = widget.NewButton("", func() { q.setFit(fitWhole) })
+	q.enlarge = widget.NewButtonWithIcon("", theme.ViewFullScreenIcon(), func() {
+		if q.onEnlarge != nil {
+			q.onEnlarge()
+		}
+	})
+	for _, b := range []*widget.Button{q.zoomOut, q.zoomIn, q.fitWidth, q.fitPage, q.enlarge} {
+		b.Importance = widget.LowImportance
+	}
+	q.bar = container.NewHBox(q.zoomOut, q.zoomLabel, q.zoomIn, q.fitWidth, q.fitPage, q.enlarge)
 	return q
 }
 
-// set shows img with the codes outlined and text under it; a nil img
-// shows text alone.
-func (q *qrImage) set(img image.Image, codes [][]fyne.Position, text string) {
-	q.img, q.codes, q.text = img, codes, text
+// set shows img with the codes and read fields outlined and text under
+// it; a nil img shows text alone. A new picture is shown whole.
+func (q *qrImage) set(img image.Image, codes, boxes [][]fyne.Position, text string) {
+	if img != q.img {
+		q.fit = fitWhole
+	}
+	q.img, q.codes, q.boxes, q.text = img, codes, boxes, text
 	q.Refresh()
 }
 
@@ -39,10 +102,85 @@ func (q *qrImage) setNote(text string) {
 	q.Refresh()
 }
 
+// relabel names the buttons that fit the page in the language chosen.
+func (q *qrImage) relabel(tr *env.Translator) {
+	q.fitWidth.SetText(tr.T("detail.fit_width"))
+	q.fitPage.SetText(tr.T("detail.fit_page"))
+}
+
+// imageSize is the picture's size in pixels.
+func (q *qrImage) imageSize() fyne.Size {
+	if q.img == nil {
+		return fyne.Size{}
+	}
+	b := q.img.Bounds()
+	return fyne.NewSize(float32(b.Dx()), float32(b.Dy()))
+}
+
+// fitZoom is the zoom of mode in a viewport of size.
+func (q *qrImage) fitZoom(mode fitMode, view fyne.Size) float32 {
+	is := q.imageSize()
+	if is.Width == 0 || is.Height == 0 || view.Width <= 0 || view.Height <= 0 {
+		return 1
+	}
+	if mode == fitWidthMode {
+		return view.Width / is.Width
+	}
+	return min(view.Width/is.Width, view.Height/is.Height)
+}
+
+// setFit fits the picture to the panel.
+func (q *qrImage) setFit(mode fitMode) {
+	q.fit = mode
+	q.scroll.Offset = fyne.Position{}
+	q.Refresh()
+}
+
+// zoomBy zooms by factor around the middle of what is shown.
+func (q *qrImage) zoomBy(factor float32) {
+	view := q.scroll.Size()
+	q.zoomAt(factor, fyne.NewPos(q.scroll.Offset.X+view.Width/2, q.scroll.Offset.Y+view.Height/2))
+}
+
+// zoomAt zooms by factor keeping the point at (in the area's coordinates)
+// where it is on screen.
+func (q *qrImage) zoomAt(factor float32, at fyne.Position) {
+	if q.img == nil {
+		return
+	}
+	view := q.scroll.Size()
+	old := q.zoom
+	z := min(max(old*factor, q.fitZoom(fitWhole, view)/4), zoomMax)
+	if z == old || old == 0 {
+		return
+	}
+	q.fit, q.zoom = fitNone, z
+	// The point under at stays under it: the area grows by z/old around
+	// the picture's origin (its offset from centring aside).
+	k := z / old
+	onScreen := fyne.NewPos(at.X-q.scroll.Offset.X, at.Y-q.scroll.Offset.Y)
+	q.Refresh()
+	q.scroll.Offset = fyne.NewPos(max(0, at.X*k-onScreen.X), max(0, at.Y*k-onScreen.Y))
+	q.scroll.Refresh()
+}
+
+// wheel takes the mouse wheel over the picture: with Ctrl it zooms around
+// the pointer, without it scrolls.
+func (q *qrImage) wheel(ev *fyne.ScrollEvent, ctrl bool) {
+	if !ctrl {
+		q.scroll.Scrolled(ev)
+		return
+	}
+	switch {
+	case ev.Scrolled.DY > 0:
+		q.zoomAt(zoomStep, ev.Position)
+	case ev.Scrolled.DY < 0:
+		q.zoomAt(1/zoomStep, ev.Position)
+	}
+}
+
 func (q *qrImage) CreateRenderer() fyne.WidgetRenderer {
-	r := &qrImageRenderer{q: q, image: canvas.NewImageFromImage(nil), label: widget.NewLabel("")}
-	r.image.FillMode = canvas.ImageFillContain
-	r.image.ScaleMode = canvas.ImageScaleSmooth
+	r := &qrImageRenderer{q: q, label: widget.NewLabel("")}
 	r.label.Alignment = fyne.TextAlignCenter
 	r.label.Wrapping = fyne.TextWrapWord
 	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -53,97 +191,192 @@ func (q *qrImage) CreateRenderer() fyne.WidgetRenderer {
 type qrImageRenderer struct {
 	q     *qrImage
 	bg    *canvas.Rectangle
-	image *canvas.Image
 	label *widget.Label
-	lines []*canvas.Line
 	size  fyne.Size
-	area  fyne.Size // the picture's part of size
 }
 
 func (r *qrImageRenderer) Destroy() {}
 
-func (r *qrImageRenderer) MinSize() fyne.Size { return fyne.NewSize(160, 160) }
+// MinSize leaves room for the buttons and some of the picture; a note
+// alone needs a line.
+func (r *qrImageRenderer) MinSize() fyne.Size {
+	if r.q.img == nil {
+		return fyne.NewSize(160, r.label.MinSize().Height)
+	}
+	return fyne.NewSize(max(160, r.q.bar.MinSize().Width), 160)
+}
 
 func (r *qrImageRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.bg, r.image, r.label}
+	return []fyne.CanvasObject{r.bg, r.q.scroll, r.q.bar, r.label}
+}
+
+func (r *qrImageRenderer) Layout(size fyne.Size) {
+	q := r.q
+	r.size = size
+	r.bg.Resize(size)
+	lh := r.label.MinSize().Height
+	r.label.Resize(fyne.NewSize(size.Width, lh))
+	if q.img == nil {
+		r.label.Move(fyne.NewPos(0, size.Height/2-lh/2))
+		return
+	}
+	bh := q.bar.MinSize().Height
+	q.bar.Move(fyne.NewPos(0, 0))
+	q.bar.Resize(fyne.NewSize(size.Width, bh))
+	view := fyne.NewSize(size.Width, max(0, size.Height-bh))
+	if q.text != "" {
+		view.Height = max(0, view.Height-lh)
+	}
+	r.label.Move(fyne.NewPos(0, bh+view.Height))
+	if q.fit != fitNone || q.zoom == 0 {
+		q.zoom = q.fitZoom(q.fit, view)
+	}
+	q.zoomLabel.SetText(fmt.Sprintf("%d%%", int(q.zoom*100/q.fitZoom(fitWhole, view)+0.5)))
+	q.scroll.Move(fyne.NewPos(0, bh))
+	q.scroll.Resize(view)
+	q.area.Refresh()
+	q.scroll.Refresh()
+}
+
+func (r *qrImageRenderer) Refresh() {
+	q := r.q
+	r.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	r.bg.Refresh()
+	r.label.SetText(q.text)
+	r.label.Hidden = q.text == ""
+	if q.img == nil {
+		q.scroll.Hide()
+		q.bar.Hide()
+	} else {
+		q.scroll.Show()
+		q.bar.Show()
+	}
+	if q.onEnlarge == nil {
+		q.enlarge.Hide()
+	} else {
+		q.enlarge.Show()
+	}
+	r.Layout(r.size)
+	canvas.Refresh(q)
+}
+
+// pageArea is the picture at its zoom, with the outlines, inside the
+// scroller: as large as the zoom makes it, centred when smaller than the
+// panel.
+type pageArea struct {
+	widget.BaseWidget
+	q *qrImage
+}
+
+func newPageArea(q *qrImage) *pageArea {
+	a := &pageArea{q: q}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// Scrolled zooms with Ctrl held, and scrolls otherwise.
+func (a *pageArea) Scrolled(ev *fyne.ScrollEvent) {
+	ctrl := false
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		ctrl = d.CurrentKeyModifiers()&fyne.KeyModifierShortcutDefault != 0
+	}
+	a.q.wheel(ev, ctrl)
+}
+
+func (a *pageArea) CreateRenderer() fyne.WidgetRenderer {
+	r := &pageAreaRenderer{a: a, image: canvas.NewImageFromImage(nil)}
+	r.image.FillMode = canvas.ImageFillStretch
+	r.image.ScaleMode = canvas.ImageScaleSmooth
+	return r
+}
+
+type pageAreaRenderer struct {
+	a     *pageArea
+	image *canvas.Image
+	lines []*canvas.Line
+	size  fyne.Size
+}
+
+func (r *pageAreaRenderer) Destroy() {}
+
+// MinSize is the picture's size at its zoom.
+func (r *pageAreaRenderer) MinSize() fyne.Size {
+	q := r.a.q
+	is := q.imageSize()
+	return fyne.NewSize(is.Width*q.zoom, is.Height*q.zoom)
+}
+
+func (r *pageAreaRenderer) Objects() []fyne.CanvasObject {
+	objs := []fyne.CanvasObject{r.image}
 	for _, l := range r.lines {
 		objs = append(objs, l)
 	}
 	return objs
 }
 
-func (r *qrImageRenderer) Layout(size fyne.Size) {
+// origin is where the picture starts in the area: centred when the area is
+// larger.
+func (r *pageAreaRenderer) origin(size fyne.Size) fyne.Position {
+	m := r.MinSize()
+	return fyne.NewPos(max(0, (size.Width-m.Width)/2), max(0, (size.Height-m.Height)/2))
+}
+
+func (r *pageAreaRenderer) Layout(size fyne.Size) {
 	r.size = size
-	r.bg.Resize(size)
-	r.label.Resize(fyne.NewSize(size.Width, r.label.MinSize().Height))
-	lh := r.label.MinSize().Height
-	if r.q.img == nil {
-		r.label.Move(fyne.NewPos(0, size.Height/2-lh/2))
-		r.area = size
-	} else {
-		// A note goes under the picture.
-		r.area = size
-		if r.q.text != "" {
-			r.area.Height = max(0, size.Height-lh)
-		}
-		r.label.Move(fyne.NewPos(0, r.area.Height))
-	}
-	r.image.Resize(r.area)
-	r.placeLines()
-}
-
-// placeLines maps the corners from image pixels to the area the picture
-// takes inside the widget (contain: scaled to fit, centred).
-func (r *qrImageRenderer) placeLines() {
-	if r.q.img == nil {
-		return
-	}
-	b := r.q.img.Bounds()
-	iw, ih := float32(b.Dx()), float32(b.Dy())
-	if iw == 0 || ih == 0 {
-		return
-	}
-	scale := min(r.area.Width/iw, r.area.Height/ih)
-	ox, oy := (r.area.Width-iw*scale)/2, (r.area.Height-ih*scale)/2
-	at := func(p fyne.Position) fyne.Position { return fyne.NewPos(ox+p.X*scale, oy+p.Y*scale) }
+	o := r.origin(size)
+	r.image.Move(o)
+	r.image.Resize(r.MinSize())
+	z := r.a.q.zoom
+	at := func(p fyne.Position) fyne.Position { return fyne.NewPos(o.X+p.X*z, o.Y+p.Y*z) }
 	i := 0
-	for _, c := range r.q.codes {
-		for j := range c {
-			if i >= len(r.lines) {
-				break
+	for _, set := range [][][]fyne.Position{r.a.q.codes, r.a.q.boxes} {
+		for _, c := range set {
+			for j := range c {
+				if i >= len(r.lines) {
+					return
+				}
+				r.lines[i].Position1 = at(c[j])
+				r.lines[i].Position2 = at(c[(j+1)%len(c)])
+				r.lines[i].Refresh()
+				i++
 			}
-			r.lines[i].Position1 = at(c[j])
-			r.lines[i].Position2 = at(c[(j+1)%len(c)])
-			r.lines[i].Refresh()
-			i++
 		}
 	}
 }
 
-func (r *qrImageRenderer) Refresh() {
-	r.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
-	r.bg.Refresh()
+func (r *pageAreaRenderer) Refresh() {
+	q := r.a.q
 	n := 0
-	for _, c := range r.q.codes {
+	for _, c := range q.codes {
 		n += len(c)
 	}
-	if len(r.lines) != n {
-		r.lines = make([]*canvas.Line, n)
+	m := 0
+	for _, c := range q.boxes {
+		m += len(c)
+	}
+	if len(r.lines) != n+m || (n+m > 0 && r.lines[0].StrokeColor != lineColor(n)) {
+		r.lines = make([]*canvas.Line, n+m)
 		for i := range r.lines {
-			r.lines[i] = canvas.NewLine(color.NRGBA{R: 0xe5, G: 0x1c, B: 0x23, A: 0xff})
+			r.lines[i] = canvas.NewLine(codeColor)
 			r.lines[i].StrokeWidth = 3
+			if i >= n {
+				r.lines[i].StrokeColor = boxColor
+				r.lines[i].StrokeWidth = 2
+			}
 		}
 	}
-	r.label.SetText(r.q.text)
-	r.label.Hidden = r.q.text == ""
-	if r.q.img == nil {
-		r.image.Image = nil
-		r.image.Hide()
-	} else {
-		r.image.Image = r.q.img
-		r.image.Show()
+	if r.image.Image != q.img {
+		r.image.Image = q.img
+		r.image.Refresh()
 	}
-	r.image.Refresh()
 	r.Layout(r.size)
-	canvas.Refresh(r.q)
+	canvas.Refresh(r.a)
+}
+
+// lineColor is the first line's color when n of them outline codes.
+func lineColor(n int) color.Color {
+	if n > 0 {
+		return codeColor
+	}
+	return boxColor
 }

@@ -28,6 +28,7 @@ type fieldRow struct {
 
 // table is the comparison and, under it, the findings.
 type table struct {
+	cols        *columns
 	headers     []*widget.Label
 	rows        []*fieldRow
 	findingsBox *fyne.Container
@@ -37,9 +38,9 @@ type table struct {
 }
 
 func newTable(onTyped func(key, text string)) *table {
-	t := &table{onTyped: onTyped, findingsBox: container.NewVBox()}
+	t := &table{onTyped: onTyped, findingsBox: container.NewVBox(), cols: &columns{}}
 	grid := container.NewVBox()
-	headerRow := container.New(columns{})
+	headerRow := container.New(t.cols)
 	for range 4 {
 		h := widget.NewLabel("")
 		h.TextStyle.Bold = true
@@ -60,7 +61,14 @@ func newTable(onTyped func(key, text string)) *table {
 			}
 		}
 		t.rows = append(t.rows, r)
-		grid.Add(container.NewStack(r.bg, container.New(columns{}, r.label, r.qr, r.printed, r.result)))
+		var lay fyne.Layout = t.cols
+		if !qrCarries(f.key) {
+			// A company's name, which no QR code carries: its entry takes the
+			// QR value's place too, so that the name shows whole.
+			lay = spanned{t.cols}
+			r.qr.Hide()
+		}
+		grid.Add(container.NewStack(r.bg, container.New(lay, r.label, r.qr, r.printed, r.result)))
 	}
 	t.root = container.NewVBox(grid, widget.NewSeparator(), t.findingsBox)
 	return t
@@ -76,6 +84,50 @@ func (t *table) relabel(tr *env.Translator) {
 		t.rows[i].label.SetText(tr.T(f.label))
 		t.rows[i].printed.SetPlaceHolder(tr.T("detail.printed.placeholder"))
 	}
+	t.measure(tr)
+}
+
+// widest20 is the widest value a column shows whole: a 20-digit number
+// (an invoice number, a check code).
+const widest20 = "00000000000000000000"
+
+// measure sets the columns' widths to what their texts need in the
+// language chosen: every field name, a 20-digit value in the QR and
+// printed columns, every result and the headers.
+func (t *table) measure(tr *env.Translator) {
+	var need [4]float32
+	for i, h := range t.headers {
+		need[i] = env.TextWidth(h.Text, fyne.TextStyle{Bold: true})
+	}
+	for _, r := range t.rows {
+		need[0] = env.Widest(need[0], r.label.Text)
+	}
+	need[1] = env.Widest(need[1], widest20)
+	need[2] = max(need[2], env.Widest(0, widest20)+2*theme.InputBorderSize())
+	for _, k := range []string{"verdict.same", "verdict.different", "verdict.missing", "verdict.error"} {
+		need[3] = env.Widest(need[3], tr.T(k)+tr.T("verdict.typed"))
+	}
+	t.cols.need = need
+	t.root.Refresh()
+}
+
+// setNarrow lays each row out on two lines (name and result above, the
+// QR and printed values under them) or on one; it says whether that
+// changed.
+func (t *table) setNarrow(narrow bool) bool {
+	if t.cols.narrow == narrow {
+		return false
+	}
+	t.cols.narrow = narrow
+	t.root.Refresh()
+	return true
+}
+
+// minWidth is the width the table needs laid out on one line a row
+// (narrow false) or on two.
+func (t *table) minWidth(narrow bool) float32 {
+	c := columns{need: t.cols.need, narrow: narrow}
+	return c.width()
 }
 
 // fill shows f's QR values and printed values, and returns the entries'
@@ -195,29 +247,86 @@ func amountText(q *payload.Result) string {
 	return ""
 }
 
+// qrCarries says whether the comparison shows a QR value for key: not for
+// the seller's name, which only a sealed code carries (and compare checks).
+func qrCarries(key string) bool { return key != store.PrintedSellerName }
+
+// spanned lays out a row as columns does, its printed value taking the QR
+// value's place as well.
+type spanned struct{ c *columns }
+
+func (s spanned) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	s.c.Layout(objs, size)
+	if len(objs) != 4 {
+		return
+	}
+	qr, printed := objs[1], objs[2]
+	right := printed.Position().X + printed.Size().Width
+	printed.Move(qr.Position())
+	printed.Resize(fyne.NewSize(right-qr.Position().X, printed.Size().Height))
+}
+
+func (s spanned) MinSize(objs []fyne.CanvasObject) fyne.Size { return s.c.MinSize(objs) }
+
 // columns lays out a comparison row: the field name, the QR value, the
-// printed value and the result, in fixed proportions so that every row lines
-// up and a 20-digit number fits.
-type columns struct{}
+// printed value and the result, each at least as wide as its texts need
+// (need), so that every row lines up and a 20-digit number shows whole;
+// space beyond that is shared in fixed proportions. Narrow, a row takes
+// two lines: the name and the result, then the QR and printed values.
+type columns struct {
+	need   [4]float32
+	narrow bool
+}
 
 var columnWeights = [4]float32{0.2, 0.38, 0.3, 0.12}
 
-func (columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// width is the least width a row needs.
+func (c *columns) width() float32 {
 	pad := theme.Padding()
+	if c.narrow {
+		return max(c.need[0]+c.need[3], c.need[1]+c.need[2]) + pad
+	}
+	return c.need[0] + c.need[1] + c.need[2] + c.need[3] + 3*pad
+}
+
+func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != 4 {
+		return
+	}
+	pad := theme.Padding()
+	if c.narrow {
+		h1 := max(objs[0].MinSize().Height, objs[3].MinSize().Height)
+		h2 := max(objs[1].MinSize().Height, objs[2].MinSize().Height)
+		rw := c.need[3]
+		objs[0].Move(fyne.NewPos(0, 0))
+		objs[0].Resize(fyne.NewSize(size.Width-rw-pad, h1))
+		objs[3].Move(fyne.NewPos(size.Width-rw, 0))
+		objs[3].Resize(fyne.NewSize(rw, h1))
+		half := (size.Width - pad) / 2
+		qw := max(c.need[1], min(half, size.Width-pad-c.need[2]))
+		objs[1].Move(fyne.NewPos(0, h1))
+		objs[1].Resize(fyne.NewSize(qw, h2))
+		objs[2].Move(fyne.NewPos(qw+pad, h1))
+		objs[2].Resize(fyne.NewSize(size.Width-qw-pad, h2))
+		return
+	}
+	extra := max(0, size.Width-c.width())
 	x := float32(0)
-	avail := size.Width - pad*float32(len(objs)-1)
 	for i, o := range objs {
-		w := avail * columnWeights[i%4]
+		w := c.need[i] + extra*columnWeights[i]
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
 		x += w + pad
 	}
 }
 
-func (columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
+func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) != 4 {
+		return fyne.Size{}
 	}
-	return fyne.NewSize(400, h)
+	line := func(a, b fyne.CanvasObject) float32 { return max(a.MinSize().Height, b.MinSize().Height) }
+	if c.narrow {
+		return fyne.NewSize(c.width(), line(objs[0], objs[3])+line(objs[1], objs[2]))
+	}
+	return fyne.NewSize(c.width(), max(line(objs[0], objs[3]), line(objs[1], objs[2])))
 }

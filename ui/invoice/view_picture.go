@@ -8,14 +8,16 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
 
-// shownPicture is a picture with the corners of the codes to outline on it.
+// shownPicture is a picture with the corners of the codes and of the
+// values read to outline on it.
 type shownPicture struct {
-	pic   picture
-	lines [][]fyne.Position
+	pic          picture
+	lines, boxes [][]fyne.Position
 }
 
 // showPicture shows the scanned invoice's picture: its file's, or the
@@ -23,10 +25,14 @@ type shownPicture struct {
 func (v *View) showPicture(s Scanned, inv *scan.Invoice) {
 	f := s.File
 	page, raw := 0, ""
+	var reads map[string]document.FieldRead
 	if inv != nil {
 		page = inv.Page
 		if inv.QR != nil {
 			raw = inv.QR.Raw
+		}
+		if inv.Printed != nil {
+			reads = inv.Printed.Reads
 		}
 	}
 	switch {
@@ -36,17 +42,17 @@ func (v *View) showPicture(s Scanned, inv *scan.Invoice) {
 		path, codes, text := f.File, f.Codes, pictureText(f.File, raw)
 		p, cached := v.cache.recent(path, page, text)
 		if cached {
-			v.setPicture(shownPicture{p, p.outlines(codes, raw)})
+			v.setPicture(shownPicture{p, p.outlines(codes, raw), p.fields(reads)})
 		}
 		v.loadPicture(cached, func(context.Context) shownPicture {
 			p := v.filePicture(path, page, text)
-			return shownPicture{p, p.outlines(codes, raw)}
+			return shownPicture{p, p.outlines(codes, raw), p.fields(reads)}
 		})
 	case len(f.Frame) > 0:
 		frame, codes := f.Frame, f.Codes
 		v.loadPicture(false, func(context.Context) shownPicture {
 			p := loadFrame(frame)
-			return shownPicture{p, p.outlines(codes, raw)}
+			return shownPicture{p, p.outlines(codes, raw), p.fields(reads)}
 		})
 	default:
 		v.noPicture()
@@ -64,7 +70,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 		v.noPicture()
 		return
 	}
-	st := v.e.St
+	st, reads := v.e.St, v.f.printed.Reads
 	v.loadPicture(false, func(ctx context.Context) shownPicture {
 		for _, s := range sightings {
 			var p picture
@@ -88,7 +94,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 				// is not kept.
 				p.codes = locate(ctx, p.img)
 			}
-			return shownPicture{p, p.outlines(nil, s.Raw)}
+			return shownPicture{p, p.outlines(nil, s.Raw), p.fields(reads)}
 		}
 		return shownPicture{pic: picture{note: "detail.no_picture"}}
 	})
@@ -135,5 +141,24 @@ func (v *View) setPicture(p shownPicture) {
 	if p.pic.note != "" {
 		note = v.e.Tr.T(p.pic.note)
 	}
-	v.image.set(p.pic.img, p.lines, note)
+	v.image.set(p.pic.img, p.lines, p.boxes, note)
+	v.detail.Refresh() // a picture takes more room than a note
+}
+
+// enlarge opens the picture shown in a window of its own, as large as the
+// main window, the page's width filling it.
+func (v *View) enlarge() {
+	q := v.image
+	if q.img == nil {
+		return
+	}
+	w := v.e.App.NewWindow(v.e.Tr.F("detail.page_window", v.title))
+	big := newQRImage()
+	big.relabel(v.e.Tr)
+	big.set(q.img, q.codes, q.boxes, q.text)
+	big.fit = fitWidthMode
+	w.SetContent(big)
+	w.Resize(v.e.Win.Canvas().Size())
+	w.Show()
+	v.pageWindow = w
 }

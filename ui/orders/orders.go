@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -104,9 +105,7 @@ func New(e *env.Env) *Screen {
 	o.attempts = widget.NewTableWithHeaders(o.attemptSize, env.CellLabel, o.updateAttempt)
 	o.attempts.ShowHeaderColumn = false
 	o.attempts.UpdateHeader = o.updateAttemptHeader
-	for i, w := range []float32{165, 75, 90, 55, 240, 150} {
-		o.attempts.SetColumnWidth(i, w)
-	}
+	// Column widths follow the table's width (attemptNeeds).
 	o.retrySel = widget.NewButtonWithIcon("", theme.MediaReplayIcon(), o.onRetrySelected)
 	o.openInvoice = widget.NewButtonWithIcon("", theme.DocumentIcon(), o.onOpenInvoiceTapped)
 	o.Reload()
@@ -125,7 +124,8 @@ func (o *Screen) Content() fyne.CanvasObject {
 	left := container.NewBorder(top, nil, nil, nil, container.NewStack(o.list, container.NewPadded(o.empty)))
 	buttons := container.NewHBox(o.retrySel, o.openInvoice)
 	head := container.NewVBox(o.title, o.summary, buttons, widget.NewSeparator(), o.attLabel)
-	right := container.NewBorder(head, nil, nil, nil, o.attempts)
+	attempts := container.New(env.FitColumns{Table: o.attempts, Needs: o.attemptNeeds, Stretch: 4}, o.attempts)
+	right := container.NewBorder(head, nil, nil, nil, attempts)
 	split := container.NewHSplit(left, container.NewPadded(right))
 	split.SetOffset(0.34)
 	return split
@@ -324,6 +324,26 @@ func (o *Screen) updateAttemptHeader(id widget.TableCellID, obj fyne.CanvasObjec
 	if id.Col >= 0 && id.Col < len(attemptColumns) {
 		obj.(*widget.Label).SetText(o.e.Tr.T(attemptColumns[id.Col]))
 	}
+}
+
+// attemptNeeds are the widths the attempts' columns need in the language
+// chosen: the time, clerk, result, code and PDF whole, the gateway's
+// message taking the rest.
+func (o *Screen) attemptNeeds() []float32 {
+	tr := o.e.Tr
+	n := make([]float32, len(attemptColumns))
+	for i, k := range attemptColumns {
+		n[i] = env.TextWidth(tr.T(k), fyne.TextStyle{Bold: true})
+	}
+	n[0] = env.Widest(n[0], env.FormatTime(tr, time.Date(2000, 12, 30, 23, 59, 59, 0, time.Local)))
+	n[1] = env.Widest(n[1], "王会计某")
+	for _, s := range []string{"accepted", "issued", "in_progress", "failed", "error"} {
+		n[2] = env.Widest(n[2], o.statusText(s))
+	}
+	n[3] = env.Widest(n[3], "0000")
+	n[4] = max(n[4], 120)
+	n[5] = env.Widest(n[5], o.pdfText("scanned"), o.pdfText("already read"))
+	return n
 }
 
 func (o *Screen) updateAttempt(id widget.TableCellID, obj fyne.CanvasObject) {

@@ -92,10 +92,14 @@ func closeDialog(t *testing.T, e *env.Env) {
 	if b == nil {
 		t.Fatalf("no 关闭 on %q", uitest.OverlayText(e.Win.Canvas()))
 	}
+	if e.Win.Canvas().Focused() != b {
+		t.Error("关闭 does not have the focus: Space does not close the dialog")
+	}
 	test.Tap(b)
 	if uitest.OverlayText(e.Win.Canvas()) != "" {
 		t.Error("the dialog stays open after 关闭")
 	}
+
 }
 
 // Cancelling a batch stops it at once; what was answered stays recorded.
