@@ -74,15 +74,25 @@ const qrSide = 130.0
 type band struct{ x0, y0, x1, y1 float64 }
 
 // bands cover where both layouts (税控 and 数电) print the captions read:
-// the header fields top right (not the title: slow and not needed), the parties below it, the
-// 合计 and 价税合计 rows, the seller at the bottom of a 税控 form. The goods
-// table between them, the bulk of the text, is not read.
-var bands = []band{
-	{7.7, -0.9, 13.8, 1.9},
-	{-0.7, 1.2, 13.8, 3.1},
-	{-0.7, 3.9, 13.8, 5.7},
-	{-0.7, 5.3, 13.8, 7.4},
-}
+// the header fields top right (not the title: slow and not needed), the
+// parties below it, the 合计 and 价税合计 rows, the seller at the bottom of a
+// 税控 form. The goods table between them, the bulk of the text, is not
+// read; nor is the 密码区 right of the buyer and the 备注 right of the seller
+// on a 税控 form, nor the bottom of a 数电 one (备注 and 开票人): dense text
+// the engine spends most of its time on for no value.
+var (
+	bandsTaxControl = []band{
+		{7.7, -0.9, 13.8, 1.9},
+		{-0.7, 1.2, 7.3, 3.1},
+		{-0.7, 3.9, 13.8, 5.7},
+		{-0.7, 5.3, 7.3, 7.4},
+	}
+	bandsDigital = []band{
+		{7.7, -0.9, 13.8, 1.9},
+		{-0.7, 1.2, 13.8, 3.1},
+		{-0.7, 3.9, 13.8, 5.7},
+	}
+)
 
 // ImageOptions tune ReadImage.
 type ImageOptions struct {
@@ -142,6 +152,10 @@ func (r *paperReader) read() (Printed, error) {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
 			r.setFrame(a)
 			anchored = true
+			bands := bandsTaxControl
+			if r.hint != nil && r.hint.IsDigital() {
+				bands = bandsDigital
+			}
 			for _, b := range bands {
 				regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
 			}
@@ -382,12 +396,15 @@ type reading struct {
 // settle reads field f again in the box where the layout reader found it,
 // and decides what was printed there and how sure that is.
 func (r *paperReader) settle(f ocrField, v val) (string, float64) {
-	rs := []reading{{f.clean(v.s), v.conf}}
-	if f.key == keyDate {
-		if d, c, ok := r.dateParts(v); ok {
-			rs = append(rs, reading{d, c})
+	var qr []string
+	if r.hint != nil && f.qr != nil {
+		for _, s := range f.qr(r.hint, nil) {
+			if s != "" {
+				qr = append(qr, s)
+			}
 		}
 	}
+	rs := []reading{{f.clean(v.s), v.conf}}
 	if f.charset != ocr.Text {
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
@@ -396,8 +413,18 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 		}
 		for _, m := range margins {
+			if confirmed(rs, qr) {
+				// decide takes a reading the QR code confirms whatever
+				// the others say: reading again would change nothing.
+				r.progress()
+				continue
+			}
 			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
-			gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			crop := r.warp(b)
+			if f.key == keyDate {
+				crop = dateDigits(crop, b.Min, v, em)
+			}
+			gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: f.charset, Layout: ocr.Line})
 			r.progress()
 			if err != nil {
 				continue
@@ -414,57 +441,146 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			rs = append(rs, reading{f.clean(sb.String()), conf})
 		}
 	}
-	var qr []string
-	if r.hint != nil && f.qr != nil {
-		for _, s := range f.qr(r.hint, nil) {
-			if s != "" {
-				qr = append(qr, s)
-			}
-		}
-	}
 	return decide(rs, qr, f.charset == ocr.Text)
 }
 
-// dateParts reads a date's year, month and day apart, with digits only,
-// between the 年, 月 and 日 the layout reading found.
-func (r *paperReader) dateParts(v val) (string, float64, bool) {
-	var marks []glyph
-	for _, g := range v.g {
-		if g.r == '年' || g.r == '月' || g.r == '日' {
-			marks = append(marks, g)
+// confirmed reports whether one of rs is a QR value read surely enough for
+// decide to take it.
+func confirmed(rs []reading, qr []string) bool {
+	for _, q := range qr {
+		for _, x := range rs {
+			if x.s != "" && sameValue(x.s, q) && x.conf >= minQR {
+				return true
+			}
 		}
 	}
-	if len(marks) < 2 || marks[0].r != '年' || marks[1].r != '月' {
-		return "", 0, false
+	return false
+}
+
+// dateDigits cuts the 年, 月 and 日 out of a date in crop (whose top-left
+// corner is at off in the reading frame, where v's box is) and sets its digits side by side, so
+// that reading it with digits only gives the date's eight digits: the Latin
+// model reads a 月 as a 5 and a 日 as an 8 now and then, and so does the
+// caption reading, which then has no 年, 月 or 日 to go by. The glyphs are
+// found on the crop itself, as runs of inked columns on the value's line
+// (a column is inked where a pixel is darker than halfway from ink to
+// paper); the three widest are the marks when they are clearly wider than
+// the digits, which are half as wide. Otherwise crop is returned as it is.
+// A digit run together with a mark is cut out with it: the date then has
+// too few digits and is not read, never misread.
+func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gray {
+	b := crop.Bounds()
+	y0 := max(b.Min.Y, b.Min.Y+int(v.box[1])-off.Y)
+	y1 := min(b.Max.Y, b.Min.Y+int(v.box[3])-off.Y+1)
+	if y1-y0 < 4 {
+		return crop
 	}
-	em := v.box[3] - v.box[1]
-	day1 := marks[1].x1 + 1.4*em // where 日 would end the day when it was not seen
-	if len(marks) > 2 {
-		day1 = marks[2].x0
+	lo, hi := uint8(255), uint8(0)
+	for y := y0; y < y1; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			p := crop.GrayAt(x, y).Y
+			lo, hi = min(lo, p), max(hi, p)
+		}
 	}
-	in := 0.08 * em // keep clear of the strokes of 年, 月, 日
-	spans := [][2]float64{{v.box[0] - 0.4*em, marks[0].x0 - in}, {marks[0].x1 + in, marks[1].x0 - in}, {marks[1].x1 + in, day1 - in}}
-	var parts []string
-	conf := 1.0
-	for _, sp := range spans {
-		if sp[1]-sp[0] < 0.3*em {
-			return "", 0, false
-		}
-		b := image.Rect(int(sp[0]), int(v.box[1]-0.3*em), int(sp[1]), int(v.box[3]+0.3*em))
-		gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: ocr.Digits, Layout: ocr.Line})
-		r.progress()
-		if err != nil {
-			return "", 0, false
-		}
-		var sb strings.Builder
-		for _, g := range gs {
-			sb.WriteString(g.Text)
-			conf = math.Min(conf, g.Conf)
-		}
-		parts = append(parts, sb.String())
+	if hi-lo < 40 {
+		return crop
 	}
-	d := cleanDate(strings.Join(parts, "-"))
-	return d, conf, d != ""
+	// Lighter ink first; a darker cut parts glyphs that blur joins.
+	var runs [][2]int
+	var mark map[int]bool
+	for _, cut := range []int{2, 3, 4} {
+		runs, mark = dateRuns(crop, y0, y1, lo+(hi-lo)/uint8(cut), em)
+		if mark != nil {
+			break
+		}
+	}
+	if mark == nil {
+		return crop
+	}
+	gap, margin := max(1, int(0.12*em)), int(0.5*em)
+	w := 2 * margin
+	for i, r := range runs {
+		if !mark[i] {
+			w += r[1] - r[0] + 2 + gap
+		}
+	}
+	out := image.NewGray(image.Rect(0, 0, w, b.Dy()))
+	for i := range out.Pix {
+		out.Pix[i] = hi
+	}
+	x := margin
+	for i, r := range runs {
+		if mark[i] {
+			continue
+		}
+		for sx := max(b.Min.X, r[0]-1); sx < min(b.Max.X, r[1]+1); sx++ {
+			for y := 0; y < b.Dy(); y++ {
+				out.SetGray(x, y, crop.GrayAt(sx, b.Min.Y+y))
+			}
+			x++
+		}
+		x += gap
+	}
+	return out
+}
+
+// dateRuns splits the rows y0–y1 of crop into runs of columns with a pixel
+// at most dark, and finds among them the 年, 月 and 日 of a date: the three
+// widest, each clearly wider than the digits, after four digits, two and
+// two. mark is nil when the runs are not such a date.
+func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, map[int]bool) {
+	b := crop.Bounds()
+	inked := func(x int) bool {
+		for y := y0; y < y1; y++ {
+			if crop.GrayAt(x, y).Y <= dark {
+				return true
+			}
+		}
+		return false
+	}
+	var runs [][2]int
+	for x := b.Min.X; x < b.Max.X; {
+		if !inked(x) {
+			x++
+			continue
+		}
+		s := x
+		for x < b.Max.X && inked(x) {
+			x++
+		}
+		runs = append(runs, [2]int{s, x})
+	}
+	if len(runs) < 11 {
+		return runs, nil
+	}
+	byWidth := make([]int, len(runs))
+	for i := range byWidth {
+		byWidth[i] = i
+	}
+	width := func(i int) float64 { return float64(runs[i][1] - runs[i][0]) }
+	sort.SliceStable(byWidth, func(i, j int) bool { return width(byWidth[i]) > width(byWidth[j]) })
+	digit := width(byWidth[len(byWidth)/2])
+	mark := map[int]bool{}
+	var at []int
+	for _, i := range byWidth[:3] {
+		if w := width(i); w < 1.25*digit || w < 0.4*em || w > 1.6*em {
+			return runs, nil
+		}
+		mark[i] = true
+		at = append(at, i)
+	}
+	sort.Ints(at)
+	// Digits: four before 年, two before 月, two before 日; what lies
+	// before the year (a caption's colon) or after the 日 is cut out.
+	if at[0] < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
+		return runs, nil
+	}
+	for i := range runs {
+		if i < at[0]-4 || i > at[2] {
+			mark[i] = true // cut out: not a digit of the date
+		}
+	}
+	return runs, mark
 }
 
 // decide picks the value printed from its readings. A reading equal to the
@@ -609,7 +725,8 @@ func cleanOCRDate(s string) string {
 var reAmount = regexp.MustCompile(`^-?\d{1,12}\.\d{2}$`)
 
 func cleanAmount(s string) string {
-	s = strings.TrimLeft(stripSpaces(nfkc(s)), "¥Y")
+	// A sign before the digits, a speck of a ruling line after them.
+	s = strings.TrimRight(strings.TrimLeft(stripSpaces(nfkc(s)), "¥Y"), "-.")
 	s = strings.ReplaceAll(s, ",", "")
 	if reAmount.MatchString(s) {
 		return s

@@ -53,6 +53,30 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// A value is read again only while no reading is one decide would take as
+// confirmed by the QR code.
+func TestConfirmed(t *testing.T) {
+	for _, c := range []struct {
+		rs   []reading
+		qr   []string
+		want bool
+	}{
+		{[]reading{{"27259564", 0.3}}, []string{"27259564"}, true},
+		{[]reading{{"27259564", 0.1}}, []string{"27259564"}, false},
+		{[]reading{{"27259565", 0.99}}, []string{"27259564"}, false},
+		{[]reading{{"64.90", 0.5}}, []string{"64.9"}, true},
+		{[]reading{{"27259564", 0.99}}, nil, false},
+		{[]reading{{"", 0.99}}, []string{""}, false},
+	} {
+		if got := confirmed(c.rs, c.qr); got != c.want {
+			t.Errorf("confirmed(%v, %q) = %v", c.rs, c.qr, got)
+		}
+		if got, _ := decide(c.rs, c.qr, false); c.want && got == "" {
+			t.Errorf("decide(%v, %q) took nothing from a confirmed reading", c.rs, c.qr)
+		}
+	}
+}
+
 func TestCleanOCRValues(t *testing.T) {
 	for _, c := range []struct {
 		f        func(string) string
@@ -248,5 +272,48 @@ func TestReadImageBadInput(t *testing.T) {
 	cancel()
 	if _, err := ReadImage(ctx, eng, blank, ImageOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// A printed date is read as its digits: 年, 月 and 日 are cut out of the
+// crop, so that the Latin model cannot take 月 for a 5 or 日 for an 8.
+func TestDateDigits(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	for _, side := range []int{110, 150} {
+		p := newPaper(t, side)
+		p.text(0.5, 0.5, "2024年04月06日")
+		s := float64(side)
+		em := 0.18 * s
+		// The value's box as the caption reading gives it, and a crop a
+		// little larger, as settle cuts.
+		box := [4]float64{s - 0.05*em, s - 0.95*em, s + 9*em, s + 0.1*em}
+		crop := image.Rect(int(box[0]-0.4*em), int(box[1]-0.3*em), int(box[2]+0.6*em), int(box[3]+0.3*em))
+		img := p.img.SubImage(crop).(*image.Gray)
+		out := dateDigits(img, crop.Min, val{box: box}, em)
+		if out.Bounds().Dx() >= crop.Dx()-int(2*em) {
+			t.Fatalf("side %d: the marks were not cut out: %v from %v", side, out.Bounds(), crop)
+		}
+		gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, g := range gs {
+			got += g.Text
+		}
+		if cleanOCRDate(got) != "2024-04-06" {
+			t.Errorf("side %d: read %q", side, got)
+		}
+	}
+	// Not a date: the crop is left as it is.
+	p := newPaper(t, 150)
+	p.text(0.5, 0.5, "36182988")
+	crop := image.Rect(100, 100, 400, 170)
+	img := p.img.SubImage(crop).(*image.Gray)
+	if out := dateDigits(img, crop.Min, val{box: [4]float64{130, 120, 380, 152}}, 27); out != img {
+		t.Errorf("a number was cut up as a date")
 	}
 }

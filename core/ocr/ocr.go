@@ -22,7 +22,9 @@ const (
 	Digits
 	// Amount is 0–9, the decimal point, the minus sign and ¥.
 	Amount
-	// Date is 0–9 with 年, 月, 日 and the separators - and /.
+	// Date is a date's digits and the separators - and /, read with the
+	// Latin model: 2024年05月14日 mostly comes out as 20240514, but a 月 or
+	// 日 now and then as a 5 or an 8, so that a caller cuts them out first.
 	Date
 	// TaxID is 0–9 and the capital letters of a taxpayer ID.
 	TaxID

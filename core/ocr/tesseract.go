@@ -85,6 +85,9 @@ func (t *tesseract) get(langs string) (*gosseract.Client, error) {
 	c.SetVariable("debug_file", "/dev/null")
 	c.SetVariable("user_defined_dpi", "300")
 	c.SetVariable("hocr_char_boxes", "1")
+	// Print on an invoice is dark on light: not trying each line again
+	// inverted saves a fifth of the time.
+	c.SetVariable("tessedit_do_invert", "0")
 	// Initialise now, on a blank image, so that a missing model is found
 	// here and not in the middle of a scan.
 	if err := c.SetImageFromBytes(pgm(image.NewGray(image.Rect(0, 0, 8, 8)))); err != nil {
@@ -112,7 +115,7 @@ func (t *tesseract) put(langs string, c *gosseract.Client) {
 var whitelists = map[Charset]string{
 	Digits: "0123456789",
 	Amount: "0123456789.-¥",
-	Date:   "0123456789年月日-/",
+	Date:   "0123456789-/",
 	TaxID:  "0123456789ABCDEFGHJKLMNPQRTUWXY",
 }
 
@@ -127,9 +130,11 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	if b.Dx() > 32000 || b.Dy() > 32000 {
 		return nil, fmt.Errorf("ocr: %d × %d pixels: too large to read", b.Dx(), b.Dy())
 	}
-	langs := langText
-	if opt.Charset == Digits || opt.Charset == Amount || opt.Charset == TaxID {
-		langs = langLatin
+	// Values are read with the Latin model only: the Chinese one reads
+	// digits worse (the 0 of 09 as a 6 in dates) and is slower.
+	langs := langLatin
+	if opt.Charset == Text {
+		langs = langText
 	}
 	c, err := t.get(langs)
 	if err != nil {
@@ -144,7 +149,7 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 		}
 	}()
 	wl := whitelists[opt.Charset]
-	if wl != "" && opt.Charset != Date {
+	if wl != "" {
 		// A round glyph with no digits before it reads as O or Q; under a
 		// digits-only whitelist it would vanish. Admit them, read them as 0.
 		wl += "OQ"
@@ -178,7 +183,7 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	ok = true
 	for i := range gs {
 		gs[i].Box = gs[i].Box.Add(b.Min)
-		if opt.Charset != Text && opt.Charset != Date && (gs[i].Text == "O" || gs[i].Text == "Q") {
+		if opt.Charset != Text && (gs[i].Text == "O" || gs[i].Text == "Q") {
 			gs[i].Text = "0"
 		}
 	}

@@ -3,12 +3,14 @@ package scan
 import (
 	"context"
 	"errors"
+	"image"
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/sealed"
 )
@@ -31,9 +33,56 @@ func (s *Scanner) fileDocument(ctx context.Context, path string) FileResult {
 	}
 	if err != nil {
 		r.Err, r.Error = err, err.Error()
+	} else if d != nil && d.Format == document.PDF {
+		if oerr := s.paperPages(ctx, path, &r); ocrFailed(oerr) && !errors.Is(oerr, ocr.ErrUnavailable) {
+			r.Err, r.Error = oerr, oerr.Error()
+		}
 	}
 	r.Ms = time.Since(start).Milliseconds()
 	return r
+}
+
+// pagePixels bounds a PDF page rendered to be read by OCR: an A4 page at
+// 200 dpi, a 240 × 140 mm invoice at 300.
+const pagePixels = 1800 * 2400
+
+// paperPages reads by OCR the printed values of the invoices of a PDF whose
+// text layer gave none (a scanned page, a font without a character map):
+// the page is rendered and read as a picture is, anchored on the QR code
+// found on it. An invoice whose text layer gave values is never read again.
+func (s *Scanner) paperPages(ctx context.Context, path string, r *FileResult) error {
+	var todo []int
+	for i, inv := range r.Invoices {
+		if inv.QR != nil && inv.Printed != nil && inv.Printed.NeedsTyping && inv.Page > 0 {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	eng, err := s.engine()
+	if eng == nil {
+		return err
+	}
+	// One page rendered at a time; a page's invoices follow each other.
+	page, img, codes := 0, image.Image(nil), []imaging.Code(nil)
+	for _, i := range todo {
+		inv := &r.Invoices[i]
+		if inv.Page != page {
+			page = inv.Page
+			if img, err = document.RenderPage(ctx, path, page, pagePixels); err != nil {
+				return err
+			}
+			codes, err = imaging.DecodeImage(ctx, img, imaging.Options{Budget: s.Budget, IsInvoice: IsInvoiceText})
+			if err != nil && !errors.Is(err, imaging.ErrNoCode) {
+				return err
+			}
+		}
+		if _, err := s.readPaper(ctx, eng, img, codes, r.File, inv); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // documentInvoices pairs each invoice's QR codes with its printed values.

@@ -15,6 +15,8 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/internal/shared"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 )
 
 var docNow = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
@@ -251,5 +253,62 @@ func TestEntryKeysAndTruncatedXML(t *testing.T) {
 	r := s.File(context.Background(), cut)
 	if !errors.Is(r.Err, document.ErrCorrupt) || len(r.Invoices) != 0 || !strings.Contains(r.Error, "corrupt or truncated") {
 		t.Errorf("cut XML: err %v, %d invoices", r.Err, len(r.Invoices))
+	}
+}
+
+// An image-only PDF (a scanned invoice) has no text layer to give the
+// printed values: its page is rendered and read by OCR as a picture is,
+// anchored on the QR code found on it, with the same honesty rules.
+func TestScanImageOnlyPDF(t *testing.T) {
+	src := shared.Path(t, "corpus", "real", "image", "hellkun__invoice_reader__sample.png")
+	pdf := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := api.ImportImagesFile([]string{src}, pdf, pdfcpu.DefaultImportConfig(), nil); err != nil {
+		t.Fatal(err)
+	}
+	const qr = "01,10,042002100111,24933745,630.00,20210513,66101642801489574502,FC1C,"
+	printed := map[string]string{"code": "042002100111", "number": "24933745", "date": "2021-05-13",
+		"amount": "630.00", "total": "630.00", "check_code": "66101642801489574502"}
+
+	r := (&Scanner{Now: docNow, NoOCR: true}).File(context.Background(), pdf)
+	if r.Err != nil || len(r.Invoices) != 1 || r.Invoices[0].QR == nil || r.Invoices[0].QR.Raw != qr {
+		t.Fatalf("without OCR: %+v", r)
+	}
+	if p := r.Invoices[0].Printed; p == nil || !p.NeedsTyping || p.Source != "" {
+		t.Fatalf("without OCR the page has no values: %+v", p)
+	}
+
+	r = (&Scanner{Now: docNow}).File(context.Background(), pdf)
+	if r.Err != nil || len(r.Invoices) != 1 {
+		t.Fatalf("%+v", r)
+	}
+	inv := r.Invoices[0]
+	p := inv.Printed
+	if p == nil || p.Source != document.SourceOCR || len(p.Reads) == 0 {
+		t.Fatalf("printed %+v: not read by OCR", p)
+	}
+	got := map[string]string{"code": p.Code, "number": p.Number, "date": p.Date, "amount": p.Amount,
+		"total": p.Total, "check_code": p.CheckCode}
+	read := 0
+	for k, v := range got {
+		switch v {
+		case printed[k]:
+			read++
+		case "":
+		default:
+			t.Errorf("%s read as %q, printed %q", k, v, printed[k])
+		}
+	}
+	if read < 2 {
+		t.Errorf("%d values read: %+v", read, got)
+	}
+	for k, rd := range p.Reads {
+		if g := rd.Region; g.X0 >= g.X1 || g.Y0 >= g.Y1 || g.X0 < 0 || g.Y1 > 1 {
+			t.Errorf("%s: region %+v", k, g)
+		}
+	}
+	for _, row := range inv.Comparison {
+		if row.Verdict == compare.Different {
+			t.Errorf("%s differs on a genuine invoice: QR %s, read %s", row.Field, row.QR, row.Printed)
+		}
 	}
 }

@@ -44,36 +44,24 @@ func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) err
 	if eng == nil {
 		return err
 	}
-	progress := func(done, total int) {
-		if s.OnOCR != nil {
-			s.OnOCR(r.File, done, total)
-		}
-	}
 	read := 0
 	for i := range r.Invoices {
 		inv := &r.Invoices[i]
 		if inv.QR == nil || inv.Printed != nil {
 			continue
 		}
-		code := codeOf(r.Codes, inv.QR.Raw)
-		if code == nil || len(code.Points) != 4 {
-			continue
-		}
-		p, err := document.ReadImage(ctx, eng, img, document.ImageOptions{QR: code, Progress: progress})
+		ok, err := s.readPaper(ctx, eng, img, r.Codes, r.File, inv)
 		if err != nil {
 			return err
 		}
-		read++
-		inv.Printed = &p
-		rows, fs := compare.Compare(inv.QR, p)
-		inv.Comparison = nonNil(rows)
-		inv.QR.Findings = compare.QRFindings(inv.QR, rows)
-		inv.Findings = append(append([]finding.Finding{}, inv.QR.Findings...), fs...)
+		if ok {
+			read++
+		}
 	}
 	if read > 0 || len(r.Invoices) > 0 || hasInvoice(r.Codes) {
 		return nil
 	}
-	p, err := document.ReadImage(ctx, eng, img, document.ImageOptions{Progress: progress})
+	p, err := document.ReadImage(ctx, eng, img, document.ImageOptions{Progress: s.progress(r.File)})
 	if err != nil {
 		return err
 	}
@@ -85,6 +73,35 @@ func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) err
 		"图片中未找到发票二维码，无法与票面核对", "no invoice QR code found in the image: nothing to compare the printed values with")}, fs...)
 	r.Invoices = append(r.Invoices, Invoice{Printed: &p, Comparison: nonNil(rows), Findings: fs})
 	return nil
+}
+
+// readPaper reads by OCR the printed values of inv in img, anchored on its
+// QR code among codes, and compares them with the code. ok is false when
+// the code is not among codes with its corners: nothing was read.
+func (s *Scanner) readPaper(ctx context.Context, eng ocr.Engine, img image.Image, codes []imaging.Code, file string, inv *Invoice) (ok bool, err error) {
+	code := codeOf(codes, inv.QR.Raw)
+	if code == nil || len(code.Points) != 4 {
+		return false, nil
+	}
+	p, err := document.ReadImage(ctx, eng, img, document.ImageOptions{QR: code, Progress: s.progress(file)})
+	if err != nil {
+		return false, err
+	}
+	inv.Printed = &p
+	rows, fs := compare.Compare(inv.QR, p)
+	inv.Comparison = nonNil(rows)
+	inv.QR.Findings = compare.QRFindings(inv.QR, rows)
+	inv.Findings = append(append([]finding.Finding{}, inv.QR.Findings...), fs...)
+	return true, nil
+}
+
+// progress tells OnOCR how reading file's printed values goes.
+func (s *Scanner) progress(file string) func(done, total int) {
+	return func(done, total int) {
+		if s.OnOCR != nil {
+			s.OnOCR(file, done, total)
+		}
+	}
 }
 
 func codeOf(cs []imaging.Code, text string) *imaging.Code {
