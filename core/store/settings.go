@@ -78,7 +78,16 @@ func (s *Store) clerk(ctx context.Context, q querier, given string) (string, err
 		return v, nil
 	}
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username, nil
+		return accountName(u.Username), nil
 	}
 	return "unknown", nil
+}
+
+// accountName is the user's name without the domain or machine Windows
+// puts before it (DOMAIN\user): the same clerk on Linux and Windows.
+func accountName(username string) string {
+	if i := strings.LastIndex(username, `\`); i >= 0 && i < len(username)-1 {
+		return username[i+1:]
+	}
+	return username
 }
