@@ -45,8 +45,8 @@ func TestVerifyAsksTheTaxAuthority(t *testing.T) {
 		t.Errorf("%d requests badly signed", tax.BadlySigned())
 	}
 	v.message.Hide()
-	if !strings.Contains(v.stateLabel.Text, "已作废") {
-		t.Errorf("state %q does not show the answer", v.stateLabel.Text)
+	if !strings.Contains(v.stateLabel.Text, "已作废") || !strings.Contains(v.stateLabel.Text, inv.Checked.At.Local().Format("15:04")) {
+		t.Errorf("state %q does not show the answer and its time", v.stateLabel.Text)
 	}
 
 	// Now the clerk sees the error, and verifies knowingly.

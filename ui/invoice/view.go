@@ -447,7 +447,7 @@ func (v *View) showState() {
 			text += "  " + tr.F("detail.verified_by", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At))
 		}
 		if v.f.checked != nil {
-			text += "  " + tr.F("detail.checked", tr.T("check.outcome."+v.f.checked.Outcome))
+			text += "  " + tr.F("detail.checked", tr.T("check.outcome."+v.f.checked.Outcome), env.FormatTime(tr, v.f.checked.At))
 		}
 		v.stateLabel.SetText(text)
 	}
