@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -145,66 +144,6 @@ func New(e *env.Env) *View {
 	v.body.Hide()
 	v.Relabel()
 	return v
-}
-
-// noteHeight is the height the picture's place keeps, above the values,
-// when there is no picture but a note.
-const noteHeight = 64
-
-// pictureWidth is the least width the picture is given beside the values;
-// narrower, it goes above them, where an invoice (wider than high) shows
-// larger.
-const pictureWidth = 420
-
-// detailLayout places the picture beside the values when the view is wide
-// enough for both, else above them, the values' rows on one line each when
-// there is room, on two when not (a 1024×768 screen): no value is cut
-// short at any width the window can take.
-type detailLayout struct {
-	v          *View
-	horizontal bool
-	picture    bool // a picture is shown, not just a note
-	height     float32
-	set        bool
-}
-
-func (l *detailLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	t, split := l.v.table, l.v.split
-	wide := t.minWidth(false) + theme.Padding()
-	horizontal := size.Width >= pictureWidth+wide
-	t.setNarrow(size.Width < wide)
-	// A picture being made keeps its room: the values do not jump.
-	picture := l.v.image.img != nil || l.v.picNote == "detail.loading"
-	// The clerk's own split is kept until the arrangement changes; a
-	// note's room follows the height.
-	if !l.set || horizontal != l.horizontal || picture != l.picture || (!picture && size.Height != l.height) {
-		l.set, l.horizontal, l.picture, l.height = true, horizontal, picture, size.Height
-		split.Horizontal = horizontal
-		// Beside the values the picture takes what they leave; above them,
-		// two fifths of the height. Without a picture, its note takes
-		// little room.
-		switch {
-		case horizontal && picture:
-			split.Offset = 0.45
-		case horizontal:
-			split.Offset = 0.2
-		case picture:
-			split.Offset = 0.4
-		default:
-			split.Offset = float64(min(0.4, noteHeight/max(size.Height, 1)))
-		}
-	}
-	for _, o := range objs {
-		o.Move(fyne.Position{})
-		o.Resize(size)
-	}
-	split.Refresh()
-}
-
-// MinSize is that of the picture above the values, each row on two lines.
-func (l *detailLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	pic := l.v.image.MinSize()
-	return fyne.NewSize(max(pic.Width, l.v.table.minWidth(true)+theme.Padding()), pic.Height+160)
 }
 
 // Content is the view's widget tree.
@@ -433,90 +372,5 @@ func (v *View) showLoaded(l loaded, err error) {
 	}
 	if err == nil && l.inv != nil && l.inv.Typed != nil && !v.edited {
 		v.fill() // typed before, in another window or an earlier session
-	}
-}
-
-func (v *View) showState() {
-	tr := v.e.Tr
-	v.titleLabel.SetText(v.title)
-	if v.f.id == 0 {
-		v.stateLabel.SetText(tr.T("state.unrecorded"))
-	} else {
-		text := tr.T("state." + string(v.f.state))
-		if v.f.verified != nil {
-			text += "  " + tr.F("detail.verified_by", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At))
-		}
-		if v.f.checked != nil {
-			text += "  " + tr.F("detail.checked", tr.T("check.outcome."+v.f.checked.Outcome), env.FormatTime(tr, v.f.checked.At))
-		}
-		v.stateLabel.SetText(text)
-	}
-	v.stateLabel.Importance = widget.MediumImportance
-	if v.f.state.Final() {
-		v.stateLabel.Importance = widget.WarningImportance
-	}
-	v.stateLabel.Refresh()
-	v.titleRow.Refresh()
-	if v.firstSeen != nil {
-		text := tr.F("detail.first_seen", env.FormatTime(tr, v.firstSeen.At), sightingPlace(tr, v.firstSeen))
-		if v.firstGone {
-			text += tr.T("detail.first_gone")
-		}
-		v.firstSeenLabel.SetText(text)
-		v.firstSeenLabel.Show()
-	} else {
-		v.firstSeenLabel.Hide()
-	}
-	if v.firstSeen != nil && v.f.id != 0 && v.OnOpenFirst != nil {
-		v.firstButton.Show()
-	} else {
-		v.firstButton.Hide()
-	}
-	v.firstRow.Refresh()
-	if v.f.id != 0 && v.f.verified != nil {
-		v.verifiedBadge.SetText(tr.F("detail.verified_badge", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At)))
-		v.verifiedBadge.Show()
-	} else {
-		v.verifiedBadge.Hide()
-	}
-	step := ""
-	if key := v.f.stepKey(); key != "" {
-		step = tr.T(key)
-	}
-	v.stepLabel.SetText(step)
-	v.stepLabel.Hidden = v.stepLabel.Text == ""
-	v.stepLabel.Refresh()
-	enable(v.verifyButton, v.f.canVerify())
-	enable(v.lockButton, v.f.canBecome(store.StateLocked))
-	enable(v.reimburseButton, v.f.canBecome(store.StateReimbursed))
-	enable(v.voidButton, v.f.canBecome(store.StateVoided))
-}
-
-func enable(b *widget.Button, ok bool) {
-	if ok {
-		b.Enable()
-	} else {
-		b.Disable()
-	}
-}
-
-// sightingPlace says where an invoice was seen: the file and page, and the
-// way it came in.
-func sightingPlace(tr *env.Translator, s *store.Sighting) string {
-	source := tr.T("source." + string(s.Source))
-	if s.File == "" {
-		return source
-	}
-	place := filepath.Base(s.File)
-	if s.Page > 0 {
-		place += " · " + tr.F("detail.page", s.Page)
-	}
-	return tr.F("detail.place", place, source)
-}
-
-// onFirst opens the history's record of the invoice shown.
-func (v *View) onFirst() {
-	if v.f.id != 0 && v.OnOpenFirst != nil {
-		v.OnOpenFirst(v.f.id)
 	}
 }
