@@ -134,7 +134,7 @@ type paperReader struct {
 	src  *imaging.Plane
 	hint *payload.Result
 	// toSrc maps the reading frame to src's pixels.
-	toSrc      imaging.Affine
+	toSrc      imaging.Homography
 	done, plan int
 }
 
@@ -150,7 +150,11 @@ func (r *paperReader) read() (Printed, error) {
 	anchored := false
 	if r.opt.QR != nil {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
-			r.setFrame(a)
+			h := imaging.HomographyOf(a)
+			if hp, ok := rectify(r.src, a, r.opt.QR.Points); ok {
+				h = hp
+			}
+			r.setFrame(h, qrSide*7, qrSide*3)
 			anchored = true
 			bands := bandsTaxControl
 			if r.hint != nil && r.hint.IsDigital() {
@@ -165,7 +169,7 @@ func (r *paperReader) read() (Printed, error) {
 		// No code to anchor on: the whole image, at a size Tesseract
 		// handles; the text size is unknown.
 		f := math.Min(1, 2600/float64(max(r.src.W, r.src.H)))
-		r.setFrame(imaging.Affine{1 / f, 0, 0, 0, 1 / f, 0})
+		r.setFrame(imaging.Homography{1 / f, 0, 0, 0, 1 / f, 0, 0, 0, 1}, 0, 0)
 		regions = append(regions, image.Rect(0, 0, int(float64(r.src.W)*f), int(float64(r.src.H)*f)))
 	}
 	r.plan = len(regions) + 6
@@ -184,6 +188,9 @@ func (r *paperReader) read() (Printed, error) {
 	glyphs := dedupe(bandGlyphs)
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
+	if anchored {
+		r.parties(&p, vs)
+	}
 	reads := map[string]FieldRead{}
 	for _, f := range ocrFields {
 		v, ok := vs[f.key]
@@ -217,26 +224,22 @@ func (r *paperReader) read() (Printed, error) {
 }
 
 // setFrame sets the mapping from the reading frame to the source image. A
-// frame much coarser than the image is sampled from a reduced copy, so that
-// bilinear sampling does not alias.
-func (r *paperReader) setFrame(a imaging.Affine) {
-	scale := math.Sqrt(math.Abs(a[0]*a[4] - a[1]*a[3]))
-	if scale > 1.25 {
+// frame much coarser than the image (at (x, y) of the frame, the middle of
+// what is read) is sampled from a reduced copy, so that bilinear sampling
+// does not alias.
+func (r *paperReader) setFrame(h imaging.Homography, x, y float64) {
+	if scale := h.Scale(x, y); scale > 1.25 {
 		f := 1 / scale
 		r.src = r.src.Scale(f)
-		for i := range a {
-			a[i] *= f
-		}
+		h = h.Scaled(f)
 	}
-	r.toSrc = a
+	r.toSrc = h
 }
 
 // warp cuts rg of the reading frame out of the image.
 func (r *paperReader) warp(rg image.Rectangle) *image.Gray {
-	a := r.toSrc
-	a[2] += a[0]*float64(rg.Min.X) + a[1]*float64(rg.Min.Y)
-	a[5] += a[3]*float64(rg.Min.X) + a[4]*float64(rg.Min.Y)
-	return r.src.Warp(a, rg.Dx(), rg.Dy()).Image()
+	h := r.toSrc.Then(float64(rg.Min.X), float64(rg.Min.Y))
+	return r.src.WarpHomography(h, rg.Dx(), rg.Dy()).Image()
 }
 
 // region maps a box of the reading frame to fractions of the image.
@@ -356,6 +359,51 @@ func dedupe(bands [][]glyph) []glyph {
 	return out
 }
 
+// parties puts a party's name or taxpayer ID where the form prints it: the
+// layout reader takes the first 名称 it finds for the buyer's, the second
+// for the seller's, and a caption the engine missed would otherwise give
+// the seller's name as the buyer's. On a 数电 form the buyer is on the left,
+// the seller on the right; on a 税控 form the buyer above the goods, the
+// seller below them. A value on the other party's side moves there when
+// that one was not found, and is dropped when it was.
+func (r *paperReader) parties(p *Printed, vs map[string]val) {
+	digital := r.hint != nil && r.hint.IsDigital()
+	seller := func(v val) bool {
+		if digital {
+			return v.box[0] > 5.5*qrSide
+		}
+		return (v.box[1]+v.box[3])/2 > 4.2*qrSide
+	}
+	at := func(key string) *string {
+		for _, f := range ocrFields {
+			if f.key == key {
+				return f.at(p)
+			}
+		}
+		return nil
+	}
+	for _, pair := range [][2]string{{keyBuyerName, keySellerName}, {keyBuyerTaxID, keySellerTaxID}} {
+		b, bok := vs[pair[0]]
+		sl, sok := vs[pair[1]]
+		if sok && !seller(sl) {
+			if !bok {
+				vs[pair[0]], *at(pair[0]) = sl, *at(pair[1])
+				b, bok = sl, true
+			}
+			delete(vs, pair[1])
+			*at(pair[1]) = ""
+			sok = false
+		}
+		if bok && seller(b) {
+			if !sok {
+				vs[pair[1]], *at(pair[1]) = b, *at(pair[0])
+			}
+			delete(vs, pair[0])
+			*at(pair[0]) = ""
+		}
+	}
+}
+
 // ocrField is a value read again in its own box.
 type ocrField struct {
 	key     string
@@ -440,6 +488,29 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 			rs = append(rs, reading{f.clean(sb.String()), conf})
 		}
+	}
+	if f.charset == ocr.Text && v.s != "" {
+		// A name has no QR value to check it against, and the engine
+		// reads a wrong character in one as surely as a right one: read
+		// it again on its own line, and keep it only when both agree.
+		em := v.box[3] - v.box[1]
+		b := image.Rect(int(v.box[0]-0.3*em), int(v.box[1]-0.3*em), int(v.box[2]+1.5*em), int(v.box[3]+0.3*em))
+		gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: ocr.Text, Layout: ocr.Line})
+		r.progress()
+		if err != nil {
+			return "", v.conf
+		}
+		var sb strings.Builder
+		conf := 1.0
+		for _, g := range gs {
+			sb.WriteString(g.Text)
+			conf = math.Min(conf, g.Conf)
+		}
+		again := f.clean(sb.String())
+		if again == "" || again != rs[0].s {
+			return "", math.Max(v.conf, conf)
+		}
+		rs = append(rs, reading{again, conf})
 	}
 	return decide(rs, qr, f.charset == ocr.Text)
 }

@@ -19,6 +19,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -54,9 +55,10 @@ func (t tally) rate() string {
 func main() {
 	baseline := flag.Bool("baseline", true, "also time and score full-page Tesseract on every image")
 	verbose := flag.Bool("v", false, "print every value read wrong")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: ocrbench [-baseline=false] [-v] DIR")
+		fmt.Fprintln(os.Stderr, "usage: ocrbench [-baseline=false] [-v] [-cpuprofile FILE] DIR")
 		os.Exit(2)
 	}
 	dir := flag.Arg(0)
@@ -69,6 +71,18 @@ func main() {
 	if err := json.Unmarshal(b, &ts); err != nil {
 		fmt.Fprintf(os.Stderr, "ocrbench: printed.json: %v\n", err)
 		os.Exit(1)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ocrbench: %v\n", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(os.Stderr, "ocrbench: %v\n", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	eng, err := ocr.Default()
 	if err != nil {
