@@ -515,16 +515,8 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			if err != nil {
 				continue
 			}
-			var sb strings.Builder
-			conf := 1.0
-			for _, g := range gs {
-				sb.WriteString(g.Text)
-				conf = math.Min(conf, g.Conf)
-			}
-			if len(gs) == 0 {
-				conf = 0
-			}
-			rs = append(rs, reading{f.clean(sb.String()), conf})
+			txt, conf := joined(gs)
+			rs = append(rs, reading{f.clean(txt), conf})
 		}
 	}
 	if f.charset == ocr.Text && v.s != "" {
@@ -538,11 +530,8 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		if err != nil {
 			return "", v.conf
 		}
-		var sb strings.Builder
-		for _, g := range gs {
-			sb.WriteString(g.Text)
-		}
-		again := f.clean(sb.String())
+		txt, _ := joined(gs)
+		again := f.clean(txt)
 		conf := nameConf(gs, again)
 		if again == "" || again != rs[0].s || conf < minName {
 			return "", math.Max(v.conf, conf)
@@ -550,6 +539,21 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		rs = append(rs, reading{again, conf})
 	}
 	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// joined is the text of gs and the engine's least confidence in it, 0
+// when nothing was read.
+func joined(gs []ocr.Glyph) (string, float64) {
+	var sb strings.Builder
+	conf := 1.0
+	for _, g := range gs {
+		sb.WriteString(g.Text)
+		conf = math.Min(conf, g.Conf)
+	}
+	if len(gs) == 0 {
+		conf = 0
+	}
+	return sb.String(), conf
 }
 
 // confirmed reports whether one of rs is a QR value read surely enough for
@@ -819,6 +823,8 @@ var reNonDigit = regexp.MustCompile(`\D+`)
 // cleanOCRDate reads a date as cleanDate does, or eight digits when the
 // engine dropped 年, 月 and 日.
 func cleanOCRDate(s string) string {
+	// A blurred 日 reads as 目.
+	s = strings.ReplaceAll(s, "目", "日")
 	if d := cleanDate(s); d != "" {
 		return d
 	}

@@ -87,6 +87,7 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRDate, "2020F09F23", "2020-09-23"},
 		{cleanOCRDate, "202009238", ""},
 		{cleanOCRDate, "20201323", ""},
+		{cleanOCRDate, "2021年12月14目", "2021-12-14"},
 		{cleanAmount, "¥4164.54", "4164.54"},
 		{cleanAmount, "1,234.50", "1234.50"},
 		{cleanAmount, "4164.5", ""},
