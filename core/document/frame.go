@@ -53,35 +53,14 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		return imaging.Homography{}, false
 	}
 	// The frame starts below the code and spans most of the page's width.
-	var top, bottom *ruling
-	for i := range hs {
-		l := &hs[i]
-		if l.c/frameScale+frameWin.y0 < 0.9 {
-			continue
-		}
-		if top == nil || l.c < top.c {
-			top = l
-		}
-		if bottom == nil || l.c > bottom.c {
-			bottom = l
-		}
-	}
+	top, bottom := extremes(hs, func(l ruling) bool { return l.c/frameScale+frameWin.y0 >= 0.9 })
 	if top == nil || bottom.c-top.c < 2.5*frameScale {
 		return imaging.Homography{}, false
 	}
 	// The frame's sides run from its top to its bottom; the code and
 	// the short rules between columns do not.
 	vs := hough(ridges(pic, true), w, h, true, int32(0.7*(bottom.c-top.c)))
-	var left, right *ruling
-	for i := range vs {
-		l := &vs[i]
-		if left == nil || l.c < left.c {
-			left = l
-		}
-		if right == nil || l.c > right.c {
-			right = l
-		}
-	}
+	left, right := extremes(vs, func(ruling) bool { return true })
 	if left == nil || right.c-left.c < 8*frameScale {
 		return imaging.Homography{}, false
 	}
@@ -141,6 +120,23 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		}
 	}
 	return hm, true
+}
+
+// extremes are the first and the last of ls that keep admits, by place.
+func extremes(ls []ruling, keep func(ruling) bool) (first, last *ruling) {
+	for i := range ls {
+		l := &ls[i]
+		if !keep(*l) {
+			continue
+		}
+		if first == nil || l.c < first.c {
+			first = l
+		}
+		if last == nil || l.c > last.c {
+			last = l
+		}
+	}
+	return first, last
 }
 
 // mul is the mapping a after b.

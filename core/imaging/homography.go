@@ -47,6 +47,9 @@ func (h Homography) Scale(x, y float64) float64 {
 // SolveHomography finds the mapping taking from[i] to to[i]; ok is false
 // when three of the points are on one line.
 func SolveHomography(from, to [4]Point) (h Homography, ok bool) {
+	if flat(from) || flat(to) {
+		return Homography{}, false
+	}
 	var a [8][9]float64
 	for i := range 4 {
 		x, y, u, v := from[i].X, from[i].Y, to[i].X, to[i].Y
@@ -100,4 +103,16 @@ func (p *Plane) WarpHomography(h Homography, w, ht int) *Plane {
 		}
 	}
 	return q
+}
+
+// flat reports whether three of q are on one line.
+func flat(q [4]Point) bool {
+	for i := range 4 {
+		a, b, c := q[i], q[(i+1)%4], q[(i+2)%4]
+		ux, uy, vx, vy := b.X-a.X, b.Y-a.Y, c.X-a.X, c.Y-a.Y
+		if math.Abs(ux*vy-uy*vx) <= 1e-9*math.Hypot(ux, uy)*math.Hypot(vx, vy) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,8 @@ import (
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 )
 
 // noise is smooth value noise on an integer lattice, seeded, so textures
@@ -427,45 +429,14 @@ func resample1D(src []uint8, w, h, stride, n int, horizontal bool) []uint8 {
 	return out
 }
 
-// homography maps points by a 3×3 matrix with h[8] = 1.
-type homography [9]float64
-
-func (m homography) apply(x, y float64) (float64, float64) {
-	d := m[6]*x + m[7]*y + m[8]
-	return (m[0]*x + m[1]*y + m[2]) / d, (m[3]*x + m[4]*y + m[5]) / d
-}
-
 // solveHomography finds the map taking from[i] to to[i].
-func solveHomography(from, to [4][2]float64) homography {
-	var a [8][9]float64
+func solveHomography(from, to [4][2]float64) imaging.Homography {
+	var f, t [4]imaging.Point
 	for i := range 4 {
-		x, y, u, v := from[i][0], from[i][1], to[i][0], to[i][1]
-		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
-		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
+		f[i] = imaging.Point{X: from[i][0], Y: from[i][1]}
+		t[i] = imaging.Point{X: to[i][0], Y: to[i][1]}
 	}
-	for col := range 8 {
-		p := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		a[col], a[p] = a[p], a[col]
-		for r := range 8 {
-			if r == col {
-				continue
-			}
-			f := a[r][col] / a[col][col]
-			for k := col; k < 9; k++ {
-				a[r][k] -= f * a[col][k]
-			}
-		}
-	}
-	var h homography
-	for i := range 8 {
-		h[i] = a[i][8] / a[i][i]
-	}
-	h[8] = 1
+	h, _ := imaging.SolveHomography(f, t)
 	return h
 }
 

@@ -89,7 +89,7 @@ func photograph(sheet *image.RGBA, pxPerMM float64, o photoOpts, r *rand.Rand) *
 		qc := func() (pts [4][2]float64) {
 			fs := solveHomography(src, dst)
 			for i, c := range [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}} {
-				pts[i][0], pts[i][1] = fs.apply((q.x+c[0]*q.size)*pxPerMM, (q.y+c[1]*q.size)*pxPerMM)
+				pts[i][0], pts[i][1] = fs.Apply((q.x+c[0]*q.size)*pxPerMM, (q.y+c[1]*q.size)*pxPerMM)
 			}
 			return pts
 		}
@@ -123,7 +123,7 @@ func photograph(sheet *image.RGBA, pxPerMM float64, o photoOpts, r *rand.Rand) *
 	for y := range H {
 		for x := range W {
 			fx, fy := float64(x)+0.5, float64(y)+0.5
-			sx, sy := toSheet.apply(fx, fy)
+			sx, sy := toSheet.Apply(fx, fy)
 			c, cov := sample(sheet, sx, sy)
 			if cov < 1 {
 				bg := desk.at(fx*norm, fy*norm)
@@ -152,9 +152,9 @@ func photograph(sheet *image.RGBA, pxPerMM float64, o photoOpts, r *rand.Rand) *
 	res := float64(o.longSide) / 2500
 	depth := func(x, y float64) float64 { return 1 / (toSheet[6]*x + toSheet[7]*y + toSheet[8]) }
 	fs := solveHomography(src, dst)
-	fx, fy := fs.apply(sheetW/2, sheetH/2)
+	fx, fy := fs.Apply(sheetW/2, sheetH/2)
 	if o.focus != nil {
-		fx, fy = fs.apply(o.focus[0]*pxPerMM, o.focus[1]*pxPerMM)
+		fx, fy = fs.Apply(o.focus[0]*pxPerMM, o.focus[1]*pxPerMM)
 	}
 	zf := depth(fx, fy)
 	far := image.NewRGBA(out.Rect)
