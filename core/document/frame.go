@@ -244,3 +244,57 @@ func hough(ink []bool, w, h int, vertical bool, need int32) []ruling {
 	}
 	return out
 }
+
+// lightBlock is the side of the blocks evenLight finds the paper's
+// brightness in: about two characters of the reading frame.
+const lightBlock = 40
+
+// evenLight evens out the light on p: each pixel is divided by the
+// brightness of the paper around it (the brightest pixel of its block and
+// the blocks beside it, interpolated between blocks), so that a shadow or
+// the fall-off of a phone's light across a band does not push the
+// engine's one threshold for the whole band into the paper on the dark
+// side or into the print on the light one.
+func evenLight(p *imaging.Plane) *imaging.Plane {
+	bw, bh := (p.W+lightBlock-1)/lightBlock, (p.H+lightBlock-1)/lightBlock
+	if bw < 2 && bh < 2 {
+		return p
+	}
+	peak := make([]int, bw*bh)
+	for y := range p.H {
+		for x := range p.W {
+			i := (y/lightBlock)*bw + x/lightBlock
+			peak[i] = max(peak[i], int(p.Pix[y*p.W+x]))
+		}
+	}
+	// A block all print (inside a large character) takes its neighbours'.
+	paper := make([]float64, bw*bh)
+	for by := range bh {
+		for bx := range bw {
+			m := 0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if x, y := bx+dx, by+dy; x >= 0 && y >= 0 && x < bw && y < bh {
+						m = max(m, peak[y*bw+x])
+					}
+				}
+			}
+			paper[by*bw+bx] = float64(max(m, 32))
+		}
+	}
+	at := func(bx, by int) float64 { return paper[min(max(by, 0), bh-1)*bw+min(max(bx, 0), bw-1)] }
+	q := &imaging.Plane{W: p.W, H: p.H, Pix: make([]byte, len(p.Pix))}
+	for y := range p.H {
+		fy := (float64(y)+0.5)/lightBlock - 0.5
+		by := int(math.Floor(fy))
+		ty := fy - float64(by)
+		for x := range p.W {
+			fx := (float64(x)+0.5)/lightBlock - 0.5
+			bx := int(math.Floor(fx))
+			tx := fx - float64(bx)
+			l := (at(bx, by)*(1-tx)+at(bx+1, by)*tx)*(1-ty) + (at(bx, by+1)*(1-tx)+at(bx+1, by+1)*tx)*ty
+			q.Pix[y*p.W+x] = byte(math.Min(255, float64(p.Pix[y*p.W+x])*240/l))
+		}
+	}
+	return q
+}

@@ -158,3 +158,44 @@ func TestRectifyNoFrame(t *testing.T) {
 		t.Error("rectify found a frame on a page without one")
 	}
 }
+
+// Light falling off across a band: after evenLight the paper on the dark
+// side is about as bright as on the light one (120 levels apart before),
+// and print stays far darker than paper on both.
+func TestEvenLight(t *testing.T) {
+	w, h := 600, 120
+	p := &imaging.Plane{W: w, H: h, Pix: make([]byte, w*h)}
+	for y := range h {
+		for x := range w {
+			light := 230 - 120*float64(x)/float64(w) // 230 on the left, 110 on the right
+			v := light
+			if y >= 50 && y < 70 && x%30 < 12 { // a row of "characters"
+				v = light * 0.3
+			}
+			p.Pix[y*w+x] = byte(v)
+		}
+	}
+	q := evenLight(p)
+	paperL, paperR := q.Pix[10*w+20], q.Pix[10*w+w-20]
+	inkL, inkR := q.Pix[60*w+5], q.Pix[60*w+w-25]
+	if math.Abs(float64(paperL)-float64(paperR)) > 25 {
+		t.Errorf("paper %d on the left, %d on the right", paperL, paperR)
+	}
+	if int(inkL) > int(paperL)/2 || int(inkR) > int(paperR)/2 {
+		t.Errorf("print %d and %d against paper %d and %d", inkL, inkR, paperL, paperR)
+	}
+	// Before, the dark side's paper was darker than the light side's print
+	// threshold would allow: what the engine's one threshold got wrong.
+	if p.Pix[10*w+w-20] > p.Pix[10*w+20]/2+10 {
+		t.Errorf("the test band's light does not fall off enough")
+	}
+}
+
+func TestAgreed(t *testing.T) {
+	if agreed([]reading{{"1.00", 0.9}, {"", 0.5}, {"", 0.4}}) {
+		t.Error("one reading and two empty ones agreed")
+	}
+	if !agreed([]reading{{"1.00", 0.9}, {"1.01", 0.5}, {"1.00", 0.4}}) {
+		t.Error("two equal readings did not agree")
+	}
+}
