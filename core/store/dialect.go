@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -212,13 +213,24 @@ const (
 )
 
 // openServer opens the PostgreSQL database at location (a postgres:// URL).
-func openServer(location string) (*sql.DB, error) {
+func openServer(location string, call time.Duration) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(location)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrInvalid, redactErr(err, location))
 	}
 	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = DefaultConnectTimeout
+		cfg.ConnectTimeout = min(DefaultConnectTimeout, call)
+	}
+	// Every read and write of a connection waits at most the call
+	// timeout (reach.go). pgx dials with its own dialer bounded by the
+	// connect timeout.
+	dial := cfg.DialFunc
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &deadlineConn{Conn: c, idle: call}, nil
 	}
 	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(DefaultStatementTimeout.Milliseconds(), 10)
