@@ -97,9 +97,10 @@ func run(t *testing.T, tm *Team) func() []Sent {
 	var mu sync.Mutex
 	var all []Sent
 	done := make(chan struct{})
+	tm.OnSent = func(s []Sent) { mu.Lock(); all = append(all, s...); mu.Unlock() }
 	go func() {
 		defer close(done)
-		tm.Run(ctx, func(s []Sent) { mu.Lock(); all = append(all, s...); mu.Unlock() })
+		tm.Run(ctx)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	return func() []Sent { mu.Lock(); defer mu.Unlock(); return append([]Sent{}, all...) }

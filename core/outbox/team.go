@@ -23,6 +23,9 @@ type Team struct {
 	// server is away: MinWait first, doubling up to MaxWait (defaults 1 s
 	// and 1 min).
 	MinWait, MaxWait time.Duration
+	// OnSent, when set, is told of the scans sent from the outbox, by Run
+	// and by Record (which sends what waits first), on their goroutine.
+	OnSent func([]Sent)
 
 	sendMu sync.Mutex // one sender at a time in this process, in order
 	mu     sync.Mutex
@@ -196,7 +199,11 @@ func (t *Team) recordOnline(ctx context.Context, server string, in store.ScanInp
 		return nil, true, err
 	}
 	if n > 0 {
-		if _, err := t.send(ctx); err != nil {
+		sent, err := t.send(ctx)
+		if len(sent) > 0 && t.OnSent != nil {
+			t.OnSent(sent)
+		}
+		if err != nil {
 			if !store.IsUnreachable(err) && !errors.Is(err, store.ErrBusy) {
 				return nil, true, err
 			}
@@ -278,8 +285,8 @@ func (t *Team) send(ctx context.Context) ([]Sent, error) {
 // Run sends what the outbox holds whenever the server answers, until ctx
 // ends: at once, then after MinWait doubling up to MaxWait while the server
 // is away, and again whenever Record kept a scan or Note saw the server
-// away. onSent is called (on Run's goroutine) with each batch sent.
-func (t *Team) Run(ctx context.Context, onSent func([]Sent)) {
+// away. OnSent is told of each batch sent.
+func (t *Team) Run(ctx context.Context) {
 	minWait, maxWait := t.MinWait, t.MaxWait
 	if minWait <= 0 {
 		minWait = time.Second
@@ -296,8 +303,8 @@ func (t *Team) Run(ctx context.Context, onSent func([]Sent)) {
 		st := t.Status()
 		if st.Offline || st.Queued > 0 {
 			sent, err := t.Send(ctx)
-			if len(sent) > 0 && onSent != nil {
-				onSent(sent)
+			if len(sent) > 0 && t.OnSent != nil {
+				t.OnSent(sent)
 			}
 			if err == nil {
 				wait = minWait

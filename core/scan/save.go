@@ -3,19 +3,30 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/infile"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
+
+// Recorder records scans: the history (*store.Store), or a team's history
+// with this machine's outbox (*outbox.Team), which keeps a scan it cannot
+// send and fails with outbox.ErrQueued.
+type Recorder interface {
+	Record(ctx context.Context, in store.ScanInput) ([]store.Recorded, error)
+}
 
 // Save records a file's result in the history, one transaction per file so
 // that a batch killed half-way keeps every file recorded before it. Each
 // invoice gets what the history says of it (Recorded), and the history's
-// findings (duplicate, already reimbursed, blacklisted) join its own.
-func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult) error {
+// findings (duplicate, already reimbursed, blacklisted) join its own. A
+// file kept in the outbox instead is Queued, each invoice with the finding
+// "queued": it is not yet checked for duplicates.
+func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) error {
 	if r.Err != nil {
 		return nil // nothing was read; the error is reported with the file
 	}
@@ -33,6 +44,16 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 		})
 	}
 	rec, err := st.Record(ctx, in)
+	if errors.Is(err, outbox.ErrQueued) {
+		r.Queued = true
+		f := finding.New("queued", finding.Warning, "",
+			"团队服务器无法连接：已保存在本机，待发送；发送时再检查是否重复",
+			"the team server cannot be reached: kept on this machine to be sent; checked for duplicates when sent")
+		for i := range r.Invoices {
+			r.Invoices[i].Findings = append(r.Invoices[i].Findings, f)
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}
