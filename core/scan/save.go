@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
@@ -44,9 +45,10 @@ func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) err
 		})
 	}
 	rec, err := st.Record(ctx, in)
-	if errors.Is(err, outbox.ErrQueued) {
-		r.Queued = true
-		f := finding.New("queued", finding.Warning, "",
+	var q *outbox.QueuedError
+	if errors.As(err, &q) {
+		r.Queued, r.OutboxID = true, q.ID
+		f := finding.New(QueuedCode, finding.Warning, "",
 			"团队服务器无法连接：已保存在本机，待发送；发送时再检查是否重复",
 			"the team server cannot be reached: kept on this machine to be sent; checked for duplicates when sent")
 		for i := range r.Invoices {
@@ -57,11 +59,27 @@ func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) err
 	if err != nil {
 		return err
 	}
-	for i := range r.Invoices {
-		r.Invoices[i].Recorded = &rec[i]
-		r.Invoices[i].Findings = append(r.Invoices[i].Findings, rec[i].Findings...)
-	}
+	r.Recorded(rec)
 	return nil
+}
+
+// QueuedCode is the finding of an invoice kept in the outbox (Save).
+const QueuedCode = "queued"
+
+// Recorded gives each invoice what the history said of it when it was
+// recorded (by Save, or later when the outbox sent it): its record, and
+// the history's findings beside its own, in place of "queued".
+func (r *FileResult) Recorded(rec []store.Recorded) {
+	r.Queued = false
+	for i := range r.Invoices {
+		if i >= len(rec) {
+			break
+		}
+		inv := &r.Invoices[i]
+		inv.Recorded = &rec[i]
+		inv.Findings = slices.DeleteFunc(inv.Findings, func(f finding.Finding) bool { return f.Code == QueuedCode })
+		inv.Findings = append(inv.Findings, rec[i].Findings...)
+	}
 }
 
 // printedOrNil is the printed values under the history's keys, or nil when

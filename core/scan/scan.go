@@ -57,6 +57,8 @@ type FileResult struct {
 	// server could not be reached. It is checked for duplicates when the
 	// outbox sends it (core/outbox).
 	Queued bool `json:"queued,omitempty"`
+	// OutboxID is its number in the outbox while Queued.
+	OutboxID int64 `json:"-"`
 }
 
 // Scanner reads files. The zero value is ready to use.
