@@ -18,15 +18,7 @@ import (
 func TestScanSaveKeepsFilesWhileTheServerIsDown(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir()) // the outbox lives in the data folder
 	t.Setenv("FAPIAO_DB_TIMEOUT", "3s")
-	srv, err := pgtest.Start()
-	if err != nil {
-		t.Fatalf("PostgreSQL test server: %v", err)
-	}
-	defer srv.Stop()
-	db, err := srv.CreateDatabase("cli_outbox")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, db := pgtest.Own(t)
 	if code, _, stderr := run(t, "", "audit", "verify", "--db", db); code != exitOK {
 		t.Fatalf("audit verify on a new history: %d %s", code, stderr)
 	}

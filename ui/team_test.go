@@ -29,15 +29,7 @@ func invoiceQR(n int) (text, number string) {
 // duplicate, the clerk told who recorded it.
 func TestTeamServerAwayThenBack(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
-	srv, err := pgtest.Start()
-	if err != nil {
-		t.Fatalf("PostgreSQL test server: %v", err)
-	}
-	defer srv.Stop()
-	db, err := srv.CreateDatabase("ui_team")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, db := pgtest.Own(t)
 	st, err := store.Open(db, store.AllowOffline(), store.WithCallTimeout(3*time.Second), store.WithHost("pc-a"))
 	if err != nil {
 		t.Fatal(err)
@@ -97,11 +89,11 @@ func TestTeamServerAwayThenBack(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); tm.Run(run) }()
 	defer func() { stop(); <-done }()
-	loop.RunUntil(t, 2*time.Minute, "the team line to clear", func() bool { return m.TeamText() == "" })
+	waiting := func() int { return strings.Count(strings.Join(uitest.Labels(m.window.Content()), "\n"), "待发送") }
+	loop.RunUntil(t, 2*time.Minute, "the team line to clear and the queue to show the scans sent", func() bool {
+		return m.TeamText() == "" && waiting() == 0 && m.sentDialog != nil
+	})
 	m.settle()
-	if n := strings.Count(strings.Join(uitest.Labels(m.window.Content()), "\n"), "待发送"); n != 0 {
-		t.Errorf("%d queue items still say they wait to be sent", n)
-	}
 	over := uitest.OverlayText(m.window.Canvas())
 	if !strings.Contains(over, number2) || !strings.Contains(over, "clerk-b") || !strings.Contains(over, "pc-b") {
 		t.Errorf("the clerk is not told that %s was recorded by clerk-b on pc-b: %q", number2, over)

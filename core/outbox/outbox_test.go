@@ -106,21 +106,6 @@ func run(t *testing.T, tm *Team) func() []Sent {
 	return func() []Sent { mu.Lock(); defer mu.Unlock(); return append([]Sent{}, all...) }
 }
 
-// newServer starts a PostgreSQL server of the test's own, to stop.
-func newServer(t *testing.T) (*pgtest.Server, string) {
-	t.Helper()
-	srv, err := pgtest.Start()
-	if err != nil {
-		t.Fatalf("PostgreSQL test server: %v", err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-	u, err := srv.CreateDatabase(t.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, u
-}
-
 // save records in through tm, within patience; queued says whether it was
 // kept in the outbox.
 func save(t *testing.T, tm *Team, in store.ScanInput) (rec []store.Recorded, queued bool) {
@@ -177,7 +162,7 @@ func once(t *testing.T, location string, numbers map[int]int) {
 // taken meanwhile are kept, sent in order once it is back, each invoice
 // recorded once, and the audit verifies.
 func TestServerStoppedMidScan(t *testing.T) {
-	srv, location := newServer(t)
+	srv, location := pgtest.Own(t)
 	tm := openTeam(t, location, "pc1")
 	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	if _, queued := save(t, tm, scanOf(1, "a.pdf", at)); queued {
@@ -234,7 +219,7 @@ func TestServerStoppedMidScan(t *testing.T) {
 // TestServerFrozen: a server that takes connections but never answers
 // (SIGSTOP) neither hangs a save nor loses it.
 func TestServerFrozen(t *testing.T) {
-	srv, location := newServer(t)
+	srv, location := pgtest.Own(t)
 	tm := openTeam(t, location, "pc1")
 	at := time.Date(2025, 3, 2, 9, 0, 0, 0, time.UTC)
 	save(t, tm, scanOf(1, "1.pdf", at))

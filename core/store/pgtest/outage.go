@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // A server's outages, for the tests of a history that must live through
@@ -62,4 +63,21 @@ func (s *Server) pids() ([]int, error) {
 		}
 	}
 	return pids, nil
+}
+
+// Own starts a server for the test alone (one it may halt or pause, which
+// the shared one must not be), stopped when the test ends, and returns it
+// with the address of a new database on it.
+func Own(t testing.TB) (*Server, string) {
+	t.Helper()
+	srv, err := Start()
+	if err != nil {
+		t.Fatalf("PostgreSQL test server: %v", err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	u, err := srv.CreateDatabase(t.Name())
+	if err != nil {
+		t.Fatalf("PostgreSQL test server: %v", err)
+	}
+	return srv, u
 }
