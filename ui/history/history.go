@@ -283,7 +283,7 @@ func (h *Screen) show(r found, err error) {
 		// no invoice is to be acted on from it.
 		h.rows = nil
 		h.count.Importance = widget.DangerImportance
-		h.count.SetText(env.ErrorText(h.e.Tr, err))
+		h.count.SetText(h.e.Tr.T("history.unreachable"))
 		h.table.Refresh()
 		return
 	}
