@@ -162,9 +162,7 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 	var out []Recorded
 	err := s.write(ctx, op, func(tx *dbTx) error {
 		if in.Resend {
-			var id int64
-			err := tx.QueryRowContext(ctx, "SELECT id FROM scans WHERE at = ? AND host = ? AND source = ? AND file = ? AND sha256 = ? ORDER BY id LIMIT 1",
-				nanos(at), s.host, string(in.Source), in.File, sum).Scan(&id)
+			id, err := s.sentBefore(ctx, tx, in, at, sum)
 			if err == nil {
 				out, err = recordedOf(ctx, tx, id)
 				return err
@@ -201,6 +199,27 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// sentBefore finds the scan this machine recorded of in before (Resend):
+// through the identity of one of its invoices when it has one (an index
+// lookup, however large the history), else through its file's SHA-256,
+// else among the scans of that instant.
+func (s *Store) sentBefore(ctx context.Context, tx *dbTx, in ScanInput, at time.Time, sum string) (int64, error) {
+	const same = "s.at = ? AND s.host = ? AND s.source = ? AND s.file = ? AND s.sha256 = ?"
+	args := []any{nanos(at), s.host, string(in.Source), in.File, sum}
+	q := "SELECT s.id FROM scans s WHERE " + same + " ORDER BY s.id LIMIT 1"
+	for _, inv := range in.Invoices {
+		if id := identityOf(inv); id != "" {
+			q = "SELECT s.id FROM invoices i JOIN sightings g ON g.invoice_id = i.id JOIN scans s ON s.id = g.scan_id WHERE i.identity = ? AND " +
+				same + " ORDER BY s.id LIMIT 1"
+			args = append([]any{id}, args...)
+			break
+		}
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&id)
+	return id, err
 }
 
 // recordedOf is what Record returned when it recorded scan scanID.
