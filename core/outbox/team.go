@@ -21,7 +21,7 @@ type Team struct {
 	Now func() time.Time
 	// MinWait and MaxWait bound how long Run waits between tries while the
 	// server is away: MinWait first, doubling up to MaxWait (defaults 1 s
-	// and 1 min).
+	// and 30 s).
 	MinWait, MaxWait time.Duration
 	// OnSent, when set, is told of the scans sent from the outbox, by Run
 	// and by Record (which sends what waits first), on their goroutine.
@@ -292,7 +292,7 @@ func (t *Team) Run(ctx context.Context) {
 		minWait = time.Second
 	}
 	if maxWait < minWait {
-		maxWait = max(minWait, time.Minute)
+		maxWait = max(minWait, 30*time.Second)
 	}
 	wake := make(chan struct{}, 1)
 	t.mu.Lock()

@@ -205,12 +205,10 @@ func busyError(err error) (string, bool) {
 	return "", false
 }
 
-// Timeouts of a PostgreSQL history, unless its address sets them: how long
-// connecting may take, and how long any one statement may run.
-const (
-	DefaultConnectTimeout   = 10 * time.Second
-	DefaultStatementTimeout = 60 * time.Second
-)
+// DefaultStatementTimeout is how long the server lets any one statement
+// run, unless the address sets statement_timeout. Connecting waits at most
+// the call timeout (reach.go), unless the address sets connect_timeout.
+const DefaultStatementTimeout = 60 * time.Second
 
 // openServer opens the PostgreSQL database at location (a postgres:// URL).
 func openServer(location string, call time.Duration) (*sql.DB, error) {
@@ -219,7 +217,7 @@ func openServer(location string, call time.Duration) (*sql.DB, error) {
 		return nil, fmt.Errorf("%w: %s", ErrInvalid, redactErr(err, location))
 	}
 	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = min(DefaultConnectTimeout, call)
+		cfg.ConnectTimeout = call
 	}
 	// Every read and write of a connection waits at most the call
 	// timeout (reach.go). pgx dials with its own dialer bounded by the
