@@ -17,7 +17,7 @@ import (
 // once and the audit verifies.
 func TestScanSaveKeepsFilesWhileTheServerIsDown(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir()) // the outbox lives in the data folder
-	t.Setenv("FAPIAO_DB_TIMEOUT", "3s")
+	t.Setenv("FAPIAO_DB_TIMEOUT", "5s")
 	srv, db := pgtest.Own(t)
 	if code, _, stderr := run(t, "", "audit", "verify", "--db", db); code != exitOK {
 		t.Fatalf("audit verify on a new history: %d %s", code, stderr)

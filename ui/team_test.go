@@ -30,7 +30,7 @@ func invoiceQR(n int) (text, number string) {
 func TestTeamServerAwayThenBack(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	srv, db := pgtest.Own(t)
-	st, err := store.Open(db, store.AllowOffline(), store.WithCallTimeout(3*time.Second), store.WithHost("pc-a"))
+	st, err := store.Open(db, store.AllowOffline(), store.WithCallTimeout(5*time.Second), store.WithHost("pc-a"))
 	if err != nil {
 		t.Fatal(err)
 	}

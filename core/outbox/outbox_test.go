@@ -77,7 +77,7 @@ func scanOf(n int, file string, at time.Time) store.ScanInput {
 // a temporary folder.
 func openTeam(t *testing.T, location, host string) *Team {
 	t.Helper()
-	st, err := store.Open(location, store.AllowOffline(), store.WithCallTimeout(2*time.Second), store.WithHost(host))
+	st, err := store.Open(location, store.AllowOffline(), store.WithCallTimeout(5*time.Second), store.WithHost(host))
 	if err != nil {
 		t.Fatal(err)
 	}
