@@ -128,7 +128,7 @@ func Open(location string, opts ...Option) (*Store, error) {
 		busy: o.busy, call: o.call, host: o.host}
 	s.lookup = &lookupStmt{db: s.db}
 	if err := s.migrate(context.Background()); err != nil {
-		if o.offline && IsUnreachable(err) {
+		if o.offline && d.postgres && IsUnreachable(err) {
 			s.pending = true
 			return s, nil
 		}
