@@ -534,3 +534,30 @@ func TestKeptWhole(t *testing.T) {
 		t.Errorf("%d kept for another server", n)
 	}
 }
+
+// TestOpenedOffline: the window opens on a new team database whose server
+// is stopped; the scans are kept, and once the server is up the history's
+// tables are made and the scans recorded.
+func TestOpenedOffline(t *testing.T) {
+	srv, location := pgtest.Own(t)
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	tm := openTeam(t, location, "pc1")
+	if !tm.St.Offline() || !tm.Status().Offline {
+		t.Fatal("opened a stopped server as online")
+	}
+	at := time.Date(2025, 3, 7, 9, 0, 0, 0, time.UTC)
+	if _, queued := save(t, tm, scanOf(1, "1.pdf", at)); !queued {
+		t.Fatal("recorded on a stopped server")
+	}
+	run(t, tm)
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the outbox to drain", func() bool { s := tm.Status(); return !s.Offline && s.Queued == 0 })
+	if tm.St.Offline() {
+		t.Error("the history still says it was opened offline")
+	}
+	once(t, location, map[int]int{1: 1})
+}
