@@ -172,7 +172,17 @@ func (s *Store) CopyInto(ctx context.Context, dst *Store, note string) (CopyRepo
 	if err != nil {
 		return rep, err
 	}
-	return rep, s.copyOrders(ctx, dst, ids, &rep)
+	if err := s.copyOrders(ctx, dst, ids, &rep); err != nil {
+		return rep, err
+	}
+	if dst.d.postgres && rep.Scans > 0 {
+		// The planner's statistics, for the rows just copied; the server
+		// would refresh them by itself only some time later.
+		if _, err := dst.db.ExecContext(ctx, "ANALYZE"); err != nil {
+			return rep, dst.fail(op, err)
+		}
+	}
+	return rep, nil
 }
 
 // copyBlacklisted adds the blacklist entry e as it was added in another
