@@ -46,9 +46,10 @@ func main() {
 		ui.NewErrorWindow(a, path, err).ShowAndRun()
 		os.Exit(1)
 	}
-	defer st.Close()
-
 	w := ui.NewMainWindow(a, st)
+	// The history in use when the window closes: the settings may have
+	// switched to another.
+	defer func() { w.Store().Close() }()
 	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))

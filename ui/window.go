@@ -63,11 +63,12 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m := &MainWindow{app: a}
 	m.window = a.NewWindow(Title)
 	m.e = &env.Env{
-		App: a, Win: m.window, St: st, Now: time.Now, Scanner: &scan.Scanner{},
+		App: a, Win: m.window, Now: time.Now, Scanner: &scan.Scanner{},
 		Tr:     env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
 		Sec:    secrets.Open(st.LocalDir()),
 		Bridge: bridge.New(),
 	}
+	m.e.SetStore(st)
 	useFyneLanguage(m.e.Tr.Lang())
 	// The sealed QR keys are in the history and the keyring.
 	m.e.Bridge.Exec(context.Background(), func(ctx context.Context) error { m.e.LoadKeys(ctx); return nil }, nil)
@@ -81,6 +82,7 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.orders.OnChange = m.history.Reload
 	m.orders.OnOpenInvoice = m.openRecord
 	m.orders.OnSettings = func() { m.ShowScreen(ScreenSettings) }
+	m.settings.OnHistory = m.onHistory
 
 	m.scanItem = container.NewTabItemWithIcon("", theme.SearchIcon(), m.scan.Content())
 	m.cameraItem = container.NewTabItemWithIcon("", theme.MediaVideoIcon(), m.capture.Content())
@@ -112,6 +114,20 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.window.Canvas().Focus(m.scan.Gun())
 	return m
 }
+
+// onHistory has every screen start again from the history the window now
+// uses (the settings switched to it): the scan queue empties, the history
+// and the orders are read again, and the scanner takes that history's
+// sealed QR keys.
+func (m *MainWindow) onHistory() {
+	m.e.Bridge.Exec(context.Background(), func(ctx context.Context) error { m.e.LoadKeys(ctx); return nil }, nil)
+	m.scan.Reset()
+	m.history.Reset()
+	m.orders.Reset()
+}
+
+// Store is the history the window uses now.
+func (m *MainWindow) Store() *store.Store { return m.e.Store() }
 
 // Window is the underlying Fyne window.
 func (m *MainWindow) Window() fyne.Window { return m.window }

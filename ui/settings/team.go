@@ -2,6 +2,7 @@ package settings
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,8 +19,8 @@ import (
 
 // teamSection points this window at a team's history on a PostgreSQL
 // server: the address is kept in the data folder, the password in the
-// keyring (config.SetHistoryLocation). The window opens it from its next
-// start.
+// keyring (config.SetHistoryLocation), and the window switches to it at
+// once, every screen with it; an empty address goes back to the local file.
 type teamSection struct {
 	s *Screen
 
@@ -55,9 +56,9 @@ func (t *teamSection) relabel(tr *env.Translator) {
 	t.addrLabel.SetText(tr.T("settings.team_address"))
 	t.pwLabel.SetText(tr.T("settings.team_password"))
 	t.addr.SetPlaceHolder(tr.T("settings.team_placeholder"))
-	t.save.SetText(tr.T("settings.save"))
+	t.save.SetText(tr.T("settings.team_use"))
 	t.test.SetText(tr.T("settings.team_test"))
-	t.now.SetText(tr.F("settings.team_now", t.s.e.St.Path()))
+	t.now.SetText(tr.F("settings.team_now", t.s.e.Store().Path()))
 	t.pw.showState(tr)
 }
 
@@ -84,11 +85,59 @@ func (t *teamSection) load() {
 	})
 }
 
+// onSave opens the history at the address typed, off the UI goroutine,
+// saves the address once it opened, and switches the window to it. One
+// that cannot be opened is not saved: the clerk is told why, and the
+// window keeps the history it has.
 func (t *teamSection) onSave() {
-	addr, pw := t.addr.Text, t.pw.entry.Text
-	t.pw.save(t.s, "settings.team_saved", func(context.Context) error {
-		return config.SetHistoryLocation(addr, pw)
+	e := t.s.e
+	addr, pw := strings.TrimSpace(t.addr.Text), t.pw.entry.Text
+	old := e.Store()
+	bridge.Run(e.Bridge, context.Background(), func(ctx context.Context) (*store.Store, error) {
+		return openHistory(addr, pw, old.Path())
+	}, func(st *store.Store, err error) {
+		if err != nil {
+			t.s.show(e.Tr.F("settings.team_switch_failed", env.ErrorText(e.Tr, err), old.Path()))
+			return
+		}
+		t.pw.stored(e.Tr, pw)
+		if st == nil {
+			t.s.show(e.Tr.F("settings.team_same", old.Path()))
+			return
+		}
+		t.s.switchTo(st)
+		t.s.show(e.Tr.F("settings.team_switched", st.Path()))
 	})
+}
+
+// openHistory opens the history at addr (with password pw, else the one
+// stored; "" is the local file) and saves addr as the one to use; nil when
+// it is the history in use, at inUse. It runs off the UI goroutine.
+func openHistory(addr, pw, inUse string) (*store.Store, error) {
+	loc, err := config.ServerAddress(addr, pw)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case addr == "":
+		if loc, err = store.DefaultPath(); err != nil {
+			return nil, err
+		}
+	case !store.IsServer(loc):
+		return nil, config.SetHistoryLocation(loc, "") // the same check and message as the command line's
+	}
+	if store.Redact(loc) == inUse {
+		return nil, config.SetHistoryLocation(addr, pw)
+	}
+	st, err := store.Open(loc)
+	if err != nil {
+		return nil, err
+	}
+	if err := config.SetHistoryLocation(addr, pw); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // onTest opens the history at the address typed, with the password typed

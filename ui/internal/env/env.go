@@ -6,6 +6,7 @@ package env
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,18 +27,28 @@ type Env struct {
 	App     fyne.App
 	Win     fyne.Window
 	Tr      *Translator
-	St      *store.Store
 	Sec     secrets.Store
 	Scanner *scan.Scanner
 	Now     func() time.Time
 	Bridge  *bridge.Bridge
+
+	st atomic.Pointer[store.Store]
 }
+
+// Store is the history in use. It changes when the clerk points the window
+// at another (SetStore), so background work reads it once, when it starts,
+// and keeps to that one.
+func (e *Env) Store() *store.Store { return e.st.Load() }
+
+// SetStore makes st the history in use; it is called on the UI goroutine,
+// which then has every screen read it again.
+func (e *Env) SetStore(st *store.Store) { e.st.Store(st) }
 
 // Clerk is the name recorded with the clerk's checks and changes: the one
 // set in the settings (shared with the command line), else the login name.
 // It reads the history: call it off the UI goroutine.
 func (e *Env) Clerk(ctx context.Context) string {
-	name, err := e.St.Clerk(ctx)
+	name, err := e.Store().Clerk(ctx)
 	if err != nil || name == "" {
 		return "unknown"
 	}
@@ -48,6 +59,6 @@ func (e *Env) Clerk(ctx context.Context) string {
 // Keys that cannot be read are left out; the settings screen says which. It
 // reads the history and the keyring: call it off the UI goroutine.
 func (e *Env) LoadKeys(ctx context.Context) {
-	kr, _ := config.SealedKeys(ctx, e.St, e.Sec)
+	kr, _ := config.SealedKeys(ctx, e.Store(), e.Sec)
 	e.Scanner.SetKeys(kr)
 }

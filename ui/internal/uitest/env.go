@@ -50,12 +50,12 @@ func NewEnv(t testing.TB, a fyne.App) *env.Env {
 		App:     a,
 		Win:     a.NewWindow("test"),
 		Tr:      env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
-		St:      st,
 		Sec:     secrets.Open(filepath.Dir(st.Path())),
 		Scanner: NewScanner(),
 		Now:     FixedNow,
 		Bridge:  bridge.New(),
 	}
+	e.SetStore(st)
 	e.Win.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(func() {
 		e.Bridge.Wait()
@@ -104,7 +104,7 @@ func ScanFile(t testing.TB, e *env.Env, path string) *scan.FileResult {
 // Save records r in e's history as come from src, and returns it.
 func Save(t testing.TB, e *env.Env, r *scan.FileResult, src store.Source) *scan.FileResult {
 	t.Helper()
-	if err := scan.Save(context.Background(), e.St, src, r); err != nil {
+	if err := scan.Save(context.Background(), e.Store(), src, r); err != nil {
 		t.Fatal(err)
 	}
 	return r
