@@ -3,17 +3,15 @@ package ui
 import (
 	"context"
 	"net"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/payload"
-	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
@@ -26,12 +24,7 @@ import (
 // Another server, then the local file, are switched to the same way, and
 // the history left is closed.
 func TestSettingsSwitchHistoryAtOnce(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
-	t.Setenv("AppData", filepath.Join(home, "data"))
-	t.Setenv(secrets.EnvBackend, "file")
-	t.Setenv(config.EnvDB, "")
+	uitest.PrivateDataFolder(t)
 	ctx := context.Background()
 	const (
 		team     = "01,32,,24312000000136634917,0.01,20240514,,1DD6"
@@ -56,7 +49,7 @@ func TestSettingsSwitchHistoryAtOnce(t *testing.T) {
 	file := m.Store()
 	m.gun(uitest.PaperPayload) // into the file: the queue holds it
 	m.settle()
-	if visibleLabel(c.Content(), m.e.Tr.T("scan.empty")) {
+	if uitest.ShownLabel(c.Content(), m.e.Tr.T("scan.empty")) {
 		t.Fatal("the queue is empty after a scan")
 	}
 
@@ -84,11 +77,11 @@ func TestSettingsSwitchHistoryAtOnce(t *testing.T) {
 		t.Error("the file left is still open")
 	}
 	m.ShowScreen(ScreenScan)
-	if !visibleLabel(c.Content(), m.e.Tr.T("scan.empty")) {
+	if !uitest.ShownLabel(c.Content(), m.e.Tr.T("scan.empty")) {
 		t.Error("the queue still lists what was recorded in the file")
 	}
 	m.ShowScreen(ScreenSettings)
-	if !hasLabelWith(c.Content(), "91320621MA1MRHG205  团队黑名单") {
+	if !slices.ContainsFunc(uitest.Labels(c.Content()), func(l string) bool { return strings.Contains(l, "91320621MA1MRHG205  团队黑名单") }) {
 		t.Error("the settings do not list the team's blacklist")
 	}
 	m.ShowScreen(ScreenHistory)
@@ -151,37 +144,10 @@ func TestSettingsSwitchHistoryAtOnce(t *testing.T) {
 	}
 }
 
-// visibleLabel reports whether a label of root says text and is shown.
-func visibleLabel(root fyne.CanvasObject, text string) bool {
-	found := false
-	walkObjects(root, func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && l.Text == text && l.Visible() {
-			found = true
-		}
-	})
-	return found
-}
-
-// hasLabelWith reports whether a label of root holds text.
-func hasLabelWith(root fyne.CanvasObject, text string) bool {
-	found := false
-	walkObjects(root, func(o fyne.CanvasObject) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, text) {
-			found = true
-		}
-	})
-	return found
-}
-
-// tableRows are the rows of the first table shown under root, each its
-// cells' texts joined.
+// tableRows are the rows of the table shown under root, each its cells'
+// texts joined.
 func tableRows(root fyne.CanvasObject) []string {
-	var tb *widget.Table
-	walkObjects(root, func(o fyne.CanvasObject) {
-		if x, ok := o.(*widget.Table); ok && tb == nil && x.Visible() {
-			tb = x
-		}
-	})
+	tb := uitest.ShownTable(root)
 	if tb == nil {
 		return nil
 	}
@@ -193,22 +159,4 @@ func tableRows(root fyne.CanvasObject) []string {
 		}
 	}
 	return out
-}
-
-// walkObjects calls fn for o and everything shown inside it.
-func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walkObjects(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walkObjects(c, fn)
-		}
-	}
 }

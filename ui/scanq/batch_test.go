@@ -194,13 +194,7 @@ func TestCancelBatchMidway(t *testing.T) {
 	files := writeBatch(t, dir, 300, 30)
 	const hold = 100
 	pipe := uitest.WriteQR(t, dir, "hold.png", uitest.DigitalPayload)
-	held, release := make(chan struct{}), make(chan struct{})
-	s.beforeTake = func(path string) {
-		if path == pipe {
-			close(held)
-			<-release
-		}
-	}
+	held, release := holdAt(s, pipe)
 	batch := append(append(append([]batchFile(nil), files[:hold]...), batchFile{path: pipe}), files[hold:]...)
 	before := 0
 	for _, f := range files[:hold] {
@@ -273,13 +267,7 @@ func TestResetDuringBatch(t *testing.T) {
 	dir := t.TempDir()
 	files := writeBatch(t, dir, 40, 10)
 	pipe := uitest.WriteQR(t, dir, "hold.png", uitest.DigitalPayload)
-	held, release := make(chan struct{}), make(chan struct{})
-	s.beforeTake = func(path string) {
-		if path == pipe {
-			close(held)
-			<-release
-		}
-	}
+	held, release := holdAt(s, pipe)
 	s.Drop(uris(append(append(append([]batchFile(nil), files[:10]...), batchFile{path: pipe}), files[10:]...)))
 	<-held
 	before := sightings(t, old)
@@ -305,4 +293,17 @@ func TestResetDuringBatch(t *testing.T) {
 	if len(s.items) != 1 || sightings(t, next) != 1 {
 		t.Errorf("after the switch: %d items, %d sightings in the new history", len(s.items), sightings(t, next))
 	}
+}
+
+// holdAt makes a batch wait before it takes the file at path: held is
+// closed when it got there, and it goes on once release is closed.
+func holdAt(s *Screen, path string) (held, release chan struct{}) {
+	held, release = make(chan struct{}), make(chan struct{})
+	s.beforeTake = func(p string) {
+		if p == path {
+			close(held)
+			<-release
+		}
+	}
+	return held, release
 }

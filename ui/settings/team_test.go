@@ -10,9 +10,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
-	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -20,12 +20,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // The team's server is saved with its password in the secret store, never
 // in the file, and the connection is tested against a real server.
 func TestSettingsTeamHistory(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
-	t.Setenv("AppData", filepath.Join(home, "data"))
-	t.Setenv(secrets.EnvBackend, "file")
-	t.Setenv(config.EnvDB, "")
+	uitest.PrivateDataFolder(t)
 	s, e, settle, _ := newScreen(t)
 	tm := s.team
 	if tm.pw.entry.PlaceHolder != "未设置" || tm.addr.Text != "" {

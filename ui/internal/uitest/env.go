@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -27,6 +28,18 @@ func FixedNow() time.Time { return time.Date(2024, time.June, 3, 10, 0, 0, 0, ti
 // about the window, not about reading print (core/scan tests that), and
 // OCR would make each picture take seconds.
 func NewScanner() *scan.Scanner { return &scan.Scanner{Now: FixedNow, NoOCR: true} }
+
+// PrivateDataFolder points the data folder, and with it the secret store
+// (a file there) and the saved history location, at a temporary folder for
+// the test, with no $FAPIAO_DB: what the settings save stays there.
+func PrivateDataFolder(t testing.TB) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
+	t.Setenv("AppData", filepath.Join(home, "data"))
+	t.Setenv(secrets.EnvBackend, "file")
+	t.Setenv(config.EnvDB, "")
+}
 
 // OpenStore opens a fresh history in a temporary folder, closed when the
 // test ends.
