@@ -269,9 +269,14 @@ func (s *Store) copyWork(ctx context.Context, dst *Store, id, to int64, note str
 			src.Identity, src.State.Name(), src.State, cur.State.Name(), cur.State))
 		return nil
 	}
+	// As of when it was changed there, by whom.
+	var at time.Time
+	if src.StateAt != nil {
+		at = *src.StateAt
+	}
 	from := cur.State
 	for _, st := range path {
-		if err := dst.ChangeState(ctx, Change{InvoiceID: to, From: from, To: st, Clerk: src.StateBy, Note: note}); err != nil {
+		if err := dst.changeState(ctx, Change{InvoiceID: to, From: from, To: st, Clerk: src.StateBy, Note: note}, at); err != nil {
 			return err
 		}
 		from = st

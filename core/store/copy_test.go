@@ -61,6 +61,13 @@ func TestCopyIntoTeamHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ownInv, err := own.GetByIdentity(ctx, idOrdinary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.StateAt == nil || !got.StateAt.Equal(*ownInv.StateAt) {
+		t.Errorf("state changed at %v, want %v as in the history copied", got.StateAt, ownInv.StateAt)
+	}
 	if got.State != StateReimbursed || got.StateBy != "张三" || got.FirstSeen.Clerk != "张三" || got.FirstSeen.File != "a.pdf" ||
 		!got.FirstSeen.At.Equal(firstSeenAt(ctx, own, idOrdinary)) || got.Typed[PrintedSellerName] != "深圳某某" {
 		t.Errorf("copied invoice: %+v", got)
