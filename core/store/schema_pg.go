@@ -102,6 +102,11 @@ func migrateV9(ctx context.Context, tx *dbTx) error {
 	if !tx.d.postgres {
 		return nil
 	}
+	// Building them over millions of invoices may take longer than one
+	// statement is allowed; the migration holds the write lock meanwhile.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+		return err
+	}
 	for _, ix := range searchIndexes {
 		q := fmt.Sprintf("DROP INDEX IF EXISTS %s; CREATE INDEX %s ON %s (%s, id)", ix.name, ix.name, ix.table, ix.columns)
 		if _, err := tx.ExecContext(ctx, q); err != nil {
