@@ -118,7 +118,9 @@ func (e *StaleError) Unwrap() error { return ErrStale }
 // *StaleError and changes nothing, so a doubled or late click can never
 // skip a state. A change the workflow does not allow fails with
 // ErrTransition and changes nothing.
-func (s *Store) ChangeState(ctx context.Context, c Change) error { return s.changeState(ctx, c, time.Time{}) }
+func (s *Store) ChangeState(ctx context.Context, c Change) error {
+	return s.changeState(ctx, c, time.Time{})
+}
 
 // changeState is ChangeState as of when; the zero time is now.
 func (s *Store) changeState(ctx context.Context, c Change, when time.Time) error {
