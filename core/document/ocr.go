@@ -77,7 +77,8 @@ type band struct{ x0, y0, x1, y1 float64 }
 // the header fields top right (not the title: slow and not needed), the
 // parties' names and taxpayer IDs, the 合计 and 价税合计 rows. The engine's
 // time goes by the characters it reads, so the rest is left out: the goods
-// table, the parties' addresses and bank accounts, the 密码区 and the 备注.
+// table, the parties' addresses and bank accounts, the 密码区, the 备注 and
+// the rows around the two rows of totals.
 // (Cutting the amount in words out of the 价税合计 row too loses more
 // totals on photos than it saves time.) The margins take the dot-matrix
 // offset of 税控 values and what is left of the perspective.
@@ -85,13 +86,13 @@ var (
 	bandsTaxControl = []band{
 		{7.0, -0.9, 12.8, 1.55},
 		{-0.7, 1.35, 7.3, 2.4},
-		{-0.7, 3.9, 13.8, 5.7},
+		{-0.7, 4.0, 13.8, 5.3},
 		{-0.7, 5.15, 7.3, 5.95},
 	}
 	bandsDigital = []band{
 		{7.0, -0.9, 12.8, 1.05},
 		{-0.7, 1.1, 13.8, 2.3},
-		{-0.7, 3.9, 13.8, 5.7},
+		{-0.7, 4.0, 13.8, 5.15},
 	}
 )
 
@@ -500,7 +501,20 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 		}
 	}
-	rs := []reading{{f.clean(v.s), v.conf}}
+	clean := f.clean
+	if f.key == keyNumber && r.hint != nil && r.hint.Number != "" {
+		// A 税控 number has 8 digits, a 数电 one 20: a value of the other
+		// length beside the caption is another field (a 税控 form's
+		// 20-digit check code on the line below), never this number read.
+		n := len(r.hint.Number)
+		clean = func(s string) string {
+			if c := f.clean(s); len(c) == n {
+				return c
+			}
+			return ""
+		}
+	}
+	rs := []reading{{clean(v.s), v.conf}}
 	if f.charset != ocr.Text {
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
@@ -526,7 +540,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				continue
 			}
 			txt, conf := joined(gs)
-			rs = append(rs, reading{f.clean(txt), conf})
+			rs = append(rs, reading{clean(txt), conf})
 		}
 		if f.key != keyDate && !confirmed(rs, qr) && !agreed(rs) {
 			// The engine's misreadings change with the print's size, its
@@ -537,7 +551,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)
-				rs = append(rs, reading{f.clean(txt), conf})
+				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
 	}
