@@ -1,11 +1,15 @@
 package document
 
 import (
+	"context"
+	"image"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 )
 
 // formPage draws, in QR sides from the code's top-left corner (qrSide
@@ -197,5 +201,45 @@ func TestAgreed(t *testing.T) {
 	}
 	if !agreed([]reading{{"1.00", 0.9}, {"1.01", 0.5}, {"1.00", 0.4}}) {
 		t.Error("two equal readings did not agree")
+	}
+}
+
+// constEngine reads the same text in every region.
+type constEngine struct{ text string }
+
+func (e constEngine) Read(_ context.Context, img *image.Gray, _ ocr.Options) ([]ocr.Glyph, error) {
+	return []ocr.Glyph{{Text: e.text, Box: img.Bounds(), Conf: 0.99}}, nil
+}
+
+func (constEngine) Name() string { return "const" }
+
+// A 税控 invoice's number has 8 digits: 20 digits read surely, again and
+// again, beside its caption are another field, and the number is not read
+// (missing), never different.
+func TestNumberOfTheOtherLayout(t *testing.T) {
+	const check = "74147824001178152177"
+	r := &paperReader{
+		ctx:   context.Background(),
+		eng:   constEngine{check},
+		src:   &imaging.Plane{W: 400, H: 100, Pix: make([]byte, 400*100)},
+		toSrc: imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1},
+		hint:  payload.Parse(paperQR),
+	}
+	var number ocrField
+	for _, f := range ocrFields {
+		if f.key == keyNumber {
+			number = f
+		}
+	}
+	v := val{s: check, conf: 0.99, box: [4]float64{20, 20, 300, 40}}
+	if got, _ := r.settle(number, v); got != "" {
+		t.Errorf("a 20-digit value read as a 税控 invoice's number: %q", got)
+	}
+	// The same reading is the number of a 数电 invoice.
+	r.hint = payload.Parse("01,32,,24442000000578216121,9322.09,20241119,,A1B2")
+	r.eng = constEngine{"24442000000578216121"}
+	v.s = "24442000000578216121"
+	if got, _ := r.settle(number, v); got != v.s {
+		t.Errorf("a 数电 invoice's number read as %q", got)
 	}
 }
