@@ -78,10 +78,9 @@ type band struct{ x0, y0, x1, y1 float64 }
 // parties' names and taxpayer IDs, the 合计 and 价税合计 rows. The engine's
 // time goes by the characters it reads, so the rest is left out: the goods
 // table, the parties' addresses and bank accounts, the 密码区 and the 备注.
-// (The totals band keeps a margin above and below its two rows: cut to
-// them, it lost half the totals on office scans for no time saved.)
-// (Cutting the amount in words out of the 价税合计 row too loses more
-// totals on photos than it saves time.) The margins take the dot-matrix
+// The totals band is whole, with a margin above and below its two rows:
+// cut to them, or with the amount in words cut out, it lost totals on
+// scans and photos for no time saved. The margins take the dot-matrix
 // offset of 税控 values and what is left of the perspective.
 var (
 	bandsTaxControl = []band{
