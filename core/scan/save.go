@@ -7,6 +7,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
@@ -71,4 +72,40 @@ func (inv Invoice) MarshalJSON() ([]byte, error) {
 		InvoiceID   int64           `json:"invoice_id,omitempty"`
 		State       store.State     `json:"state,omitempty"`
 	}{plain(inv), inv.Recorded.DuplicateOf, inv.Recorded.InvoiceID, inv.Recorded.State})
+}
+
+// Typed records an invoice typed from the paper (store.RecordTyped): its QR
+// code could not be read from file, or there is no file ("" for file). The
+// window's form and `fapiao record` both come here. It returns the invoice
+// as a scan's result: no QR code, the values typed, the invoice's findings
+// as the history now computes them (no_qr, what the checks find in the
+// values, a disagreement with a QR code scanned before) with the
+// history's own (duplicate, already reimbursed …), and Recorded. An entry
+// that cannot be recorded is a *store.EntryError.
+func Typed(ctx context.Context, st *store.Store, file string, values map[string]string, clerk string) (FileResult, error) {
+	r := FileResult{File: file, Codes: []imaging.Code{}}
+	e := store.Entry{Values: values, File: file, Clerk: clerk}
+	if file != "" {
+		sum, err := infile.SHA256(file)
+		if err != nil {
+			return r, fmt.Errorf("record %s: %w", file, err)
+		}
+		e.SHA256 = sum
+	}
+	rec, err := st.RecordTyped(ctx, e)
+	if err != nil {
+		return r, err
+	}
+	inv, err := st.Get(ctx, rec.InvoiceID)
+	if err != nil {
+		return r, err
+	}
+	fs := append([]finding.Finding{}, inv.Findings...)
+	for _, f := range rec.Findings {
+		if !finding.Has(fs, f.Code) {
+			fs = append(fs, f)
+		}
+	}
+	r.Invoices = []Invoice{{Typed: inv.Typed, Findings: fs, Recorded: &rec}}
+	return r, nil
 }
