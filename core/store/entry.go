@@ -104,9 +104,11 @@ func entryFindings(typed map[string]string, now time.Time) []finding.Finding {
 	return fs
 }
 
-// typedOnlyFindings are the findings of an invoice nothing was read of:
-// that it has no QR code, and what the QR checks find in its typed values.
-func typedOnlyFindings(typed map[string]string, now time.Time) []finding.Finding {
+// TypedOnlyFindings are the findings of an invoice nothing was read of:
+// that it has no QR code, and what the QR checks find in its typed values
+// (as of now). The history computes them with its findings; the detail
+// view as the clerk corrects a value.
+func TypedOnlyFindings(typed map[string]string, now time.Time) []finding.Finding {
 	noQR := finding.New("no_qr", finding.Warning, "",
 		"无二维码，按录入值记录：请与纸质发票核对，并查验",
 		"no QR code: recorded as typed; compare it with the paper and check it with the tax authority (查验)")

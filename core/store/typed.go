@@ -179,7 +179,7 @@ func effectiveFindings(ctx context.Context, q querier, cur *invoiceRow, qr *payl
 	if qr == nil && len(cur.printed) == 0 {
 		// Typed from the paper: nothing read to compare with. The date
 		// checks are as of the clock, as the entry's were.
-		tf = append(typedOnlyFindings(cur.typed, time.Now()), tf...)
+		tf = append(TypedOnlyFindings(cur.typed, time.Now()), tf...)
 	}
 	return compare.Effective(cur.base, rows, tf), nil
 }

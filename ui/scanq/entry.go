@@ -1,0 +1,229 @@
+package scanq
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/scan"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/invoice"
+)
+
+// entryFields are the values the form asks for, in the order they are
+// printed on the invoice, with their labels and hints (translation keys).
+var entryFields = []struct{ key, label, hint string }{
+	{store.PrintedCode, "field.code", "entry.hint.code"},
+	{store.PrintedNumber, "field.number", "entry.hint.number"},
+	{store.PrintedDate, "field.date", "entry.hint.date"},
+	{store.PrintedAmount, "field.amount.pre_tax", ""},
+	{store.PrintedTotal, "field.amount.incl_tax", ""},
+	{store.PrintedCheckCode, "field.check_code", "entry.hint.check_code"},
+	{store.PrintedSellerTaxID, "field.seller_tax_id", ""},
+	{store.PrintedSellerName, "field.seller_name", ""},
+	{store.PrintedBuyerTaxID, "field.buyer_tax_id", ""},
+	{store.PrintedBuyerName, "field.buyer_name", ""},
+}
+
+// entryForm is the form an invoice is typed into from the paper, when its
+// QR code cannot be read or it has no file. It checks as the clerk types
+// (store.CheckEntry) and records through the CLI's pipeline (scan.Typed).
+type entryForm struct {
+	s        *Screen
+	file     string // the file whose code could not be read; "" for paper
+	kind     *widget.Select
+	kinds    []string // the type codes, in the order of kind's options
+	entries  map[string]*widget.Entry
+	problems *fyne.Container
+	save     *widget.Button
+	dlg      dialog.Dialog
+	// tried: the clerk has asked to save once, so every problem shows, not
+	// only those of the fields typed into.
+	tried  bool
+	saving bool
+}
+
+// TypeIn opens the form for an invoice with no file (Ctrl+T).
+func (s *Screen) TypeIn() { s.typeIn("") }
+
+// typeIn opens the form for the invoice of file ("" for paper).
+func (s *Screen) typeIn(file string) {
+	tr := s.e.Tr
+	f := &entryForm{s: s, file: file, entries: map[string]*widget.Entry{}, problems: container.NewVBox()}
+	f.kinds = payload.TypeCodes()
+	var options []string
+	for _, c := range f.kinds {
+		zh, en, _ := payload.TypeName(c)
+		name := zh
+		if tr.Lang() == "en" {
+			name = en
+		}
+		options = append(options, c+"  "+name)
+	}
+	f.kind = widget.NewSelect(options, func(string) { f.check() })
+	f.kind.PlaceHolder = tr.T("entry.kind.placeholder")
+	// The invoice's own values on the left, as they stand on the paper;
+	// the parties, which neither 查验 nor the duplicate check needs, on the
+	// right. What is wrong shows under both, always in view.
+	invoiceItems := []*widget.FormItem{{Text: tr.T("field.kind"), Widget: f.kind, HintText: tr.T("entry.hint.kind")}}
+	var partyItems []*widget.FormItem
+	for _, fl := range entryFields {
+		e := widget.NewEntry()
+		e.OnChanged = func(string) { f.check() }
+		f.entries[fl.key] = e
+		it := &widget.FormItem{Text: tr.T(fl.label), Widget: e}
+		if fl.hint != "" {
+			it.HintText = tr.T(fl.hint)
+		}
+		if party(fl.key) {
+			partyItems = append(partyItems, it)
+		} else {
+			invoiceItems = append(invoiceItems, it)
+		}
+	}
+	note := widget.NewLabel(tr.T("entry.note"))
+	note.Wrapping = fyne.TextWrapWord
+	if file != "" {
+		note.SetText(tr.F("entry.note.file", filepath.Base(file)))
+	}
+	f.save = widget.NewButtonWithIcon(tr.T("entry.save"), theme.DocumentSaveIcon(), f.onSave)
+	f.save.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon(tr.T("entry.cancel"), theme.CancelIcon(), func() { f.dlg.Hide() })
+	buttons := container.NewHBox(layout.NewSpacer(), cancel, f.save)
+	forms := container.NewGridWithColumns(2, widget.NewForm(invoiceItems...), widget.NewForm(partyItems...))
+	content := container.NewBorder(note, container.NewVBox(widget.NewSeparator(), f.problems, buttons), nil, nil,
+		container.NewVScroll(forms))
+	f.dlg = dialog.NewCustomWithoutButtons(tr.T("entry.title"), content, s.e.Win)
+	f.dlg.Resize(entrySize(s.e.Win.Canvas().Size()))
+	s.entry = f
+	f.check()
+	f.dlg.Show()
+	s.e.Win.Canvas().Focus(f.entries[store.PrintedCode])
+}
+
+// entrySize is the form's size in a window of size win: room for every
+// field and a few messages, never larger than the window.
+func entrySize(win fyne.Size) fyne.Size {
+	return fyne.NewSize(min(960, win.Width-40), min(640, win.Height-40))
+}
+
+// party says whether key is a value of the seller or the buyer.
+func party(key string) bool {
+	switch key {
+	case store.PrintedSellerTaxID, store.PrintedSellerName, store.PrintedBuyerTaxID, store.PrintedBuyerName:
+		return true
+	}
+	return false
+}
+
+// values are what the form holds, by the history's keys.
+func (f *entryForm) values() map[string]string {
+	v := map[string]string{}
+	if i := f.kind.SelectedIndex(); i >= 0 {
+		v[store.PrintedKind] = f.kinds[i]
+	}
+	for k, e := range f.entries {
+		text := e.Text
+		if k != store.PrintedSellerName && k != store.PrintedBuyerName {
+			text = env.NormalizeGun(text) // full-width digits from an input method
+		}
+		v[k] = text
+	}
+	return v
+}
+
+// check shows what is wrong with the values as they stand: of the fields
+// typed into, or of all once the clerk has tried to save.
+func (f *entryForm) check() {
+	_, fs := store.CheckEntry(f.values(), f.s.e.Now())
+	var shown []finding.Finding
+	for _, fd := range fs {
+		if f.tried || f.touched(fd.Field) {
+			shown = append(shown, fd)
+		}
+	}
+	f.show(shown)
+}
+
+// touched says whether the clerk has typed into the field of a finding.
+func (f *entryForm) touched(field string) bool {
+	if field == payload.FieldType || field == store.PrintedKind {
+		return f.kind.SelectedIndex() >= 0
+	}
+	if e := f.entries[field]; e != nil {
+		return strings.TrimSpace(e.Text) != ""
+	}
+	return false
+}
+
+// show lists fs under the form, errors first, in the clerk's language.
+func (f *entryForm) show(fs []finding.Finding) {
+	sorted := append([]finding.Finding(nil), fs...)
+	env.SortFindings(sorted)
+	var objs []fyne.CanvasObject
+	for _, fd := range sorted {
+		objs = append(objs, env.FindingRow(env.SeverityIcon(fd.Severity), env.Sentence(fd.Text(f.s.e.Tr.Lang()))))
+	}
+	f.problems.Objects = objs
+	f.problems.Refresh()
+}
+
+// onSave records the invoice in the background; an entry the history
+// refuses keeps the form open with every reason.
+func (f *entryForm) onSave() {
+	if f.saving {
+		return
+	}
+	f.tried = true
+	values := f.values()
+	if _, fs := store.CheckEntry(values, f.s.e.Now()); len(store.OpenErrors(fs)) > 0 {
+		f.check()
+		return
+	}
+	f.saving = true
+	f.save.Disable()
+	st, file := f.s.e.St, f.file
+	bridge.Run(f.s.e.Bridge, context.Background(), func(ctx context.Context) (scan.FileResult, error) {
+		return scan.Typed(ctx, st, file, values, "")
+	}, func(r scan.FileResult, err error) {
+		f.saving = false
+		f.save.Enable()
+		var ee *store.EntryError
+		switch {
+		case errors.As(err, &ee):
+			f.show(ee.Findings)
+		case err != nil:
+			dialog.ShowError(errors.New(env.ErrorText(f.s.e.Tr, err)), f.s.e.Win)
+		default:
+			f.dlg.Hide()
+			f.s.addTyped(&r)
+		}
+	})
+}
+
+// addTyped puts the invoice just typed in the queue, and shows it.
+func (s *Screen) addTyped(r *scan.FileResult) {
+	name := s.e.Tr.T("source.typed")
+	if r.File != "" {
+		name = filepath.Base(r.File)
+	}
+	it := &queueItem{Scanned: invoice.Scanned{Name: name, Source: store.SourceTyped, File: r, Index: 0},
+		status: statusOf(&r.Invoices[0]), state: r.Invoices[0].Recorded.State}
+	s.showNext = true
+	s.items = append(s.items, it)
+	s.refreshQueue()
+	s.showNext = false
+	s.show(len(s.items) - 1)
+}
