@@ -197,11 +197,7 @@ func keepsIdentity(cur *invoiceRow, clean map[string]string) error {
 func (s *Store) writeTypedColumns(ctx context.Context, tx *dbTx, cur *invoiceRow) error {
 	c := columnsOf(InvoiceInput{Printed: cur.typed})
 	c.completeAmounts()
-	sellerID, err := partyID(ctx, tx, c.sellerTaxID, c.sellerName)
-	if err != nil {
-		return err
-	}
-	buyerID, err := partyID(ctx, tx, c.buyerTaxID, c.buyerName)
+	sellerID, buyerID, err := partyIDs(ctx, tx, c)
 	if err != nil {
 		return err
 	}

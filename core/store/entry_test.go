@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
@@ -224,15 +222,7 @@ func TestMigratedHistoryTakesTypedInvoices(t *testing.T) {
 		}
 		return
 	}
-	path := filepath.Join(t.TempDir(), "old.db")
-	script, err := os.ReadFile(filepath.Join("testdata", "history-v1.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := rawDB(t, path)
-	if _, err := db.Exec(string(script)); err != nil {
-		t.Fatalf("build the v1 file: %v", err)
-	}
+	path, db := oldFile(t, "history-v1.sql")
 	var scans, sightings int
 	db.QueryRow("SELECT (SELECT count(*) FROM scans), (SELECT count(*) FROM sightings)").Scan(&scans, &sightings)
 	db.Close()

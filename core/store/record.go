@@ -258,11 +258,7 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk
 	sightingFindings := append(append([]finding.Finding{}, inv.Findings...), added...)
 
 	if rec.Identity != "" {
-		sellerID, err := partyID(ctx, tx, c.sellerTaxID, c.sellerName)
-		if err != nil {
-			return rec, err
-		}
-		buyerID, err := partyID(ctx, tx, c.buyerTaxID, c.buyerName)
+		sellerID, buyerID, err := partyIDs(ctx, tx, c)
 		if err != nil {
 			return rec, err
 		}
@@ -686,6 +682,15 @@ func partyID(ctx context.Context, tx *dbTx, taxID, name string) (any, error) {
 	err := tx.QueryRowContext(ctx, `INSERT INTO parties (tax_id, name) VALUES (?, ?)
 		ON CONFLICT (tax_id, name) DO UPDATE SET tax_id = excluded.tax_id RETURNING id`, taxID, name).Scan(&id)
 	return id, err
+}
+
+// partyIDs are the parties of the columns c: the seller's and the buyer's.
+func partyIDs(ctx context.Context, tx *dbTx, c cols) (seller, buyer any, err error) {
+	if seller, err = partyID(ctx, tx, c.sellerTaxID, c.sellerName); err != nil {
+		return nil, nil, err
+	}
+	buyer, err = partyID(ctx, tx, c.buyerTaxID, c.buyerName)
+	return seller, buyer, err
 }
 
 // Frame returns the picture kept with scan scanID (a webcam frame) and its
