@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -213,7 +214,8 @@ func (f *entryForm) onSave() {
 	})
 }
 
-// addTyped puts the invoice just typed in the queue, and shows it.
+// addTyped puts the invoice just typed in the queue, and shows it: in the
+// place of the line of its file that gave no QR code, else last.
 func (s *Screen) addTyped(r *scan.FileResult) {
 	name := s.e.Tr.T("source.typed")
 	if r.File != "" {
@@ -221,9 +223,20 @@ func (s *Screen) addTyped(r *scan.FileResult) {
 	}
 	it := &queueItem{Scanned: invoice.Scanned{Name: name, Source: store.SourceTyped, File: r, Index: 0},
 		status: statusOf(&r.Invoices[0]), state: r.Invoices[0].Recorded.State}
-	s.showNext = true
-	s.items = append(s.items, it)
+	at := slices.IndexFunc(s.items, func(q *queueItem) bool {
+		return r.File != "" && q.Index < 0 && q.File.Err == nil && q.File.File == r.File
+	})
+	if at < 0 {
+		at = len(s.items)
+		s.items = append(s.items, it)
+	} else {
+		s.items[at] = it
+	}
 	s.refreshQueue()
-	s.showNext = false
-	s.show(len(s.items) - 1)
+	if at == s.selected {
+		// Its line is selected already: the list would not show it again.
+		s.detail.ShowScanned(it.Scanned)
+		return
+	}
+	s.show(at)
 }

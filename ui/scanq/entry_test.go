@@ -33,8 +33,9 @@ func (f *entryForm) chooseKind(t *testing.T, code string) {
 
 // A file whose QR code cannot be read offers to type its invoice in. What
 // cannot be recorded is said as the clerk types and when saving, and
-// nothing is recorded; the invoice typed right goes into the queue and the
-// history as typed by hand, saying it has no QR code. Its QR code scanned
+// nothing is recorded; the invoice typed right takes the file's place in the
+// queue, and goes into the history as typed by hand, saying it has no QR
+// code. Its QR code scanned
 // later (the paper's own, say) is a duplicate of it.
 func TestTypeInTheInvoiceOfAFileWithoutQR(t *testing.T) {
 	s, e, loop := newScreen(t)
@@ -78,10 +79,10 @@ func TestTypeInTheInvoiceOfAFileWithoutQR(t *testing.T) {
 	if c.Overlays().Top() != nil {
 		t.Fatalf("the form stays open:\n%s", uitest.OverlayText(c))
 	}
-	if len(s.items) != 2 || s.selected != 1 {
-		t.Fatalf("queue %d items, %d selected", len(s.items), s.selected)
+	if len(s.items) != 1 || s.selected != 0 {
+		t.Fatalf("queue %d items, %d selected: the typed invoice takes the place of its file's line", len(s.items), s.selected)
 	}
-	it := s.items[1]
+	it := s.items[0]
 	if it.Source != store.SourceTyped || it.status != statusWarning || itemTitle(it) != "02407312" {
 		t.Errorf("typed item: source %s status %s title %s", it.Source, e.Tr.T(it.status.key()), itemTitle(it))
 	}
@@ -99,7 +100,7 @@ func TestTypeInTheInvoiceOfAFileWithoutQR(t *testing.T) {
 
 	s.onGun(uitest.PaperPayload)
 	loop.Settle(e.Bridge)
-	if len(s.items) != 3 || s.items[2].status != statusDuplicate {
+	if len(s.items) != 2 || s.items[1].status != statusDuplicate {
 		t.Errorf("the QR code after the typed invoice: %d items, status %v", len(s.items), s.items[len(s.items)-1].status)
 	}
 }
