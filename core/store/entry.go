@@ -84,7 +84,12 @@ func CheckEntry(values map[string]string, now time.Time) (map[string]string, []f
 	for _, k := range unknownKeys(values) {
 		fs = append(fs, finding.New("key_unknown", finding.Error, k, "未知的栏目 %q", "unknown field %q", k))
 	}
-	fs = append(fs, entryFindings(clean, now)...)
+	for _, f := range entryFindings(clean, now) {
+		said := slices.ContainsFunc(fs, func(g finding.Finding) bool { return g.Field == f.Field })
+		if !(said && strings.HasSuffix(f.Code, "_missing")) {
+			fs = append(fs, f) // a value that cannot be read is not missing as well
+		}
+	}
 	_, tf := compare.Review(nil, document.Printed{}, clean)
 	return clean, append(fs, tf...)
 }
@@ -172,8 +177,8 @@ func (s *Store) RecordTyped(ctx context.Context, e Entry) (Recorded, error) {
 // typedOnly says whether nothing was ever read of the invoice: no QR code,
 // no printed value; what it knows was typed.
 func typedOnly(ctx context.Context, q querier, cur *invoiceRow) (bool, error) {
-	if len(cur.printed) > 0 {
-		return false, nil
+	if len(cur.printed) > 0 || len(cur.typed) == 0 {
+		return false, nil // read from a file; or named by a QR code, as nothing was typed
 	}
 	qr, err := invoiceQR(ctx, q, cur.id)
 	return qr == nil, err

@@ -192,6 +192,9 @@ func TestRecordTypedRefuses(t *testing.T) {
 			if f.Message == "" || f.English == "" || f.Severity != finding.Error {
 				t.Errorf("%s: finding %+v", name, f)
 			}
+			if name == "bad date" && f.Code == "date_missing" {
+				t.Errorf("a date that cannot be read is said missing too: %+v", ee.Findings)
+			}
 		}
 	}
 	if p, err := s.Search(ctx, Filter{}); err != nil || len(p.Invoices) != 0 {
