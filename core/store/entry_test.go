@@ -150,6 +150,46 @@ func TestTypedInvoiceTypedTwice(t *testing.T) {
 	if got, _ = s.Get(ctx, a.InvoiceID); got.Total.String() != "0.01" || findingOf(got.Findings, "no_qr", "typed") == nil {
 		t.Errorf("corrected: total %v findings %+v", got.Total, got.Findings)
 	}
+	// Locked and paid as any other; typed once more, it is already paid.
+	for _, ch := range []Change{{From: StateNew, To: StateLocked}, {From: StateLocked, To: StateReimbursed}} {
+		ch.InvoiceID, ch.Clerk = a.InvoiceID, "张三"
+		if err := s.ChangeState(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := recordTyped(t, s, Entry{Values: digital, Clerk: "王五"})
+	if c.State != StateReimbursed || !finding.Has(c.Findings, "already_reimbursed") {
+		t.Errorf("a paid invoice typed again: %+v", c)
+	}
+	verifyAudit(t, s)
+}
+
+// Two clerks typing the same paper at once: one records it first, the
+// other is told it is a duplicate, and the history holds it once.
+func TestTypedInvoiceTypedAtOnce(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	recs := make(chan Recorded, 2)
+	errs := make(chan error, 2)
+	for _, clerk := range []string{"张三", "李四"} {
+		go func() {
+			r, err := s.RecordTyped(ctx, Entry{Values: paperOrdinary(), Clerk: clerk})
+			recs <- r
+			errs <- err
+		}()
+	}
+	var dups int
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if r := <-recs; r.DuplicateOf != nil {
+			dups++
+		}
+	}
+	if p, err := s.Search(ctx, Filter{}); err != nil || len(p.Invoices) != 1 || p.Invoices[0].Seen != 2 || dups != 1 {
+		t.Errorf("%d duplicates, history %+v %v", dups, p.Invoices, err)
+	}
 	verifyAudit(t, s)
 }
 
