@@ -46,7 +46,7 @@ type entryForm struct {
 	file     string // the file whose code could not be read; "" for paper
 	kind     *widget.Select
 	kinds    []string // the type codes, in the order of kind's options
-	entries  map[string]*widget.Entry
+	entries  map[string]*formEntry
 	problems *fyne.Container
 	save     *widget.Button
 	dlg      dialog.Dialog
@@ -62,7 +62,7 @@ func (s *Screen) TypeIn() { s.typeIn("") }
 // typeIn opens the form for the invoice of file ("" for paper).
 func (s *Screen) typeIn(file string) {
 	tr := s.e.Tr
-	f := &entryForm{s: s, file: file, entries: map[string]*widget.Entry{}, problems: container.NewVBox()}
+	f := &entryForm{s: s, file: file, entries: map[string]*formEntry{}, problems: container.NewVBox()}
 	f.kinds = payload.TypeCodes()
 	var options []string
 	for _, c := range f.kinds {
@@ -81,7 +81,7 @@ func (s *Screen) typeIn(file string) {
 	invoiceItems := []*widget.FormItem{{Text: tr.T("field.kind"), Widget: f.kind, HintText: tr.T("entry.hint.kind")}}
 	var partyItems []*widget.FormItem
 	for _, fl := range entryFields {
-		e := widget.NewEntry()
+		e := newFormEntry(func() { f.dlg.Hide() })
 		e.OnChanged = func(string) { f.check() }
 		f.entries[fl.key] = e
 		it := &widget.FormItem{Text: tr.T(fl.label), Widget: e}
@@ -112,6 +112,27 @@ func (s *Screen) typeIn(file string) {
 	f.check()
 	f.dlg.Show()
 	s.e.Win.Canvas().Focus(f.entries[store.PrintedCode])
+}
+
+// formEntry is an entry of the form: Escape cancels the form.
+type formEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newFormEntry(onEscape func()) *formEntry {
+	e := &formEntry{onEscape: onEscape}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey cancels the form on Escape; every other key is the entry's.
+func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
 }
 
 // entrySize is the form's size in a window of size win: room for every

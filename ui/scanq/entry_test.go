@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
@@ -114,6 +115,13 @@ func TestTypeInAPaperInvoice(t *testing.T) {
 	if f == nil || f.file != "" || c.Focused() != f.entries[store.PrintedCode] {
 		t.Fatal("the form does not open, ready to type")
 	}
+	// Escape cancels it, as the desktop's dialogs do.
+	f.entries[store.PrintedCode].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if c.Overlays().Top() != nil {
+		t.Fatal("Escape leaves the form open")
+	}
+	test.Tap(s.typeButton)
+	f = s.entry
 	f.chooseKind(t, "32")
 	f.typeInto(store.PrintedNumber, "24312000000136634917")
 	f.typeInto(store.PrintedDate, "2024-05-14")
