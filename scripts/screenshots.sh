@@ -198,7 +198,7 @@ shots() {
 	xdotool key ctrl+t
 	sleep 1
 	local value
-	for value in 044031600111 02407312 2017-11-04 582.52 "" 169951 91440300MA5F12345Y; do
+	for value in 10 044031600111 02407312 2017-11-04 582.52 "" 169951 91440300MA5F12345Y; do
 		[[ -n "$value" ]] && xdotool type --delay 5 "$value"
 		xdotool key Tab
 	done

@@ -42,10 +42,10 @@ var entryFields = []struct{ key, label, hint string }{
 // QR code cannot be read or it has no file. It checks as the clerk types
 // (store.CheckEntry) and records through the CLI's pipeline (scan.Typed).
 type entryForm struct {
-	s        *Screen
-	file     string // the file whose code could not be read; "" for paper
-	kind     *widget.Select
-	kinds    []string // the type codes, in the order of kind's options
+	s    *Screen
+	file string // the file whose code could not be read; "" for paper
+	// kind takes the type: picked from its list, or its code typed.
+	kind     *widget.SelectEntry
 	entries  map[string]*formEntry
 	problems *fyne.Container
 	save     *widget.Button
@@ -63,9 +63,8 @@ func (s *Screen) TypeIn() { s.typeIn("") }
 func (s *Screen) typeIn(file string) {
 	tr := s.e.Tr
 	f := &entryForm{s: s, file: file, entries: map[string]*formEntry{}, problems: container.NewVBox()}
-	f.kinds = payload.TypeCodes()
 	var options []string
-	for _, c := range f.kinds {
+	for _, c := range payload.TypeCodes() {
 		zh, en, _ := payload.TypeName(c)
 		name := zh
 		if tr.Lang() == "en" {
@@ -73,8 +72,9 @@ func (s *Screen) typeIn(file string) {
 		}
 		options = append(options, c+"  "+name)
 	}
-	f.kind = widget.NewSelect(options, func(string) { f.check() })
-	f.kind.PlaceHolder = tr.T("entry.kind.placeholder")
+	f.kind = widget.NewSelectEntry(options)
+	f.kind.OnChanged = func(string) { f.check() }
+	f.kind.SetPlaceHolder(tr.T("entry.kind.placeholder"))
 	// The invoice's own values on the left, as they stand on the paper;
 	// the parties, which neither 查验 nor the duplicate check needs, on the
 	// right. What is wrong shows under both, always in view.
@@ -111,7 +111,7 @@ func (s *Screen) typeIn(file string) {
 	s.entry = f
 	f.check()
 	f.dlg.Show()
-	s.e.Win.Canvas().Focus(f.entries[store.PrintedCode])
+	s.e.Win.Canvas().Focus(f.kind)
 }
 
 // formEntry is an entry of the form: Escape cancels the form.
@@ -150,12 +150,20 @@ func party(key string) bool {
 	return false
 }
 
+// kindOf is the type code in what the type field holds: an option picked
+// ("32  电子发票(普通发票)"), or a code typed ("32", "３２").
+func kindOf(text string) string {
+	fields := strings.Fields(text)
+	if len(fields) == 0 {
+		return ""
+	}
+	return env.NormalizeGun(fields[0])
+}
+
 // values are what the form holds, by the history's keys.
 func (f *entryForm) values() map[string]string {
 	v := map[string]string{}
-	if i := f.kind.SelectedIndex(); i >= 0 {
-		v[store.PrintedKind] = f.kinds[i]
-	}
+	v[store.PrintedKind] = kindOf(f.kind.Text)
 	for k, e := range f.entries {
 		text := e.Text
 		if k != store.PrintedSellerName && k != store.PrintedBuyerName {
@@ -182,7 +190,7 @@ func (f *entryForm) check() {
 // touched says whether the clerk has typed into the field of a finding.
 func (f *entryForm) touched(field string) bool {
 	if field == payload.FieldType || field == store.PrintedKind {
-		return f.kind.SelectedIndex() >= 0
+		return strings.TrimSpace(f.kind.Text) != ""
 	}
 	if e := f.entries[field]; e != nil {
 		return strings.TrimSpace(e.Text) != ""

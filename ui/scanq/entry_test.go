@@ -3,7 +3,6 @@ package scanq
 import (
 	"context"
 	"image"
-	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
@@ -22,14 +22,14 @@ func (f *entryForm) typeInto(key, text string) {
 	test.Type(e, text)
 }
 
-// chooseKind picks the invoice type whose code is code.
+// chooseKind picks the invoice type whose code is code from the list.
 func (f *entryForm) chooseKind(t *testing.T, code string) {
 	t.Helper()
-	i := slices.Index(f.kinds, code)
-	if i < 0 {
-		t.Fatalf("no type %s among %v", code, f.kinds)
+	zh, _, ok := payload.TypeName(code)
+	if !ok {
+		t.Fatalf("no type %s", code)
 	}
-	f.kind.SetSelectedIndex(i)
+	f.kind.SetText(code + "  " + zh)
 }
 
 // A file whose QR code cannot be read offers to type its invoice in. What
@@ -112,7 +112,7 @@ func TestTypeInAPaperInvoice(t *testing.T) {
 	c := e.Win.Canvas()
 	test.Tap(s.typeButton)
 	f := s.entry
-	if f == nil || f.file != "" || c.Focused() != f.entries[store.PrintedCode] {
+	if f == nil || f.file != "" || c.Focused() != f.kind {
 		t.Fatal("the form does not open, ready to type")
 	}
 	// Escape cancels it, as the desktop's dialogs do.
@@ -131,6 +131,11 @@ func TestTypeInAPaperInvoice(t *testing.T) {
 		t.Errorf("a wrong tax ID is not said:\n%s", got)
 	}
 	f.typeInto(store.PrintedSellerTaxID, "91310000MA1FL3LK77")
+	f.kind.SetText("99")
+	if got := uitest.OverlayText(c); !strings.Contains(got, `发票种类代码 "99" 未知`) {
+		t.Errorf("an unknown type is not said:\n%s", got)
+	}
+	f.chooseKind(t, "32")
 	test.Tap(f.save)
 	loop.Settle(e.Bridge)
 	if len(s.items) != 1 || s.items[0].Source != store.SourceTyped || s.items[0].File.File != "" {
@@ -142,7 +147,7 @@ func TestTypeInAPaperInvoice(t *testing.T) {
 	// The same paper typed again is a duplicate of the first entry.
 	test.Tap(s.typeButton)
 	f = s.entry
-	f.chooseKind(t, "32")
+	test.Type(f.kind, "３２") // the type's code typed, full-width, rather than picked
 	f.typeInto(store.PrintedNumber, "24312000000136634917")
 	f.typeInto(store.PrintedDate, "20240514")
 	f.typeInto(store.PrintedTotal, "0.01")
