@@ -44,12 +44,16 @@ var entryFields = []struct{ key, label, hint string }{
 type entryForm struct {
 	s    *Screen
 	file string // the file whose code could not be read; "" for paper
-	// kind takes the type: picked from its list, or its code typed.
-	kind     *widget.SelectEntry
+	// kind takes the type: its code typed, or picked from the list its
+	// arrow opens.
+	kind     *formEntry
 	entries  map[string]*formEntry
 	problems *fyne.Container
 	save     *widget.Button
 	dlg      dialog.Dialog
+	// kindMenu is the list of types last opened, kindItems its items.
+	kindMenu  *widget.PopUpMenu
+	kindItems []*fyne.MenuItem
 	// tried: the clerk has asked to save once, so every problem shows, not
 	// only those of the fields typed into.
 	tried  bool
@@ -72,9 +76,10 @@ func (s *Screen) typeIn(file string) {
 		}
 		options = append(options, c+"  "+name)
 	}
-	f.kind = widget.NewSelectEntry(options)
+	f.kind = newFormEntry(func() { f.dlg.Hide() })
 	f.kind.OnChanged = func(string) { f.check() }
 	f.kind.SetPlaceHolder(tr.T("entry.kind.placeholder"))
+	f.kind.ActionItem = newDropArrow(func() { f.pickKind(options) })
 	// The invoice's own values on the left, as they stand on the paper;
 	// the parties, which neither 查验 nor the duplicate check needs, on the
 	// right. What is wrong shows under both, always in view.
@@ -134,6 +139,38 @@ func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 	e.Entry.TypedKey(k)
 }
+
+// pickKind shows the list of types under the type's field; the one picked
+// is put in it.
+func (f *entryForm) pickKind(options []string) {
+	c := f.s.e.Win.Canvas()
+	items := make([]*fyne.MenuItem, len(options))
+	for i, o := range options {
+		items[i] = fyne.NewMenuItem(o, func() { f.kind.SetText(o); c.Focus(f.kind) })
+	}
+	pop := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f.kind)
+	pop.ShowAtPosition(pos.Add(fyne.NewPos(0, f.kind.Size().Height)))
+	pop.Resize(fyne.NewSize(f.kind.Size().Width, pop.MinSize().Height))
+	f.kindMenu, f.kindItems = pop, items
+}
+
+// dropArrow opens a list beside an entry. It takes no focus, so that Tab
+// goes from the entry straight on to the next field.
+type dropArrow struct {
+	widget.Icon
+	tapped func()
+}
+
+func newDropArrow(tapped func()) *dropArrow {
+	a := &dropArrow{tapped: tapped}
+	a.Resource = theme.MenuDropDownIcon()
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// Tapped opens the list.
+func (a *dropArrow) Tapped(*fyne.PointEvent) { a.tapped() }
 
 // entrySize is the form's size in a window of size win: room for every
 // field and a few messages, never larger than the window.

@@ -22,14 +22,26 @@ func (f *entryForm) typeInto(key, text string) {
 	test.Type(e, text)
 }
 
-// chooseKind picks the invoice type whose code is code from the list.
+// chooseKind picks the invoice type whose code is code from the list the
+// type's arrow opens.
 func (f *entryForm) chooseKind(t *testing.T, code string) {
 	t.Helper()
 	zh, _, ok := payload.TypeName(code)
 	if !ok {
 		t.Fatalf("no type %s", code)
 	}
-	f.kind.SetText(code + "  " + zh)
+	test.Tap(f.kind.ActionItem.(fyne.Tappable))
+	if f.kindMenu == nil || !f.kindMenu.Visible() {
+		t.Fatal("the type's arrow opens no list")
+	}
+	for _, it := range f.kindItems {
+		if it.Label == code+"  "+zh {
+			it.Action()
+			f.kindMenu.Hide()
+			return
+		}
+	}
+	t.Fatalf("no %s in the list", code)
 }
 
 // A file whose QR code cannot be read offers to type its invoice in. What
