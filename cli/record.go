@@ -74,7 +74,7 @@ func runRecord(e *env, args []string) int {
 	defer st.Close()
 	ctx, stop := interruptible()
 	defer stop()
-	r, err := scan.Typed(ctx, st, *file, typed, *clerk)
+	r, err := scan.Typed(ctx, st, st, e.now(), *file, typed, *clerk)
 	var ee *store.EntryError
 	if errors.As(err, &ee) {
 		e.writeEntryFindings(ee.Findings)

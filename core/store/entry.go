@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,29 +144,34 @@ func unknownKeys(values map[string]string) []string {
 	return out
 }
 
-// RecordTyped records an invoice typed from the paper, in one transaction:
-// a scan of source SourceTyped (of e.File when there is one), a sighting
-// without a QR code, and the values as typed values of e.Clerk. An invoice
-// with the same identity seen before, scanned or typed, is a duplicate
-// (Recorded.DuplicateOf), and the values typed are compared with what was
-// read of it. An entry with an error finding (CheckEntry) is not recorded:
-// the error is an *EntryError.
-func (s *Store) RecordTyped(ctx context.Context, e Entry) (Recorded, error) {
+// EntryScan checks an entry as of now (CheckEntry) and makes the scan that
+// records it: of source SourceTyped (of e.File when there is one), with one
+// invoice that has only typed values. An entry with an error finding is
+// refused with an *EntryError.
+func EntryScan(e Entry, now time.Time) (ScanInput, error) {
 	op := "record invoice typed from the paper"
 	if e.File != "" {
 		op += " " + e.File
 	}
-	if sum := strings.ToLower(e.SHA256); sum != "" {
-		if b, err := hex.DecodeString(sum); err != nil || len(b) != 32 {
-			return Recorded{}, fmt.Errorf("%s: %w: SHA-256 %q is not 64 hex digits", op, ErrInvalid, e.SHA256)
-		}
-	}
-	clean, fs := CheckEntry(e.Values, s.now())
+	clean, fs := CheckEntry(e.Values, now)
 	if errs := OpenErrors(fs); len(errs) > 0 {
-		return Recorded{}, fmt.Errorf("%s: %w", op, &EntryError{Findings: errs})
+		return ScanInput{}, fmt.Errorf("%s: %w", op, &EntryError{Findings: errs})
 	}
-	rec, err := s.Record(ctx, ScanInput{File: e.File, SHA256: e.SHA256, Source: SourceTyped, At: e.At, Clerk: e.Clerk,
-		Invoices: []InvoiceInput{{Typed: clean}}})
+	return ScanInput{File: e.File, SHA256: e.SHA256, Source: SourceTyped, At: e.At, Clerk: e.Clerk,
+		Invoices: []InvoiceInput{{Typed: clean}}}, nil
+}
+
+// RecordTyped records an invoice typed from the paper (EntryScan), in one
+// transaction: a scan, a sighting without a QR code, and the values as
+// typed values of e.Clerk. An invoice with the same identity seen before,
+// scanned or typed, is a duplicate (Recorded.DuplicateOf), and the values
+// typed are compared with what was read of it.
+func (s *Store) RecordTyped(ctx context.Context, e Entry) (Recorded, error) {
+	in, err := EntryScan(e, s.now())
+	if err != nil {
+		return Recorded{}, err
+	}
+	rec, err := s.Record(ctx, in)
 	if err != nil {
 		return Recorded{}, err
 	}

@@ -161,15 +161,15 @@ func cellText(h *Screen, row, col int) string {
 func TestHistoryResultColumnsMeanOneThing(t *testing.T) {
 	h, e, settle := newScreen(t)
 	ctx := context.Background()
-	inv, err := e.St.GetByIdentity(ctx, "044031600111-02407312")
+	inv, err := e.Store().GetByIdentity(ctx, "044031600111-02407312")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: inv.ID, Clerk: "会计小陈"}); err != nil {
+	if _, err := e.Store().Verify(ctx, store.VerifyRequest{InvoiceID: inv.ID, Clerk: "会计小陈"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []store.State{store.StateLocked, store.StateReimbursed} {
-		if err := e.St.SetState(ctx, inv.ID, s, "", ""); err != nil {
+		if err := e.Store().SetState(ctx, inv.ID, s, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -309,7 +309,7 @@ func TestExportDialogOpens(t *testing.T) {
 // The history shows the invoices a clerk saved first.
 func TestHistoryFiltersByClerk(t *testing.T) {
 	h, e, settle := newScreen(t)
-	if err := e.St.SetSetting(context.Background(), store.SettingClerk, "张三", ""); err != nil {
+	if err := e.Store().SetSetting(context.Background(), store.SettingClerk, "张三", ""); err != nil {
 		t.Fatal(err)
 	}
 	uitest.Scan(t, e, uitest.PaperPayload) // a duplicate: still first saved by the one before
@@ -334,12 +334,12 @@ func TestHistoryFiltersByClerk(t *testing.T) {
 func TestHistoryListsTypedInvoices(t *testing.T) {
 	h, e, settle := newScreen(t)
 	ctx := context.Background()
-	if _, err := e.St.RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "32",
+	if _, err := e.Store().RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "32",
 		store.PrintedNumber: "25312000000136634917", store.PrintedDate: "2024-05-20", store.PrintedTotal: "1130",
 		store.PrintedSellerName: "上海某某科技有限公司"}, Clerk: "张三"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.St.RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "32",
+	if _, err := e.Store().RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "32",
 		store.PrintedNumber: "24312000000136634917", store.PrintedDate: "2024-05-14", store.PrintedTotal: "0.01"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -92,14 +92,14 @@ func TestTypedPrintedValueShowsMismatch(t *testing.T) {
 func TestVerifyAndReimburseWithConfirmation(t *testing.T) {
 	v, e, settle := newView(t)
 	ctx := context.Background()
-	if err := e.St.SetSetting(ctx, store.SettingClerk, "王会计", "test"); err != nil {
+	if err := e.Store().SetSetting(ctx, store.SettingClerk, "王会计", "test"); err != nil {
 		t.Fatal(err)
 	}
 	show(t, v, e, settle, uitest.PaperPayload)
 
 	test.Tap(v.verifyButton)
 	settle()
-	inv, err := e.St.Get(ctx, v.f.id)
+	inv, err := e.Store().Get(ctx, v.f.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestRecordFromTheHistory(t *testing.T) {
 	path := uitest.WriteQR(t, t.TempDir(), "first.png", uitest.PaperPayload)
 	r := uitest.ScanFile(t, e, path)
 	id := r.Invoices[0].Recorded.InvoiceID
-	if _, err := e.St.Verify(context.Background(), store.VerifyRequest{InvoiceID: id, Clerk: "李出纳"}); err != nil {
+	if _, err := e.Store().Verify(context.Background(), store.VerifyRequest{InvoiceID: id, Clerk: "李出纳"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -329,7 +329,7 @@ func TestQRDateFollowsTheLanguage(t *testing.T) {
 func TestTypedInvoiceFromTheHistory(t *testing.T) {
 	v, e, settle := newView(t)
 	ctx := context.Background()
-	rec, err := e.St.RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "10",
+	rec, err := e.Store().RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "10",
 		store.PrintedCode: "044031600111", store.PrintedNumber: "02407312", store.PrintedDate: "2017-11-04",
 		store.PrintedAmount: "582.52", store.PrintedCheckCode: "169951"}})
 	if err != nil {
@@ -356,7 +356,7 @@ func TestTypedInvoiceFromTheHistory(t *testing.T) {
 	if v.message == nil || !strings.Contains(uitest.OverlayText(e.Win.Canvas()), "发票代码和号码是这张录入发票的标识") {
 		t.Errorf("changing the typed number says:\n%s", uitest.OverlayText(e.Win.Canvas()))
 	}
-	if inv, _ := e.St.Get(ctx, rec.InvoiceID); inv.Verified != nil || inv.Typed[store.PrintedNumber] != "02407312" {
+	if inv, _ := e.Store().Get(ctx, rec.InvoiceID); inv.Verified != nil || inv.Typed[store.PrintedNumber] != "02407312" {
 		t.Errorf("after the refusal: %+v", inv)
 	}
 }

@@ -261,9 +261,12 @@ func (f *entryForm) onSave() {
 	}
 	f.saving = true
 	f.save.Disable()
-	st, file := f.s.e.St, f.file
+	// Recorded as a scan is: into the history in use now, through the
+	// team's outbox when there is one; it joins the queue only while the
+	// window stays with that history.
+	h, gen, file, now := f.s.e.History(), f.s.gen, f.file, f.s.e.Now()
 	bridge.Run(f.s.e.Bridge, context.Background(), func(ctx context.Context) (scan.FileResult, error) {
-		return scan.Typed(ctx, st, file, values, "")
+		return scan.Typed(ctx, h.Recorder(), h.St, now, file, values, "")
 	}, func(r scan.FileResult, err error) {
 		f.saving = false
 		f.save.Enable()
@@ -275,7 +278,9 @@ func (f *entryForm) onSave() {
 			dialog.ShowError(errors.New(env.ErrorText(f.s.e.Tr, err)), f.s.e.Win)
 		default:
 			f.dlg.Hide()
-			f.s.addTyped(&r)
+			if f.s.gen == gen {
+				f.s.addTyped(&r)
+			}
 		}
 	})
 }
@@ -288,7 +293,10 @@ func (s *Screen) addTyped(r *scan.FileResult) {
 		name = filepath.Base(r.File)
 	}
 	it := &queueItem{Scanned: invoice.Scanned{Name: name, Source: store.SourceTyped, File: r, Index: 0},
-		status: statusOf(&r.Invoices[0]), state: r.Invoices[0].Recorded.State}
+		status: statusOf(&r.Invoices[0])}
+	if rec := r.Invoices[0].Recorded; rec != nil { // nil while kept in the outbox
+		it.state = rec.State
+	}
 	at := slices.IndexFunc(s.items, func(q *queueItem) bool {
 		return r.File != "" && q.Index < 0 && q.File.Err == nil && q.File.File == r.File
 	})

@@ -78,7 +78,7 @@ func TestTypeInTheInvoiceOfAFileWithoutQR(t *testing.T) {
 	if got := uitest.OverlayText(c); !strings.Contains(got, "缺少开票日期") || !strings.Contains(got, "缺少发票号码") {
 		t.Errorf("saving an incomplete invoice says:\n%s", got)
 	}
-	if p, _ := e.St.Search(context.Background(), store.Filter{}); len(p.Invoices) != 0 {
+	if p, _ := e.Store().Search(context.Background(), store.Filter{}); len(p.Invoices) != 0 {
 		t.Fatal("an invoice with errors was recorded")
 	}
 
@@ -102,7 +102,7 @@ func TestTypeInTheInvoiceOfAFileWithoutQR(t *testing.T) {
 	if !uitest.HasLabel(c.Content(), "手工录入 · torn.png") || !uitest.HasLabel(c.Content(), "无二维码，按录入值记录：请与纸质发票核对，并查验") {
 		t.Errorf("the detail view shows:\n%s", strings.Join(uitest.Labels(c.Content()), "\n"))
 	}
-	inv, err := e.St.GetByIdentity(context.Background(), "044031600111-02407312")
+	inv, err := e.Store().GetByIdentity(context.Background(), "044031600111-02407312")
 	if err != nil {
 		t.Fatal(err)
 	}

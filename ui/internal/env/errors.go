@@ -39,6 +39,8 @@ func ErrorText(tr *Translator, err error) string {
 		return strings.Join(lines, "\n")
 	}
 	switch {
+	case errors.Is(err, store.ErrUnreachable):
+		return tr.T("error.unreachable")
 	case errors.Is(err, store.ErrBusy):
 		return tr.T("error.busy")
 	case errors.Is(err, store.ErrTransition):
