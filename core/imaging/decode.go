@@ -149,7 +149,8 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 			return true
 		}
 		l.work += int64(v.p.W) * int64(v.p.H)
-		codes, missed, centres := decodePlane(v.p, b)
+		codes, missed, centres, fits := decodePlane(v.p, b)
+		l.work += int64(fits) * fitWork
 		l.evidence += len(centres)
 		for _, c := range centres {
 			if len(l.centres) < maxCentres {
@@ -249,11 +250,12 @@ func (b binarizer) String() string {
 // It also returns the regions where a symbol was detected but could not be
 // decoded, which the ladder looks at again, enlarged; and how many finder
 // pattern candidates (the 1:1:3:1:1 squares in a QR code's corners) the
-// detectors came upon, and where: the evidence that a QR code may be there.
-func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
+// detectors came upon, and where: the evidence that a QR code may be there;
+// and how many sets of finder patterns the grid fit tried (fitWork each).
+func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
 	if err != nil {
-		return nil, nil, nil
+		return nil, nil, nil, 0
 	}
 	var matrix *gozxing.BitMatrix
 	switch b {
@@ -265,7 +267,7 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
 		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || matrix == nil {
-		return nil, nil, nil
+		return nil, nil, nil, 0
 	}
 	var centres []Point
 	hints := map[gozxing.DecodeHintType]any{
@@ -276,27 +278,64 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
 			}
 		}),
 	}
+	cb := hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback)
+	det := qrdetector.NewDetector(matrix)
 	var out []Code
 	var missed []image.Rectangle
-	try := func(d *common.DetectorResult) {
-		if c, ok := decodeDetected(d); ok {
-			out = append(out, c)
-		} else if r, ok := around(d.GetPoints()); ok {
+	fits := 0
+	// Each set of three finder patterns: gozxing's sampling first, then
+	// the grid fit.
+	try := func(info *qrdetector.FinderPatternInfo) {
+		var pts []gozxing.ResultPoint
+		if d, err := det.ProcessFinderPatternInfo(info); err == nil {
+			if c, ok := decodeDetected(d); ok {
+				out = append(out, c)
+				return
+			}
+			pts = d.GetPoints()
+		}
+		if fits < maxFits {
+			fits++
+			if c, ok := fitSymbol(matrix, info); ok {
+				out = append(out, c)
+				return
+			}
+		}
+		if r, ok := around(pts); ok {
 			missed = append(missed, r)
 		}
 	}
-	if dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints); err == nil {
-		for _, d := range dets {
-			try(d)
+	if infos, err := multidetector.NewMultiFinderPatternFinder(matrix, cb).FindMulti(hints); err == nil {
+		for _, info := range infos {
+			try(info)
 		}
 	}
 	if len(out) == 0 {
-		if d, err := qrdetector.NewDetector(matrix).Detect(hints); err == nil {
-			try(d)
+		finder := qrdetector.NewFinderPatternFinder(matrix, cb)
+		info, err := finder.Find(hints)
+		if err == nil {
+			try(info)
+		}
+		// Sets gozxing turns down: a symbol at a steep angle.
+		for _, info := range perspectiveSets(finder.GetPossibleCenters(), info) {
+			if len(out) > 0 || fits >= maxFits {
+				break
+			}
+			fits++
+			if c, ok := fitSymbol(matrix, info); ok {
+				out = append(out, c)
+			}
 		}
 	}
-	return out, missed, centres
+	return out, missed, centres, fits
 }
+
+// fitWork is what one grid fit costs, in pixels searched: a few floods
+// about the finder patterns and the sampling of up to three dimensions.
+const fitWork = 20_000
+
+// maxFits bounds the grid fits of one pass.
+const maxFits = 8
 
 // maxCentres bounds the finder pattern candidates kept from one pass and
 // from one image.
