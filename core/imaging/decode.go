@@ -238,10 +238,11 @@ const (
 	hybrid binarizer = iota
 	global
 	adaptive // our own local-mean threshold with a wider window
+	closed   // hybrid, then a morphological closing: eroded modules joined
 )
 
 func (b binarizer) String() string {
-	return [...]string{"hybrid", "global", "adaptive"}[b]
+	return [...]string{"hybrid", "global", "adaptive", "closed"}[b]
 }
 
 // decodePlane runs gozxing's multi-symbol detector, then its single-symbol
@@ -263,6 +264,10 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int
 		matrix, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
 	case adaptive:
 		matrix, err = adaptiveThreshold(p)
+	case closed:
+		if matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix(); err == nil {
+			matrix, err = closing(matrix)
+		}
 	default:
 		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
@@ -415,4 +420,57 @@ func adaptiveThreshold(p *Plane) (*gozxing.BitMatrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// closing dilates the dark pixels of m by one pixel and erodes them back
+// (a 3×3 morphological closing): light gaps of up to two pixels inside and
+// between dark modules close, as in a print whose modules came out eroded
+// or dotted, or a binarisation that left specks of light in them, while a
+// module's outline stays where it was.
+func closing(m *gozxing.BitMatrix) (*gozxing.BitMatrix, error) {
+	w, h := m.GetWidth(), m.GetHeight()
+	px := make([]bool, w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			px[y*w+x] = m.Get(x, y)
+		}
+	}
+	// A 3×3 maximum (dilate), then a 3×3 minimum (erode), each done as a
+	// row pass and a column pass. Outside the image counts as what the
+	// operation leaves unchanged.
+	pass := func(src []bool, dilate bool, dx, dy int) []bool {
+		dst := make([]bool, len(src))
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := src[y*w+x]
+				for _, k := range [2]int{-1, 1} {
+					nx, ny := x+k*dx, y+k*dy
+					if nx < 0 || ny < 0 || nx >= w || ny >= h {
+						continue
+					}
+					if dilate {
+						v = v || src[ny*w+nx]
+					} else {
+						v = v && src[ny*w+nx]
+					}
+				}
+				dst[y*w+x] = v
+			}
+		}
+		return dst
+	}
+	px = pass(pass(px, true, 1, 0), true, 0, 1)
+	px = pass(pass(px, false, 1, 0), false, 0, 1)
+	out, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if px[y*w+x] {
+				out.Set(x, y)
+			}
+		}
+	}
+	return out, nil
 }

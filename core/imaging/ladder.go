@@ -30,6 +30,9 @@ var steps = []step{
 		}
 		return l.try(l.base(Red), hybrid) || l.try(l.base(MinRGB), hybrid)
 	}},
+	// Before the checkpoint: eroded modules show no finder pattern until
+	// they are joined.
+	{"denoise", func(l *ladder) bool { return l.try(l.base(Luma), closed) }},
 	{"enlarge", func(l *ladder) bool {
 		v := l.base(Luma)
 		if max(v.p.W, v.p.H) >= smallSide*3/2 {
@@ -43,12 +46,21 @@ var steps = []step{
 		return l.try(view{p: v.p.Normalize(max(8, max(v.p.W, v.p.H)/60)), scale: v.scale, name: v.name + "+norm"}, hybrid, global)
 	}},
 	{"shrink", func(l *ladder) bool {
+		// Big modules photographed close up, with noise or blur in them:
+		// averaged down to a half, then a third, they become clean.
 		v := l.base(Luma)
 		if max(v.p.W, v.p.H) < 600 {
 			return false
 		}
-		return l.try(l.scaled(v, 0.5, "x0.5"), hybrid, global)
+		if l.try(l.scaled(v, 0.5, "x0.5"), hybrid, global) {
+			return true
+		}
+		if max(v.p.W, v.p.H) < 900 {
+			return false
+		}
+		return l.try(l.scaled(v, 1.0/3, "x0.33"), hybrid)
 	}},
+
 	{"sharpen", func(l *ladder) bool {
 		v := l.base(Luma)
 		return l.try(view{p: v.p.Sharpen(), scale: v.scale, name: v.name + "+sharp"}, hybrid)
@@ -121,7 +133,8 @@ func (l *ladder) run() {
 
 // checkpoint is the step after which an image that has shown no sign of a
 // QR code is given up: the cheap views have been searched (as it is, at
-// full size, by a global threshold, by colour, enlarged when small), and
+// full size, by a global threshold, by colour, with eroded modules joined,
+// enlarged when small), and
 // the dearer steps that follow only rescue codes some view has glimpsed.
 const checkpoint = "enlarge"
 

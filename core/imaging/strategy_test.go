@@ -1,0 +1,90 @@
+package imaging
+
+import (
+	"context"
+	"image"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// readBy decodes img through the ladder and returns the strategy that read
+// want, failing the test when nothing did or something else was read.
+func readBy(t *testing.T, img image.Image, want string) string {
+	t.Helper()
+	if gozxingReads(img) {
+		t.Fatalf("gozxing reads this image by itself; the test shows nothing")
+	}
+	codes, err := DecodeImage(context.Background(), img, Options{})
+	if err != nil || len(codes) != 1 || codes[0].Text != want {
+		t.Fatalf("got %v, %v; want %q", texts(codes), err, want)
+	}
+	return codes[0].Strategy
+}
+
+// eroded draws text's modules px pixels apart but each dark module only
+// its inner (px-2)², as a worn print or a dot-matrix printer leaves them:
+// light lines cut every finder pattern into squares.
+func eroded(t *testing.T, text string, px int) *image.Gray {
+	src := qrImage(t, text, px)
+	out := image.NewGray(src.Rect)
+	for y := 0; y < src.Rect.Dy(); y++ {
+		for x := 0; x < src.Rect.Dx(); x++ {
+			v := src.Pix[y*src.Stride+x]
+			if x%px == 0 || y%px == 0 || x%px == px-1 || y%px == px-1 {
+				v = 255
+			}
+			out.Pix[y*out.Stride+x] = v
+		}
+	}
+	return out
+}
+
+// Eroded modules are joined again by the closing of the binarised image.
+func TestDenoiseJoinsErodedModules(t *testing.T) {
+	const text = "https://example.com/denoise"
+	if s := readBy(t, eroded(t, text, 6), text); !strings.Contains(s, "closed") {
+		t.Errorf("read by %s, want the closing", s)
+	}
+}
+
+// A code shown light on dark (a phone's dark mode, a screen photo).
+func TestInvertedSymbol(t *testing.T) {
+	const text = "https://example.com/inverted"
+	img := qrImage(t, text, 4)
+	for i := range img.Pix {
+		img.Pix[i] = 255 - img.Pix[i]
+	}
+	if s := readBy(t, img, text); !strings.Contains(s, "inv") {
+		t.Errorf("read by %s, want the inverted view", s)
+	}
+}
+
+// A version-1 symbol at under two pixels a module (a thumbnail, a far
+// away code) is read once enlarged twice before it is binarised.
+func TestLowResolutionVersion1(t *testing.T) {
+	const text = "LOW RES V1"
+	for _, c := range []struct {
+		shrink float64
+		want   string
+	}{{5.5, "x2"}, {6.3, "x2"}} {
+		p := PlaneOf(qrImage(t, text, 8), Luma).Scale(1 / c.shrink)
+		if s := readBy(t, p.Image(), text); !strings.Contains(s, c.want) {
+			t.Errorf("at %.1f pixels a module: read by %s, want %s", 8/c.shrink, s, c.want)
+		}
+	}
+}
+
+// Big modules full of sensor noise come clean when averaged down to a
+// third.
+func TestDownscaleNoisyBigModules(t *testing.T) {
+	const text = "https://example.com/downscale"
+	img := qrImage(t, text, 30)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i, v := range img.Pix {
+		img.Pix[i] = clamp(int(v)/2 + 64 + int(r.NormFloat64()*45))
+	}
+	if s := readBy(t, img, text); !strings.Contains(s, "x0.33") {
+		t.Errorf("read by %s, want the view at a third", s)
+	}
+}
