@@ -288,6 +288,7 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int
 	var out []Code
 	var missed []image.Rectangle
 	fits := 0
+	skewed := false // the finder patterns were looked for by their shape
 	// Each set of three finder patterns: gozxing's sampling first, then
 	// the grid fit.
 	try := func(info *qrdetector.FinderPatternInfo) {
@@ -321,8 +322,25 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int
 		if err == nil {
 			try(info)
 		}
-		// Sets gozxing turns down: a symbol at a steep angle.
-		for _, info := range perspectiveSets(finder.GetPossibleCenters(), info) {
+		// Sets gozxing turns down: a symbol at a steep angle. Where
+		// gozxing's finder saw some patterns but not three that make a
+		// symbol, the patterns are looked for again, by their shape.
+		cands := finder.GetPossibleCenters()
+		var confirmed []*qrdetector.FinderPattern
+		for _, c := range cands {
+			if c.GetCount() >= 2 {
+				confirmed = append(confirmed, c)
+			}
+		}
+		if err != nil && len(confirmed) == 2 && len(cands) <= 12 {
+			for _, c := range skewedFinders(matrix) {
+				if !seenFinder(confirmed, c) {
+					cands = append(cands, c)
+				}
+			}
+			skewed = true
+		}
+		for _, info := range perspectiveSets(cands, info) {
 			if len(out) > 0 || fits >= maxFits {
 				break
 			}
@@ -331,6 +349,10 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int
 				out = append(out, c)
 			}
 		}
+	}
+	if skewed {
+		// That search is a pass of its own over the pixels.
+		fits += (p.W*p.H + fitWork - 1) / fitWork
 	}
 	return out, missed, centres, fits
 }

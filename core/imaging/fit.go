@@ -141,8 +141,8 @@ func concentric(m *gozxing.BitMatrix, c, u, v Point, ms float64, coreModules, ri
 		}
 	}
 	// The core: at most about its area, and well inside the ring.
-	coreMax := int(float64(coreModules*coreModules) * ms * ms * 3)
-	corePx, fill := flood(m, x0, y0, float64(coreModules)*ms*1.2, coreMax+1, c)
+	coreMax := int(float64(coreModules*coreModules) * ms * ms * 4)
+	corePx, fill := flood(m, x0, y0, float64(coreModules)*ms*2, coreMax+1, c)
 	if fill == 0 || fill > coreMax {
 		return
 	}
@@ -212,7 +212,7 @@ func flood(m *gozxing.BitMatrix, x, y int, r float64, limit int, c Point) ([]int
 			if !inside(m, nx, ny) || !m.Get(nx, ny) {
 				continue
 			}
-			if math.Hypot(float64(nx)+0.5-c.X, float64(ny)+0.5-c.Y) > r {
+			if dx, dy := float64(nx)+0.5-c.X, float64(ny)+0.5-c.Y; dx*dx+dy*dy > r*r {
 				// Leaking into the data around: not the pattern alone.
 				return out, limit
 			}
@@ -275,8 +275,9 @@ func fitSymbol(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo) (Code, 
 	// Each finder pattern measured on its own: its own module size along
 	// the axes, from its ring when it has one.
 	var fs [3]pattern
-	for i, c := range []Point{ctl, ctr, cbl} {
-		core, outer, ring, ok := concentric(m, c, u, v, ms, 3, 7)
+	for i, f := range []*qrdetector.FinderPattern{tl, tr, bl} {
+		// Each at its own module size: at an angle the near one is larger.
+		core, outer, ring, ok := concentric(m, pt(f), u, v, f.GetEstimatedModuleSize(), 3, 7)
 		if !ok {
 			return Code{}, false
 		}
@@ -462,8 +463,9 @@ const maxFitSets = 6
 // that gozxing's own selection turns down because, seen at an angle, the
 // near pattern looks larger than the far ones and the corner is not
 // square: module sizes within a factor 2.5 of each other, a corner
-// between 55° and 125°, sides within a factor 2 of each other, best
-// shaped first. skip is a set already tried.
+// between 37° and 143°, sides within a factor 2 of each other; the best
+// shaped first, and those gozxing's own cross checks confirmed. skip is a
+// set already tried.
 func perspectiveSets(cs []*qrdetector.FinderPattern, skip *qrdetector.FinderPatternInfo) []*qrdetector.FinderPatternInfo {
 	type cand struct {
 		info  *qrdetector.FinderPatternInfo
@@ -494,12 +496,18 @@ func perspectiveSets(cs []*qrdetector.FinderPattern, skip *qrdetector.FinderPatt
 				}
 				cos := (ux*vx + uy*vy) / du / dv
 				ratio := math.Abs(math.Log(du / dv))
-				if math.Abs(cos) > 0.57 || ratio > math.Ln2 {
+				if math.Abs(cos) > 0.8 || ratio > math.Ln2 {
 					continue
+				}
+				score := math.Abs(cos) + ratio + math.Log(hi/lo)
+				for _, p := range []*qrdetector.FinderPattern{a, b, c} {
+					if p.GetCount() >= 2 {
+						score -= 0.5 // confirmed by gozxing's cross checks too
+					}
 				}
 				out = append(out, cand{
 					qrdetector.NewFinderPatternInfo(bl.(*qrdetector.FinderPattern), tl.(*qrdetector.FinderPattern), tr.(*qrdetector.FinderPattern)),
-					math.Abs(cos) + ratio + math.Log(hi/lo),
+					score,
 				})
 			}
 		}
