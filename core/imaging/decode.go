@@ -451,48 +451,85 @@ func adaptiveThreshold(p *Plane) (*gozxing.BitMatrix, error) {
 // module's outline stays where it was.
 func closing(m *gozxing.BitMatrix) (*gozxing.BitMatrix, error) {
 	w, h := m.GetWidth(), m.GetHeight()
-	px := make([]bool, w*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			px[y*w+x] = m.Get(x, y)
-		}
+	// Rows as 32-bit words, bit x%32 of word x/32, as gozxing keeps them.
+	rows := make([][]uint32, h)
+	for y := range rows {
+		rows[y] = append([]uint32(nil), m.GetRow(y, nil).GetBitArray()...)
 	}
-	// A 3×3 maximum (dilate), then a 3×3 minimum (erode), each done as a
-	// row pass and a column pass. Outside the image counts as what the
-	// operation leaves unchanged.
-	pass := func(src []bool, dilate bool, dx, dy int) []bool {
-		dst := make([]bool, len(src))
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				v := src[y*w+x]
-				for _, k := range [2]int{-1, 1} {
-					nx, ny := x+k*dx, y+k*dy
-					if nx < 0 || ny < 0 || nx >= w || ny >= h {
-						continue
+	n := len(rows[0])
+	tail := uint32(1)<<uint(w%32) - 1 // the used bits of the last word
+	if w%32 == 0 {
+		tail = ^uint32(0)
+	}
+	// shifted is a row's bits moved one place left (x-1 → x) or right.
+	left := func(r []uint32, i int) uint32 {
+		v := r[i] << 1
+		if i > 0 {
+			v |= r[i-1] >> 31
+		}
+		return v
+	}
+	right := func(r []uint32, i int) uint32 {
+		v := r[i] >> 1
+		if i+1 < n {
+			v |= r[i+1] << 31
+		}
+		return v
+	}
+	horizontal := func(src [][]uint32, dilate bool) [][]uint32 {
+		dst := make([][]uint32, h)
+		for y, r := range src {
+			d := make([]uint32, n)
+			for i := range d {
+				if dilate {
+					d[i] = r[i] | left(r, i) | right(r, i)
+				} else {
+					// Outside the image counts as dark: no erosion from the edge.
+					l, rt := left(r, i), right(r, i)
+					if i == 0 {
+						l |= 1
 					}
-					if dilate {
-						v = v || src[ny*w+nx]
-					} else {
-						v = v && src[ny*w+nx]
+					if i == n-1 {
+						rt |= ^tail | 1<<uint((w-1)%32)
 					}
+					d[i] = r[i] & l & rt
 				}
-				dst[y*w+x] = v
 			}
+			d[n-1] &= tail
+			dst[y] = d
 		}
 		return dst
 	}
-	px = pass(pass(px, true, 1, 0), true, 0, 1)
-	px = pass(pass(px, false, 1, 0), false, 0, 1)
+	vertical := func(src [][]uint32, dilate bool) [][]uint32 {
+		dst := make([][]uint32, h)
+		for y := range src {
+			d := append([]uint32(nil), src[y]...)
+			for _, k := range [2]int{y - 1, y + 1} {
+				if k < 0 || k >= h {
+					continue
+				}
+				for i := range d {
+					if dilate {
+						d[i] |= src[k][i]
+					} else {
+						d[i] &= src[k][i]
+					}
+				}
+			}
+			dst[y] = d
+		}
+		return dst
+	}
+	rows = vertical(horizontal(rows, true), true)
+	rows = vertical(horizontal(rows, false), false)
 	out, err := gozxing.NewBitMatrix(w, h)
 	if err != nil {
 		return nil, err
 	}
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			if px[y*w+x] {
-				out.Set(x, y)
-			}
-		}
+	row := gozxing.NewBitArray(w)
+	for y, r := range rows {
+		copy(row.GetBitArray(), r)
+		out.SetRow(y, row)
 	}
 	return out, nil
 }

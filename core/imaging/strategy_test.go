@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
 )
 
 // readBy decodes img through the ladder and returns the strategy that read
@@ -100,4 +102,51 @@ func TestDownscaleNoisyBigModules(t *testing.T) {
 		t.Error("not read at a third")
 	}
 	readBy(t, img, text)
+}
+
+// The closing, done on whole words of bits, is the textbook one: a pixel
+// is dark when every pixel of its 3×3 neighbourhood has a dark pixel in
+// its own 3×3 neighbourhood (outside the image counting as dark for the
+// second step).
+func TestClosingMatchesDefinition(t *testing.T) {
+	const w, h = 70, 37
+	m, _ := gozxing.NewBitMatrix(w, h)
+	r := rand.New(rand.NewPCG(5, 6))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			if r.IntN(3) == 0 {
+				m.Set(x, y)
+			}
+		}
+	}
+	dilated := func(x, y int) bool {
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				if m.Get(x+dx, y+dy) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	got, err := closing(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			want := true
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx >= 0 && ny >= 0 && nx < w && ny < h && !dilated(nx, ny) {
+						want = false
+					}
+				}
+			}
+			if got.Get(x, y) != want {
+				t.Fatalf("(%d, %d): %v, want %v", x, y, got.Get(x, y), want)
+			}
+		}
+	}
 }
