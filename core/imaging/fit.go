@@ -260,6 +260,12 @@ func sign(f float64) float64 {
 // the grid fit. It tries the dimension the finder patterns' spacing
 // suggests, then its neighbours.
 func fitSymbol(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo) (Code, bool) {
+	return fitGrid(m, info, true)
+}
+
+// fitGrid is fitSymbol, following the timing patterns (curved paper) when
+// curved is set.
+func fitGrid(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo, curved bool) (Code, bool) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	ctl, ctr, cbl := pt(tl), pt(tr), pt(bl)
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
@@ -327,8 +333,17 @@ func fitSymbol(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo) (Code, 
 			}
 		}
 		for _, h := range hs {
-			if c, ok := sampleFit(m, h, n); ok {
+			if c, ok := sampleFit(m, h, n, nil); ok {
 				return c, true
+			}
+		}
+		// Paper bent over a curve: the timing patterns tell where the
+		// columns and rows really are.
+		for _, h := range hs {
+			if w, ok := timingWarp(m, h, n); ok && curved {
+				if c, ok := sampleFit(m, h, n, w); ok {
+					return c, true
+				}
 			}
 		}
 	}
@@ -418,15 +433,20 @@ func findAlignment(m *gozxing.BitMatrix, p Point, h homography, ac float64) (pat
 	return best, bestD < math.Inf(1)
 }
 
-// sampleFit samples the n×n modules of m through h and decodes them.
-func sampleFit(m *gozxing.BitMatrix, h homography, n int) (c Code, ok bool) {
+// sampleFit samples the n×n modules of m through h (after w, when not
+// nil) and decodes them.
+func sampleFit(m *gozxing.BitMatrix, h homography, n int, w *warp) (c Code, ok bool) {
 	bits, err := gozxing.NewBitMatrix(n, n)
 	if err != nil {
 		return Code{}, false
 	}
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
-			ix, iy := h.apply(float64(x)+0.5, float64(y)+0.5)
+			X, Y := float64(x)+0.5, float64(y)+0.5
+			if w != nil {
+				X, Y = w.x.at(X), w.y.at(Y)
+			}
+			ix, iy := h.apply(X, Y)
 			if math.IsNaN(ix) || math.IsNaN(iy) || ix < 0 || iy < 0 || ix >= float64(m.GetWidth()) || iy >= float64(m.GetHeight()) {
 				return Code{}, false
 			}
@@ -518,4 +538,77 @@ func perspectiveSets(cs []*qrdetector.FinderPattern, skip *qrdetector.FinderPatt
 		infos = append(infos, out[i].info)
 	}
 	return infos
+}
+
+// warp moves the symbol's columns (x) and rows (y) to where the timing
+// patterns found them, before h maps them into the image.
+type warp struct{ x, y piecewise }
+
+// piecewise maps a coordinate through measured knots, linearly between
+// them and by the nearest knot's offset beyond them.
+type piecewise struct{ from, to []float64 }
+
+func (p piecewise) at(v float64) float64 {
+	k := p.from
+	switch {
+	case v <= k[0]:
+		return v + p.to[0] - k[0]
+	case v >= k[len(k)-1]:
+		return v + p.to[len(k)-1] - k[len(k)-1]
+	}
+	i := 1
+	for k[i] < v {
+		i++
+	}
+	f := (v - k[i-1]) / (k[i] - k[i-1])
+	return p.to[i-1] + f*(p.to[i]-p.to[i-1])
+}
+
+// timingWarp follows the timing patterns (row 6 from column 8 to n-8,
+// column 6 likewise) through h and measures where each module boundary
+// lies: on curved paper the columns bunch up where the paper turns away.
+func timingWarp(m *gozxing.BitMatrix, h homography, n int) (*warp, bool) {
+	x, okx := timing(m, h, n, false)
+	y, oky := timing(m, h, n, true)
+	if !okx || !oky {
+		return nil, false
+	}
+	return &warp{x, y}, true
+}
+
+// timing measures one timing pattern: the boundaries between its
+// alternating modules, 8 … n-8 along it, found by stepping a tenth of a
+// module at a time along the line through the middle of row (or column) 6.
+func timing(m *gozxing.BitMatrix, h homography, n int, vertical bool) (piecewise, bool) {
+	dark := func(t float64) bool {
+		X, Y := t, 6.5
+		if vertical {
+			X, Y = 6.5, t
+		}
+		ix, iy := h.apply(X, Y)
+		return m.Get(int(ix), int(iy))
+	}
+	p := piecewise{}
+	// Module 7 is the finder pattern's light separator; from 8 on they
+	// alternate, dark where k is even.
+	t := 7.5
+	for k := 8; k <= n-8; k++ {
+		// The boundary between module k-1 and k: the first t past the
+		// previous boundary where the colour turns to module k's.
+		want := k%2 == 0
+		found := false
+		for limit := float64(k) + 0.8; t < limit; t += 0.1 {
+			if dark(t) == want {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return p, false
+		}
+		p.from = append(p.from, float64(k))
+		p.to = append(p.to, t)
+		t += 0.3 // past the edge's noise
+	}
+	return p, len(p.from) >= 2
 }

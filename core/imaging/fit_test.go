@@ -113,3 +113,55 @@ func TestSkewedFinderPatterns(t *testing.T) {
 		t.Errorf("got %v, %v", texts(codes), err)
 	}
 }
+
+// Photos of a symbol on bent paper (zxing-cpp's samples qrcode-3/22,
+// qrcode-4/30 and 4/33), enlarged twice as the ladder does: no single
+// perspective fits its columns, but the timing patterns say where each one
+// is.
+func TestCurvedSymbol(t *testing.T) {
+	for name, c := range map[string]struct {
+		want string
+		bin  binarizer
+	}{
+		"qrcode-3_22.webp": {"UI office hours signup\r\nhttp://www.corp.google.com/sparrow/ui_office_hours/ \r\n", hybrid},
+		"qrcode-4_30.webp": {"http://code.google.com", global},
+		"qrcode-4_33.webp": {"http://code.google.com", global},
+	} {
+		want := c.want
+		img, err := Load(shared.Path(t, "corpus", "zxing-qr", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gozxingReads(img) {
+			t.Errorf("%s: gozxing reads it by itself; the test shows nothing", name)
+		}
+		p := PlaneOf(img, Luma).Scale(2)
+		src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m *gozxing.BitMatrix
+		if c.bin == global {
+			m, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
+		} else {
+			m, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := qrdetector.NewFinderPatternFinder(m, nil).Find(map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+		if err != nil {
+			t.Fatalf("%s: no finder patterns: %v", name, err)
+		}
+		if c, ok := fitGrid(m, info, false); ok {
+			t.Errorf("%s: one perspective reads %q; the test shows nothing", name, c.Text)
+		}
+		if c, ok := fitGrid(m, info, true); !ok || c.Text != want {
+			t.Errorf("%s: along the timing patterns: %q, %v", name, c.Text, ok)
+		}
+		codes, err := DecodeImage(context.Background(), img, Options{})
+		if err != nil || len(codes) != 1 || codes[0].Text != want {
+			t.Errorf("%s: got %v, %v", name, texts(codes), err)
+		}
+	}
+}
