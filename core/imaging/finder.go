@@ -144,17 +144,6 @@ func ringed(m *gozxing.BitMatrix, c Point, u float64) (float64, bool) {
 	return reach / float64(good), true
 }
 
-// box is the bounds of a blob as flood packs it: minX, minY, maxX, maxY.
-func box(px []int) [4]float64 {
-	b := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
-	for _, i := range px {
-		x, y := float64(i&0xffffff), float64(i>>24)
-		b[0], b[1] = math.Min(b[0], x), math.Min(b[1], y)
-		b[2], b[3] = math.Max(b[2], x+1), math.Max(b[3], y+1)
-	}
-	return b
-}
-
 // seenFinder reports whether p is one already found (another row through
 // the same core).
 func seenFinder(fs []*qrdetector.FinderPattern, p *qrdetector.FinderPattern) bool {
