@@ -2,12 +2,14 @@
 // with arguments it runs the command line (fapiao parse, fapiao version).
 //
 // The window reads these environment variables: FAPIAO_DB names the history
-// file (as for the command line), FAPIAO_SCREEN the screen it opens on
+// file or team server (as for the command line), FAPIAO_DB_TIMEOUT how long
+// a call waits for that server, FAPIAO_SCREEN the screen it opens on
 // (scan, camera, history, orders or settings), and FAPIAO_CAMERA a video
 // file or folder of frames to play as the camera (where there is none).
 package main
 
 import (
+	"context"
 	"log"
 	"os"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/cli"
 	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/membudget"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/sound"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -40,7 +43,15 @@ func main() {
 	path, err := config.HistoryPath()
 	var st *store.Store
 	if err == nil {
-		st, err = store.Open(path)
+		// A team's server that does not answer yet does not keep the
+		// window from opening: scans are kept in the outbox meanwhile.
+		st, err = store.Open(path, store.AllowOffline())
+	}
+	var team *outbox.Team
+	if err == nil && st.Shared() {
+		if team, err = outbox.NewTeam(context.Background(), st, outbox.Path(st)); err != nil {
+			st.Close()
+		}
 	}
 	if err != nil {
 		ui.NewErrorWindow(a, path, err).ShowAndRun()
@@ -49,6 +60,13 @@ func main() {
 	defer st.Close()
 
 	w := ui.NewMainWindow(a, st)
+	if team != nil {
+		defer team.Close()
+		w.UseTeam(team)
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go team.Run(ctx) // sends what the outbox holds whenever the server answers
+	}
 	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))

@@ -13,13 +13,16 @@ import (
 
 func init() {
 	register(command{"history", "list and search the invoice history, newest first",
-		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--clerk NAME] [--db PATH] [TEXT]\n       history migrate --from FILE --to postgres://USER@HOST/DB [--json]",
+		"[--json [--full]] [--limit N] [--from DATE] [--to DATE] [--state S] [--seller TEXT] [--type CODE] [--findings error|warning|any] [--clerk NAME] [--db PATH] [TEXT]\n       history migrate --from FILE --to postgres://USER@HOST/DB [--json]\n       history send [--db postgres://USER@HOST/DB] [--json]",
 		runHistory})
 }
 
 func runHistory(e *env, args []string) int {
 	if len(args) > 0 && args[0] == "migrate" {
 		return runHistoryMigrate(e, args[1:])
+	}
+	if len(args) > 0 && args[0] == "send" {
+		return runHistorySend(e, args[1:])
 	}
 	fs := e.flags("history")
 	asJSON := fs.Bool("json", false, "print one JSON object per invoice, one per line (docs/cli-json.md)")

@@ -35,13 +35,13 @@ func (e *env) historyPath(path string) (string, error) {
 
 // openHistory opens the history named by --db (path), else the one the
 // services name. On failure it prints why and returns the exit code.
-func (e *env) openHistory(name, path string) (*store.Store, int) {
+func (e *env) openHistory(name, path string, opts ...store.Option) (*store.Store, int) {
 	path, err := e.historyPath(path)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fapiao %s: %s (use --db PATH)\n", name, errText(err))
 		return nil, exitUsage
 	}
-	s, err := store.Open(path)
+	s, err := store.Open(path, opts...)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "fapiao %s: %s\n", name, errText(err))
 		return nil, exitUsage

@@ -15,6 +15,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/membudget"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
@@ -49,20 +50,32 @@ func runScan(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "fapiao scan: %s\n", errText(err))
 		return exitUsage
 	}
-	var st *store.Store
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	// A team's server that cannot be reached does not stop the scan: the
+	// files are kept in this machine's outbox (exit code 3).
+	var rec scan.Recorder
+	var team *outbox.Team
 	if *save {
-		var code int
-		if st, code = e.openHistory("scan", *db); st == nil {
+		st, code := e.openHistory("scan", *db, store.AllowOffline())
+		if st == nil {
 			return code
 		}
 		defer st.Close()
+		rec = st
+		if st.Shared() {
+			if team, code = e.openTeam(ctx, "scan", st); team == nil {
+				return code
+			}
+			defer team.Close()
+			rec = team
+		}
 	}
 	given := map[string]bool{}
 	for _, a := range fs.Args() {
 		given[a] = true
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	queued := 0
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	s := &scan.Scanner{Now: e.now, Budget: *budget, Keys: kr, NoOCR: *noOCR}
@@ -78,16 +91,19 @@ func runScan(e *env, args []string) int {
 		if r.Err != nil {
 			unreadable++
 		}
-		if st != nil {
+		if rec != nil {
 			src := store.SourceFolder
 			if given[r.File] {
 				src = store.SourceFile
 			}
-			if err := scan.Save(ctx, st, src, &r); err != nil {
+			if err := scan.Save(ctx, rec, src, &r); err != nil {
 				// Stop rather than go on unrecorded: what was printed so
 				// far is on disk, the rest can be scanned again.
 				cancel(err)
 				return
+			}
+			if r.Queued {
+				queued++
 			}
 		}
 		if *asJSON {
@@ -110,6 +126,10 @@ func runScan(e *env, args []string) int {
 	if unreadable > 0 {
 		fmt.Fprintf(e.stderr, "fapiao scan: %d of %d files could not be read\n", unreadable, len(files))
 		return exitFail
+	}
+	if queued > 0 {
+		e.queuedNote("scan", queued, team)
+		return exitQueued
 	}
 	return exitOK
 }

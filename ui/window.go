@@ -6,9 +6,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -55,6 +58,11 @@ type MainWindow struct {
 	history  *history.Screen
 	orders   *orders.Screen
 	settings *settings.Screen
+
+	// The team's server, when the history is one (team.go).
+	teamLine   *widget.Label
+	teamStatus outbox.Status
+	sentDialog dialog.Dialog
 }
 
 // NewMainWindow builds the main window of a over the history st, in the
@@ -275,4 +283,5 @@ func (m *MainWindow) relabel() {
 	m.history.Relabel()
 	m.orders.Relabel()
 	m.settings.Relabel()
+	m.relabelTeam()
 }

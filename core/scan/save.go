@@ -3,19 +3,31 @@ package scan
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/infile"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
+
+// Recorder records scans: the history (*store.Store), or a team's history
+// with this machine's outbox (*outbox.Team), which keeps a scan it cannot
+// send and fails with outbox.ErrQueued.
+type Recorder interface {
+	Record(ctx context.Context, in store.ScanInput) ([]store.Recorded, error)
+}
 
 // Save records a file's result in the history, one transaction per file so
 // that a batch killed half-way keeps every file recorded before it. Each
 // invoice gets what the history says of it (Recorded), and the history's
-// findings (duplicate, already reimbursed, blacklisted) join its own.
-func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult) error {
+// findings (duplicate, already reimbursed, blacklisted) join its own. A
+// file kept in the outbox instead is Queued, each invoice with the finding
+// "queued": it is not yet checked for duplicates.
+func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) error {
 	if r.Err != nil {
 		return nil // nothing was read; the error is reported with the file
 	}
@@ -33,14 +45,41 @@ func Save(ctx context.Context, st *store.Store, src store.Source, r *FileResult)
 		})
 	}
 	rec, err := st.Record(ctx, in)
+	var q *outbox.QueuedError
+	if errors.As(err, &q) {
+		r.Queued, r.OutboxID = true, q.ID
+		f := finding.New(QueuedCode, finding.Warning, "",
+			"团队服务器无法连接：已保存在本机，待发送；发送时再检查是否重复",
+			"the team server cannot be reached: kept on this machine to be sent; checked for duplicates when sent")
+		for i := range r.Invoices {
+			r.Invoices[i].Findings = append(r.Invoices[i].Findings, f)
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	for i := range r.Invoices {
-		r.Invoices[i].Recorded = &rec[i]
-		r.Invoices[i].Findings = append(r.Invoices[i].Findings, rec[i].Findings...)
-	}
+	r.Recorded(rec)
 	return nil
+}
+
+// QueuedCode is the finding of an invoice kept in the outbox (Save).
+const QueuedCode = "queued"
+
+// Recorded gives each invoice what the history said of it when it was
+// recorded (by Save, or later when the outbox sent it): its record, and
+// the history's findings beside its own, in place of "queued".
+func (r *FileResult) Recorded(rec []store.Recorded) {
+	r.Queued = false
+	for i := range r.Invoices {
+		if i >= len(rec) {
+			break
+		}
+		inv := &r.Invoices[i]
+		inv.Recorded = &rec[i]
+		inv.Findings = slices.DeleteFunc(inv.Findings, func(f finding.Finding) bool { return f.Code == QueuedCode })
+		inv.Findings = append(inv.Findings, rec[i].Findings...)
+	}
 }
 
 // printedOrNil is the printed values under the history's keys, or nil when

@@ -53,6 +53,12 @@ type FileResult struct {
 	// Frame is the picture the codes were read from when there is no
 	// file (a webcam frame, JPEG); Save keeps it with the record.
 	Frame []byte `json:"-"`
+	// Queued says Save kept the file in this machine's outbox: the team's
+	// server could not be reached. It is checked for duplicates when the
+	// outbox sends it (core/outbox).
+	Queued bool `json:"queued,omitempty"`
+	// OutboxID is its number in the outbox while Queued.
+	OutboxID int64 `json:"-"`
 }
 
 // Scanner reads files. The zero value is ready to use.

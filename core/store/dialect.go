@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -204,21 +205,30 @@ func busyError(err error) (string, bool) {
 	return "", false
 }
 
-// Timeouts of a PostgreSQL history, unless its address sets them: how long
-// connecting may take, and how long any one statement may run.
-const (
-	DefaultConnectTimeout   = 10 * time.Second
-	DefaultStatementTimeout = 60 * time.Second
-)
+// DefaultStatementTimeout is how long the server lets any one statement
+// run, unless the address sets statement_timeout. Connecting waits at most
+// the call timeout (reach.go), unless the address sets connect_timeout.
+const DefaultStatementTimeout = 60 * time.Second
 
 // openServer opens the PostgreSQL database at location (a postgres:// URL).
-func openServer(location string) (*sql.DB, error) {
+func openServer(location string, call time.Duration) (*sql.DB, error) {
 	cfg, err := pgx.ParseConfig(location)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrInvalid, redactErr(err, location))
 	}
 	if cfg.ConnectTimeout == 0 {
-		cfg.ConnectTimeout = DefaultConnectTimeout
+		cfg.ConnectTimeout = call
+	}
+	// Every read and write of a connection waits at most the call
+	// timeout (reach.go). pgx dials with its own dialer bounded by the
+	// connect timeout.
+	dial := cfg.DialFunc
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &deadlineConn{Conn: c, idle: call}, nil
 	}
 	if _, ok := cfg.RuntimeParams["statement_timeout"]; !ok {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(DefaultStatementTimeout.Milliseconds(), 10)

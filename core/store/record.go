@@ -80,6 +80,13 @@ type ScanInput struct {
 	// Clerk is who saved the scan; "" is the clerk setting, else the
 	// login name (Store.Clerk).
 	Clerk string
+	// Resend says the scan may be recorded already: it is sent again
+	// after a call whose outcome is unknown (the connection to the server
+	// was lost around the commit; see the outbox). When this machine
+	// recorded a scan at the same instant (At, which must be set) with
+	// the same source, file and SHA-256, Record records nothing and
+	// returns what it recorded then, so a scan sent twice is one record.
+	Resend bool
 }
 
 // MaxFrameBytes bounds a kept frame: a 1080p JPEG is a few hundred KB.
@@ -147,10 +154,23 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 	}
 	at := in.At
 	if at.IsZero() {
+		if in.Resend {
+			return nil, fmt.Errorf("%s: %w: a scan sent again needs the time it was seen", op, ErrInvalid)
+		}
 		at = s.now()
 	}
 	var out []Recorded
 	err := s.write(ctx, op, func(tx *dbTx) error {
+		if in.Resend {
+			id, err := s.sentBefore(ctx, tx, in, at, sum)
+			if err == nil {
+				out, err = recordedOf(ctx, tx, id)
+				return err
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		clerk, err := s.clerk(ctx, tx, in.Clerk)
 		if err != nil {
 			return err
@@ -177,6 +197,84 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// sentBefore finds the scan this machine recorded of in before (Resend):
+// through the identity of one of its invoices when it has one (an index
+// lookup, however large the history), else through its file's SHA-256,
+// else among the scans of that instant.
+func (s *Store) sentBefore(ctx context.Context, tx *dbTx, in ScanInput, at time.Time, sum string) (int64, error) {
+	const same = "s.at = ? AND s.host = ? AND s.source = ? AND s.file = ? AND s.sha256 = ?"
+	args := []any{nanos(at), s.host, string(in.Source), in.File, sum}
+	q := "SELECT s.id FROM scans s WHERE " + same + " ORDER BY s.id LIMIT 1"
+	for _, inv := range in.Invoices {
+		if id := identityOf(inv); id != "" {
+			q = "SELECT s.id FROM invoices i JOIN sightings g ON g.invoice_id = i.id JOIN scans s ON s.id = g.scan_id WHERE i.identity = ? AND " +
+				same + " ORDER BY s.id LIMIT 1"
+			args = append([]any{id}, args...)
+			break
+		}
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&id)
+	return id, err
+}
+
+// recordedOf is what Record returned when it recorded scan scanID.
+func recordedOf(ctx context.Context, tx *dbTx, scanID int64) ([]Recorded, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT id, coalesce(invoice_id, 0), duplicate, findings FROM sightings WHERE scan_id = ? ORDER BY id", scanID)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recorded
+	var found []string
+	for rows.Next() {
+		r := Recorded{ScanID: scanID}
+		var dup int
+		var fj string
+		if err := rows.Scan(&r.SightingID, &r.InvoiceID, &dup, &fj); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if dup != 0 {
+			r.DuplicateOf = &Sighting{}
+		}
+		out = append(out, r)
+		found = append(found, fj)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		r := &out[i]
+		var fs []finding.Finding
+		if err := json.Unmarshal([]byte(found[i]), &fs); err != nil {
+			return nil, fmt.Errorf("sighting %d: findings: %w", r.SightingID, err)
+		}
+		for _, f := range fs {
+			if slices.Contains(SightingCodes, f.Code) || f.Code == "blacklisted" {
+				r.Findings = append(r.Findings, f)
+			}
+		}
+		if r.InvoiceID == 0 {
+			continue
+		}
+		inv, err := loadInvoiceByID(ctx, tx, r.InvoiceID)
+		if err != nil {
+			return nil, err
+		}
+		r.Identity, r.State = inv.identity, inv.state
+		if r.DuplicateOf != nil {
+			first := inv.first
+			if err := tx.QueryRowContext(ctx, "SELECT clerk, host FROM scans WHERE id = ?", first.ScanID).
+				Scan(&first.Clerk, &first.Host); err != nil {
+				return nil, err
+			}
+			r.DuplicateOf = &first
+		}
 	}
 	return out, nil
 }

@@ -316,7 +316,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v == SchemaVersion {
 		return s.checkApplicationID(ctx)
 	}
-	return s.write(ctx, "migrate schema", func(tx *dbTx) error {
+	return s.writeTx(ctx, "migrate schema", func(tx *dbTx) error {
 		from, err := s.schemaVersion(ctx, tx)
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
@@ -57,22 +58,29 @@ const DefaultBusyTimeout = 5 * time.Second
 
 // Store is an open history. Its methods are safe for concurrent use.
 type Store struct {
-	db     *dbConn
-	d      *dialect
-	path   string // the file, or the server's address without its password
-	now    func() time.Time
-	busy   time.Duration
-	host   string // this machine's name, recorded with each scan
-	lookup *sql.Stmt
+	db       *dbConn
+	d        *dialect
+	path     string // the file, or the server's address without its password
+	location string // as given to Open
+	now      func() time.Time
+	busy     time.Duration
+	call     time.Duration // how long a call waits for the server (reach.go)
+	host     string        // this machine's name, recorded with each scan
+	lookup   *lookupStmt
+
+	readyMu sync.Mutex
+	pending bool // opened offline: the schema is still to check (reach.go)
 }
 
 // Option changes how Open opens the history.
 type Option func(*options)
 
 type options struct {
-	busy time.Duration
-	now  func() time.Time
-	host string
+	busy    time.Duration
+	call    time.Duration
+	now     func() time.Time
+	host    string
+	offline bool
 }
 
 // WithHost sets the machine name recorded with each scan (default the
@@ -93,7 +101,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // PostgreSQL database, postgres://user:password@host:port/dbname?sslmode=…
 // (postgresql:// too), whose tables are made on first use.
 func Open(location string, opts ...Option) (*Store, error) {
-	o := options{busy: DefaultBusyTimeout, now: time.Now}
+	o := options{busy: DefaultBusyTimeout, call: callTimeout(), now: time.Now}
 	o.host, _ = os.Hostname()
 	for _, f := range opts {
 		f(&o)
@@ -108,7 +116,7 @@ func Open(location string, opts ...Option) (*Store, error) {
 	)
 	if IsServer(location) {
 		d = postgresDialect
-		db, err = openServer(location)
+		db, err = openServer(location, o.call)
 	} else {
 		db, err = openFile(location, o.busy)
 	}
@@ -116,14 +124,22 @@ func Open(location string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	s := &Store{db: &dbConn{DB: db, d: d}, d: d, path: Redact(location), now: o.now, busy: o.busy, host: o.host}
+	s := &Store{db: &dbConn{DB: db, d: d}, d: d, path: Redact(location), location: location, now: o.now,
+		busy: o.busy, call: o.call, host: o.host}
+	s.lookup = &lookupStmt{db: s.db}
 	if err := s.migrate(context.Background()); err != nil {
+		if o.offline && d.postgres && IsUnreachable(err) {
+			s.pending = true
+			return s, nil
+		}
 		db.Close()
 		return nil, s.fail(op, err)
 	}
-	if s.lookup, err = s.db.PrepareContext(context.Background(), lookupSQL); err != nil {
-		db.Close()
-		return nil, s.fail(op, err)
+	if !d.postgres {
+		if s.lookup.stmt, err = s.db.PrepareContext(context.Background(), lookupSQL); err != nil {
+			db.Close()
+			return nil, s.fail(op, err)
+		}
 	}
 	return s, nil
 }
@@ -233,6 +249,21 @@ type querier interface {
 // write runs fn in one write transaction, committed when fn returns nil.
 // It first takes the history's write lock (see dialect.go).
 func (s *Store) write(ctx context.Context, op string, fn func(tx *dbTx) error) error {
+	if err := s.ensure(ctx); err != nil {
+		return s.fail(op, err)
+	}
+	return s.writeTx(ctx, op, fn)
+}
+
+// writeTx is write without making sure of the schema (migrate uses it).
+func (s *Store) writeTx(ctx context.Context, op string, fn func(tx *dbTx) error) (err error) {
+	ctx, cancel := s.callContext(ctx)
+	defer cancel()
+	defer func() {
+		if err != nil && context.Cause(ctx) == errCallTimeout && !errors.Is(err, ErrUnreachable) {
+			err = fmt.Errorf("%s: %w (%s: %w)", op, ErrUnreachable, s.path, errCallTimeout)
+		}
+	}()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail(op, err)
@@ -255,6 +286,9 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *dbTx) error) e
 func (s *Store) fail(op string, err error) error {
 	if msg, ok := busyError(err); ok {
 		return fmt.Errorf("%s: %w (%s, waited up to the busy timeout)", op, ErrBusy, msg)
+	}
+	if s.d.postgres && IsUnreachable(err) && !errors.Is(err, ErrUnreachable) {
+		return fmt.Errorf("%s: %w (%s: %s)", op, ErrUnreachable, s.path, redactErr(err, s.location))
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -275,6 +275,18 @@ func (h *Screen) find() {
 func (h *Screen) show(r found, err error) {
 	h.busy.Stop()
 	h.busy.Hide()
+	if h.e.Team != nil {
+		h.e.Team.Note(err)
+	}
+	if store.IsUnreachable(err) {
+		// The team's server is away: what was listed may be stale, and
+		// no invoice is to be acted on from it.
+		h.rows = nil
+		h.count.Importance = widget.DangerImportance
+		h.count.SetText(h.e.Tr.T("history.unreachable"))
+		h.table.Refresh()
+		return
+	}
 	if err != nil {
 		h.count.SetText(env.ErrorText(h.e.Tr, err))
 		return

@@ -30,7 +30,8 @@ var fields = []struct{ key, label string }{
 // historyCodes are the findings the history adds; the rest are recomputed
 // from the QR code and the printed values.
 var historyCodes = map[string]bool{"duplicate": true, "already_locked": true, "already_reimbursed": true,
-	"already_voided": true, "already_red_reversed": true, "blacklisted": true, "not_recorded": true}
+	"already_voided": true, "already_red_reversed": true, "blacklisted": true, "not_recorded": true,
+	"queued": true}
 
 // form is the invoice the detail view shows and what the clerk typed into
 // it: plain values, no widgets, so that it is tested without a window. It
@@ -39,6 +40,7 @@ var historyCodes = map[string]bool{"duplicate": true, "already_locked": true, "a
 // written over another, and the comparison is made from all three.
 type form struct {
 	id       int64 // in the history; 0 when not recorded
+	queued   bool  // kept in the outbox: the team's server could not be reached
 	state    store.State
 	verified *store.Verification
 	checked  *store.CheckSummary // the tax authority's latest answer

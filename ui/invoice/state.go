@@ -14,9 +14,12 @@ import (
 func (v *View) showState() {
 	tr := v.e.Tr
 	v.titleLabel.SetText(v.title)
-	if v.f.id == 0 {
+	switch {
+	case v.f.id == 0 && v.f.queued:
+		v.stateLabel.SetText(tr.T("team.waiting_detail"))
+	case v.f.id == 0:
 		v.stateLabel.SetText(tr.T("state.unrecorded"))
-	} else {
+	default:
 		text := tr.T("state." + string(v.f.state))
 		if v.f.verified != nil {
 			text += "  " + tr.F("detail.verified_by", v.f.verified.Clerk, env.FormatTime(tr, v.f.verified.At))

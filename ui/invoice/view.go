@@ -202,6 +202,7 @@ func (v *View) ShowScanned(s Scanned) {
 			v.title += " · " + tr.F("detail.page", inv.Page)
 		}
 	}
+	v.f.queued = s.File.Queued
 	if s.File.Err != nil {
 		// Said in both languages, as the clerk's words for its kind: the
 		// reader's own error text is English and technical.

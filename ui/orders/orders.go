@@ -188,6 +188,12 @@ func (o *Screen) load(keep int64) {
 	st := o.e.St
 	o.loadOrders.Run(func(ctx context.Context) ([]store.Order, error) { return st.Orders(ctx) },
 		func(list []store.Order, err error) {
+			if store.IsUnreachable(err) {
+				// The team's server is away: said on the screen, and
+				// above the screens, not in a dialog over the scanning.
+				o.credentials.SetText(env.ErrorText(o.e.Tr, err))
+				return
+			}
 			if err != nil {
 				o.show(env.ErrorText(o.e.Tr, err))
 				return

@@ -142,7 +142,7 @@ func (s *Screen) run(ctx context.Context, in []input) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err := scan.Save(context.WithoutCancel(ctx), s.e.St, src, &r); err != nil {
+		if err := scan.Save(context.WithoutCancel(ctx), s.e.Recorder(), src, &r); err != nil {
 			notRecorded(&r, err)
 		}
 		out.add(itemsOf(&r, src, name))

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/pick"
@@ -126,6 +127,36 @@ func (s *Screen) onRecorded(inv *store.Invoice) {
 	}
 }
 
+// Sent shows on the items the outbox kept what the server said when it
+// sent them: recorded, or a duplicate of what another clerk recorded
+// meanwhile.
+func (s *Screen) Sent(sent []outbox.Sent) {
+	byID := map[int64]outbox.Sent{}
+	for _, x := range sent {
+		byID[x.ID] = x
+	}
+	changed := false
+	for i, it := range s.items {
+		if it.File == nil {
+			continue
+		}
+		if x, ok := byID[it.File.OutboxID]; ok && it.File.Queued {
+			it.File.Recorded(x.Recorded)
+		}
+		inv := it.Invoice()
+		if inv == nil || inv.Recorded == nil || it.File.OutboxID == 0 || byID[it.File.OutboxID].ID == 0 {
+			continue
+		}
+		it.status, it.state, changed = statusOf(inv), inv.Recorded.State, true
+		if i == s.selected {
+			s.detail.ShowScanned(it.Scanned)
+		}
+	}
+	if changed {
+		s.refreshQueue()
+	}
+}
+
 // Content is the screen's widget tree.
 func (s *Screen) Content() fyne.CanvasObject {
 	gunRow := container.NewBorder(nil, nil, s.gunLabel, nil, s.gun)
@@ -203,6 +234,9 @@ func (s *Screen) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 // in the history once it is anything but 未报销 (已报销, say).
 func (s *Screen) itemState(it *queueItem) string {
 	text := s.e.Tr.T(it.status.key())
+	if it.File != nil && it.File.Queued {
+		text += s.e.Tr.T("list.sep") + s.e.Tr.T("team.waiting")
+	}
 	if it.state != "" && it.state != store.StateNew {
 		text += s.e.Tr.T("list.sep") + s.e.Tr.T("state."+string(it.state))
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -31,6 +32,19 @@ type Env struct {
 	Scanner *scan.Scanner
 	Now     func() time.Time
 	Bridge  *bridge.Bridge
+	// Team is the history's server with this machine's outbox, when the
+	// history is a team's server (nil for a file): scans it cannot send
+	// are kept and sent later (core/outbox).
+	Team *outbox.Team
+}
+
+// Recorder is what saves scans: the team's outbox over the server when
+// there is one, else the history.
+func (e *Env) Recorder() scan.Recorder {
+	if e.Team != nil {
+		return e.Team
+	}
+	return e.St
 }
 
 // Clerk is the name recorded with the clerk's checks and changes: the one

@@ -29,6 +29,8 @@ var fileErrors = []struct {
 // ErrorText says what went wrong in the clerk's language, by the error's kind.
 func ErrorText(tr *Translator, err error) string {
 	switch {
+	case errors.Is(err, store.ErrUnreachable):
+		return tr.T("error.unreachable")
 	case errors.Is(err, store.ErrBusy):
 		return tr.T("error.busy")
 	case errors.Is(err, store.ErrTransition):

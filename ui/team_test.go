@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fapiaoscanner/fapiao/core/outbox"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
+)
+
+// invoiceQR is the QR text of a 数电 invoice numbered n.
+func invoiceQR(n int) (text, number string) {
+	number = fmt.Sprintf("2444%016d", n)
+	body := "01,32,," + number + ",100.00,20240601,"
+	return body + "," + payload.ComputeCRC(body), number
+}
+
+// The team's server stops while the clerk scans with the scanner gun: the
+// window keeps the scans, says how many wait to be sent, and marks them in
+// the queue; once the server is back the sender sends them, the line goes
+// away, and an invoice another clerk recorded meanwhile is shown as a
+// duplicate, the clerk told who recorded it.
+func TestTeamServerAwayThenBack(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	srv, db := pgtest.Own(t)
+	st, err := store.Open(db, store.AllowOffline(), store.WithCallTimeout(5*time.Second), store.WithHost("pc-a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	tm, err := outbox.NewTeam(ctx, st, filepath.Join(t.TempDir(), outbox.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tm.Close()
+	tm.MinWait, tm.MaxWait = 20*time.Millisecond, 200*time.Millisecond
+
+	a, loop := uitest.NewApp(t)
+	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
+	m.e.Scanner.Now = uitest.FixedNow
+	m.e.Scanner.NoOCR = true
+	m.UseTeam(tm)
+	t.Cleanup(m.settle)
+	t.Cleanup(m.close)
+	m.settle()
+	if got := m.TeamText(); got != "" {
+		t.Errorf("with the server up the window says %q", got)
+	}
+
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 2; i++ {
+		text, _ := invoiceQR(i)
+		m.gun(text)
+		m.settle()
+	}
+	if got, want := m.TeamText(), "团队服务器无法连接：已保存在本机，共 2 份扫描待发送"; !strings.HasPrefix(got, want) {
+		t.Errorf("the window says %q, want %q…", got, want)
+	}
+	if n := strings.Count(strings.Join(uitest.Labels(m.window.Content()), "\n"), "待发送"); n < 2 {
+		t.Errorf("%d queue items say they wait to be sent, want 2: %q", n, uitest.Labels(m.window.Content()))
+	}
+
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile clerk B, online, records invoice 2.
+	other, err := store.Open(db, store.WithHost("pc-b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	text2, number2 := invoiceQR(2)
+	if _, err := other.Record(ctx, store.ScanInput{Source: store.SourceGun, Clerk: "clerk-b",
+		Invoices: []store.InvoiceInput{{QR: payload.Parse(text2)}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); tm.Run(run) }()
+	defer func() { stop(); <-done }()
+	waiting := func() int { return strings.Count(strings.Join(uitest.Labels(m.window.Content()), "\n"), "待发送") }
+	loop.RunUntil(t, 2*time.Minute, "the team line to clear and the queue to show the scans sent", func() bool {
+		return m.TeamText() == "" && waiting() == 0 && m.sentDialog != nil
+	})
+	m.settle()
+	over := uitest.OverlayText(m.window.Canvas())
+	if !strings.Contains(over, number2) || !strings.Contains(over, "clerk-b") || !strings.Contains(over, "pc-b") {
+		t.Errorf("the clerk is not told that %s was recorded by clerk-b on pc-b: %q", number2, over)
+	}
+	if n, err := other.Count(ctx, store.Filter{}); err != nil || n != 2 {
+		t.Errorf("the history holds %d invoices (%v), want 2", n, err)
+	}
+}
