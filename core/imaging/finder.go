@@ -23,7 +23,8 @@ func skewedFinders(m *gozxing.BitMatrix) []*qrdetector.FinderPattern {
 	}
 	var out []*qrdetector.FinderPattern
 	runs := make([]int, 0, 64)
-	for y := 0; y < h; y += step {
+	tries := 0
+	for y := 0; y < h && tries < maxLeads && len(out) < maxSkewed; y += step {
 		// Runs of the row, starting with a light one (maybe empty).
 		runs = runs[:0]
 		dark, n := false, 0
@@ -43,6 +44,8 @@ func skewedFinders(m *gozxing.BitMatrix) []*qrdetector.FinderPattern {
 				lead := qrdetector.NewFinderPattern1(float64(cx), float64(y), float64(runs[i+2])/3)
 				if seenFinder(out, lead) {
 					// Another row through a pattern already found.
+				} else if tries++; tries > maxLeads {
+					break
 				} else if p, ok := confirmFinder(m, cx, y, runs[i:i+5]); ok && !seenFinder(out, p) {
 					out = append(out, p)
 				}
@@ -52,6 +55,14 @@ func skewedFinders(m *gozxing.BitMatrix) []*qrdetector.FinderPattern {
 	}
 	return out
 }
+
+// maxLeads bounds the leads one search confirms, and maxSkewed the patterns
+// it finds: a dense symbol's data, or print, offers leads by the hundred,
+// and no more than maxSkewed candidates are paired up.
+const (
+	maxLeads  = 256
+	maxSkewed = 24
+)
 
 // looksLikeFinder reports whether five runs (dark, light, dark, light,
 // dark) are loosely 1:1:3:1:1: looser than gozxing's test, since the shape
