@@ -11,6 +11,7 @@ import (
 const (
 	workSide  = 1600 // first passes on big photos
 	smallSide = 1000 // below this, low-dpi scans are enlarged
+	pageSide  = 500  // below this, a picture is not of a whole page
 )
 
 // step is one rung of the ladder.
@@ -79,12 +80,13 @@ var steps = []step{
 	{"corner", func(l *ladder) bool {
 		// The QR of a tax-control or 数电 invoice sits at the form's top
 		// left; on a page turned in the scanner, at another corner. Only
-		// when nothing at all has been read: this step is the dearest.
-		if len(l.found) > 0 {
-			return false
-		}
+		// when nothing at all has been read: this step is the dearest. A
+		// picture too small to be a page has been searched enlarged whole.
 		v := l.native(Luma)
 		w, h := v.p.W, v.p.H
+		if len(l.found) > 0 || max(w, h) < pageSide {
+			return false
+		}
 		cw, ch := w*2/5, h/2
 		for _, r := range []image.Rectangle{
 			image.Rect(0, 0, cw, ch), image.Rect(w-cw, 0, w, ch),
