@@ -57,16 +57,21 @@ func main() {
 		ui.NewErrorWindow(a, path, err).ShowAndRun()
 		os.Exit(1)
 	}
-	defer st.Close()
-
 	w := ui.NewMainWindow(a, st)
-	if team != nil {
-		defer team.Close()
-		w.UseTeam(team)
+	// The sender of a team's server runs while the window uses it; the
+	// settings may switch to another history, whose own sender then runs.
+	w.SetTeamRunner(func(tm *outbox.Team) func() {
 		ctx, stop := context.WithCancel(context.Background())
-		defer stop()
-		go team.Run(ctx) // sends what the outbox holds whenever the server answers
+		done := make(chan struct{})
+		go func() { defer close(done); tm.Run(ctx) }() // sends what the outbox holds whenever the server answers
+		return func() { stop(); <-done }
+	})
+	if team != nil {
+		w.UseTeam(team)
 	}
+	// The history in use when the window closes: the settings may have
+	// switched to another.
+	defer func() { w.StopTeam(); w.History().Close() }()
 	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))

@@ -44,14 +44,15 @@ func runHistoryMigrate(e *env, args []string) int {
 	}
 	if *asJSON {
 		b, err := json.Marshal(migrateJSON{rep.Scans, rep.Skipped, rep.Invoices, rep.States, rep.Notes, rep.Typed,
-			rep.Blacklist, nonNilDups(rep.Duplicates), nonNilStrings(rep.Conflicts)})
+			rep.Verifications, rep.Checks, rep.Attempts, rep.Blacklist, nonNilDups(rep.Duplicates), nonNilStrings(rep.Conflicts)})
 		if err != nil {
 			return e.historyError(name, err)
 		}
 		fmt.Fprintf(e.stdout, "%s\n", b)
 	} else {
 		l := migrateLabels[e.lang]
-		fmt.Fprintf(e.stdout, l["done"], rep.Scans, rep.Skipped, rep.Invoices, rep.States, rep.Notes, rep.Typed, rep.Blacklist)
+		fmt.Fprintf(e.stdout, l["done"], rep.Scans, rep.Skipped, rep.Invoices, rep.States, rep.Notes, rep.Typed,
+			rep.Verifications, rep.Checks, rep.Attempts, rep.Blacklist)
 		if len(rep.Duplicates) > 0 {
 			fmt.Fprintf(e.stdout, l["dups"], len(rep.Duplicates))
 			for _, d := range rep.Duplicates {
@@ -77,6 +78,9 @@ type migrateJSON struct {
 	States     int                   `json:"states"`
 	Notes      int                   `json:"notes"`
 	Typed      int                   `json:"typed"`
+	Verified   int                   `json:"verifications"`
+	Checks     int                   `json:"checks"`
+	Attempts   int                   `json:"rebill_attempts"`
 	Blacklist  int                   `json:"blacklist"`
 	Duplicates []store.CopyDuplicate `json:"duplicates"`
 	Conflicts  []string              `json:"conflicts"`
@@ -99,13 +103,14 @@ func nonNilStrings(s []string) []string {
 var migrateLabels = map[string]map[string]string{
 	"zh": {
 		"done": "已复制 %d 次扫描（%d 次已在目标中，跳过），新发票 %d 张；带过报销状态 %d 个、备注 %d 条、" +
-			"手填值 %d 张发票、黑名单 %d 条\n",
+			"手填值 %d 个、核验 %d 次、查验 %d 次、重开发票尝试 %d 次、黑名单 %d 条\n",
 		"dups":     "其中 %d 张发票目标历史中已有（其他经办人先录入，请核对是否重复报销）：\n",
 		"dup":      "  %s  目标：%s（%s）%s 首次录入；本历史：%s %s\n",
 		"conflict": "状态冲突，未改动：%s\n",
 	},
 	"en": {
-		"done":     "copied %d scans (%d already there, skipped), %d new invoices; carried over %d states, %d notes, typed values of %d invoices, %d blacklist entries\n",
+		"done": "copied %d scans (%d already there, skipped), %d new invoices; carried over %d states, %d notes, %d typed values, " +
+			"%d verifications, %d checks with the tax authority, %d re-billing attempts, %d blacklist entries\n",
 		"dups":     "%d invoices were in the destination already (saved first by another clerk: check they are not claimed twice):\n",
 		"dup":      "  %s  there: first saved by %s (%s) at %s; here: by %s at %s\n",
 		"conflict": "state conflict, left as it is: %s\n",

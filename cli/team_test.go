@@ -183,6 +183,7 @@ func TestHistoryMigrateIntoServer(t *testing.T) {
 		{[]string{"history", "migrate", "--from", own, "--to", team, "--lang", "en"}, 0, "24312000000136634917  there: first saved by 王五 (desk-9)"},
 		{[]string{"history", "migrate", "--from", own, "--to", team}, 0, "已复制 0 次扫描（3 次已在目标中，跳过）"},
 		{[]string{"history", "migrate", "--from", own, "--to", team, "--json"}, 0, `"scans":0,"skipped":3,"invoices":0`},
+		{[]string{"history", "migrate", "--from", own, "--to", team, "--json"}, 0, `"typed":0,"verifications":0,"checks":0,"rebill_attempts":0,"blacklist":0`},
 		{[]string{"history", "migrate", "--to", team}, 2, "--from FILE"},
 		{[]string{"history", "migrate", "--from", filepath.Join(t.TempDir(), "none.db"), "--to", team}, 2, "no such history file"},
 		{[]string{"audit", "verify", "--db", team}, 0, ""},

@@ -41,6 +41,6 @@ func TestScreensRenderAsExpected(t *testing.T) {
 	m.ShowScreen(ScreenSettings)
 	m.settle()
 	// The data folder is the test's own: show the one a clerk would see.
-	uitest.ReplaceText(c, filepath.Dir(m.e.St.Path()), "/home/clerk/.local/share/fapiao")
+	uitest.ReplaceText(c, filepath.Dir(m.e.Store().Path()), "/home/clerk/.local/share/fapiao")
 	test.AssertRendersToMarkup(t, "settings.xml", c)
 }

@@ -35,7 +35,7 @@ func TestSlowActionsKeepTheWindowResponsive(t *testing.T) {
 		r := m.e.Scanner.Text(body + "," + payload.ComputeCRC(body))
 		batch.Invoices = append(batch.Invoices, r.Invoices...)
 	}
-	if err := scan.Save(ctx, m.e.St, store.SourcePaste, &batch); err != nil {
+	if err := scan.Save(ctx, m.e.Store(), store.SourcePaste, &batch); err != nil {
 		t.Fatal(err)
 	}
 
@@ -54,7 +54,7 @@ func TestSlowActionsKeepTheWindowResponsive(t *testing.T) {
 	}
 
 	// Another process holds the write lock, as a batch being recorded does.
-	other, err := sql.Open("sqlite3", m.e.St.Path()+"?_txlock=immediate")
+	other, err := sql.Open("sqlite3", m.e.Store().Path()+"?_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,19 +20,64 @@ import (
 // duplicate when it is sent, and the clerk is told so in a dialog.
 
 // UseTeam makes the window save scans through tm, the team's server with
-// this machine's outbox, and show its state. Call it on the UI goroutine,
-// before the window is shown; the sender (tm.Run) is started by the caller.
+// this machine's outbox over the history in use, and show its state. Call
+// it on the UI goroutine, before the window is shown; the sender (tm.Run)
+// is started by the runner given to SetTeamRunner, else by the caller.
 func (m *MainWindow) UseTeam(tm *outbox.Team) {
-	m.e.Team = tm
-	m.teamLine = widget.NewLabel("")
-	m.teamLine.Importance = widget.WarningImportance
-	m.teamLine.Wrapping = fyne.TextWrapWord
+	m.e.SetHistory(env.History{St: m.e.Store(), Team: tm})
+	m.showTeamOf(tm)
+}
+
+// SetTeamRunner gives the window what starts a team's sender (tm.Run) and
+// returns how to stop it, waiting for it to end: the window starts one for
+// every team's server it is pointed at and stops it when it leaves it.
+func (m *MainWindow) SetTeamRunner(run func(tm *outbox.Team) (stop func())) { m.runTeam = run }
+
+// StopTeam stops the sender of the team in use, if any; once the window
+// is closed, before its history is.
+func (m *MainWindow) StopTeam() {
+	if m.stopTeam != nil {
+		m.stopTeam()
+		m.stopTeam = nil
+	}
+}
+
+// showTeamOf shows the state of tm (nil: a file, nothing to show) on the
+// line above the screens and starts its sender.
+func (m *MainWindow) showTeamOf(tm *outbox.Team) {
+	if tm == nil {
+		m.teamStatus = outbox.Status{}
+		m.relabelTeam()
+		return
+	}
+	if m.teamLine == nil {
+		m.teamLine = widget.NewLabel("")
+		m.teamLine.Importance = widget.WarningImportance
+		m.teamLine.Wrapping = fyne.TextWrapWord
+		m.window.SetContent(container.NewBorder(m.teamLine, nil, nil, nil, m.tabs))
+		m.window.Canvas().Focus(m.scan.Gun())
+	}
 	m.teamStatus = tm.Status()
-	tm.OnStatus(func(s outbox.Status) { fyne.Do(func() { m.showTeam(s) }) })
-	tm.OnSent = func(sent []outbox.Sent) { fyne.Do(func() { m.onSent(sent) }) }
-	m.window.SetContent(container.NewBorder(m.teamLine, nil, nil, nil, m.tabs))
-	m.window.Canvas().Focus(m.scan.Gun())
+	// A team the window has left may still report: only the one in use
+	// is shown.
+	tm.OnStatus(func(s outbox.Status) {
+		fyne.Do(func() {
+			if m.e.Team() == tm {
+				m.showTeam(s)
+			}
+		})
+	})
+	tm.OnSent = func(sent []outbox.Sent) {
+		fyne.Do(func() {
+			if m.e.Team() == tm {
+				m.onSent(sent)
+			}
+		})
+	}
 	m.showTeam(m.teamStatus)
+	if m.runTeam != nil {
+		m.stopTeam = m.runTeam(tm)
+	}
 }
 
 // showTeam shows the team's server's state; back online, the history is

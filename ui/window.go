@@ -63,6 +63,8 @@ type MainWindow struct {
 	teamLine   *widget.Label
 	teamStatus outbox.Status
 	sentDialog dialog.Dialog
+	runTeam    func(*outbox.Team) (stop func())
+	stopTeam   func() // stops the sender of the team in use
 }
 
 // NewMainWindow builds the main window of a over the history st, in the
@@ -71,11 +73,12 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m := &MainWindow{app: a}
 	m.window = a.NewWindow(Title)
 	m.e = &env.Env{
-		App: a, Win: m.window, St: st, Now: time.Now, Scanner: &scan.Scanner{},
+		App: a, Win: m.window, Now: time.Now, Scanner: &scan.Scanner{},
 		Tr:     env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
 		Sec:    secrets.Open(st.LocalDir()),
 		Bridge: bridge.New(),
 	}
+	m.e.SetStore(st)
 	useFyneLanguage(m.e.Tr.Lang())
 	// The sealed QR keys are in the history and the keyring.
 	m.e.Bridge.Exec(context.Background(), func(ctx context.Context) error { m.e.LoadKeys(ctx); return nil }, nil)
@@ -89,6 +92,7 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.orders.OnChange = m.history.Reload
 	m.orders.OnOpenInvoice = m.openRecord
 	m.orders.OnSettings = func() { m.ShowScreen(ScreenSettings) }
+	m.settings.OnHistory = m.onHistory
 
 	m.scanItem = container.NewTabItemWithIcon("", theme.SearchIcon(), m.scan.Content())
 	m.cameraItem = container.NewTabItemWithIcon("", theme.MediaVideoIcon(), m.capture.Content())
@@ -120,6 +124,33 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m.window.Canvas().Focus(m.scan.Gun())
 	return m
 }
+
+// onHistory has every screen start again from the history the window now
+// uses (the settings switched to it): the scan queue empties, the history
+// and the orders are read again, the scanner takes that history's sealed
+// QR keys, and a team's server gets its sender and its line. The history
+// before, old, is closed in the background: its sender stopped first.
+func (m *MainWindow) onHistory(old env.History) {
+	m.e.Bridge.Exec(context.Background(), func(ctx context.Context) error { m.e.LoadKeys(ctx); return nil }, nil)
+	stop := m.stopTeam
+	m.stopTeam = nil
+	m.showTeamOf(m.e.Team())
+	m.scan.Reset()
+	m.history.Reset()
+	m.orders.Reset()
+	m.e.Bridge.Exec(context.Background(), func(context.Context) error {
+		if stop != nil {
+			stop()
+		}
+		return old.Close()
+	}, nil)
+}
+
+// History is the history the window uses now, with its team.
+func (m *MainWindow) History() env.History { return m.e.History() }
+
+// Store is the history the window uses now.
+func (m *MainWindow) Store() *store.Store { return m.e.Store() }
 
 // Window is the underlying Fyne window.
 func (m *MainWindow) Window() fyne.Window { return m.window }

@@ -166,13 +166,13 @@ func TestVerifyThenNextScan(t *testing.T) {
 	m.settle()
 
 	ctx := context.Background()
-	page, err := m.e.St.Search(ctx, store.Filter{})
+	page, err := m.e.Store().Search(ctx, store.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	verified := map[string]bool{}
 	for _, inv := range page.Invoices {
-		full, err := m.e.St.Get(ctx, inv.ID)
+		full, err := m.e.Store().Get(ctx, inv.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -232,11 +232,11 @@ func TestSealedKeysLoadedAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := x509.WritePublicKeyToHex(&priv.PublicKey)
-	if _, err := config.ImportSealedKey(context.Background(), m.e.St, m.e.Sec, "0123456789abcdeffedcba9876543210", pub, ""); err != nil {
+	if _, err := config.ImportSealedKey(context.Background(), m.e.Store(), m.e.Sec, "0123456789abcdeffedcba9876543210", pub, ""); err != nil {
 		t.Fatal(err)
 	}
 	a, loop := uitest.NewApp(t)
-	m2 := &testWindow{MainWindow: NewMainWindow(a, m.e.St), loop: loop}
+	m2 := &testWindow{MainWindow: NewMainWindow(a, m.e.Store()), loop: loop}
 	t.Cleanup(m2.window.Close)
 	m2.settle()
 	if m2.e.Scanner.Keyring().Len() != 1 {
@@ -322,7 +322,7 @@ func TestTypedMismatchSurvivesVerification(t *testing.T) {
 	m.settle()
 
 	ctx := context.Background()
-	inv, err := m.e.St.GetByIdentity(ctx, "044031600111-02407312")
+	inv, err := m.e.Store().GetByIdentity(ctx, "044031600111-02407312")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,12 +380,12 @@ func TestShortcutsFromEntries(t *testing.T) {
 func (m *testWindow) verified(t *testing.T) bool {
 	t.Helper()
 	ctx := context.Background()
-	page, err := m.e.St.Search(ctx, store.Filter{})
+	page, err := m.e.Store().Search(ctx, store.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, inv := range page.Invoices {
-		full, err := m.e.St.Get(ctx, inv.ID)
+		full, err := m.e.Store().Get(ctx, inv.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

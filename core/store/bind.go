@@ -159,6 +159,9 @@ func (r *replay) apply(seq int64, action, target, details string) error {
 			return err
 		}
 		inv.verified = str("result")
+		if latest, ok := d["latest"].(string); ok { // copied from another history (copy.go)
+			inv.verified = latest
+		}
 	case "check":
 		inv, err := need()
 		if err != nil {
@@ -166,6 +169,9 @@ func (r *replay) apply(seq int64, action, target, details string) error {
 		}
 		if slices.Contains(answered, str("outcome")) {
 			inv.checked = str("outcome")
+		}
+		if latest, ok := d["latest"].(string); ok {
+			inv.checked = latest
 		}
 	case "delete":
 		if _, err := need(); err != nil {

@@ -98,21 +98,7 @@ func (s *Store) RecordCheck(ctx context.Context, c Check) (Check, error) {
 			return err
 		}
 		if slices.Contains(answered, c.Outcome) {
-			base := make([]finding.Finding, 0, len(cur.base)+len(c.Findings)+1)
-			for _, f := range cur.base {
-				if f.Source != SourceOfficial {
-					base = append(base, f)
-				}
-			}
-			if f, ok := outcomeFinding(c); ok {
-				base = append(base, f)
-			}
-			cur.base = append(base, c.Findings...)
-			if err := s.saveFindings(ctx, tx, cur); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE invoices SET check_outcome = ?, checked_at = ? WHERE id = ?",
-				c.Outcome, nanos(c.At), c.InvoiceID); err != nil {
+			if err := s.applyAnswer(ctx, tx, cur, c); err != nil {
 				return err
 			}
 		}
@@ -123,6 +109,27 @@ func (s *Store) RecordCheck(ctx context.Context, c Check) (Check, error) {
 		return s.appendAudit(ctx, tx, c.Clerk, "check", cur.identity, details)
 	})
 	return c, err
+}
+
+// applyAnswer makes the tax authority's answer c the invoice's latest: its
+// findings replace those of the previous answer.
+func (s *Store) applyAnswer(ctx context.Context, tx *dbTx, cur *invoiceRow, c Check) error {
+	base := make([]finding.Finding, 0, len(cur.base)+len(c.Findings)+1)
+	for _, f := range cur.base {
+		if f.Source != SourceOfficial {
+			base = append(base, f)
+		}
+	}
+	if f, ok := outcomeFinding(c); ok {
+		base = append(base, f)
+	}
+	cur.base = append(base, c.Findings...)
+	if err := s.saveFindings(ctx, tx, cur); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE invoices SET check_outcome = ?, checked_at = ? WHERE id = ?",
+		c.Outcome, nanos(c.At), cur.id)
+	return err
 }
 
 // outcomeFinding is the error an answer puts on the invoice, if any.

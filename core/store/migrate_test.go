@@ -432,3 +432,23 @@ func TestServerOverVerifiedTLS(t *testing.T) {
 		}
 	}
 }
+
+// The indexes of the history screen's filters exist on both backends, and
+// on a server end with the invoice's ID, as SQLite's end with the rowid.
+func TestSearchIndexes(t *testing.T) {
+	s, _ := openTest(t)
+	for _, ix := range searchIndexes {
+		q, want := "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", "("+ix.columns+")"
+		if postgres() {
+			q, want = "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?", "("+ix.columns+", id)"
+		}
+		var def string
+		if err := s.db.QueryRow(q, ix.name).Scan(&def); err != nil {
+			t.Errorf("index %s: %v", ix.name, err)
+			continue
+		}
+		if !strings.Contains(def, " "+ix.table+" ") && !strings.Contains(def, "."+ix.table+" ") || !strings.HasSuffix(def, want) {
+			t.Errorf("index %s: %s, want it on %s %s", ix.name, def, ix.table, want)
+		}
+	}
+}

@@ -108,10 +108,15 @@ type Page struct {
 	Next     int64 // pass as Filter.Before for the next page; 0 when this is the last
 }
 
-func (f Filter) where(d *dialect) (string, []any, error) {
+// where is f's condition on the invoices i. parties, when not nil, gives
+// the IDs of the parties whose name or tax ID holds a text (ok false when
+// there are too many to list); without it the condition looks them up
+// itself.
+func (f Filter) where(d *dialect, parties func(text string) (ids []int64, ok bool, err error)) (string, []any, error) {
 	var (
 		conds []string
 		args  []any
+		perr  error
 	)
 	if !f.From.IsZero() {
 		conds, args = append(conds, "i.date >= ?"), append(args, f.From.String())
@@ -132,7 +137,21 @@ func (f Filter) where(d *dialect) (string, []any, error) {
 	}
 	seller := func(text string) {
 		t := strings.ToUpper(strings.TrimSpace(text))
-		conds = append(conds, "i.seller_id IN (SELECT id FROM parties WHERE "+d.contains("upper(name)")+" OR "+d.contains("tax_id")+")")
+		if parties != nil {
+			ids, ok, err := parties(t)
+			if err != nil {
+				perr = err
+				return
+			}
+			if ok {
+				conds = append(conds, idsIn("i.seller_id", ids))
+				for _, id := range ids {
+					args = append(args, id)
+				}
+				return
+			}
+		}
+		conds = append(conds, "i.seller_id IN ("+partiesSQL(d)+")")
 		args = append(args, t, t)
 	}
 	if strings.TrimSpace(f.Seller) != "" {
@@ -186,10 +205,55 @@ func (f Filter) where(d *dialect) (string, []any, error) {
 	if f.Before > 0 {
 		conds, args = append(conds, "i.id < ?"), append(args, f.Before)
 	}
+	if perr != nil {
+		return "", nil, perr
+	}
 	if len(conds) == 0 {
 		return "", nil, nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// partiesSQL selects the parties whose name or tax ID holds the argument
+// (given twice, upper case).
+func partiesSQL(d *dialect) string {
+	return "SELECT id FROM parties WHERE " + d.contains("upper(name)") + " OR " + d.contains("tax_id")
+}
+
+// idsIn is the condition "column is one of n IDs", n placeholders.
+func idsIn(column string, ids []int64) string {
+	if len(ids) == 0 {
+		return "1 = 0"
+	}
+	return column + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")"
+}
+
+// maxParties is how many parties a seller filter lists by their IDs at
+// most; a text more of them hold is looked up within the query.
+var maxParties = 1000
+
+// where is f's condition with the parties its seller texts name looked up
+// first, among the few thousand parties rather than the invoices: the
+// planner then knows how many invoices each party has (a single seller's
+// are a few hundred), where a lookup within the query leaves PostgreSQL
+// guessing a third of all invoices and walking all of them newest first.
+func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
+	return f.where(s.d, func(text string) ([]int64, bool, error) {
+		rows, err := s.db.QueryContext(ctx, partiesSQL(s.d)+" LIMIT ?", text, text, maxParties+1)
+		if err != nil {
+			return nil, false, err
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, false, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, len(ids) <= maxParties, rows.Err()
+	})
 }
 
 // types are the type codes f selects: TypeCode and TypeCodes.
@@ -303,9 +367,9 @@ func (s *Store) Search(ctx context.Context, f Filter) (Page, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	where, args, err := f.where(s.d)
+	where, args, err := s.where(ctx, f)
 	if err != nil {
-		return Page{}, fmt.Errorf("%s: %w", op, err)
+		return Page{}, s.filterError(op, err)
 	}
 	if p, ok, err := s.searchRecent(ctx, f, where, args, limit); err != nil || ok {
 		if err != nil {
@@ -316,7 +380,17 @@ func (s *Store) Search(ctx context.Context, f Filter) (Page, error) {
 	// The page's IDs first, from the indexes alone; then the 50 rows. In one
 	// query SQLite would read, join and sort every matching row before
 	// taking 50.
-	p, _, err := s.page(ctx, "SELECT i.id FROM invoices i"+where+" ORDER BY i.id DESC LIMIT ?", append(args, limit+1), limit)
+	ids := "SELECT i.id FROM invoices i" + where + " ORDER BY i.id DESC LIMIT ?"
+	if s.d.postgres && (!f.From.IsZero() || !f.To.IsZero()) {
+		// The invoices of a period have IDs close together (they were
+		// scanned about when they were issued), which PostgreSQL's planner
+		// does not know: it walks the IDs down from the newest, expecting
+		// the period's invoices all along, and for last year reads most of
+		// the history before the first. Planned apart (OFFSET 0), the
+		// period's IDs come from the indexes and are sorted, as SQLite does.
+		ids = "SELECT id FROM (SELECT i.id FROM invoices i" + where + " OFFSET 0) AS m ORDER BY id DESC LIMIT ?"
+	}
+	p, _, err := s.page(ctx, ids, append(args, limit+1), limit)
 	if err != nil {
 		return Page{}, s.fail(op, err)
 	}
@@ -408,9 +482,9 @@ func (s *Store) searchRecent(ctx context.Context, f Filter, where string, args [
 // first error fn returns and returns it.
 func (s *Store) Each(ctx context.Context, f Filter, fn func(*Invoice) error) error {
 	const op = "read history"
-	where, args, err := f.where(s.d)
+	where, args, err := s.where(ctx, f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
+		return s.filterError(op, err)
 	}
 	q := s.d.listSQL() + where + " ORDER BY i.id"
 	if f.Limit > 0 {
@@ -440,15 +514,24 @@ func (s *Store) Each(ctx context.Context, f Filter, fn func(*Invoice) error) err
 // Count returns how many invoices f selects (Before and Limit aside).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	f.Before, f.Limit = 0, 0
-	where, args, err := f.where(s.d)
+	where, args, err := s.where(ctx, f)
 	if err != nil {
-		return 0, fmt.Errorf("count history: %w", err)
+		return 0, s.filterError("count history", err)
 	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM invoices i"+where, args...).Scan(&n); err != nil {
 		return 0, s.fail("count history", err)
 	}
 	return n, nil
+}
+
+// filterError is err of a filter: a filter that is not valid, or the
+// history failing to look up its parties.
+func (s *Store) filterError(op string, err error) error {
+	if errors.Is(err, ErrInvalid) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return s.fail(op, err)
 }
 
 // Get returns the invoice with every sighting, note and verification.

@@ -110,3 +110,52 @@ func TestSearchTypeCodes(t *testing.T) {
 		}
 	}
 }
+
+// A seller text finds the same invoices whether its parties are listed by
+// ID (the few a text names) or looked up within the query (too many to
+// list), in a page, a count and an export; a text no party holds finds
+// none.
+func TestSellerFilterParties(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	var in []InvoiceInput
+	for i := range 30 {
+		in = append(in, InvoiceInput{Printed: map[string]string{PrintedNumber: fmt.Sprintf("24312000%012d", i),
+			PrintedSellerName:  []string{"上海甲科技有限公司", "杭州乙商贸有限公司", "上海丙物流有限公司"}[i%3],
+			PrintedSellerTaxID: []string{"91310000MA1FL8XQ30", "91330100MA2B0XYZ1K", "91310000MA1K4AB12C"}[i%3],
+			PrintedTotal:       "10.00"}})
+	}
+	record(t, s, scanOf("", SourcePaste, in...))
+	saved := maxParties
+	t.Cleanup(func() { maxParties = saved })
+	for _, tt := range []struct {
+		f    Filter
+		want int
+	}{
+		{Filter{Seller: "上海"}, 20},
+		{Filter{Seller: "ma1k4ab"}, 10},
+		{Filter{Query: "杭州乙"}, 10},
+		{Filter{Seller: "上海", Query: "丙"}, 10},
+		{Filter{Seller: "广州"}, 0},
+	} {
+		for _, listed := range []int{1000, 0} {
+			maxParties = listed
+			p, err := s.Search(ctx, Filter{Seller: tt.f.Seller, Query: tt.f.Query, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.Count(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			each := 0
+			if err := s.Each(ctx, tt.f, func(*Invoice) error { each++; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Invoices) != tt.want || n != tt.want || each != tt.want {
+				t.Errorf("%+v (parties listed up to %d): page %d, count %d, export %d; want %d",
+					tt.f, listed, len(p.Invoices), n, each, tt.want)
+			}
+		}
+	}
+}

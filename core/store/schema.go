@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -34,6 +34,7 @@ var migrations = []migration{
 	{6, "the audit log binds the history's rows", execSQL("SELECT 1")},
 	{7, "an invoice's findings leave out what each sighting found of the history", execSQL(schemaV7)},
 	{8, "who saved each scan, and on which machine", execSQL(schemaV8)},
+	{9, "on a server, the search's indexes end with the invoice's ID", migrateV9},
 }
 
 // schemaV7 takes the findings of a sighting that say what the history knew

@@ -74,3 +74,45 @@ func (s *Store) create(ctx context.Context, tx *dbTx) error {
 func (s *Store) applicationID(ctx context.Context, q querier) (int64, error) {
 	return s.number(ctx, q, "PRAGMA application_id", "SELECT coalesce(max(application), 0) FROM fapiao_history")
 }
+
+// searchIndexes are the indexes the history screen's filters use, with
+// their columns. An SQLite index ends with the row's ID, its rowid: a page
+// of IDs comes from the index alone. A PostgreSQL index points at the row
+// instead, so from version 9 the server's end with the ID explicitly (the
+// same names, so TestSchemasAgree holds): a filter's IDs are then read from
+// the index alone (an index-only scan), and an index whose other columns
+// are all given (a seller and a state) hands them over newest first.
+var searchIndexes = []struct{ name, table, columns string }{
+	{"invoices_state_date", "invoices", "state, date"},
+	{"invoices_seller_state", "invoices", "seller_id, state"},
+	{"invoices_buyer", "invoices", "buyer_id"},
+	{"invoices_date", "invoices", "date"},
+	{"invoices_type_worst", "invoices", "type_code, worst"},
+	{"invoices_worst", "invoices", "worst"},
+	{"invoices_number", "invoices", "number"},
+	{"invoices_number_rev", "invoices", "number_rev"},
+	{"invoices_code", "invoices", "code"},
+	{"invoices_check_outcome", "invoices", "check_outcome"},
+	{"scans_clerk", "scans", "clerk"},
+}
+
+// migrateV9 rebuilds the server's search indexes with the ID last, and
+// refreshes the planner's statistics; a file's indexes have it already.
+func migrateV9(ctx context.Context, tx *dbTx) error {
+	if !tx.d.postgres {
+		return nil
+	}
+	// Building them over millions of invoices may take longer than one
+	// statement is allowed; the migration holds the write lock meanwhile.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+		return err
+	}
+	for _, ix := range searchIndexes {
+		q := fmt.Sprintf("DROP INDEX IF EXISTS %s; CREATE INDEX %s ON %s (%s, id)", ix.name, ix.name, ix.table, ix.columns)
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, "ANALYZE invoices; ANALYZE scans; ANALYZE parties")
+	return err
+}

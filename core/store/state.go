@@ -119,6 +119,11 @@ func (e *StaleError) Unwrap() error { return ErrStale }
 // skip a state. A change the workflow does not allow fails with
 // ErrTransition and changes nothing.
 func (s *Store) ChangeState(ctx context.Context, c Change) error {
+	return s.changeState(ctx, c, time.Time{})
+}
+
+// changeState is ChangeState as of when; the zero time is now.
+func (s *Store) changeState(ctx context.Context, c Change, when time.Time) error {
 	to, invoiceID := c.To, c.InvoiceID
 	op := fmt.Sprintf("set state of invoice %d to %s", invoiceID, to)
 	if !to.Valid() {
@@ -152,7 +157,10 @@ func (s *Store) ChangeState(ctx context.Context, c Change) error {
 		if err != nil {
 			return err
 		}
-		now := nanos(s.now())
+		if when.IsZero() {
+			when = s.now()
+		}
+		now := nanos(when)
 		if _, err := tx.ExecContext(ctx, "UPDATE invoices SET state = ?, state_at = ?, state_by = ? WHERE id = ? AND state = ?",
 			string(to), now, actor, invoiceID, from); err != nil {
 			return err

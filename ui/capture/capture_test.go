@@ -156,7 +156,7 @@ func playSpeed(t testing.TB) float64 {
 // preview; each capture flashes and beeps once.
 func TestCaptureTakesEachInvoiceOnce(t *testing.T) {
 	c, e, loop, got := newScreen(t)
-	st := e.St
+	st := e.Store()
 	beeps := &countingBeeper{}
 	c.SetBeeper(beeps)
 
@@ -681,15 +681,15 @@ func TestCaptureCarriesTheHistorysVerdict(t *testing.T) {
 	paid := uitest.Scan(t, e, uitest.PaperPayload)
 	id := paid.Invoices[0].Recorded.InvoiceID
 	for _, s := range []store.State{store.StateLocked, store.StateReimbursed} {
-		if err := e.St.SetState(ctx, id, s, "", ""); err != nil {
+		if err := e.Store().SetState(ctx, id, s, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.St.Record(ctx, store.ScanInput{File: "bad.pdf", Source: store.SourceFile, Invoices: []store.InvoiceInput{{
+	if _, err := e.Store().Record(ctx, store.ScanInput{File: "bad.pdf", Source: store.SourceFile, Invoices: []store.InvoiceInput{{
 		QR: payload.Analyze(badPayload, uitest.FixedNow()), Printed: map[string]string{store.PrintedSellerTaxID: badSeller}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.St.AddBlacklist(ctx, badSeller, "虚开发票", ""); err != nil {
+	if err := e.Store().AddBlacklist(ctx, badSeller, "虚开发票", ""); err != nil {
 		t.Fatal(err)
 	}
 

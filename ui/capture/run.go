@@ -232,7 +232,7 @@ func (c *Screen) showCounts() {
 // window.
 func (c *Screen) captured(cp camera.Capture) {
 	frame := frameJPEG(cp.Frame.Img)
-	v, seen := judge(c.life, c.e.St, cp)
+	v, seen := judge(c.life, c.e.Store(), cp)
 	fyne.Do(func() { c.onCaptured(cp, frame, v, seen) })
 }
 

@@ -40,7 +40,7 @@ func TestCheckListed(t *testing.T) {
 	if tax.Requests() != 1 {
 		t.Errorf("%d requests, want 1", tax.Requests())
 	}
-	page, err := e.St.Search(context.Background(), store.Filter{})
+	page, err := e.Store().Search(context.Background(), store.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

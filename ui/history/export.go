@@ -64,7 +64,7 @@ func (h *Screen) exportTo(path string, format export.Format) {
 	h.cancelExport.Show()
 	h.exportCSV.Disable()
 	h.exportXLSX.Disable()
-	st := h.e.St
+	st := h.e.Store()
 	bridge.Run(h.e.Bridge, ctx, func(ctx context.Context) (export.Summary, error) {
 		if total, err := st.Count(ctx, f); err == nil {
 			fyne.Do(func() {

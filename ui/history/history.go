@@ -243,6 +243,16 @@ func (h *Screen) stopTyping() {
 	}
 }
 
+// Reset closes the invoice shown and searches again: the window now uses
+// another history, whose invoices have other IDs.
+func (h *Screen) Reset() {
+	if h.detailDialog != nil {
+		h.detailDialog.Hide()
+	}
+	h.detail.Clear()
+	h.Reload()
+}
+
 // Reload reads the invoices the filters select now.
 func (h *Screen) Reload() {
 	h.stopTyping()
@@ -258,7 +268,7 @@ func (h *Screen) find() {
 	if h.findings.Options == nil || (h.root != nil && !h.root.Visible()) {
 		return
 	}
-	f, st := h.filter(), h.e.St
+	f, st := h.filter(), h.e.Store()
 	h.busy.Show()
 	h.busy.Start()
 	h.searches.Run(func(ctx context.Context) (found, error) {
@@ -275,8 +285,8 @@ func (h *Screen) find() {
 func (h *Screen) show(r found, err error) {
 	h.busy.Stop()
 	h.busy.Hide()
-	if h.e.Team != nil {
-		h.e.Team.Note(err)
+	if tm := h.e.Team(); tm != nil {
+		tm.Note(err)
 	}
 	if store.IsUnreachable(err) {
 		// The team's server is away: what was listed may be stale, and

@@ -161,15 +161,15 @@ func cellText(h *Screen, row, col int) string {
 func TestHistoryResultColumnsMeanOneThing(t *testing.T) {
 	h, e, settle := newScreen(t)
 	ctx := context.Background()
-	inv, err := e.St.GetByIdentity(ctx, "044031600111-02407312")
+	inv, err := e.Store().GetByIdentity(ctx, "044031600111-02407312")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: inv.ID, Clerk: "会计小陈"}); err != nil {
+	if _, err := e.Store().Verify(ctx, store.VerifyRequest{InvoiceID: inv.ID, Clerk: "会计小陈"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []store.State{store.StateLocked, store.StateReimbursed} {
-		if err := e.St.SetState(ctx, inv.ID, s, "", ""); err != nil {
+		if err := e.Store().SetState(ctx, inv.ID, s, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -309,7 +309,7 @@ func TestExportDialogOpens(t *testing.T) {
 // The history shows the invoices a clerk saved first.
 func TestHistoryFiltersByClerk(t *testing.T) {
 	h, e, settle := newScreen(t)
-	if err := e.St.SetSetting(context.Background(), store.SettingClerk, "张三", ""); err != nil {
+	if err := e.Store().SetSetting(context.Background(), store.SettingClerk, "张三", ""); err != nil {
 		t.Fatal(err)
 	}
 	uitest.Scan(t, e, uitest.PaperPayload) // a duplicate: still first saved by the one before

@@ -39,17 +39,17 @@ type action struct {
 func (a action) run(ctx context.Context, e *env.Env, out *taxCheck) error {
 	clerk := e.Clerk(ctx)
 	if len(a.edits) > 0 {
-		if err := e.St.SetTyped(ctx, a.invoiceID, a.edits, clerk); err != nil {
+		if err := e.Store().SetTyped(ctx, a.invoiceID, a.edits, clerk); err != nil {
 			return err
 		}
 	}
 	switch {
 	case a.verify:
 		*out = a.check(ctx, e, clerk)
-		_, err := e.St.Verify(ctx, store.VerifyRequest{InvoiceID: a.invoiceID, Clerk: clerk, Confirmed: a.confirmed})
+		_, err := e.Store().Verify(ctx, store.VerifyRequest{InvoiceID: a.invoiceID, Clerk: clerk, Confirmed: a.confirmed})
 		return err
 	case a.to != "":
-		return e.St.ChangeState(ctx, store.Change{InvoiceID: a.invoiceID, From: a.from, To: a.to, Clerk: clerk})
+		return e.Store().ChangeState(ctx, store.Change{InvoiceID: a.invoiceID, From: a.from, To: a.to, Clerk: clerk})
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func (v *View) run(a action) {
 	first := v.firstSeen
 	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
 		err := a.run(ctx, e, &c)
-		l, lerr = readLoaded(ctx, e.St, a.invoiceID, first)
+		l, lerr = readLoaded(ctx, e.Store(), a.invoiceID, first)
 		return err
 	}, func(err error) {
 		switch {

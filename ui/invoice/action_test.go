@@ -64,7 +64,7 @@ func TestActionLandsOnTheInvoiceClicked(t *testing.T) {
 			a, b := first.Invoices[0].Recorded.InvoiceID, next.Invoices[0].Recorded.InvoiceID
 			if c.before != store.StateNew {
 				for _, id := range []int64{a, b} {
-					if err := e.St.SetState(ctx, id, c.before, "test", ""); err != nil {
+					if err := e.Store().SetState(ctx, id, c.before, "test", ""); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -78,11 +78,11 @@ func TestActionLandsOnTheInvoiceClicked(t *testing.T) {
 			release()
 			settle()
 
-			invA, err := e.St.Get(ctx, a)
+			invA, err := e.Store().Get(ctx, a)
 			if err != nil {
 				t.Fatal(err)
 			}
-			invB, err := e.St.Get(ctx, b)
+			invB, err := e.Store().Get(ctx, b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestConfirmationKeepsItsInvoice(t *testing.T) {
 	next := uitest.Scan(t, e, uitest.DigitalPayload)
 	a, b := first.Invoices[0].Recorded.InvoiceID, next.Invoices[0].Recorded.InvoiceID
 	for _, id := range []int64{a, b} {
-		if err := e.St.SetState(ctx, id, store.StateLocked, "test", ""); err != nil {
+		if err := e.Store().SetState(ctx, id, store.StateLocked, "test", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -122,8 +122,8 @@ func TestConfirmationKeepsItsInvoice(t *testing.T) {
 	settle()
 	v.confirm.(*dialog.ConfirmDialog).Confirm()
 	settle()
-	invA, _ := e.St.Get(ctx, a)
-	invB, _ := e.St.Get(ctx, b)
+	invA, _ := e.Store().Get(ctx, a)
+	invB, _ := e.Store().Get(ctx, b)
 	if invA.State != store.StateReimbursed || invB.State != store.StateLocked {
 		t.Errorf("after confirming: the first invoice %s, the second %s; want reimbursed, locked", invA.State, invB.State)
 	}

@@ -109,7 +109,7 @@ func (b *BatchCheck) run(ctx context.Context, ids []int64) {
 	c.Batch(ctx, ids, func(done, total int, ch verify.Checked, err error) {
 		var inv *store.Invoice
 		if ch.CheckID != 0 && b.onChecked != nil {
-			inv, _ = e.St.Get(context.WithoutCancel(ctx), ch.InvoiceID)
+			inv, _ = e.Store().Get(context.WithoutCancel(ctx), ch.InvoiceID)
 		}
 		fyne.Do(func() { b.add(done, total, ch, err, inv) })
 	})

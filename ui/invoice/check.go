@@ -41,7 +41,7 @@ var errNoProvider = errors.New("no provider chosen for checks")
 // as clerk; errNoProvider when none is chosen. It reads the settings and the
 // keyring: never on the UI goroutine.
 func newChecker(ctx context.Context, e *env.Env, clerk string) (*verify.Checker, error) {
-	cfg, err := config.Verifier(ctx, e.St, e.Sec, "")
+	cfg, err := config.Verifier(ctx, e.Store(), e.Sec, "")
 	if errors.Is(err, config.ErrNoVerifier) && cfg.Provider == "" {
 		return nil, errNoProvider
 	}
@@ -52,7 +52,7 @@ func newChecker(ctx context.Context, e *env.Env, clerk string) (*verify.Checker,
 	if err != nil {
 		return nil, err
 	}
-	return &verify.Checker{Store: e.St, Provider: p, Clerk: clerk, Now: e.Now}, nil
+	return &verify.Checker{Store: e.Store(), Provider: p, Clerk: clerk, Now: e.Now}, nil
 }
 
 // text says what the check found, in the clerk's language (when asked),

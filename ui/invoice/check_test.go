@@ -33,7 +33,7 @@ func TestVerifyAsksTheTaxAuthority(t *testing.T) {
 	if !strings.Contains(text, "已作废") || !strings.Contains(text, "腾讯云") {
 		t.Errorf("message %q: want the voided answer", text)
 	}
-	inv, err := e.St.Get(ctx, id)
+	inv, err := e.Store().Get(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestVerifyAsksTheTaxAuthority(t *testing.T) {
 	}
 	v.confirm.(*dialog.ConfirmDialog).Confirm()
 	settle()
-	inv, _ = e.St.Get(ctx, id)
+	inv, _ = e.Store().Get(ctx, id)
 	if inv.Verified == nil || inv.Verified.Result != "error" || len(inv.Checks) != 2 || !finding.Has(inv.Findings, "official_voided") {
 		t.Errorf("after confirming: verified %+v checks %d findings %+v", inv.Verified, len(inv.Checks), inv.Findings)
 	}

@@ -171,6 +171,17 @@ func (v *View) Relabel() {
 	v.recompute()
 }
 
+// Clear shows nothing, as when the view is new, and forgets the invoice it
+// showed: the window now uses another history, whose invoices have other
+// IDs.
+func (v *View) Clear() {
+	v.record.Cancel()
+	v.pictures.Cancel()
+	v.f, v.firstSeen, v.firstGone, v.title = form{}, nil, false, ""
+	v.body.Hide()
+	v.empty.Show()
+}
+
 // ShowScanned shows an invoice just scanned, or a file without one, and
 // reads what the history says of it now in the background.
 func (v *View) ShowScanned(s Scanned) {
@@ -236,7 +247,7 @@ type loaded struct {
 // shows it, then calls shown (on the UI goroutine) with its title, or with
 // why it could not be read.
 func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) {
-	st, now, keys := v.e.St, v.e.Now(), v.e.Scanner.Keyring()
+	st, now, keys := v.e.Store(), v.e.Now(), v.e.Scanner.Keyring()
 	v.pictures.Cancel()
 	v.record.Run(func(ctx context.Context) (loaded, error) {
 		inv, err := st.Get(ctx, invoiceID)
@@ -332,7 +343,7 @@ func (v *View) Changed(invoiceID int64) {
 // reload reads the state of the invoice shown, and whether the file it was
 // first seen in is still there, in the background.
 func (v *View) reload() {
-	st, id, first := v.e.St, v.f.id, v.firstSeen
+	st, id, first := v.e.Store(), v.f.id, v.firstSeen
 	if id == 0 && first == nil {
 		v.record.Cancel() // nothing to read; what was asked for another invoice is dropped
 		return

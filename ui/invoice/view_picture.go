@@ -70,7 +70,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 		v.noPicture()
 		return
 	}
-	st, reads := v.e.St, v.f.printed.Reads
+	st, reads := v.e.Store(), v.f.printed.Reads
 	v.loadPicture(false, func(ctx context.Context) shownPicture {
 		for _, s := range sightings {
 			var p picture

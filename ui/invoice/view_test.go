@@ -92,14 +92,14 @@ func TestTypedPrintedValueShowsMismatch(t *testing.T) {
 func TestVerifyAndReimburseWithConfirmation(t *testing.T) {
 	v, e, settle := newView(t)
 	ctx := context.Background()
-	if err := e.St.SetSetting(ctx, store.SettingClerk, "王会计", "test"); err != nil {
+	if err := e.Store().SetSetting(ctx, store.SettingClerk, "王会计", "test"); err != nil {
 		t.Fatal(err)
 	}
 	show(t, v, e, settle, uitest.PaperPayload)
 
 	test.Tap(v.verifyButton)
 	settle()
-	inv, err := e.St.Get(ctx, v.f.id)
+	inv, err := e.Store().Get(ctx, v.f.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestRecordFromTheHistory(t *testing.T) {
 	path := uitest.WriteQR(t, t.TempDir(), "first.png", uitest.PaperPayload)
 	r := uitest.ScanFile(t, e, path)
 	id := r.Invoices[0].Recorded.InvoiceID
-	if _, err := e.St.Verify(context.Background(), store.VerifyRequest{InvoiceID: id, Clerk: "李出纳"}); err != nil {
+	if _, err := e.Store().Verify(context.Background(), store.VerifyRequest{InvoiceID: id, Clerk: "李出纳"}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -155,7 +155,7 @@ func (o *Screen) Relabel() {
 // The credentials are read in the background: the secret is in the
 // system's keyring.
 func (o *Screen) ShowCredentials() {
-	st, sec := o.e.St, o.e.Sec
+	st, sec := o.e.Store(), o.e.Sec
 	o.loadCreds.Run(func(ctx context.Context) (gatewayInfo, error) {
 		c, url, err := config.Gateway(ctx, st, sec)
 		return gatewayInfo{appID: c.AppID, url: url}, err
@@ -174,6 +174,13 @@ func (o *Screen) ShowCredentials() {
 	})
 }
 
+// Reset reads the orders and the gateway's settings of the history the
+// window now uses, none selected.
+func (o *Screen) Reset() {
+	o.load(0)
+	o.ShowCredentials()
+}
+
 // Reload reads the orders again, keeping the selected one selected.
 func (o *Screen) Reload() {
 	var keep int64
@@ -185,7 +192,7 @@ func (o *Screen) Reload() {
 
 // load reads the orders in the background, then selects order keep.
 func (o *Screen) load(keep int64) {
-	st := o.e.St
+	st := o.e.Store()
 	o.loadOrders.Run(func(ctx context.Context) ([]store.Order, error) { return st.Orders(ctx) },
 		func(list []store.Order, err error) {
 			if store.IsUnreachable(err) {
@@ -293,7 +300,7 @@ func (o *Screen) showSelected() {
 	if o.historyOf != ord.ID {
 		o.history, o.historyOf = nil, ord.ID
 	}
-	st := o.e.St
+	st := o.e.Store()
 	o.loadAtts.Run(func(ctx context.Context) ([]store.Attempt, error) { return st.Attempts(ctx, ord.ID) },
 		func(atts []store.Attempt, err error) {
 			if err == nil {

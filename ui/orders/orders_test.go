@@ -65,7 +65,7 @@ func TestOrdersRetryRecordsAndReadsThePDF(t *testing.T) {
 	o.message.Hide()
 
 	ctx := context.Background()
-	if err := config.SetGateway(ctx, e.St, e.Sec, "app", "s3cret", srv.URL+"/rebill", "王会计"); err != nil {
+	if err := config.SetGateway(ctx, e.Store(), e.Sec, "app", "s3cret", srv.URL+"/rebill", "王会计"); err != nil {
 		t.Fatal(err)
 	}
 	o.ShowCredentials() // as when the screen is shown again
@@ -91,7 +91,7 @@ func TestOrdersRetryRecordsAndReadsThePDF(t *testing.T) {
 		t.Errorf("summary %q", o.summary.Text)
 	}
 	// The re-issued invoice is in the history, read from its PDF.
-	inv, err := e.St.Get(ctx, o.orders[0].InvoiceID)
+	inv, err := e.Store().Get(ctx, o.orders[0].InvoiceID)
 	if err != nil || inv.Number != "25322000000337005189" || inv.Sightings[0].Source != store.SourceGateway {
 		t.Fatalf("recorded invoice: %+v, %v", inv, err)
 	}

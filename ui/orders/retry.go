@@ -49,11 +49,11 @@ func (o *Screen) retry(order, tax string) {
 	o.setBusy(true)
 	e := o.e
 	bridge.Run(e.Bridge, ctx, func(ctx context.Context) (rebill.Outcome, error) {
-		creds, url, err := config.Gateway(ctx, e.St, e.Sec)
+		creds, url, err := config.Gateway(ctx, e.Store(), e.Sec)
 		if err != nil {
 			return rebill.Outcome{}, fmt.Errorf("%w: %w", errNoCredentials, err)
 		}
-		svc := &rebill.Service{Store: e.St, Client: &gateway.Client{Endpoint: url, Creds: creds}, Scanner: e.Scanner}
+		svc := &rebill.Service{Store: e.Store(), Client: &gateway.Client{Endpoint: url, Creds: creds}, Scanner: e.Scanner}
 		return svc.Retry(ctx, order, tax, e.Clerk(ctx))
 	}, o.finish)
 }

@@ -109,12 +109,20 @@ func (s *Screen) start(in []input) {
 	s.running++
 	s.total += len(in)
 	s.showProgress()
-	s.e.Bridge.Go(func() { s.run(ctx, in) })
+	// The batch records into the history in use now, and its items join
+	// the queue only while the window stays with it (Reset).
+	h, gen := s.e.History(), s.gen
+	apply := func(batch []*queueItem) {
+		if s.gen == gen {
+			s.append(batch)
+		}
+	}
+	s.e.Bridge.Go(func() { s.run(ctx, h.Recorder(), apply, in) })
 }
 
-// run scans in; it runs off the UI goroutine, and hands what it finds to the
-// queue as it goes.
-func (s *Screen) run(ctx context.Context, in []input) {
+// run scans in; it runs off the UI goroutine, records through rec, and hands
+// what it finds to apply (on the UI goroutine) as it goes.
+func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queueItem), in []input) {
 	var files, texts []input
 	for _, i := range in {
 		switch {
@@ -132,7 +140,7 @@ func (s *Screen) run(ctx context.Context, in []input) {
 	extra := len(files) + len(texts) - len(in)
 	fyne.Do(func() { s.total += extra; s.showProgress() })
 
-	out := newHandover(s.append)
+	out := newHandover(apply)
 	take := func(r scan.FileResult, src store.Source, name string) {
 		if s.beforeTake != nil {
 			s.beforeTake(r.File)
@@ -142,7 +150,7 @@ func (s *Screen) run(ctx context.Context, in []input) {
 		if ctx.Err() != nil {
 			return
 		}
-		if err := scan.Save(context.WithoutCancel(ctx), s.e.Recorder(), src, &r); err != nil {
+		if err := scan.Save(context.WithoutCancel(ctx), rec, src, &r); err != nil {
 			notRecorded(&r, err)
 		}
 		out.add(itemsOf(&r, src, name))
@@ -246,6 +254,19 @@ func countFiles(batch []*queueItem) int {
 		}
 	}
 	return n
+}
+
+// Reset empties the queue, stopping what is still being scanned: the
+// window now uses another history, and what the queue lists was recorded
+// in the one before.
+func (s *Screen) Reset() {
+	s.onCancel()
+	s.gen++
+	s.items, s.shown, s.selected = nil, nil, -1
+	s.done, s.total = 0, 0
+	s.detail.Clear()
+	s.refreshQueue()
+	s.showProgress()
 }
 
 func (s *Screen) onCancel() {

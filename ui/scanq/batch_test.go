@@ -116,7 +116,7 @@ func freezeProbe(stop <-chan struct{}) <-chan time.Duration {
 
 func TestDropThousandFiles(t *testing.T) {
 	s, e, loop := newScreen(t)
-	st := e.St
+	st := e.Store()
 	files := writeBatch(t, t.TempDir(), 1000, 20)
 
 	stop := make(chan struct{})
@@ -189,18 +189,12 @@ func TestDropThousandFiles(t *testing.T) {
 // known file until the test lets it go.
 func TestCancelBatchMidway(t *testing.T) {
 	s, e, loop := newScreen(t)
-	st := e.St
+	st := e.Store()
 	dir := t.TempDir()
 	files := writeBatch(t, dir, 300, 30)
 	const hold = 100
 	pipe := uitest.WriteQR(t, dir, "hold.png", uitest.DigitalPayload)
-	held, release := make(chan struct{}), make(chan struct{})
-	s.beforeTake = func(path string) {
-		if path == pipe {
-			close(held)
-			<-release
-		}
-	}
+	held, release := holdAt(s, pipe)
 	batch := append(append(append([]batchFile(nil), files[:hold]...), batchFile{path: pipe}), files[hold:]...)
 	before := 0
 	for _, f := range files[:hold] {
@@ -261,4 +255,55 @@ func sightings(t *testing.T, st *store.Store) int {
 		n += inv.Seen
 	}
 	return n
+}
+
+// The window switches to another history while a batch is being scanned:
+// the queue empties, the batch stops, what it had taken stays recorded in
+// the history it started with, and nothing of it comes into the queue or
+// into the new history.
+func TestResetDuringBatch(t *testing.T) {
+	s, e, loop := newScreen(t)
+	old := e.Store()
+	dir := t.TempDir()
+	files := writeBatch(t, dir, 40, 10)
+	pipe := uitest.WriteQR(t, dir, "hold.png", uitest.DigitalPayload)
+	held, release := holdAt(s, pipe)
+	s.Drop(uris(append(append(append([]batchFile(nil), files[:10]...), batchFile{path: pipe}), files[10:]...)))
+	<-held
+	before := sightings(t, old)
+	if before == 0 {
+		t.Fatal("nothing of the files before the held one was recorded")
+	}
+	next := uitest.OpenStore(t)
+	e.SetStore(next)
+	s.Reset()
+	close(release)
+	loop.Settle(e.Bridge)
+	if len(s.items) != 0 || s.selected != -1 || !s.empty.Visible() {
+		t.Errorf("after the switch the queue holds %d items (selected %d)", len(s.items), s.selected)
+	}
+	if n := sightings(t, old); n != before {
+		t.Errorf("%d sightings in the history the batch started with, want the %d taken before the switch", n, before)
+	}
+	if n := sightings(t, next); n != 0 {
+		t.Errorf("%d sightings in the new history, want none", n)
+	}
+	// What comes next goes to the new history and the queue.
+	drop(s, loop, uitest.WriteQR(t, dir, "next.png", uitest.DigitalPayload))
+	if len(s.items) != 1 || sightings(t, next) != 1 {
+		t.Errorf("after the switch: %d items, %d sightings in the new history", len(s.items), sightings(t, next))
+	}
+}
+
+// holdAt makes a batch wait before it takes the file at path: held is
+// closed when it got there, and it goes on once release is closed.
+func holdAt(s *Screen, path string) (held, release chan struct{}) {
+	held, release = make(chan struct{}), make(chan struct{})
+	s.beforeTake = func(p string) {
+		if p == path {
+			close(held)
+			<-release
+		}
+	}
+	return held, release
 }

@@ -60,7 +60,7 @@ func TestCheckAllAsksAboutTheQueue(t *testing.T) {
 			t.Errorf("the voided invoice's item shows %s", e.Tr.T(it.status.key()))
 		}
 	}
-	page, err := e.St.Search(context.Background(), store.Filter{})
+	page, err := e.Store().Search(context.Background(), store.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

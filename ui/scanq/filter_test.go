@@ -71,7 +71,7 @@ func TestItemSaysItsState(t *testing.T) {
 	id := s.items[0].Invoice().Recorded.InvoiceID
 	ctx := context.Background()
 	for _, to := range []store.State{store.StateLocked, store.StateReimbursed} {
-		if err := e.St.SetState(ctx, id, to, "王会计", ""); err != nil {
+		if err := e.Store().SetState(ctx, id, to, "王会计", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

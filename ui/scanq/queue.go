@@ -61,6 +61,8 @@ type Screen struct {
 	// showNext: the next items to come in are selected and scrolled to,
 	// as the clerk has just added something.
 	showNext bool
+	// gen counts the Resets: a batch started before one adds nothing.
+	gen int
 
 	// The batches running: they share one cancel button and one count.
 	ctx         context.Context

@@ -97,7 +97,7 @@ func (c *checkSection) chosen() string {
 
 // load reads the settings in the background (the keyring can take seconds).
 func (c *checkSection) load() {
-	st, sec := c.s.e.St, c.s.e.Sec
+	st, sec := c.s.e.Store(), c.s.e.Sec
 	bridge.Run(c.s.e.Bridge, context.Background(), func(ctx context.Context) (checkStored, error) {
 		var v checkStored
 		v.provider, _ = config.VerifyProvider(ctx, st)
@@ -127,10 +127,10 @@ func (c *checkSection) onSave() {
 	c.secret.save(c.s, "settings.check_saved", func(ctx context.Context) error {
 		clerk := e.Clerk(ctx)
 		if provider != "" {
-			if err := config.SetVerifier(ctx, e.St, e.Sec, provider, id, secret, endpoint, clerk); err != nil {
+			if err := config.SetVerifier(ctx, e.Store(), e.Sec, provider, id, secret, endpoint, clerk); err != nil {
 				return err
 			}
 		}
-		return config.SetVerifyProvider(ctx, e.St, provider, clerk)
+		return config.SetVerifyProvider(ctx, e.Store(), provider, clerk)
 	})
 }

@@ -71,7 +71,7 @@ func (g *gatewaySection) relabel(tr *env.Translator) {
 // load reads the settings in the background: whether a secret is stored,
 // and where, is a question to the keyring, which can take seconds.
 func (g *gatewaySection) load() {
-	st, sec := g.s.e.St, g.s.e.Sec
+	st, sec := g.s.e.Store(), g.s.e.Sec
 	bridge.Run(g.s.e.Bridge, context.Background(), func(ctx context.Context) (stored, error) {
 		var v stored
 		var err error
@@ -108,6 +108,6 @@ func (g *gatewaySection) onSave() {
 	e := g.s.e
 	appID, secret, endpoint := g.appID.Text, g.secret.entry.Text, g.endpoint.Text
 	g.secret.save(g.s, "settings.gateway_saved", func(ctx context.Context) error {
-		return config.SetGateway(ctx, e.St, e.Sec, appID, secret, endpoint, e.Clerk(ctx))
+		return config.SetGateway(ctx, e.Store(), e.Sec, appID, secret, endpoint, e.Clerk(ctx))
 	})
 }

@@ -113,7 +113,7 @@ func (k *keysSection) onImport() {
 	e := k.s.e
 	sm4, pub := k.sm4.Text, k.pub.Text
 	bridge.Run(e.Bridge, context.Background(), func(ctx context.Context) (string, error) {
-		fp, err := config.ImportSealedKey(ctx, e.St, e.Sec, sm4, pub, e.Clerk(ctx))
+		fp, err := config.ImportSealedKey(ctx, e.Store(), e.Sec, sm4, pub, e.Clerk(ctx))
 		if err == nil {
 			e.LoadKeys(ctx)
 		}
@@ -139,7 +139,7 @@ func (k *keysSection) remove(fingerprint string) {
 			return
 		}
 		e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
-			err := config.RemoveSealedKey(ctx, e.St, e.Sec, fingerprint, e.Clerk(ctx))
+			err := config.RemoveSealedKey(ctx, e.Store(), e.Sec, fingerprint, e.Clerk(ctx))
 			e.LoadKeys(ctx)
 			return err
 		}, func(err error) {
@@ -156,7 +156,7 @@ func (k *keysSection) remove(fingerprint string) {
 // reload lists the keys again, in the background: the SM4 keys are in the
 // keyring.
 func (k *keysSection) reload() {
-	st, sec := k.s.e.St, k.s.e.Sec
+	st, sec := k.s.e.Store(), k.s.e.Sec
 	k.list.Run(func(ctx context.Context) ([]config.KeyInfo, error) { return config.SealedKeyInfo(ctx, st, sec) },
 		func(keys []config.KeyInfo, err error) {
 			if err != nil {

@@ -44,6 +44,12 @@ type Screen struct {
 	blacklist *bridge.Latest[[]store.BlacklistEntry]
 	message   dialog.Dialog
 	confirm   dialog.Dialog
+
+	// OnHistory is called on the UI goroutine once the window uses another
+	// history (设置 → 团队共享历史): the other screens read it again, and
+	// the one before, old, is closed once what runs on it is done. Without
+	// it, the settings close old themselves.
+	OnHistory func(old env.History)
 }
 
 // New builds the settings screen; what it shows is read in the background.
@@ -65,7 +71,7 @@ func New(e *env.Env, onLanguage func(code string)) *Screen {
 	s.taxID, s.reason = widget.NewEntry(), widget.NewEntry()
 	s.add = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
 	s.list = widget.NewList(func() int { return len(s.entries) }, s.createEntry, s.updateEntry)
-	s.dataPath = widget.NewLabel(e.St.LocalDir())
+	s.dataPath = widget.NewLabel(e.Store().LocalDir())
 	s.dataPath.Selectable = true
 	s.keys = newKeysSection(s)
 	s.gateway = newGatewaySection(s)
@@ -113,6 +119,35 @@ func (s *Screen) Relabel() {
 	s.team.relabel(tr)
 }
 
+// switchTo makes h the history the window uses, has every screen read
+// it, and closes the one before in the background; what is still being
+// read or written there is finished first.
+func (s *Screen) switchTo(h env.History) {
+	e := s.e
+	old := e.History()
+	e.SetHistory(h)
+	// What the fields show of the history before goes: the clerk's name
+	// and the providers' settings are the history's.
+	s.clerk.SetText("")
+	s.gateway.appID.SetText("")
+	s.gateway.endpoint.SetText("")
+	s.checks.provider.ClearSelected()
+	s.checks.id.SetText("")
+	s.checks.endpoint.SetText("")
+	s.dataPath.SetText(h.St.LocalDir())
+	s.loadClerk()
+	s.reloadBlacklist()
+	s.keys.reload()
+	s.gateway.load()
+	s.checks.load()
+	s.Relabel()
+	if s.OnHistory != nil {
+		s.OnHistory(old)
+		return
+	}
+	e.Bridge.Exec(context.Background(), func(context.Context) error { return old.Close() }, nil)
+}
+
 func (s *Screen) onLanguageChosen(name string) {
 	for _, l := range env.Languages {
 		if l.Name == name {
@@ -124,7 +159,7 @@ func (s *Screen) onLanguageChosen(name string) {
 // loadClerk shows the clerk's name as the history has it, unless the clerk
 // has started typing one.
 func (s *Screen) loadClerk() {
-	st := s.e.St
+	st := s.e.Store()
 	bridge.Run(s.e.Bridge, context.Background(), func(ctx context.Context) (string, error) {
 		return st.Setting(ctx, store.SettingClerk)
 	}, func(name string, err error) {
@@ -137,7 +172,7 @@ func (s *Screen) loadClerk() {
 func (s *Screen) onSaveClerk() {
 	e, name := s.e, strings.TrimSpace(s.clerk.Text)
 	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
-		return e.St.SetSetting(ctx, store.SettingClerk, name, e.Clerk(ctx))
+		return e.Store().SetSetting(ctx, store.SettingClerk, name, e.Clerk(ctx))
 	}, func(err error) {
 		if err != nil {
 			s.show(env.ErrorText(e.Tr, err))
@@ -155,7 +190,7 @@ func (s *Screen) onAdd() {
 	}
 	typed := [2]string{s.taxID.Text, s.reason.Text}
 	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
-		return e.St.AddBlacklist(ctx, taxID, reason, e.Clerk(ctx))
+		return e.Store().AddBlacklist(ctx, taxID, reason, e.Clerk(ctx))
 	}, func(err error) {
 		if err != nil {
 			s.show(env.ErrorText(e.Tr, err))
@@ -177,7 +212,7 @@ func (s *Screen) remove(taxID string) {
 			return
 		}
 		e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
-			return e.St.RemoveBlacklist(ctx, taxID, e.Clerk(ctx))
+			return e.Store().RemoveBlacklist(ctx, taxID, e.Clerk(ctx))
 		}, func(err error) {
 			if err != nil {
 				s.show(env.ErrorText(e.Tr, err))
@@ -190,7 +225,7 @@ func (s *Screen) remove(taxID string) {
 }
 
 func (s *Screen) reloadBlacklist() {
-	st := s.e.St
+	st := s.e.Store()
 	s.blacklist.Run(func(ctx context.Context) ([]store.BlacklistEntry, error) { return st.Blacklist(ctx) },
 		func(list []store.BlacklistEntry, err error) {
 			if err == nil {

@@ -86,7 +86,7 @@ func shownMessage(e *env.Env) string { return uitest.OverlayText(e.Win.Canvas())
 // assertNotInHistory fails when secret is in any of the history's files.
 func assertNotInHistory(t *testing.T, e *env.Env, secret string) {
 	t.Helper()
-	files, _ := filepath.Glob(e.St.Path() + "*")
+	files, _ := filepath.Glob(e.Store().Path() + "*")
 	if len(files) == 0 {
 		t.Fatal("no history files")
 	}
@@ -149,7 +149,7 @@ func TestSettingsImportSealedKey(t *testing.T) {
 
 	assertNotInHistory(t, e, vectorSM4)
 	if runtime.GOOS != "windows" {
-		fi, err := os.Stat(filepath.Join(filepath.Dir(e.St.Path()), secrets.FileName))
+		fi, err := os.Stat(filepath.Join(filepath.Dir(e.Store().Path()), secrets.FileName))
 		if err != nil || fi.Mode().Perm() != 0o600 {
 			t.Errorf("secrets file: %v, %v", fi, err)
 		}
@@ -238,7 +238,7 @@ func TestSettingsGateway(t *testing.T) {
 	if g.secret.entry.PlaceHolder != "未设置" {
 		t.Errorf("secret placeholder before saving: %q", g.secret.entry.PlaceHolder)
 	}
-	where := filepath.Join(filepath.Dir(e.St.Path()), secrets.FileName)
+	where := filepath.Join(filepath.Dir(e.Store().Path()), secrets.FileName)
 	if !strings.Contains(g.where.Text, where) {
 		t.Errorf("where label: %q, want %s", g.where.Text, where)
 	}
@@ -249,7 +249,7 @@ func TestSettingsGateway(t *testing.T) {
 	test.Tap(g.save)
 	settle()
 
-	creds, url, err := config.Gateway(ctx, e.St, e.Sec)
+	creds, url, err := config.Gateway(ctx, e.Store(), e.Sec)
 	if err != nil || creds.AppID != "app-7" || creds.Secret != secret || url != gateway.DefaultEndpoint {
 		t.Fatalf("Gateway = %v %q %v", creds, url, err)
 	}
@@ -281,7 +281,7 @@ func TestSettingsGateway(t *testing.T) {
 	g.endpoint.SetText("https://test.fw199.example/rebill")
 	test.Tap(g.save)
 	settle()
-	creds, url, err = config.Gateway(ctx, e.St, e.Sec)
+	creds, url, err = config.Gateway(ctx, e.Store(), e.Sec)
 	if err != nil || creds.Secret != secret || url != "https://test.fw199.example/rebill" {
 		t.Errorf("after changing the URL: %v %q %v", creds, url, err)
 	}
@@ -305,7 +305,7 @@ func TestSettingsClerkAndBlacklist(t *testing.T) {
 	s.clerk.SetText("李出纳")
 	test.Tap(s.saveClerk)
 	settle()
-	if got, _ := e.St.Setting(ctx, store.SettingClerk); got != "李出纳" {
+	if got, _ := e.Store().Setting(ctx, store.SettingClerk); got != "李出纳" {
 		t.Errorf("clerk setting = %q", got)
 	}
 	reopened := New(e, nil)
@@ -351,7 +351,7 @@ func TestSettingsChecks(t *testing.T) {
 	test.Type(c.secret.entry, secret)
 	test.Tap(c.save)
 	settle()
-	cfg, err := config.Verifier(ctx, e.St, e.Sec, "")
+	cfg, err := config.Verifier(ctx, e.Store(), e.Sec, "")
 	if err != nil || cfg.Provider != "tencent" || cfg.ID != "AKIDclerk" || cfg.Secret != secret {
 		t.Fatalf("Verifier = %+v, %v", cfg.Provider, err)
 	}

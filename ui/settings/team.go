@@ -2,6 +2,7 @@ package settings
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
@@ -18,8 +20,8 @@ import (
 
 // teamSection points this window at a team's history on a PostgreSQL
 // server: the address is kept in the data folder, the password in the
-// keyring (config.SetHistoryLocation). The window opens it from its next
-// start.
+// keyring (config.SetHistoryLocation), and the window switches to it at
+// once, every screen with it; an empty address goes back to the local file.
 type teamSection struct {
 	s *Screen
 
@@ -55,9 +57,9 @@ func (t *teamSection) relabel(tr *env.Translator) {
 	t.addrLabel.SetText(tr.T("settings.team_address"))
 	t.pwLabel.SetText(tr.T("settings.team_password"))
 	t.addr.SetPlaceHolder(tr.T("settings.team_placeholder"))
-	t.save.SetText(tr.T("settings.save"))
+	t.save.SetText(tr.T("settings.team_use"))
 	t.test.SetText(tr.T("settings.team_test"))
-	t.now.SetText(tr.F("settings.team_now", t.s.e.St.Path()))
+	t.now.SetText(tr.F("settings.team_now", t.s.e.Store().Path()))
 	t.pw.showState(tr)
 }
 
@@ -84,11 +86,69 @@ func (t *teamSection) load() {
 	})
 }
 
+// onSave opens the history at the address typed, off the UI goroutine,
+// saves the address once it opened, and switches the window to it. One
+// that cannot be opened is not saved: the clerk is told why, and the
+// window keeps the history it has.
 func (t *teamSection) onSave() {
-	addr, pw := t.addr.Text, t.pw.entry.Text
-	t.pw.save(t.s, "settings.team_saved", func(context.Context) error {
-		return config.SetHistoryLocation(addr, pw)
+	e := t.s.e
+	addr, pw := strings.TrimSpace(t.addr.Text), t.pw.entry.Text
+	old := e.Store()
+	bridge.Run(e.Bridge, context.Background(), func(ctx context.Context) (env.History, error) {
+		return openHistory(ctx, addr, pw, old.Path())
+	}, func(h env.History, err error) {
+		if err != nil {
+			t.s.show(e.Tr.F("settings.team_switch_failed", env.ErrorText(e.Tr, err), old.Path()))
+			return
+		}
+		t.pw.stored(e.Tr, pw)
+		if h.St == nil {
+			t.s.show(e.Tr.F("settings.team_same", old.Path()))
+			return
+		}
+		t.s.switchTo(h)
+		t.s.show(e.Tr.F("settings.team_switched", h.St.Path()))
 	})
+}
+
+// openHistory opens the history at addr (with password pw, else the one
+// stored; "" is the local file), with this machine's outbox when it is a
+// team's server, and saves addr as the one to use; nothing when it is the
+// history in use, at inUse. It runs off the UI goroutine.
+func openHistory(ctx context.Context, addr, pw, inUse string) (env.History, error) {
+	loc, err := config.ServerAddress(addr, pw)
+	if err != nil {
+		return env.History{}, err
+	}
+	switch {
+	case addr == "":
+		if loc, err = store.DefaultPath(); err != nil {
+			return env.History{}, err
+		}
+	case !store.IsServer(loc):
+		return env.History{}, config.SetHistoryLocation(loc, "") // the same check and message as the command line's
+	}
+	if store.Redact(loc) == inUse {
+		return env.History{}, config.SetHistoryLocation(addr, pw)
+	}
+	h := env.History{}
+	if h.St, err = store.Open(loc); err != nil {
+		return env.History{}, err
+	}
+	if h.St.Shared() {
+		h.Team, err = outbox.NewTeam(ctx, h.St, outbox.Path(h.St))
+	}
+	if err == nil {
+		err = config.SetHistoryLocation(addr, pw)
+	}
+	if err != nil {
+		if h.Team != nil {
+			h.Team.Close()
+		}
+		h.St.Close()
+		return env.History{}, err
+	}
+	return h, nil
 }
 
 // onTest opens the history at the address typed, with the password typed

@@ -10,9 +10,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
-	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -20,18 +20,13 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // The team's server is saved with its password in the secret store, never
 // in the file, and the connection is tested against a real server.
 func TestSettingsTeamHistory(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
-	t.Setenv("AppData", filepath.Join(home, "data"))
-	t.Setenv(secrets.EnvBackend, "file")
-	t.Setenv(config.EnvDB, "")
+	uitest.PrivateDataFolder(t)
 	s, e, settle, _ := newScreen(t)
 	tm := s.team
 	if tm.pw.entry.PlaceHolder != "未设置" || tm.addr.Text != "" {
 		t.Errorf("before saving: address %q, password placeholder %q", tm.addr.Text, tm.pw.entry.PlaceHolder)
 	}
-	if !strings.Contains(tm.now.Text, e.St.Path()) {
+	if !strings.Contains(tm.now.Text, e.Store().Path()) {
 		t.Errorf("in use: %q", tm.now.Text)
 	}
 
@@ -45,10 +40,15 @@ func TestSettingsTeamHistory(t *testing.T) {
 	if msg := shownMessage(e); !strings.Contains(msg, "连接成功") || strings.Contains(msg, "pa55") {
 		t.Errorf("test of a server that answers: %q", msg)
 	}
+	file := e.Store()
 	test.Tap(tm.save)
 	settle()
-	if msg := shownMessage(e); !strings.Contains(msg, "重新启动 Fapiao 后使用此历史") {
+	want := strings.Replace(srv, "postgres://fapiao@", "postgres://fapiao:xxxxx@", 1) // with the password, hidden
+	if msg := shownMessage(e); !strings.Contains(msg, "窗口现在使用") || !strings.Contains(msg, want) || strings.Contains(msg, "pa55") {
 		t.Errorf("message after saving: %q", msg)
+	}
+	if e.Store() == file || e.Store().Path() != want || !strings.Contains(tm.now.Text, want) {
+		t.Errorf("in use after saving: %q, shown %q", e.Store().Path(), tm.now.Text)
 	}
 	loc, pw, err := config.HistoryLocation()
 	if err != nil || loc != srv || !pw {
@@ -78,6 +78,20 @@ func TestSettingsTeamHistory(t *testing.T) {
 	if msg := shownMessage(e); !strings.Contains(msg, "无法连接") {
 		t.Errorf("test of a server that does not answer: %q", msg)
 	}
+	// Saved, it is not used, nor saved: the window keeps the server.
+	inUse := e.Store()
+	test.Tap(tm.save)
+	settle()
+	if msg := shownMessage(e); !strings.Contains(msg, "无法打开新的历史") || !strings.Contains(msg, inUse.Path()) {
+		t.Errorf("saving a server that does not answer: %q", msg)
+	}
+	if e.Store() != inUse {
+		t.Errorf("the window left %s for a server that does not answer: %s", inUse.Path(), e.Store().Path())
+	}
+	if loc, _, err := config.HistoryLocation(); err != nil || loc != srv {
+		t.Errorf("saved after a failure: %q, %v", loc, err)
+	}
+	tm.addr.SetText(srv)
 
 	// Reopened, the screen shows the address saved and "saved".
 	s2 := New(e, func(string) {})

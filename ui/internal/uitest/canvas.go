@@ -9,21 +9,48 @@ import (
 )
 
 // walk calls fn for o and everything inside it, shown or not.
-func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil {
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) { walkOf(o, false, fn) }
+
+// walkOf is walk, or with shownOnly what is shown only: a hidden object
+// and everything inside it are passed over.
+func walkOf(o fyne.CanvasObject, shownOnly bool, fn func(fyne.CanvasObject)) {
+	if o == nil || shownOnly && !o.Visible() {
 		return
 	}
 	fn(o)
 	switch x := o.(type) {
 	case *fyne.Container:
 		for _, c := range x.Objects {
-			walk(c, fn)
+			walkOf(c, shownOnly, fn)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
+			walkOf(c, shownOnly, fn)
 		}
 	}
+}
+
+// ShownLabel reports whether a label of root says text and is shown, with
+// everything around it.
+func ShownLabel(root fyne.CanvasObject, text string) bool {
+	found := false
+	walkOf(root, true, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == text {
+			found = true
+		}
+	})
+	return found
+}
+
+// ShownTable is the first table of root that is shown; nil when none is.
+func ShownTable(root fyne.CanvasObject) *widget.Table {
+	var found *widget.Table
+	walkOf(root, true, func(o fyne.CanvasObject) {
+		if tb, ok := o.(*widget.Table); ok && found == nil {
+			found = tb
+		}
+	})
+	return found
 }
 
 // OverlayText is the text of the labels of the dialog on top of the

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/fapiaoscanner/fapiao/core/config"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/secrets"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -27,6 +28,18 @@ func FixedNow() time.Time { return time.Date(2024, time.June, 3, 10, 0, 0, 0, ti
 // about the window, not about reading print (core/scan tests that), and
 // OCR would make each picture take seconds.
 func NewScanner() *scan.Scanner { return &scan.Scanner{Now: FixedNow, NoOCR: true} }
+
+// PrivateDataFolder points the data folder, and with it the secret store
+// (a file there) and the saved history location, at a temporary folder for
+// the test, with no $FAPIAO_DB: what the settings save stays there.
+func PrivateDataFolder(t testing.TB) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
+	t.Setenv("AppData", filepath.Join(home, "data"))
+	t.Setenv(secrets.EnvBackend, "file")
+	t.Setenv(config.EnvDB, "")
+}
 
 // OpenStore opens a fresh history in a temporary folder, closed when the
 // test ends.
@@ -50,12 +63,12 @@ func NewEnv(t testing.TB, a fyne.App) *env.Env {
 		App:     a,
 		Win:     a.NewWindow("test"),
 		Tr:      env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
-		St:      st,
 		Sec:     secrets.Open(filepath.Dir(st.Path())),
 		Scanner: NewScanner(),
 		Now:     FixedNow,
 		Bridge:  bridge.New(),
 	}
+	e.SetStore(st)
 	e.Win.Resize(fyne.NewSize(1280, 800))
 	t.Cleanup(func() {
 		e.Bridge.Wait()
@@ -104,7 +117,7 @@ func ScanFile(t testing.TB, e *env.Env, path string) *scan.FileResult {
 // Save records r in e's history as come from src, and returns it.
 func Save(t testing.TB, e *env.Env, r *scan.FileResult, src store.Source) *scan.FileResult {
 	t.Helper()
-	if err := scan.Save(context.Background(), e.St, src, r); err != nil {
+	if err := scan.Save(context.Background(), e.Store(), src, r); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -24,10 +24,10 @@ func UseTencent(t testing.TB, e *env.Env, invs ...verifytest.Invoice) *verifytes
 	tax := verifytest.NewTencent("AKIDtest", "secret", invs...)
 	t.Cleanup(tax.Close)
 	ctx := context.Background()
-	if err := config.SetVerifier(ctx, e.St, e.Sec, verify.Tencent, "AKIDtest", "secret", tax.URL, "张三"); err != nil {
+	if err := config.SetVerifier(ctx, e.Store(), e.Sec, verify.Tencent, "AKIDtest", "secret", tax.URL, "张三"); err != nil {
 		t.Fatal(err)
 	}
-	if err := config.SetVerifyProvider(ctx, e.St, verify.Tencent, "张三"); err != nil {
+	if err := config.SetVerifyProvider(ctx, e.Store(), verify.Tencent, "张三"); err != nil {
 		t.Fatal(err)
 	}
 	return tax
