@@ -7,7 +7,7 @@
 # into the focused entry), checks the queue with the tax authority through
 # tools/taxsim (a Tencent stand-in over the sample history), then plays a clip of invoices held up to a camera
 # (tools/camclip, FAPIAO_CAMERA), and writes
-# docs/screenshots/{scan,gun,check,camera,history,orders,settings,ofd}.png on a
+# docs/screenshots/{scan,gun,check,camera,history,orders,settings,ofd,typein}.png on a
 # 1280×800 screen, and the same on the smallest screens supported into
 # docs/screenshots/1366x768/ and docs/screenshots/1024x768/. Screens are
 # switched with Ctrl+1 to Ctrl+5, as a clerk can.
@@ -193,6 +193,16 @@ shots() {
 	sleep 1
 	xdotool mousemove --window "$win" 280 216 click 1
 	shot scan
+	# An invoice whose QR code cannot be read, typed from the paper (Ctrl+T):
+	# the form checks as the clerk types, here a seller's tax ID mistyped.
+	xdotool key ctrl+t
+	sleep 1
+	local value
+	for value in 10 044031600111 02407312 2017-11-04 582.52 "" 169951 91440300MA5F12345Y; do
+		[[ -n "$value" ]] && xdotool type --delay 5 "$value"
+		xdotool key Tab
+	done
+	shot typein
 	kill -0 "$app_pid" 2>/dev/null || fail "$bin died: $(cat "$tmp/app.log")"
 	kill "$app_pid"
 	wait "$app_pid" 2>/dev/null || true

@@ -224,6 +224,7 @@ func (m *MainWindow) addShortcuts() {
 	ctrl(fyne.KeyReturn, m.scan.Detail().Verify)
 	ctrl(fyne.KeyEnter, m.scan.Detail().Verify)
 	ctrl(fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.Search()) })
+	ctrl(fyne.KeyT, m.typeIn)
 	for _, k := range []fyne.KeyName{fyne.KeyReturn, fyne.KeyEnter} {
 		s := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 		c.AddShortcut(s, func(fyne.Shortcut) { m.checkAll() })
@@ -234,6 +235,13 @@ func (m *MainWindow) addShortcuts() {
 		ctrl(fyne.KeyName(rune('1'+i)), func() { m.ShowScreen(name) })
 	}
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { m.tabs.Select(m.scanItem); m.scan.Paste() })
+}
+
+// typeIn opens the Scan screen's form to type in an invoice whose QR code
+// cannot be read, or that has no file.
+func (m *MainWindow) typeIn() {
+	m.tabs.Select(m.scanItem)
+	m.scan.TypeIn()
 }
 
 // checkAll asks the tax authority about the invoices of the screen shown:
@@ -274,6 +282,7 @@ func (m *MainWindow) menu() *fyne.MainMenu {
 	inv := fyne.NewMenu(tr.T("menu.invoice"),
 		item("menu.verify", fyne.KeyReturn, m.scan.Detail().Verify),
 		checkAll,
+		item("menu.type_in", fyne.KeyT, m.typeIn),
 		item("menu.search", fyne.KeyF, func() { m.tabs.Select(m.historyItem); c.Focus(m.history.Search()) }))
 	view := fyne.NewMenu(tr.T("menu.view"))
 	for i, name := range []string{ScreenScan, ScreenCamera, ScreenHistory, ScreenOrders, ScreenSettings} {

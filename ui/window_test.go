@@ -421,3 +421,33 @@ func TestCheckAllShortcut(t *testing.T) {
 	}
 	m.settle()
 }
+
+// Ctrl+T (发票 → 照票面录入) opens the form to type an invoice in, from the
+// gun's entry and from History's search: the Scan screen, where it goes.
+func TestTypeInShortcut(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.press(fyne.KeyT)
+	if !strings.Contains(uitest.OverlayText(c), "照票面录入发票") {
+		t.Fatalf("Ctrl+T from the gun's entry shows:\n%s", uitest.OverlayText(c))
+	}
+	test.Tap(uitest.Button(c.Overlays().Top(), "取消"))
+	if c.Overlays().Top() != nil {
+		t.Fatal("取消 leaves the form open")
+	}
+	m.press(fyne.KeyF)
+	m.press(fyne.KeyT)
+	if m.tabs.Selected() != m.scanItem || !strings.Contains(uitest.OverlayText(c), "照票面录入发票") {
+		t.Errorf("Ctrl+T from History's search: screen %d, overlay:\n%s", m.tabs.SelectedIndex(), uitest.OverlayText(c))
+	}
+	found := false
+	for _, menu := range m.window.MainMenu().Items {
+		for _, it := range menu.Items {
+			found = found || it.Label == "照票面录入…" && it.Shortcut.ShortcutName() == ctrlKey(fyne.KeyT).ShortcutName()
+		}
+	}
+	if !found {
+		t.Error("the 发票 menu has no 照票面录入… with Ctrl+T")
+	}
+	m.settle()
+}

@@ -112,7 +112,12 @@ func compareQR(q *payload.Result, p document.Printed, rows []Row, fs []finding.F
 	}
 	add(FieldDate, qd, p.Date, exact)
 	rows, fs = compareAmount(q, p, rows, fs)
-	add(FieldCheckCode, q.CheckCode, p.CheckCode, exact)
+	// The last 6 digits are what 查验 asks for, and what a clerk may type.
+	lastSix := func(a, b string) bool {
+		b = strings.TrimSpace(b)
+		return exact(a, b) || len(b) == 6 && strings.HasSuffix(strings.TrimSpace(a), b)
+	}
+	add(FieldCheckCode, q.CheckCode, p.CheckCode, lastSix)
 	if q.SellerTaxID != "" {
 		add(FieldSellerTaxID, q.SellerTaxID, p.SellerTaxID, exact)
 	}

@@ -234,6 +234,7 @@ func problems(i *store.Invoice) val {
 var sourceNames = map[store.Source]string{
 	store.SourcePaste: "粘贴输入", store.SourceGun: "扫码枪输入", store.SourceCamera: "摄像头",
 	store.SourceGateway: "查验接口", store.SourceFile: "文件", store.SourceFolder: "文件夹",
+	store.SourceTyped: "手工录入",
 }
 
 func firstSeenWhere(i *store.Invoice) val {
@@ -241,8 +242,12 @@ func firstSeenWhere(i *store.Invoice) val {
 	if s.File == "" {
 		return str(sourceNames[s.Source])
 	}
+	where := s.File
 	if s.Page > 0 {
-		return str(s.File + " 第" + strconv.Itoa(s.Page) + "页")
+		where += " 第" + strconv.Itoa(s.Page) + "页"
 	}
-	return str(s.File)
+	if s.Source == store.SourceTyped {
+		where += "（" + sourceNames[s.Source] + "）" // its QR code could not be read
+	}
+	return str(where)
 }

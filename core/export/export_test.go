@@ -372,3 +372,18 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 }
+
+// An invoice typed from the paper says so where it was first seen: 手工录入,
+// after the file whose QR code could not be read.
+func TestFirstSeenTypedByHand(t *testing.T) {
+	where := func(s store.Sighting) string { return firstSeenWhere(&store.Invoice{FirstSeen: s}).s }
+	if got := where(store.Sighting{Source: store.SourceTyped}); got != "手工录入" {
+		t.Errorf("paper: %q", got)
+	}
+	if got := where(store.Sighting{Source: store.SourceTyped, File: "/扫描/torn.png"}); got != "/扫描/torn.png（手工录入）" {
+		t.Errorf("a file whose code was unreadable: %q", got)
+	}
+	if got := where(store.Sighting{Source: store.SourceFile, File: "a.pdf", Page: 2}); got != "a.pdf 第2页" {
+		t.Errorf("a file: %q", got)
+	}
+}

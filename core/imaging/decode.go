@@ -149,7 +149,8 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 			return true
 		}
 		l.work += int64(v.p.W) * int64(v.p.H)
-		codes, missed, centres := decodePlane(v.p, b)
+		codes, missed, centres, fits := decodePlane(v.p, b)
+		l.work += int64(fits) * fitWork
 		l.evidence += len(centres)
 		for _, c := range centres {
 			if len(l.centres) < maxCentres {
@@ -237,10 +238,11 @@ const (
 	hybrid binarizer = iota
 	global
 	adaptive // our own local-mean threshold with a wider window
+	closed   // hybrid, then a morphological closing: eroded modules joined
 )
 
 func (b binarizer) String() string {
-	return [...]string{"hybrid", "global", "adaptive"}[b]
+	return [...]string{"hybrid", "global", "adaptive", "closed"}[b]
 }
 
 // decodePlane runs gozxing's multi-symbol detector, then its single-symbol
@@ -249,11 +251,12 @@ func (b binarizer) String() string {
 // It also returns the regions where a symbol was detected but could not be
 // decoded, which the ladder looks at again, enlarged; and how many finder
 // pattern candidates (the 1:1:3:1:1 squares in a QR code's corners) the
-// detectors came upon, and where: the evidence that a QR code may be there.
-func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
+// detectors came upon, and where: the evidence that a QR code may be there;
+// and how many sets of finder patterns the grid fit tried (fitWork each).
+func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
 	if err != nil {
-		return nil, nil, nil
+		return nil, nil, nil, 0
 	}
 	var matrix *gozxing.BitMatrix
 	switch b {
@@ -261,11 +264,15 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
 		matrix, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
 	case adaptive:
 		matrix, err = adaptiveThreshold(p)
+	case closed:
+		if matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix(); err == nil {
+			matrix, err = closing(matrix)
+		}
 	default:
 		matrix, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || matrix == nil {
-		return nil, nil, nil
+		return nil, nil, nil, 0
 	}
 	var centres []Point
 	hints := map[gozxing.DecodeHintType]any{
@@ -276,27 +283,86 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point) {
 			}
 		}),
 	}
+	cb := hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback)
+	det := qrdetector.NewDetector(matrix)
 	var out []Code
 	var missed []image.Rectangle
-	try := func(d *common.DetectorResult) {
-		if c, ok := decodeDetected(d); ok {
-			out = append(out, c)
-		} else if r, ok := around(d.GetPoints()); ok {
+	fits := 0
+	skewed := false // the finder patterns were looked for by their shape
+	// Each set of three finder patterns: gozxing's sampling first, then
+	// the grid fit.
+	try := func(info *qrdetector.FinderPatternInfo) {
+		var pts []gozxing.ResultPoint
+		if d, err := det.ProcessFinderPatternInfo(info); err == nil {
+			if c, ok := decodeDetected(d); ok {
+				out = append(out, c)
+				return
+			}
+			pts = d.GetPoints()
+		}
+		if fits < maxFits {
+			fits++
+			if c, ok := fitSymbol(matrix, info); ok {
+				out = append(out, c)
+				return
+			}
+		}
+		if r, ok := around(pts); ok {
 			missed = append(missed, r)
 		}
 	}
-	if dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints); err == nil {
-		for _, d := range dets {
-			try(d)
+	if infos, err := multidetector.NewMultiFinderPatternFinder(matrix, cb).FindMulti(hints); err == nil {
+		for _, info := range infos {
+			try(info)
 		}
 	}
 	if len(out) == 0 {
-		if d, err := qrdetector.NewDetector(matrix).Detect(hints); err == nil {
-			try(d)
+		finder := qrdetector.NewFinderPatternFinder(matrix, cb)
+		info, err := finder.Find(hints)
+		if err == nil {
+			try(info)
+		}
+		// Sets gozxing turns down: a symbol at a steep angle. Where
+		// gozxing's finder saw some patterns but not three that make a
+		// symbol, the patterns are looked for again, by their shape.
+		cands := finder.GetPossibleCenters()
+		var confirmed []*qrdetector.FinderPattern
+		for _, c := range cands {
+			if c.GetCount() >= 2 {
+				confirmed = append(confirmed, c)
+			}
+		}
+		if err != nil && len(confirmed) == 2 && len(cands) <= 12 {
+			for _, c := range skewedFinders(matrix) {
+				if !seenFinder(confirmed, c) {
+					cands = append(cands, c)
+				}
+			}
+			skewed = true
+		}
+		for _, info := range perspectiveSets(cands, info) {
+			if len(out) > 0 || fits >= maxFits {
+				break
+			}
+			fits++
+			if c, ok := fitSymbol(matrix, info); ok {
+				out = append(out, c)
+			}
 		}
 	}
-	return out, missed, centres
+	if skewed {
+		// That search is a pass of its own over the pixels.
+		fits += (p.W*p.H + fitWork - 1) / fitWork
+	}
+	return out, missed, centres, fits
 }
+
+// fitWork is what one grid fit costs, in pixels searched: a few floods
+// about the finder patterns and the sampling of up to three dimensions.
+const fitWork = 20_000
+
+// maxFits bounds the grid fits of one pass.
+const maxFits = 8
 
 // maxCentres bounds the finder pattern candidates kept from one pass and
 // from one image.
@@ -376,4 +442,94 @@ func adaptiveThreshold(p *Plane) (*gozxing.BitMatrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// closing dilates the dark pixels of m by one pixel and erodes them back
+// (a 3×3 morphological closing): light gaps of up to two pixels inside and
+// between dark modules close, as in a print whose modules came out eroded
+// or dotted, or a binarisation that left specks of light in them, while a
+// module's outline stays where it was.
+func closing(m *gozxing.BitMatrix) (*gozxing.BitMatrix, error) {
+	w, h := m.GetWidth(), m.GetHeight()
+	// Rows as 32-bit words, bit x%32 of word x/32, as gozxing keeps them.
+	rows := make([][]uint32, h)
+	for y := range rows {
+		rows[y] = append([]uint32(nil), m.GetRow(y, nil).GetBitArray()...)
+	}
+	n := len(rows[0])
+	tail := uint32(1)<<uint(w%32) - 1 // the used bits of the last word
+	if w%32 == 0 {
+		tail = ^uint32(0)
+	}
+	// shifted is a row's bits moved one place left (x-1 → x) or right.
+	left := func(r []uint32, i int) uint32 {
+		v := r[i] << 1
+		if i > 0 {
+			v |= r[i-1] >> 31
+		}
+		return v
+	}
+	right := func(r []uint32, i int) uint32 {
+		v := r[i] >> 1
+		if i+1 < n {
+			v |= r[i+1] << 31
+		}
+		return v
+	}
+	horizontal := func(src [][]uint32, dilate bool) [][]uint32 {
+		dst := make([][]uint32, h)
+		for y, r := range src {
+			d := make([]uint32, n)
+			for i := range d {
+				if dilate {
+					d[i] = r[i] | left(r, i) | right(r, i)
+				} else {
+					// Outside the image counts as dark: no erosion from the edge.
+					l, rt := left(r, i), right(r, i)
+					if i == 0 {
+						l |= 1
+					}
+					if i == n-1 {
+						rt |= ^tail | 1<<uint((w-1)%32)
+					}
+					d[i] = r[i] & l & rt
+				}
+			}
+			d[n-1] &= tail
+			dst[y] = d
+		}
+		return dst
+	}
+	vertical := func(src [][]uint32, dilate bool) [][]uint32 {
+		dst := make([][]uint32, h)
+		for y := range src {
+			d := append([]uint32(nil), src[y]...)
+			for _, k := range [2]int{y - 1, y + 1} {
+				if k < 0 || k >= h {
+					continue
+				}
+				for i := range d {
+					if dilate {
+						d[i] |= src[k][i]
+					} else {
+						d[i] &= src[k][i]
+					}
+				}
+			}
+			dst[y] = d
+		}
+		return dst
+	}
+	rows = vertical(horizontal(rows, true), true)
+	rows = vertical(horizontal(rows, false), false)
+	out, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	row := gozxing.NewBitArray(w)
+	for y, r := range rows {
+		copy(row.GetBitArray(), r)
+		out.SetRow(y, row)
+	}
+	return out, nil
 }

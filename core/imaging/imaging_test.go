@@ -341,8 +341,8 @@ func FuzzEXIF(f *testing.F) {
 	})
 }
 
-// The real QR photos of a peer decoder's test suite: at least as many read
-// fully right as Debian's zxing-cpp 1.4 (54 of 69), and no false results.
+// The real QR photos of a peer decoder's test suite: more read fully right
+// than zxing-cpp 2.x (61 of 69; Debian's zxing-cpp 1.4 reads 54).
 func TestZXingCorpus(t *testing.T) {
 	dir := shared.Path(t, "corpus", "zxing-qr")
 	f, err := os.Open(filepath.Join(dir, "truth.tsv"))
@@ -370,8 +370,8 @@ func TestZXingCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d fully right", right, len(truth))
-	if right < 54 {
-		t.Errorf("%d of %d fully right, want at least 54", right, len(truth))
+	if right < 64 {
+		t.Errorf("%d of %d fully right, want at least 64", right, len(truth))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 const (
 	workSide  = 1600 // first passes on big photos
 	smallSide = 1000 // below this, low-dpi scans are enlarged
+	pageSide  = 500  // below this, a picture is not of a whole page
 )
 
 // step is one rung of the ladder.
@@ -30,6 +31,9 @@ var steps = []step{
 		}
 		return l.try(l.base(Red), hybrid) || l.try(l.base(MinRGB), hybrid)
 	}},
+	// Before the checkpoint: eroded modules show no finder pattern until
+	// they are joined.
+	{"denoise", func(l *ladder) bool { return l.try(l.base(Luma), closed) }},
 	{"enlarge", func(l *ladder) bool {
 		v := l.base(Luma)
 		if max(v.p.W, v.p.H) >= smallSide*3/2 {
@@ -43,12 +47,21 @@ var steps = []step{
 		return l.try(view{p: v.p.Normalize(max(8, max(v.p.W, v.p.H)/60)), scale: v.scale, name: v.name + "+norm"}, hybrid, global)
 	}},
 	{"shrink", func(l *ladder) bool {
+		// Big modules photographed close up, with noise or blur in them:
+		// averaged down to a half, then a third, they become clean.
 		v := l.base(Luma)
 		if max(v.p.W, v.p.H) < 600 {
 			return false
 		}
-		return l.try(l.scaled(v, 0.5, "x0.5"), hybrid, global)
+		if l.try(l.scaled(v, 0.5, "x0.5"), hybrid, global) {
+			return true
+		}
+		if max(v.p.W, v.p.H) < 900 {
+			return false
+		}
+		return l.try(l.scaled(v, 1.0/3, "x0.33"), hybrid)
 	}},
+
 	{"sharpen", func(l *ladder) bool {
 		v := l.base(Luma)
 		return l.try(view{p: v.p.Sharpen(), scale: v.scale, name: v.name + "+sharp"}, hybrid)
@@ -67,12 +80,13 @@ var steps = []step{
 	{"corner", func(l *ladder) bool {
 		// The QR of a tax-control or 数电 invoice sits at the form's top
 		// left; on a page turned in the scanner, at another corner. Only
-		// when nothing at all has been read: this step is the dearest.
-		if len(l.found) > 0 {
-			return false
-		}
+		// when nothing at all has been read: this step is the dearest. A
+		// picture too small to be a page has been searched enlarged whole.
 		v := l.native(Luma)
 		w, h := v.p.W, v.p.H
+		if len(l.found) > 0 || max(w, h) < pageSide {
+			return false
+		}
 		cw, ch := w*2/5, h/2
 		for _, r := range []image.Rectangle{
 			image.Rect(0, 0, cw, ch), image.Rect(w-cw, 0, w, ch),
@@ -121,7 +135,8 @@ func (l *ladder) run() {
 
 // checkpoint is the step after which an image that has shown no sign of a
 // QR code is given up: the cheap views have been searched (as it is, at
-// full size, by a global threshold, by colour, enlarged when small), and
+// full size, by a global threshold, by colour, with eroded modules joined,
+// enlarged when small), and
 // the dearer steps that follow only rescue codes some view has glimpsed.
 const checkpoint = "enlarge"
 

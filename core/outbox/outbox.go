@@ -178,6 +178,7 @@ type keptInvoice struct {
 	Page     int
 	Printed  map[string]string
 	Findings []finding.Finding
+	Typed    map[string]string `json:",omitempty"` // an invoice typed from the paper
 }
 
 // qrFields is payload.Result without its methods: every field as is.
@@ -187,7 +188,8 @@ func encode(in store.ScanInput) ([]byte, error) {
 	k := keptScan{ScanInput: in}
 	k.ScanInput.Invoices = nil
 	for _, inv := range in.Invoices {
-		k.Invoices = append(k.Invoices, keptInvoice{QR: (*qrFields)(inv.QR), Page: inv.Page, Printed: inv.Printed, Findings: inv.Findings})
+		k.Invoices = append(k.Invoices, keptInvoice{QR: (*qrFields)(inv.QR), Page: inv.Page, Printed: inv.Printed, Findings: inv.Findings,
+			Typed: inv.Typed})
 	}
 	return json.Marshal(k)
 }
@@ -199,7 +201,8 @@ func decode(data []byte) (store.ScanInput, error) {
 	}
 	in := k.ScanInput
 	for _, inv := range k.Invoices {
-		in.Invoices = append(in.Invoices, store.InvoiceInput{QR: (*payload.Result)(inv.QR), Page: inv.Page, Printed: inv.Printed, Findings: inv.Findings})
+		in.Invoices = append(in.Invoices, store.InvoiceInput{QR: (*payload.Result)(inv.QR), Page: inv.Page, Printed: inv.Printed,
+			Findings: inv.Findings, Typed: inv.Typed})
 	}
 	return in, nil
 }

@@ -73,14 +73,21 @@ func checkInvoice(r *Result, now time.Time) {
 		r.add(finding.New("date_missing", finding.Error, FieldDate, "二维码中没有开票日期", "the QR carries no issue date"))
 	}
 	checkDate(r, now)
+	checkStructure(r, spec, known, now, false)
+	r.add(taxid.Findings(FieldSellerTax, r.SellerTaxID)...)
+	checkVerification(r, spec, now)
+}
+
+// checkStructure checks what the digits of the code and of a 数电 number
+// say against the type and the issue date.
+// typed: the type was chosen by a clerk, not read from a QR code.
+func checkStructure(r *Result, spec typeSpec, known bool, now time.Time, typed bool) {
 	if len(r.Code) == 10 || len(r.Code) == 12 {
-		checkCodeStructure(r, spec, known, now)
+		checkCodeStructure(r, spec, known, now, typed)
 	}
 	if len(r.Number) == 20 && allDigits(r.Number) {
 		checkDigitalNumber(r)
 	}
-	r.add(taxid.Findings(FieldSellerTax, r.SellerTaxID)...)
-	checkVerification(r, spec, now)
 }
 
 func checkCodeField(r *Result, spec typeSpec, known bool) {
@@ -182,7 +189,7 @@ func checkDate(r *Result, now time.Time) {
 
 // checkCodeStructure checks the region, year and kind digits of a 10- or
 // 12-digit invoice code against the type code and the issue date.
-func checkCodeStructure(r *Result, spec typeSpec, known bool, now time.Time) {
+func checkCodeStructure(r *Result, spec typeSpec, known bool, now time.Time, typed bool) {
 	c := r.Code
 	if !allDigits(c) {
 		return
@@ -218,9 +225,13 @@ func checkCodeStructure(r *Result, spec typeSpec, known bool, now time.Time) {
 	}
 	if !slices.Contains(spec.codeKinds, kind) {
 		zh, en := impliedType(len(c), kind)
+		said := [2]string{"二维码中的种类", "the QR says type"}
+		if typed {
+			said = [2]string{"所选的种类", "the type chosen is"}
+		}
 		r.add(finding.New("code_type_mismatch", finding.Warning, FieldCode,
-			"发票代码 %[1]s 表示%[2]s，与二维码中的种类 %[4]s（%[5]s）不符", "invoice code %[1]s implies %[3]s, but the QR says type %[4]s (%[6]s)",
-			c, zh, en, r.TypeCode, spec.name, spec.english))
+			"发票代码 %[1]s 表示%[2]s，与%[7]s %[4]s（%[5]s）不符", "invoice code %[1]s implies %[3]s, but %[8]s %[4]s (%[6]s)",
+			c, zh, en, r.TypeCode, spec.name, spec.english, said[0], said[1]))
 	}
 }
 

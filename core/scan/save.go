@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/infile"
 	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -47,13 +49,7 @@ func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) err
 	rec, err := st.Record(ctx, in)
 	var q *outbox.QueuedError
 	if errors.As(err, &q) {
-		r.Queued, r.OutboxID = true, q.ID
-		f := finding.New(QueuedCode, finding.Warning, "",
-			"团队服务器无法连接：已保存在本机，待发送；发送时再检查是否重复",
-			"the team server cannot be reached: kept on this machine to be sent; checked for duplicates when sent")
-		for i := range r.Invoices {
-			r.Invoices[i].Findings = append(r.Invoices[i].Findings, f)
-		}
+		r.queued(q.ID)
 		return nil
 	}
 	if err != nil {
@@ -61,6 +57,18 @@ func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) err
 	}
 	r.Recorded(rec)
 	return nil
+}
+
+// queued marks r as kept in the outbox as scan id: each invoice with the
+// finding "queued", not yet checked for duplicates.
+func (r *FileResult) queued(id int64) {
+	r.Queued, r.OutboxID = true, id
+	f := finding.New(QueuedCode, finding.Warning, "",
+		"团队服务器无法连接：已保存在本机，待发送；发送时再检查是否重复",
+		"the team server cannot be reached: kept on this machine to be sent; checked for duplicates when sent")
+	for i := range r.Invoices {
+		r.Invoices[i].Findings = append(r.Invoices[i].Findings, f)
+	}
 }
 
 // QueuedCode is the finding of an invoice kept in the outbox (Save).
@@ -110,4 +118,48 @@ func (inv Invoice) MarshalJSON() ([]byte, error) {
 		InvoiceID   int64           `json:"invoice_id,omitempty"`
 		State       store.State     `json:"state,omitempty"`
 	}{plain(inv), inv.Recorded.DuplicateOf, inv.Recorded.InvoiceID, inv.Recorded.State})
+}
+
+// Typed records an invoice typed from the paper: its QR code could not be
+// read from file, or there is no file ("" for file). The window's form and
+// `fapiao record` both come here. The entry is checked as of now
+// (store.EntryScan; refused with a *store.EntryError) and recorded through
+// h, as a scan is (Save): kept in the outbox, Queued, while a team's
+// server cannot be reached. It returns the invoice as a scan's result: no
+// QR code, the values typed, and once recorded the invoice's findings as
+// the history st computes them (no_qr, what the checks find in the values,
+// a disagreement with a QR code scanned before) with the history's own
+// (duplicate, already reimbursed …), and Recorded.
+func Typed(ctx context.Context, h Recorder, st *store.Store, now time.Time, file string, values map[string]string, clerk string) (FileResult, error) {
+	r := FileResult{File: file, Codes: []imaging.Code{}}
+	e := store.Entry{Values: values, File: file, Clerk: clerk}
+	if file != "" {
+		sum, err := infile.SHA256(file)
+		if err != nil {
+			return r, fmt.Errorf("record %s: %w", file, err)
+		}
+		e.SHA256 = sum
+	}
+	in, err := store.EntryScan(e, now)
+	if err != nil {
+		return r, err
+	}
+	typed := in.Invoices[0].Typed
+	r.Invoices = []Invoice{{Typed: typed, Findings: store.TypedOnlyFindings(typed, now)}}
+	rec, err := h.Record(ctx, in)
+	var q *outbox.QueuedError
+	if errors.As(err, &q) {
+		r.queued(q.ID)
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	inv, err := st.Get(ctx, rec[0].InvoiceID)
+	if err != nil {
+		return r, err
+	}
+	r.Invoices[0].Findings = inv.Findings
+	r.Recorded(rec)
+	return r, nil
 }

@@ -37,6 +37,9 @@ type Invoice struct {
 	Printed    *document.Printed `json:"printed,omitempty"`
 	Comparison []compare.Row     `json:"comparison"`
 	Findings   []finding.Finding `json:"findings"`
+	// Typed are the values a clerk typed of an invoice recorded from the
+	// paper (Typed), by the history's keys; nil for one read.
+	Typed map[string]string `json:"typed,omitempty"`
 	// Recorded is what the history said of the invoice, once saved.
 	Recorded *store.Recorded `json:"-"`
 }

@@ -17,16 +17,25 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
 )
 
-func TestMigrateFromV1(t *testing.T) {
+// oldFile builds a history file of an older version from its fixture
+// (testdata/history-vN.sql) and returns its path and the file opened with
+// the driver alone.
+func oldFile(t *testing.T, fixture string) (string, *sql.DB) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "old.db")
-	script, err := os.ReadFile(filepath.Join("testdata", "history-v1.sql"))
+	script, err := os.ReadFile(filepath.Join("testdata", fixture))
 	if err != nil {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
 	if _, err := db.Exec(string(script)); err != nil {
-		t.Fatalf("build the v1 file: %v", err)
+		t.Fatalf("build the file of %s: %v", fixture, err)
 	}
+	return path, db
+}
+
+func TestMigrateFromV1(t *testing.T) {
+	path, db := oldFile(t, "history-v1.sql")
 	db.Close()
 
 	s, err := Open(path)

@@ -158,11 +158,7 @@ func rebuildFromSightings(ctx context.Context, tx *dbTx, id int64) error {
 	if err := trows.Err(); err != nil {
 		return err
 	}
-	sellerID, err := partyID(ctx, tx, c.sellerTaxID, c.sellerName)
-	if err != nil {
-		return err
-	}
-	buyerID, err := partyID(ctx, tx, c.buyerTaxID, c.buyerName)
+	sellerID, buyerID, err := partyIDs(ctx, tx, c)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,10 +29,13 @@ const (
 	SourceGun     Source = "gun"     // a scanner gun (keyboard wedge)
 	SourceCamera  Source = "camera"  // a webcam frame
 	SourceGateway Source = "gateway" // an invoice PDF fetched from the fw199 re-billing gateway
+	// SourceTyped: an invoice a clerk typed from the paper (RecordTyped),
+	// its QR code unreadable or the invoice come with no file.
+	SourceTyped Source = "typed"
 )
 
 // Sources lists every Source.
-var Sources = []Source{SourceFile, SourceFolder, SourcePaste, SourceGun, SourceCamera, SourceGateway}
+var Sources = []Source{SourceFile, SourceFolder, SourcePaste, SourceGun, SourceCamera, SourceGateway, SourceTyped}
 
 // Valid reports whether s is one of Sources.
 func (s Source) Valid() bool {
@@ -99,6 +103,11 @@ type InvoiceInput struct {
 	Page     int               // 1-based page, 0 for a single image
 	Printed  map[string]string // PrintedKeys; nil when none were read
 	Findings []finding.Finding // what the checks found before recording
+	// Typed are values a clerk typed for it, PrintedKeys to clean values
+	// (CleanTyped; "" keys are left out): kept as typed values, each with
+	// the scan's clerk and time. An input with only typed values is an
+	// invoice typed from the paper (RecordTyped).
+	Typed map[string]string
 }
 
 // Sighting is where and when an invoice was seen. Its JSON form is the
@@ -187,7 +196,7 @@ func (s *Store) Record(ctx context.Context, in ScanInput) ([]Recorded, error) {
 			}
 		}
 		for i, inv := range in.Invoices {
-			r, err := s.recordInvoice(ctx, tx, scanID, inv)
+			r, err := s.recordInvoice(ctx, tx, scanID, clerk, inv)
 			if err != nil {
 				return fmt.Errorf("invoice %d: %w", i+1, err)
 			}
@@ -286,10 +295,12 @@ func describeScan(in ScanInput) string {
 	return "(" + string(in.Source) + ")"
 }
 
-func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, inv InvoiceInput) (Recorded, error) {
+func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk string, inv InvoiceInput) (Recorded, error) {
 	rec := Recorded{ScanID: scanID, Identity: identityOf(inv)}
 	c := columnsOf(inv)
 	printed := cleanPrinted(inv.Printed)
+	onlyTyped := true // nothing was read of the invoice before
+	oldTyped := map[string]string{}
 	var added []finding.Finding
 	var cur *invoiceRow
 	if rec.Identity != "" {
@@ -313,10 +324,27 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, inv I
 		if f, ok := stateFinding(cur.state); ok {
 			added = append(added, f)
 		}
-		c = cur.cols.merge(c)
+		var err error
+		if onlyTyped, err = typedOnly(ctx, tx, cur); err != nil {
+			return rec, err
+		}
+		if !onlyTyped {
+			c = cur.cols.merge(c)
+		}
 		for k, v := range cur.printed {
 			printed[k] = v // what was read first stays; what a clerk types is kept apart (SetTyped)
 		}
+	}
+	typed := map[string]string{}
+	if cur != nil {
+		oldTyped = cur.typed
+		maps.Copy(typed, cur.typed)
+	}
+	maps.Copy(typed, inv.Typed)
+	if onlyTyped {
+		// What is read comes first; the columns nothing read are what was
+		// typed, the whole row for an invoice typed from the paper.
+		c = c.merge(columnsOf(InvoiceInput{Printed: typed}))
 	}
 	c.completeAmounts()
 	bl, err := blacklistFindings(ctx, tx, c)
@@ -328,18 +356,14 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, inv I
 	sightingFindings := append(append([]finding.Finding{}, inv.Findings...), added...)
 
 	if rec.Identity != "" {
-		sellerID, err := partyID(ctx, tx, c.sellerTaxID, c.sellerName)
+		sellerID, buyerID, err := partyIDs(ctx, tx, c)
 		if err != nil {
 			return rec, err
 		}
-		buyerID, err := partyID(ctx, tx, c.buyerTaxID, c.buyerName)
-		if err != nil {
-			return rec, err
-		}
-		row := &invoiceRow{printed: printed, typed: map[string]string{}}
+		row := &invoiceRow{printed: printed, typed: typed}
 		if cur != nil {
 			row = cur
-			row.printed = printed
+			row.printed, row.typed = printed, typed
 			row.base = mergeFindings(cur.base, invoiceFindings(sightingFindings))
 		} else {
 			row.base = mergeFindings(nil, invoiceFindings(sightingFindings))
@@ -378,6 +402,14 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, inv I
 		if err := s.auditRecord(ctx, tx, rec.Identity, c, printed, cur == nil); err != nil {
 			return rec, err
 		}
+		if len(inv.Typed) > 0 {
+			if err := s.writeTyped(ctx, tx, rec.InvoiceID, rec.Identity, oldTyped, inv.Typed, clerk); err != nil {
+				return rec, err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE invoices SET typed = ? WHERE id = ?", mustJSON(typed), rec.InvoiceID); err != nil {
+				return rec, err
+			}
+		}
 	}
 
 	q := inv.QR
@@ -409,8 +441,12 @@ func identityOf(inv InvoiceInput) string {
 			return id
 		}
 	}
-	number := digitsOnly(inv.Printed[PrintedNumber])
-	code := digitsOnly(inv.Printed[PrintedCode])
+	values := inv.Printed
+	if inv.QR == nil && values[PrintedNumber] == "" {
+		values = inv.Typed // an invoice typed from the paper
+	}
+	number := digitsOnly(values[PrintedNumber])
+	code := digitsOnly(values[PrintedCode])
 	r := payload.Result{Code: code, Number: number}
 	return r.Identity()
 }
@@ -614,6 +650,11 @@ func where(s Sighting) (zh, en string) {
 			zh += fmt.Sprintf("第%d页", s.Page)
 			en += fmt.Sprintf(" page %d", s.Page)
 		}
+		if s.Source == SourceTyped {
+			zh, en = zh+"（手工录入）", en+" (typed by hand)"
+		}
+	case s.Source == SourceTyped:
+		zh, en = "手工录入的票面", "an invoice typed by hand"
 	case s.Source == SourcePaste:
 		zh, en = "粘贴的文本", "pasted text"
 	case s.Source == SourceGun:
@@ -739,6 +780,15 @@ func partyID(ctx context.Context, tx *dbTx, taxID, name string) (any, error) {
 	err := tx.QueryRowContext(ctx, `INSERT INTO parties (tax_id, name) VALUES (?, ?)
 		ON CONFLICT (tax_id, name) DO UPDATE SET tax_id = excluded.tax_id RETURNING id`, taxID, name).Scan(&id)
 	return id, err
+}
+
+// partyIDs are the parties of the columns c: the seller's and the buyer's.
+func partyIDs(ctx context.Context, tx *dbTx, c cols) (seller, buyer any, err error) {
+	if seller, err = partyID(ctx, tx, c.sellerTaxID, c.sellerName); err != nil {
+		return nil, nil, err
+	}
+	buyer, err = partyID(ctx, tx, c.buyerTaxID, c.buyerName)
+	return seller, buyer, err
 }
 
 // Frame returns the picture kept with scan scanID (a webcam frame) and its

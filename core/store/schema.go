@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -35,6 +35,7 @@ var migrations = []migration{
 	{7, "an invoice's findings leave out what each sighting found of the history", execSQL(schemaV7)},
 	{8, "who saved each scan, and on which machine", execSQL(schemaV8)},
 	{9, "on a server, the search's indexes end with the invoice's ID", migrateV9},
+	{10, "an invoice typed from the paper, with no code read", migrateV10},
 }
 
 // schemaV7 takes the findings of a sighting that say what the history knew
@@ -445,3 +446,51 @@ ALTER TABLE scans ADD COLUMN clerk TEXT NOT NULL DEFAULT '';
 ALTER TABLE scans ADD COLUMN host TEXT NOT NULL DEFAULT '';
 CREATE INDEX scans_clerk ON scans (clerk);
 `
+
+// Version 10 lets a scan be an invoice a clerk typed from the paper (source
+// 'typed'): its QR code could not be read, or it came with no file. Only
+// the scans' CHECK on source widens. The server drops and adds the
+// constraint; SQLite cannot alter a CHECK, and rebuilding scans would
+// cascade into its sightings, so the table's definition is rewritten in
+// place as SQLite documents for constraint changes that leave every row
+// as it is on disk (lang_altertable.html, "otherwise"): every row already
+// meets the wider CHECK.
+const (
+	sourcesV1  = "source IN ('file','folder','paste','gun','camera','gateway')"
+	sourcesV10 = "source IN ('file','folder','paste','gun','camera','gateway','typed')"
+)
+
+func migrateV10(ctx context.Context, tx *dbTx) error {
+	if tx.d.postgres {
+		var name string
+		if err := tx.QueryRowContext(ctx, `SELECT conname FROM pg_constraint WHERE conrelid = 'scans'::regclass
+			AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%source%'`).Scan(&name); err != nil {
+			return fmt.Errorf("the CHECK on scans.source: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`ALTER TABLE scans DROP CONSTRAINT %q;
+			ALTER TABLE scans ADD CONSTRAINT scans_source_check CHECK (%s)`, name, sourcesV10))
+		return err
+	}
+	var version int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA schema_version").Scan(&version); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA writable_schema = ON"); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sqlite_schema SET sql = replace(sql, ?, ?)
+		WHERE type = 'table' AND name = 'scans' AND instr(sql, ?) > 0`, sourcesV1, sourcesV10, sourcesV1)
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil && n != 1 {
+			err = fmt.Errorf("the CHECK on scans.source is not the one of version 1")
+		}
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA schema_version = %d", version+1))
+	}
+	if _, offErr := tx.ExecContext(ctx, "PRAGMA writable_schema = OFF"); err == nil {
+		err = offErr
+	}
+	return err
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -88,38 +89,65 @@ func (s *Store) SetTyped(ctx context.Context, invoiceID int64, typed map[string]
 		if err != nil {
 			return err
 		}
-		keys := make([]string, 0, len(clean))
-		for k := range clean {
-			keys = append(keys, k)
+		only, err := typedOnly(ctx, tx, cur)
+		if err != nil {
+			return err
 		}
-		sort.Strings(keys)
-		now := nanos(s.now())
-		changed := false
-		for _, k := range keys {
-			old, v := cur.typed[k], clean[k]
-			if old == v {
-				continue
-			}
-			changed = true
-			if _, err := tx.ExecContext(ctx, "INSERT INTO typed_values (invoice_id, key, value, at, clerk) VALUES (?, ?, ?, ?, ?)",
-				invoiceID, k, v, now, actor); err != nil {
+		if only {
+			if err := keepsIdentity(cur, clean); err != nil {
 				return err
 			}
+		}
+		old := cur.typed
+		cur.typed = maps.Clone(old)
+		for k, v := range clean {
 			if v == "" {
 				delete(cur.typed, k)
 			} else {
 				cur.typed[k] = v
 			}
-			if err := s.appendAudit(ctx, tx, actor, "type", cur.identity,
-				map[string]string{"key": k, "old": old, "new": v}); err != nil {
+		}
+		if maps.Equal(old, cur.typed) {
+			return nil
+		}
+		if err := s.writeTyped(ctx, tx, cur.id, cur.identity, old, clean, actor); err != nil {
+			return err
+		}
+		if only {
+			if err := s.writeTypedColumns(ctx, tx, cur); err != nil {
 				return err
 			}
 		}
-		if !changed {
-			return nil
-		}
 		return s.saveFindings(ctx, tx, cur)
 	})
+}
+
+// writeTyped records the values of typed that differ from old (the
+// invoice's typed values before), each with the clerk and the time, and
+// audited; an empty value clears the key. The caller writes the invoice's
+// typed column and findings.
+func (s *Store) writeTyped(ctx context.Context, tx *dbTx, invoiceID int64, identity string, old, typed map[string]string, clerk string) error {
+	keys := make([]string, 0, len(typed))
+	for k := range typed {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	now := nanos(s.now())
+	for _, k := range keys {
+		v := typed[k]
+		if old[k] == v {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO typed_values (invoice_id, key, value, at, clerk) VALUES (?, ?, ?, ?, ?)",
+			invoiceID, k, v, now, clerk); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, clerk, "type", identity,
+			map[string]string{"key": k, "old": old[k], "new": v}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // saveFindings computes the invoice's findings from its base findings and
@@ -148,6 +176,11 @@ func effectiveFindings(ctx context.Context, q querier, cur *invoiceRow, qr *payl
 		}
 	}
 	rows, tf := compare.Review(qr, document.PrintedOf(cur.printed), cur.typed)
+	if qr == nil && len(cur.printed) == 0 {
+		// Typed from the paper: nothing read to compare with. The date
+		// checks are as of the clock, as the entry's were.
+		tf = append(TypedOnlyFindings(cur.typed, time.Now()), tf...)
+	}
 	return compare.Effective(cur.base, rows, tf), nil
 }
 

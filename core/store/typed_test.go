@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
@@ -156,15 +154,7 @@ func TestChangeStateComparesAndSets(t *testing.T) {
 }
 
 func TestMigrateFromV3(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v3.db")
-	script, err := os.ReadFile(filepath.Join("testdata", "history-v3.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := rawDB(t, path)
-	if _, err := db.Exec(string(script)); err != nil {
-		t.Fatalf("build the v3 file: %v", err)
-	}
+	path, db := oldFile(t, "history-v3.sql")
 	var before [4]int
 	for i, table := range []string{"invoices", "sightings", "scans", "audit_log"} {
 		db.QueryRow("SELECT count(*) FROM " + table).Scan(&before[i])

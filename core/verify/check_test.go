@@ -242,3 +242,41 @@ func TestCompare(t *testing.T) {
 		t.Errorf("数电 check code: %+v", fs)
 	}
 }
+
+// An invoice typed from the paper (no QR code) is checked with the values
+// typed: the 税控 invoice by the last 6 digits of its check code, the 数电
+// one by its total; a typed number the tax authority does not know is not
+// authentic.
+func TestTypedInvoicesAreChecked(t *testing.T) {
+	bothProviders(t, func(t *testing.T, s *standIn) {
+		ctx := context.Background()
+		st := openHistory(t)
+		typed := func(v map[string]string) int64 {
+			t.Helper()
+			r, err := st.RecordTyped(ctx, store.Entry{Values: v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.InvoiceID
+		}
+		tc := map[string]string{store.PrintedKind: taxControl.Type, store.PrintedCode: taxControl.Code,
+			store.PrintedNumber: taxControl.Number, store.PrintedDate: taxControl.Date, store.PrintedAmount: taxControl.Amount,
+			store.PrintedCheckCode: taxControl.CheckCode[14:]}
+		dg := map[string]string{store.PrintedKind: digital.Type, store.PrintedNumber: digital.Number,
+			store.PrintedDate: digital.Date, store.PrintedTotal: digital.Total}
+		wrong := map[string]string{}
+		for k, v := range tc {
+			wrong[k] = v
+		}
+		wrong[store.PrintedNumber] = "12345679"
+		c := &Checker{Store: st, Provider: s.provider, Clerk: "王会计"}
+		for name, id := range map[string]int64{"tax control": typed(tc), "digital": typed(dg)} {
+			if ch, err := c.Check(ctx, id); err != nil || ch.Outcome != Authentic {
+				t.Errorf("%s: %+v %v", name, ch, err)
+			}
+		}
+		if ch, err := c.Check(ctx, typed(wrong)); err != nil || ch.Outcome == Authentic {
+			t.Errorf("a mistyped number: %+v %v", ch, err)
+		}
+	})
+}

@@ -1,8 +1,9 @@
 // Command qrbench measures fapiao's QR decoding against Debian's zxing-cpp
 // and zbar over corpora with a truth.tsv, all in one run, and prints a table:
 // files fully right, codes right, wrong results, false results, wall and CPU
-// time and the ratio of each decoder's time to zxing-cpp's, beside the floor:
-// the time reading and decoding the image files alone takes.
+// time, the ratio of each decoder's wall time to zxing-cpp's and of its CPU
+// time to the floor: the time reading and decoding the image files alone
+// takes, on one core.
 //
 // Usage: go run ./tools/qrbench -fapiao bin/fapiao [-workers 2] NAME=DIR...
 package main
@@ -97,9 +98,10 @@ func main() {
 			}
 			run(p, exec.Command("/usr/bin/python3", append([]string{peerScript, p, fmt.Sprint(*workers)}, files...)...), parsePeer)
 		}
+		fl := floor(files)
 		fmt.Printf("\n%s (%s): %d files, %d codes; floor (reading and decoding the image files alone, one core): %.2f s\n\n",
-			name, dir, len(files), countCodes(truth), floor(files).Seconds())
-		printTable(row)
+			name, dir, len(files), countCodes(truth), fl.Seconds())
+		printTable(row, fl)
 		if *verbose {
 			for _, s := range row {
 				fmt.Printf("  %s missed or wrong: %s\n", s.decoder, strings.Join(s.missed, " "))
@@ -264,21 +266,25 @@ func countCodes(truth map[string][]string) int {
 	return n
 }
 
-func printTable(row []score) {
+func printTable(row []score, floor time.Duration) {
 	var ref time.Duration
 	for _, s := range row {
 		if s.decoder == "zxingcpp" {
 			ref = s.wall
 		}
 	}
-	fmt.Printf("| decoder | files fully right | codes right | wrong results | false results | unreadable | wall time | CPU time | time / zxing-cpp |\n")
-	fmt.Printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("| decoder | files fully right | codes right | wrong results | false results | unreadable | wall time | CPU time | time / zxing-cpp | CPU / floor |\n")
+	fmt.Printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range row {
 		ratio := "–"
 		if ref > 0 {
 			ratio = fmt.Sprintf("%.2f", s.wall.Seconds()/ref.Seconds())
 		}
-		fmt.Printf("| %s | %d / %d | %d / %d | %d | %d | %d | %.2f s | %.2f s | %s |\n",
-			s.decoder, s.filesRight, s.files, s.codesRight, s.codes, s.wrong, s.falseResults, s.unreadable, s.wall.Seconds(), s.cpu.Seconds(), ratio)
+		perFloor := "–"
+		if floor > 0 {
+			perFloor = fmt.Sprintf("%.1f", s.cpu.Seconds()/floor.Seconds())
+		}
+		fmt.Printf("| %s | %d / %d | %d / %d | %d | %d | %d | %.2f s | %.2f s | %s | %s |\n",
+			s.decoder, s.filesRight, s.files, s.codesRight, s.codes, s.wrong, s.falseResults, s.unreadable, s.wall.Seconds(), s.cpu.Seconds(), ratio, perFloor)
 	}
 }

@@ -327,3 +327,39 @@ func TestHistoryFiltersByClerk(t *testing.T) {
 		t.Errorf("%d invoices without the clerk filter, want 3", len(h.rows))
 	}
 }
+
+// An invoice typed from the paper is listed as any other: its values as
+// typed, 未报销, and 问题 警告, for it has no QR code; the only-problems
+// filter keeps it, and the 数电 one typed and scanned since is one row.
+func TestHistoryListsTypedInvoices(t *testing.T) {
+	h, e, settle := newScreen(t)
+	ctx := context.Background()
+	if _, err := e.Store().RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "32",
+		store.PrintedNumber: "25312000000136634917", store.PrintedDate: "2024-05-20", store.PrintedTotal: "1130",
+		store.PrintedSellerName: "上海某某科技有限公司"}, Clerk: "张三"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store().RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "32",
+		store.PrintedNumber: "24312000000136634917", store.PrintedDate: "2024-05-14", store.PrintedTotal: "0.01"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.Reload()
+	settle()
+	if len(h.rows) != 3 {
+		t.Fatalf("%d rows, want 3 (the typed duplicate is the scanned invoice)", len(h.rows))
+	}
+	row := slices.IndexFunc(h.rows, func(i store.Invoice) bool { return i.Number == "25312000000136634917" })
+	if row < 0 {
+		t.Fatal("the typed invoice is not listed")
+	}
+	for col, want := range map[int]string{1: "2024年05月20日", 2: "上海某某科技有限公司", 3: "¥1,130.00", 4: "未报销", 5: "警告"} {
+		if got := cellText(h, row, col); got != want {
+			t.Errorf("column %d shows %q, want %q", col, got, want)
+		}
+	}
+	h.findings.SetSelectedIndex(2) // warnings and errors
+	settle()
+	if !slices.ContainsFunc(h.rows, func(i store.Invoice) bool { return i.Number == "25312000000136634917" }) {
+		t.Error("the only-problems filter drops the typed invoice")
+	}
+}

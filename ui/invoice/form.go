@@ -3,6 +3,7 @@ package invoice
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
@@ -52,6 +53,7 @@ type form struct {
 	// recorded are the findings the history has found on the invoice since
 	// it was shown: the tax authority's answer, a blacklisting.
 	recorded []finding.Finding
+	now      func() time.Time // for the checks of an invoice typed from the paper
 }
 
 // recordedFindings are those of fs that the history itself adds and the
@@ -168,6 +170,9 @@ func (f *form) check() checked {
 	if len(typed) > 0 {
 		rows, typedFindings = compare.Review(f.qr, f.printed, typed)
 	}
+	if f.typedOnly() && len(typed) > 0 {
+		typedFindings = append(store.TypedOnlyFindings(f.allTyped(typed), f.now()), typedFindings...)
+	}
 	c.findings = compare.Effective(base, rows, typedFindings)
 	for _, r := range rows {
 		key := r.Field
@@ -196,6 +201,28 @@ func (f *form) check() checked {
 		}
 	}
 	return c
+}
+
+// typedOnly says whether the invoice is one typed from the paper: recorded,
+// with neither a QR code nor a value read.
+func (f *form) typedOnly() bool {
+	return f.id != 0 && f.qr == nil && f.printed.Empty() && !f.printed.NeedsTyping && f.now != nil
+}
+
+// allTyped is every typed value of the invoice as the form stands: those of
+// its rows as typed now, and the others (its type) as the history has them.
+func (f *form) allTyped(typed compare.Typed) map[string]string {
+	all := map[string]string{}
+	for k, v := range f.stored {
+		all[k] = v
+	}
+	for _, fl := range fields {
+		delete(all, fl.key)
+		if typed[fl.key] != "" {
+			all[fl.key] = typed[fl.key]
+		}
+	}
+	return all
 }
 
 // canVerify says whether the invoice can be verified: it is recorded and

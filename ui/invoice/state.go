@@ -64,6 +64,8 @@ func (v *View) showState() {
 	v.stepLabel.SetText(step)
 	v.stepLabel.Hidden = v.stepLabel.Text == ""
 	v.stepLabel.Refresh()
+	v.typeButton.Hidden = v.noQRFile == "" || v.OnTypeIn == nil
+	v.typeButton.Refresh()
 	enable(v.verifyButton, v.f.canVerify())
 	enable(v.lockButton, v.f.canBecome(store.StateLocked))
 	enable(v.reimburseButton, v.f.canBecome(store.StateReimbursed))

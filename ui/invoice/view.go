@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -76,6 +77,11 @@ type View struct {
 	empty                                     *fyne.Container
 	root                                      *fyne.Container
 
+	// typeButton offers to type in the invoice of a file whose QR code
+	// could not be read (noQRFile).
+	typeButton *widget.Button
+	noQRFile   string
+
 	// confirm and message are the open dialogs, kept so that tests can
 	// answer them.
 	confirm dialog.Dialog
@@ -87,6 +93,9 @@ type View struct {
 	// OnOpenFirst opens the history's record of an invoice shown as a
 	// duplicate; nil where the record is what is shown.
 	OnOpenFirst func(invoiceID int64)
+	// OnTypeIn opens the form to type in the invoice of a file whose QR
+	// code could not be read; nil where invoices are not taken in.
+	OnTypeIn func(file string)
 	// OnRecorded is called with the history's record of the invoice shown
 	// each time it is read again (after a scan, a verification, a change):
 	// its findings are those of the QR code, the values read and typed.
@@ -120,6 +129,13 @@ func New(e *env.Env) *View {
 	v.voidButton = widget.NewButtonWithIcon("", theme.DeleteIcon(), v.onVoid)
 	v.firstButton = widget.NewButtonWithIcon("", theme.HistoryIcon(), v.onFirst)
 	v.firstButton.Hide()
+	v.typeButton = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() {
+		if v.noQRFile != "" && v.OnTypeIn != nil {
+			v.OnTypeIn(v.noQRFile)
+		}
+	})
+	v.typeButton.Importance = widget.HighImportance
+	v.typeButton.Hide()
 
 	v.verifiedBadge = widget.NewLabel("")
 	v.verifiedBadge.Importance = widget.SuccessImportance
@@ -131,7 +147,7 @@ func New(e *env.Env) *View {
 	// The hint beside the buttons, wrapped where the view is narrow: the
 	// page preview keeps its height.
 	buttons := container.NewBorder(nil, nil,
-		container.NewHBox(v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton, v.verifiedBadge), nil, v.stepLabel)
+		container.NewHBox(v.typeButton, v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton, v.verifiedBadge), nil, v.stepLabel)
 	v.titleRow = container.NewBorder(nil, nil, nil, v.stateLabel, v.titleLabel)
 	v.firstRow = container.NewBorder(nil, nil, nil, v.firstButton, v.firstSeenLabel)
 	header := container.NewVBox(v.titleRow, buttons, v.firstRow)
@@ -160,6 +176,7 @@ func (v *View) Relabel() {
 	v.reimburseButton.SetText(tr.T("action.reimburse"))
 	v.voidButton.SetText(tr.T("action.void"))
 	v.firstButton.SetText(tr.T("action.open_first"))
+	v.typeButton.SetText(tr.T("action.type_in"))
 	if !v.body.Visible() {
 		return
 	}
@@ -187,12 +204,15 @@ func (v *View) Clear() {
 func (v *View) ShowScanned(s Scanned) {
 	tr := v.e.Tr
 	v.title = s.Name
-	if s.Source == store.SourceGun || s.Source == store.SourcePaste {
+	if s.Source == store.SourceGun || s.Source == store.SourcePaste || s.Source == store.SourceTyped {
 		v.title = tr.T("source." + string(s.Source))
 	}
+	if s.Source == store.SourceTyped && s.File.File != "" {
+		v.title += " · " + filepath.Base(s.File.File)
+	}
 	inv := s.Invoice()
-	v.f = form{}
-	v.firstSeen, v.firstGone = nil, false
+	v.f = form{now: v.e.Now}
+	v.firstSeen, v.firstGone, v.noQRFile = nil, false, ""
 	if inv != nil {
 		v.f.qr = inv.QR
 		if inv.Printed != nil {
@@ -222,6 +242,7 @@ func (v *View) ShowScanned(s Scanned) {
 	} else if inv == nil {
 		v.f.base = append(v.f.base, finding.New("no_qr", finding.Warning, "", "文件中没有找到发票二维码",
 			"no invoice QR code was found in the file"))
+		v.noQRFile = s.File.File
 	}
 	v.fill()
 	v.reload()
@@ -279,8 +300,8 @@ func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) 
 func (v *View) showRecord(r record) {
 	inv := r.inv
 	v.title = inv.Identity
-	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, checked: inv.Checked, qr: r.qr, stored: inv.Typed}
-	v.firstSeen, v.firstGone = nil, r.firstGone
+	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, checked: inv.Checked, qr: r.qr, stored: inv.Typed, now: v.e.Now}
+	v.firstSeen, v.firstGone, v.noQRFile = nil, r.firstGone, ""
 	if r.qr != nil {
 		v.f.base = append(v.f.base, r.qr.Findings...)
 	}

@@ -321,3 +321,42 @@ func TestQRDateFollowsTheLanguage(t *testing.T) {
 		t.Errorf("in English the QR date reads %q", got)
 	}
 }
+
+// An invoice typed from the paper, opened from the history: its values in
+// the printed column, no QR column, and that it has no QR code. Verified,
+// locked and reimbursed as any other; correcting its number is refused with
+// the reason, in the clerk's words.
+func TestTypedInvoiceFromTheHistory(t *testing.T) {
+	v, e, settle := newView(t)
+	ctx := context.Background()
+	rec, err := e.Store().RecordTyped(ctx, store.Entry{Values: map[string]string{store.PrintedKind: "10",
+		store.PrintedCode: "044031600111", store.PrintedNumber: "02407312", store.PrintedDate: "2017-11-04",
+		store.PrintedAmount: "582.52", store.PrintedCheckCode: "169951"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.LoadRecord(rec.InvoiceID, func(string, error) {})
+	settle()
+	if v.f.qr != nil || v.table.row(store.PrintedNumber).printed.Text != "02407312" || v.table.row(store.PrintedNumber).qr.Text != "—" {
+		t.Fatalf("shown: QR %v, number %q / %q", v.f.qr, v.table.row(store.PrintedNumber).printed.Text, v.table.row(store.PrintedNumber).qr.Text)
+	}
+	if !uitest.HasLabel(v.Content(), "无二维码，按录入值记录：请与纸质发票核对，并查验") {
+		t.Errorf("findings shown:\n%s", strings.Join(uitest.Labels(v.Content()), "\n"))
+	}
+	// The check code cleared shows at once what 查验 then lacks.
+	v.table.row(store.PrintedCheckCode).printed.SetText("")
+	if !uitest.HasLabel(v.Content(), "查验还需要：校验码后6位") {
+		t.Errorf("with the check code cleared:\n%s", strings.Join(uitest.Labels(v.Content()), "\n"))
+	}
+	v.table.row(store.PrintedCheckCode).printed.SetText("169951")
+
+	v.table.row(store.PrintedNumber).printed.SetText("02407313")
+	test.Tap(v.verifyButton)
+	settle()
+	if v.message == nil || !strings.Contains(uitest.OverlayText(e.Win.Canvas()), "发票代码和号码是这张录入发票的标识") {
+		t.Errorf("changing the typed number says:\n%s", uitest.OverlayText(e.Win.Canvas()))
+	}
+	if inv, _ := e.Store().Get(ctx, rec.InvoiceID); inv.Verified != nil || inv.Typed[store.PrintedNumber] != "02407312" {
+		t.Errorf("after the refusal: %+v", inv)
+	}
+}

@@ -40,6 +40,7 @@ type Screen struct {
 	gun                                   *gunEntry
 	gunLabel                              *widget.Label
 	openButton, folderButton, pasteButton *widget.Button
+	typeButton                            *widget.Button
 	cancelButton, checkButton             *widget.Button
 	progress                              *widget.ProgressBar
 	progressLabel                         *widget.Label
@@ -72,6 +73,7 @@ type Screen struct {
 	openDialog  *dialog.FileDialog
 	picker      *pick.Dialog        // the open dialog (Ctrl+O), kept for tests
 	batch       *invoice.BatchCheck // the last batch check started
+	entry       *entryForm          // the form last opened to type an invoice in
 
 	// beforeTake, when set (by tests), is called on the batch's goroutine
 	// with each file's path before it is taken: a test holds a batch at a
@@ -87,6 +89,7 @@ func New(e *env.Env) *Screen {
 	s.openButton = widget.NewButtonWithIcon("", theme.FileIcon(), s.Open)
 	s.folderButton = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), s.openFolder)
 	s.pasteButton = widget.NewButtonWithIcon("", theme.ContentPasteIcon(), s.Paste)
+	s.typeButton = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), s.TypeIn)
 	s.cancelButton = widget.NewButtonWithIcon("", theme.CancelIcon(), s.onCancel)
 	s.cancelButton.Hide()
 	s.checkButton = widget.NewButtonWithIcon("", theme.SearchIcon(), s.CheckAll)
@@ -105,6 +108,7 @@ func New(e *env.Env) *Screen {
 	s.list.OnSelected = s.onSelected
 	s.detail = invoice.New(e)
 	s.detail.OnRecorded = s.onRecorded
+	s.detail.OnTypeIn = s.typeIn
 	s.Relabel()
 	return s
 }
@@ -162,7 +166,7 @@ func (s *Screen) Sent(sent []outbox.Sent) {
 // Content is the screen's widget tree.
 func (s *Screen) Content() fyne.CanvasObject {
 	gunRow := container.NewBorder(nil, nil, s.gunLabel, nil, s.gun)
-	buttons := container.NewGridWithColumns(3, s.openButton, s.folderButton, s.pasteButton)
+	buttons := container.NewGridWithColumns(2, s.openButton, s.folderButton, s.pasteButton, s.typeButton)
 	progress := container.NewBorder(nil, nil, nil, s.cancelButton, container.NewVBox(s.progressLabel, s.progress))
 	tools := container.NewBorder(nil, nil, s.problemsOnly, s.checkButton)
 	top := container.NewVBox(gunRow, buttons, progress, s.summary, tools)
@@ -180,6 +184,7 @@ func (s *Screen) Relabel() {
 	s.openButton.SetText(tr.T("scan.open"))
 	s.folderButton.SetText(tr.T("scan.open_folder"))
 	s.pasteButton.SetText(tr.T("scan.paste"))
+	s.typeButton.SetText(tr.T("scan.type_in"))
 	s.cancelButton.SetText(tr.T("scan.cancel"))
 	s.checkButton.SetText(tr.T("scan.check_all"))
 	s.problemsOnly.SetText(tr.T("scan.problems_only"))
@@ -246,9 +251,10 @@ func (s *Screen) itemState(it *queueItem) string {
 }
 
 // textSource says whether items from src come without a file name to show
-// (a scanner gun, a paste, a webcam frame): they are named by their invoice.
+// (a scanner gun, a paste, a webcam frame, an invoice typed from the
+// paper): they are named by their invoice.
 func textSource(src store.Source) bool {
-	return src == store.SourceGun || src == store.SourcePaste || src == store.SourceCamera
+	return src == store.SourceGun || src == store.SourcePaste || src == store.SourceCamera || src == store.SourceTyped
 }
 
 // itemTitle names an item's invoice by its number, else its text.
@@ -259,6 +265,8 @@ func itemTitle(it *queueItem) string {
 		return inv.QR.Number
 	case inv != nil && inv.Printed != nil && inv.Printed.Number != "":
 		return inv.Printed.Number
+	case inv != nil && inv.Typed[store.PrintedNumber] != "":
+		return inv.Typed[store.PrintedNumber]
 	case inv != nil && inv.QR != nil:
 		return inv.QR.Raw
 	}

@@ -3,6 +3,7 @@ package env
 import (
 	"errors"
 	"io/fs"
+	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/imaging"
@@ -28,6 +29,15 @@ var fileErrors = []struct {
 
 // ErrorText says what went wrong in the clerk's language, by the error's kind.
 func ErrorText(tr *Translator, err error) string {
+	var ee *store.EntryError
+	if errors.As(err, &ee) {
+		// Typed values refused: each reason as the history gives it.
+		var lines []string
+		for _, f := range ee.Findings {
+			lines = append(lines, Sentence(f.Text(tr.Lang())))
+		}
+		return strings.Join(lines, "\n")
+	}
 	switch {
 	case errors.Is(err, store.ErrUnreachable):
 		return tr.T("error.unreachable")
