@@ -19,23 +19,15 @@ import (
 // the alignment pattern where the version has one, and samples every module
 // through it.
 
-// homography maps symbol coordinates (in modules) to image pixels:
-// x = (h0·X + h1·Y + h2) / (h6·X + h7·Y + 1), y = (h3·X + h4·Y + h5) / (…).
-type homography [8]float64
-
-func (h homography) apply(X, Y float64) (float64, float64) {
-	w := h[6]*X + h[7]*Y + 1
-	return (h[0]*X + h[1]*Y + h[2]) / w, (h[3]*X + h[4]*Y + h[5]) / w
-}
-
 // match is one point whose place is known both in the symbol and in the image.
 type match struct{ X, Y, x, y float64 }
 
-// fitHomography solves for the perspective through at least four matches,
+// fitHomography solves for the perspective that maps symbol coordinates
+// (in modules) to image pixels through at least four matches,
 // by least squares (normalised about their centroid for conditioning).
-func fitHomography(ms []match) (homography, bool) {
+func fitHomography(ms []match) (Homography, bool) {
 	if len(ms) < 4 {
-		return homography{}, false
+		return Homography{}, false
 	}
 	var cx, cy, s float64
 	for _, m := range ms {
@@ -46,7 +38,7 @@ func fitHomography(ms []match) (homography, bool) {
 		s += math.Hypot(m.x-cx, m.y-cy) / float64(len(ms))
 	}
 	if s < 1e-6 {
-		return homography{}, false
+		return Homography{}, false
 	}
 	// Normal equations AᵀA·h = Aᵀb of the linearised projection.
 	var ata [8][8]float64
@@ -66,17 +58,17 @@ func fitHomography(ms []match) (homography, bool) {
 	}
 	g, ok := solve8(ata, atb)
 	if !ok {
-		return homography{}, false
+		return Homography{}, false
 	}
 	// Undo the normalisation: image = s·normalised + centroid.
-	h := homography{
+	h := Homography{
 		s*g[0] + cx*g[6], s*g[1] + cx*g[7], s*g[2] + cx,
 		s*g[3] + cy*g[6], s*g[4] + cy*g[7], s*g[5] + cy,
-		g[6], g[7],
+		g[6], g[7], 1,
 	}
 	for _, v := range h {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return homography{}, false
+			return Homography{}, false
 		}
 	}
 	return h, true
@@ -315,12 +307,12 @@ func fitGrid(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo, curved bo
 		if !ok {
 			continue
 		}
-		hs := []homography{h}
+		hs := []Homography{h}
 		if n >= 25 {
 			// The bottom-right alignment pattern pins the far corner; a
 			// curved or damaged one can mislead, so both are tried.
 			ac := N - 6.5
-			ax, ay := h.apply(ac, ac)
+			ax, ay := h.Apply(ac, ac)
 			a, ok := findAlignment(m, Point{ax, ay}, h, ac)
 			if ok {
 				for k, p := range a.core {
@@ -328,7 +320,7 @@ func fitGrid(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo, curved bo
 					pts = append(pts, match{ac + d.X, ac + d.Y, p.X, p.Y})
 				}
 				if h2, ok := fitHomography(pts); ok {
-					hs = []homography{h2, h}
+					hs = []Homography{h2, h}
 				}
 			}
 		}
@@ -358,10 +350,10 @@ type pattern struct {
 // findAlignment looks for the alignment pattern (a dark module in a light
 // ring in a dark 5×5 ring) whose centre, at symbol coordinates (ac, ac),
 // h predicts at p: the dark blob nearest p whose surroundings match.
-func findAlignment(m *gozxing.BitMatrix, p Point, h homography, ac float64) (pattern, bool) {
+func findAlignment(m *gozxing.BitMatrix, p Point, h Homography, ac float64) (pattern, bool) {
 	// The local axes and module size, from h.
-	x1, y1 := h.apply(ac+1, ac)
-	x2, y2 := h.apply(ac, ac+1)
+	x1, y1 := h.Apply(ac+1, ac)
+	x2, y2 := h.Apply(ac, ac+1)
 	u, v := Point{x1 - p.X, y1 - p.Y}, Point{x2 - p.X, y2 - p.Y}
 	ms := (math.Hypot(u.X, u.Y) + math.Hypot(v.X, v.Y)) / 2
 	if ms < 0.8 || math.IsNaN(ms) {
@@ -435,7 +427,7 @@ func findAlignment(m *gozxing.BitMatrix, p Point, h homography, ac float64) (pat
 
 // sampleFit samples the n×n modules of m through h (after w, when not
 // nil) and decodes them.
-func sampleFit(m *gozxing.BitMatrix, h homography, n int, w *warp) (c Code, ok bool) {
+func sampleFit(m *gozxing.BitMatrix, h Homography, n int, w *warp) (c Code, ok bool) {
 	bits, err := gozxing.NewBitMatrix(n, n)
 	if err != nil {
 		return Code{}, false
@@ -446,7 +438,7 @@ func sampleFit(m *gozxing.BitMatrix, h homography, n int, w *warp) (c Code, ok b
 			if w != nil {
 				X, Y = w.x.at(X), w.y.at(Y)
 			}
-			ix, iy := h.apply(X, Y)
+			ix, iy := h.Apply(X, Y)
 			if math.IsNaN(ix) || math.IsNaN(iy) || ix < 0 || iy < 0 || ix >= float64(m.GetWidth()) || iy >= float64(m.GetHeight()) {
 				return Code{}, false
 			}
@@ -467,7 +459,7 @@ func sampleFit(m *gozxing.BitMatrix, h homography, n int, w *warp) (c Code, ok b
 	N := float64(n)
 	var pts []Point
 	for _, q := range [][2]float64{{0, 0}, {N, 0}, {N, N}, {0, N}} {
-		x, y := h.apply(q[0], q[1])
+		x, y := h.Apply(q[0], q[1])
 		pts = append(pts, Point{x, y})
 	}
 	if r.mirrored {
@@ -567,7 +559,7 @@ func (p piecewise) at(v float64) float64 {
 // timingWarp follows the timing patterns (row 6 from column 8 to n-8,
 // column 6 likewise) through h and measures where each module boundary
 // lies: on curved paper the columns bunch up where the paper turns away.
-func timingWarp(m *gozxing.BitMatrix, h homography, n int) (*warp, bool) {
+func timingWarp(m *gozxing.BitMatrix, h Homography, n int) (*warp, bool) {
 	x, okx := timing(m, h, n, false)
 	y, oky := timing(m, h, n, true)
 	if !okx || !oky {
@@ -579,13 +571,13 @@ func timingWarp(m *gozxing.BitMatrix, h homography, n int) (*warp, bool) {
 // timing measures one timing pattern: the boundaries between its
 // alternating modules, 8 … n-8 along it, found by stepping a tenth of a
 // module at a time along the line through the middle of row (or column) 6.
-func timing(m *gozxing.BitMatrix, h homography, n int, vertical bool) (piecewise, bool) {
+func timing(m *gozxing.BitMatrix, h Homography, n int, vertical bool) (piecewise, bool) {
 	dark := func(t float64) bool {
 		X, Y := t, 6.5
 		if vertical {
 			X, Y = 6.5, t
 		}
-		ix, iy := h.apply(X, Y)
+		ix, iy := h.Apply(X, Y)
 		return m.Get(int(ix), int(iy))
 	}
 	p := piecewise{}

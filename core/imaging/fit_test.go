@@ -29,7 +29,7 @@ func warped(img *image.Gray, to [4]Point, w, h int) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			sx, sy := hm.apply(float64(x)+0.5, float64(y)+0.5)
+			sx, sy := hm.Apply(float64(x)+0.5, float64(y)+0.5)
 			if sx < 0 || sy < 0 || sx >= W || sy >= H {
 				out.Pix[y*w+x] = 160
 				continue
