@@ -93,17 +93,7 @@ func SolveHomography(from, to [4]Point) (h Homography, ok bool) {
 // WarpHomography samples p through h (which maps the result's pixel
 // centres to p's coordinates) into a w × ht plane, bilinearly; outside p
 // is white.
-func (p *Plane) WarpHomography(h Homography, w, ht int) *Plane {
-	q := &Plane{W: w, H: ht, Pix: make([]byte, w*ht)}
-	for y := 0; y < ht; y++ {
-		fy := float64(y) + 0.5
-		for x := 0; x < w; x++ {
-			sx, sy := h.Apply(float64(x)+0.5, fy)
-			q.Pix[y*w+x] = p.sample(sx-0.5, sy-0.5)
-		}
-	}
-	return q
-}
+func (p *Plane) WarpHomography(h Homography, w, ht int) *Plane { return warpThrough(p, h, w, ht) }
 
 // flat reports whether three of q are on one line.
 func flat(q [4]Point) bool {

@@ -56,12 +56,18 @@ func PlaneOf(img image.Image, c Channel) *Plane { return planeOf(img, c) }
 
 // Warp samples p through a (which maps the result's pixel centres to p's
 // coordinates) into a w × h plane, bilinearly; outside p is white.
-func (p *Plane) Warp(a Affine, w, h int) *Plane {
+func (p *Plane) Warp(a Affine, w, h int) *Plane { return warpThrough(p, a, w, h) }
+
+// warpThrough is Warp through any mapping: an affine one, or a
+// homography's perspective (WarpHomography).
+func warpThrough[M interface {
+	Apply(x, y float64) (float64, float64)
+}](p *Plane, m M, w, h int) *Plane {
 	q := &Plane{W: w, H: h, Pix: make([]byte, w*h)}
 	for y := 0; y < h; y++ {
 		fy := float64(y) + 0.5
 		for x := 0; x < w; x++ {
-			sx, sy := a.Apply(float64(x)+0.5, fy)
+			sx, sy := m.Apply(float64(x)+0.5, fy)
 			q.Pix[y*w+x] = p.sample(sx-0.5, sy-0.5)
 		}
 	}
