@@ -80,3 +80,36 @@ func TestScanSaveKeepsFilesWhileTheServerIsDown(t *testing.T) {
 		t.Errorf("history send of an empty outbox: exit %d %s", code, stdout)
 	}
 }
+
+// An invoice typed with the team's server away is kept as a scan is, and
+// sent once the server is back: recorded once, typed values and all.
+func TestRecordKeptWhileTheServerIsDown(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("FAPIAO_DB_TIMEOUT", "5s")
+	srv, db := pgtest.Own(t)
+	if code, _, stderr := run(t, "", "audit", "verify", "--db", db); code != exitOK {
+		t.Fatalf("audit verify on a new history: %d %s", code, stderr)
+	}
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	paper := []string{"record", "--type", "32", "--number", "25312000000136634917", "--date", "2025-05-14",
+		"--total", "1130.00", "--save", "--db", db}
+	code, stdout, stderr := run(t, "", paper...)
+	if code != exitQueued || !strings.Contains(stderr, "录入的发票已保存在本机") || !strings.Contains(stdout, "待发送") {
+		t.Fatalf("record --save with the server stopped: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := run(t, "", "history", "send", "--db", db); code != exitOK || !strings.Contains(stdout, "已全部发送：共 1 份扫描") {
+		t.Fatalf("history send: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, "", "history", "--json", "--full", "--db", db)
+	if code != exitOK || strings.Count(stdout, `"identity":"25312000000136634917"`) != 1 || !strings.Contains(stdout, "1130.00") {
+		t.Errorf("history after sending: exit %d, %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := run(t, "", "audit", "verify", "--db", db); code != exitOK {
+		t.Errorf("audit verify: %d %s", code, stderr)
+	}
+}

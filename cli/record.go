@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -67,14 +68,26 @@ func runRecord(e *env, args []string) int {
 		fmt.Fprintln(e.stdout, e.pick("可以记录：加 --save 记入历史", "can be recorded: add --save to record it"))
 		return exitOK
 	}
-	st, code := e.openHistory("record", *db)
+	// As with 'fapiao scan --save', a team's server that cannot be reached
+	// does not lose what was typed: it is kept in this machine's outbox
+	// (exit code 3) and sent later.
+	st, code := e.openHistory("record", *db, store.AllowOffline())
 	if st == nil {
 		return code
 	}
 	defer st.Close()
 	ctx, stop := interruptible()
 	defer stop()
-	r, err := scan.Typed(ctx, st, st, e.now(), *file, typed, *clerk)
+	var rec scan.Recorder = st
+	var team *outbox.Team
+	if st.Shared() {
+		if team, code = e.openTeam(ctx, "record", st); team == nil {
+			return code
+		}
+		defer team.Close()
+		rec = team
+	}
+	r, err := scan.Typed(ctx, rec, st, e.now(), *file, typed, *clerk)
 	var ee *store.EntryError
 	if errors.As(err, &ee) {
 		e.writeEntryFindings(ee.Findings)
@@ -83,6 +96,13 @@ func runRecord(e *env, args []string) int {
 	if err != nil {
 		return e.historyError("record", err)
 	}
+	done := exitOK
+	if r.Queued {
+		fmt.Fprintf(e.stderr, e.pick("fapiao record: 团队服务器无法连接：录入的发票已保存在本机（%s），待发送；服务器恢复后运行 fapiao history send，或下次 fapiao scan --save 时自动发送\n",
+			"fapiao record: the team server cannot be reached: the invoice typed is kept on this machine (%s) to be sent; once it is back, run fapiao history send, or the next fapiao scan --save sends it first\n"),
+			team.Box.File())
+		done = exitQueued
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
@@ -90,14 +110,18 @@ func runRecord(e *env, args []string) int {
 			fmt.Fprintf(e.stderr, "fapiao record: %s\n", errText(err))
 			return exitFail
 		}
-		return exitOK
+		return done
 	}
 	inv := r.Invoices[0]
+	if r.Queued {
+		fmt.Fprintln(e.stdout, e.pick("已保存在本机，待发送到团队服务器", "kept on this machine, to be sent to the team server"))
+		return done
+	}
 	fmt.Fprintf(e.stdout, "%s: %s\n", clean(inv.Recorded.Identity), e.pick("已按录入值记录", "recorded as typed"))
 	for _, f := range inv.Findings {
 		writeFinding(e.stdout, f, e.lang)
 	}
-	return exitOK
+	return done
 }
 
 // writeEntryFindings lists what was found in values typed, errors first,
