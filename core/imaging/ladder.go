@@ -120,7 +120,7 @@ func (l *ladder) run() {
 			l.gaveUp = true
 			return
 		}
-		if s.name == checkpoint && l.noOther() {
+		if (s.name == settled || s.name == checkpoint) && l.noOther() {
 			l.complete = true
 			break
 		}
@@ -139,6 +139,12 @@ func (l *ladder) run() {
 // enlarged when small), and
 // the dearer steps that follow only rescue codes some view has glimpsed.
 const checkpoint = "enlarge"
+
+// settled is the step after which the codes read so far may already be
+// all the image holds: it has been searched as it is, at full size and by
+// a global threshold, and a code read there whose finder patterns explain
+// every one seen needs no dearer view (joined, enlarged) to be sure.
+const settled = "global"
 
 // minEvidence is the finder pattern candidates the passes up to the
 // checkpoint must have come upon, in all, for the search to go on: a QR
