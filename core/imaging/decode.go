@@ -117,6 +117,8 @@ type ladder struct {
 	// candidates are regions, in image pixels, where a symbol was detected
 	// but not decoded.
 	candidates []image.Rectangle
+	// rescued counts the candidates the candidates step has looked at.
+	rescued int
 }
 
 func (l *ladder) plane(c Channel) *Plane {

@@ -70,8 +70,9 @@ var steps = []step{
 		// Symbols seen but not read so far, enlarged by several factors:
 		// low-dpi scans sample at 2–3 pixels a module, and which factor
 		// lines the grid up with the modules varies.
-		for i := 0; i < len(l.candidates); i++ {
-			if l.rescue(l.candidates[i], true) {
+		for ; l.rescued < len(l.candidates); l.rescued++ {
+			if l.rescue(l.candidates[l.rescued], true) {
+				l.rescued++
 				return true
 			}
 		}
@@ -125,7 +126,8 @@ func (l *ladder) run() {
 			break
 		}
 	}
-	for i := 0; i < len(l.candidates) && !l.expired(); i++ {
+	// Those the candidates step looked at already would show the same.
+	for i := l.rescued; i < len(l.candidates) && !l.expired(); i++ {
 		if r := l.candidates[i]; !l.explained(r) {
 			l.rescue(r, true)
 		}
