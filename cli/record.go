@@ -98,9 +98,7 @@ func runRecord(e *env, args []string) int {
 	}
 	done := exitOK
 	if r.Queued {
-		fmt.Fprintf(e.stderr, e.pick("fapiao record: 团队服务器无法连接：录入的发票已保存在本机（%s），待发送；服务器恢复后运行 fapiao history send，或下次 fapiao scan --save 时自动发送\n",
-			"fapiao record: the team server cannot be reached: the invoice typed is kept on this machine (%s) to be sent; once it is back, run fapiao history send, or the next fapiao scan --save sends it first\n"),
-			team.Box.File())
+		e.queuedNote("record", "录入的发票", "the invoice typed", team)
 		done = exitQueued
 	}
 	if *asJSON {

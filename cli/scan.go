@@ -128,7 +128,7 @@ func runScan(e *env, args []string) int {
 		return exitFail
 	}
 	if queued > 0 {
-		e.queuedNote("scan", queued, team)
+		e.queuedNote("scan", fmt.Sprintf("%d 个文件", queued), fmt.Sprintf("%d files", queued), team)
 		return exitQueued
 	}
 	return exitOK

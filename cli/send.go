@@ -143,10 +143,10 @@ func sentJSON(s outbox.Sent) any {
 	return out
 }
 
-// queuedNote tells that files were kept in the outbox, and how they are
-// sent.
-func (e *env) queuedNote(name string, n int, tm *outbox.Team) {
-	fmt.Fprintf(e.stderr, e.pick("fapiao %s: 团队服务器无法连接：%d 个文件已保存在本机（%s），待发送；服务器恢复后运行 fapiao history send，或下次 fapiao scan --save 时自动发送\n",
-		"fapiao %s: the team server cannot be reached: %d files kept on this machine (%s) to be sent; once it is back, run fapiao history send, or the next fapiao scan --save sends them first\n"),
-		name, n, tm.Box.File())
+// queuedNote tells that what was read (zh, en: "3 个文件", "3 files") was
+// kept in the outbox, and how it is sent.
+func (e *env) queuedNote(name, zh, en string, tm *outbox.Team) {
+	fmt.Fprintf(e.stderr, e.pick("fapiao %s: 团队服务器无法连接：%s已保存在本机（%s），待发送；服务器恢复后运行 fapiao history send，或下次 fapiao scan --save 时自动发送\n",
+		"fapiao %s: the team server cannot be reached: %s kept on this machine (%s) to be sent; once it is back, run fapiao history send, or the next fapiao scan --save sends what waits first\n"),
+		name, e.pick(zh, en), tm.Box.File())
 }

@@ -50,37 +50,19 @@ func SolveHomography(from, to [4]Point) (h Homography, ok bool) {
 	if flat(from) || flat(to) {
 		return Homography{}, false
 	}
-	var a [8][9]float64
+	var a [8][8]float64
+	var b [8]float64
 	for i := range 4 {
 		x, y, u, v := from[i].X, from[i].Y, to[i].X, to[i].Y
-		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
-		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
+		a[2*i], b[2*i] = [8]float64{x, y, 1, 0, 0, 0, -u * x, -u * y}, u
+		a[2*i+1], b[2*i+1] = [8]float64{0, 0, 0, x, y, 1, -v * x, -v * y}, v
 	}
-	// Gauss–Jordan with partial pivoting: eight unknowns, h[8] = 1.
-	for col := range 8 {
-		p := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p][col]) < 1e-12 {
-			return Homography{}, false
-		}
-		a[col], a[p] = a[p], a[col]
-		for r := range 8 {
-			if r == col {
-				continue
-			}
-			f := a[r][col] / a[col][col]
-			for k := col; k < 9; k++ {
-				a[r][k] -= f * a[col][k]
-			}
-		}
+	// Eight unknowns, h[8] = 1.
+	g, ok := solve8(a, b)
+	if !ok {
+		return Homography{}, false
 	}
-	for i := range 8 {
-		h[i] = a[i][8] / a[i][i]
-	}
+	copy(h[:8], g[:])
 	h[8] = 1
 	for _, v := range h {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
