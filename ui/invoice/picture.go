@@ -229,10 +229,17 @@ func (p picture) outlines(known []imaging.Code, text string) [][]fyne.Position {
 	return out
 }
 
-// fields are the corners, in the picture's pixels, of where each value
-// read by OCR is on the page (reads' regions are fractions of the page, as
-// the picture is of the whole page).
-func (p picture) fields(reads map[string]document.FieldRead) [][]fyne.Position {
+// fieldBox is where one value read by OCR is on the picture.
+type fieldBox struct {
+	key    string          // store.Printed… key
+	pts    []fyne.Position // its corners in the picture's pixels
+	unsure bool            // seen, not read surely: its value is left to type
+}
+
+// fields are the places, in the picture's pixels, of the values read by
+// OCR, those not read surely too (reads' regions are fractions of the
+// page, as the picture is of the whole page), in the order of their keys.
+func (p picture) fields(reads map[string]document.FieldRead) []fieldBox {
 	if p.img == nil || len(reads) == 0 {
 		return nil
 	}
@@ -243,14 +250,15 @@ func (p picture) fields(reads map[string]document.FieldRead) [][]fyne.Position {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // the same outlines in the same order each time
-	var out [][]fyne.Position
+	var out []fieldBox
 	for _, k := range keys {
 		r := reads[k].Region
 		if r.X1 <= r.X0 || r.Y1 <= r.Y0 {
 			continue
 		}
 		x0, y0, x1, y1 := float32(r.X0)*w, float32(r.Y0)*h, float32(r.X1)*w, float32(r.Y1)*h
-		out = append(out, []fyne.Position{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+		out = append(out, fieldBox{key: k, unsure: reads[k].Unsure,
+			pts: []fyne.Position{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}})
 	}
 	return out
 }

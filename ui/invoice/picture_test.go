@@ -182,7 +182,7 @@ func TestPagePictureOutlinesWhatWasRead(t *testing.T) {
 	}
 	b := q.img.Bounds()
 	w, h := float32(b.Dx()), float32(b.Dy())
-	got := q.boxes[0] // "number", first by name
+	got := q.boxes[0].pts // "number", first by name
 	if !near(got[0].X, 0.5*w) || !near(got[0].Y, 0.1*h) || !near(got[2].X, 0.9*w) || !near(got[2].Y, 0.2*h) {
 		t.Errorf("the number's outline %v, want 50–90%% × 10–20%% of %v×%v", got, w, h)
 	}

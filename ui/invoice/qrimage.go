@@ -19,14 +19,18 @@ import (
 // whole page at first, zoomed in and out with its buttons or Ctrl and the
 // mouse wheel (the wheel alone scrolls, as in a PDF reader), fitted to the
 // panel's width, or opened in a window of its own. The QR code is outlined
-// in red and, when the values were read by OCR, each value's place in blue.
+// in red and, when the values were read by OCR, each value's place in blue
+// (amber when it was not read surely); the value the clerk goes to is
+// zoomed to and outlined boldly.
 type qrImage struct {
 	widget.BaseWidget
 
 	img   image.Image
 	codes [][]fyne.Position // QR corners in the image's pixels
-	boxes [][]fyne.Position // read fields' corners in the image's pixels
+	boxes []fieldBox        // the values read by OCR
 	text  string            // shown instead of the picture, or under it
+	// selected is the key of the value shown (showField); "" for none.
+	selected string
 
 	// fit is how the zoom follows the panel's size; zoom is the picture's
 	// size on screen per pixel of the image.
@@ -60,8 +64,11 @@ const (
 )
 
 var (
-	codeColor = color.NRGBA{R: 0xe5, G: 0x1c, B: 0x23, A: 0xff}
-	boxColor  = color.NRGBA{R: 0x1e, G: 0x6f, B: 0xd9, A: 0xff}
+	codeColor   = color.NRGBA{R: 0xe5, G: 0x1c, B: 0x23, A: 0xff}
+	boxColor    = color.NRGBA{R: 0x1e, G: 0x6f, B: 0xd9, A: 0xff}
+	unsureColor = color.NRGBA{R: 0xf0, G: 0x9a, B: 0x00, A: 0xff}
+	// selectedFill marks the value the clerk went to, under its outline.
+	selectedFill = color.NRGBA{R: 0xf0, G: 0xc0, B: 0x00, A: 0x50}
 )
 
 func newQRImage() *qrImage {
@@ -88,9 +95,9 @@ func newQRImage() *qrImage {
 
 // set shows img with the codes and read fields outlined and text under
 // it; a nil img shows text alone. A new picture is shown whole.
-func (q *qrImage) set(img image.Image, codes, boxes [][]fyne.Position, text string) {
+func (q *qrImage) set(img image.Image, codes [][]fyne.Position, boxes []fieldBox, text string) {
 	if img != q.img {
-		q.fit = fitWhole
+		q.fit, q.selected = fitWhole, ""
 	}
 	q.img, q.codes, q.boxes, q.text = img, codes, boxes, text
 	q.Refresh()
@@ -134,6 +141,77 @@ func (q *qrImage) setFit(mode fitMode) {
 	q.fit = mode
 	q.scroll.Offset = fyne.Position{}
 	q.Refresh()
+}
+
+// fieldShown is how much of the panel's width the value gone to takes:
+// large enough to read against the paper, with what is around it.
+const fieldShown = 0.3
+
+// showField zooms to where the value of key was read and scrolls it to the
+// middle of the panel, outlined boldly; a key not read leaves the picture
+// as it is.
+func (q *qrImage) showField(key string) {
+	box := q.box(key)
+	if q.img == nil || box == nil {
+		return
+	}
+	q.selected = key
+	view := q.scroll.Size()
+	r := bounds(box.pts)
+	if view.Width <= 0 || view.Height <= 0 || r.Dx() <= 0 {
+		q.Refresh()
+		return
+	}
+	whole := q.fitZoom(fitWhole, view)
+	z := min(max(view.Width*fieldShown/float32(r.Dx()), whole), zoomMax)
+	// A value as tall as half the panel at that zoom, no taller: the
+	// lines above and below it show too.
+	z = max(min(z, view.Height*0.5/float32(r.Dy())), whole)
+	q.fit, q.zoom = fitNone, z
+	q.Refresh()
+	area := q.area.MinSize()
+	cx, cy := (float32(r.Min.X)+float32(r.Dx())/2)*z, (float32(r.Min.Y)+float32(r.Dy())/2)*z
+	q.scroll.Offset = fyne.NewPos(
+		min(max(0, cx-view.Width/2), max(0, area.Width-view.Width)),
+		min(max(0, cy-view.Height/2), max(0, area.Height-view.Height)))
+	q.scroll.Refresh()
+	q.area.Refresh()
+}
+
+// box is the place of the value of key, nil when it was not read by OCR.
+func (q *qrImage) box(key string) *fieldBox {
+	for i := range q.boxes {
+		if q.boxes[i].key == key {
+			return &q.boxes[i]
+		}
+	}
+	return nil
+}
+
+// shown is the part of the picture the panel shows, in the picture's
+// pixels.
+func (q *qrImage) shown() image.Rectangle {
+	if q.img == nil || q.zoom <= 0 {
+		return image.Rectangle{}
+	}
+	view, o := q.scroll.Size(), q.scroll.Offset
+	z := q.zoom
+	r := image.Rect(int(o.X/z), int(o.Y/z), int((o.X+view.Width)/z), int((o.Y+view.Height)/z))
+	return r.Intersect(q.img.Bounds().Sub(q.img.Bounds().Min))
+}
+
+// bounds is the rectangle around pts.
+func bounds(pts []fyne.Position) image.Rectangle {
+	var r image.Rectangle
+	for i, p := range pts {
+		pr := image.Rect(int(p.X), int(p.Y), int(p.X+0.999), int(p.Y+0.999))
+		if i == 0 {
+			r = pr
+		} else {
+			r = r.Union(pr)
+		}
+	}
+	return r
 }
 
 // zoomBy zooms by factor around the middle of what is shown.
@@ -284,7 +362,8 @@ func (a *pageArea) Scrolled(ev *fyne.ScrollEvent) {
 }
 
 func (a *pageArea) CreateRenderer() fyne.WidgetRenderer {
-	r := &pageAreaRenderer{a: a, image: canvas.NewImageFromImage(nil)}
+	r := &pageAreaRenderer{a: a, image: canvas.NewImageFromImage(nil), mark: canvas.NewRectangle(selectedFill)}
+	r.mark.Hide()
 	r.image.FillMode = canvas.ImageFillStretch
 	r.image.ScaleMode = canvas.ImageScaleSmooth
 	return r
@@ -294,7 +373,9 @@ type pageAreaRenderer struct {
 	a     *pageArea
 	image *canvas.Image
 	lines []*canvas.Line
-	size  fyne.Size
+	// mark fills the place of the value the clerk went to.
+	mark *canvas.Rectangle
+	size fyne.Size
 }
 
 func (r *pageAreaRenderer) Destroy() {}
@@ -307,7 +388,7 @@ func (r *pageAreaRenderer) MinSize() fyne.Size {
 }
 
 func (r *pageAreaRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.image}
+	objs := []fyne.CanvasObject{r.image, r.mark}
 	for _, l := range r.lines {
 		objs = append(objs, l)
 	}
@@ -328,20 +409,31 @@ func (r *pageAreaRenderer) Layout(size fyne.Size) {
 	r.image.Resize(r.MinSize())
 	z := r.a.q.zoom
 	at := func(p fyne.Position) fyne.Position { return fyne.NewPos(o.X+p.X*z, o.Y+p.Y*z) }
-	i := 0
-	for _, set := range [][][]fyne.Position{r.a.q.codes, r.a.q.boxes} {
-		for _, c := range set {
-			for j := range c {
-				if i >= len(r.lines) {
-					return
-				}
-				r.lines[i].Position1 = at(c[j])
-				r.lines[i].Position2 = at(c[(j+1)%len(c)])
-				r.lines[i].Refresh()
-				i++
-			}
+	q := r.a.q
+	outlines := append([][]fyne.Position(nil), q.codes...)
+	r.mark.Hide()
+	for _, b := range q.boxes {
+		outlines = append(outlines, b.pts)
+		if b.key == q.selected {
+			br := bounds(b.pts)
+			r.mark.Move(at(fyne.NewPos(float32(br.Min.X), float32(br.Min.Y))))
+			r.mark.Resize(fyne.NewSize(float32(br.Dx())*z, float32(br.Dy())*z))
+			r.mark.Show()
 		}
 	}
+	i := 0
+	for _, c := range outlines {
+		for j := range c {
+			if i >= len(r.lines) {
+				return
+			}
+			r.lines[i].Position1 = at(c[j])
+			r.lines[i].Position2 = at(c[(j+1)%len(c)])
+			r.lines[i].Refresh()
+			i++
+		}
+	}
+	r.mark.Refresh()
 }
 
 func (r *pageAreaRenderer) Refresh() {
@@ -351,18 +443,35 @@ func (r *pageAreaRenderer) Refresh() {
 		n += len(c)
 	}
 	m := 0
-	for _, c := range q.boxes {
-		m += len(c)
+	for _, b := range q.boxes {
+		m += len(b.pts)
 	}
-	if len(r.lines) != n+m || (n+m > 0 && r.lines[0].StrokeColor != lineColor(n)) {
+	if len(r.lines) != n+m {
 		r.lines = make([]*canvas.Line, n+m)
 		for i := range r.lines {
 			r.lines[i] = canvas.NewLine(codeColor)
-			r.lines[i].StrokeWidth = 3
-			if i >= n {
-				r.lines[i].StrokeColor = boxColor
-				r.lines[i].StrokeWidth = 2
-			}
+		}
+	}
+	// Each line's colour and width as the outlines stand: a code's, a
+	// value's (read, not read surely, gone to).
+	i := 0
+	for _, c := range q.codes {
+		for range c {
+			r.lines[i].StrokeColor, r.lines[i].StrokeWidth = codeColor, 3
+			i++
+		}
+	}
+	for _, b := range q.boxes {
+		col, width := boxColor, float32(2)
+		if b.unsure {
+			col = unsureColor
+		}
+		if b.key == q.selected {
+			width = 4
+		}
+		for range b.pts {
+			r.lines[i].StrokeColor, r.lines[i].StrokeWidth = col, width
+			i++
 		}
 	}
 	if r.image.Image != q.img {
@@ -371,12 +480,4 @@ func (r *pageAreaRenderer) Refresh() {
 	}
 	r.Layout(r.size)
 	canvas.Refresh(r.a)
-}
-
-// lineColor is the first line's color when n of them outline codes.
-func lineColor(n int) color.Color {
-	if n > 0 {
-		return codeColor
-	}
-	return boxColor
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -21,9 +22,35 @@ type fieldRow struct {
 	key     string // store.Printed… key
 	label   *widget.Label
 	qr      *widget.Label
-	printed *widget.Entry
-	result  *widget.Label
-	bg      *canvas.Rectangle
+	printed *fieldEntry
+	// ocr marks a value read by OCR, with the engine's confidence (or
+	// that it was not read surely); tapped, it shows where on the page
+	// the value was read. Hidden for values not read by OCR.
+	ocr    *widget.Button
+	mark   *fyne.Container     // ocr, as wide as the widest mark
+	read   *document.FieldRead // how the value was read by OCR; nil when not
+	result *widget.Label
+	bg     *canvas.Rectangle
+}
+
+// fieldEntry is a printed value's entry, which says when the clerk goes
+// to it: the picture then shows where the value was read.
+type fieldEntry struct {
+	widget.Entry
+	onFocus func()
+}
+
+func newFieldEntry() *fieldEntry {
+	e := &fieldEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *fieldEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus()
+	}
 }
 
 // table is the comparison and, under it, the findings.
@@ -35,6 +62,15 @@ type table struct {
 	root        *fyne.Container
 	filling     bool // the entries are being filled, not typed into
 	onTyped     func(key, text string)
+	// onShowRead shows on the picture where the value of key was read by
+	// OCR; ocr: some value shown was, and the printed column makes room
+	// for the marks.
+	onShowRead func(key string)
+	ocr        bool
+	// markCell gives every row's mark the width of the widest, so that
+	// the entries line up.
+	markCell                       markCell
+	placeholder, unsurePlaceholder string
 }
 
 func newTable(onTyped func(key, text string)) *table {
@@ -50,7 +86,7 @@ func newTable(onTyped func(key, text string)) *table {
 	grid.Add(headerRow)
 	for _, f := range fields {
 		r := &fieldRow{key: f.key, label: widget.NewLabel(""), qr: widget.NewLabel(""),
-			printed: widget.NewEntry(), result: widget.NewLabel(""), bg: canvas.NewRectangle(nil)}
+			printed: newFieldEntry(), result: widget.NewLabel(""), bg: canvas.NewRectangle(nil)}
 		r.qr.Selectable = true
 		r.qr.Truncation = fyne.TextTruncateEllipsis
 		r.label.Truncation = fyne.TextTruncateEllipsis
@@ -60,6 +96,16 @@ func newTable(onTyped func(key, text string)) *table {
 				t.onTyped(key, text)
 			}
 		}
+		show := func() {
+			if r.read != nil && t.onShowRead != nil {
+				t.onShowRead(key)
+			}
+		}
+		r.printed.onFocus = show
+		r.ocr = widget.NewButton("", show)
+		r.ocr.Importance = widget.LowImportance
+		r.mark = container.New(&t.markCell, r.ocr)
+		r.mark.Hide()
 		t.rows = append(t.rows, r)
 		var lay fyne.Layout = t.cols
 		if !qrCarries(f.key) {
@@ -68,7 +114,8 @@ func newTable(onTyped func(key, text string)) *table {
 			lay = spanned{t.cols}
 			r.qr.Hide()
 		}
-		grid.Add(container.NewStack(r.bg, container.New(lay, r.label, r.qr, r.printed, r.result)))
+		printed := container.NewBorder(nil, nil, nil, r.mark, r.printed)
+		grid.Add(container.NewStack(r.bg, container.New(lay, r.label, r.qr, printed, r.result)))
 	}
 	t.root = container.NewVBox(grid, widget.NewSeparator(), t.findingsBox)
 	return t
@@ -80,9 +127,11 @@ func (t *table) relabel(tr *env.Translator) {
 	for i, k := range []string{"detail.field", "detail.qr", "detail.printed", "detail.result"} {
 		t.headers[i].SetText(tr.T(k))
 	}
+	t.placeholder, t.unsurePlaceholder = tr.T("detail.printed.placeholder"), tr.T("detail.printed.unsure")
 	for i, f := range fields {
 		t.rows[i].label.SetText(tr.T(f.label))
-		t.rows[i].printed.SetPlaceHolder(tr.T("detail.printed.placeholder"))
+		t.rows[i].printed.SetPlaceHolder(t.placeholder)
+		t.showRead(tr, t.rows[i])
 	}
 	t.measure(tr)
 }
@@ -104,6 +153,14 @@ func (t *table) measure(tr *env.Translator) {
 	}
 	need[1] = env.Widest(need[1], widest20)
 	need[2] = max(need[2], env.Widest(0, widest20)+2*theme.InputBorderSize())
+	if t.ocr {
+		// Room for the widest mark of a value read by OCR beside it.
+		t.markCell.width = 0
+		for _, text := range []string{tr.F("detail.ocr", 100), tr.T("detail.ocr.unsure")} {
+			t.markCell.width = max(t.markCell.width, widget.NewButton(text, nil).MinSize().Width)
+		}
+		need[2] += t.markCell.width + theme.Padding()
+	}
 	for _, k := range []string{"verdict.same", "verdict.different", "verdict.missing", "verdict.error"} {
 		need[3] = env.Widest(need[3], tr.T(k)+tr.T("verdict.typed"))
 	}
@@ -136,12 +193,62 @@ func (t *table) fill(tr *env.Translator, f *form) map[string]string {
 	typed := map[string]string{}
 	t.filling = true
 	t.showQR(tr, f)
+	ocr := false
 	for _, r := range t.rows {
+		r.read = nil
+		if rd, ok := f.printed.Reads[r.key]; ok {
+			r.read, ocr = &rd, true
+		}
+		t.showRead(tr, r)
 		r.printed.SetText(f.entryText(r.key))
 		typed[r.key] = r.printed.Text
 	}
 	t.filling = false
+	if ocr != t.ocr {
+		t.ocr = ocr
+		t.measure(tr)
+	}
 	return typed
+}
+
+// showRead marks a value read by OCR with the engine's confidence, or
+// as not read surely: its entry is then empty and says to look at the
+// picture, where its place is outlined.
+func (t *table) showRead(tr *env.Translator, r *fieldRow) {
+	if r.read == nil {
+		r.mark.Hide()
+		r.printed.SetPlaceHolder(t.placeholder)
+		return
+	}
+	if r.read.Unsure {
+		r.ocr.SetText(tr.T("detail.ocr.unsure"))
+		r.ocr.Importance = widget.WarningImportance
+		r.printed.SetPlaceHolder(t.unsurePlaceholder)
+	} else {
+		r.ocr.SetText(tr.F("detail.ocr", int(r.read.Confidence*100+0.5)))
+		r.ocr.Importance = widget.LowImportance
+		r.printed.SetPlaceHolder(t.placeholder)
+	}
+	r.mark.Show()
+	r.ocr.Refresh()
+}
+
+// markCell lays out a value's OCR mark at a width of its own.
+type markCell struct{ width float32 }
+
+func (c *markCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+func (c *markCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(c.width, h)
 }
 
 // showQR shows f's QR values in the language chosen (a date is written

@@ -110,8 +110,12 @@ func New(e *env.Env) *View {
 	v := &View{e: e, cache: newPictureCache()}
 	v.record = bridge.NewLatest[loaded](e.Bridge)
 	v.pictures = bridge.NewLatest[shownPicture](e.Bridge)
+	// The title is a file's name or a code's whole text (a QR payload of
+	// 70 characters): wrapped where the view is narrow, never cut, and
+	// selectable, to be copied.
 	v.titleLabel = widget.NewLabel("")
-	v.titleLabel.Truncation = fyne.TextTruncateEllipsis
+	v.titleLabel.Wrapping = fyne.TextWrapBreak
+	v.titleLabel.Selectable = true
 	v.titleLabel.TextStyle.Bold = true
 	v.stateLabel = widget.NewLabel("")
 	v.firstSeenLabel = widget.NewLabel("")
@@ -122,6 +126,7 @@ func New(e *env.Env) *View {
 	v.image = newQRImage()
 	v.image.onEnlarge = v.enlarge
 	v.table = newTable(v.onTyped)
+	v.table.onShowRead = v.showRead
 	v.verifyButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), v.Verify)
 	v.verifyButton.Importance = widget.HighImportance
 	v.lockButton = widget.NewButtonWithIcon("", lockIcon, v.onLock)

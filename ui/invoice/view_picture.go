@@ -16,8 +16,9 @@ import (
 // shownPicture is a picture with the corners of the codes and of the
 // values read to outline on it.
 type shownPicture struct {
-	pic          picture
-	lines, boxes [][]fyne.Position
+	pic   picture
+	lines [][]fyne.Position
+	boxes []fieldBox
 }
 
 // showPicture shows the scanned invoice's picture: its file's, or the
@@ -157,8 +158,15 @@ func (v *View) enlarge() {
 	big.relabel(v.e.Tr)
 	big.set(q.img, q.codes, q.boxes, q.text)
 	big.fit = fitWidthMode
+	if q.selected != "" {
+		big.showField(q.selected)
+	}
 	w.SetContent(big)
 	w.Resize(v.e.Win.Canvas().Size())
 	w.Show()
 	v.pageWindow = w
 }
+
+// showRead shows on the picture where the value of key was read by OCR,
+// zoomed to it and outlined more boldly than the others.
+func (v *View) showRead(key string) { v.image.showField(key) }
