@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
@@ -73,6 +74,39 @@ func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) err
 		"图片中未找到发票二维码，无法与票面核对", "no invoice QR code found in the image: nothing to compare the printed values with")}, fs...)
 	r.Invoices = append(r.Invoices, Invoice{Printed: &p, Comparison: nonNil(rows), Findings: fs})
 	return nil
+}
+
+// Frame reads a payload a webcam read in frame (JPEG), as Text does, and
+// the printed values of its invoice from the frame by OCR, anchored on the
+// code found again in the frame: the capture is read once, in the caller's
+// goroutine, never on each frame of the preview. Without an OCR engine, or
+// when the frame cannot be decoded, it is Text's result with the frame
+// kept; an OCR that fails is a finding, the code stays read.
+func (s *Scanner) Frame(ctx context.Context, text string, frame []byte) FileResult {
+	start := time.Now()
+	r := s.Text(text)
+	r.Frame = frame
+	defer func() { r.Ms = time.Since(start).Milliseconds() }()
+	eng, _ := s.engine()
+	if eng == nil || len(frame) == 0 || ctx.Err() != nil {
+		return r
+	}
+	img, err := imaging.Decode(frame)
+	if err != nil {
+		return r
+	}
+	codes, _ := imaging.DecodeImage(ctx, img, imaging.Options{Budget: s.Budget, IsInvoice: IsInvoiceText})
+	if codeOf(codes, text) != nil {
+		r.Codes = codes // where it is in the frame, to outline it
+	}
+	if err := s.Paper(ctx, img, &r); ocrFailed(err) && !errors.Is(err, ocr.ErrUnavailable) {
+		f := finding.New("ocr_failed", finding.Info, "", "未能从画面读取票面：%v",
+			"the printed values could not be read from the frame: %v", err)
+		for i := range r.Invoices {
+			r.Invoices[i].Findings = append(r.Invoices[i].Findings, f)
+		}
+	}
+	return r
 }
 
 // readPaper reads by OCR the printed values of inv in img, anchored on its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,6 +139,9 @@ func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queue
 		}
 	}
 	extra := len(files) + len(texts) - len(in)
+	if len(files) > 0 || slices.ContainsFunc(texts, func(t input) bool { return len(t.frame) > 0 }) {
+		s.checkOCR()
+	}
 	fyne.Do(func() { s.total += extra; s.showProgress() })
 
 	out := newHandover(apply)
@@ -160,7 +164,10 @@ func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queue
 			break
 		}
 		r := s.e.Scanner.Text(t.text)
-		r.Frame = t.frame
+		if len(t.frame) > 0 {
+			// A camera's capture: its frame read once, here.
+			r = s.e.Scanner.Frame(ctx, t.text, t.frame)
+		}
 		take(r, t.source, t.text)
 	}
 	paths := make([]string, len(files))
@@ -175,6 +182,7 @@ func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queue
 	})
 	fyne.Do(func() {
 		out.flush()
+		s.reading = ""
 		s.running--
 		if s.running == 0 {
 			s.cancel()
@@ -284,8 +292,49 @@ func (s *Screen) showProgress() {
 	}
 	s.progress.Max = float64(max(s.total, 1))
 	s.progress.SetValue(float64(min(s.done, s.total)))
-	s.progressLabel.SetText(s.e.Tr.F("scan.progress", s.done, s.total))
+	text := s.e.Tr.F("scan.progress", s.done, s.total)
+	if s.reading != "" {
+		text += "  " + s.reading
+	}
+	s.progressLabel.SetText(text)
 	s.progress.Show()
 	s.progressLabel.Show()
 	s.cancelButton.Show()
+}
+
+// onOCR shows how reading file's printed values by OCR goes: done of total
+// regions read. It runs on the UI goroutine.
+func (s *Screen) onOCR(file string, done, total int) {
+	if s.running == 0 {
+		return
+	}
+	name := filepath.Base(file)
+	if file == "" {
+		name = s.e.Tr.T("source.camera")
+	}
+	s.reading = s.e.Tr.F("scan.ocr_progress", name, done, total)
+	if done >= total {
+		s.reading = ""
+	}
+	s.showProgress()
+}
+
+// checkOCR tells the clerk once, when pictures are to be read and OCR
+// cannot run (no engine in this build, or its language data missing),
+// that their printed values are to be typed; the scan goes on without it.
+// It runs off the UI goroutine: the engine starts on the first call.
+func (s *Screen) checkOCR() {
+	err := s.ocrStatus()
+	if err == nil {
+		return
+	}
+	fyne.Do(func() {
+		if s.ocrSaid {
+			return
+		}
+		s.ocrSaid = true
+		tr := s.e.Tr
+		s.ocrNote = dialog.NewInformation(tr.T("ocr.unavailable.title"), tr.T("ocr.unavailable"), s.e.Win)
+		s.ocrNote.Show()
+	})
 }

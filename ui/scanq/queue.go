@@ -75,6 +75,17 @@ type Screen struct {
 	batch       *invoice.BatchCheck // the last batch check started
 	entry       *entryForm          // the form last opened to type an invoice in
 
+	// reading is what OCR is reading now, said under the progress bar:
+	// the file's name and the regions read of those planned ("" when
+	// nothing is being read).
+	reading string
+	// ocrStatus says whether printed values can be read from pictures
+	// (the scanner's OCRStatus); ocrSaid: the clerk was told it cannot.
+	ocrStatus func() error
+	ocrSaid   bool
+	// ocrNote is the dialog that told it, kept for tests.
+	ocrNote dialog.Dialog
+
 	// beforeTake, when set (by tests), is called on the batch's goroutine
 	// with each file's path before it is taken: a test holds a batch at a
 	// known file with it.
@@ -106,6 +117,10 @@ func New(e *env.Env) *Screen {
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.list = widget.NewList(s.length, s.createItem, s.updateItem)
 	s.list.OnSelected = s.onSelected
+	s.ocrStatus = e.Scanner.OCRStatus
+	// Reading a picture's printed values takes seconds: the clerk sees
+	// how it goes, and may cancel it with the batch.
+	e.Scanner.OnOCR = func(file string, done, total int) { fyne.Do(func() { s.onOCR(file, done, total) }) }
 	s.detail = invoice.New(e)
 	s.detail.OnRecorded = s.onRecorded
 	s.detail.OnTypeIn = s.typeIn
