@@ -2,21 +2,21 @@ package invoice
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	uitest.RemovePaper()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(uitest.Main(m)) }
 
 // A photo of a paper invoice, read by the real OCR engine: the 票面 column
 // holds what was read, each value marked with the engine's confidence (or
@@ -24,27 +24,8 @@ func TestMain(m *testing.M) {
 // zoomed to exactly where it was read; a value typed over it is the
 // clerk's, and what was read stays.
 func TestPaperPhotoFillsThePrintedColumn(t *testing.T) {
-	v, e, settle := newView(t)
-	e.Scanner = &scan.Scanner{Now: uitest.FixedNow} // OCR on
-	if err := e.Scanner.OCRStatus(); err != nil {
-		t.Fatalf("the tests need the OCR engine (make test-deps installs it): %v", err)
-	}
-	var photo uitest.Paper
-	for _, p := range uitest.PaperInvoices(t) {
-		if p.Condition == "photo" && len(p.Altered) == 0 {
-			photo = p
-			break
-		}
-	}
-	if photo.Path == "" {
-		t.Fatal("the generator made no genuine phone photo")
-	}
-	r := uitest.ScanFile(t, e, photo.Path)
-	if len(r.Invoices) != 1 || r.Invoices[0].Printed == nil {
-		t.Fatalf("the photo gave %+v", r.Invoices)
-	}
-	v.ShowScanned(scanned(r, "photo.jpg", store.SourceFile))
-	settle()
+	photo := uitest.PaperPicture(t, "photo")
+	v, e, settle, r := showPaper(t, photo.Path)
 
 	reads := r.Invoices[0].Printed.Reads
 	filled := 0
@@ -126,4 +107,58 @@ func TestPaperPhotoFillsThePrintedColumn(t *testing.T) {
 			break
 		}
 	}
+}
+
+// An office scan saved as an image-only PDF goes through the same path:
+// its page is read by OCR, the 票面 column filled, each value's place
+// outlined on the page drawn, and the printed value that is not its QR
+// code's flagged 不符.
+func TestImageOnlyPDFIsReadAsAPicture(t *testing.T) {
+	// The fourth picture: an office scan whose printed number is not its
+	// QR code's.
+	scanPic := uitest.PaperInvoices(t)[3]
+	if scanPic.Condition != "scan" || len(scanPic.Altered) == 0 {
+		t.Fatalf("the fourth paper invoice is a %s, altered %v: want a forged scan", scanPic.Condition, scanPic.Altered)
+	}
+	pdf := filepath.Join(t.TempDir(), "scan.pdf")
+	if err := api.ImportImagesFile([]string{scanPic.Path}, pdf, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	v, _, _, r := showPaper(t, pdf)
+	reads := r.Invoices[0].Printed.Reads
+	filled := 0
+	for _, row := range v.table.rows {
+		if rd, ok := reads[row.key]; ok && !rd.Unsure {
+			filled++
+			if row.printed.Text != scanPic.Printed[row.key] || !row.mark.Visible() {
+				t.Errorf("%s: shows %q (marked %v), printed %q", row.key, row.printed.Text, row.mark.Visible(), scanPic.Printed[row.key])
+			}
+		}
+	}
+	if filled < 3 {
+		t.Errorf("%d values filled from OCR", filled)
+	}
+	for _, key := range scanPic.Altered {
+		if row := v.table.row(key); row != nil && row.printed.Text != "" && row.result.Text != "不符" {
+			t.Errorf("%s, printed %q, QR code's %q: the result says %q", key, row.printed.Text, row.qr.Text, row.result.Text)
+		}
+	}
+	if q := v.image; q.img == nil || len(q.boxes) != len(reads) {
+		t.Errorf("%d outlines on the page for %d values read", len(q.boxes), len(reads))
+	}
+}
+
+// showPaper scans the paper invoice at path with the real OCR engine, and
+// shows it in a detail view once its picture is made.
+func showPaper(t *testing.T, path string) (*View, *env.Env, func(), *scan.FileResult) {
+	t.Helper()
+	v, e, settle := newView(t)
+	e.Scanner = uitest.OCRScanner(t)
+	r := uitest.ScanFile(t, e, path)
+	if len(r.Invoices) != 1 || r.Invoices[0].Printed == nil || r.Invoices[0].Printed.Source != document.SourceOCR {
+		t.Fatalf("%s gave %+v", filepath.Base(path), r.Invoices)
+	}
+	v.ShowScanned(scanned(r, filepath.Base(path), store.SourceFile))
+	settle()
+	return v, e, settle, r
 }

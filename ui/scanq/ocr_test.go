@@ -10,26 +10,18 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
-	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	uitest.RemovePaper()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(uitest.Main(m)) }
 
 // The camera's capture of a paper invoice: its frame is read by the real
 // OCR engine once, in the batch, with the progress shown as it goes, and
 // the invoice comes into the queue with its printed values read.
 func TestCameraCaptureIsReadByOCR(t *testing.T) {
 	w := uitest.NewWindow(t)
-	w.Env.Scanner = &scan.Scanner{Now: uitest.FixedNow} // OCR on
-	if err := w.Env.Scanner.OCRStatus(); err != nil {
-		t.Fatalf("the tests need the OCR engine (make test-deps installs it): %v", err)
-	}
+	w.Env.Scanner = uitest.OCRScanner(t)
 	s := New(w.Env)
 	w.Show(s.Content())
 	t.Cleanup(func() { s.onCancel() })
@@ -40,13 +32,7 @@ func TestCameraCaptureIsReadByOCR(t *testing.T) {
 		shown(file, done, total)
 	}
 
-	var photo uitest.Paper
-	for _, p := range uitest.PaperInvoices(t) {
-		if p.Condition == "photo" {
-			photo = p
-			break
-		}
-	}
+	photo := uitest.PaperPicture(t, "photo")
 	frame, err := os.ReadFile(photo.Path) // a JPEG, as the camera's frames are kept
 	if err != nil {
 		t.Fatal(err)

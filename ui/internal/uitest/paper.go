@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/scan"
 )
 
 // Paper is a paper invoice's picture made by tools/invoicegen -paper: a
@@ -81,10 +83,37 @@ func makePaper() (string, []Paper, error) {
 	return dir, list, nil
 }
 
-// RemovePaper removes what PaperInvoices made; a test binary's TestMain
-// calls it after the tests.
-func RemovePaper() {
+// Main runs a package's tests, then removes the paper invoices they made
+// (PaperInvoices): func TestMain(m *testing.M) { os.Exit(uitest.Main(m)) }.
+func Main(m *testing.M) int {
+	code := m.Run()
 	if paperDir != "" {
 		os.RemoveAll(paperDir)
 	}
+	return code
+}
+
+// PaperPicture is the first genuine paper invoice (its printed values
+// those of its QR code) of condition: clean, scan or photo.
+func PaperPicture(t testing.TB, condition string) Paper {
+	t.Helper()
+	for _, p := range PaperInvoices(t) {
+		if p.Condition == condition && len(p.Altered) == 0 {
+			return p
+		}
+	}
+	t.Fatalf("the generator made no genuine %s", condition)
+	return Paper{}
+}
+
+// OCRScanner is NewScanner with the printed values of pictures read by the
+// real OCR engine, for the tests of how the window shows them; the engine
+// missing fails the test (make test-deps installs it).
+func OCRScanner(t testing.TB) *scan.Scanner {
+	t.Helper()
+	s := &scan.Scanner{Now: FixedNow}
+	if err := s.OCRStatus(); err != nil {
+		t.Fatalf("the tests need the OCR engine (make test-deps installs it): %v", err)
+	}
+	return s
 }
