@@ -4,14 +4,17 @@
 // The window reads these environment variables: FAPIAO_DB names the history
 // file or team server (as for the command line), FAPIAO_DB_TIMEOUT how long
 // a call waits for that server, FAPIAO_SCREEN the screen it opens on
-// (scan, camera, history, orders or settings), and FAPIAO_CAMERA a video
-// file or folder of frames to play as the camera (where there is none).
+// (scan, camera, history, orders or settings), FAPIAO_CAMERA a video
+// file or folder of frames to play as the camera (where there is none),
+// and FAPIAO_OPEN files or folders to scan as the window opens, as if
+// dropped on it (a list, as PATH is).
 package main
 
 import (
 	"context"
 	"log"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2/app"
 
@@ -75,6 +78,9 @@ func main() {
 	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))
+	if paths := os.Getenv("FAPIAO_OPEN"); paths != "" {
+		w.Open(filepath.SplitList(paths))
+	}
 	if path := os.Getenv("FAPIAO_CAMERA"); path != "" {
 		if err := w.PlayCamera(path); err != nil {
 			log.Printf("FAPIAO_CAMERA: %v", err)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -197,6 +198,16 @@ func (m *MainWindow) openRecord(invoiceID int64) {
 func (m *MainWindow) onDropped(_ fyne.Position, uris []fyne.URI) {
 	m.tabs.Select(m.scanItem)
 	m.scan.Drop(uris)
+}
+
+// Open scans files and folders as if they were dropped on the window
+// ($FAPIAO_OPEN).
+func (m *MainWindow) Open(paths []string) {
+	uris := make([]fyne.URI, len(paths))
+	for i, p := range paths {
+		uris[i] = storage.NewFileURI(p)
+	}
+	m.onDropped(fyne.Position{}, uris)
 }
 
 func (m *MainWindow) onTab(t *container.TabItem) {

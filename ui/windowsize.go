@@ -23,8 +23,11 @@ var frame = fyne.NewSize(16, 48)
 
 // fitSize is the window's size on a screen whose work area (less panels
 // and menu bars) is work: saved, as the clerk left it, or DefaultSize,
-// shrunk to what the screen has room for. A zero work area (a screen that
-// is not known) leaves the size as it is.
+// shrunk to what the screen has room for. A screen with no room for
+// DefaultSize (a 1366×768 laptop) gets a window as large as it has room
+// for, in both directions, as maximised: the default's width beside a
+// height cut to the screen's left a strip of the screen unused. A zero work
+// area (a screen that is not known) leaves the size as it is.
 func fitSize(saved, work fyne.Size) fyne.Size {
 	size := DefaultSize
 	if saved.Width >= 320 && saved.Height >= 240 {
@@ -34,6 +37,9 @@ func fitSize(saved, work fyne.Size) fyne.Size {
 		return size
 	}
 	room := fyne.NewSize(max(work.Width-frame.Width, 320), max(work.Height-frame.Height, 240))
+	if size == DefaultSize && (size.Width > room.Width || size.Height > room.Height) {
+		return room
+	}
 	return fyne.NewSize(min(size.Width, room.Width), min(size.Height, room.Height))
 }
 

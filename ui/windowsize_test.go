@@ -20,7 +20,8 @@ func TestFitSize(t *testing.T) {
 		{"a screen not known", fyne.Size{}, fyne.Size{}, DefaultSize.Width, DefaultSize.Height},
 		{"a large screen", fyne.Size{}, fyne.NewSize(1920, 1040), DefaultSize.Width, DefaultSize.Height},
 		// 1366×768 less a 27-pixel panel: 800 high used to overflow it.
-		{"a laptop", fyne.Size{}, fyne.NewSize(1366, 741), 1280, 741 - frame.Height},
+		{"a laptop", fyne.Size{}, fyne.NewSize(1366, 741), 1366 - frame.Width, 741 - frame.Height},
+		{"a screen just too low", fyne.Size{}, fyne.NewSize(1600, 800), 1600 - frame.Width, 800 - frame.Height},
 		{"1024×768", fyne.Size{}, fyne.NewSize(1024, 768), 1024 - frame.Width, 768 - frame.Height},
 		{"as the clerk left it", fyne.NewSize(1100, 650), fyne.NewSize(1366, 768), 1100, 650},
 		{"left larger on another screen", fyne.NewSize(1900, 1000), fyne.NewSize(1366, 768), 1366 - frame.Width, 768 - frame.Height},
