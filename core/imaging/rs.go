@@ -21,9 +21,24 @@ type decoded struct {
 
 var rsDecoder = reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)
 
-// decodeBits is gozxing's QR decoder with the corrections counted: the
-// plain reading first, then the mirrored one.
+// decodeBits decodes a sampled symbol: as Model 2, and failing that as
+// Model 1 (model1.go), from the bits as they were (gozxing's parser
+// unmasks and mirrors them in place).
 func decodeBits(bits *gozxing.BitMatrix) (decoded, error) {
+	asSampled := model1Candidate(bits)
+	d, err := decodeModel2(bits)
+	if err == nil || asSampled == nil {
+		return d, err
+	}
+	if d, e := decodeModel1(asSampled); e == nil {
+		return d, nil
+	}
+	return decoded{}, err
+}
+
+// decodeModel2 is gozxing's QR decoder with the corrections counted: the
+// plain reading first, then the mirrored one.
+func decodeModel2(bits *gozxing.BitMatrix) (decoded, error) {
 	parser, err := qrdecoder.NewBitMatrixParser(bits)
 	if err != nil {
 		return decoded{}, err
@@ -67,8 +82,21 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 	if err != nil {
 		return decoded{}, err
 	}
-	var data []byte
-	load := 0.0
+	data, load, err := correctBlocks(blocks)
+	if err != nil {
+		return decoded{}, err
+	}
+	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, nil)
+	if err != nil {
+		return decoded{}, err
+	}
+	return decoded{result: r, load: load}, nil
+}
+
+// correctBlocks corrects each block with Reed–Solomon and joins their data
+// codewords; load is the largest share of a block's correction capacity
+// used.
+func correctBlocks(blocks []*qrdecoder.DataBlock) (data []byte, load float64, err error) {
 	for _, b := range blocks {
 		cw := b.GetCodewords()
 		nData := b.GetNumDataCodewords()
@@ -78,7 +106,7 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 		}
 		ec := len(cw) - nData
 		if rerr := rsDecoder.Decode(ints, ec); rerr != nil {
-			return decoded{}, errors.New("reed-solomon: too many errors")
+			return nil, 0, errors.New("reed-solomon: too many errors")
 		}
 		fixed := 0
 		for i, c := range cw {
@@ -93,9 +121,5 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 			data = append(data, byte(ints[i]))
 		}
 	}
-	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, nil)
-	if err != nil {
-		return decoded{}, err
-	}
-	return decoded{result: r, load: load}, nil
+	return data, load, nil
 }
