@@ -28,7 +28,7 @@ import (
 //
 // gozxing reads Model 2 only. decodeModel1 reads a sampled symbol's
 // codewords with Model 1's layout and blocks and hands them to gozxing's
-// Reed–Solomon decoder (correctBlocks) and bit stream parser.
+// Reed–Solomon decoder and bit stream parser (decodeBlocks).
 
 // model1FormatMask is the XOR mask of Model 1's format information.
 const model1FormatMask = 0x2825
@@ -304,26 +304,11 @@ func readModel1(m *gozxing.BitMatrix) (decoded, error) {
 		cw = append(cw, raw[ec:ec+b.ec]...)
 		blocks[j] = qrdecoder.NewDataBlock(b.data, cw)
 	}
-	data, load, err := correctBlocks(blocks)
-	if err != nil {
-		return decoded{}, err
-	}
-	// Drop the four leading zero bits; the rest is Model 2's stream, with
-	// its character counts for the same version number.
-	stream := make([]byte, len(data))
-	for i := range data {
-		stream[i] = data[i] << 4
-		if i+1 < len(data) {
-			stream[i] |= data[i+1] >> 4
-		}
-	}
+	// The rest of the stream is Model 2's, with its character counts for
+	// the same version number.
 	v2, err := qrdecoder.Version_GetVersionForNumber(version)
 	if err != nil {
 		return decoded{}, err
 	}
-	r, err := qrdecoder.DecodedBitStreamParser_Decode(stream, v2, level, nil)
-	if err != nil {
-		return decoded{}, err
-	}
-	return decoded{result: r, load: load}, nil
+	return decodeBlocks(blocks, v2, level, true)
 }

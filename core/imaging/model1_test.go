@@ -315,6 +315,22 @@ func TestModel1RoundTrip(t *testing.T) {
 	}
 }
 
+// Model 1 symbols of every size the standard has, at a slant: where a
+// Model 2 symbol has alignment patterns a Model 1 symbol has data, which
+// the detectors must not take for one.
+func TestModel1Versions(t *testing.T) {
+	for _, v := range []int{2, 7, 10, 14} {
+		text := strings.Repeat("LABEL 1994 ", v)
+		img := render(model1Symbol(t, text, v, 1, v%8), 5)
+		s := float64(img.Bounds().Dx())
+		to := [4]Point{{30, 20}, {30 + s, 40}, {20 + s, 50 + s}, {10, 30 + s}}
+		cs, err := DecodeImage(context.Background(), warped(img, to, int(s)+60, int(s)+90), Options{})
+		if err != nil || len(cs) != 1 || cs[0].Text != text {
+			t.Errorf("version %d: got %q, %v", v, texts(cs), err)
+		}
+	}
+}
+
 // A Model 1 symbol photographed at an angle is found and read, with its
 // corners, by the whole engine.
 func TestModel1Image(t *testing.T) {

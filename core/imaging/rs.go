@@ -82,21 +82,15 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 	if err != nil {
 		return decoded{}, err
 	}
-	data, load, err := correctBlocks(blocks)
-	if err != nil {
-		return decoded{}, err
-	}
-	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, nil)
-	if err != nil {
-		return decoded{}, err
-	}
-	return decoded{result: r, load: load}, nil
+	return decodeBlocks(blocks, version, ecLevel, false)
 }
 
-// correctBlocks corrects each block with Reed–Solomon and joins their data
-// codewords; load is the largest share of a block's correction capacity
-// used.
-func correctBlocks(blocks []*qrdecoder.DataBlock) (data []byte, load float64, err error) {
+// decodeBlocks corrects each block with Reed–Solomon, joins their data
+// codewords and parses the bit stream they hold, after its first four
+// bits when model1 is set (Model 1's stream starts with four zero bits).
+func decodeBlocks(blocks []*qrdecoder.DataBlock, version *qrdecoder.Version, ecLevel qrdecoder.ErrorCorrectionLevel, model1 bool) (decoded, error) {
+	var data []byte
+	load := 0.0
 	for _, b := range blocks {
 		cw := b.GetCodewords()
 		nData := b.GetNumDataCodewords()
@@ -106,7 +100,7 @@ func correctBlocks(blocks []*qrdecoder.DataBlock) (data []byte, load float64, er
 		}
 		ec := len(cw) - nData
 		if rerr := rsDecoder.Decode(ints, ec); rerr != nil {
-			return nil, 0, errors.New("reed-solomon: too many errors")
+			return decoded{}, errors.New("reed-solomon: too many errors")
 		}
 		fixed := 0
 		for i, c := range cw {
@@ -121,5 +115,17 @@ func correctBlocks(blocks []*qrdecoder.DataBlock) (data []byte, load float64, er
 			data = append(data, byte(ints[i]))
 		}
 	}
-	return data, load, nil
+	if model1 {
+		for i := range data {
+			data[i] <<= 4
+			if i+1 < len(data) {
+				data[i] |= data[i+1] >> 4
+			}
+		}
+	}
+	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, nil)
+	if err != nil {
+		return decoded{}, err
+	}
+	return decoded{result: r, load: load}, nil
 }
