@@ -102,15 +102,15 @@ func model1Format(copy1, copy2 int) (int, bool) {
 	return data, best1 <= 3 && best1 < best2
 }
 
-// readFormatCopies reads the two copies of the format information in the
-// order gozxing's BitMatrixParser reads them: around the top-left finder
-// pattern, then up the bottom-left one and along the top-right one (the
-// dark module beside the bottom-left one skipped).
-func readFormatCopies(m *gozxing.BitMatrix) (int, int) {
-	n := m.GetHeight()
+// readFormatCopies reads the two copies of the format information of the
+// n×n symbol whose modules get gives, in the order gozxing's
+// BitMatrixParser reads them: around the top-left finder pattern, then up
+// the bottom-left one and along the top-right one (the dark module beside
+// the bottom-left one skipped).
+func readFormatCopies(get func(x, y int) bool, n int) (int, int) {
 	bit := func(v, x, y int) int {
 		v <<= 1
-		if m.Get(x, y) {
+		if get(x, y) {
 			v |= 1
 		}
 		return v
@@ -233,57 +233,46 @@ func model1Candidate(bits *gozxing.BitMatrix) *gozxing.BitMatrix {
 }
 
 // decodeModel1 reads bits, of a Model 1 symbol's size, as a QR Code Model
-// 1 symbol, as printed and, as gozxing does for Model 2, mirrored.
+// 1 symbol, as printed and, as gozxing does for Model 2, mirrored (its
+// rows and columns swapped).
 func decodeModel1(bits *gozxing.BitMatrix) (decoded, error) {
 	n := bits.GetHeight()
-	d, err := readModel1(bits)
-	if err == nil {
-		return d, nil
-	}
-	t, e := gozxing.NewSquareBitMatrix(n)
-	if e != nil {
-		return decoded{}, err
-	}
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			if bits.Get(x, y) {
-				t.Set(y, x)
-			}
+	err := errNotModel1
+	for i, get := range [2]func(x, y int) bool{
+		bits.Get,
+		func(x, y int) bool { return bits.Get(y, x) },
+	} {
+		format, ok := model1Format(readFormatCopies(get, n))
+		if !ok {
+			continue
+		}
+		var d decoded
+		if d, err = readModel1(get, n, format); err == nil {
+			d.mirrored = i == 1
+			return d, nil
 		}
 	}
-	d, e = readModel1(t)
-	if e != nil {
-		return decoded{}, err
-	}
-	d.mirrored = true
-	return d, nil
+	return decoded{}, err
 }
 
-// readModel1 reads the n×n Model 1 symbol m.
-func readModel1(m *gozxing.BitMatrix) (decoded, error) {
-	n := m.GetHeight()
+// readModel1 reads the n×n Model 1 symbol whose modules get gives, with
+// the format information format.
+func readModel1(get func(x, y int) bool, n, format int) (decoded, error) {
 	version := (n - 17) / 4
-	format, ok := model1Format(readFormatCopies(m))
-	if !ok {
-		return decoded{}, errNotModel1
-	}
 	level, _ := qrdecoder.ErrorCorrectionLevel_ForBits(uint(format>>3) & 3)
-	// The data mask is Model 2's: its pattern, XORed with the symbol.
-	u, err := gozxing.NewSquareBitMatrix(n)
+	// The data mask is Model 2's: gozxing's, drawn on a blank matrix.
+	mask, err := gozxing.NewSquareBitMatrix(n)
 	if err != nil {
 		return decoded{}, err
 	}
-	qrdecoder.DataMaskValues[format&7].UnmaskBitMatrix(u, n)
-	if err := u.Xor(m); err != nil {
-		return decoded{}, err
-	}
+	qrdecoder.DataMaskValues[format&7].UnmaskBitMatrix(mask, n)
 	layout := model1Layouts()[version-1]
 	raw := make([]byte, len(layout))
 	for i, t := range layout {
 		var c byte
 		for _, at := range t {
 			c <<= 1
-			if u.Get(at%n, at/n) {
+			if x, y := at%n, at/n; get(x, y) != mask.Get(x, y) {
 				c |= 1
 			}
 		}
