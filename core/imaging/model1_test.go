@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -327,6 +328,46 @@ func TestModel1Versions(t *testing.T) {
 		cs, err := DecodeImage(context.Background(), warped(img, to, int(s)+60, int(s)+90), Options{})
 		if err != nil || len(cs) != 1 || cs[0].Text != text {
 			t.Errorf("version %d: got %q, %v", v, texts(cs), err)
+		}
+	}
+}
+
+// Symbols with Model 1's format information but random data are not
+// read, and Model 2 symbols are not taken for Model 1 ones.
+func TestModel1NoFalseReads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 14))
+	for i := 0; i < 420; i++ {
+		v := 1 + i%14
+		n := 17 + 4*v
+		m := model1Symbol(t, "X", v, i/14%4, i%8)
+		for _, tile := range model1Layout(n) {
+			for _, at := range tile {
+				if rng.IntN(2) == 0 {
+					m.Flip(at%n, at/n)
+				}
+			}
+		}
+		if d, err := decodeBits(m); err == nil {
+			t.Fatalf("random version %d symbol read as %q", v, d.result.GetText())
+		}
+	}
+	for _, text := range []string{"A", "MODEL 2", strings.Repeat("model 2 symbol ", 12)} {
+		m, err := qrencoder.Encoder_encodeWithoutHint(text, qrdecoder.ErrorCorrectionLevel_M)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bm := m.GetMatrix()
+		n := bm.GetWidth()
+		bits, _ := gozxing.NewSquareBitMatrix(n)
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				if bm.Get(x, y) == 1 {
+					bits.Set(x, y)
+				}
+			}
+		}
+		if d, err := decodeModel1(bits); err == nil {
+			t.Errorf("Model 2 symbol %q read as Model 1 %q", text, d.result.GetText())
 		}
 	}
 }
