@@ -124,7 +124,7 @@ func model1Symbol(t testing.TB, text string, v, level, mask int) *gozxing.BitMat
 	}
 	m.Set(8, n-8) // the dark module
 	// Format information, Model 1's mask, most significant bit first.
-	code := formatCode(int(formatBits(level))<<3|mask) ^ model1FormatMask
+	code := formatCode(int(model1LevelBits(level))<<3|mask) ^ model1FormatMask
 	var copy1, copy2 [][2]int
 	for x := 0; x < 6; x++ {
 		copy1 = append(copy1, [2]int{x, 8})
@@ -173,16 +173,16 @@ func model1Symbol(t testing.TB, text string, v, level, mask int) *gozxing.BitMat
 	return m
 }
 
-// formatBits are the two format bits of a level index (L, M, Q, H).
-func formatBits(level int) qrdecoder.ErrorCorrectionLevel {
+// model1LevelBits are the two format bits of a level index (L, M, Q, H).
+func model1LevelBits(level int) qrdecoder.ErrorCorrectionLevel {
 	return []qrdecoder.ErrorCorrectionLevel{
 		qrdecoder.ErrorCorrectionLevel_L, qrdecoder.ErrorCorrectionLevel_M,
 		qrdecoder.ErrorCorrectionLevel_Q, qrdecoder.ErrorCorrectionLevel_H,
 	}[level]
 }
 
-// render draws m with px pixels a module and a four-module quiet zone.
-func render(m *gozxing.BitMatrix, px int) *image.Gray {
+// model1Render draws m with px pixels a module and a four-module quiet zone.
+func model1Render(m *gozxing.BitMatrix, px int) *image.Gray {
 	n := m.GetWidth()
 	side := (n + 8) * px
 	img := image.NewGray(image.Rect(0, 0, side, side))
@@ -196,7 +196,8 @@ func render(m *gozxing.BitMatrix, px int) *image.Gray {
 	return img
 }
 
-func transposed(m *gozxing.BitMatrix) *gozxing.BitMatrix {
+// model1Mirrored is m with its rows and columns swapped.
+func model1Mirrored(m *gozxing.BitMatrix) *gozxing.BitMatrix {
 	n := m.GetWidth()
 	t, _ := gozxing.NewSquareBitMatrix(n)
 	for y := 0; y < n; y++ {
@@ -287,7 +288,7 @@ func TestModel1RoundTrip(t *testing.T) {
 			if err != nil || d.result.GetText() != msg || d.mirrored {
 				t.Fatalf("version %d level %d mask %d: %v, mirrored %v", v, level, mask, err, d.mirrored)
 			}
-			d, err = decodeBits(transposed(m))
+			d, err = decodeBits(model1Mirrored(m))
 			if err != nil || d.result.GetText() != msg || !d.mirrored {
 				t.Fatalf("version %d level %d mirrored: %v", v, level, err)
 			}
@@ -322,7 +323,7 @@ func TestModel1RoundTrip(t *testing.T) {
 func TestModel1Versions(t *testing.T) {
 	for _, v := range []int{2, 7, 10, 14} {
 		text := strings.Repeat("LABEL 1994 ", v)
-		img := render(model1Symbol(t, text, v, 1, v%8), 5)
+		img := model1Render(model1Symbol(t, text, v, 1, v%8), 5)
 		s := float64(img.Bounds().Dx())
 		to := [4]Point{{30, 20}, {30 + s, 40}, {20 + s, 50 + s}, {10, 30 + s}}
 		cs, err := DecodeImage(context.Background(), warped(img, to, int(s)+60, int(s)+90), Options{})
@@ -376,7 +377,7 @@ func TestModel1NoFalseReads(t *testing.T) {
 // corners, by the whole engine.
 func TestModel1Image(t *testing.T) {
 	const text = "MODEL 1 LABEL 0042"
-	img := render(model1Symbol(t, text, 4, 1, 5), 6)
+	img := model1Render(model1Symbol(t, text, 4, 1, 5), 6)
 	s := float64(img.Bounds().Dx())
 	to := [4]Point{{40, 30}, {40 + s*0.95, 55}, {30 + s*1.05, 30 + s}, {25, 20 + s*0.9}}
 	cs, err := DecodeImage(context.Background(), warped(img, to, int(s)+80, int(s)+80), Options{})
