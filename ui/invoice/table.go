@@ -46,6 +46,9 @@ func newFieldEntry() *fieldEntry {
 	return e
 }
 
+// Base is the entry itself, as widget.Entry.
+func (e *fieldEntry) Base() *widget.Entry { return &e.Entry }
+
 func (e *fieldEntry) FocusGained() {
 	e.Entry.FocusGained()
 	if e.onFocus != nil {

@@ -127,11 +127,16 @@ func Labels(root fyne.CanvasObject) []string {
 }
 
 // Entries are the entries of root whose placeholder is placeholder, in the
-// order they are laid out.
+// order they are laid out: widget.Entry, and the app's entries built on it
+// (with a Base method that returns it).
 func Entries(root fyne.CanvasObject, placeholder string) []*widget.Entry {
 	var out []*widget.Entry
 	walk(root, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == placeholder {
+		e, ok := o.(*widget.Entry)
+		if b, based := o.(interface{ Base() *widget.Entry }); based {
+			e, ok = b.Base(), true
+		}
+		if ok && e.PlaceHolder == placeholder {
 			out = append(out, e)
 		}
 	})
