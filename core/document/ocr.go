@@ -191,6 +191,7 @@ func (r *paperReader) read() (Printed, error) {
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
 	if anchored {
+		headerByPlace(bandGlyphs[0], r.hint != nil && r.hint.IsDigital(), vs)
 		r.parties(&p, vs)
 	}
 	reads := map[string]FieldRead{}
@@ -645,11 +646,13 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 	if hi-lo < 40 {
 		return crop
 	}
-	// Lighter ink first; a darker cut parts glyphs that blur joins.
+	// Lighter ink first: on a blurred photo the thin top and bottom of a 0
+	// are pale, and a cut at half way parts it in two. A darker cut parts
+	// glyphs that blur joins.
 	var runs [][2]int
 	var mark map[int]bool
-	for _, cut := range []int{2, 3, 4} {
-		runs, mark = dateRuns(crop, y0, y1, lo+(hi-lo)/uint8(cut), em)
+	for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3, 1.0 / 4} {
+		runs, mark = dateRuns(crop, y0, y1, lo+uint8(cut*float64(hi-lo)), em)
 		if mark != nil {
 			break
 		}

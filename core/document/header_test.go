@@ -1,0 +1,75 @@
+package document
+
+import "testing"
+
+// glyphsAt lays s out as glyphs from x on the line whose middle is y, in
+// QR sides, as the engine gives them for the header band: an em of 0.11
+// sides, a digit 0.07 wide, a Chinese character 0.12.
+func glyphsAt(x, y float64, s string) []glyph {
+	const em = 0.11
+	var gs []glyph
+	for _, r := range s {
+		w := 0.07
+		if r > 0x2e80 {
+			w = 0.12
+		}
+		if r != ' ' {
+			gs = append(gs, glyph{r: r, x0: x * qrSide, x1: (x + w - 0.01) * qrSide,
+				y0: (y - em/2) * qrSide, y1: (y + em/2) * qrSide, unsure: 0.1})
+		}
+		x += w
+	}
+	return gs
+}
+
+func TestHeaderByPlace(t *testing.T) {
+	// A 税控 header photographed: captions garbled, the rows as a whole a
+	// little lower than their places.
+	var gs []glyph
+	gs = append(gs, glyphsAt(8, 0.13, "发村>5aS 034002200413")...)
+	gs = append(gs, glyphsAt(8, 0.45, "阴aS 99076915")...)
+	gs = append(gs, glyphsAt(8, 0.77, "开票 2023年11月24日")...)
+	gs = append(gs, glyphsAt(8, 1.09, "TS 49666 18700 18274 24493")...)
+	vs := map[string]val{}
+	headerByPlace(gs, false, vs)
+	want := map[string]string{keyCode: "034002200413", keyNumber: "99076915", keyDate: "2023-11-24", keyCheck: "49666187001827424493"}
+	for k, w := range want {
+		if vs[k].s != w {
+			t.Errorf("%s: %q, want %q", k, vs[k].s, w)
+		}
+		if b := vs[k].box; b[2] <= b[0] || b[0] < 8*qrSide {
+			t.Errorf("%s: box %v is not the value's", k, b)
+		}
+	}
+
+	// A value the caption reader found stays; a date whose 月 and 日 were
+	// read as digits is where the date is, to be read again; a row with two
+	// runs of its shape, or none, gives nothing.
+	gs = nil
+	gs = append(gs, glyphsAt(8, 0.08, "代码 3502201320 3502201320")...)
+	gs = append(gs, glyphsAt(8, 0.40, "号码 56892161")...)
+	gs = append(gs, glyphsAt(8, 0.72, "日期 2020065178")...)
+	vs = map[string]val{keyNumber: {s: "56892161", box: [4]float64{1, 2, 3, 4}}}
+	headerByPlace(gs, false, vs)
+	if v := vs[keyNumber]; v.box != [4]float64{1, 2, 3, 4} {
+		t.Errorf("the caption reader's number was replaced: %+v", v)
+	}
+	if v, ok := vs[keyDate]; !ok || v.s != "" || v.box[0] < 8*qrSide {
+		t.Errorf("misread date: %+v, %v; want its place, unread", v, ok)
+	}
+	if v, ok := vs[keyCode]; ok {
+		t.Errorf("two codes on a row: took %+v", v)
+	}
+	if v, ok := vs[keyCheck]; ok {
+		t.Errorf("no check code printed: took %+v", v)
+	}
+
+	// On a 数电 form the number has 20 digits: an 8-digit run on its row
+	// is not it, nor a date.
+	gs = glyphsAt(8, 0.30, "号码 99076915")
+	vs = map[string]val{}
+	headerByPlace(gs, true, vs)
+	if len(vs) != 0 {
+		t.Errorf("took %+v", vs)
+	}
+}
