@@ -1,6 +1,10 @@
 package document
 
-import "testing"
+import (
+	"image"
+	"image/color"
+	"testing"
+)
 
 // glyphsAt lays s out as glyphs from x on the line whose middle is y, in
 // QR sides, as the engine gives them for the header band: an em of 0.11
@@ -71,5 +75,36 @@ func TestHeaderByPlace(t *testing.T) {
 	headerByPlace(gs, true, vs)
 	if len(vs) != 0 {
 		t.Errorf("took %+v", vs)
+	}
+}
+
+// A blurred 0 comes as two runs of ink: the year then has five runs
+// before its 年, and its first digit is not taken for what lies before
+// the date (the caption's colon, a space away), which is.
+func TestDateRunsSplitZero(t *testing.T) {
+	const em = 20
+	// colon, 2 0(two halves) 2 5 年 0 6 月 0 9 日, as columns of ink.
+	cols := [][2]int{{4, 6}, {24, 35}, {38, 43}, {45, 50}, {53, 64}, {68, 79}, {82, 101},
+		{105, 116}, {120, 131}, {135, 154}, {158, 169}, {172, 183}, {188, 206}}
+	img := image.NewGray(image.Rect(0, 0, 215, 30))
+	for i := range img.Pix {
+		img.Pix[i] = 240
+	}
+	for _, c := range cols {
+		for x := c[0]; x < c[1]; x++ {
+			for y := 8; y < 22; y++ {
+				img.SetGray(x, y, color.Gray{Y: 40})
+			}
+		}
+	}
+	runs, mark := dateRuns(img, 5, 25, 140, em)
+	if len(runs) != len(cols) || mark == nil {
+		t.Fatalf("runs %v, marks %v", runs, mark)
+	}
+	want := map[int]bool{0: true, 6: true, 9: true, 12: true}
+	for i := range runs {
+		if mark[i] != want[i] {
+			t.Errorf("run %d %v: cut out %v, want %v", i, runs[i], mark[i], want[i])
+		}
 	}
 }

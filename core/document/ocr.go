@@ -734,12 +734,18 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	}
 	sort.Ints(at)
 	// Digits: four before 年, two before 月, two before 日; what lies
-	// before the year (a caption's colon) or after the 日 is cut out.
-	if at[0] < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
+	// before the year (a caption's colon, apart from it by a space) or
+	// after the 日 is cut out. The year's digits stand close together; a
+	// 0 whose thin top and bottom blur pale comes as two runs.
+	first := at[0] - 1
+	for first > 0 && float64(runs[first][0]-runs[first-1][1]) < 0.5*em {
+		first--
+	}
+	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
 		return runs, nil
 	}
 	for i := range runs {
-		if i < at[0]-4 || i > at[2] {
+		if i < first || i > at[2] {
 			mark[i] = true // cut out: not a digit of the date
 		}
 	}
