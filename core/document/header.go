@@ -132,6 +132,41 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 			vs[row.key] = near[0]
 		}
 	}
+	// A row of the three the comparison needs most with nothing read on
+	// it at all: its value is in the column the other values start in,
+	// as long as theirs; it is read there.
+	col, dw, h, n := 0.0, 0.0, 0.0, 0
+	for _, row := range rows {
+		v, ok := vs[row.key]
+		if !ok || v.s == "" || row.key == keyDate {
+			continue
+		}
+		d := len(reNonDigit.ReplaceAllString(v.s, ""))
+		if d == 0 || math.Abs((v.box[1]+v.box[3])/2/qrSide-shift-row.y) > headerRowTol {
+			continue
+		}
+		col += v.box[0]
+		dw += (v.box[2] - v.box[0]) / float64(d)
+		h += v.box[3] - v.box[1]
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	col, dw, h = col/float64(n), dw/float64(n), h/float64(n)
+	for _, row := range rows {
+		if _, ok := vs[row.key]; ok || row.key == keyCheck {
+			continue
+		}
+		// A date is eight digits and three marks each two digits wide.
+		w := float64(slices.Max(row.digits)) * dw
+		x0 := col
+		if row.key == keyDate {
+			w, x0 = 14*dw+h, col-h
+		}
+		y := (row.y + shift) * qrSide
+		vs[row.key] = val{box: [4]float64{x0, y - h/2, x0 + w, y + h/2}}
+	}
 }
 
 func fit0(rows []headerRow) headerRow {

@@ -3,6 +3,7 @@ package document
 import (
 	"image"
 	"image/color"
+	"math"
 	"testing"
 )
 
@@ -66,6 +67,22 @@ func TestHeaderByPlace(t *testing.T) {
 	}
 	if v, ok := vs[keyCheck]; ok {
 		t.Errorf("no check code printed: took %+v", v)
+	}
+
+	// Nothing read on the date's row: it is read where the column of
+	// values crosses the row; no check code is looked for so.
+	gs = nil
+	gs = append(gs, glyphsAt(8, 0.08, "代码 3502201320")...)
+	gs = append(gs, glyphsAt(8, 0.40, "号码 56892161")...)
+	gs = append(gs, glyphsAt(8, 0.72, "开票 AsTe")...)
+	vs = map[string]val{}
+	headerByPlace(gs, false, vs)
+	d, ok := vs[keyDate]
+	if cy := (d.box[1] + d.box[3]) / 2 / qrSide; !ok || d.s != "" || math.Abs(cy-0.72) > 0.02 || d.box[0] > vs[keyNumber].box[0] || d.box[2] < vs[keyNumber].box[2] {
+		t.Errorf("date: %+v, %v; want the place of a date in the column", d, ok)
+	}
+	if v, ok := vs[keyCheck]; ok {
+		t.Errorf("check code: %+v", v)
 	}
 
 	// On a 数电 form the number has 20 digits: an 8-digit run on its row
