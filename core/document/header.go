@@ -51,13 +51,15 @@ const (
 	headerRowTol = 0.1
 )
 
-// headerByPlace adds to vs the header fields the caption reader did not
-// find a value for, from glyphs read in the header band (reading frame, the
-// QR code's top-left corner at the origin). On a field's row, the one run
-// of digits (with 年, 月 and 日 for a date) with the field's shape is its
-// value; a run of about that many digits that is not (a 月 read as a 5) is
-// where its value is, to be read again there. A row with no such run, or
-// two, gives nothing.
+// headerByPlace adds to vs the header fields the caption reader found no
+// value of the field's shape for (none, or the 税控 check code on the line
+// below the number's caption), from glyphs read in the header band
+// (reading frame, the QR code's top-left corner at the origin). On a
+// field's row, the one run of digits (with 年, 月 and 日 for a date) with
+// the field's shape is its value; a run of about that many digits that is
+// not (a 月 read as a 5) is where its value is, to be read again there. A
+// row with two such runs gives nothing; a row of the code, number or date
+// with none is read where the other values' column crosses it.
 func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 	rows := headerTaxControl
 	if digital {
