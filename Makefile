@@ -89,7 +89,7 @@ bench: check-go build
 	# and clean and styled codes that other Go modules and Debian packages ship.
 	$(GO) run ./tools/qrbench/heldout -go $(GO) -out build/bench/heldout
 	$(GO) run ./tools/qrbench/heldout -go $(GO) -set styled -out build/bench/styled
-	$(GO) run ./tools/qrbench -fapiao $(BIN) -workers 2 \
+	$(GO) run ./tools/qrbench -fapiao $(BIN) -workers 2 -runs 3 \
 		$(if $(wildcard $(SHARED)/corpus/zxing-qr/truth.tsv),zxing-qr=$(SHARED)/corpus/zxing-qr) \
 		heldout=build/bench/heldout styled=build/bench/styled invoices=build/bench/invoices
 	# Printed values read from pictures (OCR), beside full-page Tesseract;
