@@ -41,6 +41,17 @@ var steps = []step{
 		}
 		return l.try(l.scaled(v, 2, "x2"), hybrid, global)
 	}},
+	{"colour-native", func(l *ladder) bool {
+		// A photo of a whole page, shrunk to the working size, leaves
+		// the form's QR under two pixels a module: a seal across it is
+		// looked through in the red channel at full size. After the
+		// checkpoint: a photo with no sign of a code is not searched
+		// again at full size.
+		if !l.colour() || l.base(Red).scale == 1 {
+			return false
+		}
+		return l.try(l.native(Red), hybrid)
+	}},
 	{"adaptive", func(l *ladder) bool { return l.try(l.base(Luma), adaptive) }},
 	{"normalize", func(l *ladder) bool {
 		v := l.base(Luma)
