@@ -489,3 +489,35 @@ func photograph(t *testing.T, scene *image.RGBA, h Homography, w, ht int) image.
 	}
 	return img
 }
+
+// The rescue searches the red channel only where red ink lies: a photo
+// with a warm cast has colour, but its red channel shows what luma shows.
+func TestRedInk(t *testing.T) {
+	q := qrImage(t, invoiceText, 3)
+	img := image.NewRGBA(q.Bounds())
+	for i, v := range q.Pix {
+		img.Pix[i*4], img.Pix[i*4+1], img.Pix[i*4+2], img.Pix[i*4+3] = v, byte(int(v)*92/100), byte(int(v)*80/100), 255
+	}
+	l := &ladder{img: img, planes: map[Channel]*Plane{}}
+	if !l.colour() {
+		t.Fatal("a warm cast should count as colour")
+	}
+	if l.redInk(img.Bounds()) {
+		t.Error("red ink found in a photo with a warm cast")
+	}
+	c := q.Bounds().Dx() / 2
+	for y := c - c/2; y < c+c/2; y++ {
+		for x := c - c/2; x < c+c/2; x++ {
+			if d := (x-c)*(x-c) + (y-c)*(y-c); d < (c/2)*(c/2) && d > (c/3)*(c/3) {
+				o := img.PixOffset(x, y)
+				for k, ink := range []int{235, 25, 35} {
+					img.Pix[o+k] = byte(int(img.Pix[o+k]) * ink / 255)
+				}
+			}
+		}
+	}
+	l = &ladder{img: img, planes: map[Channel]*Plane{}}
+	if !l.redInk(img.Bounds()) {
+		t.Error("no red ink found under a seal")
+	}
+}
