@@ -273,7 +273,9 @@ func round4(f float64) float64 { return math.Round(f*10000) / 10000 }
 // flatten turns an engine's glyphs into the reader's, offset into the
 // reading frame. The glyphs of one engine line share the line's top and
 // bottom, as a text layer's do: a point or a comma sits low in its own box
-// and would otherwise fall out of its line.
+// and would otherwise fall out of its line, and a character the engine
+// gave a box half as tall again (reaching into the ruling line or the row
+// above) would pull its line apart.
 func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 	byLine := map[int][]int{}
 	for i, g := range gs {
@@ -289,7 +291,7 @@ func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 		medH := hs[len(hs)/2]
 		var y0s, y1s []int
 		for _, i := range idx {
-			if b := gs[i].Box; b.Dy()*10 >= medH*7 {
+			if b := gs[i].Box; b.Dy()*10 >= medH*7 && b.Dy()*10 <= medH*13 {
 				y0s, y1s = append(y0s, b.Min.Y), append(y1s, b.Max.Y)
 			}
 		}
@@ -300,10 +302,7 @@ func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 			g := gs[i]
 			rs := []rune(g.Text)
 			w := float64(g.Box.Dx()) / float64(len(rs))
-			y0, y1 := float64(g.Box.Min.Y+off.Y), float64(g.Box.Max.Y+off.Y)
-			if g.Box.Dy()*10 < medH*7 {
-				y0, y1 = ly0, ly1
-			}
+			y0, y1 := ly0, ly1
 			for k, c := range rs {
 				x0 := float64(g.Box.Min.X+off.X) + w*float64(k)
 				out = append(out, glyph{r: c, x0: x0, x1: x0 + w, y0: y0, y1: y1, unsure: 1 - g.Conf})
@@ -542,9 +541,11 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			txt, conf := joined(gs)
 			rs = append(rs, reading{clean(txt), conf})
 		}
-		if f.key != keyDate && !confirmed(rs, qr) && !agreed(rs) {
+		if f.key != keyDate && !confirmed(rs, qr) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
-			// right readings do not: once more, half as large again.
+			// right readings do not: once more, half as large again. A
+			// value the QR code carries otherwise, read two ways, is read
+			// again too: decide then needs three readings of one.
 			m := margins[0]
 			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
 			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
@@ -602,6 +603,22 @@ func agreed(rs []reading) bool {
 		}
 	}
 	return false
+}
+
+// unanimous reports whether every reading of rs that gave a value gave the
+// same.
+func unanimous(rs []reading) bool {
+	first := ""
+	for _, x := range rs {
+		if x.s == "" {
+			continue
+		}
+		if first != "" && x.s != first {
+			return false
+		}
+		first = x.s
+	}
+	return true
 }
 
 // confirmed reports whether one of rs is a QR value read surely enough for
@@ -813,6 +830,10 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 	case g.n >= 2 && sure >= minAgreed && len(gs) == 1:
 		return g.s, sure
 	case g.n >= 2 && sure >= minAgreed && len(qr) == 0 && gs[1].n < g.n:
+		return g.s, sure
+	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1:
+		// No reading gave the QR code's value, three gave this one:
+		// a real difference, not a misreading.
 		return g.s, sure
 	case (single || len(qr) == 0) && len(gs) == 1 && g.least >= minAlone:
 		return g.s, g.least

@@ -37,6 +37,8 @@ func TestDecide(t *testing.T) {
 		{"differs, one reading only", []reading{{"27259565", 0.99}, {"", 0.5}}, []string{"27259564"}, false, ""},
 		{"differs, agree but unsure", []reading{{"27259565", 0.3}, {"27259565", 0.2}}, []string{"27259564"}, false, ""},
 		{"differs, agree with a dissent", []reading{{"27259565", 0.9}, {"27259565", 0.9}, {"27259563", 0.9}}, []string{"27259564"}, false, ""},
+		{"forged, three readings against a dissent", []reading{{"27259563", 0.98}, {"27259565", 0.99}, {"27259565", 0.99}, {"27259565", 0.4}}, []string{"27259564"}, false, "27259565"},
+		{"differs, three readings against two", []reading{{"27259563", 0.98}, {"27259563", 0.9}, {"27259565", 0.99}, {"27259565", 0.99}, {"27259565", 0.4}}, []string{"27259564"}, false, ""},
 		{"no QR value, sure alone", []reading{{"91511585MA8Y42K07L", 0.95}}, nil, false, "91511585MA8Y42K07L"},
 		{"no QR value, unsure alone", []reading{{"91511585MA8Y42K07L", 0.6}}, nil, false, ""},
 		{"amount equal as decimals", []reading{{"64.90", 0.5}}, []string{"64.9"}, false, "64.90"},
