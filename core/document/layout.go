@@ -347,9 +347,10 @@ var (
 	reOCRCheckLabel = regexp.MustCompile(`校?验码:?|校码:?`)
 	reOCRTotalRow   = regexp.MustCompile(`价?税合计`)
 	reTotalLabel    = regexp.MustCompile(`\(?小写\)?`)
-	// Tickets print the fare (including tax) and, on some, its amount and
-	// tax under captions of their own, each with its colon.
-	reFareLabel      = regexp.MustCompile(`票价:`)
+	// Tickets print the fare (including tax; a refund's ticket the fee)
+	// and, on some, its amount and tax under captions of their own, each
+	// with its colon.
+	reFareLabel      = regexp.MustCompile(`票价:|退票费:`)
 	reTicketAmount   = regexp.MustCompile(`(不含税)?金额:`)
 	reTicketTaxLabel = regexp.MustCompile(`税额:`)
 	reTitle          = regexp.MustCompile(`发票|票据|客票|行程单`)
@@ -556,11 +557,21 @@ func readFields(pt pageText) (Printed, map[string]val) {
 		// 年, 月 and 日 are sometimes drawn apart from the digits, which are
 		// then three values in a row.
 		cands := valueAfter(lines, h, 10)
+		// Where it is to be read again is all of it that is on its row.
+		row := cands[:min(1, len(cands))]
+		for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
+			if c.box[1] < row[0].box[3] && c.box[3] > row[0].box[1] && c.box[0] > row[len(row)-1].box[2] {
+				row = append(row, c)
+			}
+		}
 		if len(cands) > 1 {
 			cands = append(cands[:1:1], append([]val{join(cands[:min(3, len(cands))], " ")}, cands[1:]...)...)
 		}
 		if p.Date = set(keyDate, firstMatch(cands, cleanDate)); p.Date != "" {
 			break
+		}
+		if len(row) > 1 {
+			cands = []val{join(row, " ")}
 		}
 		seen(keyDate, cands)
 	}

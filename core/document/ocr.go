@@ -150,7 +150,7 @@ func (r *paperReader) progress() {
 func (r *paperReader) read() (Printed, error) {
 	var regions []image.Rectangle
 	anchored := false
-	if r.opt.QR != nil {
+	if r.opt.QR != nil && !ticket(r.hint) {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
 			h := imaging.HomographyOf(a)
 			if hp, ok := rectify(r.src, a, r.opt.QR.Points); ok {
@@ -223,6 +223,14 @@ func (r *paperReader) read() (Printed, error) {
 		p.Source = SourceOCR
 	}
 	return p, nil
+}
+
+// ticket reports whether q is a railway or air ticket's code: a ticket
+// prints its QR code and values where neither form does (the code right of
+// the middle, the values left of it), and is read whole, as a page without
+// a code is.
+func ticket(q *payload.Result) bool {
+	return q != nil && (q.TypeCode == "51" || q.TypeCode == "61")
 }
 
 // setFrame sets the mapping from the reading frame to the source image. A
@@ -644,7 +652,9 @@ func confirmed(rs []reading, qr []string) bool {
 // paper); the three widest are the marks when they are clearly wider than
 // the digits, which are half as wide. Otherwise crop is returned as it is.
 // A digit run together with a mark is cut out with it: the date then has
-// too few digits and is not read, never misread.
+// too few digits and is not read, never misread. Marks paler than the
+// digits (printed in the form's colour) are left out by the darkest cut,
+// where eight digits alone remain.
 func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gray {
 	b := crop.Bounds()
 	y0 := max(b.Min.Y, b.Min.Y+int(v.box[1])-off.Y)
@@ -672,7 +682,25 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 		}
 	}
 	if mark == nil {
-		return crop
+		// 年, 月 and 日 printed in the form's colour, paler than the
+		// digits, are gone at the darkest cut: eight digits are left,
+		// four, two and two, with a mark's width between the groups.
+		if len(runs) != 8 {
+			return crop
+		}
+		for i, r := range runs {
+			if float64(r[1]-r[0]) > 0.9*em {
+				return crop
+			}
+			if i == 7 {
+				break
+			}
+			wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
+			if wide != (i == 3 || i == 5) {
+				return crop
+			}
+		}
+		mark = map[int]bool{}
 	}
 	gap, margin := max(1, int(0.12*em)), int(0.5*em)
 	w := 2 * margin
