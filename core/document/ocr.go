@@ -845,6 +845,11 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 		return "", best
 	}
 	g := gs[0]
+	for _, q := range qr {
+		if zeroMisread(g.s, q) {
+			return "", best
+		}
+	}
 	// The engine's confidence in a character read under a whitelist is
 	// often near 0 however plain the print: agreement counts, and one of the
 	// agreeing readings must be sure.
@@ -867,6 +872,23 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 		return g.s, g.least
 	}
 	return "", best
+}
+
+// zeroMisread reports whether reading s differs from QR value q only where
+// q has a 0 and s a 6, 8 or 9: a zero printed with a dot or a stroke in it
+// (a dot-matrix printer's, a monospaced font's) reads so, every time and
+// at every size, and such a difference is not told from a misreading.
+func zeroMisread(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && (b[i] != '0' || !strings.ContainsRune("689", a[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameValue compares a reading with a QR value: amounts as decimals.
