@@ -16,6 +16,21 @@ func placeRead(pt *pageText, x, y, size float64, s string) {
 	}
 }
 
+// at is text read at (x, y) in 9-point print.
+type at struct {
+	x, y float64
+	s    string
+}
+
+// readPage is a page OCR read: the texts, in 9-point print.
+func readPage(texts ...at) pageText {
+	pt := pageText{ocr: true}
+	for _, a := range texts {
+		placeRead(&pt, a.x, a.y, 9, a.s)
+	}
+	return pt
+}
+
 // TestLayoutLostCaptions reads a tax-control header whose captions OCR
 // read as Latin letters (校 验 码 spread over its cell, 开票日期 in the
 // form's pale colour): the check code is known by its four groups of five
@@ -23,17 +38,9 @@ func placeRead(pt *pageText, x, y, size float64, s string) {
 // those were misread too (then only where to read it again).
 func TestLayoutLostCaptions(t *testing.T) {
 	header := func(date string) pageText {
-		pt := pageText{ocr: true}
-		placeRead(&pt, 440, 20, 9, "发票代码:")
-		placeRead(&pt, 485, 20, 9, "044032100811")
-		placeRead(&pt, 440, 35, 9, "发票号码:")
-		placeRead(&pt, 485, 35, 9, "98281949")
-		placeRead(&pt, 440, 50, 9, "FARA:")
-		placeRead(&pt, 485, 50, 9, date)
-		placeRead(&pt, 440, 65, 9, "RRB:")
-		placeRead(&pt, 485, 65, 9, "62928 35394 91245 88032")
-		placeRead(&pt, 40, 120, 9, "地址、电话:杭州市西湖区科技园路196号 020-22656347")
-		return pt
+		return readPage(at{440, 20, "发票代码:"}, at{485, 20, "044032100811"}, at{440, 35, "发票号码:"}, at{485, 35, "98281949"},
+			at{440, 50, "FARA:"}, at{485, 50, date}, at{440, 65, "RRB:"}, at{485, 65, "62928 35394 91245 88032"},
+			at{40, 120, "地址、电话:杭州市西湖区科技园路196号 020-22656347"})
 	}
 	p, vs := readFields(header("2022年08月11日"))
 	if p.CheckCode != "62928353949124588032" || p.Date != "2022-08-11" || p.Number != "98281949" {
@@ -48,10 +55,7 @@ func TestLayoutLostCaptions(t *testing.T) {
 	// Groups of other sizes, or a 20-digit number set solid, are not a
 	// check code; nor is anything in a text layer without its caption.
 	for _, s := range []string{"6292 83539 49124 588032", "62928353949124588032", "62928 35394 91245"} {
-		pt := pageText{ocr: true}
-		placeRead(&pt, 440, 65, 9, "RRB:")
-		placeRead(&pt, 485, 65, 9, s)
-		if p, _ := readFields(pt); p.CheckCode != "" {
+		if p, _ := readFields(readPage(at{440, 65, "RRB:"}, at{485, 65, s})); p.CheckCode != "" {
 			t.Errorf("%q read as check code %q", s, p.CheckCode)
 		}
 	}
@@ -65,12 +69,8 @@ func TestLayoutLostCaptions(t *testing.T) {
 // TestLayoutSpreadNameCaption reads a party's name set well right of its
 // caption 名　　称　： whose colon OCR lost.
 func TestLayoutSpreadNameCaption(t *testing.T) {
-	pt := pageText{ocr: true}
-	placeRead(&pt, 50, 90, 9, "名")
-	placeRead(&pt, 80, 90, 9, "称")
-	placeRead(&pt, 130, 90, 9, "浙江金桥网络科技有限公司")
-	placeRead(&pt, 50, 105, 9, "纳税人识别号:")
-	placeRead(&pt, 130, 105, 9, "91337881MA6R26333F")
+	pt := readPage(at{50, 90, "名"}, at{80, 90, "称"}, at{130, 90, "浙江金桥网络科技有限公司"},
+		at{50, 105, "纳税人识别号:"}, at{130, 105, "91337881MA6R26333F"})
 	if p := readLayout(pt); p.BuyerName != "浙江金桥网络科技有限公司" {
 		t.Errorf("buyer's name %q", p.BuyerName)
 	}
