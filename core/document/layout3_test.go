@@ -42,12 +42,12 @@ func TestLayoutLostCaptions(t *testing.T) {
 			at{440, 50, "FARA:"}, at{485, 50, date}, at{440, 65, "RRB:"}, at{485, 65, "62928 35394 91245 88032"},
 			at{40, 120, "地址、电话:杭州市西湖区科技园路196号 020-22656347"})
 	}
-	p, vs := readFields(header("2022年08月11日"))
+	p, _ := readFields(header("2022年08月11日"))
 	if p.CheckCode != "62928353949124588032" || p.Date != "2022-08-11" || p.Number != "98281949" {
 		t.Errorf("read check code %q, date %q, number %q", p.CheckCode, p.Date, p.Number)
 	}
 	// 年, 月 and 日 read as digits: no date, but its box, under the number.
-	p, vs = readFields(header("2022088118"))
+	p, vs := readFields(header("2022088118"))
 	d, ok := vs[keyDate]
 	if p.Date != "" || !ok || d.s != "" || d.box[0] < 484 || d.box[0] > 486 || d.box[1] < 40 || d.box[3] > 52 {
 		t.Errorf("misread date: %q, %+v", p.Date, d)
