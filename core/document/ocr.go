@@ -150,7 +150,7 @@ func (r *paperReader) progress() {
 func (r *paperReader) read() (Printed, error) {
 	var regions []image.Rectangle
 	anchored := false
-	if r.opt.QR != nil && !ticket(r.hint) {
+	if r.opt.QR != nil && !r.ticket() {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
 			h := imaging.HomographyOf(a)
 			if hp, ok := rectify(r.src, a, r.opt.QR.Points); ok {
@@ -225,12 +225,19 @@ func (r *paperReader) read() (Printed, error) {
 	return p, nil
 }
 
-// ticket reports whether q is a railway or air ticket's code: a ticket
-// prints its QR code and values where neither form does (the code right of
-// the middle, the values left of it), and is read whole, as a page without
-// a code is.
-func ticket(q *payload.Result) bool {
-	return q != nil && (q.TypeCode == "51" || q.TypeCode == "61")
+// ticket reports whether the page is a railway or air ticket laid out as
+// one: its QR code right of the page's middle (along the code's own
+// across, whichever way the picture is turned), its values left of it,
+// where neither form prints them. Such a page is read whole, as a page
+// without a code is.
+func (r *paperReader) ticket() bool {
+	q, ps := r.hint, r.opt.QR.Points
+	if q == nil || q.TypeCode != "51" && q.TypeCode != "61" || len(ps) != 4 {
+		return false
+	}
+	cx, cy := (ps[0].X+ps[1].X+ps[2].X+ps[3].X)/4, (ps[0].Y+ps[1].Y+ps[2].Y+ps[3].Y)/4
+	ax, ay := ps[1].X-ps[0].X, ps[1].Y-ps[0].Y
+	return (float64(r.src.W)/2-cx)*ax+(float64(r.src.H)/2-cy)*ay < 0
 }
 
 // setFrame sets the mapping from the reading frame to the source image. A
