@@ -347,9 +347,10 @@ var (
 	reOCRCheckLabel = regexp.MustCompile(`校?验码:?|校码:?`)
 	reOCRTotalRow   = regexp.MustCompile(`价?税合计`)
 	reTotalLabel    = regexp.MustCompile(`\(?小写\)?`)
-	// Tickets print the fare (including tax) and, on some, its amount and
-	// tax under captions of their own, each with its colon.
-	reFareLabel      = regexp.MustCompile(`票价:`)
+	// Tickets print the fare (including tax; a refund's ticket the fee)
+	// and, on some, its amount and tax under captions of their own, each
+	// with its colon.
+	reFareLabel      = regexp.MustCompile(`票价:|退票费:`)
 	reTicketAmount   = regexp.MustCompile(`(不含税)?金额:`)
 	reTicketTaxLabel = regexp.MustCompile(`税额:`)
 	reTitle          = regexp.MustCompile(`发票|票据|客票|行程单`)
@@ -556,11 +557,21 @@ func readFields(pt pageText) (Printed, map[string]val) {
 		// 年, 月 and 日 are sometimes drawn apart from the digits, which are
 		// then three values in a row.
 		cands := valueAfter(lines, h, 10)
+		// Where it is to be read again is all of it that is on its row.
+		row := cands[:min(1, len(cands))]
+		for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
+			if c.box[1] < row[0].box[3] && c.box[3] > row[0].box[1] && c.box[0] > row[len(row)-1].box[2] {
+				row = append(row, c)
+			}
+		}
 		if len(cands) > 1 {
 			cands = append(cands[:1:1], append([]val{join(cands[:min(3, len(cands))], " ")}, cands[1:]...)...)
 		}
 		if p.Date = set(keyDate, firstMatch(cands, cleanDate)); p.Date != "" {
 			break
+		}
+		if len(row) > 1 {
+			cands = []val{join(row, " ")}
 		}
 		seen(keyDate, cands)
 	}
@@ -572,13 +583,23 @@ func readFields(pt pageText) (Printed, map[string]val) {
 		}
 		seen(keyCheck, cands)
 	}
+	if pt.ocr {
+		shapedValues(lines, &p, vs)
+	}
 	names := findLabels(lines, reName, sideCaptions)
 	ids := findLabels(lines, reTaxID, sideCaptions)
+	// A name follows its caption closely; but a caption spread over its
+	// cell (名　　称　：) ends in a colon OCR often loses, and the name is
+	// then as far from the 称 as the colon's cell is wide.
+	nameGap := 4.0
+	if pt.ocr {
+		nameGap = 10
+	}
 	if len(names) > 0 {
-		p.BuyerName = set(keyBuyerName, firstMatch(valueAfter(lines, names[0], 4), cleanName))
+		p.BuyerName = set(keyBuyerName, firstMatch(valueAfter(lines, names[0], nameGap), cleanName))
 	}
 	if len(names) > 1 {
-		p.SellerName = set(keySellerName, firstMatch(valueAfter(lines, names[1], 4), cleanName))
+		p.SellerName = set(keySellerName, firstMatch(valueAfter(lines, names[1], nameGap), cleanName))
 	}
 	cleanID := cleanTaxID
 	if pt.ocr {
@@ -610,6 +631,109 @@ func readFields(pt pageText) (Printed, map[string]val) {
 	}
 	p.Items = readItems(lines)
 	return p, vs
+}
+
+// shapedValues finds, in text read by OCR, the header values whose
+// captions were lost: OCR reads a caption spread over its cell (校 验 码)
+// or set in the form's pale colour as Latin letters now and then, while the
+// value beside it, in black, reads well. A check code is known by its
+// shape alone, four groups of five digits; a date by its 年 and 月, or,
+// when those were misread too, by its place: the line under the invoice
+// number's value, starting where it starts, as both layouts print it. A
+// date found by place is only where to read again (its text is left out).
+func shapedValues(lines []*line, p *Printed, vs map[string]val) {
+	if _, ok := vs[keyCheck]; !ok {
+		for _, l := range lines {
+			if v, ok := digitGroups(l, 5, 4); ok {
+				p.CheckCode, vs[keyCheck] = v.s, v
+				break
+			}
+		}
+	}
+	if _, ok := vs[keyDate]; ok {
+		return
+	}
+	for _, l := range lines {
+		for i, g := range l.g {
+			if g.r != '年' || i < 2 || !unicode.IsDigit(l.g[i-1].r) || !unicode.IsDigit(l.g[i-2].r) {
+				continue
+			}
+			from, to := i, i+1
+			for from > 0 && i-from < 4 && unicode.IsDigit(l.g[from-1].r) {
+				from--
+			}
+			for to < len(l.g) && to-i < 7 && l.g[to-1].r != '日' {
+				to++
+			}
+			if !strings.ContainsRune(string(runesOf(l.g[i:to])), '月') {
+				continue
+			}
+			v := l.val(from, to)
+			v.s = cleanDate(v.s)
+			p.Date, vs[keyDate] = v.s, v
+			return
+		}
+	}
+	num, ok := vs[keyNumber]
+	if !ok {
+		return
+	}
+	for _, l := range lines {
+		if l.y0 <= num.box[3] || l.y0-num.box[3] > 2*l.em {
+			continue
+		}
+		for i, g := range l.g {
+			// From the glyph under the number's first: a lost caption's
+			// remains may run into the value.
+			if end := l.segs[l.segOf(i)][1]; math.Abs(g.x0-num.box[0]) < 0.6*l.em && end-i >= 8 {
+				v := l.val(i, end)
+				v.s = ""
+				vs[keyDate] = v
+				return
+			}
+		}
+	}
+}
+
+func runesOf(gs []glyph) []rune {
+	rs := make([]rune, len(gs))
+	for i, g := range gs {
+		rs[i] = g.r
+	}
+	return rs
+}
+
+// digitGroups finds on l a run of n groups of size digits each, set apart
+// by gaps (a space's width) and nothing else, as check codes are printed.
+func digitGroups(l *line, size, n int) (val, bool) {
+	start, groups, cur := -1, 0, 0
+	for i := 0; i <= len(l.g); i++ {
+		digit := i < len(l.g) && unicode.IsDigit(l.g[i].r)
+		gap := 0.0
+		if i > 0 && i < len(l.g) {
+			gap = l.g[i].x0 - l.g[i-1].x1
+		}
+		if digit && start >= 0 && gap <= 0.35*l.em {
+			cur++
+			continue
+		}
+		if digit && start >= 0 && cur == size && gap <= 1.5*l.em {
+			groups++
+			cur = 1
+			continue
+		}
+		// The run ends here.
+		if start >= 0 && cur == size && groups+1 == n {
+			v := l.val(start, i)
+			v.s = stripSpaces(v.s)
+			return v, true
+		}
+		start, groups, cur = -1, 0, 0
+		if digit {
+			start, cur = i, 1
+		}
+	}
+	return val{}, false
 }
 
 // nameAbove finds a name on the line just above a taxpayer ID caption,

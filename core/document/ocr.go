@@ -150,7 +150,7 @@ func (r *paperReader) progress() {
 func (r *paperReader) read() (Printed, error) {
 	var regions []image.Rectangle
 	anchored := false
-	if r.opt.QR != nil {
+	if r.opt.QR != nil && !r.ticket() {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
 			h := imaging.HomographyOf(a)
 			if hp, ok := rectify(r.src, a, r.opt.QR.Points); ok {
@@ -191,6 +191,7 @@ func (r *paperReader) read() (Printed, error) {
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
 	if anchored {
+		headerByPlace(bandGlyphs[0], r.hint != nil && r.hint.IsDigital(), vs)
 		r.parties(&p, vs)
 	}
 	reads := map[string]FieldRead{}
@@ -223,6 +224,21 @@ func (r *paperReader) read() (Printed, error) {
 		p.Source = SourceOCR
 	}
 	return p, nil
+}
+
+// ticket reports whether the page is a railway or air ticket laid out as
+// one: its QR code right of the page's middle (along the code's own
+// across, whichever way the picture is turned), its values left of it,
+// where neither form prints them. Such a page is read whole, as a page
+// without a code is.
+func (r *paperReader) ticket() bool {
+	q, ps := r.hint, r.opt.QR.Points
+	if q == nil || q.TypeCode != "51" && q.TypeCode != "61" || len(ps) != 4 {
+		return false
+	}
+	cx, cy := (ps[0].X+ps[1].X+ps[2].X+ps[3].X)/4, (ps[0].Y+ps[1].Y+ps[2].Y+ps[3].Y)/4
+	ax, ay := ps[1].X-ps[0].X, ps[1].Y-ps[0].Y
+	return (float64(r.src.W)/2-cx)*ax+(float64(r.src.H)/2-cy)*ay < 0
 }
 
 // setFrame sets the mapping from the reading frame to the source image. A
@@ -273,7 +289,9 @@ func round4(f float64) float64 { return math.Round(f*10000) / 10000 }
 // flatten turns an engine's glyphs into the reader's, offset into the
 // reading frame. The glyphs of one engine line share the line's top and
 // bottom, as a text layer's do: a point or a comma sits low in its own box
-// and would otherwise fall out of its line.
+// and would otherwise fall out of its line, and a character the engine
+// gave a box half as tall again (reaching into the ruling line or the row
+// above) would pull its line apart.
 func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 	byLine := map[int][]int{}
 	for i, g := range gs {
@@ -289,7 +307,7 @@ func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 		medH := hs[len(hs)/2]
 		var y0s, y1s []int
 		for _, i := range idx {
-			if b := gs[i].Box; b.Dy()*10 >= medH*7 {
+			if b := gs[i].Box; b.Dy()*10 >= medH*7 && b.Dy()*10 <= medH*13 {
 				y0s, y1s = append(y0s, b.Min.Y), append(y1s, b.Max.Y)
 			}
 		}
@@ -300,10 +318,7 @@ func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 			g := gs[i]
 			rs := []rune(g.Text)
 			w := float64(g.Box.Dx()) / float64(len(rs))
-			y0, y1 := float64(g.Box.Min.Y+off.Y), float64(g.Box.Max.Y+off.Y)
-			if g.Box.Dy()*10 < medH*7 {
-				y0, y1 = ly0, ly1
-			}
+			y0, y1 := ly0, ly1
 			for k, c := range rs {
 				x0 := float64(g.Box.Min.X+off.X) + w*float64(k)
 				out = append(out, glyph{r: c, x0: x0, x1: x0 + w, y0: y0, y1: y1, unsure: 1 - g.Conf})
@@ -542,9 +557,11 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			txt, conf := joined(gs)
 			rs = append(rs, reading{clean(txt), conf})
 		}
-		if f.key != keyDate && !confirmed(rs, qr) && !agreed(rs) {
+		if f.key != keyDate && !confirmed(rs, qr) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
-			// right readings do not: once more, half as large again.
+			// right readings do not: once more, half as large again. A
+			// value the QR code carries otherwise, read two ways, is read
+			// again too: decide then needs three readings of one.
 			m := margins[0]
 			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
 			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
@@ -604,6 +621,22 @@ func agreed(rs []reading) bool {
 	return false
 }
 
+// unanimous reports whether every reading of rs that gave a value gave the
+// same.
+func unanimous(rs []reading) bool {
+	first := ""
+	for _, x := range rs {
+		if x.s == "" {
+			continue
+		}
+		if first != "" && x.s != first {
+			return false
+		}
+		first = x.s
+	}
+	return true
+}
+
 // confirmed reports whether one of rs is a QR value read surely enough for
 // decide to take it.
 func confirmed(rs []reading, qr []string) bool {
@@ -627,7 +660,9 @@ func confirmed(rs []reading, qr []string) bool {
 // paper); the three widest are the marks when they are clearly wider than
 // the digits, which are half as wide. Otherwise crop is returned as it is.
 // A digit run together with a mark is cut out with it: the date then has
-// too few digits and is not read, never misread.
+// too few digits and is not read, never misread. Marks paler than the
+// digits (printed in the form's colour) are left out by the darkest cut,
+// where eight digits alone remain.
 func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gray {
 	b := crop.Bounds()
 	y0 := max(b.Min.Y, b.Min.Y+int(v.box[1])-off.Y)
@@ -645,17 +680,37 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 	if hi-lo < 40 {
 		return crop
 	}
-	// Lighter ink first; a darker cut parts glyphs that blur joins.
+	// Lighter ink first: on a blurred photo the thin top and bottom of a 0
+	// are pale, and a cut at half way parts it in two. A darker cut parts
+	// glyphs that blur joins.
 	var runs [][2]int
 	var mark map[int]bool
-	for _, cut := range []int{2, 3, 4} {
-		runs, mark = dateRuns(crop, y0, y1, lo+(hi-lo)/uint8(cut), em)
+	for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3, 1.0 / 4} {
+		runs, mark = dateRuns(crop, y0, y1, lo+uint8(cut*float64(hi-lo)), em)
 		if mark != nil {
 			break
 		}
 	}
 	if mark == nil {
-		return crop
+		// 年, 月 and 日 printed in the form's colour, paler than the
+		// digits, are gone at the darkest cut: eight digits are left,
+		// four, two and two, with a mark's width between the groups.
+		if len(runs) != 8 {
+			return crop
+		}
+		for i, r := range runs {
+			if float64(r[1]-r[0]) > 0.9*em {
+				return crop
+			}
+			if i == 7 {
+				break
+			}
+			wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
+			if wide != (i == 3 || i == 5) {
+				return crop
+			}
+		}
+		mark = map[int]bool{}
 	}
 	gap, margin := max(1, int(0.12*em)), int(0.5*em)
 	w := 2 * margin
@@ -731,12 +786,18 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	}
 	sort.Ints(at)
 	// Digits: four before 年, two before 月, two before 日; what lies
-	// before the year (a caption's colon) or after the 日 is cut out.
-	if at[0] < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
+	// before the year (a caption's colon, apart from it by a space) or
+	// after the 日 is cut out. The year's digits stand close together; a
+	// 0 whose thin top and bottom blur pale comes as two runs.
+	first := at[0] - 1
+	for first > 0 && float64(runs[first][0]-runs[first-1][1]) < 0.5*em {
+		first--
+	}
+	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
 		return runs, nil
 	}
 	for i := range runs {
-		if i < at[0]-4 || i > at[2] {
+		if i < first || i > at[2] {
 			mark[i] = true // cut out: not a digit of the date
 		}
 	}
@@ -800,6 +861,11 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 		return "", best
 	}
 	g := gs[0]
+	for _, q := range qr {
+		if zeroMisread(g.s, q) {
+			return "", best
+		}
+	}
 	// The engine's confidence in a character read under a whitelist is
 	// often near 0 however plain the print: agreement counts, and one of the
 	// agreeing readings must be sure.
@@ -814,10 +880,31 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 		return g.s, sure
 	case g.n >= 2 && sure >= minAgreed && len(qr) == 0 && gs[1].n < g.n:
 		return g.s, sure
+	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1:
+		// No reading gave the QR code's value, three gave this one:
+		// a real difference, not a misreading.
+		return g.s, sure
 	case (single || len(qr) == 0) && len(gs) == 1 && g.least >= minAlone:
 		return g.s, g.least
 	}
 	return "", best
+}
+
+// zeroMisread reports whether reading s differs from QR value q only where
+// q has a 0 and s a 6, 8 or 9: a zero printed with a dot or a stroke in it
+// (a dot-matrix printer's, a monospaced font's) reads so, every time and
+// at every size, and such a difference is not told from a misreading.
+func zeroMisread(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && (b[i] != '0' || !strings.ContainsRune("689", a[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameValue compares a reading with a QR value: amounts as decimals.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/color"
 	"image/draw"
 	"os"
 	"testing"
@@ -37,6 +38,11 @@ func TestDecide(t *testing.T) {
 		{"differs, one reading only", []reading{{"27259565", 0.99}, {"", 0.5}}, []string{"27259564"}, false, ""},
 		{"differs, agree but unsure", []reading{{"27259565", 0.3}, {"27259565", 0.2}}, []string{"27259564"}, false, ""},
 		{"differs, agree with a dissent", []reading{{"27259565", 0.9}, {"27259565", 0.9}, {"27259563", 0.9}}, []string{"27259564"}, false, ""},
+		{"a dotted zero read as a 9, every time", []reading{{"937001601211", 0.98}, {"937001601211", 0.9}, {"937001601211", 0.9}}, []string{"037001601211"}, false, ""},
+		{"a dotted zero read as a 6", []reading{{"8651.66", 0.98}, {"8651.66", 0.9}}, []string{"8651.06"}, false, ""},
+		{"forged: a 6 where the QR has an 8", []reading{{"27259566", 0.98}, {"27259566", 0.95}}, []string{"27259568"}, false, "27259566"},
+		{"forged, three readings against a dissent", []reading{{"27259563", 0.98}, {"27259565", 0.99}, {"27259565", 0.99}, {"27259565", 0.4}}, []string{"27259564"}, false, "27259565"},
+		{"differs, three readings against two", []reading{{"27259563", 0.98}, {"27259563", 0.9}, {"27259565", 0.99}, {"27259565", 0.99}, {"27259565", 0.4}}, []string{"27259564"}, false, ""},
 		{"no QR value, sure alone", []reading{{"91511585MA8Y42K07L", 0.95}}, nil, false, "91511585MA8Y42K07L"},
 		{"no QR value, unsure alone", []reading{{"91511585MA8Y42K07L", 0.6}}, nil, false, ""},
 		{"amount equal as decimals", []reading{{"64.90", 0.5}}, []string{"64.9"}, false, "64.90"},
@@ -137,14 +143,18 @@ func newPaper(t *testing.T, side int) *paper {
 
 // text writes s with its baseline at (x, y) QR sides from the symbol's
 // top-left corner, which sits at (0.5, 0.5) sides.
-func (p *paper) text(x, y float64, s string) {
+func (p *paper) text(x, y float64, s string) { p.textInk(x, y, s, image.Black) }
+
+// textInk writes s as text does, its Chinese characters in han's ink (the
+// form's colour, where a value's 年, 月 and 日 are printed with the form).
+func (p *paper) textInk(x, y float64, s string, han image.Image) {
 	dot := fixed.P(int((x+0.5)*p.side), int((y+0.5)*p.side))
 	for _, r := range s {
-		f := p.faces[1]
+		f, ink := p.faces[1], image.Image(image.Black)
 		if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef {
-			f = p.faces[0]
+			f, ink = p.faces[0], han
 		}
-		d := font.Drawer{Dst: p.img, Src: image.Black, Face: f, Dot: dot}
+		d := font.Drawer{Dst: p.img, Src: ink, Face: f, Dot: dot}
 		d.DrawString(string(r))
 		dot = d.Dot
 	}
@@ -309,10 +319,19 @@ func TestDateDigits(t *testing.T) {
 			t.Errorf("side %d: read %q", side, got)
 		}
 	}
-	// Not a date: the crop is left as it is.
+	// 年, 月 and 日 paler than the digits: cut out all the same.
 	p := newPaper(t, 150)
+	p.textInk(0.5, 0.5, "2021年05月13日", image.NewUniform(color.Gray{Y: 165}))
+	em := 0.18 * 150
+	box := [4]float64{150 - 0.05*em, 150 - 0.95*em, 150 + 9*em, 150 + 0.1*em}
+	crop := image.Rect(int(box[0]-0.4*em), int(box[1]-0.3*em), int(box[2]+0.6*em), int(box[3]+0.3*em))
+	if out := dateDigits(p.img.SubImage(crop).(*image.Gray), crop.Min, val{box: box}, em); out.Bounds().Dx() >= crop.Dx()-int(2*em) {
+		t.Errorf("pale marks were not cut out: %v from %v", out.Bounds(), crop)
+	}
+	// Not a date: the crop is left as it is.
+	p = newPaper(t, 150)
 	p.text(0.5, 0.5, "36182988")
-	crop := image.Rect(100, 100, 400, 170)
+	crop = image.Rect(100, 100, 400, 170)
 	img := p.img.SubImage(crop).(*image.Gray)
 	if out := dateDigits(img, crop.Min, val{box: [4]float64{130, 120, 380, 152}}, 27); out != img {
 		t.Errorf("a number was cut up as a date")

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/draw"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -200,6 +201,21 @@ func TestParseHOCR(t *testing.T) {
 		if g.Text != w.Text || g.Box != w.Box || g.Line != w.Line || g.Conf < w.Conf-1e-9 || g.Conf > w.Conf+1e-9 {
 			t.Errorf("glyph %d: got %+v, want %+v", i, g, w)
 		}
+	}
+	// A digit whose box starts where the one before it starts: it starts
+	// where that one ends, so that sorting by position keeps the order.
+	h = `<div class='ocr_page'><span class='ocr_line' title="bbox 0 0 100 20"><span class='ocrx_word' title='bbox 0 0 60 20; x_wconf 99'>
+<span class='ocrx_cinfo' title='x_bboxes 0 0 13 20; x_conf 99'>1</span><span class='ocrx_cinfo' title='x_bboxes 14 0 28 20; x_conf 99'>9</span><span class='ocrx_cinfo' title='x_bboxes 14 0 41 20; x_conf 99'>4</span><span class='ocrx_cinfo' title='x_bboxes 42 0 55 20; x_conf 99'>9</span></span></span></div>`
+	gs, err = parseHOCR(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xs []int
+	for _, g := range gs {
+		xs = append(xs, g.Box.Min.X)
+	}
+	if !slices.Equal(xs, []int{0, 14, 28, 42}) {
+		t.Errorf("left edges %v, want [0 14 28 42]", xs)
 	}
 	// Bad input is an error or nothing, never a glyph made up.
 	if gs, _ := parseHOCR("<div><span class='ocrx_cinfo' title='x_bboxes a b c d; x_conf 9'>x</span></div>"); len(gs) != 0 {

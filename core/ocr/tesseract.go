@@ -275,10 +275,20 @@ func parseHOCR(s string) ([]Glyph, error) {
 
 // monotonic trims character boxes that run over their neighbours: Tesseract
 // sometimes gives a word's first Chinese character the whole word's box.
+// It also gives a digit now and then a box that starts where the one before
+// it starts (9 at 325–339, then 4 at 325–352 for the 4 at 339–352): that
+// box starts where the one before ends, or the two would change places
+// when sorted by position.
 func monotonic(gs []Glyph) {
 	for i := 0; i+1 < len(gs); i++ {
 		a, b := &gs[i], &gs[i+1]
-		if a.Line != b.Line || b.Box.Min.X <= a.Box.Min.X {
+		if a.Line != b.Line {
+			continue
+		}
+		if b.Box.Min.X <= a.Box.Min.X {
+			if b.Box.Max.X > a.Box.Max.X {
+				b.Box.Min.X = a.Box.Max.X
+			}
 			continue
 		}
 		if a.Box.Max.X > b.Box.Min.X {

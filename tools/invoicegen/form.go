@@ -82,6 +82,10 @@ func renderForm(inv *invoice, dpi float64, st style, r *rand.Rand, fs *fontSet) 
 	} else {
 		drawTaxControl(c, inv, st, r)
 	}
+	if inv.dot != nil {
+		// The printer prints the code with the values.
+		q.x, q.y = q.x+inv.dot.dx, q.y+inv.dot.dy
+	}
 	if !st.noQR {
 		c.qr(bm, q.x, q.y, mod, st.qrInk, st.qrStyle)
 	}
@@ -246,11 +250,12 @@ func drawDigital(c *canvas, inv *invoice, st style, r *rand.Rand) {
 // drawTaxControl lays out an older tax-control invoice (发票代码 + 8-digit
 // number, 密码区), as on 增值税电子普通发票.
 func drawTaxControl(c *canvas, inv *invoice, st style, r *rand.Rand) {
-	fr, ink := st.frame, st.ink
+	fr := st.frame
+	pr := printer{c, inv.dot, st.ink}
 	const lw = 0.3
 	if inv.machine != "" {
 		c.text(8, 33, "机器编号：", 8.5, fr, left, false)
-		c.text(24, 33, inv.machine, 9, ink, left, true)
+		pr.text(24, 33, inv.machine, 9, left, true)
 	}
 	tpt := titleSize(c, inv.title)
 	c.text(120, 15, inv.title, tpt, fr, center, false)
@@ -266,15 +271,15 @@ func drawTaxControl(c *canvas, inv *invoice, st style, r *rand.Rand) {
 
 	hx, vx := 162.0, 179.0
 	c.text(hx, 9, "发票代码：", 9, fr, left, false)
-	c.text(vx, 9, inv.code, 9.5, ink, left, true)
+	pr.text(vx, 9, inv.code, 9.5, left, true)
 	c.text(hx, 15, "发票号码：", 9, fr, left, false)
-	c.text(vx, 15, inv.number, 9.5, ink, left, true)
+	pr.text(vx, 15, inv.number, 9.5, left, true)
 	c.text(hx, 21, "开票日期：", 9, fr, left, false)
-	c.text(vx, 21, inv.dateText(), 9.5, ink, left, true)
+	pr.text(vx, 21, inv.dateText(), 9.5, left, true)
 	if inv.check != "" {
 		c.text(hx, 27, "校 验 码：", 9, fr, left, false)
 		ck := inv.check[:5] + " " + inv.check[5:10] + " " + inv.check[10:15] + " " + inv.check[15:]
-		c.text(vx, 27, ck, 9, ink, left, true)
+		pr.text(vx, 27, ck, 9, left, true)
 	}
 
 	x0, x1, y0, y1 := 8.0, 232.0, 36.0, 126.0
@@ -287,7 +292,7 @@ func drawTaxControl(c *canvas, inv *invoice, st style, r *rand.Rand) {
 		for i := range lbl {
 			y := yt + 4.6 + float64(i)*4.9
 			c.spaced(17, 39, y, lbl[i]+"：", 8.5, fr)
-			c.text(42, y, val[i], 8.5, ink, left, i == 1 || i == 3)
+			pr.text(42, y, val[i], 8.5, left, i == 1 || i == 3)
 		}
 		c.vline(142, yt, yb, lw, fr)
 		c.vline(149, yt, yb, lw, fr)
@@ -300,7 +305,7 @@ func drawTaxControl(c *canvas, inv *invoice, st style, r *rand.Rand) {
 		for range 27 {
 			sb.WriteByte(cipher[r.IntN(len(cipher))])
 		}
-		c.text(151, 40.5+float64(i)*4.6, sb.String(), 10, ink, left, true)
+		pr.text(151, 40.5+float64(i)*4.6, sb.String(), 10, left, true)
 	}
 	c.hline(x0, x1, 56, lw, fr)
 	cols := []float64{72, 92, 104, 122, 148, 178, 190}
@@ -314,35 +319,35 @@ func drawTaxControl(c *canvas, inv *invoice, st style, r *rand.Rand) {
 	}
 	for i, it := range inv.items {
 		y := 65.5 + float64(i)*4.6
-		c.text(9.5, y, it.name, c.fit(it.name, 8.5, 62, false), ink, left, false)
-		c.text(82, y, it.spec, 8.5, ink, center, true)
-		c.text(98, y, it.unit, 8.5, ink, center, false)
-		c.text(121, y, fmt.Sprint(it.qty), 8.5, ink, right, true)
-		c.text(147, y, it.price, c.fit(it.price, 8.5, 24, true), ink, right, true)
-		c.text(177, y, fen(it.amount), 8.5, ink, right, true)
-		c.text(184, y, rateText(it), 8.5, ink, center, true)
-		c.text(231, y, fen(it.tax), 8.5, ink, right, true)
+		pr.text(9.5, y, it.name, c.fit(it.name, 8.5, 62, false), left, false)
+		pr.text(82, y, it.spec, 8.5, center, true)
+		pr.text(98, y, it.unit, 8.5, center, false)
+		pr.text(121, y, fmt.Sprint(it.qty), 8.5, right, true)
+		pr.text(147, y, it.price, c.fit(it.price, 8.5, 24, true), right, true)
+		pr.text(177, y, fen(it.amount), 8.5, right, true)
+		pr.text(184, y, rateText(it), 8.5, center, true)
+		pr.text(231, y, fen(it.tax), 8.5, right, true)
 	}
 	c.text(40, 94, spread("合计"), 9, fr, center, false)
-	c.text(177, 94, "¥"+fen(inv.net), 9.5, ink, right, true)
-	c.text(231, 94, "¥"+fen(inv.tax), 9.5, ink, right, true)
+	pr.text(177, 94, "¥"+fen(inv.net), 9.5, right, true)
+	pr.text(231, 94, "¥"+fen(inv.tax), 9.5, right, true)
 	c.hline(x0, x1, 96, lw, fr)
 	c.vline(72, 96, 103, lw, fr)
 	c.text(40, 101, "价税合计（大写）", 9, fr, center, false)
-	circledCross(c, 77, 99.8, 3.2, ink)
-	c.text(80, 101, capitalAmount(inv.net+inv.tax), 9.5, ink, left, false)
+	pr.cross(77, 99.8, 3.2)
+	pr.text(80, 101, capitalAmount(inv.net+inv.tax), 9.5, left, false)
 	c.text(160, 101, "（小写）", 9, fr, left, false)
-	c.text(176, 101, "¥"+fen(inv.net+inv.tax), 9.5, ink, left, true)
+	pr.text(176, 101, "¥"+fen(inv.net+inv.tax), 9.5, left, true)
 	c.hline(x0, x1, 103, lw, fr)
 	partyBlock(103, y1, "销售方", inv.seller)
 	c.vertical(145.5, 106, 123, "备注", 9, fr)
 
 	c.text(12, 132, "收款人：", 9, fr, left, false)
-	c.text(27, 132, inv.payee, 9, ink, left, false)
+	pr.text(27, 132, inv.payee, 9, left, false)
 	c.text(68, 132, "复核：", 9, fr, left, false)
-	c.text(79, 132, inv.reviewer, 9, ink, left, false)
+	pr.text(79, 132, inv.reviewer, 9, left, false)
 	c.text(118, 132, "开票人：", 9, fr, left, false)
-	c.text(133, 132, inv.drawer, 9, ink, left, false)
+	pr.text(133, 132, inv.drawer, 9, left, false)
 	c.text(172, 132, "销售方：（章）", 9, fr, left, false)
 }
 

@@ -26,6 +26,10 @@ type invoice struct {
 	payload  string
 
 	drawer, payee, reviewer string
+
+	// dot, when set, is how a tax-control form's values were printed: by
+	// a dot-matrix printer on the pre-printed form, off their boxes.
+	dot *dotPrint
 }
 
 type party struct{ name, taxID, address, bank string }

@@ -39,6 +39,9 @@ type PaperTruth struct {
 	// Altered lists the printed fields that differ from the QR code:
 	// "number", "date", "amount" (the printed totals).
 	Altered []string `json:"altered"`
+	// DotMatrix is true when the values were printed by a dot-matrix
+	// printer a few millimetres off their boxes (税控 paper invoices).
+	DotMatrix bool `json:"dot_matrix,omitempty"`
 }
 
 var paperGenerated = regexp.MustCompile(`^p[0-9]{3,}-[a-z]+\.(png|jpg)$`)
@@ -99,6 +102,15 @@ func makePaper(dir string, seed uint64, i int, fs *fontSet) (PaperTruth, error) 
 	if fr.IntN(5) < 2 {
 		j.alter = func(inv *invoice) { altered = append(altered, forge(inv, fr)) }
 	}
+	// So is the printer: with or without it, the rest of the image is the
+	// same as it would be.
+	dr := rand.New(rand.NewPCG(seed^0x5851f42d4c957f2d, uint64(i)))
+	dotted := false
+	j.press = func(inv *invoice) {
+		if !inv.digital && dr.IntN(2) == 0 {
+			inv.dot, dotted = newDotPrint(dr), true
+		}
+	}
 	res, err := sc.make(j)
 	if err != nil {
 		return PaperTruth{}, fmt.Errorf("paper image %d (%s): %w", i+1, sc.cond, err)
@@ -117,7 +129,7 @@ func makePaper(dir string, seed uint64, i int, fs *fontSet) (PaperTruth, error) 
 		layout = "数电"
 	}
 	return PaperTruth{File: name, Condition: sc.cond, Layout: layout, QR: inv.payload,
-		Printed: printedOf(inv), Altered: nonNilStrings(altered)}, nil
+		Printed: printedOf(inv), Altered: nonNilStrings(altered), DotMatrix: dotted}, nil
 }
 
 func nonNilStrings(s []string) []string {

@@ -17,6 +17,9 @@ type job struct {
 	// alter, when set, changes what is printed after the QR payload was
 	// made (a forged paper invoice); invs collects every invoice drawn.
 	alter func(*invoice)
+	// press, when set, says how the invoice's values are printed on the
+	// form (dot-matrix, off their boxes); it draws from its own generator.
+	press func(*invoice)
 	invs  []*invoice
 }
 
@@ -66,6 +69,9 @@ func (j *job) form(dpi float64, st style) (*invoice, *canvas, qrPlace, error) {
 	inv := newInvoice(j.r)
 	if j.alter != nil {
 		j.alter(inv)
+	}
+	if j.press != nil {
+		j.press(inv)
 	}
 	j.invs = append(j.invs, inv)
 	c, q, err := renderForm(inv, dpi, st, j.r, j.fs)

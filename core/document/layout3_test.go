@@ -1,0 +1,77 @@
+package document
+
+import "testing"
+
+// placeRead lays s out as OCR gives it: no glyph for a space, only the gap.
+func placeRead(pt *pageText, x, y, size float64, s string) {
+	for _, r := range s {
+		w := size
+		if r < 0x2E80 {
+			w = size / 2
+		}
+		if r != ' ' {
+			pt.glyphs = append(pt.glyphs, glyph{r: r, x0: x, x1: x + w*0.95, y0: y - size*0.88, y1: y + size*0.12, unsure: 0.02})
+		}
+		x += w
+	}
+}
+
+// at is text read at (x, y) in 9-point print.
+type at struct {
+	x, y float64
+	s    string
+}
+
+// readPage is a page OCR read: the texts, in 9-point print.
+func readPage(texts ...at) pageText {
+	pt := pageText{ocr: true}
+	for _, a := range texts {
+		placeRead(&pt, a.x, a.y, 9, a.s)
+	}
+	return pt
+}
+
+// TestLayoutLostCaptions reads a tax-control header whose captions OCR
+// read as Latin letters (校 验 码 spread over its cell, 开票日期 in the
+// form's pale colour): the check code is known by its four groups of five
+// digits, the date by its 年 and 月, or by its place under the number when
+// those were misread too (then only where to read it again).
+func TestLayoutLostCaptions(t *testing.T) {
+	header := func(date string) pageText {
+		return readPage(at{440, 20, "发票代码:"}, at{485, 20, "044032100811"}, at{440, 35, "发票号码:"}, at{485, 35, "98281949"},
+			at{440, 50, "FARA:"}, at{485, 50, date}, at{440, 65, "RRB:"}, at{485, 65, "62928 35394 91245 88032"},
+			at{40, 120, "地址、电话:杭州市西湖区科技园路196号 020-22656347"})
+	}
+	p, _ := readFields(header("2022年08月11日"))
+	if p.CheckCode != "62928353949124588032" || p.Date != "2022-08-11" || p.Number != "98281949" {
+		t.Errorf("read check code %q, date %q, number %q", p.CheckCode, p.Date, p.Number)
+	}
+	// 年, 月 and 日 read as digits: no date, but its box, under the number.
+	p, vs := readFields(header("2022088118"))
+	d, ok := vs[keyDate]
+	if p.Date != "" || !ok || d.s != "" || d.box[0] < 484 || d.box[0] > 486 || d.box[1] < 40 || d.box[3] > 52 {
+		t.Errorf("misread date: %q, %+v", p.Date, d)
+	}
+	// Groups of other sizes, or a 20-digit number set solid, are not a
+	// check code; nor is anything in a text layer without its caption.
+	for _, s := range []string{"6292 83539 49124 588032", "62928353949124588032", "62928 35394 91245"} {
+		if p, _ := readFields(readPage(at{440, 65, "RRB:"}, at{485, 65, s})); p.CheckCode != "" {
+			t.Errorf("%q read as check code %q", s, p.CheckCode)
+		}
+	}
+	pt := header("2022年08月11日")
+	pt.ocr = false
+	if p := readLayout(pt); p.CheckCode != "" {
+		t.Errorf("text layer: check code %q without its caption", p.CheckCode)
+	}
+}
+
+// TestLayoutSpreadNameCaption reads a party's name set well right of its
+// caption 名　　称　： whose colon OCR lost.
+func TestLayoutSpreadNameCaption(t *testing.T) {
+	pt := readPage(at{50, 90, "名"}, at{80, 90, "称"}, at{130, 90, "浙江金桥网络科技有限公司"},
+		at{50, 105, "纳税人识别号:"}, at{130, 105, "91337881MA6R26333F"})
+	if p := readLayout(pt); p.BuyerName != "浙江金桥网络科技有限公司" {
+		t.Errorf("buyer's name %q", p.BuyerName)
+	}
+}
