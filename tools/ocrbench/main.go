@@ -19,9 +19,11 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
@@ -90,12 +92,14 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := context.Background()
-	s := &scan.Scanner{OCR: eng}
+	ourEng := &timed{Engine: eng}
+	s := &scan.Scanner{OCR: ourEng}
+	fullEng := &timed{Engine: eng}
 	byCond := map[string]map[string]*tally{}
 	base := map[string]map[string]*tally{}
 	all := map[string]*tally{}
 	var alteredN, flagged, falseDiff, genuine, genuineFalse int
-	var ours, full time.Duration
+	var ours, full, oursCPU time.Duration
 	var ourN, fullN int
 	conds := []string{}
 	for _, t := range ts {
@@ -106,8 +110,11 @@ func main() {
 		}
 		path := filepath.Join(dir, t.File)
 		start := time.Now()
+		cpu0, _ := processCPU()
 		r := s.File(ctx, path)
 		ours += time.Since(start)
+		cpu1, _ := processCPU()
+		oursCPU += cpu1 - cpu0
 		ourN++
 		var inv *scan.Invoice
 		for i := range r.Invoices {
@@ -177,7 +184,7 @@ func main() {
 			}
 		}
 		if *baseline {
-			d, text, err := fullPage(ctx, eng, path)
+			d, text, err := fullPage(ctx, fullEng, path)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "ocrbench: baseline %s: %v\n", t.File, err)
 				continue
@@ -265,6 +272,47 @@ func main() {
 		fmt.Printf(", full-page Tesseract %.2f s", full.Seconds()/float64(fullN))
 	}
 	fmt.Println()
+	// The machine may be busy with other work: CPU time is steadier than
+	// wall time, and the engine's reads are what OCR costs.
+	n := float64(max(ourN, 1))
+	fmt.Printf("CPU per image: %.2f s (QR decoding and OCR, whole process)\n", oursCPU.Seconds()/n)
+	fmt.Printf("engine reads per image: %.1f, wall %.2f s, CPU %.2f s", float64(ourEng.reads)/n, ourEng.wall.Seconds()/n, ourEng.cpu.Seconds()/n)
+	if fullN > 0 && fullEng.wall > 0 {
+		fn := float64(fullN)
+		fmt.Printf("; full page wall %.2f s, CPU %.2f s: %.2f× wall", fullEng.wall.Seconds()/fn, fullEng.cpu.Seconds()/fn,
+			(ourEng.wall.Seconds()/n)/(fullEng.wall.Seconds()/fn))
+		if fullEng.cpu > 0 {
+			fmt.Printf(", %.2f× CPU", (ourEng.cpu.Seconds()/n)/(fullEng.cpu.Seconds()/fn))
+		}
+	}
+	fmt.Println()
+}
+
+// timed is an engine whose reads are timed: wall time and the CPU time of
+// the thread that reads (Tesseract reads on the caller's thread).
+type timed struct {
+	ocr.Engine
+	mu        sync.Mutex
+	wall, cpu time.Duration
+	reads     int
+}
+
+func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0, ok0 := threadCPU()
+	start := time.Now()
+	gs, err := t.Engine.Read(ctx, img, opt)
+	wall := time.Since(start)
+	c1, ok1 := threadCPU()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.wall += wall
+	if ok0 && ok1 {
+		t.cpu += c1 - c0
+	}
+	t.reads++
+	return gs, err
 }
 
 // fullPage reads the whole image with Tesseract's automatic page layout, as
@@ -283,7 +331,6 @@ func fullPage(ctx context.Context, eng ocr.Engine, path string) (time.Duration, 
 	for _, x := range gs {
 		sb.WriteString(x.Text)
 	}
-	_ = image.Point{}
 	return d, strings.Join(strings.Fields(sb.String()), ""), err
 }
 
