@@ -286,6 +286,29 @@ func main() {
 		}
 	}
 	fmt.Println()
+	if *verbose {
+		var ks []string
+		for k := range ourEng.byKind {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		for _, k := range ks {
+			kt := ourEng.byKind[k]
+			fmt.Printf("  %-14s reads per image %4.1f, CPU %.2f s\n", k, float64(kt.reads)/n, kt.cpu.Seconds()/n)
+		}
+	}
+}
+
+func layoutName(l ocr.Layout) string {
+	switch l {
+	case ocr.Sparse:
+		return "sparse"
+	case ocr.Block:
+		return "block"
+	case ocr.Line:
+		return "line"
+	}
+	return "page"
 }
 
 // timed is an engine whose reads are timed: wall time and the CPU time of
@@ -295,6 +318,14 @@ type timed struct {
 	mu        sync.Mutex
 	wall, cpu time.Duration
 	reads     int
+	// byKind is the CPU time and count of the reads of each charset and
+	// layout, to see where the time goes.
+	byKind map[string]*kindTime
+}
+
+type kindTime struct {
+	cpu   time.Duration
+	reads int
 }
 
 func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
@@ -312,6 +343,15 @@ func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]o
 		t.cpu += c1 - c0
 	}
 	t.reads++
+	if t.byKind == nil {
+		t.byKind = map[string]*kindTime{}
+	}
+	k := fmt.Sprintf("%s/%s", opt.Charset, layoutName(opt.Layout))
+	if t.byKind[k] == nil {
+		t.byKind[k] = &kindTime{}
+	}
+	t.byKind[k].cpu += c1 - c0
+	t.byKind[k].reads++
 	return gs, err
 }
 
