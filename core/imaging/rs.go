@@ -21,9 +21,24 @@ type decoded struct {
 
 var rsDecoder = reedsolomon.NewReedSolomonDecoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)
 
-// decodeBits is gozxing's QR decoder with the corrections counted: the
-// plain reading first, then the mirrored one.
+// decodeBits decodes a sampled symbol: as Model 2, and failing that as
+// Model 1 (model1.go), from the bits as they were (gozxing's parser
+// unmasks and mirrors them in place).
 func decodeBits(bits *gozxing.BitMatrix) (decoded, error) {
+	asSampled := model1Candidate(bits)
+	d, err := decodeModel2(bits)
+	if err == nil || asSampled == nil {
+		return d, err
+	}
+	if d, e := decodeModel1(asSampled); e == nil {
+		return d, nil
+	}
+	return decoded{}, err
+}
+
+// decodeModel2 is gozxing's QR decoder with the corrections counted: the
+// plain reading first, then the mirrored one.
+func decodeModel2(bits *gozxing.BitMatrix) (decoded, error) {
 	parser, err := qrdecoder.NewBitMatrixParser(bits)
 	if err != nil {
 		return decoded{}, err
@@ -67,6 +82,13 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 	if err != nil {
 		return decoded{}, err
 	}
+	return decodeBlocks(blocks, version, ecLevel, false)
+}
+
+// decodeBlocks corrects each block with Reed–Solomon, joins their data
+// codewords and parses the bit stream they hold, after its first four
+// bits when model1 is set (Model 1's stream starts with four zero bits).
+func decodeBlocks(blocks []*qrdecoder.DataBlock, version *qrdecoder.Version, ecLevel qrdecoder.ErrorCorrectionLevel, model1 bool) (decoded, error) {
 	var data []byte
 	load := 0.0
 	for _, b := range blocks {
@@ -91,6 +113,14 @@ func decodeParsed(parser *qrdecoder.BitMatrixParser) (decoded, error) {
 		}
 		for i := 0; i < nData; i++ {
 			data = append(data, byte(ints[i]))
+		}
+	}
+	if model1 {
+		for i := range data {
+			data[i] <<= 4
+			if i+1 < len(data) {
+				data[i] |= data[i+1] >> 4
+			}
 		}
 	}
 	r, err := qrdecoder.DecodedBitStreamParser_Decode(data, version, ecLevel, nil)
