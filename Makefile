@@ -83,13 +83,15 @@ SHARED ?= ../shared
 
 bench: check-go build
 	@scripts/deps.sh --bench
-	rm -rf build/bench/invoices build/bench/heldout
+	rm -rf build/bench/invoices build/bench/heldout build/bench/styled
 	$(GO) run ./tools/invoicegen -out build/bench/invoices -seed 1
-	# Generic QR photos the engine was not tuned on: gozxing's test data.
+	# Generic QR images the engine was not tuned on: gozxing's test photos,
+	# and clean and styled codes that other Go modules and Debian packages ship.
 	$(GO) run ./tools/qrbench/heldout -go $(GO) -out build/bench/heldout
-	$(GO) run ./tools/qrbench -fapiao $(BIN) -workers 2 \
+	$(GO) run ./tools/qrbench/heldout -go $(GO) -set styled -out build/bench/styled
+	$(GO) run ./tools/qrbench -fapiao $(BIN) -workers 2 -runs 3 \
 		$(if $(wildcard $(SHARED)/corpus/zxing-qr/truth.tsv),zxing-qr=$(SHARED)/corpus/zxing-qr) \
-		heldout=build/bench/heldout invoices=build/bench/invoices
+		heldout=build/bench/heldout styled=build/bench/styled invoices=build/bench/invoices
 	# Printed values read from pictures (OCR), beside full-page Tesseract;
 	# the reader was tuned on seeds 7 and 5001, not on 9090.
 	$(GO) run ./tools/invoicegen -paper -out build/bench/paper -seed 9090 -n 24

@@ -207,6 +207,7 @@ func (r *paperReader) read() (Printed, error) {
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
 	if anchored {
+		headerByPlace(bandGlyphs[0], r.hint != nil && r.hint.IsDigital(), vs)
 		r.parties(&p, vs)
 	}
 	reads := map[string]FieldRead{}
@@ -678,11 +679,13 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 	if hi-lo < 40 {
 		return crop
 	}
-	// Lighter ink first; a darker cut parts glyphs that blur joins.
+	// Lighter ink first: on a blurred photo the thin top and bottom of a 0
+	// are pale, and a cut at half way parts it in two. A darker cut parts
+	// glyphs that blur joins.
 	var runs [][2]int
 	var mark map[int]bool
-	for _, cut := range []int{2, 3, 4} {
-		runs, mark = dateRuns(crop, y0, y1, lo+(hi-lo)/uint8(cut), em)
+	for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3, 1.0 / 4} {
+		runs, mark = dateRuns(crop, y0, y1, lo+uint8(cut*float64(hi-lo)), em)
 		if mark != nil {
 			break
 		}
@@ -764,12 +767,18 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	}
 	sort.Ints(at)
 	// Digits: four before 年, two before 月, two before 日; what lies
-	// before the year (a caption's colon) or after the 日 is cut out.
-	if at[0] < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
+	// before the year (a caption's colon, apart from it by a space) or
+	// after the 日 is cut out. The year's digits stand close together; a
+	// 0 whose thin top and bottom blur pale comes as two runs.
+	first := at[0] - 1
+	for first > 0 && float64(runs[first][0]-runs[first-1][1]) < 0.5*em {
+		first--
+	}
+	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
 		return runs, nil
 	}
 	for i := range runs {
-		if i < at[0]-4 || i > at[2] {
+		if i < first || i > at[2] {
 			mark[i] = true // cut out: not a digit of the date
 		}
 	}

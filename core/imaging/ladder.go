@@ -41,6 +41,17 @@ var steps = []step{
 		}
 		return l.try(l.scaled(v, 2, "x2"), hybrid, global)
 	}},
+	{"colour-native", func(l *ladder) bool {
+		// A photo of a whole page, shrunk to the working size, leaves
+		// the form's QR under two pixels a module: a seal across it is
+		// looked through in the red channel at full size. After the
+		// checkpoint: a photo with no sign of a code is not searched
+		// again at full size.
+		if !l.colour() || l.base(Red).scale == 1 {
+			return false
+		}
+		return l.try(l.native(Red), hybrid)
+	}},
 	{"adaptive", func(l *ladder) bool { return l.try(l.base(Luma), adaptive) }},
 	{"normalize", func(l *ladder) bool {
 		v := l.base(Luma)
@@ -275,11 +286,11 @@ var rescueScales = []float64{1.5, 2, 3}
 const rescueMaxPixels = 1_600_000
 
 // rescue looks hard at one region of the image: luma (and, for a region
-// where a symbol was seen, the red channel of colour images) at several
-// enlargements, sharpened as well.
+// where a symbol was seen, the red channel where red ink lies on it) at
+// several enlargements, sharpened as well.
 func (l *ladder) rescue(r image.Rectangle, seen bool) bool {
 	chans := []Channel{Luma}
-	if seen && l.colour() {
+	if seen && l.colour() && l.redInk(r) {
 		chans = append(chans, Red)
 	}
 	before := len(l.found)
@@ -302,6 +313,35 @@ func (l *ladder) rescue(r image.Rectangle, seen bool) bool {
 	}
 	return false
 }
+
+// redInk reports whether red ink (a seal) lies on region r: whether some
+// of its pixels are much lighter in the red channel than in luma. Where
+// none are, the red channel shows what luma shows, and searching it again
+// would find nothing new.
+func (l *ladder) redInk(r image.Rectangle) bool {
+	red, luma := l.plane(Red), l.plane(Luma)
+	r = r.Intersect(image.Rect(0, 0, luma.W, luma.H))
+	inked, n := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			i := y*luma.W + x
+			if int(red.Pix[i])-int(luma.Pix[i]) > redInkContrast {
+				inked++
+			}
+			n++
+		}
+	}
+	return inked*100 >= n*redInkPercent && inked > 0
+}
+
+// A pixel of a red seal is lighter in the red channel than in luma by
+// more than redInkContrast (a seal printed over paper: red about 210,
+// luma about 80); a region where redInkPercent of the pixels are is one a
+// seal crosses.
+const (
+	redInkContrast = 60
+	redInkPercent  = 1
+)
 
 // native is channel c at full resolution.
 func (l *ladder) native(c Channel) view {

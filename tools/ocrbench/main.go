@@ -58,6 +58,7 @@ func main() {
 	baseline := flag.Bool("baseline", true, "also time and score full-page Tesseract on every image")
 	verbose := flag.Bool("v", false, "print every value read wrong")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	dump := flag.String("dump", "", "write every region given to the engine, with what it read, as PNG files to this directory")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: ocrbench [-baseline=false] [-v] [-cpuprofile FILE] DIR")
@@ -92,12 +93,23 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := context.Background()
+	var dumper *dumping
+	if *dump != "" {
+		if err := os.MkdirAll(*dump, 0o755); err != nil {
+			fmt.Fprintf(os.Stderr, "ocrbench: %v\n", err)
+			os.Exit(1)
+		}
+		dumper = &dumping{Engine: eng, dir: *dump}
+		eng = dumper
+	}
 	ourEng := &timed{Engine: eng}
 	s := &scan.Scanner{OCR: ourEng}
-	fullEng := &timed{Engine: eng}
+	fullEng := &timed{Engine: ocrEngine(eng)}
 	byCond := map[string]map[string]*tally{}
 	base := map[string]map[string]*tally{}
 	all := map[string]*tally{}
+	// whole counts the images with number, date and total all read right.
+	whole := map[string]*tally{}
 	var alteredN, flagged, falseDiff, genuine, genuineFalse int
 	var ours, full, oursCPU time.Duration
 	var ourN, fullN int
@@ -109,6 +121,9 @@ func main() {
 			conds = append(conds, t.Condition)
 		}
 		path := filepath.Join(dir, t.File)
+		if dumper != nil {
+			dumper.start(strings.TrimSuffix(t.File, filepath.Ext(t.File)))
+		}
 		start := time.Now()
 		cpu0, _ := processCPU()
 		r := s.File(ctx, path)
@@ -151,6 +166,13 @@ func main() {
 			if *verbose && got[f] != want {
 				fmt.Printf("  %s %s: read %q, printed %q\n", t.File, f, got[f], want)
 			}
+		}
+		if whole[t.Condition] == nil {
+			whole[t.Condition] = &tally{}
+		}
+		whole[t.Condition].n++
+		if got["number"] == t.Printed["number"] && got["date"] == t.Printed["date"] && got["total"] == t.Printed["total"] {
+			whole[t.Condition].right++
 		}
 		// Altered fields must come out "different"; no other may.
 		verdicts := map[string]compare.Verdict{}
@@ -263,6 +285,14 @@ func main() {
 	fmt.Printf("\nnumber+date+total read right: %s", key.rate())
 	for _, c := range conds {
 		fmt.Printf(", %s %s", c, keyCond[c].rate())
+	}
+	fmt.Println()
+	fmt.Printf("images with all three right:")
+	for i, c := range conds {
+		if i > 0 {
+			fmt.Print(",")
+		}
+		fmt.Printf(" %s %s (%d of %d)", c, whole[c].rate(), whole[c].right, whole[c].n)
 	}
 	fmt.Println()
 	fmt.Printf("altered fields flagged different: %d of %d\n", flagged, alteredN)

@@ -5,7 +5,12 @@
 // time to the floor: the time reading and decoding the image files alone
 // takes, on one core.
 //
-// Usage: go run ./tools/qrbench -fapiao bin/fapiao [-workers 2] NAME=DIR...
+// With -runs N every decoder runs N times, taking turns: the times are the
+// medians, and a file read otherwise in a later run is counted unstable
+// (fapiao's budget is work, not seconds, so a loaded machine must not
+// change what it reads).
+//
+// Usage: go run ./tools/qrbench -fapiao bin/fapiao [-workers 2] [-runs N] NAME=DIR...
 package main
 
 import (
@@ -36,6 +41,7 @@ type score struct {
 	codes, codesRight   int
 	wrong, falseResults int
 	unreadable          int
+	unstable            int
 	wall, cpu           time.Duration
 	missed              []string
 }
@@ -45,6 +51,7 @@ func main() {
 	workers := flag.Int("workers", 2, "workers for every decoder")
 	peers := flag.String("peers", "zxingcpp,zbar", "peer decoders to run (zxingcpp, zbar), comma separated; empty for none")
 	verbose := flag.Bool("v", false, "list the files each decoder got wrong")
+	runs := flag.Int("runs", 1, "runs of every decoder: the times given are their medians, the results the first run's, and files read otherwise in a later run are counted unstable")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: qrbench [-fapiao BIN] [-workers N] NAME=DIR...")
@@ -65,42 +72,76 @@ func main() {
 			fmt.Fprintf(os.Stderr, "qrbench: %v\n", err)
 			os.Exit(1)
 		}
-		var row []score
-		run := func(decoder string, cmd *exec.Cmd, parse func([]byte) ([]fileOut, error)) {
-			start := time.Now()
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			wall := time.Since(start)
-			var cpu time.Duration
-			if ps := cmd.ProcessState; ps != nil {
-				cpu = ps.UserTime() + ps.SystemTime()
-			}
-			if err != nil && len(out) == 0 {
-				fmt.Fprintf(os.Stderr, "qrbench: %s on %s: %v\n%s", decoder, name, err, stderr.String())
-				os.Exit(1)
-			}
-			res, err := parse(out)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "qrbench: %s output: %v\n", decoder, err)
-				os.Exit(1)
-			}
-			s := grade(decoder, truth, files, res)
-			s.wall, s.cpu = wall, cpu
-			row = append(row, s)
+		type decoder struct {
+			name  string
+			cmd   func() *exec.Cmd
+			parse func([]byte) ([]fileOut, error)
+			walls []time.Duration
+			cpus  []time.Duration
+			first []fileOut
+			// unstable are the files some later run read otherwise than
+			// the first: a budget of work, not of seconds, keeps none.
+			unstable map[string]bool
 		}
 		// QR codes only: the printed values are not read (no OCR), as
 		// the peers read none.
-		run("fapiao", exec.Command(*bin, append([]string{"scan", "--json", "--no-ocr", "--workers", fmt.Sprint(*workers)}, files...)...), parseFapiao)
+		decs := []*decoder{{name: "fapiao", parse: parseFapiao, cmd: func() *exec.Cmd {
+			return exec.Command(*bin, append([]string{"scan", "--json", "--no-ocr", "--workers", fmt.Sprint(*workers)}, files...)...)
+		}}}
 		for _, p := range strings.Split(*peers, ",") {
-			if p == "" {
-				continue
+			if p != "" {
+				decs = append(decs, &decoder{name: p, parse: parsePeer, cmd: func() *exec.Cmd {
+					return exec.Command("/usr/bin/python3", append([]string{peerScript, p, fmt.Sprint(*workers)}, files...)...)
+				}})
 			}
-			run(p, exec.Command("/usr/bin/python3", append([]string{peerScript, p, fmt.Sprint(*workers)}, files...)...), parsePeer)
+		}
+		load := loadAverage()
+		// The decoders take turns, run after run, so that the load other
+		// programs put on the machine weighs on all of them alike.
+		for range max(*runs, 1) {
+			for _, d := range decs {
+				cmd := d.cmd()
+				start := time.Now()
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
+				wall := time.Since(start)
+				var cpu time.Duration
+				if ps := cmd.ProcessState; ps != nil {
+					cpu = ps.UserTime() + ps.SystemTime()
+				}
+				if err != nil && len(out) == 0 {
+					fmt.Fprintf(os.Stderr, "qrbench: %s on %s: %v\n%s", d.name, name, err, stderr.String())
+					os.Exit(1)
+				}
+				res, err := d.parse(out)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "qrbench: %s output: %v\n", d.name, err)
+					os.Exit(1)
+				}
+				d.walls, d.cpus = append(d.walls, wall), append(d.cpus, cpu)
+				if d.first == nil {
+					d.first, d.unstable = res, map[string]bool{}
+				} else {
+					for _, f := range differing(d.first, res) {
+						d.unstable[f] = true
+					}
+				}
+			}
+		}
+		var row []score
+		for _, d := range decs {
+			s := grade(d.name, truth, files, d.first)
+			s.wall, s.cpu, s.unstable = median(d.walls), median(d.cpus), len(d.unstable)
+			row = append(row, s)
 		}
 		fl := floor(files)
-		fmt.Printf("\n%s (%s): %d files, %d codes; floor (reading and decoding the image files alone, one core): %.2f s\n\n",
-			name, dir, len(files), countCodes(truth), fl.Seconds())
+		fmt.Printf("\n%s (%s): %d files, %d codes; floor (reading and decoding the image files alone, one core): %.2f s; load average %s",
+			name, dir, len(files), countCodes(truth), fl.Seconds(), load)
+		if *runs > 1 {
+			fmt.Printf("; times are the median of %d runs", *runs)
+		}
+		fmt.Printf("\n\n")
 		printTable(row, fl)
 		if *verbose {
 			for _, s := range row {
@@ -273,8 +314,8 @@ func printTable(row []score, floor time.Duration) {
 			ref = s.wall
 		}
 	}
-	fmt.Printf("| decoder | files fully right | codes right | wrong results | false results | unreadable | wall time | CPU time | time / zxing-cpp | CPU / floor |\n")
-	fmt.Printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("| decoder | files fully right | codes right | wrong results | false results | unreadable | unstable | wall time | CPU time | time / zxing-cpp | CPU / floor |\n")
+	fmt.Printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range row {
 		ratio := "–"
 		if ref > 0 {
@@ -284,7 +325,51 @@ func printTable(row []score, floor time.Duration) {
 		if floor > 0 {
 			perFloor = fmt.Sprintf("%.1f", s.cpu.Seconds()/floor.Seconds())
 		}
-		fmt.Printf("| %s | %d / %d | %d / %d | %d | %d | %d | %.2f s | %.2f s | %s | %s |\n",
-			s.decoder, s.filesRight, s.files, s.codesRight, s.codes, s.wrong, s.falseResults, s.unreadable, s.wall.Seconds(), s.cpu.Seconds(), ratio, perFloor)
+		fmt.Printf("| %s | %d / %d | %d / %d | %d | %d | %d | %d | %.2f s | %.2f s | %s | %s |\n",
+			s.decoder, s.filesRight, s.files, s.codesRight, s.codes, s.wrong, s.falseResults, s.unreadable, s.unstable, s.wall.Seconds(), s.cpu.Seconds(), ratio, perFloor)
 	}
+}
+
+// differing lists the files whose texts (in any order, once each) b gives
+// otherwise than a.
+func differing(a, b []fileOut) []string {
+	key := func(r fileOut) string {
+		t := dedupe(r.Texts)
+		slices.Sort(t)
+		return strings.Join(t, "\x00")
+	}
+	was := map[string]string{}
+	for _, r := range a {
+		was[filepath.Base(r.File)] = key(r)
+	}
+	var out []string
+	for _, r := range b {
+		if was[filepath.Base(r.File)] != key(r) {
+			out = append(out, filepath.Base(r.File))
+		}
+	}
+	return out
+}
+
+// median is the middle of ds (the mean of the two middle ones).
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// loadAverage is the machine's load over the last minute, as /proc tells
+// it, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }

@@ -1,0 +1,267 @@
+package document
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The header fields by place. On a photo the header's captions (发票代码,
+// 发票号码, 开票日期, 校验码: small, and red, which the grey picture shows
+// pale) come out garbled more often than the values beside them, which are
+// larger and black; the caption reader then finds no value at all. Both
+// layouts print those fields in one column of rows at fixed places beside
+// the QR code, each value with a shape of its own: a value read in the
+// header band is taken for a field when it is on that field's row and has
+// that field's shape, and then read again in its own box as any value is.
+
+// headerRow is a header field's row: the middle of its line in QR sides
+// below the symbol's top edge, and the digits its value has (a date's
+// without 年, 月 and 日).
+type headerRow struct {
+	key    string
+	y      float64
+	digits []int
+}
+
+var (
+	headerTaxControl = []headerRow{
+		{keyCode, 0.08, []int{10, 12}},
+		{keyNumber, 0.40, []int{8}},
+		{keyDate, 0.72, []int{8}},
+		{keyCheck, 1.04, []int{20}},
+	}
+	headerDigital = []headerRow{
+		{keyNumber, 0.30, []int{20}},
+		{keyDate, 0.68, []int{8}},
+	}
+)
+
+// Where the rows are. The printed code's size varies between issuers by a
+// tenth, and a photo's perspective is not all taken out: the rows as a
+// whole sit up to headerShift from their places, found from the values
+// read that fit one row only; then each line is on a row when within
+// headerRowTol of it, less than half the rows' spacing (0.31 on a 税控
+// form, 0.38 on a 数电 one).
+const (
+	headerShift  = 0.2
+	headerRowTol = 0.1
+)
+
+// headerByPlace adds to vs the header fields the caption reader found no
+// value of the field's shape for (none, or the 税控 check code on the line
+// below the number's caption), from glyphs read in the header band
+// (reading frame, the QR code's top-left corner at the origin). On a
+// field's row, the one run of digits (with 年, 月 and 日 for a date) with
+// the field's shape is its value; a run of about that many digits that is
+// not (a 月 read as a 5) is where its value is, to be read again there. A
+// row with two such runs gives nothing; a row of the code, number or date
+// with none is read where the other values' column crosses it.
+func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
+	rows := headerTaxControl
+	if digital {
+		rows = headerDigital
+	}
+	runs := digitRuns(buildLines(pageText{glyphs: glyphs, ocr: true}))
+	// The digits of all rows are of one size; the engine gives those read
+	// with a date's marks the box of the whole word now and then.
+	var hs []float64
+	for _, rn := range runs {
+		if !rn.marks {
+			hs = append(hs, rn.v.box[3]-rn.v.box[1])
+		}
+	}
+	if len(hs) > 0 {
+		sort.Float64s(hs)
+		h := hs[len(hs)/2]
+		for i := range runs {
+			if b := &runs[i].v.box; b[3]-b[1] > 1.4*h {
+				c := (b[1] + b[3]) / 2
+				b[1], b[3] = c-h/2, c+h/2
+			}
+		}
+	}
+	cy := func(rn digitRun) float64 { return (rn.v.box[1] + rn.v.box[3]) / 2 / qrSide }
+	// The rows' shift: the median of those of the runs that fit one row.
+	var shifts []float64
+	for _, rn := range runs {
+		var fit []headerRow
+		for _, row := range rows {
+			if row.fits(rn) {
+				fit = append(fit, row)
+			}
+		}
+		if d := cy(rn) - fit0(fit).y; len(fit) == 1 && math.Abs(d) <= headerShift {
+			shifts = append(shifts, d)
+		}
+	}
+	shift := 0.0
+	if len(shifts) > 0 {
+		sort.Float64s(shifts)
+		shift = shifts[len(shifts)/2]
+	}
+	for _, row := range rows {
+		if v, ok := vs[row.key]; ok && v.s != "" && row.fits(digitRun{digits: reNonDigit.ReplaceAllString(v.s, ""), date: row.key == keyDate}) {
+			continue
+		}
+		var exact, near []val
+		for _, rn := range runs {
+			if math.Abs(cy(rn)-shift-row.y) > headerRowTol {
+				continue
+			}
+			if row.key == keyDate {
+				// The engine's box of a date read with its marks
+				// sometimes starts inside the year's first digit; what
+				// comes before the year is cut out of the crop read.
+				h := rn.v.box[3] - rn.v.box[1]
+				rn.v.box[0] -= h
+			}
+			if row.fits(rn) {
+				exact = append(exact, rn.v)
+			} else if row.near(rn) {
+				v := rn.v
+				v.s = ""
+				near = append(near, v)
+			}
+		}
+		switch {
+		case len(exact) == 1:
+			vs[row.key] = exact[0]
+		case len(exact) == 0 && len(near) == 1:
+			vs[row.key] = near[0]
+		}
+	}
+	// A row of the three the comparison needs most with nothing read on
+	// it at all: its value is in the column the other values start in,
+	// as long as theirs; it is read there.
+	col, dw, h, n := 0.0, 0.0, 0.0, 0
+	for _, row := range rows {
+		v, ok := vs[row.key]
+		if !ok || v.s == "" || row.key == keyDate {
+			continue
+		}
+		d := len(reNonDigit.ReplaceAllString(v.s, ""))
+		if d == 0 || math.Abs((v.box[1]+v.box[3])/2/qrSide-shift-row.y) > headerRowTol {
+			continue
+		}
+		col += v.box[0]
+		dw += (v.box[2] - v.box[0]) / float64(d)
+		h += v.box[3] - v.box[1]
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	col, dw, h = col/float64(n), dw/float64(n), h/float64(n)
+	for _, row := range rows {
+		if _, ok := vs[row.key]; ok || row.key == keyCheck {
+			continue
+		}
+		// A date is eight digits and three marks each two digits wide.
+		w := float64(slices.Max(row.digits)) * dw
+		x0 := col
+		if row.key == keyDate {
+			w, x0 = 14*dw+h, col-h
+		}
+		y := (row.y + shift) * qrSide
+		vs[row.key] = val{box: [4]float64{x0, y - h/2, x0 + w, y + h/2}}
+	}
+}
+
+func fit0(rows []headerRow) headerRow {
+	if len(rows) == 0 {
+		return headerRow{y: math.Inf(1)}
+	}
+	return rows[0]
+}
+
+// fits reports whether rn has the shape of row's value.
+func (row headerRow) fits(rn digitRun) bool {
+	if row.key == keyDate {
+		return rn.date || !rn.marks && len(rn.digits) == 8 && cleanOCRDate(rn.digits) != ""
+	}
+	return !rn.marks && slices.Contains(row.digits, len(rn.digits))
+}
+
+// near reports whether rn has about as many digits as row's value: its
+// value misread, or a date read with a mark as a digit.
+func (row headerRow) near(rn digitRun) bool {
+	n := len(rn.digits)
+	lo, hi := slices.Min(row.digits), slices.Max(row.digits)
+	if row.key == keyDate {
+		return n >= lo && n <= hi+3
+	}
+	return !rn.marks && n >= lo-1 && n <= hi+1
+}
+
+// digitRun is a run of digits on a line, with 年, 月 or 日 among them when
+// marks is set; date is set when it reads as a date, then v.s.
+type digitRun struct {
+	v           val
+	digits      string
+	marks, date bool
+}
+
+// digitRuns lists the runs of digits of lines: glyphs one after another
+// with less than a character's width between them (the groups of a check
+// code are a space apart), and the marks of a date among them.
+func digitRuns(lines []*line) []digitRun {
+	var out []digitRun
+	for _, l := range lines {
+		for i := 0; i < len(l.g); {
+			if !isDigitGlyph(l.g[i].r) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(l.g) && (isDigitGlyph(l.g[j].r) || isDateMark(l.g[j].r)) && l.g[j].x0-l.g[j-1].x1 < 1.5*l.em {
+				j++
+			}
+			// A mark after the last digit is the date's 日.
+			end := j
+			for end > i && isDateMark(l.g[end-1].r) && !(l.g[end-1].r == '日' || l.g[end-1].r == '目') {
+				end--
+			}
+			var ds []rune
+			marks := false
+			for _, g := range l.g[i:end] {
+				if isDateMark(g.r) {
+					marks = true
+					continue
+				}
+				ds = append(ds, []rune(norm.NFKC.String(string(g.r)))...)
+			}
+			v := l.valOf(i, end, string(ds))
+			// The line of the digits: the engine gives a mark read
+			// with the Chinese model a box of its own size.
+			var y0s, y1s []float64
+			for _, g := range l.g[i:end] {
+				if isDigitGlyph(g.r) {
+					y0s, y1s = append(y0s, g.y0), append(y1s, g.y1)
+				}
+			}
+			sort.Float64s(y0s)
+			sort.Float64s(y1s)
+			v.box[1], v.box[3] = y0s[len(y0s)/2], y1s[len(y1s)/2]
+			date := false
+			if marks {
+				// A date that does not read as one (a year of 2623) is
+				// still where the date is: its digits stay for near.
+				v.s = cleanOCRDate(stripSpaces(l.text(i, end)))
+				date = v.s != ""
+			}
+			out = append(out, digitRun{v: v, digits: string(ds), marks: marks, date: date})
+			i = j
+		}
+	}
+	return out
+}
+
+func isDigitGlyph(r rune) bool {
+	return unicode.IsDigit(r) && len(norm.NFKC.String(string(r))) == 1
+}
+
+func isDateMark(r rune) bool { return r == '年' || r == '月' || r == '日' || r == '目' }

@@ -1,0 +1,127 @@
+package document
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+// glyphsAt lays s out as glyphs from x on the line whose middle is y, in
+// QR sides, as the engine gives them for the header band: an em of 0.11
+// sides, a digit 0.07 wide, a Chinese character 0.12.
+func glyphsAt(x, y float64, s string) []glyph {
+	const em = 0.11
+	var gs []glyph
+	for _, r := range s {
+		w := 0.07
+		if r > 0x2e80 {
+			w = 0.12
+		}
+		if r != ' ' {
+			gs = append(gs, glyph{r: r, x0: x * qrSide, x1: (x + w - 0.01) * qrSide,
+				y0: (y - em/2) * qrSide, y1: (y + em/2) * qrSide, unsure: 0.1})
+		}
+		x += w
+	}
+	return gs
+}
+
+func TestHeaderByPlace(t *testing.T) {
+	// A 税控 header photographed: captions garbled, the rows as a whole a
+	// little lower than their places.
+	var gs []glyph
+	gs = append(gs, glyphsAt(8, 0.13, "发村>5aS 034002200413")...)
+	gs = append(gs, glyphsAt(8, 0.45, "阴aS 99076915")...)
+	gs = append(gs, glyphsAt(8, 0.77, "开票 2023年11月24日")...)
+	gs = append(gs, glyphsAt(8, 1.09, "TS 49666 18700 18274 24493")...)
+	vs := map[string]val{}
+	headerByPlace(gs, false, vs)
+	want := map[string]string{keyCode: "034002200413", keyNumber: "99076915", keyDate: "2023-11-24", keyCheck: "49666187001827424493"}
+	for k, w := range want {
+		if vs[k].s != w {
+			t.Errorf("%s: %q, want %q", k, vs[k].s, w)
+		}
+		if b := vs[k].box; b[2] <= b[0] || b[0] < 8*qrSide {
+			t.Errorf("%s: box %v is not the value's", k, b)
+		}
+	}
+
+	// A value the caption reader found stays; a date whose 月 and 日 were
+	// read as digits is where the date is, to be read again; a row with two
+	// runs of its shape, or none, gives nothing.
+	gs = nil
+	gs = append(gs, glyphsAt(8, 0.08, "代码 3502201320 3502201320")...)
+	gs = append(gs, glyphsAt(8, 0.40, "号码 56892161")...)
+	gs = append(gs, glyphsAt(8, 0.72, "日期 2020065178")...)
+	vs = map[string]val{keyNumber: {s: "56892161", box: [4]float64{1, 2, 3, 4}}}
+	headerByPlace(gs, false, vs)
+	if v := vs[keyNumber]; v.box != [4]float64{1, 2, 3, 4} {
+		t.Errorf("the caption reader's number was replaced: %+v", v)
+	}
+	if v, ok := vs[keyDate]; !ok || v.s != "" || v.box[0] < 8*qrSide {
+		t.Errorf("misread date: %+v, %v; want its place, unread", v, ok)
+	}
+	if v, ok := vs[keyCode]; ok {
+		t.Errorf("two codes on a row: took %+v", v)
+	}
+	if v, ok := vs[keyCheck]; ok {
+		t.Errorf("no check code printed: took %+v", v)
+	}
+
+	// Nothing read on the date's row: it is read where the column of
+	// values crosses the row; no check code is looked for so.
+	gs = nil
+	gs = append(gs, glyphsAt(8, 0.08, "代码 3502201320")...)
+	gs = append(gs, glyphsAt(8, 0.40, "号码 56892161")...)
+	gs = append(gs, glyphsAt(8, 0.72, "开票 AsTe")...)
+	vs = map[string]val{}
+	headerByPlace(gs, false, vs)
+	d, ok := vs[keyDate]
+	if cy := (d.box[1] + d.box[3]) / 2 / qrSide; !ok || d.s != "" || math.Abs(cy-0.72) > 0.02 || d.box[0] > vs[keyNumber].box[0] || d.box[2] < vs[keyNumber].box[2] {
+		t.Errorf("date: %+v, %v; want the place of a date in the column", d, ok)
+	}
+	if v, ok := vs[keyCheck]; ok {
+		t.Errorf("check code: %+v", v)
+	}
+
+	// On a 数电 form the number has 20 digits: an 8-digit run on its row
+	// is not it, nor a date.
+	gs = glyphsAt(8, 0.30, "号码 99076915")
+	vs = map[string]val{}
+	headerByPlace(gs, true, vs)
+	if len(vs) != 0 {
+		t.Errorf("took %+v", vs)
+	}
+}
+
+// A blurred 0 comes as two runs of ink: the year then has five runs
+// before its 年, and its first digit is not taken for what lies before
+// the date (the caption's colon, a space away), which is.
+func TestDateRunsSplitZero(t *testing.T) {
+	const em = 20
+	// colon, 2 0(two halves) 2 5 年 0 6 月 0 9 日, as columns of ink.
+	cols := [][2]int{{4, 6}, {24, 35}, {38, 43}, {45, 50}, {53, 64}, {68, 79}, {82, 101},
+		{105, 116}, {120, 131}, {135, 154}, {158, 169}, {172, 183}, {188, 206}}
+	img := image.NewGray(image.Rect(0, 0, 215, 30))
+	for i := range img.Pix {
+		img.Pix[i] = 240
+	}
+	for _, c := range cols {
+		for x := c[0]; x < c[1]; x++ {
+			for y := 8; y < 22; y++ {
+				img.SetGray(x, y, color.Gray{Y: 40})
+			}
+		}
+	}
+	runs, mark := dateRuns(img, 5, 25, 140, em)
+	if len(runs) != len(cols) || mark == nil {
+		t.Fatalf("runs %v, marks %v", runs, mark)
+	}
+	want := map[int]bool{0: true, 6: true, 9: true, 12: true}
+	for i := range runs {
+		if mark[i] != want[i] {
+			t.Errorf("run %d %v: cut out %v, want %v", i, runs[i], mark[i], want[i])
+		}
+	}
+}
