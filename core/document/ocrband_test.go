@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 )
 
@@ -68,19 +67,11 @@ func TestSellerBandNotReadTwice(t *testing.T) {
 	p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
 	p.text(0.3, 5.38, "名　　称：山东金桥供应链管理有限公司")
 	p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
-	eng, err := ocr.Default()
-	if err != nil {
-		t.Fatalf("no OCR engine: %v", err)
-	}
-	codes, err := imaging.DecodeImage(context.Background(), p.img, imaging.Options{})
-	if err != nil || len(codes) != 1 {
-		t.Fatalf("QR code: %v, %v", codes, err)
-	}
-	rec := &recordingEngine{Engine: eng}
-	pr, err := ReadImage(context.Background(), rec, p.img, ImageOptions{QR: &codes[0]})
-	if err != nil {
-		t.Fatal(err)
-	}
+	var rec *recordingEngine
+	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
+		rec = &recordingEngine{Engine: e}
+		return rec
+	})
 	if pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
 		t.Errorf("taxpayer IDs read as buyer %q, seller %q", pr.BuyerTaxID, pr.SellerTaxID)
 	}
