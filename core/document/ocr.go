@@ -73,6 +73,13 @@ const qrSide = 130.0
 // band is a part of the form in QR sides from the symbol's top-left corner.
 type band struct{ x0, y0, x1, y1 float64 }
 
+// readBand is a band read for the fields it needs: it is not read when
+// the bands before it gave these values already.
+type readBand struct {
+	band
+	needs []string
+}
+
 // bands cover where both layouts (税控 and 数电) print the captions read:
 // the header fields top right (not the title: slow and not needed), the
 // parties' names and taxpayer IDs, the 合计 and 价税合计 rows. The engine's
@@ -81,18 +88,21 @@ type band struct{ x0, y0, x1, y1 float64 }
 // The totals band is whole, with a margin above and below its two rows:
 // cut to them, or with the amount in words cut out, it lost totals on
 // scans and photos for no time saved. The margins take the dot-matrix
-// offset of 税控 values and what is left of the perspective.
+// offset of 税控 values and what is left of the perspective. On a 税控
+// form the totals band holds the seller's name and taxpayer ID too; the
+// seller's band, which reaches lower for a form printed lower, is not
+// read when the totals band gave the seller's taxpayer ID.
 var (
-	bandsTaxControl = []band{
-		{7.0, -0.9, 12.8, 1.55},
-		{-0.7, 1.35, 7.3, 2.4},
-		{-0.7, 3.9, 13.8, 5.7},
-		{-0.7, 5.15, 7.3, 5.95},
+	bandsTaxControl = []readBand{
+		{band{7.0, -0.9, 12.8, 1.55}, nil},
+		{band{-0.7, 1.35, 7.3, 2.4}, nil},
+		{band{-0.7, 3.9, 13.8, 5.7}, nil},
+		{band{-0.7, 5.15, 7.3, 5.95}, []string{keySellerTaxID}},
 	}
-	bandsDigital = []band{
-		{7.0, -0.9, 12.8, 1.05},
-		{-0.7, 1.1, 13.8, 2.3},
-		{-0.7, 3.9, 13.8, 5.7},
+	bandsDigital = []readBand{
+		{band{7.0, -0.9, 12.8, 1.05}, nil},
+		{band{-0.7, 1.1, 13.8, 2.3}, nil},
+		{band{-0.7, 3.9, 13.8, 5.7}, nil},
 	}
 )
 
@@ -149,6 +159,7 @@ func (r *paperReader) progress() {
 
 func (r *paperReader) read() (Printed, error) {
 	var regions []image.Rectangle
+	var needs [][]string
 	anchored := false
 	if r.opt.QR != nil && !r.ticket() {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
@@ -164,6 +175,7 @@ func (r *paperReader) read() (Printed, error) {
 			}
 			for _, b := range bands {
 				regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
+				needs = append(needs, b.needs)
 			}
 		}
 	}
@@ -176,9 +188,13 @@ func (r *paperReader) read() (Printed, error) {
 	}
 	r.plan = len(regions) + 6
 	var bandGlyphs [][]glyph
-	for _, rg := range regions {
+	for i, rg := range regions {
 		if err := r.ctx.Err(); err != nil {
 			return Printed{}, err
+		}
+		if anchored && found(needs[i], bandGlyphs) {
+			r.progress()
+			continue
 		}
 		gs, err := r.eng.Read(r.ctx, r.warp(rg), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
 		if err != nil {
@@ -239,6 +255,23 @@ func (r *paperReader) ticket() bool {
 	cx, cy := (ps[0].X+ps[1].X+ps[2].X+ps[3].X)/4, (ps[0].Y+ps[1].Y+ps[2].Y+ps[3].Y)/4
 	ax, ay := ps[1].X-ps[0].X, ps[1].Y-ps[0].Y
 	return (float64(r.src.W)/2-cx)*ax+(float64(r.src.H)/2-cy)*ay < 0
+}
+
+// found reports whether the glyphs of the bands read so far give every
+// field of needs a value the layout reader took: a band needed for those
+// only is then not read. A field seen but not read (a caption with no
+// clean value after it) is not found. Nothing is found for no needs.
+func found(needs []string, read [][]glyph) bool {
+	if len(needs) == 0 || len(read) == 0 {
+		return false
+	}
+	_, vs := readFields(pageText{glyphs: dedupe(read), ocr: true})
+	for _, k := range needs {
+		if vs[k].s == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // setFrame sets the mapping from the reading frame to the source image. A

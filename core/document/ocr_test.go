@@ -176,9 +176,19 @@ func (p *paper) qr(t *testing.T, text string) {
 
 func readPaper(t *testing.T, p *paper) Printed {
 	t.Helper()
+	return readPaperBy(t, p, nil)
+}
+
+// readPaperBy reads p with the engine wrap makes of the default one (the
+// default one itself when wrap is nil).
+func readPaperBy(t *testing.T, p *paper, wrap func(ocr.Engine) ocr.Engine) Printed {
+	t.Helper()
 	eng, err := ocr.Default()
 	if err != nil {
 		t.Fatalf("no OCR engine: %v", err)
+	}
+	if wrap != nil {
+		eng = wrap(eng)
 	}
 	codes, err := imaging.DecodeImage(context.Background(), p.img, imaging.Options{})
 	if err != nil || len(codes) != 1 {

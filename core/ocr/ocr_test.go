@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/draw"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -223,5 +224,30 @@ func TestParseHOCR(t *testing.T) {
 	}
 	if gs, _ := parseHOCR("<div><span class='ocrx_cinfo' title='x_bboxes 1 2 3 4; x_conf 9'>x"); len(gs) != 0 {
 		t.Errorf("truncated: %v", gs)
+	}
+}
+
+// A read keeps Tesseract's OpenMP work on the thread that reads: libgomp
+// is told so on that thread (its setting is kept per thread), whichever
+// thread the goroutine runs on.
+func TestReadIsSingleThreaded(t *testing.T) {
+	e := engine(t)
+	if openMPLevels() < 0 {
+		t.Skip("Tesseract is built without libgomp here: nothing to keep on one thread")
+	}
+	if tt, ok := e.(*tesseract); !ok || !tt.serial {
+		t.Skip("OMP_THREAD_LIMIT is set: the reads keep what it says")
+	}
+	done := make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if _, err := e.Read(context.Background(), render(t, "发票号码", 24), Options{Charset: Text, Layout: Line}); err != nil {
+			t.Error(err)
+		}
+		done <- openMPLevels()
+	}()
+	if n := <-done; n != 0 {
+		t.Errorf("the reading thread's OpenMP max-active-levels is %d after a read, want 0", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"image"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,14 +36,20 @@ type tesseract struct {
 	idle  map[string][]*gosseract.Client
 	name  string
 	limit int
+	// serial keeps each read on its calling thread: OMP_THREAD_LIMIT was
+	// not set when the engine started.
+	serial bool
 }
 
 var _ Engine = (*tesseract)(nil)
 
 func newDefault() (Engine, error) {
 	// OpenMP threads inside Tesseract fight the scan workers for the same
-	// cores; one thread per read is faster overall.
-	if os.Getenv("OMP_THREAD_LIMIT") == "" {
+	// cores; one thread per read is faster overall. The variable helps
+	// only an OpenMP runtime loaded after this point; libgomp, loaded with
+	// Tesseract, is told on each reading thread (see Read).
+	serial := os.Getenv("OMP_THREAD_LIMIT") == ""
+	if serial {
 		os.Setenv("OMP_THREAD_LIMIT", "1")
 	}
 	langs, err := gosseract.GetAvailableLanguages()
@@ -54,7 +61,7 @@ func newDefault() (Engine, error) {
 			return nil, fmt.Errorf("%w: Tesseract has no %s language data (install tesseract-ocr-chi-sim and tesseract-ocr-eng)", ErrUnavailable, l)
 		}
 	}
-	t := &tesseract{idle: map[string][]*gosseract.Client{}, limit: 4}
+	t := &tesseract{idle: map[string][]*gosseract.Client{}, limit: 4, serial: serial}
 	c, err := t.get(langLatin)
 	if err != nil {
 		return nil, err
@@ -135,6 +142,13 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	langs := langLatin
 	if opt.Charset == Text {
 		langs = langText
+	}
+	// One OS thread for the whole read, told to keep OpenMP's work to
+	// itself.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if t.serial {
+		singleThreaded()
 	}
 	c, err := t.get(langs)
 	if err != nil {

@@ -19,9 +19,11 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/compare"
@@ -100,14 +102,16 @@ func main() {
 		dumper = &dumping{Engine: eng, dir: *dump}
 		eng = dumper
 	}
-	s := &scan.Scanner{OCR: eng}
+	ourEng := &timed{Engine: eng}
+	s := &scan.Scanner{OCR: ourEng}
+	fullEng := &timed{Engine: ocrEngine(eng)}
 	byCond := map[string]map[string]*tally{}
 	base := map[string]map[string]*tally{}
 	all := map[string]*tally{}
 	// whole counts the images with number, date and total all read right.
 	whole := map[string]*tally{}
 	var alteredN, flagged, falseDiff, genuine, genuineFalse int
-	var ours, full time.Duration
+	var ours, full, oursCPU time.Duration
 	var ourN, fullN int
 	conds := []string{}
 	for _, t := range ts {
@@ -121,8 +125,11 @@ func main() {
 			dumper.start(strings.TrimSuffix(t.File, filepath.Ext(t.File)))
 		}
 		start := time.Now()
+		cpu0, _ := processCPU()
 		r := s.File(ctx, path)
 		ours += time.Since(start)
+		cpu1, _ := processCPU()
+		oursCPU += cpu1 - cpu0
 		ourN++
 		var inv *scan.Invoice
 		for i := range r.Invoices {
@@ -199,7 +206,7 @@ func main() {
 			}
 		}
 		if *baseline {
-			d, text, err := fullPage(ctx, ocrEngine(eng), path)
+			d, text, err := fullPage(ctx, fullEng, path)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "ocrbench: baseline %s: %v\n", t.File, err)
 				continue
@@ -295,6 +302,87 @@ func main() {
 		fmt.Printf(", full-page Tesseract %.2f s", full.Seconds()/float64(fullN))
 	}
 	fmt.Println()
+	// The machine may be busy with other work: CPU time is steadier than
+	// wall time, and the engine's reads are what OCR costs.
+	n := float64(max(ourN, 1))
+	fmt.Printf("CPU per image: %.2f s (QR decoding and OCR, whole process)\n", oursCPU.Seconds()/n)
+	fmt.Printf("engine reads per image: %.1f, wall %.2f s, CPU %.2f s", float64(ourEng.reads)/n, ourEng.wall.Seconds()/n, ourEng.cpu.Seconds()/n)
+	if fullN > 0 && fullEng.wall > 0 {
+		fn := float64(fullN)
+		fmt.Printf("; full page wall %.2f s, CPU %.2f s: %.2f× wall", fullEng.wall.Seconds()/fn, fullEng.cpu.Seconds()/fn,
+			(ourEng.wall.Seconds()/n)/(fullEng.wall.Seconds()/fn))
+		if fullEng.cpu > 0 {
+			fmt.Printf(", %.2f× CPU", (ourEng.cpu.Seconds()/n)/(fullEng.cpu.Seconds()/fn))
+		}
+	}
+	fmt.Println()
+	if *verbose {
+		var ks []string
+		for k := range ourEng.byKind {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		for _, k := range ks {
+			kt := ourEng.byKind[k]
+			fmt.Printf("  %-14s reads per image %4.1f, CPU %.2f s\n", k, float64(kt.reads)/n, kt.cpu.Seconds()/n)
+		}
+	}
+}
+
+func layoutName(l ocr.Layout) string {
+	switch l {
+	case ocr.Sparse:
+		return "sparse"
+	case ocr.Block:
+		return "block"
+	case ocr.Line:
+		return "line"
+	}
+	return "page"
+}
+
+// timed is an engine whose reads are timed: wall time and the CPU time of
+// the thread that reads (Tesseract reads on the caller's thread).
+type timed struct {
+	ocr.Engine
+	mu        sync.Mutex
+	wall, cpu time.Duration
+	reads     int
+	// byKind is the CPU time and count of the reads of each charset and
+	// layout, to see where the time goes.
+	byKind map[string]*kindTime
+}
+
+type kindTime struct {
+	cpu   time.Duration
+	reads int
+}
+
+func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0, ok0 := threadCPU()
+	start := time.Now()
+	gs, err := t.Engine.Read(ctx, img, opt)
+	wall := time.Since(start)
+	c1, ok1 := threadCPU()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.wall += wall
+	if ok0 && ok1 {
+		t.cpu += c1 - c0
+	}
+	t.reads++
+	if t.byKind == nil {
+		t.byKind = map[string]*kindTime{}
+	}
+	k := fmt.Sprintf("%s/%s", opt.Charset, layoutName(opt.Layout))
+	if t.byKind[k] == nil {
+		t.byKind[k] = &kindTime{}
+	}
+	t.byKind[k].cpu += c1 - c0
+	t.byKind[k].reads++
+	return gs, err
 }
 
 // fullPage reads the whole image with Tesseract's automatic page layout, as
@@ -313,7 +401,6 @@ func fullPage(ctx context.Context, eng ocr.Engine, path string) (time.Duration, 
 	for _, x := range gs {
 		sb.WriteString(x.Text)
 	}
-	_ = image.Point{}
 	return d, strings.Join(strings.Fields(sb.String()), ""), err
 }
 

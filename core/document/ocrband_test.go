@@ -1,0 +1,81 @@
+package document
+
+import (
+	"context"
+	"image"
+	"sync"
+	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
+
+// A band needed for some fields only is skipped when the bands before it
+// gave those fields values the layout reader took; a value seen but not
+// read cleanly does not count.
+func TestFound(t *testing.T) {
+	var buyer, seller, misread pageText
+	place(&buyer, 10, 20, 10, "名称：厦门市东方贸易有限公司")
+	place(&buyer, 10, 35, 10, "纳税人识别号：91353284MA2W632032")
+	place(&seller, 10, 120, 10, "名称：山东金桥供应链管理有限公司")
+	place(&seller, 10, 135, 10, "纳税人识别号：91370163628072210W")
+	place(&misread, 10, 120, 10, "名称：山东金桥供应链管理有限公司")
+	place(&misread, 10, 135, 10, "纳税人识别号：91370163628072216W") // check fails
+	need := []string{keySellerTaxID}
+	for _, c := range []struct {
+		name  string
+		read  [][]glyph
+		needs []string
+		want  bool
+	}{
+		{"seller's ID read", [][]glyph{buyer.glyphs, seller.glyphs}, need, true},
+		{"only the buyer's ID read", [][]glyph{buyer.glyphs}, need, false},
+		{"seller's ID misread", [][]glyph{buyer.glyphs, misread.glyphs}, need, false},
+		{"nothing read yet", nil, need, false},
+		{"no needs", [][]glyph{buyer.glyphs, seller.glyphs}, nil, false},
+	} {
+		if got := found(c.needs, c.read); got != c.want {
+			t.Errorf("%s: found %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// recordingEngine is the real engine, with the regions read in free text
+// counted.
+type recordingEngine struct {
+	ocr.Engine
+	mu   sync.Mutex
+	text int
+}
+
+func (c *recordingEngine) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+	if opt.Charset == ocr.Text && opt.Layout == ocr.Sparse {
+		c.mu.Lock()
+		c.text++
+		c.mu.Unlock()
+	}
+	return c.Engine.Read(ctx, img, opt)
+}
+
+// On a 税控 form the totals band holds the seller's rows: when it gave the
+// seller's taxpayer ID, the seller's band is not read again, and the ID
+// is still what was printed.
+func TestSellerBandNotReadTwice(t *testing.T) {
+	p := newPaper(t, 150)
+	p.qr(t, paperQR)
+	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
+	p.text(0.3, 1.65, "名　　称：厦门市东方贸易有限公司")
+	p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
+	p.text(0.3, 5.38, "名　　称：山东金桥供应链管理有限公司")
+	p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
+	var rec *recordingEngine
+	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
+		rec = &recordingEngine{Engine: e}
+		return rec
+	})
+	if pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
+		t.Errorf("taxpayer IDs read as buyer %q, seller %q", pr.BuyerTaxID, pr.SellerTaxID)
+	}
+	if want := len(bandsTaxControl) - 1; rec.text != want {
+		t.Errorf("%d bands read, want %d: the seller's rows were read twice", rec.text, want)
+	}
+}
