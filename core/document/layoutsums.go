@@ -1,0 +1,204 @@
+package document
+
+import (
+	"regexp"
+	"strings"
+)
+
+// readSums reads the 合计 row (amount before tax, then tax) and the total
+// written after (小写).
+func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val) {
+	for _, h := range findLabels(lines, reSum, "") {
+		l := lines[h.li]
+		// Not 价税合计 nor 合计金额-style captions.
+		k := indexOfGlyph(l, h.from)
+		if k > 0 && strings.HasSuffix(string(l.norm[:k]), "价税") {
+			continue
+		}
+		if k+2 < len(l.norm) && strings.ContainsRune("(金税", l.norm[k+2]) {
+			continue
+		}
+		toks := moneyVals(l, h.to, len(l.g))
+		if len(toks) == 0 {
+			continue
+		}
+		p.Amount = toks[0].s
+		vs[keyAmount] = toks[0]
+		if len(toks) > 1 {
+			p.Tax = toks[1].s
+			if p.Tax != "***" {
+				vs[keyTax] = toks[1]
+			}
+		}
+		break
+	}
+	for _, h := range findLabels(lines, reTotalLabel, "") {
+		for _, c := range valueAfter(lines, h, 12) {
+			if t := moneyTokens(c.s); len(t) > 0 && t[0] != "***" {
+				p.Total = t[0]
+				c.s = t[0]
+				vs[keyTotal] = c
+				break
+			}
+		}
+		if p.Total != "" {
+			break
+		}
+	}
+	if !ocrLines(lines) || p.Total != "" && p.Amount != "" {
+		return
+	}
+	// OCR often garbles (小写); the total is then the last amount on the
+	// 价税合计 line.
+	for _, h := range findLabels(lines, reOCRTotalRow, "") {
+		l := lines[h.li]
+		if toks := moneyVals(l, h.to, len(l.g)); p.Total == "" && len(toks) > 0 && toks[len(toks)-1].s != "***" {
+			t := toks[len(toks)-1]
+			p.Total = t.s
+			vs[keyTotal] = t
+		}
+	}
+	// Captions in the form's colour are what OCR loses first; the rows
+	// are then known by their ¥ signs: the 合计 row has two amounts after
+	// ¥, the 价税合计 row below it one.
+	for li, l := range lines {
+		yen := yenVals(l)
+		if len(yen) != 2 {
+			continue
+		}
+		if p.Amount == "" {
+			p.Amount, p.Tax = yen[0].s, yen[1].s
+			vs[keyAmount], vs[keyTax] = yen[0], yen[1]
+		}
+		for _, b := range lines[li+1:] {
+			if b.y0-l.y1 > 4*l.em {
+				break
+			}
+			if t := yenVals(b); len(t) == 1 && p.Total == "" {
+				p.Total = t[0].s
+				vs[keyTotal] = t[0]
+				break
+			}
+		}
+		return
+	}
+}
+
+// readFare reads what a ticket prints instead of the 合计 row: 票价 (the
+// total including tax) and, where printed, 金额 and 税额. Only values the
+// invoice's own rows did not give are taken.
+func readFare(lines []*line, p *Printed, vs map[string]val) {
+	for _, f := range []struct {
+		re  *regexp.Regexp
+		key string
+		to  *string
+	}{{reFareLabel, keyTotal, &p.Total}, {reTicketAmount, keyAmount, &p.Amount}, {reTicketTaxLabel, keyTax, &p.Tax}} {
+		if *f.to != "" {
+			continue
+		}
+		for _, h := range findLabels(lines, f.re, "") {
+			v := firstMatch(valueAfter(lines, h, 4), func(s string) string {
+				if t := moneyTokens(s); len(t) > 0 && t[0] != "***" {
+					return t[0]
+				}
+				return ""
+			})
+			if v.s != "" {
+				*f.to = v.s
+				vs[f.key] = v
+				break
+			}
+		}
+	}
+}
+
+// yenVals lists the amounts on l written after a ¥ sign.
+func yenVals(l *line) []val {
+	var out []val
+	for i, g := range l.g {
+		if g.r != '¥' && g.r != '￥' {
+			continue
+		}
+		if vs := moneyVals(l, i+1, len(l.g)); len(vs) > 0 && vs[0].g != nil && vs[0].g[0].x0-g.x1 < 0.6*l.em {
+			out = append(out, vs[0])
+		}
+	}
+	return out
+}
+
+// ocrLines reports whether lines were read by OCR.
+func ocrLines(lines []*line) bool { return len(lines) > 0 && lines[0].ocr }
+
+// moneyVals lists the amounts printed in glyphs [from, to) of l, as
+// moneyTokens does, each with its glyphs' box and confidence.
+func moneyVals(l *line, from, to int) []val {
+	var rs []rune
+	var at []int
+	for i := from; i < to; i++ {
+		if i > from && l.g[i].x0-l.g[i-1].x1 > 0.35*l.em && !strings.ContainsRune(".,", l.g[i].r) && !strings.ContainsRune(".,", l.g[i-1].r) {
+			rs = append(rs, ' ')
+			at = append(at, -1)
+		}
+		for _, r := range nfkc(string(l.g[i].r)) {
+			rs = append(rs, r)
+			at = append(at, i)
+		}
+	}
+	s := string(rs)
+	var out []val
+	for _, m := range reMoney.FindAllStringIndex(s, -1) {
+		a, b := len([]rune(s[:m[0]])), len([]rune(s[:m[1]]))
+		v := l.valOf(at[a], at[b-1]+1, strings.ReplaceAll(s[m[0]:m[1]], ",", ""))
+		out = append(out, v)
+	}
+	return out
+}
+
+// indexOfGlyph is the index in l.norm of the first rune of glyph gi.
+func indexOfGlyph(l *line, gi int) int {
+	for k, a := range l.at {
+		if a == gi {
+			return k
+		}
+	}
+	return -1
+}
+
+// readReceipt reads a fiscal e-receipt's (财政电子票据) own labels.
+func readReceipt(lines []*line, p *Printed) {
+	if hs := findLabels(lines, reReceiptCode, ""); len(hs) > 0 {
+		p.Code = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
+			s = stripSpaces(nfkc(s))
+			if reDigits.MatchString(s) {
+				return s
+			}
+			return ""
+		}).s
+	}
+	if hs := findLabels(lines, reReceiptNumber, ""); len(hs) > 0 {
+		p.Number = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
+			s = stripSpaces(nfkc(s))
+			if reDigits.MatchString(s) {
+				return s
+			}
+			return ""
+		}).s
+	}
+	if hs := findLabels(lines, reCheckLabel, ""); len(hs) > 0 && p.CheckCode == "" {
+		p.CheckCode = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
+			s = stripSpaces(nfkc(s))
+			if len(s) >= 4 && len(s) <= 20 {
+				return s
+			}
+			return ""
+		}).s
+	}
+	if p.Total == "" {
+		for _, h := range findLabels(lines, reReceiptTotal, "") {
+			if t := moneyTokens(firstMatch(valueAfter(lines, h, 12), func(s string) string { return s }).s); len(t) > 0 {
+				p.Total = t[0]
+				break
+			}
+		}
+	}
+}

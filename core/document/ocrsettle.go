@@ -1,0 +1,497 @@
+package document
+
+import (
+	"image"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/fapiaoscanner/fapiao/core/money"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/payload"
+)
+
+// ocrField is a value read again in its own box.
+type ocrField struct {
+	key     string
+	charset ocr.Charset
+	clean   func(string) string
+	at      func(*Printed) *string
+	// qr is the QR code's value of the field, "" when it carries none.
+	qr func(q *payload.Result, p *Printed) []string
+}
+
+var ocrFields = []ocrField{
+	{keyCode, ocr.Digits, cleanCode, func(p *Printed) *string { return &p.Code }, func(q *payload.Result, _ *Printed) []string { return []string{q.Code} }},
+	{keyNumber, ocr.Digits, cleanNumber, func(p *Printed) *string { return &p.Number }, func(q *payload.Result, _ *Printed) []string { return []string{q.Number} }},
+	{keyDate, ocr.Date, cleanOCRDate, func(p *Printed) *string { return &p.Date }, func(q *payload.Result, _ *Printed) []string { return []string{q.Date.String()} }},
+	{keyCheck, ocr.Digits, cleanCheck, func(p *Printed) *string { return &p.CheckCode }, func(q *payload.Result, _ *Printed) []string { return []string{q.CheckCode} }},
+	{keyAmount, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Amount }, qrAmount},
+	{keyTax, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Tax }, nil},
+	{keyTotal, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Total }, qrAmount},
+	{keyBuyerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.BuyerTaxID }, nil},
+	{keySellerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.SellerTaxID }, func(q *payload.Result, _ *Printed) []string { return []string{q.SellerTaxID} }},
+	{keyBuyerName, ocr.Text, cleanOCRName, func(p *Printed) *string { return &p.BuyerName }, nil},
+	{keySellerName, ocr.Text, cleanOCRName, func(p *Printed) *string { return &p.SellerName }, nil},
+}
+
+func qrAmount(q *payload.Result, _ *Printed) []string {
+	if !q.HasAmount {
+		return nil
+	}
+	return []string{q.Amount.String()}
+}
+
+// reading is one reading of a value.
+type reading struct {
+	s    string
+	conf float64
+}
+
+// settle reads field f again in the box where the layout reader found it,
+// and decides what was printed there and how sure that is.
+func (r *paperReader) settle(f ocrField, v val) (string, float64) {
+	var qr []string
+	if r.hint != nil && f.qr != nil {
+		for _, s := range f.qr(r.hint, nil) {
+			if s != "" {
+				qr = append(qr, s)
+			}
+		}
+	}
+	clean := f.clean
+	if f.key == keyNumber && r.hint != nil && r.hint.Number != "" {
+		// A 税控 number has 8 digits, a 数电 one 20: a value of the other
+		// length beside the caption is another field (a 税控 form's
+		// 20-digit check code on the line below), never this number read.
+		n := len(r.hint.Number)
+		clean = func(s string) string {
+			if c := f.clean(s); len(c) == n {
+				return c
+			}
+			return ""
+		}
+	}
+	rs := []reading{{clean(v.s), v.conf}}
+	if f.charset != ocr.Text {
+		em := v.box[3] - v.box[1]
+		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
+		if f.charset == ocr.Amount {
+			// Not the ¥ before the digits, which reads as a 1 or a 4.
+			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
+		}
+		for _, m := range margins {
+			if confirmed(rs, qr) {
+				// decide takes a reading the QR code confirms whatever
+				// the others say: reading again would change nothing.
+				r.progress()
+				continue
+			}
+			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+			crop := r.warp(b)
+			if f.key == keyDate {
+				crop = dateDigits(crop, b.Min, v, em)
+			}
+			gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			r.progress()
+			if err != nil {
+				continue
+			}
+			txt, conf := joined(gs)
+			rs = append(rs, reading{clean(txt), conf})
+		}
+		if f.key != keyDate && !confirmed(rs, qr) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
+			// The engine's misreadings change with the print's size, its
+			// right readings do not: once more, half as large again. A
+			// value the QR code carries otherwise, read two ways, is read
+			// again too: decide then needs three readings of one.
+			m := margins[0]
+			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			r.progress()
+			if err == nil {
+				txt, conf := joined(gs)
+				rs = append(rs, reading{clean(txt), conf})
+			}
+		}
+	}
+	if f.charset == ocr.Text && v.s != "" {
+		// A name has no QR value to check it against, and the engine
+		// reads a wrong character in one as surely as a right one: read
+		// it again on its own line, and keep it only when both agree.
+		em := v.box[3] - v.box[1]
+		b := image.Rect(int(v.box[0]-0.3*em), int(v.box[1]-0.3*em), int(v.box[2]+1.5*em), int(v.box[3]+0.3*em))
+		gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: ocr.Text, Layout: ocr.Line})
+		r.progress()
+		if err != nil {
+			return "", v.conf
+		}
+		txt, _ := joined(gs)
+		again := f.clean(txt)
+		conf := nameConf(gs, again)
+		if again == "" || again != rs[0].s || conf < minName {
+			return "", math.Max(v.conf, conf)
+		}
+		rs = append(rs, reading{again, conf})
+	}
+	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// joined is the text of gs and the engine's least confidence in it, 0
+// when nothing was read.
+func joined(gs []ocr.Glyph) (string, float64) {
+	var sb strings.Builder
+	conf := 1.0
+	for _, g := range gs {
+		sb.WriteString(g.Text)
+		conf = math.Min(conf, g.Conf)
+	}
+	if len(gs) == 0 {
+		conf = 0
+	}
+	return sb.String(), conf
+}
+
+// agreed reports whether two of rs read the same value.
+func agreed(rs []reading) bool {
+	for i, a := range rs {
+		for _, b := range rs[i+1:] {
+			if a.s != "" && a.s == b.s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unanimous reports whether every reading of rs that gave a value gave the
+// same.
+func unanimous(rs []reading) bool {
+	first := ""
+	for _, x := range rs {
+		if x.s == "" {
+			continue
+		}
+		if first != "" && x.s != first {
+			return false
+		}
+		first = x.s
+	}
+	return true
+}
+
+// confirmed reports whether one of rs is a QR value read surely enough for
+// decide to take it.
+func confirmed(rs []reading, qr []string) bool {
+	for _, q := range qr {
+		for _, x := range rs {
+			if x.s != "" && sameValue(x.s, q) && x.conf >= minQR {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dateDigits cuts the 年, 月 and 日 out of a date in crop (whose top-left
+// corner is at off in the reading frame, where v's box is) and sets its digits side by side, so
+// that reading it with digits only gives the date's eight digits: the Latin
+// model reads a 月 as a 5 and a 日 as an 8 now and then, and so does the
+// caption reading, which then has no 年, 月 or 日 to go by. The glyphs are
+// found on the crop itself, as runs of inked columns on the value's line
+// (a column is inked where a pixel is darker than halfway from ink to
+// paper); the three widest are the marks when they are clearly wider than
+// the digits, which are half as wide. Otherwise crop is returned as it is.
+// A digit run together with a mark is cut out with it: the date then has
+// too few digits and is not read, never misread. Marks paler than the
+// digits (printed in the form's colour) are left out by the darkest cut,
+// where eight digits alone remain.
+func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gray {
+	b := crop.Bounds()
+	y0 := max(b.Min.Y, b.Min.Y+int(v.box[1])-off.Y)
+	y1 := min(b.Max.Y, b.Min.Y+int(v.box[3])-off.Y+1)
+	if y1-y0 < 4 {
+		return crop
+	}
+	lo, hi := uint8(255), uint8(0)
+	for y := y0; y < y1; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			p := crop.GrayAt(x, y).Y
+			lo, hi = min(lo, p), max(hi, p)
+		}
+	}
+	if hi-lo < 40 {
+		return crop
+	}
+	// Lighter ink first: on a blurred photo the thin top and bottom of a 0
+	// are pale, and a cut at half way parts it in two. A darker cut parts
+	// glyphs that blur joins.
+	var runs [][2]int
+	var mark map[int]bool
+	for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3, 1.0 / 4} {
+		runs, mark = dateRuns(crop, y0, y1, lo+uint8(cut*float64(hi-lo)), em)
+		if mark != nil {
+			break
+		}
+	}
+	if mark == nil {
+		// 年, 月 and 日 printed in the form's colour, paler than the
+		// digits, are gone at the darkest cut: eight digits are left,
+		// four, two and two, with a mark's width between the groups.
+		if len(runs) != 8 {
+			return crop
+		}
+		for i, r := range runs {
+			if float64(r[1]-r[0]) > 0.9*em {
+				return crop
+			}
+			if i == 7 {
+				break
+			}
+			wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
+			if wide != (i == 3 || i == 5) {
+				return crop
+			}
+		}
+		mark = map[int]bool{}
+	}
+	gap, margin := max(1, int(0.12*em)), int(0.5*em)
+	w := 2 * margin
+	for i, r := range runs {
+		if !mark[i] {
+			w += r[1] - r[0] + 2 + gap
+		}
+	}
+	out := image.NewGray(image.Rect(0, 0, w, b.Dy()))
+	for i := range out.Pix {
+		out.Pix[i] = hi
+	}
+	x := margin
+	for i, r := range runs {
+		if mark[i] {
+			continue
+		}
+		for sx := max(b.Min.X, r[0]-1); sx < min(b.Max.X, r[1]+1); sx++ {
+			for y := 0; y < b.Dy(); y++ {
+				out.SetGray(x, y, crop.GrayAt(sx, b.Min.Y+y))
+			}
+			x++
+		}
+		x += gap
+	}
+	return out
+}
+
+// dateRuns splits the rows y0–y1 of crop into runs of columns with a pixel
+// at most dark, and finds among them the 年, 月 and 日 of a date: the three
+// widest, each clearly wider than the digits, after four digits, two and
+// two. mark is nil when the runs are not such a date.
+func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, map[int]bool) {
+	b := crop.Bounds()
+	inked := func(x int) bool {
+		for y := y0; y < y1; y++ {
+			if crop.GrayAt(x, y).Y <= dark {
+				return true
+			}
+		}
+		return false
+	}
+	var runs [][2]int
+	for x := b.Min.X; x < b.Max.X; {
+		if !inked(x) {
+			x++
+			continue
+		}
+		s := x
+		for x < b.Max.X && inked(x) {
+			x++
+		}
+		runs = append(runs, [2]int{s, x})
+	}
+	if len(runs) < 11 {
+		return runs, nil
+	}
+	byWidth := make([]int, len(runs))
+	for i := range byWidth {
+		byWidth[i] = i
+	}
+	width := func(i int) float64 { return float64(runs[i][1] - runs[i][0]) }
+	sort.SliceStable(byWidth, func(i, j int) bool { return width(byWidth[i]) > width(byWidth[j]) })
+	digit := width(byWidth[len(byWidth)/2])
+	mark := map[int]bool{}
+	var at []int
+	for _, i := range byWidth[:3] {
+		if w := width(i); w < 1.25*digit || w < 0.4*em || w > 1.6*em {
+			return runs, nil
+		}
+		mark[i] = true
+		at = append(at, i)
+	}
+	sort.Ints(at)
+	// Digits: four before 年, two before 月, two before 日; what lies
+	// before the year (a caption's colon, apart from it by a space) or
+	// after the 日 is cut out. The year's digits stand close together; a
+	// 0 whose thin top and bottom blur pale comes as two runs.
+	first := at[0] - 1
+	for first > 0 && float64(runs[first][0]-runs[first-1][1]) < 0.5*em {
+		first--
+	}
+	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
+		return runs, nil
+	}
+	for i := range runs {
+		if i < first || i > at[2] {
+			mark[i] = true // cut out: not a digit of the date
+		}
+	}
+	return runs, mark
+}
+
+// decide picks the value printed from its readings. A reading equal to the
+// QR code's value is taken when reasonably sure: a misreading seldom lands
+// on exactly that. Otherwise two readings must agree, each sure; without a
+// QR value to compare with, one very sure reading is enough. Anything else
+// is not read: "", with the best confidence seen.
+func decide(rs []reading, qr []string, single bool) (string, float64) {
+	best := 0.0
+	for _, x := range rs {
+		best = math.Max(best, x.conf)
+	}
+	for _, q := range qr {
+		c := -1.0
+		for _, x := range rs {
+			if x.s != "" && sameValue(x.s, q) {
+				c = math.Max(c, x.conf)
+			}
+		}
+		if c >= minQR {
+			for _, x := range rs {
+				if x.s != "" && sameValue(x.s, q) && x.conf == c {
+					return x.s, c
+				}
+			}
+		}
+	}
+	type group struct {
+		s     string
+		n     int
+		least float64
+	}
+	var gs []group
+	for _, x := range rs {
+		if x.s == "" {
+			continue
+		}
+		found := false
+		for i := range gs {
+			if gs[i].s == x.s {
+				gs[i].n++
+				gs[i].least = math.Min(gs[i].least, x.conf)
+				found = true
+			}
+		}
+		if !found {
+			gs = append(gs, group{x.s, 1, x.conf})
+		}
+	}
+	sort.SliceStable(gs, func(i, j int) bool {
+		if gs[i].n != gs[j].n {
+			return gs[i].n > gs[j].n
+		}
+		return gs[i].least > gs[j].least
+	})
+	if len(gs) == 0 {
+		return "", best
+	}
+	g := gs[0]
+	for _, q := range qr {
+		if zeroMisread(g.s, q) {
+			return "", best
+		}
+	}
+	// The engine's confidence in a character read under a whitelist is
+	// often near 0 however plain the print: agreement counts, and one of the
+	// agreeing readings must be sure.
+	sure := 0.0
+	for _, x := range rs {
+		if x.s == g.s {
+			sure = math.Max(sure, x.conf)
+		}
+	}
+	switch {
+	case g.n >= 2 && sure >= minAgreed && len(gs) == 1:
+		return g.s, sure
+	case g.n >= 2 && sure >= minAgreed && len(qr) == 0 && gs[1].n < g.n:
+		return g.s, sure
+	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1:
+		// No reading gave the QR code's value, three gave this one:
+		// a real difference, not a misreading.
+		return g.s, sure
+	case (single || len(qr) == 0) && len(gs) == 1 && g.least >= minAlone:
+		return g.s, g.least
+	}
+	return "", best
+}
+
+// zeroMisread reports whether reading s differs from QR value q only where
+// q has a 0 and s a 6, 8 or 9: a zero printed with a dot or a stroke in it
+// (a dot-matrix printer's, a monospaced font's) reads so, every time and
+// at every size, and such a difference is not told from a misreading.
+func zeroMisread(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && (b[i] != '0' || !strings.ContainsRune("689", a[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameValue compares a reading with a QR value: amounts as decimals.
+func sameValue(a, b string) bool {
+	if a == b {
+		return true
+	}
+	da, err1 := money.Parse(a)
+	db, err2 := money.Parse(b)
+	return err1 == nil && err2 == nil && da.Equal(db) && strings.ContainsRune(a, '.')
+}
+
+// crossCheck uses the totals' arithmetic: amount plus tax making the total
+// confirms all three; a total that does not add up is kept only when it was
+// read surely (a real difference is what the comparison must show).
+func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
+	if p.Amount == "" || p.Tax == "" || p.Total == "" || p.Tax == "***" {
+		return
+	}
+	a, err1 := money.Parse(p.Amount)
+	t, err2 := money.Parse(p.Tax)
+	s, err3 := money.Parse(p.Total)
+	if err1 != nil || err2 != nil || err3 != nil || a.Add(t).Equal(s) {
+		return
+	}
+	// One of the three is misread or the invoice is altered; drop the
+	// least sure if it is not sure enough to stand on its own.
+	least, k := 2.0, ""
+	for _, key := range []string{keyAmount, keyTax, keyTotal} {
+		if c := reads[key].Confidence; c < least {
+			least, k = c, key
+		}
+	}
+	if least < 0.9 {
+		rd := reads[k]
+		rd.Unsure = true
+		reads[k] = rd
+		switch k {
+		case keyAmount:
+			p.Amount = ""
+		case keyTax:
+			p.Tax = ""
+		case keyTotal:
+			p.Total = ""
+		}
+	}
+}
