@@ -38,7 +38,7 @@ func shapedValues(lines []*line, p *Printed, vs map[string]val) {
 			for to < len(l.g) && to-i < 7 && l.g[to-1].r != '日' {
 				to++
 			}
-			if !strings.ContainsRune(string(runesOf(l.g[i:to])), '月') {
+			if !strings.ContainsRune(l.text(i, to), '月') {
 				continue
 			}
 			v := l.val(from, to)
@@ -66,14 +66,6 @@ func shapedValues(lines []*line, p *Printed, vs map[string]val) {
 			}
 		}
 	}
-}
-
-func runesOf(gs []glyph) []rune {
-	rs := make([]rune, len(gs))
-	for i, g := range gs {
-		rs[i] = g.r
-	}
-	return rs
 }
 
 // digitGroups finds on l a run of n groups of size digits each, set apart
