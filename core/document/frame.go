@@ -48,30 +48,25 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		m = m.Scaled(f)
 	}
 	pic := plane.WarpHomography(m, w, h)
-	hs := hough(ridges(pic, false), w, h, false, int32(0.45*float64(w)))
-	if len(hs) < 2 {
-		return imaging.Homography{}, false
-	}
-	// The frame starts below the code and spans most of the page's width.
-	top, bottom := extremes(hs, func(l ruling) bool { return l.c/frameScale+frameWin.y0 >= 0.9 })
-	if top == nil || bottom.c-top.c < 2.5*frameScale {
-		return imaging.Homography{}, false
-	}
-	// The frame's sides run from its top to its bottom; the code and
-	// the short rules between columns do not.
-	vs := hough(ridges(pic, true), w, h, true, int32(0.7*(bottom.c-top.c)))
-	left, right := extremes(vs, func(ruling) bool { return true })
-	if left == nil || right.c-left.c < 8*frameScale {
+	// The frame starts below the code and spans most of the page's width;
+	// its sides run from its top to its bottom, which the code and the
+	// short rules between columns do not.
+	c, ok := findFrame(pic, framePick{
+		need: 0.45, side: 0.7,
+		rows: func(hs []ruling, _ []bool) (*ruling, *ruling) {
+			return extremes(hs, func(l ruling) bool { return l.c/frameScale+frameWin.y0 >= 0.9 })
+		},
+		sides: func(vs []ruling, _, _ ruling) (*ruling, *ruling) {
+			return extremes(vs, func(ruling) bool { return true })
+		},
+		minH: 2.5 * frameScale, minW: 8 * frameScale,
+	})
+	if !ok {
 		return imaging.Homography{}, false
 	}
 	var quad [4]imaging.Point
-	for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {
-		x, y, ok := cross(*hv[0], *hv[1])
-		if !ok {
-			return imaging.Homography{}, false
-		}
-		sx, sy := m.Apply(x, y)
-		quad[i] = imaging.Point{X: sx, Y: sy}
+	for i, p := range c {
+		quad[i].X, quad[i].Y = m.Apply(p.X, p.Y)
 	}
 	for i := range quad {
 		quad[i].X /= f
@@ -120,6 +115,49 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		}
 	}
 	return hm, true
+}
+
+// framePick chooses the form's outer frame among the long rules found on
+// a coarse picture of the page: need is how much of the picture's width a
+// horizontal rule must ink to be looked at; rows picks the frame's top and
+// bottom among the horizontal rules, sides its left and right among the
+// vertical ones inked along side of the way from top to bottom; minH and minW
+// are the least height and width of a frame, in the picture's pixels.
+type framePick struct {
+	need, side float64
+	rows       func(hs []ruling, ink []bool) (top, bottom *ruling)
+	sides      func(vs []ruling, top, bottom ruling) (left, right *ruling)
+	minH, minW float64
+}
+
+// findFrame finds the corners of the form's outer ruling frame on pic, a
+// coarse picture of the page, as pick chooses it: top-left, top-right,
+// bottom-right, bottom-left, in pic's pixels.
+func findFrame(pic *imaging.Plane, pick framePick) ([4]imaging.Point, bool) {
+	var quad [4]imaging.Point
+	w, h := pic.W, pic.H
+	ink := ridges(pic, false)
+	hs := hough(ink, w, h, false, int32(pick.need*float64(w)))
+	if len(hs) < 2 {
+		return quad, false
+	}
+	top, bottom := pick.rows(hs, ink)
+	if top == nil || bottom == nil || bottom.c-top.c < pick.minH {
+		return quad, false
+	}
+	vs := hough(ridges(pic, true), w, h, true, int32(pick.side*(bottom.c-top.c)))
+	left, right := pick.sides(vs, *top, *bottom)
+	if left == nil || right == nil || right.c-left.c < pick.minW {
+		return quad, false
+	}
+	for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {
+		x, y, ok := cross(*hv[0], *hv[1])
+		if !ok {
+			return quad, false
+		}
+		quad[i] = imaging.Point{X: x, Y: y}
+	}
+	return quad, true
 }
 
 // extremes are the first and the last of ls that keep admits, by place.

@@ -144,9 +144,18 @@ type paperReader struct {
 	opt  ImageOptions
 	src  *imaging.Plane
 	hint *payload.Result
+	// digital is true when the page, read with no code, has a 数电
+	// form's frame.
+	digital bool
 	// toSrc maps the reading frame to src's pixels.
 	toSrc      imaging.Homography
 	done, plan int
+}
+
+// isDigital reports whether the form is laid out as a 数电 one, by its
+// code or, with none, by its frame.
+func (r *paperReader) isDigital() bool {
+	return r.digital || r.hint != nil && r.hint.IsDigital()
 }
 
 func (r *paperReader) progress() {
@@ -178,9 +187,21 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
+	if !anchored && r.opt.QR == nil {
+		// No code to anchor on: the form's outer frame stands in for it.
+		if h, digital, ok := formAnchor(r.src); ok {
+			r.setFrame(h, qrSide*7, qrSide*3)
+			anchored, r.digital = true, digital
+			bands := bandsTaxControl
+			if digital {
+				bands = bandsDigital
+			}
+			regions, needs = framePlan(bands)
+		}
+	}
 	if !anchored {
-		// No code to anchor on: the whole image, at a size Tesseract
-		// handles; the text size is unknown.
+		// No code nor frame to anchor on: the whole image, at a size
+		// Tesseract handles; the text size is unknown.
 		f := math.Min(1, 2600/float64(max(r.src.W, r.src.H)))
 		r.setFrame(imaging.Homography{1 / f, 0, 0, 0, 1 / f, 0, 0, 0, 1}, 0, 0)
 		regions = append(regions, image.Rect(0, 0, int(float64(r.src.W)*f), int(float64(r.src.H)*f)))
@@ -206,7 +227,7 @@ func (r *paperReader) read() (Printed, error) {
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
 	if anchored {
-		headerByPlace(bandGlyphs[0], r.hint != nil && r.hint.IsDigital(), vs)
+		headerByPlace(bandGlyphs[0], r.isDigital(), vs)
 		r.parties(&p, vs)
 	}
 	reads := map[string]FieldRead{}
@@ -426,7 +447,7 @@ func dedupe(bands [][]glyph) []glyph {
 // seller below them. A value on the other party's side moves there when
 // that one was not found, and is dropped when it was.
 func (r *paperReader) parties(p *Printed, vs map[string]val) {
-	digital := r.hint != nil && r.hint.IsDigital()
+	digital := r.isDigital()
 	seller := func(v val) bool {
 		if digital {
 			return v.box[0] > 5.5*qrSide

@@ -1,0 +1,243 @@
+package document
+
+import (
+	"image"
+	"math"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+)
+
+// Reading a page whose QR code cannot be read: blurred, mosaicked, torn or
+// under a seal. The form's outer ruling frame stands in for the code: its
+// four corners give the form's position, scale, rotation and perspective,
+// and the frame of each layout is at a known place in the QR-side frame
+// the bands are planned in. The page is then read through the same bands
+// and the same caption-and-position reader as one with a code; with no QR
+// value to compare with, settle keeps a value only when two readings agree
+// or one is very sure (minAlone).
+
+// formFrame is where a layout's outer frame lies in the reading frame, in
+// QR sides from the symbol's top-left corner: a 税控 form's frame starts
+// 1.6 sides below the code, a 数电 one's 1.2, and both are about 12 sides
+// wide and 4.9 and 5.4 tall.
+var (
+	formTaxControl = band{-0.11, 1.625, 12.06, 6.52}
+	formDigital    = band{-0.28, 1.17, 12.18, 6.58}
+)
+
+// formWidth is the width of the coarse picture the frame is looked for
+// on: the whole page, about frameScale pixels per QR side when the form
+// fills most of the picture, as rectify's window has.
+const formWidth = 1000.0
+
+// formAnchor finds the form's outer frame on the whole page and returns
+// the mapping from the reading frame to src's pixels that puts it where
+// the layout's frame is, and whether the form is a 数电 one. ok is false
+// when no frame was found.
+func formAnchor(src *imaging.Plane) (h imaging.Homography, digital, ok bool) {
+	// A page taller than wide holds the form turned a quarter: it is
+	// looked for on the picture turned back, and which way is settled
+	// with the form's other ends below.
+	long := math.Max(float64(src.W), float64(src.H))
+	f := math.Min(1, formWidth/long)
+	plane := src
+	if f < 1 {
+		plane = src.Scale(f)
+	}
+	m := imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1}
+	pic := plane
+	if plane.H > plane.W {
+		m = imaging.Homography{0, 1, 0, -1, 0, float64(plane.H), 0, 0, 1}
+		pic = plane.WarpHomography(m, plane.H, plane.W)
+	}
+	var a, b float64
+	quad, ok := findFrame(pic, framePick{
+		// A sheet bent in the photo bows its sides as well.
+		need: 0.3, side: 0.5,
+		rows: func(hs []ruling, ink []bool) (top, bottom *ruling) {
+			top, bottom, a, b = frameRows(hs, ink, pic.W, pic.H)
+			return top, bottom
+		},
+		sides: func(vs []ruling, top, bottom ruling) (*ruling, *ruling) {
+			return frameSides(vs, top, bottom, a, b, 0.04*(b-a))
+		},
+		// A form's frame is about 2.3 to 2.6 times as wide as tall.
+		minH: 0.12 * float64(pic.W), minW: 0.4 * float64(pic.W),
+	})
+	if !ok {
+		return h, false, false
+	}
+	if upsideDown(pic, quad) {
+		quad = [4]imaging.Point{quad[2], quad[3], quad[0], quad[1]}
+	}
+	w := math.Hypot(quad[1].X-quad[0].X, quad[1].Y-quad[0].Y) + math.Hypot(quad[2].X-quad[3].X, quad[2].Y-quad[3].Y)
+	ht := math.Hypot(quad[3].X-quad[0].X, quad[3].Y-quad[0].Y) + math.Hypot(quad[2].X-quad[1].X, quad[2].Y-quad[1].Y)
+	if r := w / ht; r < 1.6 || r > 3.2 {
+		return h, false, false
+	}
+	digital = digitalFrame(pic, quad)
+	fb := formTaxControl
+	if digital {
+		fb = formDigital
+	}
+	canon := [4]imaging.Point{{X: fb.x0 * qrSide, Y: fb.y0 * qrSide}, {X: fb.x1 * qrSide, Y: fb.y0 * qrSide},
+		{X: fb.x1 * qrSide, Y: fb.y1 * qrSide}, {X: fb.x0 * qrSide, Y: fb.y1 * qrSide}}
+	for i := range quad {
+		x, y := m.Apply(quad[i].X, quad[i].Y)
+		quad[i] = imaging.Point{X: x / f, Y: y / f}
+	}
+	h, ok = imaging.SolveHomography(canon, quad)
+	return h, digital, ok
+}
+
+// frameRows picks the frame's top and bottom among the horizontal rules
+// hs: the rules inked along most of the stretch the longest one is (the
+// frame's top and bottom and the rules across it), the first and the last
+// of them, and the stretch a to b they span together. A sheet bent in the
+// photo bows its rules, and a straight rule then follows each of them for
+// part of its length only; the rules of other papers in the picture, the
+// title's and those between columns are shorter or elsewhere.
+func frameRows(hs []ruling, ink []bool, w, h int) (top, bottom *ruling, a, b float64) {
+	type span struct{ a, b float64 }
+	spans := make([]span, len(hs))
+	long := -1
+	for i, l := range hs {
+		a, b := inkedStretch(ink, w, h, l)
+		spans[i] = span{a, b}
+		if long < 0 || b-a > spans[long].b-spans[long].a {
+			long = i
+		}
+	}
+	if long < 0 {
+		return nil, nil, 0, 0
+	}
+	L := spans[long]
+	a, b = L.a, L.b
+	kept := map[ruling]bool{}
+	for i, s := range spans {
+		n := s.b - s.a
+		if n >= 0.5*(L.b-L.a) && math.Min(s.b, L.b)-math.Max(s.a, L.a) >= 0.7*n {
+			kept[hs[i]] = true
+			a, b = math.Min(a, s.a), math.Max(b, s.b)
+		}
+	}
+	top, bottom = extremes(hs, func(l ruling) bool { return kept[l] })
+	return top, bottom, a, b
+}
+
+// frameSides picks the frame's left and right sides among the vertical
+// rules vs: those nearest the ends a and b of the stretch its top and
+// bottom rules are inked along, half way between them.
+func frameSides(vs []ruling, top, bottom ruling, a, b, tol float64) (*ruling, *ruling) {
+	ym := (top.c + bottom.c) / 2
+	var left, right *ruling
+	dl, dr := tol, tol
+	for i := range vs {
+		x := vs[i].c + vs[i].t*(ym-vs[i].mid)
+		if d := math.Abs(x - a); d < dl {
+			left, dl = &vs[i], d
+		}
+		if d := math.Abs(x - b); d < dr {
+			right, dr = &vs[i], d
+		}
+	}
+	return left, right
+}
+
+// upsideDown reports whether the frame quad on pic is the form's turned
+// over: the title, the code and the header fields above the frame ink a
+// strip along its top much more than the signatures below it ink one
+// along its bottom.
+func upsideDown(pic *imaging.Plane, quad [4]imaging.Point) bool {
+	const cw, ch = 400, 160
+	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: cw, Y: 0}, {X: cw, Y: ch}, {X: 0, Y: ch}}
+	m, ok := imaging.SolveHomography(unit, quad)
+	if !ok {
+		return false
+	}
+	strip := func(v0 float64) int {
+		p := pic.WarpHomography(m.Then(0, v0*ch), cw, ch/4)
+		n := 0
+		for _, on := range ridges(p, false) {
+			if on {
+				n++
+			}
+		}
+		return n
+	}
+	return strip(1.04) > 2*strip(-0.29)
+}
+
+// inkedStretch is where along the horizontal rule l the ink runs longest,
+// gaps of a hundredth of the picture's width bridged: from a to b, in
+// pixels across the picture.
+func inkedStretch(ink []bool, w, h int, l ruling) (a, b float64) {
+	gap := max(3, w/100)
+	bestA, bestB := 0, 0
+	start, last := -1, -gap-1
+	for x := range w {
+		y := l.c + l.t*(float64(x)-l.mid)
+		on := false
+		for dy := -2; dy <= 2 && !on; dy++ {
+			yy := int(y+0.5) + dy
+			on = yy >= 0 && yy < h && ink[yy*w+x]
+		}
+		if !on {
+			continue
+		}
+		if x-last > gap {
+			start = x
+		}
+		last = x
+		if last-start > bestB-bestA {
+			bestA, bestB = start, last
+		}
+	}
+	return float64(bestA), float64(bestB)
+}
+
+// digitalFrame reports whether the frame quad on pic is a 数电 form's: its
+// buyer and seller side by side, parted by a rule down the middle of the
+// frame's top fifth, where a 税控 form has the 密码区's rules six tenths
+// across.
+func digitalFrame(pic *imaging.Plane, quad [4]imaging.Point) bool {
+	const cw, ch = 600, 240
+	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: cw, Y: 0}, {X: cw, Y: ch}, {X: 0, Y: ch}}
+	m, ok := imaging.SolveHomography(unit, quad)
+	if !ok {
+		return false
+	}
+	p := pic.WarpHomography(m, cw, ch)
+	ink := ridges(p, true)
+	// The share of the top block's rows inked at column x, or beside it.
+	col := func(x0, x1 float64) float64 {
+		best := 0.0
+		for x := int(x0 * cw); x <= int(x1*cw); x++ {
+			n, rows := 0, 0
+			for y := ch * 3 / 100; y < ch*18/100; y++ {
+				rows++
+				for dx := -1; dx <= 1; dx++ {
+					if xx := x + dx; xx >= 0 && xx < cw && ink[y*cw+xx] {
+						n++
+						break
+					}
+				}
+			}
+			best = math.Max(best, float64(n)/float64(rows))
+		}
+		return best
+	}
+	return col(0.47, 0.53) > col(0.57, 0.65)
+}
+
+// framePlan is the regions of bands in the reading frame, and what each
+// is read for.
+func framePlan(bands []readBand) ([]image.Rectangle, [][]string) {
+	var regions []image.Rectangle
+	var needs [][]string
+	for _, b := range bands {
+		regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
+		needs = append(needs, b.needs)
+	}
+	return regions, needs
+}
