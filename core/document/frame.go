@@ -56,7 +56,7 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		rows: func(hs []ruling, _ []bool) (*ruling, *ruling) {
 			return extremes(hs, func(l ruling) bool { return l.c/frameScale+frameWin.y0 >= 0.9 })
 		},
-		sides: func(vs []ruling, _, _ ruling) (*ruling, *ruling) {
+		sides: func(vs []ruling, _ []bool, _, _ **ruling) (*ruling, *ruling) {
 			return extremes(vs, func(ruling) bool { return true })
 		},
 		minH: 2.5 * frameScale, minW: 8 * frameScale,
@@ -121,12 +121,14 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 // a coarse picture of the page: need is how much of the picture's width a
 // horizontal rule must ink to be looked at; rows picks the frame's top and
 // bottom among the horizontal rules, sides its left and right among the
-// vertical ones inked along side of the way from top to bottom; minH and minW
+// vertical ones inked along side of the way from top to bottom (ink, their
+// inked pixels), and may move the top and bottom in to where the sides
+// reach; minH and minW
 // are the least height and width of a frame, in the picture's pixels.
 type framePick struct {
 	need, side float64
 	rows       func(hs []ruling, ink []bool) (top, bottom *ruling)
-	sides      func(vs []ruling, top, bottom ruling) (left, right *ruling)
+	sides      func(vs []ruling, ink []bool, top, bottom **ruling) (left, right *ruling)
 	minH, minW float64
 }
 
@@ -145,9 +147,10 @@ func findFrame(pic *imaging.Plane, pick framePick) ([4]imaging.Point, bool) {
 	if top == nil || bottom == nil || bottom.c-top.c < pick.minH {
 		return quad, false
 	}
-	vs := hough(ridges(pic, true), w, h, true, int32(pick.side*(bottom.c-top.c)))
-	left, right := pick.sides(vs, *top, *bottom)
-	if left == nil || right == nil || right.c-left.c < pick.minW {
+	vink := ridges(pic, true)
+	vs := hough(vink, w, h, true, int32(pick.side*(bottom.c-top.c)))
+	left, right := pick.sides(vs, vink, &top, &bottom)
+	if left == nil || right == nil || right.c-left.c < pick.minW || bottom.c-top.c < pick.minH {
 		return quad, false
 	}
 	for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {

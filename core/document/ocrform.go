@@ -3,6 +3,7 @@ package document
 import (
 	"image"
 	"math"
+	"sort"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 )
@@ -50,16 +51,19 @@ func formAnchor(src *imaging.Plane) (h imaging.Homography, digital, ok bool) {
 		m = imaging.Homography{0, 1, 0, -1, 0, float64(plane.H), 0, 0, 1}
 		pic = plane.WarpHomography(m, plane.H, plane.W)
 	}
-	var a, b float64
+	var rows []stretched
 	quad, ok := findFrame(pic, framePick{
 		// A sheet bent in the photo bows its sides as well.
 		need: 0.3, side: 0.5,
 		rows: func(hs []ruling, ink []bool) (top, bottom *ruling) {
-			top, bottom, a, b = frameRows(hs, ink, pic.W, pic.H)
-			return top, bottom
+			rows = frameRows(hs, ink, pic.W, pic.H)
+			if len(rows) < 2 {
+				return nil, nil
+			}
+			return &rows[0].ruling, &rows[len(rows)-1].ruling
 		},
-		sides: func(vs []ruling, top, bottom ruling) (*ruling, *ruling) {
-			return frameSides(vs, top, bottom, a, b, 0.04*(b-a))
+		sides: func(vs []ruling, ink []bool, top, bottom **ruling) (*ruling, *ruling) {
+			return frameSides(vs, ink, rows, top, bottom, pic.W, pic.H)
 		},
 		// A form's frame is about 2.3 to 2.6 times as wide as tall.
 		minH: 0.12 * float64(pic.W), minW: 0.4 * float64(pic.W),
@@ -90,64 +94,138 @@ func formAnchor(src *imaging.Plane) (h imaging.Homography, digital, ok bool) {
 	return h, digital, ok
 }
 
-// frameRows picks the frame's top and bottom among the horizontal rules
-// hs: the rules inked along most of the stretch the longest one is (the
-// frame's top and bottom and the rules across it), the first and the last
-// of them, and the stretch a to b they span together. A sheet bent in the
-// photo bows its rules, and a straight rule then follows each of them for
-// part of its length only; the rules of other papers in the picture, the
-// title's and those between columns are shorter or elsewhere.
-func frameRows(hs []ruling, ink []bool, w, h int) (top, bottom *ruling, a, b float64) {
-	type span struct{ a, b float64 }
-	spans := make([]span, len(hs))
+// stretched is a horizontal rule with where along it the ink runs, from
+// a to b.
+type stretched struct {
+	ruling
+	a, b float64
+}
+
+// frameRows are the horizontal rules hs that may be the frame's top and
+// bottom and the rules across it, top to bottom: those inked along most
+// of the stretch the longest one is. A sheet bent in the photo bows its
+// rules, and a straight rule then follows each of them for part of its
+// length only; the rules of other papers in the picture, the title's and
+// those between columns are shorter or elsewhere.
+func frameRows(hs []ruling, ink []bool, w, h int) []stretched {
+	all := make([]stretched, len(hs))
 	long := -1
 	for i, l := range hs {
 		a, b := inkedStretch(ink, w, h, l)
-		spans[i] = span{a, b}
-		if long < 0 || b-a > spans[long].b-spans[long].a {
+		all[i] = stretched{l, a, b}
+		if long < 0 || b-a > all[long].b-all[long].a {
 			long = i
 		}
 	}
 	if long < 0 {
-		return nil, nil, 0, 0
+		return nil
 	}
-	L := spans[long]
-	a, b = L.a, L.b
-	kept := map[ruling]bool{}
-	for i, s := range spans {
+	L := all[long]
+	var rows []stretched
+	for _, s := range all {
 		n := s.b - s.a
 		if n >= 0.5*(L.b-L.a) && math.Min(s.b, L.b)-math.Max(s.a, L.a) >= 0.7*n {
-			kept[hs[i]] = true
-			a, b = math.Min(a, s.a), math.Max(b, s.b)
+			rows = append(rows, s)
 		}
 	}
-	top, bottom = extremes(hs, func(l ruling) bool { return kept[l] })
-	return top, bottom, a, b
+	sort.Slice(rows, func(i, j int) bool { return rows[i].c < rows[j].c })
+	return rows
 }
 
 // frameSides picks the frame's left and right sides among the vertical
-// rules vs: those nearest the ends a and b of the stretch its top and
-// bottom rules are inked along, half way between them.
-func frameSides(vs []ruling, top, bottom ruling, a, b, tol float64) (*ruling, *ruling) {
-	ym := (top.c + bottom.c) / 2
-	var left, right *ruling
-	dl, dr := tol, tol
-	for i := range vs {
-		x := vs[i].c + vs[i].t*(ym-vs[i].mid)
-		if d := math.Abs(x - a); d < dl {
-			left, dl = &vs[i], d
-		}
-		if d := math.Abs(x - b); d < dr {
-			right, dr = &vs[i], d
+// rules vs (ink their inked pixels) and its top and bottom among rows:
+// the sides are the rules nearest the ends of the top's and the bottom's
+// inked stretches (or of all rules' together), and each end rule must have a side run from it to the
+// next rule in; one that has not (the sheet's edge, shadowed on a desk, or
+// a rule of another paper) gives way to the next.
+func frameSides(vs []ruling, ink []bool, rows []stretched, top, bottom **ruling, w, h int) (*ruling, *ruling) {
+	// Where the rules reach together: a bent sheet's rule may follow
+	// its straight line along part of its length only.
+	ua, ub := math.Inf(1), math.Inf(-1)
+	for _, r := range rows {
+		ua, ub = math.Min(ua, r.a), math.Max(ub, r.b)
+	}
+	// The pairs of rules farthest apart first.
+	for span := len(rows) - 1; span >= 1; span-- {
+		for i := 0; i+span < len(rows); i++ {
+			t, b := rows[i], rows[i+span]
+			tol := 0.04 * (b.b - b.a)
+			left := nearestSide(vs, t, b, t.a, b.a, tol)
+			if left == nil {
+				left = nearestSide(vs, t, b, ua, ua, tol)
+			}
+			right := nearestSide(vs, t, b, t.b, b.b, tol)
+			if right == nil {
+				right = nearestSide(vs, t, b, ub, ub, tol)
+			}
+			if left == nil || right == nil {
+				continue
+			}
+			next, prev := rows[i+1].ruling, rows[i+span-1].ruling
+			// One side of a bent sheet may bow off its straight line.
+			reach := func(a, b ruling) bool {
+				return math.Max(sideInk(ink, w, h, *left, a, b), sideInk(ink, w, h, *right, a, b)) >= 0.5
+			}
+			if !reach(t.ruling, next) || !reach(prev, b.ruling) {
+				continue
+			}
+			*top, *bottom = &rows[i].ruling, &rows[i+span].ruling
+			return left, right
 		}
 	}
-	return left, right
+	return nil, nil
+}
+
+// nearestSide is the vertical rule of vs that passes nearest xt at the
+// top rule t or xb at the bottom rule b, within tol: a rule bowed or worn
+// away at one end is inked short of the side there.
+func nearestSide(vs []ruling, t, b stretched, xt, xb, tol float64) *ruling {
+	var best *ruling
+	d := tol
+	for k := range vs {
+		v := &vs[k]
+		at := func(l ruling, x0 float64) float64 {
+			// The side's x where it crosses l, near x0.
+			y := l.c + l.t*(x0-l.mid)
+			return v.c + v.t*(y-v.mid)
+		}
+		if e := math.Min(math.Abs(at(t.ruling, xt)-xt), math.Abs(at(b.ruling, xb)-xb)); e < d {
+			best, d = v, e
+		}
+	}
+	return best
+}
+
+// sideInk is the share of the vertical rule v between the horizontal
+// rules t and b that is inked.
+func sideInk(ink []bool, w, h int, v, t, b ruling) float64 {
+	_, y0, ok0 := cross(t, v)
+	_, y1, ok1 := cross(b, v)
+	if !ok0 || !ok1 || y1-y0 < 2 {
+		return 0
+	}
+	n, on := 0, 0
+	for y := y0 + 1; y < y1-1; y++ {
+		x := v.c + v.t*(y-v.mid)
+		n++
+		for dx := -2; dx <= 2; dx++ {
+			xx, yy := int(x+0.5)+dx, int(y)
+			if xx >= 0 && xx < w && yy >= 0 && yy < h && ink[yy*w+xx] {
+				on++
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(on) / float64(n)
 }
 
 // upsideDown reports whether the frame quad on pic is the form's turned
 // over: the title, the code and the header fields above the frame ink a
-// strip along its top much more than the signatures below it ink one
-// along its bottom.
+// strip along its top more than the signatures below it (and the desk
+// beyond the sheet's edge) ink one along its bottom.
 func upsideDown(pic *imaging.Plane, quad [4]imaging.Point) bool {
 	const cw, ch = 400, 160
 	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: cw, Y: 0}, {X: cw, Y: ch}, {X: 0, Y: ch}}
@@ -165,7 +243,7 @@ func upsideDown(pic *imaging.Plane, quad [4]imaging.Point) bool {
 		}
 		return n
 	}
-	return strip(1.04) > 2*strip(-0.29)
+	return 5*strip(1.04) > 6*strip(-0.29)
 }
 
 // inkedStretch is where along the horizontal rule l the ink runs longest,
@@ -230,14 +308,41 @@ func digitalFrame(pic *imaging.Plane, quad [4]imaging.Point) bool {
 	return col(0.47, 0.53) > col(0.57, 0.65)
 }
 
+// formHeaderTop is how far above the code's top edge the header band
+// reaches on a page read with no code: a form anchored on its frame has no
+// code's size to go by, and above its header rows lies the page's edge, a
+// desk or another paper, whose texture the engine takes for an image and
+// then reads the header band as one.
+const formHeaderTop = -0.35
+
 // framePlan is the regions of bands in the reading frame, and what each
-// is read for.
+// is read for, on a page anchored on its frame: the header band, the
+// first, reaching no higher than formHeaderTop.
 func framePlan(bands []readBand) ([]image.Rectangle, [][]string) {
 	var regions []image.Rectangle
 	var needs [][]string
-	for _, b := range bands {
+	for i, b := range bands {
+		if i == 0 {
+			b.y0 = math.Max(b.y0, formHeaderTop)
+		}
 		regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
 		needs = append(needs, b.needs)
 	}
 	return regions, needs
+}
+
+// decideAlone picks the value printed from its readings on a page read
+// with no code: as decide does with no QR value, but only when no reading
+// gave another value. Two readings against one are what a misreading the
+// engine makes at every size looks like (a dot-matrix 0 read as an 8),
+// and with no code there is nothing to tell the two apart: never guess.
+func decideAlone(rs []reading) (string, float64) {
+	if !unanimous(rs) {
+		best := 0.0
+		for _, x := range rs {
+			best = math.Max(best, x.conf)
+		}
+		return "", best
+	}
+	return decide(rs, nil, false)
 }

@@ -134,6 +134,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		}
 		rs = append(rs, reading{again, conf})
 	}
+	if r.opt.QR == nil {
+		return decideAlone(rs)
+	}
 	return decide(rs, qr, f.charset == ocr.Text)
 }
 

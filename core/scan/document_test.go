@@ -312,3 +312,52 @@ func TestScanImageOnlyPDF(t *testing.T) {
 		}
 	}
 }
+
+// A phone photo of a paper invoice whose QR code is mosaicked: no code to
+// compare with, so it is listed as an invoice without one, with the
+// warning that says so, and the values read on its form (anchored on the
+// form's outer frame) are what is printed or left empty, never a guess.
+func TestScanPhotoWithoutCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("OCR of a photo")
+	}
+	src := shared.Path(t, "corpus", "real", "image", "GuoShuyin__invoiceOCR_for_fun__invoice1.png")
+	printed := map[string]string{"code": "034001900104", "number": "34146020", "date": "2020-08-20",
+		"amount": "2564.60", "tax": "333.40", "total": "2898.00", "check_code": "74291198402881808053",
+		"buyer_tax_id": "91340100MA2UMW7E42", "seller_tax_id": "91340100732995648F"}
+	r := (&Scanner{Now: docNow}).File(context.Background(), src)
+	if r.Err != nil || len(r.Invoices) != 1 {
+		t.Fatalf("err %v, %d invoices", r.Err, len(r.Invoices))
+	}
+	inv := r.Invoices[0]
+	if inv.QR != nil {
+		t.Fatalf("a code was read: %+v", inv.QR)
+	}
+	if len(inv.Findings) == 0 || inv.Findings[0].Code != "qr_missing" {
+		t.Errorf("findings %+v: the first is not qr_missing", inv.Findings)
+	}
+	p := inv.Printed
+	if p == nil || p.Source != document.SourceOCR {
+		t.Fatalf("printed %+v: not read by OCR", p)
+	}
+	got := map[string]string{"code": p.Code, "number": p.Number, "date": p.Date, "amount": p.Amount, "tax": p.Tax,
+		"total": p.Total, "check_code": p.CheckCode, "buyer_tax_id": p.BuyerTaxID, "seller_tax_id": p.SellerTaxID}
+	read := 0
+	for k, v := range got {
+		switch v {
+		case printed[k]:
+			read++
+		case "":
+		default:
+			t.Errorf("%s read as %q, printed %q", k, v, printed[k])
+		}
+	}
+	if read == 0 {
+		t.Errorf("nothing read: %+v", got)
+	}
+	for _, row := range inv.Comparison {
+		if row.Verdict == compare.Different {
+			t.Errorf("%s: different with no code to compare with", row.Field)
+		}
+	}
+}

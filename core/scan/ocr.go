@@ -37,8 +37,10 @@ func (s *Scanner) OCRStatus() error {
 
 // Paper reads by OCR the printed values of each invoice r holds that came
 // from img (a photo, a scan, a webcam frame), compares them with its QR
-// code and adds the findings. An image without an invoice code is read
-// whole, and listed as an invoice without a code when values are found.
+// code and adds the findings. An image without an invoice code that can
+// be read is read on its form's outer frame (whole when it has none), and
+// listed as an invoice without a code when what only an invoice prints is
+// found.
 // Without an OCR engine r is left as it is.
 func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) error {
 	eng, err := s.engine()
@@ -66,7 +68,10 @@ func (s *Scanner) Paper(ctx context.Context, img image.Image, r *FileResult) err
 	if err != nil {
 		return err
 	}
-	if p.Number == "" && p.Code == "" {
+	// An invoice by what only an invoice prints: its number, code,
+	// check code or total (价税合计, read by its caption or its place on
+	// the form's frame).
+	if p.Number == "" && p.Code == "" && p.CheckCode == "" && p.Total == "" {
 		return nil
 	}
 	rows, fs := compare.Compare(nil, p)
