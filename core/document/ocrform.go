@@ -222,14 +222,18 @@ func sideInk(ink []bool, w, h int, v, t, b ruling) float64 {
 	return float64(on) / float64(n)
 }
 
+// frameOnto maps a w × h picture of the frame to the frame quad.
+func frameOnto(quad [4]imaging.Point, w, h float64) (imaging.Homography, bool) {
+	return imaging.SolveHomography([4]imaging.Point{{X: 0, Y: 0}, {X: w, Y: 0}, {X: w, Y: h}, {X: 0, Y: h}}, quad)
+}
+
 // upsideDown reports whether the frame quad on pic is the form's turned
 // over: the title, the code and the header fields above the frame ink a
 // strip along its top more than the signatures below it (and the desk
 // beyond the sheet's edge) ink one along its bottom.
 func upsideDown(pic *imaging.Plane, quad [4]imaging.Point) bool {
 	const cw, ch = 400, 160
-	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: cw, Y: 0}, {X: cw, Y: ch}, {X: 0, Y: ch}}
-	m, ok := imaging.SolveHomography(unit, quad)
+	m, ok := frameOnto(quad, cw, ch)
 	if !ok {
 		return false
 	}
@@ -280,8 +284,7 @@ func inkedStretch(ink []bool, w, h int, l ruling) (a, b float64) {
 // across.
 func digitalFrame(pic *imaging.Plane, quad [4]imaging.Point) bool {
 	const cw, ch = 600, 240
-	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: cw, Y: 0}, {X: cw, Y: ch}, {X: 0, Y: ch}}
-	m, ok := imaging.SolveHomography(unit, quad)
+	m, ok := frameOnto(quad, cw, ch)
 	if !ok {
 		return false
 	}
