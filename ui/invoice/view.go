@@ -320,6 +320,7 @@ func (v *View) showRecord(r record) {
 		v.firstSeen = &first
 	}
 	v.f.printed = document.PrintedOf(inv.Printed)
+	v.f.printed.Reads = inv.Reads // marked as read by OCR, as after the scan
 	v.fill()
 	v.showRecordPicture(inv.Sightings)
 }

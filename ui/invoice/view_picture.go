@@ -61,7 +61,10 @@ func (v *View) showPicture(s Scanned, inv *scan.Invoice) {
 }
 
 // showRecordPicture shows the picture of the first sighting that still has
-// one: a file that is still there, or a kept webcam frame.
+// one: a file that is still there, or a kept webcam frame; the values read
+// by OCR in that sighting are outlined where they were read (a region is
+// of its own sighting's picture). With no picture left, the values stay
+// marked as read by OCR, without their place.
 func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 	some := false
 	for _, s := range sightings {
@@ -71,7 +74,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 		v.noPicture()
 		return
 	}
-	st, reads := v.e.Store(), v.f.printed.Reads
+	st := v.e.Store()
 	v.loadPicture(false, func(ctx context.Context) shownPicture {
 		for _, s := range sightings {
 			var p picture
@@ -95,7 +98,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 				// is not kept.
 				p.codes = locate(ctx, p.img)
 			}
-			return shownPicture{p, p.outlines(nil, s.Raw), p.fields(reads)}
+			return shownPicture{p, p.outlines(nil, s.Raw), p.fields(s.Reads)}
 		}
 		return shownPicture{pic: picture{note: "detail.no_picture"}}
 	})
