@@ -142,3 +142,19 @@ func Entries(root fyne.CanvasObject, placeholder string) []*widget.Entry {
 	})
 	return out
 }
+
+// EntryTexts are the texts of every entry of root (as Entries finds them,
+// whatever their placeholder), in the order they are laid out.
+func EntryTexts(root fyne.CanvasObject) []string {
+	var out []string
+	walk(root, func(o fyne.CanvasObject) {
+		e, ok := o.(*widget.Entry)
+		if b, based := o.(interface{ Base() *widget.Entry }); based {
+			e, ok = b.Base(), true
+		}
+		if ok {
+			out = append(out, e.Text)
+		}
+	})
+	return out
+}
