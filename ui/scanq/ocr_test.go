@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
@@ -157,6 +158,9 @@ func TestCaptureJoinsTheQueueAtOnce(t *testing.T) {
 			t.Errorf("the 票面 column holds %q before anything was read", text)
 		}
 	}
+	if n := len(disabledEntries(s.detail.Content())); n == 0 {
+		t.Error("the 票面 column can be typed into while it is being read")
+	}
 	<-started
 	w.Loop.RunUntil(t, time.Minute, "the reading's progress", func() bool { return s.reading != "" })
 	if !s.progressLabel.Visible() || !s.cancelButton.Visible() || s.done != 0 {
@@ -196,6 +200,9 @@ func TestCaptureJoinsTheQueueAtOnce(t *testing.T) {
 	}
 	if uitest.HasLabel(s.detail.Content(), tr.T("detail.reading_printed")) || strings.Contains(s.itemState(it), tr.T("scan.reading_printed")) {
 		t.Error("the capture is still said to be read")
+	}
+	if n := len(disabledEntries(s.detail.Content())); n != 0 {
+		t.Errorf("%d entries of the 票面 column still wait for the reading", n)
 	}
 	if s.done != 1 || s.progressLabel.Visible() || s.cancelButton.Visible() {
 		t.Errorf("after the reading: done %d, progress shown %v", s.done, s.progressLabel.Visible())
@@ -251,4 +258,15 @@ func TestCaptureReadingIsCancellable(t *testing.T) {
 	if n := s.items[1].Invoice(); n == nil || n.Recorded == nil {
 		t.Errorf("the next capture: %+v", s.items[1].Scanned)
 	}
+}
+
+// disabledEntries are the entries of root that cannot be typed into.
+func disabledEntries(root fyne.CanvasObject) []string {
+	var out []string
+	for _, e := range uitest.EntryWidgets(root) {
+		if e.Disabled() {
+			out = append(out, e.PlaceHolder)
+		}
+	}
+	return out
 }
