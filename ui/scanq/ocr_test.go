@@ -119,24 +119,31 @@ func heldOCR(t *testing.T, s *Screen) (started <-chan struct{}, release func()) 
 	return start, release
 }
 
-// A camera's capture joins the queue at once, shown with its QR code's
-// values and findings and said to be read; the progress and the cancel
-// button show while its frame is read by OCR in the background; then the
-// 票面 column fills, and the capture is recorded with what was read.
-func TestCaptureJoinsTheQueueAtOnce(t *testing.T) {
-	w := uitest.NewWindow(t)
+// takeHeld takes the camera's capture of a paper invoice (its photo as the
+// frame) into a queue whose OCR is held at its first region read.
+func takeHeld(t *testing.T) (w *uitest.Window, s *Screen, frame []byte, started <-chan struct{}, release func()) {
+	t.Helper()
+	w = uitest.NewWindow(t)
 	w.Env.Scanner = uitest.OCRScanner(t)
-	s := New(w.Env)
+	s = New(w.Env)
 	w.Show(s.Content())
 	t.Cleanup(func() { s.onCancel() })
-	started, release := heldOCR(t, s)
-
+	started, release = heldOCR(t, s)
 	photo := uitest.PaperPicture(t, "photo")
 	frame, err := os.ReadFile(photo.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Take(photo.QR, frame)
+	return w, s, frame, started, release
+}
+
+// A camera's capture joins the queue at once, shown with its QR code's
+// values and findings and said to be read; the progress and the cancel
+// button show while its frame is read by OCR in the background; then the
+// 票面 column fills, and the capture is recorded with what was read.
+func TestCaptureJoinsTheQueueAtOnce(t *testing.T) {
+	w, s, _, started, release := takeHeld(t)
 	w.Loop.RunUntil(t, time.Minute, "the capture in the queue", func() bool { return len(s.items) == 1 })
 	it := s.items[0]
 	inv := it.Invoice()
@@ -212,19 +219,7 @@ func TestCaptureJoinsTheQueueAtOnce(t *testing.T) {
 // Cancelling the reading of a capture stops the OCR; the capture stays in
 // the queue, recorded with its QR code alone, as the clerk saw it come in.
 func TestCaptureReadingIsCancellable(t *testing.T) {
-	w := uitest.NewWindow(t)
-	w.Env.Scanner = uitest.OCRScanner(t)
-	s := New(w.Env)
-	w.Show(s.Content())
-	t.Cleanup(func() { s.onCancel() })
-	started, release := heldOCR(t, s)
-
-	photo := uitest.PaperPicture(t, "photo")
-	frame, err := os.ReadFile(photo.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Take(photo.QR, frame)
+	w, s, frame, started, release := takeHeld(t)
 	<-started
 	w.Loop.RunUntil(t, time.Minute, "the capture in the queue", func() bool { return len(s.items) == 1 && s.cancelButton.Visible() })
 	test.Tap(s.cancelButton)
