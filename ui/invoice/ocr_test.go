@@ -171,15 +171,7 @@ func showPaper(t *testing.T, path string) (*View, *env.Env, func(), *scan.FileRe
 // and going to a value zooms the picture to where it was read. With its
 // picture gone the marks stay, with nothing to zoom.
 func TestReopenedOCRInvoiceShowsItsMarks(t *testing.T) {
-	photo := uitest.PaperPicture(t, "photo")
-	path := filepath.Join(t.TempDir(), "invoice.jpg")
-	data, err := os.ReadFile(photo.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, path, _ := photoCopy(t)
 	v, e, settle, r := showPaper(t, path)
 	key := store.PrintedNumber
 	if _, ok := r.Invoices[0].Printed.Reads[key]; !ok {
@@ -242,4 +234,47 @@ func TestReopenedOCRInvoiceShowsItsMarks(t *testing.T) {
 	if v.image.selected != "" {
 		t.Errorf("with no picture, going to the number selected %q", v.image.selected)
 	}
+}
+
+// An invoice seen first in a picture whose values were not read (a
+// camera's frame kept with its code alone), then in a photo read by OCR,
+// opens from the history on the photo: the marks shown are its, and so
+// are the places outlined.
+func TestReopenedOCRInvoiceShowsThePictureItWasReadIn(t *testing.T) {
+	photo, path, data := photoCopy(t)
+	v, e, settle := newView(t)
+	e.Scanner = uitest.OCRScanner(t)
+	first := e.Scanner.Text(photo.QR)
+	first.Frame = data
+	uitest.Save(t, e, &first, store.SourceCamera)
+	r := uitest.ScanFile(t, e, path)
+	reads := r.Invoices[0].Printed.Reads
+	if len(reads) == 0 || r.Invoices[0].Recorded == nil || r.Invoices[0].Recorded.DuplicateOf == nil {
+		t.Fatalf("the photo: reads %+v, recorded %+v", reads, r.Invoices[0].Recorded)
+	}
+	v.LoadRecord(r.Invoices[0].Recorded.InvoiceID, func(_ string, err error) {
+		if err != nil {
+			t.Errorf("LoadRecord: %v", err)
+		}
+	})
+	settle()
+	if v.image.img == nil || len(v.image.boxes) != len(reads) {
+		t.Errorf("reopened, the picture shows %d outlines for %d values read", len(v.image.boxes), len(reads))
+	}
+}
+
+// photoCopy is a phone photo of a paper invoice, copied to a file of the
+// test's own (path), and its bytes.
+func photoCopy(t *testing.T) (photo uitest.Paper, path string, data []byte) {
+	t.Helper()
+	photo = uitest.PaperPicture(t, "photo")
+	path = filepath.Join(t.TempDir(), "invoice.jpg")
+	data, err := os.ReadFile(photo.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return photo, path, data
 }
