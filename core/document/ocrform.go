@@ -4,8 +4,10 @@ import (
 	"image"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 )
 
 // Reading a page whose QR code cannot be read: blurred, mosaicked, torn or
@@ -334,18 +336,42 @@ func framePlan(bands []readBand) ([]image.Rectangle, [][]string) {
 	return regions, needs
 }
 
-// decideAlone picks the value printed from its readings on a page read
-// with no code: as decide does with no QR value, but only when no reading
-// gave another value. Two readings against one are what a misreading the
-// engine makes at every size looks like (a dot-matrix 0 read as an 8),
-// and with no code there is nothing to tell the two apart: never guess.
-func decideAlone(rs []reading) (string, float64) {
+// decideAlone picks the value printed from its readings of field f on a
+// page read with no code: as decide does with no QR value, but only when
+// no reading gave another value. Two readings against one are what a
+// misreading the engine makes at every size looks like (a dot-matrix 0
+// read as an 8), and with no code there is nothing to tell the two apart:
+// never guess. An invoice code is not read when a reading of it is no code
+// an invoice can carry: its first digit misread, as a 0 read as a 1 or a 9
+// is, the readings that agree may be misread as well.
+func decideAlone(f ocrField, rs []reading) (string, float64) {
+	best := 0.0
+	for _, x := range rs {
+		best = math.Max(best, x.conf)
+	}
 	if !unanimous(rs) {
-		best := 0.0
-		for _, x := range rs {
-			best = math.Max(best, x.conf)
-		}
 		return "", best
 	}
+	if f.key == keyCode {
+		for _, x := range rs {
+			if x.s != "" && !codeCarried(x.s) {
+				return "", best
+			}
+		}
+	}
 	return decide(rs, nil, false)
+}
+
+// codeCarried reports whether c is an invoice code an invoice can carry:
+// the checks a QR code's values get find nothing wrong in its digits (a
+// 12-digit code starts with 0, its region is a tax bureau's, its year is
+// not to come).
+func codeCarried(c string) bool {
+	for _, f := range payload.CheckTyped(payload.TypedInvoice{Code: c}, time.Now()) {
+		switch f.Code {
+		case "code_structure", "code_region_unknown", "code_year_invalid":
+			return false
+		}
+	}
+	return true
 }

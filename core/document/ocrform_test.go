@@ -62,3 +62,33 @@ func perspective(page *imaging.Plane, k float64) imaging.Homography {
 	m, _ := imaging.SolveHomography(from, to)
 	return m
 }
+
+// With no code to compare with, readings that disagree give nothing, and
+// an invoice code no invoice carries (a 12-digit one whose leading 0 was
+// read as a 9 or a 1) is not read however surely.
+func TestDecideAlone(t *testing.T) {
+	code, number := ocrFields[0], ocrFields[1]
+	if code.key != keyCode || number.key != keyNumber {
+		t.Fatal("ocrFields: code and number are not first")
+	}
+	cases := []struct {
+		f    ocrField
+		rs   []reading
+		want string
+	}{
+		{number, []reading{{"01879046", 0.95}, {"01879046", 0.9}}, "01879046"},
+		{number, []reading{{"11879046", 0.95}, {"11879046", 0.9}, {"91879046", 0.9}}, ""},
+		{number, []reading{{"01879046", 0.95}}, "01879046"},
+		{number, []reading{{"01879046", 0.5}}, ""},
+		{code, []reading{{"051001700511", 0.95}, {"051001700511", 0.9}}, "051001700511"},
+		{code, []reading{{"951001700511", 0.95}, {"951001700511", 0.9}}, ""},
+		{code, []reading{{"111001801711", 0.95}, {"111001801711", 0.9}}, ""},
+		{code, []reading{{"111001571071", 0.95}, {"111001571071", 0.9}}, "111001571071"}, // a legacy code
+		{code, []reading{{"2303113160", 0.95}, {"2303113160", 0.9}}, "2303113160"},
+	}
+	for _, c := range cases {
+		if got, _ := decideAlone(c.f, c.rs); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.f.key, c.rs, got, c.want)
+		}
+	}
+}

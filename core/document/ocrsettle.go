@@ -135,7 +135,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		rs = append(rs, reading{again, conf})
 	}
 	if r.opt.QR == nil {
-		return decideAlone(rs)
+		return decideAlone(f, rs)
 	}
 	return decide(rs, qr, f.charset == ocr.Text)
 }
