@@ -212,7 +212,7 @@ func (v *View) Clear() {
 func (v *View) ShowScanned(s Scanned) {
 	tr := v.e.Tr
 	v.title = s.Name
-	if s.Source == store.SourceGun || s.Source == store.SourcePaste || s.Source == store.SourceTyped {
+	if s.Source == store.SourceGun || s.Source == store.SourcePaste || s.Source == store.SourceCamera || s.Source == store.SourceTyped {
 		v.title = tr.T("source." + string(s.Source))
 	}
 	if s.Source == store.SourceTyped && s.File.File != "" {
