@@ -48,11 +48,20 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		m = m.Scaled(f)
 	}
 	pic := plane.WarpHomography(m, w, h)
-	// The frame starts below the code and spans most of the page's width;
-	// its sides run from its top to its bottom, which the code and the
-	// short rules between columns do not.
-	c, ok := findFrame(pic, framePick{
-		need: 0.45, side: 0.7,
+	// The frame starts below the code and spans most of the page's
+	// width; its sides run from its top to its bottom, which the code and
+	// the short rules between columns do not.
+	//
+	// A sheet photographed tilted away from the camera narrows towards
+	// its far edge: in the frame the code alone gives, its sides slant the
+	// more the further they are from the code, by a third of the page's
+	// height and more on a steep photo. They are looked for within 20° of
+	// vertical first, then within 32° (a slope of 0.62): the wider search
+	// finds other long lines of ink too, and is only tried when the
+	// narrower finds no frame that agrees with the code.
+	var hm imaging.Homography
+	_, ok := findFrame(pic, framePick{
+		need: 0.45, side: 0.7, slants: []float64{0.36, 0.62},
 		rows: func(hs []ruling, _ []bool) (*ruling, *ruling) {
 			return extremes(hs, func(l ruling) bool { return l.c/frameScale+frameWin.y0 >= 0.9 })
 		},
@@ -60,18 +69,29 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 			return extremes(vs, func(ruling) bool { return true })
 		},
 		minH: 2.5 * frameScale, minW: 8 * frameScale,
+		accept: func(c [4]imaging.Point) bool {
+			var quad [4]imaging.Point
+			for i, p := range c {
+				x, y := m.Apply(p.X, p.Y)
+				quad[i] = imaging.Point{X: x / f, Y: y / f}
+			}
+			var ok bool
+			hm, ok = agreesWithCode(quad, pts)
+			return ok
+		},
 	})
 	if !ok {
 		return imaging.Homography{}, false
 	}
-	var quad [4]imaging.Point
-	for i, p := range c {
-		quad[i].X, quad[i].Y = m.Apply(p.X, p.Y)
-	}
-	for i := range quad {
-		quad[i].X /= f
-		quad[i].Y /= f
-	}
+	return hm, true
+}
+
+// agreesWithCode returns the mapping from the reading frame to src's
+// pixels that takes the form's outer frame to quad (its corners in src),
+// with the frame's proportions and size in QR sides shown by the code's
+// corners pts; ok is false when the frame is not where the code says the
+// form is.
+func agreesWithCode(quad [4]imaging.Point, pts []imaging.Point) (imaging.Homography, bool) {
 	// The frame as the unit square; the QR symbol, square on the paper,
 	// then shows the frame's proportions and size in QR sides.
 	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 1}}
@@ -120,47 +140,56 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 // framePick chooses the form's outer frame among the long rules found on
 // a coarse picture of the page: need is how much of the picture's width a
 // horizontal rule must ink to be looked at; rows picks the frame's top and
-// bottom among the horizontal rules, sides its left and right among the
-// vertical ones inked along side of the way from top to bottom (ink, their
-// inked pixels), and may move the top and bottom in to where the sides
-// reach; minH and minW
-// are the least height and width of a frame, in the picture's pixels.
+// bottom among the horizontal rules (within 20° of horizontal); sides its
+// left and right among the vertical ones inked along side of the way from
+// top to bottom (ink, their inked pixels), and may move the top and bottom
+// in to where the sides reach. The sides are looked for at most each of
+// slants off vertical (as a slope) in turn, until accept (when set) takes
+// the frame found. minH and minW are the least height and width of a
+// frame, in the picture's pixels.
 type framePick struct {
 	need, side float64
+	slants     []float64
 	rows       func(hs []ruling, ink []bool) (top, bottom *ruling)
 	sides      func(vs []ruling, ink []bool, top, bottom **ruling) (left, right *ruling)
 	minH, minW float64
+	accept     func(quad [4]imaging.Point) bool
 }
 
 // findFrame finds the corners of the form's outer ruling frame on pic, a
 // coarse picture of the page, as pick chooses it: top-left, top-right,
 // bottom-right, bottom-left, in pic's pixels.
 func findFrame(pic *imaging.Plane, pick framePick) ([4]imaging.Point, bool) {
-	var quad [4]imaging.Point
 	w, h := pic.W, pic.H
 	ink := ridges(pic, false)
-	hs := hough(ink, w, h, false, int32(pick.need*float64(w)))
+	hs := hough(ink, w, h, false, 0.36, int32(pick.need*float64(w)))
 	if len(hs) < 2 {
-		return quad, false
+		return [4]imaging.Point{}, false
 	}
-	top, bottom := pick.rows(hs, ink)
-	if top == nil || bottom == nil || bottom.c-top.c < pick.minH {
-		return quad, false
+	top0, bottom0 := pick.rows(hs, ink)
+	if top0 == nil || bottom0 == nil || bottom0.c-top0.c < pick.minH {
+		return [4]imaging.Point{}, false
 	}
 	vink := ridges(pic, true)
-	vs := hough(vink, w, h, true, int32(pick.side*(bottom.c-top.c)))
-	left, right := pick.sides(vs, vink, &top, &bottom)
-	if left == nil || right == nil || right.c-left.c < pick.minW || bottom.c-top.c < pick.minH {
-		return quad, false
-	}
-	for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {
-		x, y, ok := cross(*hv[0], *hv[1])
-		if !ok {
-			return quad, false
+	for _, slant := range pick.slants {
+		top, bottom := top0, bottom0
+		vs := hough(vink, w, h, true, slant, int32(pick.side*(bottom.c-top.c)))
+		left, right := pick.sides(vs, vink, &top, &bottom)
+		if left == nil || right == nil || right.c-left.c < pick.minW || bottom.c-top.c < pick.minH {
+			continue
 		}
-		quad[i] = imaging.Point{X: x, Y: y}
+		var quad [4]imaging.Point
+		ok := true
+		for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {
+			x, y, crossed := cross(*hv[0], *hv[1])
+			ok = ok && crossed
+			quad[i] = imaging.Point{X: x, Y: y}
+		}
+		if ok && (pick.accept == nil || pick.accept(quad)) {
+			return quad, true
+		}
 	}
-	return quad, true
+	return [4]imaging.Point{}, false
 }
 
 // extremes are the first and the last of ls that keep admits, by place.
@@ -226,16 +255,15 @@ func ridges(p *imaging.Plane, vertical bool) []bool {
 	return out
 }
 
-// hough finds the long straight lines of ink, within 20° of horizontal
-// (or of vertical when vertical is set): those with at least need inked
-// pixels along them, one per place.
-func hough(ink []bool, w, h int, vertical bool, need int32) []ruling {
+// hough finds the long straight lines of ink, at most maxT off
+// horizontal (or off vertical when vertical is set) as a slope: those with
+// at least need inked pixels along them, one per place.
+func hough(ink []bool, w, h int, vertical bool, maxT float64, need int32) []ruling {
 	span, across := w, h
 	if vertical {
 		span, across = h, w
 	}
 	mid := float64(span) / 2
-	const maxT = 0.36
 	step := 1.2 / float64(span)
 	nt := int(2*maxT/step) + 1
 	acc := make([]int32, nt*across)

@@ -56,7 +56,7 @@ func formAnchor(src *imaging.Plane) (h imaging.Homography, digital, ok bool) {
 	var rows []stretched
 	quad, ok := findFrame(pic, framePick{
 		// A sheet bent in the photo bows its sides as well.
-		need: 0.3, side: 0.5,
+		need: 0.3, side: 0.5, slants: []float64{0.36},
 		rows: func(hs []ruling, ink []bool) (top, bottom *ruling) {
 			rows = frameRows(hs, ink, pic.W, pic.H)
 			if len(rows) < 2 {
