@@ -41,11 +41,12 @@ var imageSkipped = map[string]string{
 
 // minWildRead is the share of the printed values of the corpus's invoice
 // images (photos, scans and renders from the wild) OCR must read right: a
-// floor at what is read today (15 of 39), well short of the 80 % wanted.
-// The two phone photos, whose QR codes cannot be read, are read whole and
-// give next to nothing; the seller's block of a 税控 e-invoice drawn taller
-// than the usual form lies outside the bands read.
-const minWildRead = 15.0 / 39
+// floor at what is read today (21 of 39), short of the 80 % wanted. The two
+// phone photos, whose QR codes cannot be read, are read whole and give next
+// to nothing; the 税控 e-invoice drawn taller than the usual form is read
+// where its rules put its rows, all but its 合计 row, whose caption the
+// engine misreads.
+const minWildRead = 21.0 / 39
 
 // TestCorpusImagesOCR reads the printed values of the real corpus's
 // invoice images by OCR, anchored on their QR code where one is read, and
