@@ -28,8 +28,13 @@ var (
 	rulesDigital    = formRules{1.17, 2.26, 4.67, 5.11, 6.58}
 )
 
-// ruleWin is the part of the reading frame searched for rules, in QR sides.
-var ruleWin = band{-1.5, 0.5, 16, 9.5}
+// ruleWin is the part of the reading frame searched for rules, in QR
+// sides: from below the code to a form a third taller than the usual one;
+// ruleScale the coarse picture's pixels per QR side, the frame's (at half
+// of it, lines of print are taken for rules).
+var ruleWin = band{-1, 0.9, 14.5, 8.5}
+
+const ruleScale = frameScale
 
 // findRules finds the long horizontal rules of the form below the code
 // in the reading frame, top to bottom, in QR sides. They are found as the
@@ -38,8 +43,8 @@ var ruleWin = band{-1.5, 0.5, 16, 9.5}
 // rules are rows of the picture (give or take two pixels along the
 // width), and no slant is looked for.
 func (r *paperReader) findRules() []float64 {
-	w, h := int((ruleWin.x1-ruleWin.x0)*frameScale), int((ruleWin.y1-ruleWin.y0)*frameScale)
-	k := qrSide / frameScale
+	w, h := int((ruleWin.x1-ruleWin.x0)*ruleScale), int((ruleWin.y1-ruleWin.y0)*ruleScale)
+	k := qrSide / ruleScale
 	m := mul(r.toSrc.Then(ruleWin.x0*qrSide, ruleWin.y0*qrSide), imaging.Homography{k, 0, 0, 0, k, 0, 0, 0, 1})
 	plane := r.src
 	if s := m.Scale(float64(w)/2, float64(h)/2); s > 1.5 {
@@ -61,7 +66,9 @@ func (r *paperReader) findRules() []float64 {
 		}
 	}
 	// One rule per place, as hough keeps one line per place.
-	need, nms := int(0.45*float64(w)), int(frameScale)/6
+	// A rule inks most of the form's width (the usual form's is 12 QR
+	// sides; a row of print across it much less).
+	need, nms := int(8*ruleScale), int(ruleScale)/6
 	var ys []float64
 	for y, c := range count {
 		if c < need {
@@ -73,7 +80,7 @@ func (r *paperReader) findRules() []float64 {
 				peak = false
 			}
 		}
-		if yy := float64(y)/frameScale + ruleWin.y0; peak && yy >= 0.9 {
+		if yy := float64(y)/ruleScale + ruleWin.y0; peak && yy >= 0.9 {
 			ys = append(ys, yy)
 		}
 	}
@@ -81,24 +88,42 @@ func (r *paperReader) findRules() []float64 {
 }
 
 // fit matches the rules found on the page to the usual form's: the first
-// two, and the last three (a rule under the goods table's header, which
-// some issuers draw, lies between). ok is false when they are not the
-// form's: too few, or a block of a height the form never has.
+// and the last are the frame's; of those between, the three that give the
+// form's blocks the most alike proportions to the usual form's (a rule
+// under the goods table's header, which some issuers draw, or a row of
+// print taken for a rule, is left out). The goods table's height is left
+// out of the likeness: it is what issuers change. ok is false when no
+// three give the form's blocks: too few rules, or a block of a height the
+// form never has.
 func (u formRules) fit(ys []float64) (formRules, bool) {
 	n := len(ys)
-	if n < 5 {
+	if n < 5 || math.Abs(ys[0]-u[0]) > 0.8 {
 		return u, false
 	}
-	f := formRules{ys[0], ys[1], ys[n-3], ys[n-2], ys[n-1]}
-	if math.Abs(f[0]-u[0]) > 0.8 {
-		return u, false
-	}
-	for i := range 4 {
-		if k := (f[i+1] - f[i]) / (u[i+1] - u[i]); k < 0.7 || k > 1.5 {
-			return u, false
+	best, bestD := u, math.Inf(1)
+	for i := 1; i < n-3; i++ {
+		for j := i + 1; j < n-2; j++ {
+			for k := j + 1; k < n-1; k++ {
+				f := formRules{ys[0], ys[i], ys[j], ys[k], ys[n-1]}
+				var ls [4]float64
+				ok := true
+				for s := range 4 {
+					r := (f[s+1] - f[s]) / (u[s+1] - u[s])
+					ok = ok && r >= 0.7 && r <= 1.5
+					ls[s] = math.Log(r)
+				}
+				mean := (ls[0] + ls[2] + ls[3]) / 3
+				d := 0.0
+				for _, s := range []int{0, 2, 3} {
+					d += (ls[s] - mean) * (ls[s] - mean)
+				}
+				if ok && d < bestD {
+					best, bestD = f, d
+				}
+			}
 		}
 	}
-	return f, true
+	return best, !math.IsInf(bestD, 1)
 }
 
 // place maps y of the usual form u to the form f found: stretched with

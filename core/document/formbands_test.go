@@ -18,7 +18,8 @@ func TestFormRulesFit(t *testing.T) {
 		{"a taller goods table", []float64{1.52, 2.72, 5.27, 5.73, 6.86}, true},
 		{"a rule under the goods' header", []float64{1.52, 2.72, 3.0, 5.27, 5.73, 6.86}, true},
 		{"a rule lost", []float64{1.52, 2.72, 5.27, 6.86}, false},
-		{"a line of print taken for a rule", []float64{1.52, 2.72, 5.27, 5.73, 6.86, 7.3}, false},
+		{"a row of print taken for a rule", []float64{1.52, 2.06, 2.72, 5.27, 5.73, 6.86}, true},
+		{"a goods table twice as tall", []float64{1.52, 2.72, 7.3, 7.7, 8.9}, false},
 		{"the frame far from the code", []float64{3.0, 4.1, 6.3, 6.7, 7.9}, false},
 	} {
 		f, ok := u.fit(c.ys)
@@ -28,6 +29,9 @@ func TestFormRulesFit(t *testing.T) {
 		if !ok && f != u {
 			t.Errorf("%s: not fitted, yet the form is %v", c.name, f)
 		}
+	}
+	if f, _ := u.fit([]float64{1.52, 2.06, 2.72, 3.0, 5.27, 5.73, 6.86}); f != (formRules{1.52, 2.72, 5.27, 5.73, 6.86}) {
+		t.Errorf("rules fitted as %v", f)
 	}
 	f, _ := u.fit([]float64{1.52, 2.72, 5.27, 5.73, 6.86})
 	for _, c := range [][2]float64{

@@ -109,6 +109,34 @@ var (
 // around the rows they are for.
 const bandSlack = 0.25
 
+// formNeeds are the values whose rows lie furthest down the form: when the
+// bands gave them all, the form is where the bands looked.
+var formNeeds = []string{keyTotal, keyBuyerTaxID, keySellerTaxID}
+
+// rect is b in the reading frame's pixels.
+func (b readBand) rect() image.Rectangle {
+	return image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide))
+}
+
+// placed is band b on the form as printed: a band below the code reaches
+// as far as the form's rules put its rows, where that is further than its
+// margins take, and half a margin more (a row cut through is not read);
+// never less far, for a 税控 printer's values lie off the form's rows by
+// as much as the margins. moved is false when b stays as it is.
+func (r *paperReader) placed(b readBand) (readBand, bool) {
+	if b.y0 < 1 {
+		return b, false
+	}
+	moved := false
+	if y0 := r.formY(b.y0); y0 < b.y0-bandSlack {
+		b.y0, moved = y0-bandSlack/2, true
+	}
+	if y1 := r.formY(b.y1); y1 > b.y1+bandSlack {
+		b.y1, moved = y1+bandSlack/2, true
+	}
+	return b, moved
+}
+
 // ImageOptions tune ReadImage.
 type ImageOptions struct {
 	// QR is the invoice code the page was found by, with its corners; nil
@@ -170,6 +198,7 @@ func (r *paperReader) progress() {
 func (r *paperReader) read() (Printed, error) {
 	var regions []image.Rectangle
 	var needs [][]string
+	var planned []readBand
 	anchored := false
 	if r.opt.QR != nil && !r.ticket() {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
@@ -183,26 +212,12 @@ func (r *paperReader) read() (Printed, error) {
 			if r.hint != nil && r.hint.IsDigital() {
 				bands, usual = bandsDigital, rulesDigital
 			}
-			// The bands below the code reach as far as the form's rules
-			// put their rows, where that is further than their margins
-			// take, and half a margin more (a row cut through is not
-			// read): never less far, for a 税控 printer's values lie off
-			// the form's rows by as much as the margins.
-			ys := r.findRules()
-			r.usual = usual
-			r.form, _ = usual.fit(ys)
+			r.usual, r.form = usual, usual
 			for _, b := range bands {
-				if y0, y1 := r.formY(b.y0), r.formY(b.y1); b.y0 >= 1 {
-					if y0 < b.y0-bandSlack {
-						b.y0 = y0 - bandSlack/2
-					}
-					if y1 > b.y1+bandSlack {
-						b.y1 = y1 + bandSlack/2
-					}
-				}
-				regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
+				regions = append(regions, b.rect())
 				needs = append(needs, b.needs)
 			}
+			planned = bands
 		}
 	}
 	if !anchored {
@@ -214,10 +229,14 @@ func (r *paperReader) read() (Printed, error) {
 	}
 	r.plan = len(regions) + 6
 	var bandGlyphs [][]glyph
+	// at is where each region's glyphs are in bandGlyphs, -1 when it was
+	// not read.
+	at := make([]int, len(regions))
 	for i, rg := range regions {
 		if err := r.ctx.Err(); err != nil {
 			return Printed{}, err
 		}
+		at[i] = -1
 		if anchored && found(needs[i], bandGlyphs) {
 			r.progress()
 			continue
@@ -226,8 +245,34 @@ func (r *paperReader) read() (Printed, error) {
 		if err != nil {
 			return Printed{}, fmt.Errorf("read image: %w", err)
 		}
+		at[i] = len(bandGlyphs)
 		bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
 		r.progress()
+	}
+	if anchored && !found(formNeeds, bandGlyphs) {
+		// A form drawn at its own proportions: the bands whose rows its
+		// rules put elsewhere are read again there.
+		r.form, _ = r.usual.fit(r.findRules())
+		for i, b := range planned {
+			nb, moved := r.placed(b)
+			if !moved {
+				continue
+			}
+			if err := r.ctx.Err(); err != nil {
+				return Printed{}, err
+			}
+			rg := nb.rect()
+			gs, err := r.eng.Read(r.ctx, r.warp(rg), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+			if err != nil {
+				return Printed{}, fmt.Errorf("read image: %w", err)
+			}
+			if at[i] < 0 {
+				bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
+			} else {
+				bandGlyphs[at[i]] = flatten(gs, rg.Min)
+			}
+			r.progress()
+		}
 	}
 	glyphs := dedupe(bandGlyphs)
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
