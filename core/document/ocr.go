@@ -556,6 +556,10 @@ func (r *paperReader) parties(p *Printed, vs map[string]val) {
 // is read once more half as large again, where the engine's misreadings
 // change and its right readings do not.
 func (r *paperReader) settleName(f ocrField, v val, rs []reading) (string, float64) {
+	if rs[0].s == "" {
+		// No name to agree with: reading it again would change nothing.
+		return "", v.conf
+	}
 	em := v.box[3] - v.box[1]
 	// A margin of most of a character before it: the engine's boxes of
 	// the characters of a word are its box cut in equal parts, and the
