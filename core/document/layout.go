@@ -342,7 +342,7 @@ var (
 	// 名称 without its colon, 纳税人识别号 missing characters.
 	reOCRSumLabel   = regexp.MustCompile(`合?计`)
 	reOCRNameLabel  = regexp.MustCompile(`名称:?`)
-	reOCRTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳?税?人?识别号:?|统一社会信用代码:`)
+	reOCRTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?(纳?税?人?识别号|纳税人识别?号?):?|统一社会信用代码:`)
 	reOCRCheckLabel = regexp.MustCompile(`校?验码:?|校码:?`)
 	reOCRTotalRow   = regexp.MustCompile(`价?税合计`)
 	reTotalLabel    = regexp.MustCompile(`\(?小写\)?`)
@@ -368,7 +368,8 @@ var (
 	reDateValue   = regexp.MustCompile(`(\d{4})\s*[年\-./\s]\s*(\d{1,2})\s*[月\-./\s]\s*(\d{1,2})`)
 )
 
-const sideCaptions = "购销买售方信息/"
+// A ruling line before a caption reads as |.
+const sideCaptions = "购销买售方信息/|"
 
 // firstMatch returns the first candidate that clean accepts, cleaned.
 func firstMatch(cands []val, clean func(string) string) val {
@@ -594,11 +595,19 @@ func readFields(pt pageText) (Printed, map[string]val) {
 	if pt.ocr {
 		nameGap = 10
 	}
-	if len(names) > 0 {
-		p.BuyerName = set(keyBuyerName, firstMatch(valueAfter(lines, names[0], nameGap), cleanName))
-	}
-	if len(names) > 1 {
-		p.SellerName = set(keySellerName, firstMatch(valueAfter(lines, names[1], nameGap), cleanName))
+	if pt.ocr {
+		// OCR loses a caption now and then: each party's name is the one
+		// over its own taxpayer ID's caption, not the first or second
+		// found on the page.
+		pn := partyNames(lines, names, ids, nameGap)
+		p.BuyerName, p.SellerName = set(keyBuyerName, pn[0]), set(keySellerName, pn[1])
+	} else {
+		if len(names) > 0 {
+			p.BuyerName = set(keyBuyerName, firstMatch(valueAfter(lines, names[0], nameGap), cleanName))
+		}
+		if len(names) > 1 {
+			p.SellerName = set(keySellerName, firstMatch(valueAfter(lines, names[1], nameGap), cleanName))
+		}
 	}
 	cleanID := cleanTaxID
 	if pt.ocr {
@@ -613,6 +622,9 @@ func readFields(pt pageText) (Printed, map[string]val) {
 		cands := valueAfter(lines, ids[1], 10)
 		p.SellerTaxID = set(keySellerTaxID, firstMatch(cands, cleanID))
 		seen(keySellerTaxID, cands)
+	}
+	if pt.ocr {
+		fillTaxIDs(&p, vs, taxIDsByShape(lines))
 	}
 	// Where the 名称 caption is not in the text layer (drawn as a path, or in
 	// a font without a character map), the name is the line above the
@@ -632,6 +644,138 @@ func readFields(pt pageText) (Printed, map[string]val) {
 	return p, vs
 }
 
+// partyNames reads, in OCR'd text, the names of the parties whose
+// taxpayer ID captions are ids: each after the 名称 caption over its ID's
+// in its block (on one of the two lines above, starting where it starts),
+// else on the line above its ID's caption when that 名称 was lost. A 名称
+// caption on the ID's own line (a railway ticket's 购买方名称: beside its
+// 统一社会信用代码:) is the name's too. A party whose ID caption was lost
+// takes the 名称 captions left, in order.
+func partyNames(lines []*line, names, ids []hit, gap float64) [2]val {
+	var out [2]val
+	used := make([]bool, len(names))
+	after := func(n hit) val {
+		if v := nameRow(lines, n); v.s != "" {
+			return v
+		}
+		return firstMatch(valueAfter(lines, n, gap), cleanName)
+	}
+	for i, id := range ids[:min(2, len(ids))] {
+		l := lines[id.li]
+		paired, beside := false, false
+		for j, n := range names {
+			nl := lines[n.li]
+			over := n.li < id.li && l.y0-nl.y1 < 2.2*l.em && math.Abs(nl.g[n.from].x0-l.g[id.from].x0) < 3*l.em
+			beside = beside || n.li == id.li
+			if !used[j] && (over || n.li == id.li && n.to <= id.from) {
+				used[j], paired = true, true
+				out[i] = after(n)
+				break
+			}
+		}
+		if !paired && !beside {
+			out[i] = nameAbove(lines, id)
+		}
+	}
+	j := 0
+	for i := len(ids); i < 2; i++ {
+		for j < len(names) && used[j] {
+			j++
+		}
+		if j < len(names) {
+			used[j] = true
+			out[i] = after(names[j])
+		}
+	}
+	return out
+}
+
+// nameRow is the name after caption h on its line, read whole: OCR splits
+// a name where the print spaces its characters a little wider, and its
+// first piece alone (广东 of 广东嘉禾商贸有限公司) would be taken for it.
+// The name runs to the first gap of three characters or to the next
+// caption.
+func nameRow(lines []*line, h hit) val {
+	l := lines[h.li]
+	end := h.to
+	for end < len(l.g) && (end == h.to || l.g[end].x0-l.g[end-1].x1 < 3*l.em) && l.g[end].r != ':' && l.g[end].r != '：' {
+		end++
+	}
+	t := trimLabelTail(l.text(h.to, end))
+	if v := cleanName(t); v == "" || hanCount(v) < 2 {
+		return val{}
+	}
+	return l.valOf(h.to, end, t)
+}
+
+// taxIDsByShape finds, in OCR'd text, the taxpayer IDs whose caption
+// was lost (纳税人识别号 is long, and read with a character or two missing
+// now and then): runs of 18 letters and digits whose check characters
+// hold, which a misreading almost never keeps, top to bottom, left to
+// right. The caption's last letter read onto the ID is left out.
+func taxIDsByShape(lines []*line) []val {
+	idRune := func(c rune) bool { return c < 0x80 && (unicode.IsDigit(c) || unicode.IsLetter(c)) }
+	var out []val
+	for _, l := range lines {
+		for i := 0; i < len(l.g); i++ {
+			if !idRune(l.g[i].r) {
+				continue
+			}
+			j := i + 1
+			for j < len(l.g) && idRune(l.g[j].r) && l.g[j].x0-l.g[j-1].x1 < 0.8*l.em {
+				j++
+			}
+			for _, from := range []int{i, j - 18} {
+				if from < i || from > i && !unicode.IsLetter(l.g[from-1].r) {
+					// A longer run of digits is a bank account.
+					continue
+				}
+				if v := l.val(from, j); cleanOCRTaxID(v.s) != "" {
+					v.s = cleanOCRTaxID(v.s)
+					out = append(out, v)
+					break
+				}
+			}
+			i = j - 1
+		}
+	}
+	return out
+}
+
+// fillTaxIDs puts the taxpayer IDs found by their shape where no caption
+// gave one: where a caption's value was seen but not read, when it is that
+// value; else the buyer's first, then the seller's (which party's each
+// is, is for its place on the form to say). A caption's value seen is not
+// given away: it is read again where it is.
+func fillTaxIDs(p *Printed, vs map[string]val, ids []val) {
+	at := map[string]*string{keyBuyerTaxID: &p.BuyerTaxID, keySellerTaxID: &p.SellerTaxID}
+	for _, v := range ids {
+		if v.s == p.BuyerTaxID || v.s == p.SellerTaxID {
+			continue
+		}
+		slot := ""
+		for _, k := range []string{keyBuyerTaxID, keySellerTaxID} {
+			if w, ok := vs[k]; ok && w.s == "" && overlaps(w.box, v.box) {
+				slot = k
+				break
+			}
+		}
+		for _, k := range []string{keyBuyerTaxID, keySellerTaxID} {
+			if _, ok := vs[k]; !ok && slot == "" {
+				slot = k
+			}
+		}
+		if slot != "" {
+			*at[slot], vs[slot] = v.s, v
+		}
+	}
+}
+
+// overlaps reports whether boxes a and b share some of the page.
+func overlaps(a, b [4]float64) bool {
+	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
 // nameAbove finds a name on the line just above a taxpayer ID caption,
 // starting under or right of the caption.
 func nameAbove(lines []*line, h hit) val {
@@ -645,12 +789,25 @@ func nameAbove(lines []*line, h hit) val {
 			}
 			t := trimLabelTail(a.text(sg[0], sg[1]))
 			t = strings.TrimSpace(strings.TrimPrefix(stripSpacesPrefix(t, "名称"), ":"))
-			if v := cleanName(t); v != "" && strings.IndexFunc(v, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+			// A caption's character left alone (名 of a 名称 misread) is
+			// not a name: a name has two characters at least.
+			if v := cleanName(t); v != "" && hanCount(v) >= 2 {
 				return a.valOf(sg[0], sg[1], v)
 			}
 		}
 	}
 	return val{}
+}
+
+// hanCount is how many Chinese characters s has.
+func hanCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if unicode.Is(unicode.Han, c) {
+			n++
+		}
+	}
+	return n
 }
 
 // stripSpacesPrefix drops a caption written with spaces ("名 称") from s.

@@ -75,3 +75,39 @@ func TestLayoutSpreadNameCaption(t *testing.T) {
 		t.Errorf("buyer's name %q", p.BuyerName)
 	}
 }
+
+// TestLayoutPartiesLostCaptions reads the parties' blocks of a page whose
+// captions OCR lost in part: each name is the one over its own taxpayer
+// ID's caption, and a taxpayer ID whose caption was lost is known by its
+// check characters.
+func TestLayoutPartiesLostCaptions(t *testing.T) {
+	// 数电: the buyer's 名称 read as Latin letters; the seller's whole.
+	p, _ := readFields(readPage(
+		at{20, 100, "|SH : 北京鼎盛机械设备有限责任公司"}, at{400, 100, "名称: 厦门市天成商贸股份有限公司"},
+		at{20, 120, "统一社会信用代码/纳税人识别号:91118785MA6Q17R32H"}, at{400, 120, "统一社会信用代码/纳税人识别号:91358573MA3T451355"}))
+	if cleanOCRName(p.BuyerName) != "北京鼎盛机械设备有限责任公司" || cleanOCRName(p.SellerName) != "厦门市天成商贸股份有限公司" {
+		t.Errorf("数电 names read as buyer %q, seller %q", p.BuyerName, p.SellerName)
+	}
+	// 税控: the name split where its characters are spaced wider; the
+	// seller's 纳税人识别号 read as letters.
+	p, _ = readFields(readPage(
+		at{20, 100, "名    称: 广东   嘉禾商贸有限责任公司"}, at{20, 120, "纳税人识别号: 91440285772797371D"},
+		at{20, 400, "名    称: 湖北天成医药有限公司"}, at{20, 420, "iBASRIS:91420107MA49CBXG9H"}))
+	if p.BuyerName != "广东 嘉禾商贸有限责任公司" || cleanOCRName(p.SellerName) != "湖北天成医药有限公司" {
+		t.Errorf("税控 names read as buyer %q, seller %q", p.BuyerName, p.SellerName)
+	}
+	if p.BuyerTaxID != "91440285772797371D" || p.SellerTaxID != "91420107MA49CBXG9H" {
+		t.Errorf("税控 taxpayer IDs read as buyer %q, seller %q", p.BuyerTaxID, p.SellerTaxID)
+	}
+	// A railway ticket: the buyer's name beside its ID, on one line.
+	p, _ = readFields(readPage(at{20, 100, "购买方名称:中粮工科迎春农牧机械(山东)有限公司          统一社会信用代码:91370500751784897P"}))
+	if p.BuyerName != "中粮工科迎春农牧机械(山东)有限公司" || p.BuyerTaxID != "91370500751784897P" || p.SellerName != "" {
+		t.Errorf("ticket's buyer read as %q %q, seller %q", p.BuyerName, p.BuyerTaxID, p.SellerName)
+	}
+	// A bank account is no taxpayer ID, whatever its last 18 digits.
+	for _, s := range []string{"开户行及账号: 工行 3202016509000049203", "91440285772797371D3"} {
+		if ids := taxIDsByShape(buildLines(readPage(at{20, 100, s}))); len(ids) != 0 {
+			t.Errorf("%q gave taxpayer IDs %v", s, ids[0].s)
+		}
+	}
+}

@@ -105,6 +105,38 @@ var (
 	}
 )
 
+// bandSlack is the margin, in QR sides, the bands below the code leave
+// around the rows they are for.
+const bandSlack = 0.25
+
+// formNeeds are the values whose rows lie furthest down the form: when the
+// bands gave them all, the form is where the bands looked.
+var formNeeds = []string{keyTotal, keyBuyerTaxID, keySellerTaxID}
+
+// rect is b in the reading frame's pixels.
+func (b readBand) rect() image.Rectangle {
+	return image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide))
+}
+
+// placed is band b on the form as printed: a band below the code reaches
+// as far as the form's rules put its rows, where that is further than its
+// margins take, and half a margin more (a row cut through is not read);
+// never less far, for a 税控 printer's values lie off the form's rows by
+// as much as the margins. moved is false when b stays as it is.
+func (r *paperReader) placed(b readBand) (readBand, bool) {
+	if b.y0 < 1 {
+		return b, false
+	}
+	moved := false
+	if y0 := r.formY(b.y0); y0 < b.y0-bandSlack {
+		b.y0, moved = y0-bandSlack/2, true
+	}
+	if y1 := r.formY(b.y1); y1 > b.y1+bandSlack {
+		b.y1, moved = y1+bandSlack/2, true
+	}
+	return b, moved
+}
+
 // ImageOptions tune ReadImage.
 type ImageOptions struct {
 	// QR is the invoice code the page was found by, with its corners; nil
@@ -148,8 +180,11 @@ type paperReader struct {
 	// form's frame.
 	digital bool
 	// toSrc maps the reading frame to src's pixels.
-	toSrc      imaging.Homography
-	done, plan int
+	toSrc imaging.Homography
+	// usual are the rules of the layout's usual form, form those found on
+	// the page (usual when none were).
+	usual, form formRules
+	done, plan  int
 }
 
 // isDigital reports whether the form is laid out as a 数电 one, by its
@@ -157,6 +192,10 @@ type paperReader struct {
 func (r *paperReader) isDigital() bool {
 	return r.digital || r.hint != nil && r.hint.IsDigital()
 }
+
+// formY is where y of the usual form is on the form as printed, in QR
+// sides.
+func (r *paperReader) formY(y float64) float64 { return r.usual.place(r.form, y) }
 
 func (r *paperReader) progress() {
 	r.done++
@@ -168,6 +207,7 @@ func (r *paperReader) progress() {
 func (r *paperReader) read() (Printed, error) {
 	var regions []image.Rectangle
 	var needs [][]string
+	var planned []readBand
 	anchored := false
 	if r.opt.QR != nil && !r.ticket() {
 		if a, ok := imaging.QRFrame(r.opt.QR.Points, 0, 0, qrSide); ok {
@@ -177,14 +217,16 @@ func (r *paperReader) read() (Printed, error) {
 			}
 			r.setFrame(h, qrSide*7, qrSide*3)
 			anchored = true
-			bands := bandsTaxControl
+			bands, usual := bandsTaxControl, rulesTaxControl
 			if r.hint != nil && r.hint.IsDigital() {
-				bands = bandsDigital
+				bands, usual = bandsDigital, rulesDigital
 			}
+			r.usual, r.form = usual, usual
 			for _, b := range bands {
-				regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
+				regions = append(regions, b.rect())
 				needs = append(needs, b.needs)
 			}
+			planned = bands
 		}
 	}
 	if !anchored && r.opt.QR == nil {
@@ -192,10 +234,11 @@ func (r *paperReader) read() (Printed, error) {
 		if h, digital, ok := formAnchor(r.src); ok {
 			r.setFrame(h, qrSide*7, qrSide*3)
 			anchored, r.digital = true, digital
-			bands := bandsTaxControl
+			bands, usual := bandsTaxControl, rulesTaxControl
 			if digital {
-				bands = bandsDigital
+				bands, usual = bandsDigital, rulesDigital
 			}
+			r.usual, r.form = usual, usual
 			regions, needs = framePlan(bands)
 		}
 	}
@@ -208,10 +251,14 @@ func (r *paperReader) read() (Printed, error) {
 	}
 	r.plan = len(regions) + 6
 	var bandGlyphs [][]glyph
+	// at is where each region's glyphs are in bandGlyphs, -1 when it was
+	// not read.
+	at := make([]int, len(regions))
 	for i, rg := range regions {
 		if err := r.ctx.Err(); err != nil {
 			return Printed{}, err
 		}
+		at[i] = -1
 		if anchored && found(needs[i], bandGlyphs) {
 			r.progress()
 			continue
@@ -220,13 +267,45 @@ func (r *paperReader) read() (Printed, error) {
 		if err != nil {
 			return Printed{}, fmt.Errorf("read image: %w", err)
 		}
+		at[i] = len(bandGlyphs)
 		bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
 		r.progress()
+	}
+	if anchored && !found(formNeeds, bandGlyphs) {
+		// A form drawn at its own proportions: the bands whose rows its
+		// rules put elsewhere are read again there.
+		r.form, _ = r.usual.fit(r.findRules())
+		for i, b := range planned {
+			nb, moved := r.placed(b)
+			if !moved {
+				continue
+			}
+			if err := r.ctx.Err(); err != nil {
+				return Printed{}, err
+			}
+			rg := nb.rect()
+			gs, err := r.eng.Read(r.ctx, r.warp(rg), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+			if err != nil {
+				return Printed{}, fmt.Errorf("read image: %w", err)
+			}
+			if at[i] < 0 {
+				bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
+			} else {
+				bandGlyphs[at[i]] = flatten(gs, rg.Min)
+			}
+			r.progress()
+		}
 	}
 	glyphs := dedupe(bandGlyphs)
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	p.Items = nil // the goods table is not read
 	if anchored {
+		// Where bands overlap, a line two bands read differently is
+		// read in pieces of each: a taxpayer ID one band read whole is
+		// taken from it.
+		for _, bg := range bandGlyphs {
+			fillTaxIDs(&p, vs, taxIDsByShape(buildLines(pageText{glyphs: bg, ocr: true})))
+		}
 		headerByPlace(bandGlyphs[0], r.isDigital(), vs)
 		r.parties(&p, vs)
 	}
@@ -452,7 +531,7 @@ func (r *paperReader) parties(p *Printed, vs map[string]val) {
 		if digital {
 			return v.box[0] > 5.5*qrSide
 		}
-		return (v.box[1]+v.box[3])/2 > 4.2*qrSide
+		return (v.box[1]+v.box[3])/2 > r.formY(4.2)*qrSide
 	}
 	at := func(key string) *string {
 		for _, f := range ocrFields {
@@ -465,6 +544,12 @@ func (r *paperReader) parties(p *Printed, vs map[string]val) {
 	for _, pair := range [][2]string{{keyBuyerName, keySellerName}, {keyBuyerTaxID, keySellerTaxID}} {
 		b, bok := vs[pair[0]]
 		sl, sok := vs[pair[1]]
+		if bok && sok && seller(b) && !seller(sl) {
+			// Each on the other's side: the buyer's caption was lost.
+			vs[pair[0]], vs[pair[1]] = sl, b
+			*at(pair[0]), *at(pair[1]) = *at(pair[1]), *at(pair[0])
+			continue
+		}
 		if sok && !seller(sl) {
 			if !bok {
 				vs[pair[0]], *at(pair[0]) = sl, *at(pair[1])
@@ -484,41 +569,118 @@ func (r *paperReader) parties(p *Printed, vs map[string]val) {
 	}
 }
 
+// settleName reads a name again on its own line, rs holding the layout
+// reader's reading. A name has no QR value to check it against, and the
+// engine reads a wrong character in one as surely as a right one: it is
+// kept only when the readings agree and every character but the company
+// suffix is read surely. A character read less surely than nameSure (the
+// engine's own language model puts a 和 after 华信 that is not printed)
+// is read once more half as large again, where the engine's misreadings
+// change and its right readings do not.
+func (r *paperReader) settleName(f ocrField, v val, rs []reading) (string, float64) {
+	if rs[0].s == "" {
+		// No name to agree with: reading it again would change nothing.
+		return "", v.conf
+	}
+	em := v.box[3] - v.box[1]
+	// A margin of most of a character before it: the engine's boxes of
+	// the characters of a word are its box cut in equal parts, and the
+	// caption's colon the margin may take is not the name's.
+	b := image.Rect(int(v.box[0]-0.8*em), int(v.box[1]-0.3*em), int(v.box[2]+1.5*em), int(v.box[3]+0.3*em))
+	// Print smaller than the bands' (a page read whole) is read at their
+	// size, where the engine reads best.
+	k0 := math.Min(3, math.Max(1, nameEm/em))
+	for _, k := range []float64{k0, 1.5 * k0} {
+		if k != k0 && rs[len(rs)-1].conf >= nameSure {
+			break
+		}
+		crop := r.warpScaled(b, k)
+		gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: ocr.Text, Layout: ocr.Line})
+		r.progress()
+		if err != nil {
+			return "", v.conf
+		}
+		txt, _ := joined(gs)
+		again := f.clean(txt)
+		conf := nameConf(gs, again)
+		if again == "" || again != rs[0].s || conf < nameLeast {
+			return "", math.Max(v.conf, conf)
+		}
+		rs = append(rs, reading{again, conf})
+	}
+	if sure := math.Max(rs[1].conf, rs[len(rs)-1].conf); sure < minName {
+		return "", sure
+	}
+	return decide(rs, nil, true)
+}
+
 // minName is how sure the engine must be of every character of a name
 // but its company suffix: it reads a wrong character in a name, where no
 // QR value or check digit can catch it, nearly as surely as a right one.
 const minName = 0.97
+
+// nameSure is how sure the engine must be of a name's characters for two
+// readings to do; down to nameLeast a third reading must agree, and one of
+// the two read again be read with minName.
+const (
+	nameSure  = 0.985
+	nameLeast = 0.95
+)
+
+// nameEm is the height of a name's characters in the bands' reading frame
+// (9-point print at qrSide).
+const nameEm = 20.0
 
 // nameSuffixes end company names; the engine knows their characters well,
 // and a misreading of them is not what a clerk would miss.
 var nameSuffixes = []string{"股份有限公司", "有限责任公司", "有限公司", "公司"}
 
 // nameConf is the engine's least confidence in the characters of name, as
-// glyphs gs read it, but those of its company suffix.
+// glyphs gs read it, but those of its company suffix. The glyphs may hold
+// more than the name (its caption, a speck beside it): the name's
+// characters are found among theirs; 0 when they are not there.
 func nameConf(gs []ocr.Glyph, name string) float64 {
-	n := len([]rune(name))
-	for _, sfx := range nameSuffixes {
-		if strings.HasSuffix(name, sfx) {
-			n -= len([]rune(sfx))
-			break
-		}
-	}
-	conf, k := 1.0, 0
+	var rs []rune
+	var confs []float64
 	for _, g := range gs {
 		for _, c := range g.Text {
-			if !unicode.Is(unicode.Han, c) && !strings.ContainsRune("()（）·", c) {
-				continue
+			if nameRune(c) {
+				rs, confs = append(rs, c), append(confs, g.Conf)
 			}
-			if k < n {
-				conf = math.Min(conf, g.Conf)
-			}
-			k++
 		}
 	}
-	if k == 0 {
+	want := []rune(name)
+	n := len(want) - len([]rune(nameSuffix(name)))
+	at := -1
+	for i := 0; i+len(want) <= len(rs) && at < 0; i++ {
+		if string(rs[i:i+len(want)]) == name {
+			at = i
+		}
+	}
+	if at < 0 || len(want) == 0 {
 		return 0
 	}
+	conf := 1.0
+	for _, c := range confs[at : at+n] {
+		conf = math.Min(conf, c)
+	}
 	return conf
+}
+
+// nameSuffix is the company suffix name ends with, "" when none.
+func nameSuffix(name string) string {
+	for _, sfx := range nameSuffixes {
+		if strings.HasSuffix(name, sfx) {
+			return sfx
+		}
+	}
+	return ""
+}
+
+// nameRune reports whether c may be part of a company's name as OCR
+// gives it: a Chinese character or one of the brackets and dots names have.
+func nameRune(c rune) bool {
+	return unicode.Is(unicode.Han, c) || strings.ContainsRune("()（）·", c)
 }
 
 var reNonDigit = regexp.MustCompile(`\D+`)
@@ -565,16 +727,41 @@ func cleanOCRTaxID(s string) string {
 }
 
 // cleanOCRName keeps a name made of Chinese characters and the brackets
-// company names have.
+// company names have. What OCR adds around a name is left out: its
+// caption up to the colon (名称:, or the caption misread), a stray colon
+// or semicolon before it, and specks after a company suffix (the ruling
+// line or the 密码区 beside it). Anything else not Chinese rejects it: a
+// misread character may be anywhere, and a name is never guessed.
 func cleanOCRName(s string) string {
 	// OCR spaces the characters of a name apart; names have no spaces.
-	s = stripSpaces(cleanName(s))
-	n := 0
+	rs := []rune(stripSpaces(s))
+	for i, c := range rs {
+		if i > 5 {
+			break
+		}
+		if c == ':' || c == '：' {
+			rs = rs[i+1:]
+			break
+		}
+	}
+	for len(rs) > 0 && strings.ContainsRune(":：;；,，.。、|'\"", rs[0]) {
+		rs = rs[1:]
+	}
+	end := len(rs)
+	for end > 0 && !nameRune(rs[end-1]) {
+		end--
+	}
+	if end < len(rs) && nameSuffix(string(rs[:end])) != "" {
+		rs = rs[:end]
+	}
+	s = cleanName(string(rs))
+	// A company suffix alone (公司 of a name cut short) is no name.
+	n := -len([]rune(nameSuffix(s)))
 	for _, c := range s {
 		switch {
 		case unicode.Is(unicode.Han, c):
 			n++
-		case strings.ContainsRune("()（）· ", c):
+		case nameRune(c):
 		default:
 			return ""
 		}

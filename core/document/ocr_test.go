@@ -103,6 +103,14 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRTaxID, "75108749557068076", ""},  // a bank account is no tax ID
 		{cleanOCRName, "四川 天成 医药有限公司", "四川天成医药有限公司"},
 		{cleanOCRName, "91110080MA2M52070C", ""},
+		{cleanOCRName, "; 山东 长 青 信息技术 股份有限 公司", "山东长青信息技术股份有限公司"},
+		{cleanOCRName, "名称:中国铁路上海局集团有限公司", "中国铁路上海局集团有限公司"},
+		{cleanOCRName, "Bhi : 安徽宏远 餐饮 管理有限 公司", "安徽宏远餐饮管理有限公司"},
+		{cleanOCRName, "中国移动通信集团湖北有限公司 05;", "中国移动通信集团湖北有限公司"},
+		{cleanOCRName, "湖北天成医药有限公 ij", ""}, // cut short: no suffix, not a name
+		{cleanOCRName, "公司", ""},                // a suffix alone
+		{cleanOCRName, "l东嘉禾商贸有限公司", ""},        // a letter for a character
+		{cleanOCRName, "北京鼎盛: 名称:厦门天成有限公司", ""}, // two fields run together
 	} {
 		if got := c.f(c.in); got != c.want {
 			t.Errorf("clean %q: got %q, want %q", c.in, got, c.want)

@@ -116,23 +116,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		}
 	}
 	if f.charset == ocr.Text && v.s != "" {
-		// A name has no QR value to check it against, and the engine
-		// reads a wrong character in one as surely as a right one: read
-		// it again on its own line, and keep it only when both agree.
-		em := v.box[3] - v.box[1]
-		b := image.Rect(int(v.box[0]-0.3*em), int(v.box[1]-0.3*em), int(v.box[2]+1.5*em), int(v.box[3]+0.3*em))
-		gs, err := r.eng.Read(r.ctx, r.warp(b), ocr.Options{Charset: ocr.Text, Layout: ocr.Line})
-		r.progress()
-		if err != nil {
-			return "", v.conf
-		}
-		txt, _ := joined(gs)
-		again := f.clean(txt)
-		conf := nameConf(gs, again)
-		if again == "" || again != rs[0].s || conf < minName {
-			return "", math.Max(v.conf, conf)
-		}
-		rs = append(rs, reading{again, conf})
+		return r.settleName(f, v, rs)
 	}
 	if r.opt.QR == nil {
 		return decideAlone(f, rs)
