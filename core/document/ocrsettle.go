@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/money"
@@ -460,28 +461,21 @@ func sameValue(a, b string) bool {
 	return err1 == nil && err2 == nil && da.Equal(db) && strings.ContainsRune(a, '.')
 }
 
-// crossCheck uses the totals' arithmetic: amount plus tax making the total
-// confirms all three; a total that does not add up is kept only when it was
-// read surely (a real difference is what the comparison must show).
+// crossCheck uses the totals' arithmetic and what a tax can be: the paper
+// adds up (amount plus tax is the total, on a forged invoice too: its
+// forger keeps the sums), and a tax is below its amount by one of the VAT
+// rates (17 % the highest there was). A value the arithmetic shows
+// misread is dropped, never mended: what it should be is not what was read.
 func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
-	if p.Amount == "" || p.Tax == "" || p.Total == "" || p.Tax == "***" {
-		return
+	qr := ""
+	if r.hint != nil && r.hint.HasAmount {
+		qr = r.hint.Amount.Fixed(2)
 	}
-	a, err1 := money.Parse(p.Amount)
-	t, err2 := money.Parse(p.Tax)
-	s, err3 := money.Parse(p.Total)
-	if err1 != nil || err2 != nil || err3 != nil || a.Add(t).Equal(s) {
-		return
+	conf := map[string]float64{}
+	for k, rd := range reads {
+		conf[k] = rd.Confidence
 	}
-	// One of the three is misread or the invoice is altered; drop the
-	// least sure if it is not sure enough to stand on its own.
-	least, k := 2.0, ""
-	for _, key := range []string{keyAmount, keyTax, keyTotal} {
-		if c := reads[key].Confidence; c < least {
-			least, k = c, key
-		}
-	}
-	if least < 0.9 {
+	for _, k := range sumsMisread(p.Amount, p.Tax, p.Total, qr, conf) {
 		rd := reads[k]
 		rd.Unsure = true
 		reads[k] = rd
@@ -494,4 +488,144 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 			p.Total = ""
 		}
 	}
+}
+
+// maxRate is the highest VAT rate (17 %, before 2018), with room for the
+// rounding of each goods line's tax.
+const maxRate = 0.18
+
+// sumsMisread lists which of the amount a, tax t and total s (as read,
+// "" when not) cannot be what is printed, by the paper's arithmetic: a tax
+// that is a piece of the amount or the total (the end of its digits, read
+// where a box cut it), as large as either, or above the highest rate; an
+// amount that is not below its total by a tax; three that do not add up.
+// Which one is misread is told by the others and by the QR code's amount
+// qr (a value equal to it is not misread); a 0 read as a 6, 8 or 9 (see
+// zeroMisread) that would make the sums add up is the one; where nothing
+// tells, the least sure under 0.9 (conf) is dropped, as before, or both
+// of a pair that cannot be.
+func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
+	fa, okA := fen(a)
+	ft, okT := fen(t)
+	fs, okS := fen(s)
+	ok := map[string]bool{keyAmount: okA, keyTax: okT, keyTotal: okS}
+	val := map[string]string{keyAmount: a, keyTax: t, keyTotal: s}
+	if okA && okT && okS && fa+ft == fs {
+		return nil
+	}
+	confirmed := func(k string) bool { return qr != "" && k != keyTax && ok[k] && sameValue(val[k], qr) }
+	var out []string
+	drop := func(ks ...string) {
+		for _, k := range ks {
+			if ok[k] && !confirmed(k) {
+				ok[k] = false
+				out = append(out, k)
+			}
+		}
+	}
+	// An amount and a total that cannot go together: the total is the
+	// amount and a tax of at most maxRate of it.
+	pairAS := func() bool {
+		return sameSign(fa, fs) && abs64(fa) <= abs64(fs) && float64(abs64(fs)) <= (1+maxRate)*float64(abs64(fa))+5
+	}
+	if okT {
+		piece := okA && isPiece(t, a) || okS && isPiece(t, s)
+		tooBigS := okS && (abs64(ft) >= abs64(fs) || !sameSign(ft, fs))
+		tooBigA := okA && (float64(abs64(ft)) > maxRate*float64(abs64(fa))+5 || !sameSign(ft, fa))
+		switch {
+		case piece || tooBigS:
+			drop(keyTax)
+		case tooBigA && okS && pairAS():
+			drop(keyTax)
+		case tooBigA && okS:
+			// The total goes with neither: the amount read the tax's
+			// print, or the tax the amount's.
+			drop(keyAmount)
+			if ok[keyAmount] {
+				drop(keyTax)
+			}
+		case tooBigA:
+			if confirmed(keyAmount) {
+				drop(keyTax)
+			} else {
+				drop(keyAmount, keyTax)
+			}
+		}
+	}
+	if ok[keyAmount] && ok[keyTotal] && !ok[keyTax] && !pairAS() {
+		drop(keyAmount, keyTotal)
+	}
+	if !ok[keyAmount] || !ok[keyTax] || !ok[keyTotal] {
+		// Two of three: the QR code's amount stands for the third only to
+		// tell a 0 misread in the tax, which is then dropped.
+		if q, okQ := fen(qr); okQ && ok[keyTax] {
+			misread := func(want int64) bool { return want > 0 && zeroMisread(t, fenText(want)) }
+			if ok[keyTotal] && misread(fs-q) || ok[keyAmount] && misread(q-fa) {
+				drop(keyTax)
+			}
+		}
+		return out
+	}
+	for _, k := range []struct {
+		key  string
+		want int64
+	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}} {
+		if zeroMisread(val[k.key], fenText(k.want)) && !confirmed(k.key) {
+			drop(k.key)
+			return out
+		}
+	}
+	least, k := 2.0, ""
+	for _, key := range []string{keyAmount, keyTax, keyTotal} {
+		if c := conf[key]; c < least && !confirmed(key) {
+			least, k = c, key
+		}
+	}
+	if k != "" && least < 0.9 {
+		drop(k)
+	}
+	return out
+}
+
+// fen reads an amount as read ("-12.30") in fen.
+func fen(s string) (int64, bool) {
+	if !reAmount.MatchString(s) {
+		return 0, false
+	}
+	neg := strings.HasPrefix(s, "-")
+	n := int64(0)
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// fenText writes n fen as an amount is printed.
+func fenText(n int64) string {
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return sign + strconv.FormatInt(n/100, 10) + "." + pad2(int(n%100))
+}
+
+// isPiece reports whether amount t is the end of amount a's digits, fewer
+// of them: a box that cut a's first digits off.
+func isPiece(t, a string) bool {
+	t, a = strings.TrimPrefix(t, "-"), strings.TrimPrefix(a, "-")
+	return len(t) < len(a) && strings.HasSuffix(a, t)
+}
+
+func sameSign(a, b int64) bool { return a == 0 || b == 0 || (a < 0) == (b < 0) }
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

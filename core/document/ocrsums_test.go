@@ -1,0 +1,51 @@
+package document
+
+import (
+	"slices"
+	"testing"
+)
+
+// The paper adds up: a tax, amount or total read where it cannot be is
+// dropped (missing), and which one is told by the others, by the QR code's
+// amount and by a 0 read as a 6, 8 or 9; values that add up, or that
+// cannot be told apart, stay as they were read.
+func TestSumsMisread(t *testing.T) {
+	sure := map[string]float64{keyAmount: 0.95, keyTax: 0.95, keyTotal: 0.95}
+	for _, c := range []struct {
+		name    string
+		a, t, s string
+		qr      string
+		conf    map[string]float64
+		want    []string
+	}{
+		{"adds up", "155934.87", "20271.53", "176206.40", "155934.87", sure, nil},
+		{"adds up, forged amount", "2439.66", "146.38", "2586.04", "2339.66", sure, nil},
+		{"tax a piece of the amount", "155934.87", "934.87", "176206.40", "155934.87", sure, []string{keyTax}},
+		{"tax a piece of the amount, no total", "155934.87", "934.87", "", "", sure, []string{keyTax}},
+		{"tax read the total's print", "", "9289.00", "9289.00", "8651.06", sure, []string{keyTax}},
+		{"tax above the highest rate", "1049.88", "1049.88", "", "", sure, []string{keyAmount, keyTax}},
+		{"amount read the tax's print, total tells", "1049.88", "1049.88", "9125.50", "", sure, []string{keyAmount}},
+		{"amount read the tax's print, QR confirms the tax's pair", "8075.62", "8075.62", "", "8075.62", sure, []string{keyTax}},
+		{"0 of the tax read as 6", "", "7.86", "267.86", "260.06", sure, []string{keyTax}},
+		{"0 of the tax read as 6, all three", "260.06", "7.86", "267.86", "260.06", sure, []string{keyTax}},
+		{"0 of the amount read as 8", "40688.63", "3017.84", "43626.47", "", sure, []string{keyAmount}},
+		{"tax whose 6 is a 6", "", "7.86", "267.92", "260.06", sure, nil},
+		{"amount above its total", "9289.00", "", "637.94", "", sure, []string{keyAmount, keyTotal}},
+		{"amount above its total, QR confirms it", "9289.00", "", "637.94", "9289.00", sure, []string{keyTotal}},
+		{"tax-free", "500.00", "", "500.00", "500.00", sure, nil},
+		{"red-letter invoice", "-100.00", "-13.00", "-113.00", "-100.00", sure, nil},
+		{"does not add up, least sure dropped", "100.00", "13.00", "114.00", "",
+			map[string]float64{keyAmount: 0.95, keyTax: 0.6, keyTotal: 0.95}, []string{keyTax}},
+		{"does not add up, all sure", "100.00", "13.00", "114.00", "", sure, nil},
+		{"does not add up, the QR's value stays", "100.00", "13.00", "114.00", "100.00",
+			map[string]float64{keyAmount: 0.5, keyTax: 0.95, keyTotal: 0.8}, []string{keyTotal}},
+	} {
+		got := sumsMisread(c.a, c.t, c.s, c.qr, c.conf)
+		slices.Sort(got)
+		want := slices.Clone(c.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: dropped %v, want %v", c.name, got, want)
+		}
+	}
+}
