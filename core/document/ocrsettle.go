@@ -80,6 +80,11 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		if f.charset == ocr.Amount {
 			// Not the ¥ before the digits, which reads as a 1 or a 4.
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
+			// Digits the caption reading lost at the end (under a
+			// seal's ring, across a ruling line) are in the box too.
+			for i := range margins {
+				margins[i][2] += 0.6 * float64(lostDecimals(v.s))
+			}
 		}
 		for _, m := range margins {
 			if confirmed(rs, qr) {
@@ -136,6 +141,17 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		rs = append(rs, reading{again, conf})
 	}
 	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// lostDecimals is how many characters amount s, as the caption reading
+// gave it, lacks of its point and two decimals.
+func lostDecimals(s string) int {
+	s = strings.TrimRight(stripSpaces(nfkc(s)), "-")
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 {
+		return 3
+	}
+	return max(0, 2-(len(s)-i-1))
 }
 
 // joined is the text of gs and the engine's least confidence in it, 0

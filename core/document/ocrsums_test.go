@@ -1,8 +1,13 @@
 package document
 
 import (
+	"context"
 	"slices"
 	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"golang.org/x/image/font"
 )
 
 // The paper adds up: a tax, amount or total read where it cannot be is
@@ -47,5 +52,40 @@ func TestSumsMisread(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: dropped %v, want %v", c.name, got, want)
 		}
+	}
+}
+
+func TestLostDecimals(t *testing.T) {
+	for s, want := range map[string]int{"22924.25": 0, "22924.2": 1, "22924.": 2, "22924": 3, "¥2627.": 2, "-5.2-": 1} {
+		if got := lostDecimals(s); got != want {
+			t.Errorf("lostDecimals(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// A total whose last digits the caption reading lost (under a seal's ring)
+// is read again in a box that reaches its two decimals.
+func TestAmountReadToItsDecimals(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	p := newPaper(t, 130)
+	p.text(0.5, 0.5, "¥22924.25")
+	s := 130.0
+	em := 0.18 * s
+	yen := font.MeasureString(p.faces[1], "¥").Ceil()
+	lost := font.MeasureString(p.faces[1], "¥22924.").Ceil()
+	box := [4]float64{s + float64(yen), s - 0.75*em, s + float64(lost), s + 0.05*em}
+	r := &paperReader{ctx: context.Background(), eng: eng, src: imaging.PlaneOf(p.img, imaging.Luma),
+		toSrc: imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1}}
+	var f ocrField
+	for _, x := range ocrFields {
+		if x.key == keyTotal {
+			f = x
+		}
+	}
+	if got, _ := r.settle(f, val{s: "22924.", box: box, conf: 0.9}); got != "22924.25" {
+		t.Errorf("total read %q, printed 22924.25", got)
 	}
 }
