@@ -339,7 +339,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	var at []int
 	for _, i := range byWidth[:3] {
 		if w := width(i); w < 1.25*digit || w < 0.4*em || w > 1.6*em {
-			return runs, nil
+			return runs, dateWindow(runs, em)
 		}
 		mark[i] = true
 		at = append(at, i)
@@ -354,7 +354,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 		first--
 	}
 	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
-		return runs, nil
+		return runs, dateWindow(runs, em)
 	}
 	for i := range runs {
 		if i < first || i > at[2] {
@@ -362,6 +362,38 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 		}
 	}
 	return runs, mark
+}
+
+// dateWindow finds a date among runs by its order alone: eleven runs in a
+// row, four digits, a mark, two digits, a mark, two digits, a mark, every
+// mark wider than every digit among them. The three widest runs of the
+// line are not always the marks: a 日 is narrower than 年 and 月, and a
+// blurred 0 or 9 is nearly as wide as it. The last such run of eleven is
+// taken; nil when there is none.
+func dateWindow(runs [][2]int, em float64) map[int]bool {
+	width := func(i int) int { return runs[i][1] - runs[i][0] }
+	isMark := func(k int) bool { return k == 4 || k == 7 || k == 10 }
+	for s := len(runs) - 11; s >= 0; s-- {
+		maxDigit, minMark, maxMark := 0, math.MaxInt, 0
+		for k := range 11 {
+			if w := width(s + k); isMark(k) {
+				minMark, maxMark = min(minMark, w), max(maxMark, w)
+			} else {
+				maxDigit = max(maxDigit, w)
+			}
+		}
+		if minMark <= maxDigit || float64(minMark) < 0.4*em || float64(maxMark) > 1.6*em || float64(maxDigit) > 0.9*em {
+			continue
+		}
+		mark := map[int]bool{}
+		for i := range runs {
+			if i < s || i > s+10 || isMark(i-s) {
+				mark[i] = true
+			}
+		}
+		return mark
+	}
+	return nil
 }
 
 // decide picks the value printed from its readings. A reading equal to the

@@ -2,6 +2,10 @@ package document
 
 import (
 	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -87,5 +91,51 @@ func TestAmountReadToItsDecimals(t *testing.T) {
 	}
 	if got, _ := r.settle(f, val{s: "22924.", box: box, conf: 0.9}); got != "22924.25" {
 		t.Errorf("total read %q, printed 22924.25", got)
+	}
+}
+
+// readCrop reads a crop of an office scan as settle cut it: em is the
+// value's height, the crop's margins settle's first (0.4, 0.3, 0.6, 0.3
+// em), so that the value's box is known in it.
+func readCrop(t *testing.T, name string) (*image.Gray, val, float64) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "ocr", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := img.(*image.Gray)
+	if !ok {
+		t.Fatalf("%s is not grey", name)
+	}
+	b := g.Bounds()
+	em := float64(b.Dy()) / 1.6
+	return g, val{box: [4]float64{0.4 * em, 0.3 * em, float64(b.Dx()) - 0.6*em, float64(b.Dy()) - 0.3*em}}, em
+}
+
+// A date on a 100 dpi scan whose 日 is narrower than its 年 and 月 and
+// barely wider than its blurred 0 and 9: the three widest runs are not
+// its marks, its order tells them. The crop is one a scan's date was
+// read from, digits and marks together, misread "20199098148".
+func TestDateDigitsNarrowDay(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	crop, v, em := readCrop(t, "date-narrow-day.png")
+	out := dateDigits(crop, crop.Bounds().Min, v, em)
+	if out == crop {
+		t.Fatal("the marks were not found")
+	}
+	gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := joined(gs); cleanOCRDate(got) != "2019-09-14" {
+		t.Errorf("read %q, printed 2019年09月14日", got)
 	}
 }
