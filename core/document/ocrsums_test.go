@@ -3,8 +3,6 @@ package document
 import (
 	"context"
 	"image"
-	"image/png"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -99,19 +97,11 @@ func TestAmountReadToItsDecimals(t *testing.T) {
 // em), so that the value's box is known in it.
 func readCrop(t *testing.T, name string) (*image.Gray, val, float64) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "ocr", name))
+	img, err := imaging.Load(filepath.Join("testdata", "ocr", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, ok := img.(*image.Gray)
-	if !ok {
-		t.Fatalf("%s is not grey", name)
-	}
+	g := imaging.PlaneOf(img, imaging.Luma).Image()
 	b := g.Bounds()
 	em := float64(b.Dy()) / 1.6
 	return g, val{box: [4]float64{0.4 * em, 0.3 * em, float64(b.Dx()) - 0.6*em, float64(b.Dy()) - 0.3*em}}, em
