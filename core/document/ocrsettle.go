@@ -601,7 +601,14 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		}
 	}
 	if ok[keyAmount] && ok[keyTotal] && !ok[keyTax] && !pairAS() {
-		drop(keyAmount, keyTotal)
+		if sameSign(fa, fs) && float64(abs64(fa)) <= maxRate*float64(abs64(fs)) {
+			// An amount the size of a tax of the total: the 合计 row's
+			// tax read in the amount's place, beside it; the total is
+			// read on its own row.
+			drop(keyAmount)
+		} else {
+			drop(keyAmount, keyTotal)
+		}
 	}
 	if !ok[keyAmount] || !ok[keyTax] || !ok[keyTotal] {
 		// Two of three: the QR code's amount stands for the third only to

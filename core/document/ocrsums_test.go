@@ -39,6 +39,8 @@ func TestSumsMisread(t *testing.T) {
 		{"0 of the amount read as 8", "40688.63", "3017.84", "43626.47", "", sure, []string{keyAmount}},
 		{"tax whose 6 is a 6", "", "7.86", "267.92", "260.06", sure, nil},
 		{"amount above its total", "9289.00", "", "637.94", "", sure, []string{keyAmount, keyTotal}},
+		{"amount too small for its total", "8000.00", "", "14804.50", "", sure, []string{keyAmount, keyTotal}},
+		{"amount read the tax's print, no tax", "1049.88", "", "14804.50", "13754.62", sure, []string{keyAmount}},
 		{"amount above its total, QR confirms it", "9289.00", "", "637.94", "9289.00", sure, []string{keyTotal}},
 		{"tax-free", "500.00", "", "500.00", "500.00", sure, nil},
 		{"red-letter invoice", "-100.00", "-13.00", "-113.00", "-100.00", sure, nil},
