@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 )
@@ -290,4 +291,40 @@ func TestHistoryFullShowsTypedValues(t *testing.T) {
 		{[]string{"history", "--checked", "never", "--db", path}, exitOK, "02407312"},
 		{[]string{"history", "--checked", "maybe", "--db", path}, exitUsage, "checked"},
 	})
+}
+
+// Values read by OCR come out of the history with how each was read: its
+// confidence and region, and a value seen but not read surely as unsure,
+// on the invoice and on the sighting that read them.
+func TestHistoryFullShowsOCRReads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	in := store.ScanInput{Source: store.SourceCamera, Invoices: []store.InvoiceInput{{
+		QR:      payload.Analyze("01,10,044031600111,02407312,582.52,20171104,80883429292637169951,D8EA,", now),
+		Printed: map[string]string{store.PrintedNumber: "02407312"},
+		Reads: map[string]document.FieldRead{
+			store.PrintedNumber:    {Confidence: 0.99, Region: document.Region{X0: 0.7358, Y0: 0.0496, X1: 0.8188, Y1: 0.0681}},
+			store.PrintedCheckCode: {Confidence: 0.41, Region: document.Region{X0: 0.7301, Y0: 0.1376, X1: 0.9316, Y1: 0.1571}, Unsure: true},
+		}}}}
+	if _, err := s.Record(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	code, out, errs := run(t, "", "history", "--json", "--full", "--db", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := `"reads":{"check_code":{"confidence":0.41,"region":{"x0":0.7301,"y0":0.1376,"x1":0.9316,"y1":0.1571},"unsure":true},` +
+		`"number":{"confidence":0.99,"region":{"x0":0.7358,"y0":0.0496,"x1":0.8188,"y1":0.0681}}}`
+	if n := strings.Count(out, want); n != 2 {
+		t.Errorf("the reads are %d times in the JSON, want on the invoice and its sighting: %s", n, out)
+	}
+	// The list without --full stays light.
+	if _, out, _ = run(t, "", "history", "--json", "--db", path); strings.Contains(out, `"reads"`) {
+		t.Errorf("history --json: %s", out)
+	}
 }

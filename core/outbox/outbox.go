@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -177,6 +178,7 @@ type keptInvoice struct {
 	QR       *qrFields
 	Page     int
 	Printed  map[string]string
+	Reads    map[string]document.FieldRead `json:",omitempty"` // how the values were read by OCR
 	Findings []finding.Finding
 	Typed    map[string]string `json:",omitempty"` // an invoice typed from the paper
 }
@@ -188,8 +190,8 @@ func encode(in store.ScanInput) ([]byte, error) {
 	k := keptScan{ScanInput: in}
 	k.ScanInput.Invoices = nil
 	for _, inv := range in.Invoices {
-		k.Invoices = append(k.Invoices, keptInvoice{QR: (*qrFields)(inv.QR), Page: inv.Page, Printed: inv.Printed, Findings: inv.Findings,
-			Typed: inv.Typed})
+		k.Invoices = append(k.Invoices, keptInvoice{QR: (*qrFields)(inv.QR), Page: inv.Page, Printed: inv.Printed, Reads: inv.Reads,
+			Findings: inv.Findings, Typed: inv.Typed})
 	}
 	return json.Marshal(k)
 }
@@ -202,7 +204,7 @@ func decode(data []byte) (store.ScanInput, error) {
 	in := k.ScanInput
 	for _, inv := range k.Invoices {
 		in.Invoices = append(in.Invoices, store.InvoiceInput{QR: (*payload.Result)(inv.QR), Page: inv.Page, Printed: inv.Printed,
-			Findings: inv.Findings, Typed: inv.Typed})
+			Reads: inv.Reads, Findings: inv.Findings, Typed: inv.Typed})
 	}
 	return in, nil
 }

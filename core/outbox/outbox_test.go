@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
@@ -503,13 +504,16 @@ func TestSenderKilledAfterCommit(t *testing.T) {
 }
 
 // TestKeptWhole: a scan comes out of the outbox as it went in: every field
-// of its QR codes, the values read and typed, the findings, the frame and
-// its time.
+// of its QR codes, the values read (and how OCR read them) and typed, the
+// findings, the frame and its time.
 func TestKeptWhole(t *testing.T) {
 	in := scanOf(5, "5.pdf", time.Date(2025, 3, 5, 9, 0, 0, 123456789, time.UTC))
 	in.SHA256 = strings.Repeat("ab", 32)
 	in.Frame, in.FrameType = []byte{0xff, 0xd8, 1, 2}, "image/jpeg"
-	in.Invoices = append(in.Invoices, store.InvoiceInput{Printed: map[string]string{store.PrintedNumber: "123"}, Page: 2},
+	in.Invoices = append(in.Invoices, store.InvoiceInput{Printed: map[string]string{store.PrintedNumber: "123"}, Page: 2,
+		Reads: map[string]document.FieldRead{ // read by OCR
+			store.PrintedNumber: {Confidence: 0.93, Region: document.Region{X0: 0.1, Y0: 0.2, X1: 0.3, Y1: 0.25}},
+			store.PrintedTotal:  {Confidence: 0.4, Region: document.Region{X0: 0.6, Y0: 0.7, X1: 0.8, Y1: 0.75}, Unsure: true}}},
 		store.InvoiceInput{Typed: map[string]string{store.PrintedNumber: "02407312", store.PrintedKind: "10"}}) // typed from the paper
 	in.Invoices[0].Findings = in.Invoices[0].QR.Findings
 	b, err := Open(filepath.Join(t.TempDir(), FileName))

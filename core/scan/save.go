@@ -43,7 +43,7 @@ func Save(ctx context.Context, st Recorder, src store.Source, r *FileResult) err
 	}
 	for _, inv := range r.Invoices {
 		in.Invoices = append(in.Invoices, store.InvoiceInput{
-			QR: inv.QR, Page: inv.Page, Printed: printedOrNil(inv.Printed), Findings: inv.Findings,
+			QR: inv.QR, Page: inv.Page, Printed: printedOrNil(inv.Printed), Reads: readsOrNil(inv.Printed), Findings: inv.Findings,
 		})
 	}
 	rec, err := st.Record(ctx, in)
@@ -97,6 +97,14 @@ func printedOrNil(p *document.Printed) map[string]string {
 		return nil
 	}
 	return p.Values()
+}
+
+// readsOrNil is how the printed values were read by OCR, nil when none were.
+func readsOrNil(p *document.Printed) map[string]document.FieldRead {
+	if p == nil || p.NeedsTyping {
+		return nil
+	}
+	return p.Reads
 }
 
 // MarshalJSON writes findings and comparison on every invoice, [] when

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/tjfoc/gmsm/sm3"
+
+	"github.com/fapiaoscanner/fapiao/core/document"
 )
 
 // The audit chain binds the history's rows, not only itself. Every write
@@ -38,23 +41,31 @@ func (e *BindingError) Error() string {
 // Unwrap makes errors.Is(err, ErrAuditBroken) true.
 func (e *BindingError) Unwrap() error { return ErrAuditBroken }
 
-// rowDigest is the SM3 digest of what an invoice row records, hex.
-func rowDigest(identity string, c cols, printed map[string]string) string {
-	h := sm3.New()
-	h.Write(canonical(0, identity, mustJSON([]string{c.typeCode, c.code, c.number, c.date}),
+// rowDigest is the SM3 digest of what an invoice row records, hex. The
+// reads of OCR (reads.go) join it when there are any, so that the digest
+// of a row with none is what it was before they were kept.
+func rowDigest(identity string, c cols, printed map[string]string, reads map[string]document.FieldRead) string {
+	b := canonical(0, identity, mustJSON([]string{c.typeCode, c.code, c.number, c.date}),
 		mustJSON([]string{c.amount, c.tax, c.total, c.checkCode}),
-		mustJSON([]string{c.sellerTaxID, c.sellerName, c.buyerTaxID, c.buyerName}), mustJSON(printed)))
+		mustJSON([]string{c.sellerTaxID, c.sellerName, c.buyerTaxID, c.buyerName}), mustJSON(printed))
+	if len(reads) > 0 {
+		r := mustJSON(reads)
+		b = append(b, strconv.Itoa(len(r))+":"+r+","...) // one more field, as canonical writes them
+	}
+	h := sm3.New()
+	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 // auditRecord appends the entry that binds an invoice row as Record left it.
-func (s *Store) auditRecord(ctx context.Context, tx *dbTx, identity string, c cols, printed map[string]string, first bool) error {
+func (s *Store) auditRecord(ctx context.Context, tx *dbTx, identity string, c cols, printed map[string]string,
+	reads map[string]document.FieldRead, first bool) error {
 	actor, err := s.clerk(ctx, tx, "")
 	if err != nil {
 		return err
 	}
 	return s.appendAudit(ctx, tx, actor, "record", identity,
-		map[string]any{"row": rowDigest(identity, c, printed), "first": first, "host": s.host})
+		map[string]any{"row": rowDigest(identity, c, printed, reads), "first": first, "host": s.host})
 }
 
 // boundInvoice is what the log says of one invoice.
@@ -222,9 +233,14 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 		if b == nil {
 			return &BindingError{0, fmt.Sprintf("invoice %s is in the history but the log never recorded it (added, or its log removed, outside Fapiao)", ir.identity)}
 		}
-		var verified, checked string
-		if err := q.QueryRowContext(ctx, "SELECT verified_result, check_outcome FROM invoices WHERE id = ?", ir.id).Scan(&verified, &checked); err != nil {
+		var verified, checked, rj string
+		if err := q.QueryRowContext(ctx, "SELECT verified_result, check_outcome, reads FROM invoices WHERE id = ?", ir.id).
+			Scan(&verified, &checked, &rj); err != nil {
 			return err
+		}
+		reads, err := parseReads(rj)
+		if err != nil {
+			return &BindingError{b.seq, fmt.Sprintf("invoice %s: %v", ir.identity, err)}
 		}
 		notes, err := invoiceNotes(ctx, q, ir.id)
 		if err != nil {
@@ -232,7 +248,7 @@ func (r *replay) compare(ctx context.Context, q querier) error {
 		}
 		why := ""
 		switch {
-		case rowDigest(ir.identity, ir.cols, ir.printed) != b.row:
+		case rowDigest(ir.identity, ir.cols, ir.printed, reads) != b.row:
 			why = "its recorded values (date, amounts, parties, codes or values read) differ from what was recorded"
 		case ir.state != b.state:
 			why = fmt.Sprintf("its state is %s but the log says %s", ir.state, b.state)
@@ -338,7 +354,11 @@ func (s *Store) baseline(ctx context.Context, tx *dbTx) error {
 		return err
 	}
 	for _, ir := range all {
-		b := baselineDetails{Row: rowDigest(ir.identity, ir.cols, ir.printed), State: ir.state, Typed: ir.typed}
+		reads, err := loadReads(ctx, tx, ir.id)
+		if err != nil {
+			return err
+		}
+		b := baselineDetails{Row: rowDigest(ir.identity, ir.cols, ir.printed, reads), State: ir.state, Typed: ir.typed}
 		if err := tx.QueryRowContext(ctx, "SELECT verified_result, check_outcome FROM invoices WHERE id = ?", ir.id).
 			Scan(&b.Verified, &b.Checked); err != nil {
 			return err

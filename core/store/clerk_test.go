@@ -78,6 +78,7 @@ func TestServerHistoryMigrates(t *testing.T) {
 	old.Close()
 	db := rawDB(t, loc)
 	if _, err := db.Exec(`ALTER TABLE scans DROP COLUMN clerk, DROP COLUMN host;
+		ALTER TABLE invoices DROP COLUMN reads; ALTER TABLE sightings DROP COLUMN reads;
 		UPDATE fapiao_history SET version = 7`); err != nil {
 		t.Fatal(err)
 	}

@@ -205,7 +205,7 @@ func (s *Store) copyBlacklisted(ctx context.Context, e BlacklistEntry) error {
 // sightingInputs rebuilds the InvoiceInputs of a scan from its sightings.
 func (s *Store) sightingInputs(ctx context.Context, scanID int64) ([]InvoiceInput, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT page, kind, type_code, code, number, amount, date, check_code,
-		seller_tax_id, raw, printed, findings FROM sightings WHERE scan_id = ? ORDER BY id`, scanID)
+		seller_tax_id, raw, printed, reads, findings FROM sightings WHERE scan_id = ? ORDER BY id`, scanID)
 	if err != nil {
 		return nil, err
 	}
@@ -215,9 +215,9 @@ func (s *Store) sightingInputs(ctx context.Context, scanID int64) ([]InvoiceInpu
 		var (
 			in                                                    InvoiceInput
 			kind, typeCode, code, number, amount, date, check, tx string
-			raw, pj, fj                                           string
+			raw, pj, rj, fj                                       string
 		)
-		if err := rows.Scan(&in.Page, &kind, &typeCode, &code, &number, &amount, &date, &check, &tx, &raw, &pj, &fj); err != nil {
+		if err := rows.Scan(&in.Page, &kind, &typeCode, &code, &number, &amount, &date, &check, &tx, &raw, &pj, &rj, &fj); err != nil {
 			return nil, err
 		}
 		if kind != "" {
@@ -226,6 +226,10 @@ func (s *Store) sightingInputs(ctx context.Context, scanID int64) ([]InvoiceInpu
 		}
 		if err := json.Unmarshal([]byte(pj), &in.Printed); err != nil {
 			return nil, fmt.Errorf("scan %d: printed values: %w", scanID, err)
+		}
+		var err error
+		if in.Reads, err = parseReads(rj); err != nil {
+			return nil, fmt.Errorf("scan %d: %w", scanID, err)
 		}
 		var fs []finding.Finding
 		if err := json.Unmarshal([]byte(fj), &fs); err != nil {

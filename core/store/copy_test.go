@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -24,7 +25,9 @@ func TestCopyIntoTeamHistory(t *testing.T) {
 	other.Clerk = "李四"
 	record(t, team, other)
 
-	a := scanOf("a.pdf", SourceFile, inv(qrOrdinary, 1))
+	read := ocrInput() // a photo read by OCR
+	read.Page = 1
+	a := scanOf("a.pdf", SourceFile, read)
 	a.Clerk = "张三"
 	ra := record(t, own, a)
 	b := scanOf("b.pdf", SourceFile, inv(qrDigital, 1))
@@ -71,6 +74,9 @@ func TestCopyIntoTeamHistory(t *testing.T) {
 	if got.State != StateReimbursed || got.StateBy != "张三" || got.FirstSeen.Clerk != "张三" || got.FirstSeen.File != "a.pdf" ||
 		!got.FirstSeen.At.Equal(firstSeenAt(ctx, own, idOrdinary)) || got.Typed[PrintedSellerName] != "深圳某某" {
 		t.Errorf("copied invoice: %+v", got)
+	}
+	if len(ownInv.Reads) != 3 || !reflect.DeepEqual(got.Reads, ownInv.Reads) || !reflect.DeepEqual(got.Sightings[0].Reads, ownInv.Reads) {
+		t.Errorf("the values read by OCR copied as %+v, read as %+v", got.Reads, ownInv.Reads)
 	}
 	dig, err := team.GetByIdentity(ctx, idDigital)
 	if err != nil {

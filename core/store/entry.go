@@ -217,5 +217,9 @@ func (s *Store) writeTypedColumns(ctx context.Context, tx *dbTx, cur *invoiceRow
 	}
 	c.code, c.number = cur.cols.code, cur.cols.number
 	cur.cols = c
-	return s.auditRecord(ctx, tx, cur.identity, c, cur.printed, false)
+	reads, err := loadReads(ctx, tx, cur.id)
+	if err != nil {
+		return err
+	}
+	return s.auditRecord(ctx, tx, cur.identity, c, cur.printed, reads, false)
 }

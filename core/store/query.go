@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/payload"
@@ -46,15 +47,18 @@ type Invoice struct {
 	Checked     *CheckSummary     `json:"checked"`  // the tax authority's last answer; nil when never checked
 	NoteText    string            `json:"notes_text"`
 
-	// Filled by Get only. Printed is what the files read, Typed what a
-	// clerk typed (the latest of each key), TypedValues every value typed.
-	Printed       map[string]string `json:"printed,omitempty"`
-	Typed         map[string]string `json:"typed,omitempty"`
-	TypedValues   []TypedValue      `json:"typed_values,omitempty"`
-	Sightings     []SightingDetail  `json:"sightings,omitempty"`
-	Notes         []Note            `json:"notes,omitempty"`
-	Verifications []Verification    `json:"verifications,omitempty"`
-	Checks        []Check           `json:"checks,omitempty"`
+	// Filled by Get only. Printed is what the files read, Reads how those
+	// read by OCR were read (by the same keys; a key seen but not read
+	// surely has no value), Typed what a clerk typed (the latest of each
+	// key), TypedValues every value typed.
+	Printed       map[string]string             `json:"printed,omitempty"`
+	Reads         map[string]document.FieldRead `json:"reads,omitempty"`
+	Typed         map[string]string             `json:"typed,omitempty"`
+	TypedValues   []TypedValue                  `json:"typed_values,omitempty"`
+	Sightings     []SightingDetail              `json:"sightings,omitempty"`
+	Notes         []Note                        `json:"notes,omitempty"`
+	Verifications []Verification                `json:"verifications,omitempty"`
+	Checks        []Check                       `json:"checks,omitempty"`
 }
 
 // SightingDetail is one sighting with what was read there.
@@ -65,7 +69,10 @@ type SightingDetail struct {
 	Kind      string            `json:"kind"` // the payload kind, "" when no QR
 	Duplicate bool              `json:"duplicate"`
 	Printed   map[string]string `json:"printed"`
-	Findings  []finding.Finding `json:"findings"`
+	// Reads are how this sighting's values were read by OCR, their
+	// regions on its page.
+	Reads    map[string]document.FieldRead `json:"reads,omitempty"`
+	Findings []finding.Finding             `json:"findings"`
 }
 
 // CheckedNever selects the invoices never checked with the tax authority
@@ -570,12 +577,16 @@ func (s *Store) get(ctx context.Context, op, where string, key any) (*Invoice, e
 }
 
 func (s *Store) details(ctx context.Context, inv *Invoice) error {
-	var pj, tj string
-	if err := s.db.QueryRowContext(ctx, "SELECT printed, typed FROM invoices WHERE id = ?", inv.ID).Scan(&pj, &tj); err != nil {
+	var pj, rj, tj string
+	if err := s.db.QueryRowContext(ctx, "SELECT printed, reads, typed FROM invoices WHERE id = ?", inv.ID).Scan(&pj, &rj, &tj); err != nil {
 		return err
 	}
 	if err := json.Unmarshal([]byte(pj), &inv.Printed); err != nil {
 		return fmt.Errorf("printed values: %w", err)
+	}
+	var err error
+	if inv.Reads, err = parseReads(rj); err != nil {
+		return err
 	}
 	if err := json.Unmarshal([]byte(tj), &inv.Typed); err != nil {
 		return fmt.Errorf("typed values: %w", err)
@@ -592,7 +603,7 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 		return err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT g.id, g.scan_id, sc.file, sc.at, sc.source, sc.clerk, sc.host, g.page, g.raw, g.kind,
-		g.duplicate, g.printed, g.findings FROM sightings g JOIN scans sc ON sc.id = g.scan_id
+		g.duplicate, g.printed, g.reads, g.findings FROM sightings g JOIN scans sc ON sc.id = g.scan_id
 		WHERE g.invoice_id = ? ORDER BY g.id`, inv.ID)
 	if err != nil {
 		return err
@@ -602,10 +613,11 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 			d       SightingDetail
 			at      int64
 			src     string
-			pj, fj  string
+			pj, rj  string
+			fj      string
 			dupFlag bool
 		)
-		if err := rows.Scan(&d.ID, &d.ScanID, &d.File, &at, &src, &d.Clerk, &d.Host, &d.Page, &d.Raw, &d.Kind, &dupFlag, &pj, &fj); err != nil {
+		if err := rows.Scan(&d.ID, &d.ScanID, &d.File, &at, &src, &d.Clerk, &d.Host, &d.Page, &d.Raw, &d.Kind, &dupFlag, &pj, &rj, &fj); err != nil {
 			rows.Close()
 			return err
 		}
@@ -613,6 +625,10 @@ func (s *Store) details(ctx context.Context, inv *Invoice) error {
 		if err := json.Unmarshal([]byte(pj), &d.Printed); err != nil {
 			rows.Close()
 			return fmt.Errorf("sighting %d: printed values: %w", d.ID, err)
+		}
+		if d.Reads, err = parseReads(rj); err != nil {
+			rows.Close()
+			return fmt.Errorf("sighting %d: %w", d.ID, err)
 		}
 		if err := json.Unmarshal([]byte(fj), &d.Findings); err != nil {
 			rows.Close()

@@ -99,9 +99,13 @@ const MaxFrameBytes = 8 << 20
 // InvoiceInput is one invoice found in a scan: its QR code, or the printed
 // values of a file without one (an XML invoice), or both.
 type InvoiceInput struct {
-	QR       *payload.Result   // nil when the file had no QR code for it
-	Page     int               // 1-based page, 0 for a single image
-	Printed  map[string]string // PrintedKeys; nil when none were read
+	QR      *payload.Result   // nil when the file had no QR code for it
+	Page    int               // 1-based page, 0 for a single image
+	Printed map[string]string // PrintedKeys; nil when none were read
+	// Reads say, for the values read by OCR, how sure the engine was and
+	// where on the page each was read, by PrintedKeys; a key seen but not
+	// read surely has a Read marked Unsure and no value in Printed.
+	Reads    map[string]document.FieldRead
 	Findings []finding.Finding // what the checks found before recording
 	// Typed are values a clerk typed for it, PrintedKeys to clean values
 	// (CleanTyped; "" keys are left out): kept as typed values, each with
@@ -299,7 +303,9 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk
 	rec := Recorded{ScanID: scanID, Identity: identityOf(inv)}
 	c := columnsOf(inv)
 	printed := cleanPrinted(inv.Printed)
-	onlyTyped := true // nothing was read of the invoice before
+	reads := cleanReads(inv.Reads, printed)
+	seenReads := reads // the sighting's own
+	onlyTyped := true  // nothing was read of the invoice before
 	oldTyped := map[string]string{}
 	var added []finding.Finding
 	var cur *invoiceRow
@@ -331,6 +337,11 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk
 		if !onlyTyped {
 			c = cur.cols.merge(c)
 		}
+		had, err := loadReads(ctx, tx, cur.id)
+		if err != nil {
+			return rec, err
+		}
+		reads = mergeReads(cur.printed, had, printed, reads)
 		for k, v := range cur.printed {
 			printed[k] = v // what was read first stays; what a clerk types is kept apart (SetTyped)
 		}
@@ -378,20 +389,20 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk
 		if cur == nil {
 			var err error
 			rec.InvoiceID, err = insertID(ctx, tx, `INSERT INTO invoices (identity, type_code, code, number, number_rev,
-				date, amount, tax, total, check_code, seller_id, buyer_id, printed, base_findings, findings, worst,
+				date, amount, tax, total, check_code, seller_id, buyer_id, printed, reads, base_findings, findings, worst,
 				state, state_at, first_scan_id, first_page, seen)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, 1)`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, 1)`,
 				rec.Identity, c.typeCode, c.code, c.number, reverse(c.number), c.date, c.amount, c.tax, c.total,
-				c.checkCode, sellerID, buyerID, pj, bj, fj, worst, scanID, inv.Page)
+				c.checkCode, sellerID, buyerID, pj, readsJSON(reads), bj, fj, worst, scanID, inv.Page)
 			if err != nil {
 				return rec, err
 			}
 		} else {
 			_, err := tx.ExecContext(ctx, `UPDATE invoices SET type_code = ?, code = ?, number = ?, number_rev = ?,
 				date = ?, amount = ?, tax = ?, total = ?, check_code = ?, seller_id = ?, buyer_id = ?,
-				printed = ?, base_findings = ?, findings = ?, worst = ?, seen = seen + 1 WHERE id = ?`,
+				printed = ?, reads = ?, base_findings = ?, findings = ?, worst = ?, seen = seen + 1 WHERE id = ?`,
 				c.typeCode, c.code, c.number, reverse(c.number), c.date, c.amount, c.tax, c.total, c.checkCode,
-				sellerID, buyerID, pj, bj, fj, worst, cur.id)
+				sellerID, buyerID, pj, readsJSON(reads), bj, fj, worst, cur.id)
 			if err != nil {
 				return rec, err
 			}
@@ -399,7 +410,7 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk
 	}
 
 	if rec.Identity != "" {
-		if err := s.auditRecord(ctx, tx, rec.Identity, c, printed, cur == nil); err != nil {
+		if err := s.auditRecord(ctx, tx, rec.Identity, c, printed, reads, cur == nil); err != nil {
 			return rec, err
 		}
 		if len(inv.Typed) > 0 {
@@ -425,10 +436,10 @@ func (s *Store) recordInvoice(ctx context.Context, tx *dbTx, scanID int64, clerk
 		invoiceID = rec.InvoiceID
 	}
 	rec.SightingID, err = insertID(ctx, tx, `INSERT INTO sightings (scan_id, invoice_id, page, raw, kind, type_code, code,
-		number, amount, date, check_code, seller_tax_id, printed, findings, duplicate)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		number, amount, date, check_code, seller_tax_id, printed, reads, findings, duplicate)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		scanID, invoiceID, inv.Page, q.Raw, string(q.Kind), q.TypeCode, q.Code, q.Number, amount, q.Date.String(),
-		q.CheckCode, q.SellerTaxID, mustJSON(cleanPrinted(inv.Printed)), mustJSON(nonNil(sightingFindings)),
+		q.CheckCode, q.SellerTaxID, mustJSON(cleanPrinted(inv.Printed)), readsJSON(seenReads), mustJSON(nonNil(sightingFindings)),
 		boolInt(rec.DuplicateOf != nil))
 	return rec, err
 }

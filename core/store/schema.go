@@ -8,7 +8,7 @@ import (
 
 // SchemaVersion is the schema this code writes. Open migrates older files
 // up to it and refuses newer ones. Raise it with every migration added below.
-const SchemaVersion = 10
+const SchemaVersion = 11
 
 // applicationID marks the file as a Fapiao history ("FPHS") in its header,
 // so that Open never migrates some other program's database.
@@ -36,6 +36,7 @@ var migrations = []migration{
 	{8, "who saved each scan, and on which machine", execSQL(schemaV8)},
 	{9, "on a server, the search's indexes end with the invoice's ID", migrateV9},
 	{10, "an invoice typed from the paper, with no code read", migrateV10},
+	{11, "how each printed value was read by OCR", execSQL(schemaV11)},
 }
 
 // schemaV7 takes the findings of a sighting that say what the history knew

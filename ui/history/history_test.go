@@ -12,7 +12,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/export"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
@@ -361,5 +363,42 @@ func TestHistoryListsTypedInvoices(t *testing.T) {
 	settle()
 	if !slices.ContainsFunc(h.rows, func(i store.Invoice) bool { return i.Number == "25312000000136634917" }) {
 		t.Error("the only-problems filter drops the typed invoice")
+	}
+}
+
+// An invoice whose printed values were read by OCR opens from the history
+// with them marked as after its scan: the engine's confidence beside each
+// value read, 未读清 beside the one seen but not read surely.
+func TestHistoryOpensOCRReadsMarked(t *testing.T) {
+	h, e, settle := newScreen(t)
+	in := store.ScanInput{Source: store.SourceCamera, Invoices: []store.InvoiceInput{{
+		QR:      payload.Analyze("01,10,031001700611,78748567,15211.82,20170402,57110038053967399323,ADCC,", e.Now()),
+		Printed: map[string]string{store.PrintedNumber: "78748567"},
+		Reads: map[string]document.FieldRead{
+			store.PrintedNumber:    {Confidence: 0.93, Region: document.Region{X0: 0.73, Y0: 0.05, X1: 0.82, Y1: 0.07}},
+			store.PrintedCheckCode: {Confidence: 0.41, Region: document.Region{X0: 0.73, Y0: 0.14, X1: 0.93, Y1: 0.16}, Unsure: true},
+		}}}}
+	if _, err := e.Store().Record(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	h.Reload()
+	settle()
+	row := slices.IndexFunc(h.rows, func(r store.Invoice) bool { return r.Number == "78748567" })
+	if row < 0 {
+		t.Fatal("the invoice read by OCR is not listed")
+	}
+	h.onSelected(widget.TableCellID{Row: row})
+	settle()
+	if h.detailDialog == nil {
+		t.Fatal("the row did not open in the detail view")
+	}
+	top := e.Win.Canvas().Overlays().Top()
+	for _, mark := range []string{"识别 93%", "未读清"} {
+		if b := uitest.Button(top, mark); b == nil || !b.Visible() {
+			t.Errorf("the detail does not show the mark %q: %q", mark, uitest.OverlayText(e.Win.Canvas()))
+		}
+	}
+	if texts := uitest.EntryTexts(top); !slices.Contains(texts, "78748567") {
+		t.Errorf("the 票面 column shows %q", texts)
 	}
 }

@@ -42,6 +42,7 @@ var historyCodes = map[string]bool{"duplicate": true, "already_locked": true, "a
 type form struct {
 	id       int64 // in the history; 0 when not recorded
 	queued   bool  // kept in the outbox: the team's server could not be reached
+	reading  bool  // a capture whose printed values are being read, to be recorded then
 	state    store.State
 	verified *store.Verification
 	checked  *store.CheckSummary // the tax authority's latest answer

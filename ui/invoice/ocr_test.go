@@ -1,8 +1,10 @@
 package invoice
 
 import (
+	"image"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -161,4 +163,118 @@ func showPaper(t *testing.T, path string) (*View, *env.Env, func(), *scan.FileRe
 	v.ShowScanned(scanned(r, filepath.Base(path), store.SourceFile))
 	settle()
 	return v, e, settle, r
+}
+
+// An invoice whose printed values were read by OCR, opened again from the
+// history, shows them as after its scan: each value with its mark (the
+// engine's confidence, or 未读清), every place outlined on its picture,
+// and going to a value zooms the picture to where it was read. With its
+// picture gone the marks stay, with nothing to zoom.
+func TestReopenedOCRInvoiceShowsItsMarks(t *testing.T) {
+	_, path, _ := photoCopy(t)
+	v, e, settle, r := showPaper(t, path)
+	key := store.PrintedNumber
+	if _, ok := r.Invoices[0].Printed.Reads[key]; !ok {
+		t.Fatalf("the number was not read: %+v", r.Invoices[0].Printed.Reads)
+	}
+	type mark struct {
+		entry, mark string
+		shown       bool
+	}
+	marks := func() map[string]mark {
+		m := map[string]mark{}
+		for _, row := range v.table.rows {
+			m[row.key] = mark{row.printed.Text, row.ocr.Text, row.mark.Visible()}
+		}
+		return m
+	}
+	zoomTo := func() image.Rectangle {
+		t.Helper()
+		e.Win.Canvas().Unfocus()
+		e.Win.Canvas().Focus(v.table.row(key).printed)
+		settle()
+		return v.image.shown()
+	}
+	scanned, boxes, zoomed := marks(), len(v.image.boxes), zoomTo()
+	id := r.Invoices[0].Recorded.InvoiceID
+
+	open := func() {
+		t.Helper()
+		v.Clear()
+		v.LoadRecord(id, func(_ string, err error) {
+			if err != nil {
+				t.Errorf("LoadRecord: %v", err)
+			}
+		})
+		settle()
+	}
+	open()
+	if got := marks(); !reflect.DeepEqual(got, scanned) {
+		t.Errorf("reopened, the values and their marks\n%+v, after the scan\n%+v", got, scanned)
+	}
+	if len(v.image.boxes) != boxes || v.image.img == nil {
+		t.Errorf("reopened, %d outlines on the picture, after the scan %d", len(v.image.boxes), boxes)
+	}
+	if got := zoomTo(); v.image.selected != key || got != zoomed {
+		t.Errorf("reopened, going to the number shows %v (%q), after the scan %v", got, v.image.selected, zoomed)
+	}
+
+	// The photo is gone: the marks stay, and there is nothing to zoom.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	open()
+	if got := marks(); !reflect.DeepEqual(got, scanned) {
+		t.Errorf("its picture gone, the values and their marks\n%+v, after the scan\n%+v", got, scanned)
+	}
+	if v.image.img != nil || len(v.image.boxes) != 0 {
+		t.Errorf("its picture gone, the view shows one with %d outlines", len(v.image.boxes))
+	}
+	zoomTo()
+	if v.image.selected != "" {
+		t.Errorf("with no picture, going to the number selected %q", v.image.selected)
+	}
+}
+
+// An invoice seen first in a picture whose values were not read (a
+// camera's frame kept with its code alone), then in a photo read by OCR,
+// opens from the history on the photo: the marks shown are its, and so
+// are the places outlined.
+func TestReopenedOCRInvoiceShowsThePictureItWasReadIn(t *testing.T) {
+	photo, path, data := photoCopy(t)
+	v, e, settle := newView(t)
+	e.Scanner = uitest.OCRScanner(t)
+	first := e.Scanner.Text(photo.QR)
+	first.Frame = data
+	uitest.Save(t, e, &first, store.SourceCamera)
+	r := uitest.ScanFile(t, e, path)
+	reads := r.Invoices[0].Printed.Reads
+	if len(reads) == 0 || r.Invoices[0].Recorded == nil || r.Invoices[0].Recorded.DuplicateOf == nil {
+		t.Fatalf("the photo: reads %+v, recorded %+v", reads, r.Invoices[0].Recorded)
+	}
+	v.LoadRecord(r.Invoices[0].Recorded.InvoiceID, func(_ string, err error) {
+		if err != nil {
+			t.Errorf("LoadRecord: %v", err)
+		}
+	})
+	settle()
+	if v.image.img == nil || len(v.image.boxes) != len(reads) {
+		t.Errorf("reopened, the picture shows %d outlines for %d values read", len(v.image.boxes), len(reads))
+	}
+}
+
+// photoCopy is a phone photo of a paper invoice, copied to a file of the
+// test's own (path), and its bytes.
+func photoCopy(t *testing.T) (photo uitest.Paper, path string, data []byte) {
+	t.Helper()
+	photo = uitest.PaperPicture(t, "photo")
+	path = filepath.Join(t.TempDir(), "invoice.jpg")
+	data, err := os.ReadFile(photo.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return photo, path, data
 }

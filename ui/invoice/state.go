@@ -17,6 +17,8 @@ func (v *View) showState() {
 	switch {
 	case v.f.id == 0 && v.f.queued:
 		v.stateLabel.SetText(tr.T("team.waiting_detail"))
+	case v.f.id == 0 && v.f.reading:
+		v.stateLabel.SetText(tr.T("detail.reading_printed"))
 	case v.f.id == 0:
 		v.stateLabel.SetText(tr.T("state.unrecorded"))
 	default:

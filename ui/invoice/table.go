@@ -205,6 +205,13 @@ func (t *table) fill(tr *env.Translator, f *form) map[string]string {
 		t.showRead(tr, r)
 		r.printed.SetText(f.entryText(r.key))
 		typed[r.key] = r.printed.Text
+		// While a capture's values are being read, what would be typed
+		// would be lost when they come: the entries wait for them.
+		if f.reading {
+			r.printed.Disable()
+		} else {
+			r.printed.Enable()
+		}
 	}
 	t.filling = false
 	if ocr != t.ocr {

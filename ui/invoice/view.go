@@ -33,6 +33,9 @@ type Scanned struct {
 	Source store.Source
 	File   *scan.FileResult
 	Index  int // into File.Invoices; -1 when the file gave no invoice
+	// Reading: a camera's capture whose printed values are being read by
+	// OCR; it is recorded once they are.
+	Reading bool
 }
 
 // Invoice is the invoice scanned, nil for a file that gave none.
@@ -209,7 +212,7 @@ func (v *View) Clear() {
 func (v *View) ShowScanned(s Scanned) {
 	tr := v.e.Tr
 	v.title = s.Name
-	if s.Source == store.SourceGun || s.Source == store.SourcePaste || s.Source == store.SourceTyped {
+	if s.Source == store.SourceGun || s.Source == store.SourcePaste || s.Source == store.SourceCamera || s.Source == store.SourceTyped {
 		v.title = tr.T("source." + string(s.Source))
 	}
 	if s.Source == store.SourceTyped && s.File.File != "" {
@@ -238,7 +241,7 @@ func (v *View) ShowScanned(s Scanned) {
 			v.title += " · " + tr.F("detail.page", inv.Page)
 		}
 	}
-	v.f.queued = s.File.Queued
+	v.f.queued, v.f.reading = s.File.Queued, s.Reading
 	if s.File.Err != nil {
 		// Said in both languages, as the clerk's words for its kind: the
 		// reader's own error text is English and technical.
@@ -320,6 +323,7 @@ func (v *View) showRecord(r record) {
 		v.firstSeen = &first
 	}
 	v.f.printed = document.PrintedOf(inv.Printed)
+	v.f.printed.Reads = inv.Reads // marked as read by OCR, as after the scan
 	v.fill()
 	v.showRecordPicture(inv.Sightings)
 }

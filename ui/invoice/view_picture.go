@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -61,8 +62,20 @@ func (v *View) showPicture(s Scanned, inv *scan.Invoice) {
 }
 
 // showRecordPicture shows the picture of the first sighting that still has
-// one: a file that is still there, or a kept webcam frame.
+// one: a file that is still there, or a kept webcam frame; the values read
+// by OCR in that sighting are outlined where they were read (a region is
+// of its own sighting's picture). The sightings whose values were read by
+// OCR come first: the marks shown are theirs. With no picture left, the
+// values stay marked as read by OCR, without their place.
 func (v *View) showRecordPicture(sightings []store.SightingDetail) {
+	sightings = slices.Clone(sightings)
+	unread := func(s store.SightingDetail) int {
+		if len(s.Reads) > 0 {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(sightings, func(a, b store.SightingDetail) int { return unread(a) - unread(b) })
 	some := false
 	for _, s := range sightings {
 		some = some || s.File != "" || s.Source == store.SourceCamera
@@ -71,7 +84,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 		v.noPicture()
 		return
 	}
-	st, reads := v.e.Store(), v.f.printed.Reads
+	st := v.e.Store()
 	v.loadPicture(false, func(ctx context.Context) shownPicture {
 		for _, s := range sightings {
 			var p picture
@@ -95,7 +108,7 @@ func (v *View) showRecordPicture(sightings []store.SightingDetail) {
 				// is not kept.
 				p.codes = locate(ctx, p.img)
 			}
-			return shownPicture{p, p.outlines(nil, s.Raw), p.fields(reads)}
+			return shownPicture{p, p.outlines(nil, s.Raw), p.fields(s.Reads)}
 		}
 		return shownPicture{pic: picture{note: "detail.no_picture"}}
 	})

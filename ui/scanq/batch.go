@@ -73,7 +73,11 @@ func (s *Screen) Paste() {
 	s.start(in)
 }
 
-// Take scans a code the camera read, with the frame it was read in (JPEG).
+// Take scans a code the camera read, with the frame it was read in (JPEG):
+// the capture joins the queue at once with its code's values and findings,
+// and its printed values are read from the frame by OCR as a batch's file
+// is (with its progress, cancellable); the 票面 column fills once they are
+// read, and the capture is recorded then (capture).
 func (s *Screen) Take(text string, frame []byte) {
 	s.start([]input{{text: text, source: store.SourceCamera, frame: frame}})
 }
@@ -100,8 +104,12 @@ func (s *Screen) start(in []input) {
 	if len(in) == 0 {
 		return
 	}
-	if s.running == 0 {
+	if s.running == 0 || s.ctx.Err() != nil {
+		// A new batch; or the clerk cancelled those still ending, which
+		// must not cancel what comes in now.
 		s.ctx, s.cancel = context.WithCancel(context.Background())
+	}
+	if s.running == 0 {
 		s.done, s.total = 0, 0
 	}
 	ctx := s.ctx
@@ -113,17 +121,18 @@ func (s *Screen) start(in []input) {
 	// The batch records into the history in use now, and its items join
 	// the queue only while the window stays with it (Reset).
 	h, gen := s.e.History(), s.gen
+	s.e.Bridge.Go(func() { s.run(ctx, h.Recorder(), gen, in) })
+}
+
+// run scans in; it runs off the UI goroutine, records through rec, and hands
+// what it finds to the queue (on the UI goroutine) as it goes, while the
+// queue is still the one of generation gen.
+func (s *Screen) run(ctx context.Context, rec scan.Recorder, gen int, in []input) {
 	apply := func(batch []*queueItem) {
 		if s.gen == gen {
 			s.append(batch)
 		}
 	}
-	s.e.Bridge.Go(func() { s.run(ctx, h.Recorder(), apply, in) })
-}
-
-// run scans in; it runs off the UI goroutine, records through rec, and hands
-// what it finds to apply (on the UI goroutine) as it goes.
-func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queueItem), in []input) {
 	var files, texts []input
 	for _, i := range in {
 		switch {
@@ -163,12 +172,11 @@ func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queue
 		if ctx.Err() != nil {
 			break
 		}
-		r := s.e.Scanner.Text(t.text)
 		if len(t.frame) > 0 {
-			// A camera's capture: its frame read once, here.
-			r = s.e.Scanner.Frame(ctx, t.text, t.frame)
+			s.capture(ctx, rec, gen, t)
+			continue
 		}
-		take(r, t.source, t.text)
+		take(s.e.Scanner.Text(t.text), t.source, t.text)
 	}
 	paths := make([]string, len(files))
 	for i, f := range files {
@@ -189,6 +197,57 @@ func (s *Screen) run(ctx context.Context, rec scan.Recorder, apply func([]*queue
 		}
 		s.showProgress()
 	})
+}
+
+// capture takes a camera's capture: it joins the queue at once with what
+// its code says, marked as being read; then its frame is read once, here,
+// by OCR (Scanner.Frame: cancelled with the batch, its progress shown), the
+// capture recorded through rec with what was read, and its line and the
+// invoice shown take the result (read). Cancelled, it is recorded with
+// its code alone: the clerk saw it come in. It runs off the UI goroutine;
+// the item shown is the UI goroutine's, and the reading works on a result
+// of its own.
+func (s *Screen) capture(ctx context.Context, rec scan.Recorder, gen int, t input) {
+	shown := s.e.Scanner.Text(t.text)
+	shown.Frame = t.frame
+	it := itemsOf(&shown, t.source, t.text)[0]
+	it.Reading = true
+	fyne.Do(func() {
+		if s.gen == gen {
+			s.add(it)
+		}
+	})
+	r := s.e.Scanner.Frame(ctx, t.text, t.frame)
+	if err := scan.Save(context.WithoutCancel(ctx), rec, t.source, &r); err != nil {
+		notRecorded(&r, err)
+	}
+	fyne.Do(func() {
+		if s.gen == gen {
+			s.read(it, &r)
+		}
+	})
+}
+
+// add puts a capture in the queue before it is read, and shows it: it is
+// not done until it is read (read).
+func (s *Screen) add(it *queueItem) {
+	s.items = append(s.items, it)
+	s.refreshQueue()
+	s.showNext = false
+	s.show(len(s.items) - 1)
+}
+
+// read shows on the item of a capture what reading its frame gave, and
+// counts it done.
+func (s *Screen) read(it *queueItem, r *scan.FileResult) {
+	fresh := itemsOf(r, it.Source, it.Name)[0]
+	it.Scanned, it.status, it.state = fresh.Scanned, fresh.status, fresh.state
+	s.done++
+	s.refreshQueue()
+	s.showProgress()
+	if s.selected >= 0 && s.items[s.selected] == it {
+		s.detail.ShowScanned(it.Scanned)
+	}
 }
 
 func isDir(path string) bool {

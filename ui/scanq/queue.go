@@ -259,6 +259,9 @@ func (s *Screen) itemState(it *queueItem) string {
 	if it.File != nil && it.File.Queued {
 		text += s.e.Tr.T("list.sep") + s.e.Tr.T("team.waiting")
 	}
+	if it.Reading {
+		text += s.e.Tr.T("list.sep") + s.e.Tr.T("scan.reading_printed")
+	}
 	if it.state != "" && it.state != store.StateNew {
 		text += s.e.Tr.T("list.sep") + s.e.Tr.T("state."+string(it.state))
 	}

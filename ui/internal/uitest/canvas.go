@@ -131,14 +131,35 @@ func Labels(root fyne.CanvasObject) []string {
 // (with a Base method that returns it).
 func Entries(root fyne.CanvasObject, placeholder string) []*widget.Entry {
 	var out []*widget.Entry
+	for _, e := range EntryWidgets(root) {
+		if e.PlaceHolder == placeholder {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// EntryWidgets are every entry of root (as Entries finds them, whatever
+// their placeholder), in the order they are laid out.
+func EntryWidgets(root fyne.CanvasObject) []*widget.Entry {
+	var out []*widget.Entry
 	walk(root, func(o fyne.CanvasObject) {
 		e, ok := o.(*widget.Entry)
 		if b, based := o.(interface{ Base() *widget.Entry }); based {
 			e, ok = b.Base(), true
 		}
-		if ok && e.PlaceHolder == placeholder {
+		if ok {
 			out = append(out, e)
 		}
 	})
+	return out
+}
+
+// EntryTexts are the texts of EntryWidgets.
+func EntryTexts(root fyne.CanvasObject) []string {
+	var out []string
+	for _, e := range EntryWidgets(root) {
+		out = append(out, e.Text)
+	}
 	return out
 }
