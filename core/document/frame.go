@@ -48,7 +48,7 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 		m = m.Scaled(f)
 	}
 	pic := plane.WarpHomography(m, w, h)
-	hs := hough(ridges(pic, false), w, h, false, int32(0.45*float64(w)))
+	hs := hough(ridges(pic, false), w, h, false, 0.36, int32(0.45*float64(w)))
 	if len(hs) < 2 {
 		return imaging.Homography{}, false
 	}
@@ -57,69 +57,85 @@ func rectify(src *imaging.Plane, a imaging.Affine, pts []imaging.Point) (imaging
 	if top == nil || bottom.c-top.c < 2.5*frameScale {
 		return imaging.Homography{}, false
 	}
-	// The frame's sides run from its top to its bottom; the code and
-	// the short rules between columns do not.
-	vs := hough(ridges(pic, true), w, h, true, int32(0.7*(bottom.c-top.c)))
-	left, right := extremes(vs, func(ruling) bool { return true })
-	if left == nil || right.c-left.c < 8*frameScale {
-		return imaging.Homography{}, false
-	}
-	var quad [4]imaging.Point
-	for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {
-		x, y, ok := cross(*hv[0], *hv[1])
+	// A sheet photographed tilted away from the camera narrows towards
+	// its far edge: in the frame the code alone gives, its sides slant the
+	// more the further they are from the code, by a third of the page's
+	// height and more on a steep photo. They are looked for within 20° of
+	// vertical first, then within 32° (a slope of 0.62): the wider search
+	// finds other long lines of ink too, and is only tried when the
+	// narrower finds no frame that agrees with the code.
+	vink := ridges(pic, true)
+	frameFrom := func(maxT float64) (imaging.Homography, bool) {
+		// The frame's sides run from its top to its bottom; the code and
+		// the short rules between columns do not.
+		vs := hough(vink, w, h, true, maxT, int32(0.7*(bottom.c-top.c)))
+		left, right := extremes(vs, func(ruling) bool { return true })
+		if left == nil || right.c-left.c < 8*frameScale {
+			return imaging.Homography{}, false
+		}
+		var quad [4]imaging.Point
+		for i, hv := range [4][2]*ruling{{top, left}, {top, right}, {bottom, right}, {bottom, left}} {
+			x, y, ok := cross(*hv[0], *hv[1])
+			if !ok {
+				return imaging.Homography{}, false
+			}
+			sx, sy := m.Apply(x, y)
+			quad[i] = imaging.Point{X: sx, Y: sy}
+		}
+		for i := range quad {
+			quad[i].X /= f
+			quad[i].Y /= f
+		}
+		// The frame as the unit square; the QR symbol, square on the paper,
+		// then shows the frame's proportions and size in QR sides.
+		unit := [4]imaging.Point{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 1}}
+		toUnit, ok := imaging.SolveHomography(quad, unit)
 		if !ok {
 			return imaging.Homography{}, false
 		}
-		sx, sy := m.Apply(x, y)
-		quad[i] = imaging.Point{X: sx, Y: sy}
-	}
-	for i := range quad {
-		quad[i].X /= f
-		quad[i].Y /= f
-	}
-	// The frame as the unit square; the QR symbol, square on the paper,
-	// then shows the frame's proportions and size in QR sides.
-	unit := [4]imaging.Point{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 1}}
-	toUnit, ok := imaging.SolveHomography(quad, unit)
-	if !ok {
-		return imaging.Homography{}, false
-	}
-	qu := make([]imaging.Point, 4)
-	for i, p := range pts {
-		x, y := toUnit.Apply(p.X, p.Y)
-		qu[i] = imaging.Point{X: x, Y: y}
-	}
-	fa, ok := imaging.QRFrame(qu, 0, 0, 1)
-	if !ok {
-		return imaging.Homography{}, false
-	}
-	inv, ok := fa.Invert()
-	if !ok {
-		return imaging.Homography{}, false
-	}
-	var canon [4]imaging.Point
-	for i, u := range unit {
-		x, y := inv.Apply(u.X, u.Y)
-		canon[i] = imaging.Point{X: x * qrSide, Y: y * qrSide}
-	}
-	hm, ok := imaging.SolveHomography(canon, quad)
-	if !ok {
-		return imaging.Homography{}, false
-	}
-	// The frame must be where the code says the form is, give or take
-	// the perspective: its top-left corner below-right of the code, and
-	// the code's corners where the code alone puts them.
-	if c := canon[0]; c.X < -2*qrSide || c.X > 2*qrSide || c.Y < 0.8*qrSide || c.Y > 3*qrSide {
-		return imaging.Homography{}, false
-	}
-	side := math.Hypot(pts[1].X-pts[0].X, pts[1].Y-pts[0].Y)
-	for i, c := range [4][2]float64{{0, 0}, {qrSide, 0}, {qrSide, qrSide}, {0, qrSide}} {
-		x, y := hm.Apply(c[0], c[1])
-		if math.Hypot(x-pts[i].X, y-pts[i].Y) > 0.15*side {
+		qu := make([]imaging.Point, 4)
+		for i, p := range pts {
+			x, y := toUnit.Apply(p.X, p.Y)
+			qu[i] = imaging.Point{X: x, Y: y}
+		}
+		fa, ok := imaging.QRFrame(qu, 0, 0, 1)
+		if !ok {
 			return imaging.Homography{}, false
 		}
+		inv, ok := fa.Invert()
+		if !ok {
+			return imaging.Homography{}, false
+		}
+		var canon [4]imaging.Point
+		for i, u := range unit {
+			x, y := inv.Apply(u.X, u.Y)
+			canon[i] = imaging.Point{X: x * qrSide, Y: y * qrSide}
+		}
+		hm, ok := imaging.SolveHomography(canon, quad)
+		if !ok {
+			return imaging.Homography{}, false
+		}
+		// The frame must be where the code says the form is, give or take
+		// the perspective: its top-left corner below-right of the code, and
+		// the code's corners where the code alone puts them.
+		if c := canon[0]; c.X < -2*qrSide || c.X > 2*qrSide || c.Y < 0.8*qrSide || c.Y > 3*qrSide {
+			return imaging.Homography{}, false
+		}
+		side := math.Hypot(pts[1].X-pts[0].X, pts[1].Y-pts[0].Y)
+		for i, c := range [4][2]float64{{0, 0}, {qrSide, 0}, {qrSide, qrSide}, {0, qrSide}} {
+			x, y := hm.Apply(c[0], c[1])
+			if math.Hypot(x-pts[i].X, y-pts[i].Y) > 0.15*side {
+				return imaging.Homography{}, false
+			}
+		}
+		return hm, true
 	}
-	return hm, true
+	for _, maxT := range []float64{0.36, 0.62} {
+		if hm, ok := frameFrom(maxT); ok {
+			return hm, true
+		}
+	}
+	return imaging.Homography{}, false
 }
 
 // extremes are the first and the last of ls that keep admits, by place.
@@ -185,16 +201,15 @@ func ridges(p *imaging.Plane, vertical bool) []bool {
 	return out
 }
 
-// hough finds the long straight lines of ink, within 20° of horizontal
-// (or of vertical when vertical is set): those with at least need inked
-// pixels along them, one per place.
-func hough(ink []bool, w, h int, vertical bool, need int32) []ruling {
+// hough finds the long straight lines of ink, at most maxT off
+// horizontal (or off vertical when vertical is set) as a slope: those with
+// at least need inked pixels along them, one per place.
+func hough(ink []bool, w, h int, vertical bool, maxT float64, need int32) []ruling {
 	span, across := w, h
 	if vertical {
 		span, across = h, w
 	}
 	mid := float64(span) / 2
-	const maxT = 0.36
 	step := 1.2 / float64(span)
 	nt := int(2*maxT/step) + 1
 	acc := make([]int32, nt*across)

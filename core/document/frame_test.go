@@ -102,11 +102,22 @@ func invertHomography(h imaging.Homography) imaging.Homography {
 // outer frame shows: the frame's corners, far from the code, land where
 // they are in the photo, not where the code alone would put them.
 func TestRectifyPerspective(t *testing.T) {
-	page, frame := formPage(true)
 	// The page's corners seen tilted away and turned a little.
+	t.Run("tilted", func(t *testing.T) {
+		testRectify(t, [4]imaging.Point{{X: 180, Y: 140}, {X: 1900, Y: 230}, {X: 2050, Y: 1350}, {X: 80, Y: 1250}})
+	})
+	// Tilted far away from the camera, with the code at the near corner:
+	// the far side of the frame slants by a third of its height where
+	// the code's own square puts it.
+	t.Run("steep", func(t *testing.T) {
+		testRectify(t, [4]imaging.Point{{X: 60, Y: 60}, {X: 2250, Y: 150}, {X: 1500, Y: 1450}, {X: 60, Y: 1380}})
+	})
+}
+
+func testRectify(t *testing.T, dst [4]imaging.Point) {
+	page, frame := formPage(true)
 	pw, ph := float64(page.W), float64(page.H)
 	src := [4]imaging.Point{{X: 0, Y: 0}, {X: pw, Y: 0}, {X: pw, Y: ph}, {X: 0, Y: ph}}
-	dst := [4]imaging.Point{{X: 180, Y: 140}, {X: 1900, Y: 230}, {X: 2050, Y: 1350}, {X: 80, Y: 1250}}
 	tr, ok := imaging.SolveHomography(src, dst)
 	if !ok {
 		t.Fatal("no homography")

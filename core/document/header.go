@@ -203,11 +203,41 @@ type digitRun struct {
 	v           val
 	digits      string
 	marks, date bool
+	// l is the run's line; groups are the glyphs of l (from, to) of the
+	// run's groups of digits: set apart by more than a third of a
+	// character's width, as a check code's are, or by a mark (an empty
+	// group).
+	l        *line
+	from, to int
+	groups   [][2]int
+}
+
+// groupsOf is the value of rn's last n groups when each has size digits
+// and the group before them, if any, has not: a check code printed as
+// four groups of five.
+func (rn digitRun) groupsOf(size, n int) (val, bool) {
+	if len(rn.groups) < n {
+		return val{}, false
+	}
+	tail := rn.groups[len(rn.groups)-n:]
+	for _, g := range tail {
+		if g[1]-g[0] != size {
+			return val{}, false
+		}
+	}
+	if k := len(rn.groups) - n - 1; k >= 0 && rn.groups[k][1]-rn.groups[k][0] == size {
+		return val{}, false
+	}
+	v := rn.l.val(tail[0][0], tail[n-1][1])
+	v.s = stripSpaces(v.s)
+	return v, true
 }
 
 // digitRuns lists the runs of digits of lines: glyphs one after another
-// with less than a character's width between them (the groups of a check
-// code are a space apart), and the marks of a date among them.
+// with less than one and a half characters' width between them (the
+// groups of a check code are a space apart), and the marks of a date
+// among them. It is the one walk of a line's digits: the header's values
+// by place and the values known by their shape both go by its runs.
 func digitRuns(lines []*line) []digitRun {
 	var out []digitRun
 	for _, l := range lines {
@@ -226,13 +256,21 @@ func digitRuns(lines []*line) []digitRun {
 				end--
 			}
 			var ds []rune
+			var groups [][2]int
 			marks := false
-			for _, g := range l.g[i:end] {
+			for k := i; k < end; k++ {
+				g := l.g[k]
 				if isDateMark(g.r) {
 					marks = true
+					groups = append(groups, [2]int{k, k})
 					continue
 				}
 				ds = append(ds, []rune(norm.NFKC.String(string(g.r)))...)
+				if n := len(groups); n > 0 && groups[n-1][0] < groups[n-1][1] && g.x0-l.g[k-1].x1 <= 0.35*l.em {
+					groups[n-1][1] = k + 1
+				} else {
+					groups = append(groups, [2]int{k, k + 1})
+				}
 			}
 			v := l.valOf(i, end, string(ds))
 			// The line of the digits: the engine gives a mark read
@@ -253,7 +291,7 @@ func digitRuns(lines []*line) []digitRun {
 				v.s = cleanOCRDate(stripSpaces(l.text(i, end)))
 				date = v.s != ""
 			}
-			out = append(out, digitRun{v: v, digits: string(ds), marks: marks, date: date})
+			out = append(out, digitRun{v: v, digits: string(ds), marks: marks, date: date, l: l, from: i, to: end, groups: groups})
 			i = j
 		}
 	}

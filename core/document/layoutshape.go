@@ -3,7 +3,6 @@ package document
 import (
 	"math"
 	"strings"
-	"unicode"
 )
 
 // shapedValues finds, in text read by OCR, the header values whose
@@ -15,9 +14,10 @@ import (
 // number's value, starting where it starts, as both layouts print it. A
 // date found by place is only where to read again (its text is left out).
 func shapedValues(lines []*line, p *Printed, vs map[string]val) {
+	runs := digitRuns(lines)
 	if _, ok := vs[keyCheck]; !ok {
-		for _, l := range lines {
-			if v, ok := digitGroups(l, 5, 4); ok {
+		for _, rn := range runs {
+			if v, ok := rn.groupsOf(5, 4); ok {
 				p.CheckCode, vs[keyCheck] = v.s, v
 				break
 			}
@@ -26,24 +26,10 @@ func shapedValues(lines []*line, p *Printed, vs map[string]val) {
 	if _, ok := vs[keyDate]; ok {
 		return
 	}
-	for _, l := range lines {
-		for i, g := range l.g {
-			if g.r != '年' || i < 2 || !unicode.IsDigit(l.g[i-1].r) || !unicode.IsDigit(l.g[i-2].r) {
-				continue
-			}
-			from, to := i, i+1
-			for from > 0 && i-from < 4 && unicode.IsDigit(l.g[from-1].r) {
-				from--
-			}
-			for to < len(l.g) && to-i < 7 && l.g[to-1].r != '日' {
-				to++
-			}
-			if !strings.ContainsRune(l.text(i, to), '月') {
-				continue
-			}
-			v := l.val(from, to)
-			v.s = cleanDate(v.s)
-			p.Date, vs[keyDate] = v.s, v
+	for _, rn := range runs {
+		// A run with 年 and 月 is the date, read as one or not.
+		if t := rn.l.text(rn.from, rn.to); rn.date || strings.ContainsRune(t, '年') && strings.ContainsRune(t, '月') {
+			p.Date, vs[keyDate] = rn.v.s, rn.v
 			return
 		}
 	}
@@ -66,37 +52,4 @@ func shapedValues(lines []*line, p *Printed, vs map[string]val) {
 			}
 		}
 	}
-}
-
-// digitGroups finds on l a run of n groups of size digits each, set apart
-// by gaps (a space's width) and nothing else, as check codes are printed.
-func digitGroups(l *line, size, n int) (val, bool) {
-	start, groups, cur := -1, 0, 0
-	for i := 0; i <= len(l.g); i++ {
-		digit := i < len(l.g) && unicode.IsDigit(l.g[i].r)
-		gap := 0.0
-		if i > 0 && i < len(l.g) {
-			gap = l.g[i].x0 - l.g[i-1].x1
-		}
-		if digit && start >= 0 && gap <= 0.35*l.em {
-			cur++
-			continue
-		}
-		if digit && start >= 0 && cur == size && gap <= 1.5*l.em {
-			groups++
-			cur = 1
-			continue
-		}
-		// The run ends here.
-		if start >= 0 && cur == size && groups+1 == n {
-			v := l.val(start, i)
-			v.s = stripSpaces(v.s)
-			return v, true
-		}
-		start, groups, cur = -1, 0, 0
-		if digit {
-			start, cur = i, 1
-		}
-	}
-	return val{}, false
 }
