@@ -298,6 +298,16 @@ func (r *paperReader) read() (Printed, error) {
 	}
 	glyphs := dedupe(bandGlyphs)
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
+	if anchored {
+		more, err := r.unruledSums(regions, vs)
+		if err != nil {
+			return Printed{}, fmt.Errorf("read image: %w", err)
+		}
+		if more != nil {
+			bandGlyphs = append(bandGlyphs, more)
+			p, vs = readFields(pageText{glyphs: dedupe(bandGlyphs), ocr: true})
+		}
+	}
 	p.Items = nil // the goods table is not read
 	if anchored {
 		// Where bands overlap, a line two bands read differently is

@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/money"
@@ -79,6 +80,11 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		if f.charset == ocr.Amount {
 			// Not the ¥ before the digits, which reads as a 1 or a 4.
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
+			// Digits the caption reading lost at the end (under a
+			// seal's ring, across a ruling line) are in the box too.
+			for i := range margins {
+				margins[i][2] += 0.6 * float64(lostDecimals(v.s))
+			}
 		}
 		for _, m := range margins {
 			if confirmed(rs, qr) {
@@ -122,6 +128,17 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		return decideAlone(f, rs)
 	}
 	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// lostDecimals is how many characters amount s, as the caption reading
+// gave it, lacks of its point and two decimals.
+func lostDecimals(s string) int {
+	s = strings.TrimRight(stripSpaces(nfkc(s)), "-")
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 {
+		return 3
+	}
+	return max(0, 2-(len(s)-i-1))
 }
 
 // joined is the text of gs and the engine's least confidence in it, 0
@@ -309,7 +326,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	var at []int
 	for _, i := range byWidth[:3] {
 		if w := width(i); w < 1.25*digit || w < 0.4*em || w > 1.6*em {
-			return runs, nil
+			return runs, dateWindow(runs, em)
 		}
 		mark[i] = true
 		at = append(at, i)
@@ -324,7 +341,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 		first--
 	}
 	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
-		return runs, nil
+		return runs, dateWindow(runs, em)
 	}
 	for i := range runs {
 		if i < first || i > at[2] {
@@ -332,6 +349,38 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 		}
 	}
 	return runs, mark
+}
+
+// dateWindow finds a date among runs by its order alone: eleven runs in a
+// row, four digits, a mark, two digits, a mark, two digits, a mark, every
+// mark wider than every digit among them. The three widest runs of the
+// line are not always the marks: a 日 is narrower than 年 and 月, and a
+// blurred 0 or 9 is nearly as wide as it. The last such run of eleven is
+// taken; nil when there is none.
+func dateWindow(runs [][2]int, em float64) map[int]bool {
+	width := func(i int) int { return runs[i][1] - runs[i][0] }
+	isMark := func(k int) bool { return k == 4 || k == 7 || k == 10 }
+	for s := len(runs) - 11; s >= 0; s-- {
+		maxDigit, minMark, maxMark := 0, math.MaxInt, 0
+		for k := range 11 {
+			if w := width(s + k); isMark(k) {
+				minMark, maxMark = min(minMark, w), max(maxMark, w)
+			} else {
+				maxDigit = max(maxDigit, w)
+			}
+		}
+		if minMark <= maxDigit || float64(minMark) < 0.4*em || float64(maxMark) > 1.6*em || float64(maxDigit) > 0.9*em {
+			continue
+		}
+		mark := map[int]bool{}
+		for i := range runs {
+			if i < s || i > s+10 || isMark(i-s) {
+				mark[i] = true
+			}
+		}
+		return mark
+	}
+	return nil
 }
 
 // decide picks the value printed from its readings. A reading equal to the
@@ -447,28 +496,21 @@ func sameValue(a, b string) bool {
 	return err1 == nil && err2 == nil && da.Equal(db) && strings.ContainsRune(a, '.')
 }
 
-// crossCheck uses the totals' arithmetic: amount plus tax making the total
-// confirms all three; a total that does not add up is kept only when it was
-// read surely (a real difference is what the comparison must show).
+// crossCheck uses the totals' arithmetic and what a tax can be: the paper
+// adds up (amount plus tax is the total, on a forged invoice too: its
+// forger keeps the sums), and a tax is below its amount by one of the VAT
+// rates (17 % the highest there was). A value the arithmetic shows
+// misread is dropped, never mended: what it should be is not what was read.
 func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
-	if p.Amount == "" || p.Tax == "" || p.Total == "" || p.Tax == "***" {
-		return
+	qr := ""
+	if r.hint != nil && r.hint.HasAmount {
+		qr = r.hint.Amount.Fixed(2)
 	}
-	a, err1 := money.Parse(p.Amount)
-	t, err2 := money.Parse(p.Tax)
-	s, err3 := money.Parse(p.Total)
-	if err1 != nil || err2 != nil || err3 != nil || a.Add(t).Equal(s) {
-		return
+	conf := map[string]float64{}
+	for k, rd := range reads {
+		conf[k] = rd.Confidence
 	}
-	// One of the three is misread or the invoice is altered; drop the
-	// least sure if it is not sure enough to stand on its own.
-	least, k := 2.0, ""
-	for _, key := range []string{keyAmount, keyTax, keyTotal} {
-		if c := reads[key].Confidence; c < least {
-			least, k = c, key
-		}
-	}
-	if least < 0.9 {
+	for _, k := range sumsMisread(p.Amount, p.Tax, p.Total, qr, conf) {
 		rd := reads[k]
 		rd.Unsure = true
 		reads[k] = rd
@@ -481,4 +523,151 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 			p.Total = ""
 		}
 	}
+}
+
+// maxRate is the highest VAT rate (17 %, before 2018), with room for the
+// rounding of each goods line's tax.
+const maxRate = 0.18
+
+// sumsMisread lists which of the amount a, tax t and total s (as read,
+// "" when not) cannot be what is printed, by the paper's arithmetic: a tax
+// that is a piece of the amount or the total (the end of its digits, read
+// where a box cut it), as large as either, or above the highest rate; an
+// amount that is not below its total by a tax; three that do not add up.
+// Which one is misread is told by the others and by the QR code's amount
+// qr (a value equal to it is not misread); a 0 read as a 6, 8 or 9 (see
+// zeroMisread) that would make the sums add up is the one; where nothing
+// tells, the least sure under 0.9 (conf) is dropped, as before, or both
+// of a pair that cannot be.
+func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
+	fa, okA := fen(a)
+	ft, okT := fen(t)
+	fs, okS := fen(s)
+	ok := map[string]bool{keyAmount: okA, keyTax: okT, keyTotal: okS}
+	val := map[string]string{keyAmount: a, keyTax: t, keyTotal: s}
+	if okA && okT && okS && fa+ft == fs {
+		return nil
+	}
+	confirmed := func(k string) bool { return qr != "" && k != keyTax && ok[k] && sameValue(val[k], qr) }
+	var out []string
+	drop := func(ks ...string) {
+		for _, k := range ks {
+			if ok[k] && !confirmed(k) {
+				ok[k] = false
+				out = append(out, k)
+			}
+		}
+	}
+	// An amount and a total that cannot go together: the total is the
+	// amount and a tax of at most maxRate of it.
+	pairAS := func() bool {
+		return sameSign(fa, fs) && abs64(fa) <= abs64(fs) && float64(abs64(fs)) <= (1+maxRate)*float64(abs64(fa))+5
+	}
+	if okT {
+		piece := okA && isPiece(t, a) || okS && isPiece(t, s)
+		tooBigS := okS && (abs64(ft) >= abs64(fs) || !sameSign(ft, fs))
+		tooBigA := okA && (float64(abs64(ft)) > maxRate*float64(abs64(fa))+5 || !sameSign(ft, fa))
+		switch {
+		case piece || tooBigS:
+			drop(keyTax)
+		case tooBigA && okS && pairAS():
+			drop(keyTax)
+		case tooBigA && okS:
+			// The total goes with neither: the amount read the tax's
+			// print, or the tax the amount's.
+			drop(keyAmount)
+			if ok[keyAmount] {
+				drop(keyTax)
+			}
+		case tooBigA:
+			if confirmed(keyAmount) {
+				drop(keyTax)
+			} else {
+				drop(keyAmount, keyTax)
+			}
+		}
+	}
+	if ok[keyAmount] && ok[keyTotal] && !ok[keyTax] && !pairAS() {
+		if sameSign(fa, fs) && float64(abs64(fa)) <= maxRate*float64(abs64(fs)) {
+			// An amount the size of a tax of the total: the 合计 row's
+			// tax read in the amount's place, beside it; the total is
+			// read on its own row.
+			drop(keyAmount)
+		} else {
+			drop(keyAmount, keyTotal)
+		}
+	}
+	if !ok[keyAmount] || !ok[keyTax] || !ok[keyTotal] {
+		// Two of three: the QR code's amount stands for the third only to
+		// tell a 0 misread in the tax, which is then dropped.
+		if q, okQ := fen(qr); okQ && ok[keyTax] {
+			misread := func(want int64) bool { return want > 0 && zeroMisread(t, fenText(want)) }
+			if ok[keyTotal] && misread(fs-q) || ok[keyAmount] && misread(q-fa) {
+				drop(keyTax)
+			}
+		}
+		return out
+	}
+	for _, k := range []struct {
+		key  string
+		want int64
+	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}} {
+		if zeroMisread(val[k.key], fenText(k.want)) && !confirmed(k.key) {
+			drop(k.key)
+			return out
+		}
+	}
+	least, k := 2.0, ""
+	for _, key := range []string{keyAmount, keyTax, keyTotal} {
+		if c := conf[key]; c < least && !confirmed(key) {
+			least, k = c, key
+		}
+	}
+	if k != "" && least < 0.9 {
+		drop(k)
+	}
+	return out
+}
+
+// fen reads an amount as read ("-12.30") in fen.
+func fen(s string) (int64, bool) {
+	if !reAmount.MatchString(s) {
+		return 0, false
+	}
+	neg := strings.HasPrefix(s, "-")
+	n := int64(0)
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// fenText writes n fen as an amount is printed.
+func fenText(n int64) string {
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return sign + strconv.FormatInt(n/100, 10) + "." + pad2(int(n%100))
+}
+
+// isPiece reports whether amount t is the end of amount a's digits, fewer
+// of them: a box that cut a's first digits off.
+func isPiece(t, a string) bool {
+	t, a = strings.TrimPrefix(t, "-"), strings.TrimPrefix(a, "-")
+	return len(t) < len(a) && strings.HasSuffix(a, t)
+}
+
+func sameSign(a, b int64) bool { return a == 0 || b == 0 || (a < 0) == (b < 0) }
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

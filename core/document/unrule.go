@@ -1,0 +1,162 @@
+package document
+
+import (
+	"image"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
+
+// Ruling lines. A value printed across one of the form's ruling lines (a
+// dot-matrix printer's values land a few millimetres off their boxes, on
+// the 合计 row's bottom line, across a column's side) is lost by the
+// engine: it takes the line and the glyphs touching it for one shape that
+// is no character, and sparse reading drops the whole value. Elsewhere the
+// engine finds the form's lines itself and reads past them better than
+// past what is left of a line taken out, so the lines are taken out only
+// to read again a band that lost its totals.
+
+// Ink levels on a plane evenLight made, whose paper is at 240: a line's
+// middle is darker than ruleCore, its blurred edges darker than ruleEdge.
+const (
+	ruleCore = 205
+	ruleEdge = 222
+)
+
+// unrule takes the ruling lines out of p, whose print is em pixels tall: a
+// run of ink along a row (a column) at least 6 em long, or crossing all of
+// a small region from side to side, and at most a third of an em thick
+// across it, is painted over with paper. Print is never that long: the
+// tops of a row of zeros, touching in a blurred scan, run 1 em a digit.
+// Where a glyph crosses the line the ink is as thick as the glyph and is
+// left. A run may have gaps of two pixels (a scanned line is uneven). p is
+// changed in place.
+func unrule(p *imaging.Plane, em float64) {
+	if p == nil || p.W == 0 || p.H == 0 || em <= 0 {
+		return
+	}
+	minRun, minWhole := int(6*em), int(1.5*em)
+	maxThick := max(3, int(em/3+0.5))
+	var erase []int
+	// along walks the runs of row n (across) or column n (!across) and
+	// queues the pixels of their thin parts.
+	along := func(across bool, n, length int) {
+		pix := func(i int) (int, int) {
+			if across {
+				return i, n
+			}
+			return n, i
+		}
+		start, last := -1, -1
+		flush := func() {
+			whole := start <= 2 && last >= length-3 && last-start+1 >= minWhole
+			if start >= 0 && (last-start+1 >= minRun || whole) {
+				for i := start; i <= last; i++ {
+					x, y := pix(i)
+					erase = append(erase, thinInk(p, x, y, across, maxThick)...)
+				}
+			}
+			start, last = -1, -1
+		}
+		for i := range length {
+			x, y := pix(i)
+			if p.Pix[y*p.W+x] >= ruleCore {
+				if last >= 0 && i-last > 2 {
+					flush()
+				}
+				continue
+			}
+			if start < 0 {
+				start = i
+			}
+			last = i
+		}
+		flush()
+	}
+	for y := range p.H {
+		along(true, y, p.W)
+	}
+	for x := range p.W {
+		along(false, x, p.H)
+	}
+	for _, i := range erase {
+		p.Pix[i] = 240
+	}
+}
+
+// thinInk lists the pixels of the ink at (x, y) across a line through it
+// (up and down when vertical, else left and right): those darker than
+// ruleEdge joined to it, when they are at most maxThick; none when the ink
+// there is thicker (a glyph crossing the line).
+func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) []int {
+	dx, dy := 0, 1
+	if !vertical {
+		dx, dy = 1, 0
+	}
+	idx := func(k int) (int, bool) {
+		xx, yy := x+k*dx, y+k*dy
+		if xx < 0 || yy < 0 || xx >= p.W || yy >= p.H {
+			return 0, false
+		}
+		return yy*p.W + xx, true
+	}
+	lo, hi := 0, 0
+	for {
+		i, ok := idx(lo - 1)
+		if !ok || p.Pix[i] >= ruleEdge {
+			break
+		}
+		if lo--; hi-lo+1 > maxThick {
+			return nil
+		}
+	}
+	for {
+		i, ok := idx(hi + 1)
+		if !ok || p.Pix[i] >= ruleEdge {
+			break
+		}
+		if hi++; hi-lo+1 > maxThick {
+			return nil
+		}
+	}
+	out := make([]int, 0, hi-lo+1)
+	for k := lo; k <= hi; k++ {
+		i, _ := idx(k)
+		out = append(out, i)
+	}
+	return out
+}
+
+// frameEm is the height of the values' print in the reading frame.
+const frameEm = 20 * qrSide / 130
+
+// sumsRow is where both layouts print the 合计 and 价税合计 rows, in QR
+// sides below the symbol's top.
+const sumsRow = 4.8
+
+// unruledSums reads again, with its ruling lines taken out, the band of
+// regions (those read, in the reading frame) that holds the totals rows,
+// when vs, what the bands gave, has no amount or no total, not even a
+// place to read one again. nil when nothing was read again.
+func (r *paperReader) unruledSums(regions []image.Rectangle, vs map[string]val) ([]glyph, error) {
+	_, amount := vs[keyAmount]
+	_, total := vs[keyTotal]
+	if amount && total {
+		return nil, nil
+	}
+	for _, rg := range regions {
+		if float64(rg.Min.Y) > sumsRow*qrSide || float64(rg.Max.Y) < sumsRow*qrSide || rg.Dx() < 8*qrSide {
+			continue
+		}
+		h := r.toSrc.Then(float64(rg.Min.X), float64(rg.Min.Y))
+		p := evenLight(r.src.WarpHomography(h, rg.Dx(), rg.Dy()))
+		unrule(p, frameEm)
+		gs, err := r.eng.Read(r.ctx, p.Image(), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+		r.progress()
+		if err != nil {
+			return nil, err
+		}
+		return flatten(gs, rg.Min), nil
+	}
+	return nil, nil
+}
