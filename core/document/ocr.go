@@ -304,8 +304,19 @@ func (r *paperReader) read() (Printed, error) {
 			return Printed{}, fmt.Errorf("read image: %w", err)
 		}
 		if more != nil {
+			// The sums read again fill only what the bands missed: a
+			// value read stays as read, since mixing two readings of one
+			// line can spoil it.
 			bandGlyphs = append(bandGlyphs, more)
-			p, vs = readFields(pageText{glyphs: dedupe(bandGlyphs), ocr: true})
+			p2, vs2 := readFields(pageText{glyphs: dedupe(bandGlyphs), ocr: true})
+			for _, f := range []struct {
+				key      string
+				at, from *string
+			}{{keyAmount, &p.Amount, &p2.Amount}, {keyTax, &p.Tax, &p2.Tax}, {keyTotal, &p.Total, &p2.Total}} {
+				if v, ok := vs2[f.key]; ok && vs[f.key].s == "" && v.s != "" {
+					vs[f.key], *f.at = v, *f.from
+				}
+			}
 		}
 	}
 	p.Items = nil // the goods table is not read
