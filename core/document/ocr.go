@@ -263,13 +263,12 @@ func (r *paperReader) read() (Printed, error) {
 			r.progress()
 			continue
 		}
-		gs, err := r.eng.Read(r.ctx, r.warp(rg), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+		gs, err := r.readBand(r.warp(rg), rg)
 		if err != nil {
-			return Printed{}, fmt.Errorf("read image: %w", err)
+			return Printed{}, err
 		}
 		at[i] = len(bandGlyphs)
-		bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
-		r.progress()
+		bandGlyphs = append(bandGlyphs, gs)
 	}
 	if anchored && !found(formNeeds, bandGlyphs) {
 		// A form drawn at its own proportions: the bands whose rows its
@@ -284,16 +283,15 @@ func (r *paperReader) read() (Printed, error) {
 				return Printed{}, err
 			}
 			rg := nb.rect()
-			gs, err := r.eng.Read(r.ctx, r.warp(rg), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+			gs, err := r.readBand(r.warp(rg), rg)
 			if err != nil {
-				return Printed{}, fmt.Errorf("read image: %w", err)
+				return Printed{}, err
 			}
 			if at[i] < 0 {
-				bandGlyphs = append(bandGlyphs, flatten(gs, rg.Min))
+				bandGlyphs = append(bandGlyphs, gs)
 			} else {
-				bandGlyphs[at[i]] = flatten(gs, rg.Min)
+				bandGlyphs[at[i]] = gs
 			}
-			r.progress()
 		}
 	}
 	glyphs := dedupe(bandGlyphs)
@@ -301,7 +299,7 @@ func (r *paperReader) read() (Printed, error) {
 	if anchored {
 		more, err := r.unruledSums(regions, vs)
 		if err != nil {
-			return Printed{}, fmt.Errorf("read image: %w", err)
+			return Printed{}, err
 		}
 		if more != nil {
 			// The sums read again fill only what the bands missed: a
@@ -360,6 +358,16 @@ func (r *paperReader) read() (Printed, error) {
 		p.Source = SourceOCR
 	}
 	return p, nil
+}
+
+// readBand reads img, the picture of the frame's region rg, as free text.
+func (r *paperReader) readBand(img *image.Gray, rg image.Rectangle) ([]glyph, error) {
+	gs, err := r.eng.Read(r.ctx, img, ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+	if err != nil {
+		return nil, fmt.Errorf("read image: %w", err)
+	}
+	r.progress()
+	return flatten(gs, rg.Min), nil
 }
 
 // ticket reports whether the page is a railway or air ticket laid out as

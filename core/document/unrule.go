@@ -4,7 +4,6 @@ import (
 	"image"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
-	"github.com/fapiaoscanner/fapiao/core/ocr"
 )
 
 // Ruling lines. A value printed across one of the form's ruling lines (a
@@ -151,12 +150,7 @@ func (r *paperReader) unruledSums(regions []image.Rectangle, vs map[string]val) 
 		h := r.toSrc.Then(float64(rg.Min.X), float64(rg.Min.Y))
 		p := evenLight(r.src.WarpHomography(h, rg.Dx(), rg.Dy()))
 		unrule(p, frameEm)
-		gs, err := r.eng.Read(r.ctx, p.Image(), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
-		r.progress()
-		if err != nil {
-			return nil, err
-		}
-		return flatten(gs, rg.Min), nil
+		return r.readBand(p.Image(), rg)
 	}
 	return nil, nil
 }
