@@ -3,6 +3,7 @@ package document
 import (
 	"image"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -598,6 +599,20 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		}
 	}
 	if !ok[keyAmount] || !ok[keyTax] || !ok[keyTotal] {
+		switch {
+		case ok[keyTax] && !ok[keyAmount] && !ok[keyTotal]:
+			// A tax alone: nothing on the paper to check it by, and the
+			// end of an amount whose box cut its first digits off reads
+			// as one. It stays when it is of a rate of the QR code's
+			// amount (the code does not carry the tax).
+			if q, okQ := fen(qr); !okQ || !ofRate(ft, q) {
+				drop(keyTax)
+			}
+		case ok[keyTax] && ok[keyAmount] && rateMisread(t, func(int64) int64 { return fa }):
+			drop(keyTax)
+		case ok[keyTax] && ok[keyTotal] && rateMisread(t, func(ft int64) int64 { return fs - ft }):
+			drop(keyTax)
+		}
 		// Two of three: the QR code's amount stands for the third only to
 		// tell a 0 misread in the tax, which is then dropped.
 		if q, okQ := fen(qr); okQ && ok[keyTax] {
@@ -627,6 +642,65 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		drop(k)
 	}
 	return out
+}
+
+// vatRates are the VAT rates and levy rates a tax is of its amount.
+var vatRates = []float64{0.17, 0.16, 0.13, 0.11, 0.10, 0.09, 0.06, 0.05, 0.03, 0.015, 0.01, 0.005}
+
+// rateTolerance is how far, in fen, an invoice's tax may be from its
+// rate of the amount: each goods line's tax is rounded on its own, and the
+// tax authority admits 1.27 yuan in all.
+const rateTolerance = 127
+
+// ofRate reports whether tax is one of the rates of amount (both in fen).
+func ofRate(tax, amount int64) bool {
+	if tax == 0 {
+		return true
+	}
+	for _, r := range vatRates {
+		if abs64(tax-int64(math.Round(float64(amount)*r))) <= rateTolerance {
+			return true
+		}
+	}
+	return false
+}
+
+// rateMisread reports whether tax t as read is of no rate of its amount
+// (given by amount from the tax) while t with some 6, 8 or 9 taken for a
+// misread 0 is: a dot-matrix or blurred 0 (see zeroMisread), with the
+// rates standing for the missing third of the sums. A tax of several
+// rates fits none, and is then kept unless a misread 0 would make it fit.
+func rateMisread(t string, amount func(tax int64) int64) bool {
+	ft, ok := fen(t)
+	if !ok || ofRate(ft, amount(ft)) {
+		return false
+	}
+	rs := []rune(t)
+	var at []int
+	for i, c := range rs {
+		if c == '6' || c == '8' || c == '9' {
+			at = append(at, i)
+		}
+	}
+	if len(at) > 10 {
+		return false
+	}
+	for m := 1; m < 1<<len(at); m++ {
+		v := slices.Clone(rs)
+		for j, i := range at {
+			if m&(1<<j) != 0 {
+				v[i] = '0'
+			}
+		}
+		w := strings.TrimPrefix(string(v), "-")
+		if w[0] == '0' && w[1] != '.' {
+			continue // no amount is printed with a leading 0
+		}
+		if f, ok := fen(string(v)); ok && ofRate(f, amount(f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // fen reads an amount as read ("-12.30") in fen.
