@@ -16,8 +16,8 @@ import (
 // and the frame of each layout is at a known place in the QR-side frame
 // the bands are planned in. The page is then read through the same bands
 // and the same caption-and-position reader as one with a code; with no QR
-// value to compare with, settle keeps a value only when two readings agree
-// or one is very sure (minAlone).
+// value to compare with, settle keeps a value only when no reading of it
+// disagrees (decideAlone).
 
 // formFrame is where a layout's outer frame lies in the reading frame, in
 // QR sides from the symbol's top-left corner: a 税控 form's frame starts
