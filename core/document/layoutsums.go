@@ -164,25 +164,22 @@ func indexOfGlyph(l *line, gi int) int {
 	return -1
 }
 
+// receiptDigits is a fiscal e-receipt's code or number: its digits only.
+func receiptDigits(s string) string {
+	s = stripSpaces(nfkc(s))
+	if reDigits.MatchString(s) {
+		return s
+	}
+	return ""
+}
+
 // readReceipt reads a fiscal e-receipt's (财政电子票据) own labels.
 func readReceipt(lines []*line, p *Printed) {
 	if hs := findLabels(lines, reReceiptCode, ""); len(hs) > 0 {
-		p.Code = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
-			s = stripSpaces(nfkc(s))
-			if reDigits.MatchString(s) {
-				return s
-			}
-			return ""
-		}).s
+		p.Code = firstMatch(valueAfter(lines, hs[0], 10), receiptDigits).s
 	}
 	if hs := findLabels(lines, reReceiptNumber, ""); len(hs) > 0 {
-		p.Number = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {
-			s = stripSpaces(nfkc(s))
-			if reDigits.MatchString(s) {
-				return s
-			}
-			return ""
-		}).s
+		p.Number = firstMatch(valueAfter(lines, hs[0], 10), receiptDigits).s
 	}
 	if hs := findLabels(lines, reCheckLabel, ""); len(hs) > 0 && p.CheckCode == "" {
 		p.CheckCode = firstMatch(valueAfter(lines, hs[0], 10), func(s string) string {

@@ -113,6 +113,28 @@ const bandSlack = 0.25
 // bands gave them all, the form is where the bands looked.
 var formNeeds = []string{keyTotal, keyBuyerTaxID, keySellerTaxID}
 
+// layoutBands are the bands of the page's layout, whose usual rules the
+// form is taken to have until its own are found.
+func (r *paperReader) layoutBands() []readBand {
+	bands, usual := bandsTaxControl, rulesTaxControl
+	if r.isDigital() {
+		bands, usual = bandsDigital, rulesDigital
+	}
+	r.usual, r.form = usual, usual
+	return bands
+}
+
+// bandRegions are bands in the reading frame's pixels, and what each is
+// read for.
+func bandRegions(bands []readBand) ([]image.Rectangle, [][]string) {
+	regions := make([]image.Rectangle, len(bands))
+	needs := make([][]string, len(bands))
+	for i, b := range bands {
+		regions[i], needs[i] = b.rect(), b.needs
+	}
+	return regions, needs
+}
+
 // rect is b in the reading frame's pixels.
 func (b readBand) rect() image.Rectangle {
 	return image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide))
@@ -217,16 +239,8 @@ func (r *paperReader) read() (Printed, error) {
 			}
 			r.setFrame(h, qrSide*7, qrSide*3)
 			anchored = true
-			bands, usual := bandsTaxControl, rulesTaxControl
-			if r.hint != nil && r.hint.IsDigital() {
-				bands, usual = bandsDigital, rulesDigital
-			}
-			r.usual, r.form = usual, usual
-			for _, b := range bands {
-				regions = append(regions, b.rect())
-				needs = append(needs, b.needs)
-			}
-			planned = bands
+			planned = r.layoutBands()
+			regions, needs = bandRegions(planned)
 		}
 	}
 	if !anchored && r.opt.QR == nil {
@@ -234,12 +248,7 @@ func (r *paperReader) read() (Printed, error) {
 		if h, digital, ok := formAnchor(r.src); ok {
 			r.setFrame(h, qrSide*7, qrSide*3)
 			anchored, r.digital = true, digital
-			bands, usual := bandsTaxControl, rulesTaxControl
-			if digital {
-				bands, usual = bandsDigital, rulesDigital
-			}
-			r.usual, r.form = usual, usual
-			regions, needs = framePlan(bands)
+			regions, needs = bandRegions(framePlan(r.layoutBands()))
 		}
 	}
 	if !anchored {

@@ -1,8 +1,8 @@
 package document
 
 import (
-	"image"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -320,20 +320,14 @@ func digitalFrame(pic *imaging.Plane, quad [4]imaging.Point) bool {
 // then reads the header band as one.
 const formHeaderTop = -0.35
 
-// framePlan is the regions of bands in the reading frame, and what each
-// is read for, on a page anchored on its frame: the header band, the
-// first, reaching no higher than formHeaderTop.
-func framePlan(bands []readBand) ([]image.Rectangle, [][]string) {
-	var regions []image.Rectangle
-	var needs [][]string
-	for i, b := range bands {
-		if i == 0 {
-			b.y0 = math.Max(b.y0, formHeaderTop)
-		}
-		regions = append(regions, image.Rect(int(b.x0*qrSide), int(b.y0*qrSide), int(b.x1*qrSide), int(b.y1*qrSide)))
-		needs = append(needs, b.needs)
+// framePlan is bands as read on a page anchored on its frame: the header
+// band, the first, reaching no higher than formHeaderTop.
+func framePlan(bands []readBand) []readBand {
+	bands = slices.Clone(bands)
+	if len(bands) > 0 {
+		bands[0].y0 = math.Max(bands[0].y0, formHeaderTop)
 	}
-	return regions, needs
+	return bands
 }
 
 // decideAlone picks the value printed from its readings of field f on a
