@@ -121,7 +121,7 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 			}
 			if row.fits(rn) {
 				exact = append(exact, rn.v)
-			} else if row.near(rn) {
+			} else if row.near(rn) && !fitsOther(rows, row, rn) {
 				v := rn.v
 				v.s = ""
 				near = append(near, v)
@@ -169,6 +169,22 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 		y := (row.y + shift) * qrSide
 		vs[row.key] = val{box: [4]float64{x0, y - h/2, x0 + w, y + h/2}}
 	}
+}
+
+// fitsOther reports whether rn, no longer than row's value, has the
+// shape of the value of another row: the number's eight digits beside its
+// row are the number, not the date misread. A run longer than row's value
+// is that value with its marks read as digits.
+func fitsOther(rows []headerRow, row headerRow, rn digitRun) bool {
+	if len(rn.digits) > slices.Max(row.digits) {
+		return false
+	}
+	for _, o := range rows {
+		if o.key != row.key && o.fits(rn) {
+			return true
+		}
+	}
+	return false
 }
 
 func fit0(rows []headerRow) headerRow {

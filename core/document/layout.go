@@ -332,6 +332,10 @@ var (
 	// most often): the rest is still distinctive.
 	reCodeLabel   = regexp.MustCompile(`发?票?代码:?`)
 	reNumberLabel = regexp.MustCompile(`发?票?号码:?`)
+	// A paper invoice prints its number after № with no caption (NFKC
+	// makes the sign No; OCR reads it as No or NO, its o now and then as
+	// a zero or a degree sign).
+	reNumeroLabel = regexp.MustCompile(`N[oO0º°]\.?:?`)
 	reDateLabel   = regexp.MustCompile(`开?票日期:?`)
 	reCheckLabel  = regexp.MustCompile(`校验码:?`)
 	reNameLabel   = regexp.MustCompile(`名称:`)
@@ -386,6 +390,17 @@ func cleanCode(s string) string {
 	s = stripSpaces(nfkc(s))
 	if reCodeValue.MatchString(s) {
 		return s
+	}
+	return ""
+}
+
+// cleanOCRCode reads an invoice code as cleanCode does, but only one an
+// invoice can carry (see codeCarried): OCR finds other runs of 10 or 12
+// digits about the header, a 机器编号 or a number run into the digits
+// beside it, that no tax bureau issues.
+func cleanOCRCode(s string) string {
+	if c := cleanCode(s); c != "" && codeCarried(c) {
+		return c
 	}
 	return ""
 }
@@ -541,12 +556,18 @@ func readFields(pt pageText) (Printed, map[string]val) {
 	var p Printed
 	p.Kind = title(lines)
 	p.TypeCode = typeFromTitle(p.Kind)
+	cleanC := cleanCode
+	if pt.ocr {
+		cleanC = cleanOCRCode
+	}
 	if hs := findLabels(lines, reCodeLabel, ""); len(hs) > 0 {
 		cands := valueAfter(lines, hs[0], 10)
-		p.Code = set(keyCode, firstMatch(cands, cleanCode))
+		p.Code = set(keyCode, firstMatch(cands, cleanC))
 		seen(keyCode, cands)
 	}
-	for _, h := range findLabels(lines, reNumberLabel, "") {
+	// The number's own caption first; the № of a paper form where no
+	// caption gave one.
+	for _, h := range append(findLabels(lines, reNumberLabel, ""), findLabels(lines, reNumeroLabel, "")...) {
 		cands := valueAfter(lines, h, 10)
 		if p.Number = set(keyNumber, firstMatch(cands, cleanNumber)); p.Number != "" {
 			break

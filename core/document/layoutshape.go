@@ -2,7 +2,9 @@ package document
 
 import (
 	"math"
+	"regexp"
 	"strings"
+	"unicode"
 )
 
 // shapedValues finds, in text read by OCR, the header values whose
@@ -33,6 +35,10 @@ func shapedValues(lines []*line, p *Printed, vs map[string]val) {
 			return
 		}
 	}
+	if v, ok := dateMisread(lines); ok {
+		vs[keyDate] = v
+		return
+	}
 	num, ok := vs[keyNumber]
 	if !ok {
 		return
@@ -52,4 +58,75 @@ func shapedValues(lines []*line, p *Printed, vs map[string]val) {
 			}
 		}
 	}
+}
+
+// codeByShape adds to vs, from glyphs read in the header band, the
+// invoice code no caption gave: a paper invoice prints its code with no
+// caption (large beside the QR code, and the printer's copy in small print
+// at the top right), and a photo's pale captions are lost. A run of 10 or
+// 12 digits standing alone (no letter or digit run into it) that is a code
+// an invoice can carry is the code; runs that give two codes give none.
+func codeByShape(glyphs []glyph, vs map[string]val) {
+	if _, ok := vs[keyCode]; ok {
+		return
+	}
+	var code val
+	for _, rn := range digitRuns(buildLines(pageText{glyphs: glyphs, ocr: true})) {
+		if rn.marks || len(rn.digits) != 10 && len(rn.digits) != 12 || !codeCarried(rn.digits) || runOn(rn) {
+			continue
+		}
+		if code.s != "" && code.s != rn.digits {
+			return
+		}
+		if code.s == "" {
+			code = rn.v
+			code.s = rn.digits
+		}
+	}
+	if code.s != "" {
+		vs[keyCode] = code
+	}
+}
+
+// runOn reports whether a letter or a digit touches run rn on its line: it
+// is then part of a longer value, read in pieces.
+func runOn(rn digitRun) bool {
+	l := rn.l
+	touches := func(a, b glyph) bool { return b.x0-a.x1 < 0.6*l.em }
+	alnum := func(r rune) bool { return unicode.IsLetter(r) && r < 0x80 || unicode.IsDigit(r) }
+	if rn.from > 0 && alnum(l.g[rn.from-1].r) && touches(l.g[rn.from-1], l.g[rn.from]) {
+		return true
+	}
+	return rn.to < len(l.g) && alnum(l.g[rn.to].r) && touches(l.g[rn.to-1], l.g[rn.to])
+}
+
+// reMisreadDate is a date whose 年, 月 and 日 were all misread (as %, A,
+// a digit): a year of this century or the last, a month and a day, each
+// after one character that is no digit.
+var reMisreadDate = regexp.MustCompile(`(19|20)\d\d[^\d](\d\d)[^\d](\d\d)`)
+
+// dateMisread finds where a date is whose marks the engine misread on a
+// line of lines: its digits are a year, a month and a day in their groups
+// of four, two and two, parted by one character each. The date is only
+// where to read again (its text is left out); its 日, misread too, is
+// taken in.
+func dateMisread(lines []*line) (val, bool) {
+	for _, l := range lines {
+		s := l.normText()
+		for _, m := range reMisreadDate.FindAllStringSubmatchIndex(s, -1) {
+			mo, d := atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]])
+			if mo < 1 || mo > 12 || d < 1 || d > 31 {
+				continue
+			}
+			from := l.at[len([]rune(s[:m[0]]))]
+			to := l.at[len([]rune(s[:m[1]]))-1] + 1
+			if to < len(l.g) && l.g[to].x0-l.g[to-1].x1 < 0.6*l.em {
+				to++
+			}
+			v := l.val(from, to)
+			v.s = ""
+			return v, true
+		}
+	}
+	return val{}, false
 }

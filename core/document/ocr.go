@@ -334,6 +334,9 @@ func (r *paperReader) read() (Printed, error) {
 		for _, bg := range bandGlyphs {
 			fillTaxIDs(&p, vs, taxIDsByShape(buildLines(pageText{glyphs: bg, ocr: true})))
 		}
+		if !r.isDigital() {
+			codeByShape(bandGlyphs[0], vs)
+		}
 		headerByPlace(bandGlyphs[0], r.isDigital(), vs)
 		r.parties(&p, vs)
 	}

@@ -1,0 +1,124 @@
+package document
+
+import "testing"
+
+// A paper invoice prints its number after № with no caption; OCR gives
+// the sign as No (its NFKC form too). The number's own caption, where one
+// is printed, comes first.
+func TestNumeroCaption(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  string
+	}{
+		{"№ alone", []string{"№ 34146020"}, "34146020"},
+		{"read as No", []string{"No 34146020"}, "34146020"},
+		{"read as NO", []string{"NO 05950604"}, "05950604"},
+		{"the caption first", []string{"No 11111111", "发票号码: 24933745"}, "24933745"},
+		{"not a word's No", []string{"Note 34146020"}, ""},
+		{"no number after it", []string{"No 3414602"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var gs []glyph
+			for i, l := range c.lines {
+				gs = append(gs, glyphsAt(8, 0.4+0.3*float64(i), l)...)
+			}
+			p, _ := readFields(pageText{glyphs: gs, ocr: true})
+			if p.Number != c.want {
+				t.Errorf("number %q, want %q", p.Number, c.want)
+			}
+		})
+	}
+}
+
+// OCR's code is one an invoice can carry: other runs of 10 or 12 digits
+// about the header (a 机器编号) are not taken for it, beside its caption or
+// by their shape where no caption is printed.
+func TestCodeByShape(t *testing.T) {
+	if cleanOCRCode("661911958445") != "" || cleanOCRCode("034001900104") != "034001900104" {
+		t.Errorf("cleanOCRCode: a 机器编号 taken, or a code refused")
+	}
+	p, _ := readFields(pageText{glyphs: glyphsAt(8, 0.1, "发票代码: 661911958445"), ocr: true})
+	if p.Code != "" {
+		t.Errorf("a 机器编号 beside the code's caption read as the code: %q", p.Code)
+	}
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  string
+	}{
+		{"the printer's copy", []string{"No 34146020", "034001900104", "34146020"}, "034001900104"},
+		{"printed twice", []string{"034001900104 安徽增值税普通发票", "034001900104"}, "034001900104"},
+		{"ten digits", []string{"2303113160"}, "2303113160"},
+		{"a 机器编号 is none", []string{"661911958445"}, ""},
+		{"two codes give none", []string{"034001900104", "2303113160"}, ""},
+		{"run into letters", []string{"No 0595060doi2303113160"}, ""},
+		{"a longer run", []string{"91340100732995648"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var gs []glyph
+			for i, l := range c.lines {
+				gs = append(gs, glyphsAt(8, 0.4+0.3*float64(i), l)...)
+			}
+			vs := map[string]val{}
+			codeByShape(gs, vs)
+			if vs[keyCode].s != c.want {
+				t.Errorf("code %q, want %q", vs[keyCode].s, c.want)
+			}
+			if v, ok := vs[keyCode]; ok && (v.box[0] < 8*qrSide || v.box[2] <= v.box[0]) {
+				t.Errorf("code box %v is not the value's", v.box)
+			}
+		})
+	}
+	// A code the caption reader found, or saw, stays.
+	vs := map[string]val{keyCode: {box: [4]float64{1, 2, 3, 4}}}
+	codeByShape(glyphsAt(8, 0.4, "2303113160"), vs)
+	if vs[keyCode].s != "" || vs[keyCode].box != [4]float64{1, 2, 3, 4} {
+		t.Errorf("the caption's code replaced: %+v", vs[keyCode])
+	}
+}
+
+// A date whose 年, 月 and 日 were all misread is known by its digits'
+// groups: where to read it again, with nothing taken from this reading.
+func TestDateMisread(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		ok   bool
+	}{
+		{"HHAAR: 2020%08A208", true},
+		{"2017%03 31B", false}, // the month's group is cut: no date's shape
+		{"2020%13A20", false},
+		{"2020%08A32", false},
+		{"1850%08A20", false},
+	} {
+		lines := buildLines(pageText{glyphs: glyphsAt(8, 1.1, c.line), ocr: true})
+		var p Printed
+		vs := map[string]val{}
+		shapedValues(lines, &p, vs)
+		v, ok := vs[keyDate]
+		if ok != c.ok || v.s != "" || p.Date != "" {
+			t.Errorf("%q: date %+v (%v), want its place %v and no value", c.line, v, ok, c.ok)
+			continue
+		}
+		if ok && (v.box[0] < 8.4*qrSide || v.box[2] < (8.4+11*0.07)*qrSide) {
+			t.Errorf("%q: box %v is not the date's with its 日", c.line, v.box)
+		}
+	}
+}
+
+// The number's eight digits beside their row, where the usual form's rows
+// put the date's (a paper form's header sits lower than an e-invoice's),
+// are not the date misread.
+func TestHeaderByPlaceKeepsTheNumber(t *testing.T) {
+	vs := map[string]val{}
+	headerByPlace(glyphsAt(8.9, 0.68, "No 34146020"), false, vs)
+	if v, ok := vs[keyDate]; ok {
+		t.Errorf("the number's digits taken for the date: %+v", v)
+	}
+	// A date read with its marks as digits still is.
+	vs = map[string]val{}
+	headerByPlace(glyphsAt(8.9, 0.68, "开票 2020065178"), false, vs)
+	if v, ok := vs[keyDate]; !ok || v.s != "" {
+		t.Errorf("misread date: %+v, %v; want its place, unread", v, ok)
+	}
+}
