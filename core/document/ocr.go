@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
@@ -90,13 +91,16 @@ type readBand struct {
 // offset of 税控 values and what is left of the perspective. On a 税控
 // form the totals band holds the seller's name and taxpayer ID too; the
 // seller's band, which reaches lower for a form printed lower, is not
-// read when the totals band gave the seller's taxpayer ID.
+// read when the totals band gave the seller's taxpayer ID. It reaches
+// past the middle of the seller's block, to its taxpayer ID's row on a
+// form whose 价税合计 row is drawn taller than the usual form's and whose
+// rules were not found (a bent sheet's bow them).
 var (
 	bandsTaxControl = []readBand{
 		{band{7.0, -0.9, 12.8, 1.55}, nil},
 		{band{-0.7, 1.35, 7.3, 2.4}, nil},
 		{band{-0.7, 3.9, 13.8, 5.7}, nil},
-		{band{-0.7, 5.15, 7.3, 5.95}, []string{keySellerTaxID}},
+		{band{-0.7, 5.15, 7.3, 6.1}, []string{keySellerTaxID}},
 	}
 	bandsDigital = []readBand{
 		{band{7.0, -0.9, 12.8, 1.05}, nil},
@@ -472,12 +476,22 @@ func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 	}
 	var out []glyph
 	for _, idx := range byLine {
-		var hs []int
+		var hs, tight []int
 		for _, i := range idx {
 			hs = append(hs, gs[i].Box.Dy())
+			if r, _ := utf8.DecodeRuneInString(gs[i].Text); unicode.Is(unicode.Han, r) {
+				tight = append(tight, gs[i].Box.Dy())
+			}
 		}
 		sort.Ints(hs)
 		medH := hs[len(hs)/2]
+		if sort.Ints(tight); len(tight) >= 4 && tight[len(tight)/4]*10 < medH*8 {
+			// The engine gives the Chinese characters of a word the
+			// word's box now and then, the height of two rows; never a
+			// box too small. A Chinese line whose characters' boxes are
+			// mostly too tall is as tall as its tightest quarter.
+			medH = tight[len(tight)/4]
+		}
 		var y0s, y1s []int
 		for _, i := range idx {
 			if b := gs[i].Box; b.Dy()*10 >= medH*7 && b.Dy()*10 <= medH*13 {

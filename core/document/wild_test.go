@@ -1,6 +1,11 @@
 package document
 
-import "testing"
+import (
+	"image"
+	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
 
 // A paper invoice prints its number after № with no caption; OCR gives
 // the sign as No (its NFKC form too). The number's own caption, where one
@@ -120,5 +125,37 @@ func TestHeaderByPlaceKeepsTheNumber(t *testing.T) {
 	headerByPlace(glyphsAt(8.9, 0.68, "开票 2020065178"), false, vs)
 	if v, ok := vs[keyDate]; !ok || v.s != "" {
 		t.Errorf("misread date: %+v, %v; want its place, unread", v, ok)
+	}
+}
+
+// The engine gives the Chinese characters of a word the word's box now
+// and then, twice their height: the line is as tall as its characters
+// whose boxes are tight, not as the word's box.
+func TestFlattenTallWordBoxes(t *testing.T) {
+	var gs []ocr.Glyph
+	x := 0
+	for i, c := range []rune("称:华为技术有限公司") {
+		box := image.Rect(x, 47, x+22, 67)
+		if i >= 4 {
+			// 技术有限公司: the word's box, reaching into the row below.
+			box = image.Rect(x, 42, x+22, 79)
+		}
+		gs = append(gs, ocr.Glyph{Text: string(c), Box: box, Conf: 0.99})
+		x += 24
+	}
+	for _, g := range flatten(gs, image.Point{}) {
+		if g.y0 < 45 || g.y1 > 69 {
+			t.Fatalf("%c flattened to %.0f-%.0f, want the characters' 47-67", g.r, g.y0, g.y1)
+		}
+	}
+	// A line whose boxes are tight keeps their median.
+	for i := range gs {
+		gs[i].Box.Min.Y, gs[i].Box.Max.Y = 47, 67
+	}
+	gs[0].Box.Min.Y = 30
+	for _, g := range flatten(gs, image.Point{}) {
+		if g.y0 != 47 || g.y1 != 67 {
+			t.Fatalf("%c flattened to %.0f-%.0f, want 47-67", g.r, g.y0, g.y1)
+		}
 	}
 }
