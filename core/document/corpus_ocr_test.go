@@ -41,14 +41,15 @@ var imageSkipped = map[string]string{
 
 // minWildRead is the share of the printed values of the corpus's invoice
 // images (photos, scans and renders from the wild) OCR must read right: a
-// floor at what is read today (24 of 39), short of the 80 % wanted. The
+// floor at what is read today (28 of 39), short of the 80 % wanted. The
 // two phone photos, whose QR codes cannot be read, are anchored on their
-// forms' outer frames; both are printed forms bent or taken at a slant,
-// and their header values (the number without its caption, beside the
-// title) sit where the band plan's rows do not expect them. The 税控
-// e-invoice drawn taller than the usual form is read where its rules put
-// its rows, all but its 合计 row, whose caption the engine misreads.
-const minWildRead = 24.0 / 39
+// forms' outer frames; both are paper forms (number after №, code bare
+// beside the code and in the printer's small copy), one bent. What is
+// left: the printer's small copies and the dates read on a slant, a №
+// number the small copy's digits run into, names misread by one
+// character, totals' amounts crossed by ruling lines, and the *** tax of
+// the 税控 e-invoice.
+const minWildRead = 28.0 / 39
 
 // TestCorpusImagesOCR reads the printed values of the real corpus's
 // invoice images by OCR, anchored on their QR code where one is read, and

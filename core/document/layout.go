@@ -657,6 +657,7 @@ func readFields(pt pageText) (Printed, map[string]val) {
 		p.SellerName = set(keySellerName, nameAbove(lines, ids[1]))
 	}
 	readSums(lines, reSum, &p, vs)
+	amountAsTotal(lines, &p, vs)
 	readFare(lines, &p, vs)
 	if p.Kind != "" && strings.Contains(p.Kind, "票据") {
 		readReceipt(lines, &p)

@@ -130,3 +130,26 @@ func dateMisread(lines []*line) (val, bool) {
 	}
 	return val{}, false
 }
+
+// amountAsTotal reads, in OCR'd text, the 合计 row's amount where neither
+// its caption nor a second ¥ amount told which row it is: an invoice with
+// no tax (免税, 不征税: its tax printed ***) has one ¥ amount on the row,
+// the same as the total on the 价税合计 row below it. The nearest line
+// above the total's with one ¥ amount, equal to the total read, is the
+// row; with tax, no amount on it equals the total.
+func amountAsTotal(lines []*line, p *Printed, vs map[string]val) {
+	t, ok := vs[keyTotal]
+	if !ocrLines(lines) || p.Amount != "" || !ok || t.s == "" {
+		return
+	}
+	for li := len(lines) - 1; li >= 0; li-- {
+		l := lines[li]
+		if l.y1 > t.box[1] || t.box[1]-l.y1 > 4*l.em {
+			continue
+		}
+		if yen := yenVals(l); len(yen) == 1 && sameValue(yen[0].s, t.s) {
+			p.Amount, vs[keyAmount] = yen[0].s, yen[0]
+			return
+		}
+	}
+}

@@ -159,3 +159,29 @@ func TestFlattenTallWordBoxes(t *testing.T) {
 		}
 	}
 }
+
+// An invoice with no tax (its tax printed ***) has one ¥ amount on its
+// 合计 row, the total's: with the row's caption lost, it is the amount. An
+// amount that is not the total (the tax's ¥ lost) is not.
+func TestAmountAsTotal(t *testing.T) {
+	for _, c := range []struct {
+		sums, want string
+	}{
+		{"it ¥630.00 KK", "630.00"},
+		{"it ¥600.00 KK", ""},
+	} {
+		var gs []glyph
+		gs = append(gs, glyphsAt(0.5, 5.1, c.sums)...)
+		gs = append(gs, glyphsAt(0.5, 5.45, "价税合计(大写) 陆佰叁拾圆整 (小写)¥630.00")...)
+		p, vs := readFields(pageText{glyphs: gs, ocr: true})
+		if p.Total != "630.00" {
+			t.Fatalf("total %q", p.Total)
+		}
+		if p.Amount != c.want || vs[keyAmount].s != c.want {
+			t.Errorf("%q: amount %q, want %q", c.sums, p.Amount, c.want)
+		}
+		if p.Tax != "" {
+			t.Errorf("%q: tax %q read from nothing", c.sums, p.Tax)
+		}
+	}
+}
