@@ -91,16 +91,15 @@ type readBand struct {
 // offset of 税控 values and what is left of the perspective. On a 税控
 // form the totals band holds the seller's name and taxpayer ID too; the
 // seller's band, which reaches lower for a form printed lower, is not
-// read when the totals band gave the seller's taxpayer ID. It reaches
-// past the middle of the seller's block, to its taxpayer ID's row on a
-// form whose 价税合计 row is drawn taller than the usual form's and whose
-// rules were not found (a bent sheet's bow them).
+// read when the totals band gave the seller's taxpayer ID. Where it gave
+// none either, the seller's rows may sit a row lower, under a 价税合计 row
+// drawn taller than the usual form's: sellerLower is read.
 var (
 	bandsTaxControl = []readBand{
 		{band{7.0, -0.9, 12.8, 1.55}, nil},
 		{band{-0.7, 1.35, 7.3, 2.4}, nil},
 		{band{-0.7, 3.9, 13.8, 5.7}, nil},
-		{band{-0.7, 5.15, 7.3, 6.1}, []string{keySellerTaxID}},
+		{band{-0.7, 5.15, 7.3, 5.95}, []string{keySellerTaxID}},
 	}
 	bandsDigital = []readBand{
 		{band{7.0, -0.9, 12.8, 1.05}, nil},
@@ -108,6 +107,11 @@ var (
 		{band{-0.7, 3.9, 13.8, 5.7}, nil},
 	}
 )
+
+// sellerLower is the 税控 seller's band a row lower, for a form whose
+// 价税合计 row is drawn taller and whose rules were not found to place the
+// band by (a bent sheet bows them).
+var sellerLower = readBand{band{-0.7, 5.45, 7.3, 6.25}, []string{keySellerTaxID}}
 
 // bandSlack is the margin, in QR sides, the bands below the code leave
 // around the rows they are for.
@@ -306,6 +310,19 @@ func (r *paperReader) read() (Printed, error) {
 				bandGlyphs[at[i]] = gs
 			}
 		}
+	}
+	if anchored && !r.isDigital() && !found(sellerLower.needs, bandGlyphs) {
+		if err := r.ctx.Err(); err != nil {
+			return Printed{}, err
+		}
+		b := sellerLower
+		b.y0, b.y1 = r.formY(b.y0), r.formY(b.y1)
+		rg := b.rect()
+		gs, err := r.readBand(r.warp(rg), rg)
+		if err != nil {
+			return Printed{}, err
+		}
+		bandGlyphs = append(bandGlyphs, gs)
 	}
 	glyphs := dedupe(bandGlyphs)
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})

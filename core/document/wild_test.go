@@ -2,6 +2,7 @@ package document
 
 import (
 	"image"
+	"image/draw"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/ocr"
@@ -183,5 +184,24 @@ func TestAmountAsTotal(t *testing.T) {
 		if p.Tax != "" {
 			t.Errorf("%q: tax %q read from nothing", c.sums, p.Tax)
 		}
+	}
+}
+
+// A 税控 form whose 价税合计 row is drawn taller than the usual form's has
+// its seller's rows lower: with no rules found to place the bands by, the
+// seller's band reaches only half its taxpayer ID's row, and the band a
+// row lower is read for it.
+func TestSellerRowsLower(t *testing.T) {
+	p := newPaper(t, 150)
+	p.img = image.NewGray(image.Rect(0, 0, int(14*p.side), int(7*p.side)))
+	draw.Draw(p.img, p.img.Bounds(), image.White, image.Point{}, draw.Src)
+	p.qr(t, paperQR)
+	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
+	p.text(0.2, 5.78, "名　　称：")
+	p.text(1.9, 5.78, "合肥华强资讯科技有限公司")
+	p.text(0.2, 6.02, "纳税人识别号：")
+	p.text(1.9, 6.02, "91340100732995648F")
+	if pr := readPaper(t, p); pr.SellerTaxID != "91340100732995648F" {
+		t.Errorf("seller's taxpayer ID %q", pr.SellerTaxID)
 	}
 }
