@@ -41,7 +41,7 @@ var imageSkipped = map[string]string{
 
 // minWildRead is the share of the printed values of the corpus's invoice
 // images (photos, scans and renders from the wild) OCR must read right: a
-// floor at what is read today (28 of 39), short of the 80 % wanted. The
+// floor at what is read today (29 of 39), short of the 80 % wanted. The
 // two phone photos, whose QR codes cannot be read, are anchored on their
 // forms' outer frames; both are paper forms (number after №, code bare
 // beside the code and in the printer's small copy), one bent. What is
@@ -49,7 +49,7 @@ var imageSkipped = map[string]string{
 // number the small copy's digits run into, names misread by one
 // character, totals' amounts crossed by ruling lines, and the *** tax of
 // the 税控 e-invoice.
-const minWildRead = 28.0 / 39
+const minWildRead = 29.0 / 39
 
 // TestCorpusImagesOCR reads the printed values of the real corpus's
 // invoice images by OCR, anchored on their QR code where one is read, and

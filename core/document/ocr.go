@@ -532,59 +532,78 @@ func flatten(gs []ocr.Glyph, off image.Point) []glyph {
 	return out
 }
 
-// dedupe drops glyphs read twice where bands overlap, keeping the surer.
+// dedupe drops glyphs read twice where bands overlap. Two bands' readings
+// of one line are not mixed: taken character by character, the surer
+// copy of each, they interleave where the two differ ("武汉城市一一卡通"
+// of 武汉城市一卡通 read as 武汉城市一卡通 and 武汉城市卡通). Of two lines
+// of different bands on one row and overlapping along it, the one read
+// more surely where they overlap is kept whole there; what only the
+// other read, beyond it, is kept too.
 func dedupe(bands [][]glyph) []glyph {
-	var gs []glyph
-	var from []int
+	type bandLine struct {
+		b      int
+		g      []glyph
+		x0, x1 float64
+		y0, y1 float64
+		drop   []bool
+	}
+	var ls []*bandLine
 	for b, bg := range bands {
-		gs = append(gs, bg...)
-		for range bg {
-			from = append(from, b)
+		for _, l := range buildLines(pageText{glyphs: bg, ocr: true}) {
+			bl := &bandLine{b: b, g: l.g, x0: math.Inf(1), x1: math.Inf(-1), y0: l.y0, y1: l.y1, drop: make([]bool, len(l.g))}
+			for _, g := range l.g {
+				bl.x0, bl.x1 = math.Min(bl.x0, g.x0), math.Max(bl.x1, g.x1)
+			}
+			ls = append(ls, bl)
 		}
 	}
-	idx := make([]int, len(gs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool { return gs[idx[i]].x0 < gs[idx[j]].x0 })
-	sorted := make([]glyph, len(gs))
-	band := make([]int, len(gs))
-	for k, i := range idx {
-		sorted[k], band[k] = gs[i], from[i]
-	}
-	gs = sorted
-	drop := make([]bool, len(gs))
-	for i := range gs {
-		if drop[i] {
-			continue
-		}
-		for j := i + 1; j < len(gs) && gs[j].x0 < gs[i].x1; j++ {
-			if drop[j] || band[i] == band[j] {
-				continue
-			}
-			a, b := gs[i], gs[j]
-			ix := math.Min(a.x1, b.x1) - math.Max(a.x0, b.x0)
-			iy := math.Min(a.y1, b.y1) - math.Max(a.y0, b.y0)
-			if ix <= 0 || iy <= 0 {
-				continue
-			}
-			inter := ix * iy
-			small := math.Min((a.x1-a.x0)*(a.y1-a.y0), (b.x1-b.x0)*(b.y1-b.y0))
-			if inter < 0.5*small {
-				continue
-			}
-			if a.unsure <= b.unsure {
-				drop[j] = true
-			} else {
-				drop[i] = true
-				break
+	// unsureIn is the mean doubt of l's glyphs between x0 and x1, and
+	// how many there are.
+	unsureIn := func(l *bandLine, x0, x1 float64) (float64, int) {
+		sum, n := 0.0, 0
+		for k, g := range l.g {
+			if c := (g.x0 + g.x1) / 2; c >= x0 && c <= x1 && !l.drop[k] {
+				sum += g.unsure
+				n++
 			}
 		}
+		if n == 0 {
+			return 1, 0
+		}
+		return sum / float64(n), n
 	}
-	out := gs[:0]
-	for i, g := range gs {
-		if !drop[i] {
-			out = append(out, g)
+	for i, a := range ls {
+		for _, c := range ls[i+1:] {
+			if a.b == c.b {
+				continue
+			}
+			iy := math.Min(a.y1, c.y1) - math.Max(a.y0, c.y0)
+			x0, x1 := math.Max(a.x0, c.x0), math.Min(a.x1, c.x1)
+			if iy < 0.5*math.Min(a.y1-a.y0, c.y1-c.y0) || x1 <= x0 {
+				continue
+			}
+			ua, na := unsureIn(a, x0, x1)
+			uc, nc := unsureIn(c, x0, x1)
+			if na == 0 || nc == 0 {
+				continue
+			}
+			keep, other := a, c
+			if uc < ua {
+				keep, other = c, a
+			}
+			for k, g := range other.g {
+				if cx := (g.x0 + g.x1) / 2; cx >= keep.x0 && cx <= keep.x1 {
+					other.drop[k] = true
+				}
+			}
+		}
+	}
+	var out []glyph
+	for _, l := range ls {
+		for k, g := range l.g {
+			if !l.drop[k] {
+				out = append(out, g)
+			}
 		}
 	}
 	return out

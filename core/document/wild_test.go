@@ -25,16 +25,22 @@ func TestNumeroCaption(t *testing.T) {
 		{"no number after it", []string{"No 3414602"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var gs []glyph
-			for i, l := range c.lines {
-				gs = append(gs, glyphsAt(8, 0.4+0.3*float64(i), l)...)
-			}
+			gs := headerLines(c.lines)
 			p, _ := readFields(pageText{glyphs: gs, ocr: true})
 			if p.Number != c.want {
 				t.Errorf("number %q, want %q", p.Number, c.want)
 			}
 		})
 	}
+}
+
+// headerLines lays ls out as the header band's lines, one under another.
+func headerLines(ls []string) []glyph {
+	var gs []glyph
+	for i, l := range ls {
+		gs = append(gs, glyphsAt(8, 0.4+0.3*float64(i), l)...)
+	}
+	return gs
 }
 
 // OCR's code is one an invoice can carry: other runs of 10 or 12 digits
@@ -62,10 +68,7 @@ func TestCodeByShape(t *testing.T) {
 		{"a longer run", []string{"91340100732995648"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var gs []glyph
-			for i, l := range c.lines {
-				gs = append(gs, glyphsAt(8, 0.4+0.3*float64(i), l)...)
-			}
+			gs := headerLines(c.lines)
 			vs := map[string]val{}
 			codeByShape(gs, vs)
 			if vs[keyCode].s != c.want {
@@ -203,5 +206,39 @@ func TestSellerRowsLower(t *testing.T) {
 	p.text(1.9, 6.02, "91340100732995648F")
 	if pr := readPaper(t, p); pr.SellerTaxID != "91340100732995648F" {
 		t.Errorf("seller's taxpayer ID %q", pr.SellerTaxID)
+	}
+}
+
+// Two bands' readings of one line are not mixed character by character:
+// the line read more surely where they overlap is kept whole there, what
+// only the other band read beyond it is kept too.
+func TestDedupeWholeLines(t *testing.T) {
+	at := func(x0 float64, s string, unsure []float64) []glyph {
+		var gs []glyph
+		w := (12.0 * 0.12 * qrSide) / float64(len([]rune(s)))
+		for i, r := range []rune(s) {
+			gs = append(gs, glyph{r: r, x0: x0 + float64(i)*w, x1: x0 + float64(i+1)*w - 1, y0: 100, y1: 120, unsure: unsure[i]})
+		}
+		return gs
+	}
+	flat := func(n int, u float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = u
+		}
+		return out
+	}
+	// The seller's band read the name right, a little less surely on the
+	// whole; the totals band lost 一, and was surer of some characters.
+	seller := at(100, "武汉城市一卡通有限公司", flat(11, 0.03))
+	u := flat(10, 0.05)
+	u[4], u[5] = 0.001, 0.001
+	totals := append(at(100, "武汉城市卡通有限公司", u), at(900, "备注", flat(2, 0.05))...)
+	got := ""
+	for _, l := range buildLines(pageText{glyphs: dedupe([][]glyph{totals, seller}), ocr: true}) {
+		got += l.text(0, len(l.g))
+	}
+	if want := "武汉城市一卡通有限公司 备注"; stripSpaces(got) != stripSpaces(want) {
+		t.Errorf("read %q, want %q", got, want)
 	}
 }
