@@ -633,7 +633,10 @@ func (r *paperReader) settleName(f ocrField, v val, rs []reading) (string, float
 			break
 		}
 		crop := r.warpScaled(b, k)
-		gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: ocr.Text, Layout: ocr.Line})
+		// A name is Chinese characters and brackets: the Latin model,
+		// which free text tries too on a line the Chinese one is unsure
+		// of, reads none of it and doubles the time.
+		gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: ocr.Chinese, Layout: ocr.Line})
 		r.progress()
 		if err != nil {
 			return "", v.conf

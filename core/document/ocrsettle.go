@@ -87,10 +87,12 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				margins[i][2] += 0.6 * float64(lostDecimals(v.s))
 			}
 		}
-		for _, m := range margins {
-			if confirmed(rs, qr) {
+		for i, m := range margins {
+			if confirmed(rs, qr) || f.charset == ocr.TaxID && outvoted(rs, qr, len(margins)-i) {
 				// decide takes a reading the QR code confirms whatever
-				// the others say: reading again would change nothing.
+				// the others say, and a taxpayer ID two readings agree
+				// on whatever those left give: reading again would
+				// change nothing.
 				r.progress()
 				continue
 			}
@@ -193,6 +195,40 @@ func confirmed(rs []reading, qr []string) bool {
 			if x.s != "" && sameValue(x.s, q) && x.conf >= minQR {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// outvoted reports whether, with no QR value to compare with, the value
+// two sure readings of rs agree on stays what decide takes whatever left
+// more readings give: no other value can be read as often. The confidence
+// decide gives may still rise with them; a taxpayer ID's weighs nothing
+// else (an amount's does, in the sums' check).
+func outvoted(rs []reading, qr []string, left int) bool {
+	if len(qr) > 0 {
+		return false
+	}
+	n := map[string]int{}
+	sure := map[string]float64{}
+	for _, x := range rs {
+		if x.s != "" {
+			n[x.s]++
+			sure[x.s] = math.Max(sure[x.s], x.conf)
+		}
+	}
+	for s, k := range n {
+		if k < 2 || sure[s] < minAgreed {
+			continue
+		}
+		others := 0
+		for o, m := range n {
+			if o != s {
+				others = max(others, m)
+			}
+		}
+		if others+left < k {
+			return true
 		}
 	}
 	return false

@@ -27,8 +27,9 @@ import (
 // Languages the engine needs: Simplified Chinese for captions and names,
 // English for digits and Latin letters.
 const (
-	langText  = "chi_sim+eng"
-	langLatin = "eng"
+	langText    = "chi_sim+eng"
+	langLatin   = "eng"
+	langChinese = "chi_sim"
 )
 
 type tesseract struct {
@@ -140,8 +141,11 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	// Values are read with the Latin model only: the Chinese one reads
 	// digits worse (the 0 of 09 as a 6 in dates) and is slower.
 	langs := langLatin
-	if opt.Charset == Text {
+	switch opt.Charset {
+	case Text:
 		langs = langText
+	case Chinese:
+		langs = langChinese
 	}
 	// One OS thread for the whole read, told to keep OpenMP's work to
 	// itself.
@@ -197,7 +201,7 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	ok = true
 	for i := range gs {
 		gs[i].Box = gs[i].Box.Add(b.Min)
-		if opt.Charset != Text && (gs[i].Text == "O" || gs[i].Text == "Q") {
+		if wl != "" && (gs[i].Text == "O" || gs[i].Text == "Q") {
 			gs[i].Text = "0"
 		}
 	}
