@@ -74,8 +74,17 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			return ""
 		}
 	}
+	// A total that is the amount plus the tax, both read, is confirmed
+	// by the paper as a QR value would be.
+	sum, confirm := "", qr
+	if f.key == keyTotal && r.sum != "" {
+		sum, confirm = r.sum, append(slices.Clone(qr), r.sum)
+	}
 	rs := []reading{{clean(v.s), v.conf}}
 	if f.charset != ocr.Text {
+		if f.charset == ocr.Amount && r.anchored {
+			v.box = printHeight(v.box)
+		}
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
 		if f.charset == ocr.Amount {
@@ -88,7 +97,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 		}
 		for _, m := range margins {
-			if confirmed(rs, qr) {
+			if confirmed(rs, confirm) {
 				// decide takes a reading the QR code confirms whatever
 				// the others say: reading again would change nothing.
 				r.progress()
@@ -107,7 +116,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			txt, conf := joined(gs)
 			rs = append(rs, reading{clean(txt), conf})
 		}
-		if f.key != keyDate && !confirmed(rs, qr) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
+		if f.key != keyDate && !confirmed(rs, confirm) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
 			// right readings do not: once more, half as large again. A
 			// value the QR code carries otherwise, read two ways, is read
@@ -125,10 +134,57 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	if f.charset == ocr.Text && v.s != "" {
 		return r.settleName(f, v, rs)
 	}
+	if s, c, ok := sumConfirms(rs, qr, sum); ok {
+		return s, c
+	}
 	if r.opt.QR == nil {
 		return decideAlone(f, rs)
 	}
 	return decide(rs, qr, f.charset == ocr.Text)
+}
+
+// paperSum is amount a plus tax t, as the total should print them; "" when
+// either is not an amount read.
+func paperSum(a, t string) string {
+	fa, okA := fen(a)
+	ft, okT := fen(t)
+	if !okA || !okT {
+		return ""
+	}
+	return fenText(fa + ft)
+}
+
+// sumConfirms takes the reading of a total that is sum, the amount plus
+// the tax as read, when it is reasonably sure (as a QR value's reading is):
+// three values read apart do not add up by a misreading. Not where a
+// reading gives a QR value of qr: decide takes that.
+func sumConfirms(rs []reading, qr []string, sum string) (string, float64, bool) {
+	if sum == "" || confirmed(rs, qr) {
+		return "", 0, false
+	}
+	s, c := "", -1.0
+	for _, x := range rs {
+		if x.s != "" && sameValue(x.s, sum) && x.conf > c {
+			s, c = x.s, x.conf
+		}
+	}
+	if c < minQR {
+		return "", c, false
+	}
+	return s, c, true
+}
+
+// printHeight is box, an amount's as the band reading gave it, no taller
+// than print is in the reading frame: a ruling line or a seal's ring
+// touching the digits stretches their boxes up and down, and a box read
+// again with margins in proportion then holds the rows around it too. The
+// box keeps its middle.
+func printHeight(box [4]float64) [4]float64 {
+	if h := box[3] - box[1]; h > 1.5*frameEm {
+		mid := (box[1] + box[3]) / 2
+		box[1], box[3] = mid-0.6*frameEm, mid+0.6*frameEm
+	}
+	return box
 }
 
 // lostDecimals is how many characters amount s, as the caption reading
