@@ -295,26 +295,26 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 			break
 		}
 	}
+	if mark == nil && paleMarks(runs, em) {
+		mark = map[int]bool{}
+	}
 	if mark == nil {
-		// 年, 月 and 日 printed in the form's colour, paler than the
-		// digits, are gone at the darkest cut: eight digits are left,
-		// four, two and two, with a mark's width between the groups.
-		if len(runs) != 8 {
+		// Blur joins neighbours: two digits, or a digit and a mark,
+		// come as one run. Parted where their ink is thinnest, the date
+		// may show its order again.
+		for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3} {
+			dark := lo + uint8(cut*float64(hi-lo))
+			rs, _ := dateRuns(crop, y0, y1, dark, em)
+			if rs = partJoined(crop, y0, y1, dark, rs, em); len(rs) >= 11 {
+				if mark = dateWindow(rs, em); mark != nil {
+					runs = rs
+					break
+				}
+			}
+		}
+		if mark == nil {
 			return crop
 		}
-		for i, r := range runs {
-			if float64(r[1]-r[0]) > 0.9*em {
-				return crop
-			}
-			if i == 7 {
-				break
-			}
-			wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
-			if wide != (i == 3 || i == 5) {
-				return crop
-			}
-		}
-		mark = map[int]bool{}
 	}
 	gap, margin := max(1, int(0.12*em)), int(0.5*em)
 	w := 2 * margin
@@ -339,6 +339,79 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 			x++
 		}
 		x += gap
+	}
+	return out
+}
+
+// paleMarks reports whether runs, at the darkest cut, are a date whose
+// 年, 月 and 日 were printed in the form's colour, paler than the digits,
+// and are gone: eight digits are left, four, two and two, with a mark's
+// width between the groups.
+func paleMarks(runs [][2]int, em float64) bool {
+	if len(runs) != 8 {
+		return false
+	}
+	for i, r := range runs {
+		if float64(r[1]-r[0]) > 0.9*em {
+			return false
+		}
+		if i == 7 {
+			break
+		}
+		wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
+		if wide != (i == 3 || i == 5) {
+			return false
+		}
+	}
+	return true
+}
+
+// partJoined parts the runs of columns (of rows y0–y1 of crop, inked at
+// most dark) too wide for one digit and too wide for one mark, 1.75
+// digits or more: at the column of least ink in their middle, again until
+// no part is that wide. A digit's width is the runs' middle one among
+// those no wider than 0.9 em; with fewer than three such, runs are
+// returned as they are.
+func partJoined(crop *image.Gray, y0, y1 int, dark uint8, runs [][2]int, em float64) [][2]int {
+	var ws []int
+	for _, r := range runs {
+		if w := r[1] - r[0]; float64(w) <= 0.9*em && float64(w) >= 0.25*em {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) < 3 {
+		return runs
+	}
+	slices.Sort(ws)
+	digit := float64(ws[len(ws)/2])
+	ink := func(x int) int {
+		n := 0
+		for y := y0; y < y1; y++ {
+			if crop.GrayAt(x, y).Y <= dark {
+				n++
+			}
+		}
+		return n
+	}
+	var out [][2]int
+	var part func(r [2]int)
+	part = func(r [2]int) {
+		w := r[1] - r[0]
+		if float64(w) < 1.75*digit {
+			out = append(out, r)
+			return
+		}
+		at, least := -1, math.MaxInt
+		for x := r[0] + int(0.3*float64(w)); x <= r[0]+int(0.7*float64(w)); x++ {
+			if n := ink(x); n < least {
+				at, least = x, n
+			}
+		}
+		part([2]int{r[0], at})
+		part([2]int{at + 1, r[1]})
+	}
+	for _, r := range runs {
+		part(r)
 	}
 	return out
 }

@@ -306,3 +306,66 @@ func TestRowVals(t *testing.T) {
 		t.Errorf("row read %v, want the total 1555.06", vs)
 	}
 }
+
+// Dates on blurred photos whose neighbours blur joins: the 0 and 6 of
+// 06 (2024年06月11日), the 1 and 月 of 01月 (2022年01月10日), come as one
+// run of inked columns at every cut that keeps the digits whole. Parted
+// where their ink is thinnest, the date's order shows its marks. The
+// crops are two photos' dates as settle cut them, misread "2024068118"
+// and "2022018108" whole.
+func TestDateDigitsJoinedByBlur(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	for name, want := range map[string]string{"date-joined-digits.png": "2024-06-11", "date-joined-mark.png": "2022-01-10"} {
+		crop, v, em := readCrop(t, name)
+		out := dateDigits(crop, crop.Bounds().Min, v, em)
+		if out == crop {
+			t.Errorf("%s: the marks were not found", name)
+			continue
+		}
+		gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := joined(gs); cleanOCRDate(got) != want {
+			t.Errorf("%s: read %q, printed %s", name, got, want)
+		}
+	}
+}
+
+// A run as wide as two digits is parted between them; a mark, 1.6 digits
+// wide, is not.
+func TestPartJoined(t *testing.T) {
+	// Digits 10 wide with a gap of 2, a mark 16 wide; "06" touching.
+	img := image.NewGray(image.Rect(0, 0, 120, 20))
+	for i := range img.Pix {
+		img.Pix[i] = 240
+	}
+	ink := func(x0, x1 int) {
+		for x := x0; x < x1; x++ {
+			for y := 2; y < 18; y++ {
+				img.Pix[y*img.Stride+x] = 40
+			}
+		}
+	}
+	ink(0, 10)
+	ink(12, 22)
+	ink(24, 40) // a mark
+	ink(42, 52)
+	ink(52, 62)                    // two digits touching
+	img.Pix[10*img.Stride+52] = 40 // joined by a thin stroke only
+	for y := 2; y < 18; y++ {
+		if y != 10 {
+			img.Pix[y*img.Stride+52] = 240
+		}
+	}
+	ink(64, 74)
+	runs := [][2]int{{0, 10}, {12, 22}, {24, 40}, {42, 62}, {64, 74}}
+	got := partJoined(img, 0, 20, 120, runs, 20)
+	want := [][2]int{{0, 10}, {12, 22}, {24, 40}, {42, 52}, {53, 62}, {64, 74}}
+	if !slices.Equal(got, want) {
+		t.Errorf("parted %v, want %v", got, want)
+	}
+}
