@@ -102,3 +102,56 @@ func TestTeamServerAwayThenBack(t *testing.T) {
 		t.Errorf("the history holds %d invoices (%v), want 2", n, err)
 	}
 }
+
+// The window opens at once over a team's server that hangs (takes the
+// connection and never answers), as it opens its history (store.ConnectLater):
+// the line above the screens says the server is being connected to. Once
+// the server answers the line goes. A call to the server here would wait
+// an hour: the test would hang, not pass.
+func TestWindowOpensOverAHungTeamServer(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	srv, db := pgtest.Own(t)
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Resume() }) // before the server is stopped
+	st, err := store.Open(db, store.AllowOffline(), store.ConnectLater(), store.WithCallTimeout(time.Hour), store.WithHost("pc-a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	tm, err := outbox.NewTeam(ctx, st, filepath.Join(t.TempDir(), outbox.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tm.Close()
+
+	a, loop := uitest.NewApp(t)
+	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
+	m.e.Scanner.Now = uitest.FixedNow
+	m.e.Scanner.NoOCR = true
+	m.UseTeam(tm)
+	t.Cleanup(m.settle)
+	t.Cleanup(m.close)
+	loop.RunPending()
+	if got, want := m.TeamText(), "正在连接团队服务器…"; !strings.HasPrefix(got, want) {
+		t.Errorf("over a hung server the window says %q, want %q…", got, want)
+	}
+	if m.window.Content() == nil || m.scan.Gun() == nil {
+		t.Error("the window has no screens")
+	}
+
+	if err := srv.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); tm.Run(run) }()
+	defer func() { stop(); <-done }()
+	loop.RunUntil(t, 2*time.Minute, "the team line to clear once the server answers", func() bool { return m.TeamText() == "" })
+	m.settle()
+	if s := tm.Status(); s.Connecting || s.Offline {
+		t.Errorf("with the server answering the status is %+v", s)
+	}
+}
