@@ -22,6 +22,31 @@ func invoiceQR(n int) (text, number string) {
 	return body + "," + payload.ComputeCRC(body), number
 }
 
+// teamWindow is the window over the team's history at db, opened offline
+// allowed with opts on machine pc-a, saving through this machine's outbox.
+func teamWindow(t *testing.T, db string, opts ...store.Option) (*testWindow, *outbox.Team) {
+	t.Helper()
+	st, err := store.Open(db, append([]store.Option{store.AllowOffline(), store.WithHost("pc-a")}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tm, err := outbox.NewTeam(context.Background(), st, filepath.Join(t.TempDir(), outbox.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tm.Close() })
+	tm.MinWait, tm.MaxWait = 20*time.Millisecond, 200*time.Millisecond
+	a, loop := uitest.NewApp(t)
+	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
+	m.e.Scanner.Now = uitest.FixedNow
+	m.e.Scanner.NoOCR = true
+	m.UseTeam(tm)
+	t.Cleanup(m.settle)
+	t.Cleanup(m.close)
+	return m, tm
+}
+
 // The team's server stops while the clerk scans with the scanner gun: the
 // window keeps the scans, says how many wait to be sent, and marks them in
 // the queue; once the server is back the sender sends them, the line goes
@@ -30,26 +55,8 @@ func invoiceQR(n int) (text, number string) {
 func TestTeamServerAwayThenBack(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	srv, db := pgtest.Own(t)
-	st, err := store.Open(db, store.AllowOffline(), store.WithCallTimeout(5*time.Second), store.WithHost("pc-a"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ctx := context.Background()
-	tm, err := outbox.NewTeam(ctx, st, filepath.Join(t.TempDir(), outbox.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tm.Close()
-	tm.MinWait, tm.MaxWait = 20*time.Millisecond, 200*time.Millisecond
-
-	a, loop := uitest.NewApp(t)
-	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
-	m.e.Scanner.Now = uitest.FixedNow
-	m.e.Scanner.NoOCR = true
-	m.UseTeam(tm)
-	t.Cleanup(m.settle)
-	t.Cleanup(m.close)
+	m, tm := teamWindow(t, db, store.WithCallTimeout(5*time.Second))
+	loop, ctx := m.loop, context.Background()
 	m.settle()
 	if got := m.TeamText(); got != "" {
 		t.Errorf("with the server up the window says %q", got)
@@ -115,25 +122,8 @@ func TestWindowOpensOverAHungTeamServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Resume() }) // before the server is stopped
-	st, err := store.Open(db, store.AllowOffline(), store.ConnectLater(), store.WithCallTimeout(time.Hour), store.WithHost("pc-a"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ctx := context.Background()
-	tm, err := outbox.NewTeam(ctx, st, filepath.Join(t.TempDir(), outbox.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tm.Close()
-
-	a, loop := uitest.NewApp(t)
-	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
-	m.e.Scanner.Now = uitest.FixedNow
-	m.e.Scanner.NoOCR = true
-	m.UseTeam(tm)
-	t.Cleanup(m.settle)
-	t.Cleanup(m.close)
+	m, tm := teamWindow(t, db, store.ConnectLater(), store.WithCallTimeout(time.Hour))
+	loop, ctx := m.loop, context.Background()
 	loop.RunPending()
 	if got, want := m.TeamText(), "正在连接团队服务器…"; !strings.HasPrefix(got, want) {
 		t.Errorf("over a hung server the window says %q, want %q…", got, want)
