@@ -128,7 +128,18 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	if r.opt.QR == nil {
 		return decideAlone(f, rs)
 	}
-	return decide(rs, qr, f.charset == ocr.Text)
+	got, conf := decide(rs, qr, f.charset == ocr.Text)
+	if f.key == keyCheck && got != "" {
+		// Twenty digits in a row give blur twenty chances: a check
+		// code that differs from the QR code's only where one digit
+		// blurs into another is not told from a misreading.
+		for _, q := range qr {
+			if blurMisread(got, q) {
+				return "", conf
+			}
+		}
+	}
+	return got, conf
 }
 
 // lostDecimals is how many characters amount s, as the caption reading
@@ -481,6 +492,28 @@ func zeroMisread(s, q string) bool {
 	}
 	for i := range a {
 		if a[i] != b[i] && (b[i] != '0' || !strings.ContainsRune("689", a[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// blurred are the digits a blurred print reads as one another: the round
+// ones (6, 8, 9 and 0, whose inner strokes blur shut or open), 1 and 7,
+// and 3 and 8.
+var blurred = [][2]rune{{'0', '6'}, {'0', '8'}, {'0', '9'}, {'6', '8'}, {'6', '9'}, {'8', '9'}, {'1', '7'}, {'3', '8'}}
+
+// blurMisread reports whether reading s differs from QR value q only where
+// a digit of one is a blurred digit of the other (see blurred), the same
+// number of them: such a difference, read the same way every time, is as
+// likely a misreading as a real one.
+func blurMisread(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !slices.Contains(blurred, [2]rune{min(a[i], b[i]), max(a[i], b[i])}) {
 			return false
 		}
 	}
