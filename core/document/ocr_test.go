@@ -42,6 +42,7 @@ func TestDecide(t *testing.T) {
 		{"a dotted zero read as a 6", []reading{{"8651.66", 0.98}, {"8651.66", 0.9}}, []string{"8651.06"}, false, ""},
 		{"forged: a 6 where the QR has an 8", []reading{{"27259566", 0.98}, {"27259566", 0.95}}, []string{"27259568"}, false, "27259566"},
 		{"forged, three readings against a dissent", []reading{{"27259563", 0.98}, {"27259565", 0.99}, {"27259565", 0.99}, {"27259565", 0.4}}, []string{"27259564"}, false, "27259565"},
+		{"a dotted zero read as a 4 three times, as a 9 once", []reading{{"41667163682071044374", 0.9}, {"41667163682071094374", 0.8}, {"41667163682071044374", 0.9}, {"41667163682071044374", 0.9}}, []string{"41667163682071004374"}, false, ""},
 		{"differs, three readings against two", []reading{{"27259563", 0.98}, {"27259563", 0.9}, {"27259565", 0.99}, {"27259565", 0.99}, {"27259565", 0.4}}, []string{"27259564"}, false, ""},
 		{"no QR value, sure alone", []reading{{"91511585MA8Y42K07L", 0.95}}, nil, false, "91511585MA8Y42K07L"},
 		{"no QR value, unsure alone", []reading{{"91511585MA8Y42K07L", 0.6}}, nil, false, ""},

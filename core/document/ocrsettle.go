@@ -624,7 +624,7 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 		return g.s, sure
 	case g.n >= 2 && sure >= minAgreed && len(qr) == 0 && gs[1].n < g.n:
 		return g.s, sure
-	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1:
+	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1 && !zeroSeen(g.s, qr, rs):
 		// No reading gave the QR code's value, three gave this one:
 		// a real difference, not a misreading.
 		return g.s, sure
@@ -687,6 +687,33 @@ func oneDigitOff(s, q string) bool {
 		}
 	}
 	return n == 1
+}
+
+// zeroSeen reports whether, where reading s has another digit than a QR
+// value's 0, one of the readings rs saw a zero there (a 0, or the 6, 8 or
+// 9 a dotted zero reads as): the engine reads a dot-matrix 0 as a 4 now
+// and then, the same way at every size, and the other reading tells that
+// the glyph is not surely the digit the majority read.
+func zeroSeen(s string, qr []string, rs []reading) bool {
+	a := []rune(s)
+	for _, q := range qr {
+		b := []rune(q)
+		if len(b) != len(a) {
+			continue
+		}
+		for i := range a {
+			if a[i] == b[i] || b[i] != '0' {
+				continue
+			}
+			for _, x := range rs {
+				c := []rune(x.s)
+				if len(c) == len(a) && c[i] != a[i] && strings.ContainsRune("0689", c[i]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // sameValue compares a reading with a QR value: amounts as decimals.
@@ -820,6 +847,14 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		if q, okQ := fen(qr); okQ && ok[keyTax] {
 			misread := func(want int64) bool { return want > 0 && zeroMisread(t, fenText(want)) }
 			if ok[keyTotal] && misread(fs-q) || ok[keyAmount] && misread(q-fa) {
+				drop(keyTax)
+			}
+			// A tax and total that the QR code's amount (an invoice's
+			// amount before tax, or a 数电 invoice's total) does not
+			// join: the tax is misread (a 7 whose stroke a ruling line
+			// crosses reads as a 4), or the total, which is compared
+			// with the code on its own. The tax goes.
+			if ok[keyTax] && ok[keyTotal] && !ok[keyAmount] && fs != q && fs-q != ft {
 				drop(keyTax)
 			}
 		}
