@@ -77,12 +77,21 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			return ""
 		}
 	}
+	// A total that is the amount plus the tax, both read, is confirmed
+	// by the paper as a QR value would be.
+	sum, confirm := "", qr
+	if f.key == keyTotal && r.sum != "" {
+		sum, confirm = r.sum, append(slices.Clone(qr), r.sum)
+	}
 	rs := []reading{{clean(v.s), v.conf}}
 	// digits are the readings' digits as read, before clean: a date
 	// whose 0s read as 6s is no date (2626年64月29日), but its digits
 	// tell a misread 0 all the same.
 	digits := []string{reNonDigit.ReplaceAllString(v.s, "")}
 	if f.charset != ocr.Text {
+		if f.charset == ocr.Amount && r.anchored {
+			v.box = printHeight(v.box)
+		}
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
 		if f.charset == ocr.Amount {
@@ -95,7 +104,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 		}
 		for _, m := range margins {
-			if confirmed(rs, qr) {
+			if confirmed(rs, confirm) {
 				// decide takes a reading the QR code confirms whatever
 				// the others say: reading again would change nothing.
 				r.progress()
@@ -111,7 +120,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			rs = append(rs, reading{clean(txt), conf})
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
-		if f.key != keyDate && !confirmed(rs, qr) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
+		if f.key != keyDate && !confirmed(rs, confirm) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
 			// right readings do not: once more, half as large again. A
 			// value the QR code carries otherwise, read two ways, is read
@@ -131,6 +140,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	}
 	if f.charset == ocr.Text && v.s != "" {
 		return r.settleName(f, v, rs)
+	}
+	if s, c, ok := sumConfirms(rs, qr, sum); ok {
+		return s, c
 	}
 	if r.opt.QR == nil {
 		return decideAlone(f, rs)
@@ -295,6 +307,50 @@ func halfCut(g *image.Gray) *image.Gray {
 	return out
 }
 
+// paperSum is amount a plus tax t, as the total should print them; "" when
+// either is not an amount read.
+func paperSum(a, t string) string {
+	fa, okA := fen(a)
+	ft, okT := fen(t)
+	if !okA || !okT {
+		return ""
+	}
+	return fenText(fa + ft)
+}
+
+// sumConfirms takes the reading of a total that is sum, the amount plus
+// the tax as read, when it is reasonably sure (as a QR value's reading is):
+// three values read apart do not add up by a misreading. Not where a
+// reading gives a QR value of qr: decide takes that.
+func sumConfirms(rs []reading, qr []string, sum string) (string, float64, bool) {
+	if sum == "" || confirmed(rs, qr) {
+		return "", 0, false
+	}
+	s, c := "", -1.0
+	for _, x := range rs {
+		if x.s != "" && sameValue(x.s, sum) && x.conf > c {
+			s, c = x.s, x.conf
+		}
+	}
+	if c < minQR {
+		return "", c, false
+	}
+	return s, c, true
+}
+
+// printHeight is box, an amount's as the band reading gave it, no taller
+// than print is in the reading frame: a ruling line or a seal's ring
+// touching the digits stretches their boxes up and down, and a box read
+// again with margins in proportion then holds the rows around it too. The
+// box keeps its middle.
+func printHeight(box [4]float64) [4]float64 {
+	if h := box[3] - box[1]; h > 1.5*frameEm {
+		mid := (box[1] + box[3]) / 2
+		box[1], box[3] = mid-0.6*frameEm, mid+0.6*frameEm
+	}
+	return box
+}
+
 // lostDecimals is how many characters amount s, as the caption reading
 // gave it, lacks of its point and two decimals.
 func lostDecimals(s string) int {
@@ -403,26 +459,26 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 			break
 		}
 	}
+	if mark == nil && paleMarks(runs, em) {
+		mark = map[int]bool{}
+	}
 	if mark == nil {
-		// 年, 月 and 日 printed in the form's colour, paler than the
-		// digits, are gone at the darkest cut: eight digits are left,
-		// four, two and two, with a mark's width between the groups.
-		if len(runs) != 8 {
+		// Blur joins neighbours: two digits, or a digit and a mark,
+		// come as one run. Parted where their ink is thinnest, the date
+		// may show its order again.
+		for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3} {
+			dark := lo + uint8(cut*float64(hi-lo))
+			rs, _ := dateRuns(crop, y0, y1, dark, em)
+			if rs = partJoined(crop, y0, y1, dark, rs, em); len(rs) >= 11 {
+				if mark = dateWindow(rs, em); mark != nil {
+					runs = rs
+					break
+				}
+			}
+		}
+		if mark == nil {
 			return crop
 		}
-		for i, r := range runs {
-			if float64(r[1]-r[0]) > 0.9*em {
-				return crop
-			}
-			if i == 7 {
-				break
-			}
-			wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
-			if wide != (i == 3 || i == 5) {
-				return crop
-			}
-		}
-		mark = map[int]bool{}
 	}
 	gap, margin := max(1, int(0.12*em)), int(0.5*em)
 	w := 2 * margin
@@ -447,6 +503,79 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 			x++
 		}
 		x += gap
+	}
+	return out
+}
+
+// paleMarks reports whether runs, at the darkest cut, are a date whose
+// 年, 月 and 日 were printed in the form's colour, paler than the digits,
+// and are gone: eight digits are left, four, two and two, with a mark's
+// width between the groups.
+func paleMarks(runs [][2]int, em float64) bool {
+	if len(runs) != 8 {
+		return false
+	}
+	for i, r := range runs {
+		if float64(r[1]-r[0]) > 0.9*em {
+			return false
+		}
+		if i == 7 {
+			break
+		}
+		wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
+		if wide != (i == 3 || i == 5) {
+			return false
+		}
+	}
+	return true
+}
+
+// partJoined parts the runs of columns (of rows y0–y1 of crop, inked at
+// most dark) too wide for one digit and too wide for one mark, 1.75
+// digits or more: at the column of least ink in their middle, again until
+// no part is that wide. A digit's width is the runs' middle one among
+// those no wider than 0.9 em; with fewer than three such, runs are
+// returned as they are.
+func partJoined(crop *image.Gray, y0, y1 int, dark uint8, runs [][2]int, em float64) [][2]int {
+	var ws []int
+	for _, r := range runs {
+		if w := r[1] - r[0]; float64(w) <= 0.9*em && float64(w) >= 0.25*em {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) < 3 {
+		return runs
+	}
+	slices.Sort(ws)
+	digit := float64(ws[len(ws)/2])
+	ink := func(x int) int {
+		n := 0
+		for y := y0; y < y1; y++ {
+			if crop.GrayAt(x, y).Y <= dark {
+				n++
+			}
+		}
+		return n
+	}
+	var out [][2]int
+	var part func(r [2]int)
+	part = func(r [2]int) {
+		w := r[1] - r[0]
+		if float64(w) < 1.75*digit {
+			out = append(out, r)
+			return
+		}
+		at, least := -1, math.MaxInt
+		for x := r[0] + int(0.3*float64(w)); x <= r[0]+int(0.7*float64(w)); x++ {
+			if n := ink(x); n < least {
+				at, least = x, n
+			}
+		}
+		part([2]int{r[0], at})
+		part([2]int{at + 1, r[1]})
+	}
+	for _, r := range runs {
+		part(r)
 	}
 	return out
 }
