@@ -1,13 +1,16 @@
 package document
 
 import (
+	"context"
 	"image"
+	"image/color"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 	"github.com/fapiaoscanner/fapiao/core/payload"
@@ -81,6 +84,10 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		sum, confirm = r.sum, append(slices.Clone(qr), r.sum)
 	}
 	rs := []reading{{clean(v.s), v.conf}}
+	// digits are the readings' digits as read, before clean: a date
+	// whose 0s read as 6s is no date (2626年64月29日), but its digits
+	// tell a misread 0 all the same.
+	digits := []string{reNonDigit.ReplaceAllString(v.s, "")}
 	if f.charset != ocr.Text {
 		if f.charset == ocr.Amount && r.anchored {
 			v.box = printHeight(v.box)
@@ -105,18 +112,15 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				r.progress()
 				continue
 			}
-			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
-			crop := r.warp(b)
-			if f.key == keyDate {
-				crop = dateDigits(crop, b.Min, v, em)
-			}
-			gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			crop, cs := r.valueCrop(f, v, em, m)
+			gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: cs, Layout: ocr.Line})
 			r.progress()
 			if err != nil {
 				continue
 			}
 			txt, conf := joined(gs)
 			rs = append(rs, reading{clean(txt), conf})
+			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
 		if f.key != keyDate && !confirmed(rs, confirm) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
@@ -132,6 +136,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
+		if q := zeroSuspect(rs, digits, qr); q != "" {
+			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
+		}
 	}
 	if f.charset == ocr.Text && v.s != "" {
 		return r.settleName(f, v, rs)
@@ -142,7 +149,164 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	if r.opt.QR == nil {
 		return decideAlone(f, rs)
 	}
-	return decide(rs, qr, f.charset == ocr.Text)
+	got, conf := decide(rs, qr, f.charset == ocr.Text)
+	if f.key == keyCheck && got != "" {
+		// Twenty digits in a row give blur twenty chances: a check
+		// code that differs from the QR code's only where one digit
+		// blurs into another is not told from a misreading.
+		for _, q := range qr {
+			if blurMisread(got, q) {
+				return "", conf
+			}
+		}
+	}
+	return got, conf
+}
+
+// valueCrop is the picture of value v read for field f with margins m
+// (in ems: left, top, right, bottom) around its box, and the characters
+// to read it with. A date's 年, 月 and 日 are cut out (see dateDigits)
+// and its digits read; where they are not found to be cut out (a
+// dot-matrix printer's run into the digits and come apart in strokes),
+// the date is read with them as text: read as digits, they add three.
+func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
+	b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+	crop := r.warp(b)
+	if f.key != keyDate {
+		return crop, f.charset
+	}
+	if cut := dateDigits(crop, b.Min, v, em); cut != crop {
+		return cut, f.charset
+	}
+	return crop, ocr.Text
+}
+
+// zeroSuspect is the QR code's value among qr that a reading of rs, or
+// the digits of one as read, differs from only by a 0 read as a 6, 8 or 9
+// (see zeroMisread), when no reading confirms a QR value; "" otherwise.
+func zeroSuspect(rs []reading, digits, qr []string) string {
+	if confirmed(rs, qr) {
+		return ""
+	}
+	for _, q := range qr {
+		for _, x := range rs {
+			if zeroMisread(x.s, q) {
+				return q
+			}
+		}
+		for _, d := range digits {
+			if zeroMisread(d, reNonDigit.ReplaceAllString(q, "")) {
+				return q
+			}
+		}
+	}
+	return ""
+}
+
+// dotVariants are the ways a value's crop is changed to be read again
+// where a dot-matrix 0 was read as a 6, 8 or 9: smaller, its dots run
+// together by the darkest of their neighbours or by their mean, or cut to
+// ink and paper at half way. Each changes which glyph the engine takes a
+// 0 with a dot or a stroke inside for; none of them turns the 0 back
+// reliably alone, two of them agreeing do more often than not.
+var dotVariants = []func(*image.Gray) *image.Gray{
+	func(g *image.Gray) *image.Gray { return imaging.PlaneOf(g, imaging.Luma).Scale(0.7).Image() },
+	func(g *image.Gray) *image.Gray { return around(g, func(a, b uint8) uint8 { return min(a, b) }) },
+	halfCut,
+	boxBlur3,
+}
+
+// rereadDots reads the value's crop again changed in each of dotVariants
+// while a 0 of q, the QR code's value, reads as a 6, 8 or 9: readings of
+// q that agree (two, one of them sure) are added to rs, and decide then
+// takes q as read. The QR value chooses what to try, never what was read:
+// with fewer agreeing readings rs stays as it was, and the value missing.
+func (r *paperReader) rereadDots(f ocrField, v val, em float64, m [4]float64, clean func(string) string, rs []reading, q string) []reading {
+	crop, cs := r.valueCrop(f, v, em, m)
+	return readDots(r.ctx, r.eng, crop, cs, clean, rs, q, r.progress)
+}
+
+// readDots is rereadDots on crop, read with charset cs; done is called
+// after each reading.
+func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Charset, clean func(string) string, rs []reading, q string, done func()) []reading {
+	more := slices.Clone(rs)
+	for _, vary := range dotVariants {
+		gs, err := eng.Read(ctx, vary(crop), ocr.Options{Charset: cs, Layout: ocr.Line})
+		done()
+		if err != nil {
+			continue
+		}
+		txt, conf := joined(gs)
+		more = append(more, reading{clean(txt), conf})
+		n, sure := 0, 0.0
+		for _, x := range more {
+			if x.s != "" && sameValue(x.s, q) {
+				n, sure = n+1, math.Max(sure, x.conf)
+			}
+		}
+		if n >= 2 && sure >= minAgreed {
+			return more
+		}
+	}
+	return rs
+}
+
+// around sets each pixel of g to pick of it and its eight neighbours.
+func around(g *image.Gray, pick func(a, b uint8) uint8) *image.Gray {
+	b := g.Bounds()
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			p := g.GrayAt(x, y).Y
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if q := image.Pt(x+dx, y+dy); q.In(b) {
+						p = pick(p, g.GrayAt(q.X, q.Y).Y)
+					}
+				}
+			}
+			out.SetGray(x, y, color.Gray{Y: p})
+		}
+	}
+	return out
+}
+
+// boxBlur3 sets each pixel of g to the mean of it and its neighbours.
+func boxBlur3(g *image.Gray) *image.Gray {
+	b := g.Bounds()
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			sum, n := 0, 0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if q := image.Pt(x+dx, y+dy); q.In(b) {
+						sum += int(g.GrayAt(q.X, q.Y).Y)
+						n++
+					}
+				}
+			}
+			out.SetGray(x, y, color.Gray{Y: uint8(sum / n)})
+		}
+	}
+	return out
+}
+
+// halfCut makes g black and white, cut halfway between its darkest and
+// its lightest.
+func halfCut(g *image.Gray) *image.Gray {
+	lo, hi := uint8(255), uint8(0)
+	for _, p := range g.Pix {
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	cut := lo + (hi-lo)/2
+	out := image.NewGray(g.Bounds())
+	for i, p := range g.Pix {
+		if p > cut {
+			out.Pix[i] = 255
+		}
+	}
+	return out
 }
 
 // paperSum is amount a plus tax t, as the total should print them; "" when
@@ -652,6 +816,44 @@ func zeroMisread(s, q string) bool {
 	return true
 }
 
+// blurred are the digits a blurred print reads as one another: the round
+// ones (6, 8, 9 and 0, whose inner strokes blur shut or open), 1 and 7,
+// and 3 and 8.
+var blurred = [][2]rune{{'0', '6'}, {'0', '8'}, {'0', '9'}, {'6', '8'}, {'6', '9'}, {'8', '9'}, {'1', '7'}, {'3', '8'}}
+
+// blurMisread reports whether reading s differs from QR value q only where
+// a digit of one is a blurred digit of the other (see blurred), the same
+// number of them: such a difference, read the same way every time, is as
+// likely a misreading as a real one.
+func blurMisread(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !slices.Contains(blurred, [2]rune{min(a[i], b[i]), max(a[i], b[i])}) {
+			return false
+		}
+	}
+	return true
+}
+
+// oneDigitOff reports whether s and q, of one length, differ in one
+// character.
+func oneDigitOff(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) {
+		return false
+	}
+	n := 0
+	for i := range a {
+		if a[i] != b[i] {
+			n++
+		}
+	}
+	return n == 1
+}
+
 // zeroSeen reports whether, where reading s has another digit than a QR
 // value's 0, one of the readings rs saw a zero there (a 0, or the 6, 8 or
 // 9 a dotted zero reads as): the engine reads a dot-matrix 0 as a 4 now
@@ -823,12 +1025,29 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		}
 		return out
 	}
-	for _, k := range []struct {
+	wants := []struct {
 		key  string
 		want int64
-	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}} {
+	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}}
+	for _, k := range wants {
 		if zeroMisread(val[k.key], fenText(k.want)) && !confirmed(k.key) {
 			drop(k.key)
+			return out
+		}
+	}
+	// Then the one that differs from what the other two make it only by
+	// digits that blur into one another, or else by one digit alone: a
+	// misread glyph, where the other two would need several. Where two
+	// of them read so, nothing tells which.
+	for _, misread := range []func(s, q string) bool{blurMisread, oneDigitOff} {
+		var hit []string
+		for _, k := range wants {
+			if !confirmed(k.key) && misread(val[k.key], fenText(k.want)) {
+				hit = append(hit, k.key)
+			}
+		}
+		if len(hit) == 1 {
+			drop(hit[0])
 			return out
 		}
 	}

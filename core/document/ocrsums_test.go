@@ -58,6 +58,9 @@ func TestSumsMisread(t *testing.T) {
 		{"does not add up, least sure dropped", "100.00", "13.00", "114.00", "",
 			map[string]float64{keyAmount: 0.95, keyTax: 0.6, keyTotal: 0.95}, []string{keyTax}},
 		{"does not add up, all sure", "100.00", "13.00", "114.00", "", sure, nil},
+		{"a 3 of the tax read as 8, all sure", "4552.11", "273.18", "4825.24", "4552.11", sure, []string{keyTax}},
+		{"a 0 of the tax read as 4, all sure", "49530.69", "4011.34", "53541.99", "49530.69", sure, []string{keyTax}},
+		{"a 3 read as 8 in the tax or in the total: not told", "100.00", "13.00", "118.00", "100.00", sure, nil},
 		{"does not add up, the QR's value stays", "100.00", "13.00", "114.00", "100.00",
 			map[string]float64{keyAmount: 0.5, keyTax: 0.95, keyTotal: 0.8}, []string{keyTotal}},
 	} {
