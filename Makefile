@@ -84,7 +84,7 @@ SHARED ?= ../shared
 bench: check-go build
 	@scripts/deps.sh --bench
 	rm -rf build/bench/invoices build/bench/heldout build/bench/styled
-	$(GO) run ./tools/invoicegen -out build/bench/invoices -seed 1
+	$(GO) run -tags $(TAGS) ./tools/invoicegen -out build/bench/invoices -seed 1
 	# Generic QR images the engine was not tuned on: gozxing's test photos,
 	# and clean and styled codes that other Go modules and Debian packages ship.
 	$(GO) run ./tools/qrbench/heldout -go $(GO) -out build/bench/heldout
@@ -94,9 +94,9 @@ bench: check-go build
 		heldout=build/bench/heldout styled=build/bench/styled invoices=build/bench/invoices
 	# Printed values read from pictures (OCR), beside full-page Tesseract;
 	# the reader was tuned on seeds 7 and 5001, not on 9090.
-	$(GO) run ./tools/invoicegen -paper -out build/bench/paper -seed 9090 -n 24
-	$(GO) run ./tools/ocrbench build/bench/paper
-	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./tools/benchtable
+	$(GO) run -tags $(TAGS) ./tools/invoicegen -paper -out build/bench/paper -seed 9090 -n 24
+	$(GO) run -tags $(TAGS) ./tools/ocrbench build/bench/paper
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./... | $(GO) run ./tools/benchtable
 
 fmt: check-go
 	gofmt -w .

@@ -46,9 +46,11 @@ func main() {
 	path, err := config.HistoryPath()
 	var st *store.Store
 	if err == nil {
-		// A team's server that does not answer yet does not keep the
-		// window from opening: scans are kept in the outbox meanwhile.
-		st, err = store.Open(path, store.AllowOffline())
+		// A team's server that does not answer, or hangs, does not keep
+		// the window from opening: it is not called until the window is
+		// up (the team line says it is being connected to), and scans
+		// are kept in the outbox while it is away.
+		st, err = store.Open(path, store.AllowOffline(), store.ConnectLater())
 	}
 	var team *outbox.Team
 	if err == nil && st.Shared() {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/gateway/gatewaytest"
 	"github.com/fapiaoscanner/fapiao/internal/shared"
@@ -78,14 +77,13 @@ func TestRebillCommand(t *testing.T) {
 }
 
 // --endpoint and $FAPIAO_FW199_ENDPOINT are checked as the settings check
-// the URL: a file:// URL is a usage error, nothing is sent nor recorded,
-// and it takes no time.
+// the URL: a file:// URL is a usage error, and nothing is sent nor
+// recorded (every attempt sent is recorded, as TestRebill shows).
 func TestRebillBadEndpoint(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "history.db")
 	t.Setenv("FAPIAO_SECRETS", "file")
 	t.Setenv("FAPIAO_FW199_APPID", "app")
 	t.Setenv("FAPIAO_FW199_SECRET", "sec")
-	start := time.Now()
 	code, _, errs := run(t, "", "rebill", "--orderno", "I1", "--tax-num", "T", "--endpoint", "file:///etc/passwd", "--db", db)
 	if code != exitUsage || !strings.Contains(errs, "--endpoint") || !strings.Contains(errs, "http:// or https://") {
 		t.Errorf("--endpoint: exit %d %s", code, errs)
@@ -94,9 +92,6 @@ func TestRebillBadEndpoint(t *testing.T) {
 	code, _, errs = run(t, "", "rebill", "--orderno", "I1", "--tax-num", "T", "--db", db)
 	if code != exitUsage || !strings.Contains(errs, "FAPIAO_FW199_ENDPOINT") {
 		t.Errorf("$FAPIAO_FW199_ENDPOINT: exit %d %s", code, errs)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("took %s: retried", d)
 	}
 	if _, out, _ := run(t, "", "orders", "--json", "--db", db); strings.TrimSpace(out) != "" {
 		t.Errorf("an attempt was recorded: %s", out)

@@ -15,7 +15,9 @@ import (
 // A team's history lives on a server that can be away. The window then goes
 // on scanning into this machine's outbox (core/outbox), and a line above the
 // screens says so: that the server cannot be reached and how many scans wait
-// to be sent, then that they are being sent, and nothing once all are. An
+// to be sent, then that they are being sent, and nothing once all are. At
+// start the window does not wait for the server: the line says it is being
+// connected to until the server answers or is found away. An
 // invoice that another clerk recorded while this machine was away is a
 // duplicate when it is sent, and the clerk is told so in a dialog.
 
@@ -83,7 +85,8 @@ func (m *MainWindow) showTeamOf(tm *outbox.Team) {
 // showTeam shows the team's server's state; back online, the history is
 // read again.
 func (m *MainWindow) showTeam(s outbox.Status) {
-	back := m.teamStatus.Offline && !s.Offline
+	away := func(s outbox.Status) bool { return s.Offline || s.Connecting }
+	back := away(m.teamStatus) && !away(s)
 	m.teamStatus = s
 	m.relabelTeam()
 	if back {
@@ -107,6 +110,8 @@ func (m *MainWindow) relabelTeam() {
 	tr, s := m.e.Tr, m.teamStatus
 	var text string
 	switch {
+	case s.Connecting:
+		text = tr.T("team.connecting")
 	case s.Offline && s.Queued > 0:
 		text = tr.F("team.offline_queued", s.Queued)
 	case s.Offline:

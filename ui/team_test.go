@@ -22,6 +22,31 @@ func invoiceQR(n int) (text, number string) {
 	return body + "," + payload.ComputeCRC(body), number
 }
 
+// teamWindow is the window over the team's history at db, opened offline
+// allowed with opts on machine pc-a, saving through this machine's outbox.
+func teamWindow(t *testing.T, db string, opts ...store.Option) (*testWindow, *outbox.Team) {
+	t.Helper()
+	st, err := store.Open(db, append([]store.Option{store.AllowOffline(), store.WithHost("pc-a")}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tm, err := outbox.NewTeam(context.Background(), st, filepath.Join(t.TempDir(), outbox.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tm.Close() })
+	tm.MinWait, tm.MaxWait = 20*time.Millisecond, 200*time.Millisecond
+	a, loop := uitest.NewApp(t)
+	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
+	m.e.Scanner.Now = uitest.FixedNow
+	m.e.Scanner.NoOCR = true
+	m.UseTeam(tm)
+	t.Cleanup(m.settle)
+	t.Cleanup(m.close)
+	return m, tm
+}
+
 // The team's server stops while the clerk scans with the scanner gun: the
 // window keeps the scans, says how many wait to be sent, and marks them in
 // the queue; once the server is back the sender sends them, the line goes
@@ -30,26 +55,8 @@ func invoiceQR(n int) (text, number string) {
 func TestTeamServerAwayThenBack(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	srv, db := pgtest.Own(t)
-	st, err := store.Open(db, store.AllowOffline(), store.WithCallTimeout(5*time.Second), store.WithHost("pc-a"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ctx := context.Background()
-	tm, err := outbox.NewTeam(ctx, st, filepath.Join(t.TempDir(), outbox.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tm.Close()
-	tm.MinWait, tm.MaxWait = 20*time.Millisecond, 200*time.Millisecond
-
-	a, loop := uitest.NewApp(t)
-	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
-	m.e.Scanner.Now = uitest.FixedNow
-	m.e.Scanner.NoOCR = true
-	m.UseTeam(tm)
-	t.Cleanup(m.settle)
-	t.Cleanup(m.close)
+	m, tm := teamWindow(t, db, store.WithCallTimeout(5*time.Second))
+	loop, ctx := m.loop, context.Background()
 	m.settle()
 	if got := m.TeamText(); got != "" {
 		t.Errorf("with the server up the window says %q", got)
@@ -100,5 +107,41 @@ func TestTeamServerAwayThenBack(t *testing.T) {
 	}
 	if n, err := other.Count(ctx, store.Filter{}); err != nil || n != 2 {
 		t.Errorf("the history holds %d invoices (%v), want 2", n, err)
+	}
+}
+
+// The window opens at once over a team's server that hangs (takes the
+// connection and never answers), as it opens its history (store.ConnectLater):
+// the line above the screens says the server is being connected to. Once
+// the server answers the line goes. A call to the server here would wait
+// an hour: the test would hang, not pass.
+func TestWindowOpensOverAHungTeamServer(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	srv, db := pgtest.Own(t)
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Resume() }) // before the server is stopped
+	m, tm := teamWindow(t, db, store.ConnectLater(), store.WithCallTimeout(time.Hour))
+	loop, ctx := m.loop, context.Background()
+	loop.RunPending()
+	if got, want := m.TeamText(), "正在连接团队服务器…"; !strings.HasPrefix(got, want) {
+		t.Errorf("over a hung server the window says %q, want %q…", got, want)
+	}
+	if m.window.Content() == nil || m.scan.Gun() == nil {
+		t.Error("the window has no screens")
+	}
+
+	if err := srv.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); tm.Run(run) }()
+	defer func() { stop(); <-done }()
+	loop.RunUntil(t, 2*time.Minute, "the team line to clear once the server answers", func() bool { return m.TeamText() == "" })
+	m.settle()
+	if s := tm.Status(); s.Connecting || s.Offline {
+		t.Errorf("with the server answering the status is %+v", s)
 	}
 }

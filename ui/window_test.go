@@ -39,7 +39,7 @@ type testWindow struct {
 
 // newTestWindow opens the main window over a fresh history in a temporary
 // folder, in lang ("" for the default).
-func newTestWindow(t *testing.T, lang string) *testWindow {
+func newTestWindow(t testing.TB, lang string) *testWindow {
 	t.Helper()
 	a, loop := uitest.NewApp(t)
 	if lang != "" {

@@ -112,10 +112,15 @@ func cut(c fyne.Canvas) []string {
 
 // On the smallest screen supported every screen fits the window, and no
 // value, header or button is cut short: the 20-digit check code, the
-// results, the history's columns without scrolling sideways.
+// results, the history's columns without scrolling sideways; in Chinese and
+// in English, whose words are longer.
 func TestNothingCutOnSmallScreens(t *testing.T) {
-	for _, screen := range []fyne.Size{MinScreen, fyne.NewSize(1366, 768)} {
-		m := newTestWindow(t, "")
+	for _, c := range []struct {
+		lang   string
+		screen fyne.Size
+	}{{"zh", MinScreen}, {"zh", fyne.NewSize(1366, 768)}, {"en", MinScreen}, {"en", fyne.NewSize(1366, 768)}} {
+		screen := c.screen
+		m := newTestWindow(t, c.lang)
 		m.FitScreen(screen)
 		size := m.window.Canvas().Size()
 		room := fyne.NewSize(size.Width, size.Height-menuBar)
@@ -129,10 +134,10 @@ func TestNothingCutOnSmallScreens(t *testing.T) {
 			m.window.Resize(size.AddWidthHeight(1, 1))
 			m.window.Resize(size)
 			if min := m.window.Content().MinSize(); min.Width > room.Width || min.Height > room.Height {
-				t.Errorf("%v screen, %s: needs %v, the window has %v", screen, s, min, room)
+				t.Errorf("%s, %v screen, %s: needs %v, the window has %v", c.lang, screen, s, min, room)
 			}
-			if c := cut(m.window.Canvas()); len(c) > 0 {
-				t.Errorf("%v screen, %s: cut short: %q", screen, s, c)
+			if cut := cut(m.window.Canvas()); len(cut) > 0 {
+				t.Errorf("%s, %v screen, %s: cut short: %q", c.lang, screen, s, cut)
 			}
 		}
 		m.close()

@@ -22,7 +22,7 @@ import (
 )
 
 func TestMailboxNewestWins(t *testing.T) {
-	m := newMailbox()
+	m := newMailbox[Frame]()
 	for i := range 3 {
 		dropped := m.put(Frame{Seq: uint64(i)})
 		if dropped != (i > 0) {
@@ -47,7 +47,7 @@ func TestMailboxNewestWins(t *testing.T) {
 }
 
 func TestMailboxWakes(t *testing.T) {
-	m := newMailbox()
+	m := newMailbox[Frame]()
 	got := make(chan bool)
 	go func() { _, ok := m.take(context.Background()); got <- ok }()
 	m.put(Frame{Seq: 7})
@@ -60,7 +60,7 @@ func TestMailboxWakes(t *testing.T) {
 		t.Error("take after close returned a frame")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m2 := newMailbox()
+	m2 := newMailbox[Frame]()
 	go func() { _, ok := m2.take(ctx); got <- ok }()
 	cancel()
 	if <-got {
@@ -69,7 +69,7 @@ func TestMailboxWakes(t *testing.T) {
 }
 
 func TestMailboxConcurrent(t *testing.T) {
-	m := newMailbox()
+	m := newMailbox[Frame]()
 	const n = 5000
 	go func() {
 		for i := range n {

@@ -26,9 +26,10 @@ const (
 	// the same showing: beyond it, the invoice was put away and held up
 	// again.
 	DefaultLinger = 2 * time.Second
-	// outlineHold keeps an outline on the preview through a few frames
-	// that were too blurred to read.
-	outlineHold = 400 * time.Millisecond
+	// heldFrames is how many frames the preview may wait, while a code is
+	// in view, for a decoded frame to draw its outline on. Beyond it the
+	// preview goes on without outlines rather than fall behind the camera.
+	heldFrames = 6
 	// fastSide is the longer side of the first, downscaled decode.
 	fastSide = 960
 	// stillRetry is how often an unchanged view with no code in it is
@@ -108,17 +109,28 @@ type Session struct {
 	// showing; DefaultLinger when 0.
 	Linger time.Duration
 
-	// OnFrame receives every frame with the outlines of the latest codes read.
+	// OnFrame receives the frames to show, each with the outlines of the
+	// codes read in that very frame, never those of another: while no code
+	// is in view every frame (with none), while one is only the frames
+	// decoded, or the next ones undecoded when a decode keeps the preview
+	// waiting more than a few frames. Frames come in order, never one
+	// after a newer one, and one call at a time.
 	OnFrame func(Frame, []Outline)
 	// OnCapture receives each invoice the first time it is read.
 	OnCapture func(Capture)
 	// OnDuplicate receives an invoice already taken when it is held up again.
 	OnDuplicate func(Capture)
 
-	mu         sync.Mutex
-	seen       map[string]*sighting
-	outlines   []Outline
-	outlinesAt time.Time
+	mu   sync.Mutex
+	seen map[string]*sighting
+
+	// show serializes OnFrame. Under it, latest and shown number the last
+	// frame read and the last shown (from 1, as the reader numbers them),
+	// and inView says the frames read are held back from the preview: the
+	// last frame decoded had a code in it, and the decoder keeps up.
+	show          sync.Mutex
+	latest, shown uint64
+	inView        bool
 
 	// afterDecode is called after each frame is decoded (tests step with it).
 	afterDecode func(Frame)
@@ -143,35 +155,35 @@ type sighting struct {
 func (s *Session) Run(ctx context.Context, src Source) error {
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	mb := newMailbox()
+	mb := newMailbox[numbered]()
 	var readErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer mb.close()
-		for {
+		for n := uint64(1); ; n++ {
 			f, err := src.Next(rctx)
 			if err != nil {
 				readErr = err
 				return
 			}
 			s.frames.Add(1)
-			if mb.put(f) {
+			s.showRead(f, n)
+			if mb.put(numbered{f, n}) {
 				s.dropped.Add(1)
-			}
-			if s.OnFrame != nil {
-				s.OnFrame(f, s.currentOutlines())
 			}
 		}
 	}()
 	for {
-		f, ok := mb.take(rctx)
+		nf, ok := mb.take(rctx)
 		if !ok {
 			break
 		}
-		s.decode(rctx, f)
+		if outs, ok := s.decode(rctx, nf.f); ok {
+			s.showDecoded(nf.f, nf.n, outs)
+		}
 		if s.afterDecode != nil {
-			s.afterDecode(f)
+			s.afterDecode(nf.f)
 		}
 	}
 	cancel()
@@ -202,26 +214,68 @@ func (s *Session) Forget(key string) {
 	delete(s.seen, key)
 }
 
-func (s *Session) currentOutlines() []Outline {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.outlines
+// numbered is a frame with its place in what the reader read, from 1.
+type numbered struct {
+	f Frame
+	n uint64
 }
 
-// decode reads f and reports what is new.
-func (s *Session) decode(ctx context.Context, f Frame) {
+// showRead hands on frame n as read, without outlines, unless a code is in
+// view and the preview has waited less than heldFrames frames for a
+// decoded frame to outline it on.
+func (s *Session) showRead(f Frame, n uint64) {
+	s.show.Lock()
+	defer s.show.Unlock()
+	s.latest = n
+	if s.inView {
+		if n-s.shown <= heldFrames {
+			return
+		}
+		s.inView = false // the decoder fell behind: the preview goes on
+	}
+	s.present(f, n, nil)
+}
+
+// showDecoded hands on frame n, decoded, with the outlines of the codes
+// read in it; a frame older than one shown is left out. Frames read after
+// it are held back while it had a code in it, unless the decoder took more
+// than heldFrames frames' time over it: the next decode would keep the
+// preview waiting too long.
+func (s *Session) showDecoded(f Frame, n uint64, outs []Outline) {
+	s.show.Lock()
+	defer s.show.Unlock()
+	s.inView = len(outs) > 0 && s.latest-n <= heldFrames
+	s.present(f, n, outs)
+}
+
+// present calls OnFrame for frame n if no newer frame was shown. Call it
+// with s.show held.
+func (s *Session) present(f Frame, n uint64, outs []Outline) {
+	if n <= s.shown {
+		return
+	}
+	s.shown = n
+	if s.OnFrame != nil {
+		s.OnFrame(f, outs)
+	}
+}
+
+// decode reads f and reports what is new. It returns the outlines of the
+// codes read in f, and false when f was not looked at to the end (the
+// context ended).
+func (s *Session) decode(ctx context.Context, f Frame) ([]Outline, bool) {
 	start := time.Now()
 	view := thumbnail(lumaPlane(f.Img))
 	// An empty view that has not changed is not worth a full budget on
 	// every frame; it is looked at again now and then all the same.
 	if s.still != nil && f.At.Sub(s.stillAt) < stillRetry && f.At.After(s.stillAt) && difference(view, *s.still) < stillDiff {
 		s.skipped.Add(1)
-		return
+		return nil, true
 	}
 	codes := s.read(ctx, f.Img)
 	s.decodeNanos.Add(int64(time.Since(start)))
 	if ctx.Err() != nil {
-		return
+		return nil, false
 	}
 	s.decoded.Add(1)
 	s.still, s.stillAt = nil, time.Time{}
@@ -264,11 +318,7 @@ func (s *Session) decode(ctx context.Context, f Frame) {
 			}
 		}
 	}
-	s.mu.Lock()
-	if len(outs) > 0 || f.At.Sub(s.outlinesAt) > outlineHold {
-		s.outlines, s.outlinesAt = outs, f.At
-	}
-	s.mu.Unlock()
+	return outs, true
 }
 
 // sight records that key was read in a frame taken at. It returns the

@@ -28,6 +28,15 @@ const (
 // an empty view).
 func qrFrame(tb testing.TB, text string) *image.Gray {
 	tb.Helper()
+	return qrFrameAt(tb, text, 190)
+}
+
+// qrSide is the side of the code qrFrameAt draws, quiet zone included.
+const qrSide = 260
+
+// qrFrameAt is qrFrame with the code's left edge at x (its top at 110).
+func qrFrameAt(tb testing.TB, text string, x int) *image.Gray {
+	tb.Helper()
 	img := image.NewGray(image.Rect(0, 0, 640, 480))
 	for i := range img.Pix {
 		img.Pix[i] = 0xd8
@@ -35,16 +44,16 @@ func qrFrame(tb testing.TB, text string) *image.Gray {
 	if text == "" {
 		return img
 	}
-	bits, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 260, 260, nil)
+	bits, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, qrSide, qrSide, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	for y := range bits.GetHeight() {
-		for x := range bits.GetWidth() {
-			if bits.Get(x, y) {
-				img.SetGray(190+x, 110+y, color.Gray{Y: 0x18})
+		for i := range bits.GetWidth() {
+			if bits.Get(i, y) {
+				img.SetGray(x+i, 110+y, color.Gray{Y: 0x18})
 			} else {
-				img.SetGray(190+x, 110+y, color.Gray{Y: 0xf0})
+				img.SetGray(x+i, 110+y, color.Gray{Y: 0xf0})
 			}
 		}
 	}
@@ -118,9 +127,14 @@ func TestSessionDedupe(t *testing.T) {
 	e.attach(s)
 	ctx := context.Background()
 	for i, st := range steps {
-		s.decode(ctx, Frame{Img: qrFrame(t, st.text), At: at(st.ms), Seq: uint64(i)})
-		o := s.currentOutlines()
+		o, ok := s.decode(ctx, Frame{Img: qrFrame(t, st.text), At: at(st.ms), Seq: uint64(i)})
+		if !ok {
+			t.Fatalf("step %d: not decoded", i)
+		}
 		if st.text == "" {
+			if len(o) != 0 {
+				t.Fatalf("step %d (empty view): outlines %+v", i, o)
+			}
 			continue
 		}
 		if len(o) != 1 || o[0].Text != st.text || o[0].Status != st.status {
@@ -150,21 +164,6 @@ func TestSessionDedupe(t *testing.T) {
 	s.decode(ctx, Frame{Img: qrFrame(t, invoiceB), At: at(20000)})
 	if got := keys(e.captures); !equal(got, []string{keyA, keyB, keyB}) {
 		t.Errorf("after Forget: captures %v", got)
-	}
-}
-
-func TestSessionOutlineHold(t *testing.T) {
-	t0 := time.Now()
-	s := &Session{}
-	ctx := context.Background()
-	s.decode(ctx, Frame{Img: qrFrame(t, invoiceA), At: t0})
-	s.decode(ctx, Frame{Img: qrFrame(t, ""), At: t0.Add(outlineHold / 2)})
-	if len(s.currentOutlines()) != 1 {
-		t.Error("outline dropped on the first frame without a code")
-	}
-	s.decode(ctx, Frame{Img: qrFrame(t, ""), At: t0.Add(outlineHold * 2)})
-	if len(s.currentOutlines()) != 0 {
-		t.Error("outline kept long after the code was last read")
 	}
 }
 

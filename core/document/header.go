@@ -103,8 +103,14 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 		sort.Float64s(shifts)
 		shift = shifts[len(shifts)/2]
 	}
+	// placed are the rows given a value or a place here.
+	placed := map[string]bool{}
+	shaped := func(row headerRow) bool {
+		v, ok := vs[row.key]
+		return ok && v.s != "" && row.fits(digitRun{digits: reNonDigit.ReplaceAllString(v.s, ""), date: row.key == keyDate})
+	}
 	for _, row := range rows {
-		if v, ok := vs[row.key]; ok && v.s != "" && row.fits(digitRun{digits: reNonDigit.ReplaceAllString(v.s, ""), date: row.key == keyDate}) {
+		if shaped(row) {
 			continue
 		}
 		var exact, near []val
@@ -129,14 +135,17 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 		}
 		switch {
 		case len(exact) == 1:
-			vs[row.key] = exact[0]
+			vs[row.key], placed[row.key] = exact[0], true
 		case len(exact) == 0 && len(near) == 1:
-			vs[row.key] = near[0]
+			vs[row.key], placed[row.key] = near[0], true
 		}
 	}
-	// A row of the three the comparison needs most with nothing read on
-	// it at all: its value is in the column the other values start in,
-	// as long as theirs; it is read there.
+	// A row of the three the comparison needs most with nothing of its
+	// value's shape read on it (nothing at all, a piece of it, or the
+	// check code below the number's caption: a dot-matrix printer's
+	// values lie between the captions' rows, where the band's reading
+	// loses or splits them): its value is in the column the other values
+	// start in, as long as theirs; it is read there.
 	col, dw, h, n := 0.0, 0.0, 0.0, 0
 	for _, row := range rows {
 		v, ok := vs[row.key]
@@ -157,7 +166,7 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 	}
 	col, dw, h = col/float64(n), dw/float64(n), h/float64(n)
 	for _, row := range rows {
-		if _, ok := vs[row.key]; ok || row.key == keyCheck {
+		if _, ok := vs[row.key]; ok && (shaped(row) || placed[row.key]) || row.key == keyCheck {
 			continue
 		}
 		// A date is eight digits and three marks each two digits wide.

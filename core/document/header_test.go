@@ -85,6 +85,27 @@ func TestHeaderByPlace(t *testing.T) {
 		t.Errorf("check code: %+v", v)
 	}
 
+	// A dot-matrix number printed between the captions' rows, of which the
+	// band's reading gave a piece the caption reader could not take (a
+	// value seen, not read): it is read where the column of values
+	// crosses its row, as long as the number is.
+	gs = nil
+	gs = append(gs, glyphsAt(8.4, 0.08, "034001801612")...)
+	gs = append(gs, glyphsAt(8, 0.40, "号码")...)
+	gs = append(gs, glyphsAt(8.61, 0.37, "43626")...)
+	gs = append(gs, glyphsAt(8.4, 0.72, "2018年07月02日")...)
+	gs = append(gs, glyphsAt(8.4, 1.04, "42982 07581 69385 72617")...)
+	piece := [4]float64{8.61 * qrSide, 0.32 * qrSide, 8.95 * qrSide, 0.42 * qrSide}
+	below := [4]float64{8.4 * qrSide, 0.99 * qrSide, 9.8 * qrSide, 1.09 * qrSide}
+	for _, n := range []val{{box: piece}, {s: "42982075816938572617", box: below}} {
+		vs = map[string]val{keyNumber: n}
+		headerByPlace(gs, false, vs)
+		n := vs[keyNumber]
+		if cy := (n.box[1] + n.box[3]) / 2 / qrSide; n.s != "" || math.Abs(n.box[0]-vs[keyCode].box[0]) > 1 || n.box[2] < 8.4*qrSide+8*0.06*qrSide || math.Abs(cy-0.40) > 0.1 {
+			t.Errorf("number: %+v; want the place of 8 digits in the column (code at %v)", n, vs[keyCode].box)
+		}
+	}
+
 	// On a 数电 form the number has 20 digits: an 8-digit run on its row
 	// is not it, nor a date.
 	gs = glyphsAt(8, 0.30, "号码 99076915")

@@ -1,7 +1,10 @@
 package document
 
 import (
+	"cmp"
+	"math"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -49,10 +52,9 @@ func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val
 		return
 	}
 	// OCR often garbles (小写); the total is then the last amount on the
-	// 价税合计 line.
+	// 价税合计 row.
 	for _, h := range findLabels(lines, reOCRTotalRow, "") {
-		l := lines[h.li]
-		if toks := moneyVals(l, h.to, len(l.g)); p.Total == "" && len(toks) > 0 && toks[len(toks)-1].s != "***" {
+		if toks := rowVals(lines, h); p.Total == "" && len(toks) > 0 && toks[len(toks)-1].s != "***" {
 			t := toks[len(toks)-1]
 			p.Total = t.s
 			vs[keyTotal] = t
@@ -62,7 +64,7 @@ func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val
 	// are then known by their ¥ signs: the 合计 row has two amounts after
 	// ¥, the 价税合计 row below it one.
 	for li, l := range lines {
-		yen := yenVals(l)
+		yen := sumsRowVals(l)
 		if len(yen) != 2 {
 			continue
 		}
@@ -110,6 +112,61 @@ func readFare(lines []*line, p *Printed, vs map[string]val) {
 			}
 		}
 	}
+}
+
+// rowVals lists the amounts right of caption h on its row, left to
+// right: on its line and on the lines whose middle is within 0.8 em
+// of its line's (a photo's tilt or blur sets the value a little above or
+// below its caption, where the lines are told apart). An amount in
+// brackets is the (小写) caption misread, not a value.
+func rowVals(lines []*line, h hit) []val {
+	c := lines[h.li]
+	end := c.g[h.to-1].x1
+	mid := (c.y0 + c.y1) / 2
+	var out []val
+	for li, l := range lines {
+		from := 0
+		if li == h.li {
+			from = h.to
+		} else if math.Abs((l.y0+l.y1)/2-mid) > 0.8*c.em {
+			continue
+		}
+		for from < len(l.g) && l.g[from].x0 < end {
+			from++
+		}
+		for _, v := range moneyVals(l, from, len(l.g)) {
+			if !bracketed(l, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b val) int { return cmp.Compare(a.box[0], b.box[0]) })
+	return out
+}
+
+// bracketed reports whether value v of line l is written in brackets.
+func bracketed(l *line, v val) bool {
+	if len(v.g) == 0 {
+		return false
+	}
+	i := slices.IndexFunc(l.g, func(g glyph) bool { return g == v.g[0] })
+	j := slices.IndexFunc(l.g, func(g glyph) bool { return g == v.g[len(v.g)-1] })
+	return i > 0 && j >= 0 && j+1 < len(l.g) && strings.ContainsRune("(（", l.g[i-1].r) && strings.ContainsRune(")）", l.g[j+1].r)
+}
+
+// sumsRowVals lists the amounts of l when it can be the 合计 row: its two
+// amounts after ¥ signs, or, where the engine took one ¥ for another
+// sign, its two amounts with their decimals, one of them after ¥.
+func sumsRowVals(l *line) []val {
+	yen := yenVals(l)
+	if len(yen) != 1 {
+		return yen
+	}
+	all := moneyVals(l, 0, len(l.g))
+	if len(all) != 2 || !reAmount.MatchString(all[0].s) || !reAmount.MatchString(all[1].s) {
+		return yen
+	}
+	return all
 }
 
 // yenVals lists the amounts on l written after a ¥ sign.

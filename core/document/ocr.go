@@ -215,6 +215,12 @@ type paperReader struct {
 	// the page (usual when none were).
 	usual, form formRules
 	done, plan  int
+	// anchored is true when the reading frame is the form's (from its
+	// code or its frame), where print is frameEm tall.
+	anchored bool
+	// sum is the amount plus the tax as settled, "" until both are: a
+	// reading of the total equal to it is confirmed by the paper itself.
+	sum string
 }
 
 // isDigital reports whether the form is laid out as a 数电 one, by its
@@ -259,6 +265,7 @@ func (r *paperReader) read() (Printed, error) {
 			regions, needs = bandRegions(framePlan(r.layoutBands()))
 		}
 	}
+	r.anchored = anchored
 	if !anchored {
 		// No code nor frame to anchor on: the whole image, at a size
 		// Tesseract handles; the text size is unknown.
@@ -369,6 +376,9 @@ func (r *paperReader) read() (Printed, error) {
 		}
 		if err := r.ctx.Err(); err != nil {
 			return Printed{}, err
+		}
+		if f.key == keyTotal {
+			r.sum = paperSum(p.Amount, p.Tax)
 		}
 		got, conf := r.settle(f, v)
 		*f.at(&p) = got
@@ -686,7 +696,10 @@ func (r *paperReader) settleName(f ocrField, v val, rs []reading) (string, float
 			break
 		}
 		crop := r.warpScaled(b, k)
-		gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: ocr.Text, Layout: ocr.Line})
+		// A name is Chinese characters and brackets: the Latin model,
+		// which free text tries too on a line the Chinese one is unsure
+		// of, reads none of it and doubles the time.
+		gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: ocr.Chinese, Layout: ocr.Line})
 		r.progress()
 		if err != nil {
 			return "", v.conf

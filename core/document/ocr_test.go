@@ -60,6 +60,29 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// A check code read the same way every time but for digits that blur into
+// one another (a 6 read as an 8 three times) is not a difference: its guard
+// leaves it missing. Any other digit differing is one.
+func TestBlurMisread(t *testing.T) {
+	for _, c := range []struct {
+		s, q string
+		want bool
+	}{
+		{"90720594696916712268", "90720594696916712268", false},
+		{"90720594698916712268", "90720594696916712268", true},  // 6 read as 8
+		{"90720594696916772268", "90720594696916712268", true},  // 1 read as 7
+		{"90720594696916712263", "90720594696916712268", true},  // 8 read as 3
+		{"98720594696916712268", "90720594696916712268", true},  // 0 read as 8
+		{"90720594696916712265", "90720594696916712268", false}, // 8 and 5 do not
+		{"40720594696916712268", "90720594696916712268", false}, // nor 9 and 4
+		{"9072059469691671226", "90720594696916712268", false},  // a digit short
+	} {
+		if got := blurMisread(c.s, c.q); got != c.want {
+			t.Errorf("blurMisread(%s, %s) = %v", c.s, c.q, got)
+		}
+	}
+}
+
 // A value is read again only while no reading is one decide would take as
 // confirmed by the QR code.
 func TestConfirmed(t *testing.T) {

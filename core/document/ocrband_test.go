@@ -40,19 +40,24 @@ func TestFound(t *testing.T) {
 }
 
 // recordingEngine is the real engine, with the regions read in free text
-// counted.
+// counted, and the regions read of each character set and layout.
 type recordingEngine struct {
 	ocr.Engine
 	mu   sync.Mutex
 	text int
+	by   map[ocr.Options]int
 }
 
 func (c *recordingEngine) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+	c.mu.Lock()
 	if opt.Charset == ocr.Text && opt.Layout == ocr.Sparse {
-		c.mu.Lock()
 		c.text++
-		c.mu.Unlock()
 	}
+	if c.by == nil {
+		c.by = map[ocr.Options]int{}
+	}
+	c.by[opt]++
+	c.mu.Unlock()
 	return c.Engine.Read(ctx, img, opt)
 }
 
@@ -77,5 +82,61 @@ func TestSellerBandNotReadTwice(t *testing.T) {
 	}
 	if want := len(bandsTaxControl) - 1; rec.text != want {
 		t.Errorf("%d bands read, want %d: the seller's rows were read twice", rec.text, want)
+	}
+}
+
+// A taxpayer ID the QR code does not carry is read again until two
+// readings agree: a third could not outvote them. The parties' names are
+// read again with the Chinese model alone, never as free text.
+func TestTaxIDReadUntilAgreed(t *testing.T) {
+	p := newPaper(t, 150)
+	p.qr(t, paperQR)
+	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
+	p.text(0.3, 1.65, "名　　称：厦门市东方贸易有限公司")
+	p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
+	p.text(0.3, 5.38, "名　　称：山东金桥供应链管理有限公司")
+	p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
+	var rec *recordingEngine
+	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
+		rec = &recordingEngine{Engine: e}
+		return rec
+	})
+	if pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
+		t.Fatalf("taxpayer IDs read as buyer %q, seller %q", pr.BuyerTaxID, pr.SellerTaxID)
+	}
+	if n := rec.by[ocr.Options{Charset: ocr.TaxID, Layout: ocr.Line}]; n != 2 {
+		t.Errorf("taxpayer IDs read again %d times, want once each", n)
+	}
+	if n := rec.by[ocr.Options{Charset: ocr.Text, Layout: ocr.Line}]; n != 0 {
+		t.Errorf("%d lines read again as free text, want none", n)
+	}
+	if pr.BuyerName != "" && rec.by[ocr.Options{Charset: ocr.Chinese, Layout: ocr.Line}] == 0 {
+		t.Errorf("buyer's name %q kept with no reading of it in Chinese", pr.BuyerName)
+	}
+}
+
+// Two sure readings of a value no QR code carries stay what is taken while
+// no other value can be read as often as they agree.
+func TestOutvoted(t *testing.T) {
+	x, y := "91353284MA2W632032", "91370163628072210W"
+	for _, c := range []struct {
+		name string
+		rs   []reading
+		qr   []string
+		left int
+		want bool
+	}{
+		{"two agree, one left", []reading{{x, 0.5}, {x, 0.9}}, nil, 1, true},
+		{"two agree, two left", []reading{{x, 0.5}, {x, 0.9}}, nil, 2, false},
+		{"one reading", []reading{{x, 0.99}}, nil, 1, false},
+		{"two agree, none sure", []reading{{x, 0.5}, {x, 0.6}}, nil, 1, false},
+		{"two agree against one", []reading{{x, 0.8}, {y, 0.9}, {x, 0.8}}, nil, 1, false},
+		{"three agree against one", []reading{{x, 0.8}, {y, 0.9}, {x, 0.8}, {x, 0.8}}, nil, 1, true},
+		{"a QR value to compare with", []reading{{x, 0.8}, {x, 0.9}}, []string{y}, 1, false},
+		{"nothing read", []reading{{"", 0}, {"", 0}}, nil, 1, false},
+	} {
+		if got := outvoted(c.rs, c.qr, c.left); got != c.want {
+			t.Errorf("%s: outvoted %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -1,13 +1,16 @@
 package document
 
 import (
+	"context"
 	"image"
+	"image/color"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/money"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 	"github.com/fapiaoscanner/fapiao/core/payload"
@@ -74,8 +77,21 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			return ""
 		}
 	}
+	// A total that is the amount plus the tax, both read, is confirmed
+	// by the paper as a QR value would be.
+	sum, confirm := "", qr
+	if f.key == keyTotal && r.sum != "" {
+		sum, confirm = r.sum, append(slices.Clone(qr), r.sum)
+	}
 	rs := []reading{{clean(v.s), v.conf}}
+	// digits are the readings' digits as read, before clean: a date
+	// whose 0s read as 6s is no date (2626年64月29日), but its digits
+	// tell a misread 0 all the same.
+	digits := []string{reNonDigit.ReplaceAllString(v.s, "")}
 	if f.charset != ocr.Text {
+		if f.charset == ocr.Amount && r.anchored {
+			v.box = printHeight(v.box)
+		}
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
 		if f.charset == ocr.Amount {
@@ -87,27 +103,26 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				margins[i][2] += 0.6 * float64(lostDecimals(v.s))
 			}
 		}
-		for _, m := range margins {
-			if confirmed(rs, qr) {
+		for i, m := range margins {
+			if confirmed(rs, confirm) || f.charset == ocr.TaxID && outvoted(rs, qr, len(margins)-i) {
 				// decide takes a reading the QR code confirms whatever
-				// the others say: reading again would change nothing.
+				// the others say, and a taxpayer ID two readings agree
+				// on whatever those left give: reading again would
+				// change nothing.
 				r.progress()
 				continue
 			}
-			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
-			crop := r.warp(b)
-			if f.key == keyDate {
-				crop = dateDigits(crop, b.Min, v, em)
-			}
-			gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			crop, cs := r.valueCrop(f, v, em, m)
+			gs, err := r.eng.Read(r.ctx, crop, ocr.Options{Charset: cs, Layout: ocr.Line})
 			r.progress()
 			if err != nil {
 				continue
 			}
 			txt, conf := joined(gs)
 			rs = append(rs, reading{clean(txt), conf})
+			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
-		if f.key != keyDate && !confirmed(rs, qr) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
+		if f.key != keyDate && !confirmed(rs, confirm) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
 			// right readings do not: once more, half as large again. A
 			// value the QR code carries otherwise, read two ways, is read
@@ -121,14 +136,221 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
+		if q := zeroSuspect(rs, digits, qr); q != "" {
+			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
+		}
 	}
 	if f.charset == ocr.Text && v.s != "" {
 		return r.settleName(f, v, rs)
 	}
+	if s, c, ok := sumConfirms(rs, qr, sum); ok {
+		return s, c
+	}
 	if r.opt.QR == nil {
 		return decideAlone(f, rs)
 	}
-	return decide(rs, qr, f.charset == ocr.Text)
+	got, conf := decide(rs, qr, f.charset == ocr.Text)
+	if f.key == keyCheck && got != "" {
+		// Twenty digits in a row give blur twenty chances: a check
+		// code that differs from the QR code's only where one digit
+		// blurs into another is not told from a misreading.
+		for _, q := range qr {
+			if blurMisread(got, q) {
+				return "", conf
+			}
+		}
+	}
+	return got, conf
+}
+
+// valueCrop is the picture of value v read for field f with margins m
+// (in ems: left, top, right, bottom) around its box, and the characters
+// to read it with. A date's 年, 月 and 日 are cut out (see dateDigits)
+// and its digits read; where they are not found to be cut out (a
+// dot-matrix printer's run into the digits and come apart in strokes),
+// the date is read with them as text: read as digits, they add three.
+func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
+	b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+	crop := r.warp(b)
+	if f.key != keyDate {
+		return crop, f.charset
+	}
+	if cut := dateDigits(crop, b.Min, v, em); cut != crop {
+		return cut, f.charset
+	}
+	return crop, ocr.Text
+}
+
+// zeroSuspect is the QR code's value among qr that a reading of rs, or
+// the digits of one as read, differs from only by a 0 read as a 6, 8 or 9
+// (see zeroMisread), when no reading confirms a QR value; "" otherwise.
+func zeroSuspect(rs []reading, digits, qr []string) string {
+	if confirmed(rs, qr) {
+		return ""
+	}
+	for _, q := range qr {
+		for _, x := range rs {
+			if zeroMisread(x.s, q) {
+				return q
+			}
+		}
+		for _, d := range digits {
+			if zeroMisread(d, reNonDigit.ReplaceAllString(q, "")) {
+				return q
+			}
+		}
+	}
+	return ""
+}
+
+// dotVariants are the ways a value's crop is changed to be read again
+// where a dot-matrix 0 was read as a 6, 8 or 9: smaller, its dots run
+// together by the darkest of their neighbours or by their mean, or cut to
+// ink and paper at half way. Each changes which glyph the engine takes a
+// 0 with a dot or a stroke inside for; none of them turns the 0 back
+// reliably alone, two of them agreeing do more often than not.
+var dotVariants = []func(*image.Gray) *image.Gray{
+	func(g *image.Gray) *image.Gray { return imaging.PlaneOf(g, imaging.Luma).Scale(0.7).Image() },
+	func(g *image.Gray) *image.Gray { return around(g, func(a, b uint8) uint8 { return min(a, b) }) },
+	halfCut,
+	boxBlur3,
+}
+
+// rereadDots reads the value's crop again changed in each of dotVariants
+// while a 0 of q, the QR code's value, reads as a 6, 8 or 9: readings of
+// q that agree (two, one of them sure) are added to rs, and decide then
+// takes q as read. The QR value chooses what to try, never what was read:
+// with fewer agreeing readings rs stays as it was, and the value missing.
+func (r *paperReader) rereadDots(f ocrField, v val, em float64, m [4]float64, clean func(string) string, rs []reading, q string) []reading {
+	crop, cs := r.valueCrop(f, v, em, m)
+	return readDots(r.ctx, r.eng, crop, cs, clean, rs, q, r.progress)
+}
+
+// readDots is rereadDots on crop, read with charset cs; done is called
+// after each reading.
+func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Charset, clean func(string) string, rs []reading, q string, done func()) []reading {
+	more := slices.Clone(rs)
+	for _, vary := range dotVariants {
+		gs, err := eng.Read(ctx, vary(crop), ocr.Options{Charset: cs, Layout: ocr.Line})
+		done()
+		if err != nil {
+			continue
+		}
+		txt, conf := joined(gs)
+		more = append(more, reading{clean(txt), conf})
+		n, sure := 0, 0.0
+		for _, x := range more {
+			if x.s != "" && sameValue(x.s, q) {
+				n, sure = n+1, math.Max(sure, x.conf)
+			}
+		}
+		if n >= 2 && sure >= minAgreed {
+			return more
+		}
+	}
+	return rs
+}
+
+// around sets each pixel of g to pick of it and its eight neighbours.
+func around(g *image.Gray, pick func(a, b uint8) uint8) *image.Gray {
+	b := g.Bounds()
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			p := g.GrayAt(x, y).Y
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if q := image.Pt(x+dx, y+dy); q.In(b) {
+						p = pick(p, g.GrayAt(q.X, q.Y).Y)
+					}
+				}
+			}
+			out.SetGray(x, y, color.Gray{Y: p})
+		}
+	}
+	return out
+}
+
+// boxBlur3 sets each pixel of g to the mean of it and its neighbours.
+func boxBlur3(g *image.Gray) *image.Gray {
+	b := g.Bounds()
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			sum, n := 0, 0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if q := image.Pt(x+dx, y+dy); q.In(b) {
+						sum += int(g.GrayAt(q.X, q.Y).Y)
+						n++
+					}
+				}
+			}
+			out.SetGray(x, y, color.Gray{Y: uint8(sum / n)})
+		}
+	}
+	return out
+}
+
+// halfCut makes g black and white, cut halfway between its darkest and
+// its lightest.
+func halfCut(g *image.Gray) *image.Gray {
+	lo, hi := uint8(255), uint8(0)
+	for _, p := range g.Pix {
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	cut := lo + (hi-lo)/2
+	out := image.NewGray(g.Bounds())
+	for i, p := range g.Pix {
+		if p > cut {
+			out.Pix[i] = 255
+		}
+	}
+	return out
+}
+
+// paperSum is amount a plus tax t, as the total should print them; "" when
+// either is not an amount read.
+func paperSum(a, t string) string {
+	fa, okA := fen(a)
+	ft, okT := fen(t)
+	if !okA || !okT {
+		return ""
+	}
+	return fenText(fa + ft)
+}
+
+// sumConfirms takes the reading of a total that is sum, the amount plus
+// the tax as read, when it is reasonably sure (as a QR value's reading is):
+// three values read apart do not add up by a misreading. Not where a
+// reading gives a QR value of qr: decide takes that.
+func sumConfirms(rs []reading, qr []string, sum string) (string, float64, bool) {
+	if sum == "" || confirmed(rs, qr) {
+		return "", 0, false
+	}
+	s, c := "", -1.0
+	for _, x := range rs {
+		if x.s != "" && sameValue(x.s, sum) && x.conf > c {
+			s, c = x.s, x.conf
+		}
+	}
+	if c < minQR {
+		return "", c, false
+	}
+	return s, c, true
+}
+
+// printHeight is box, an amount's as the band reading gave it, no taller
+// than print is in the reading frame: a ruling line or a seal's ring
+// touching the digits stretches their boxes up and down, and a box read
+// again with margins in proportion then holds the rows around it too. The
+// box keeps its middle.
+func printHeight(box [4]float64) [4]float64 {
+	if h := box[3] - box[1]; h > 1.5*frameEm {
+		mid := (box[1] + box[3]) / 2
+		box[1], box[3] = mid-0.6*frameEm, mid+0.6*frameEm
+	}
+	return box
 }
 
 // lostDecimals is how many characters amount s, as the caption reading
@@ -198,6 +420,40 @@ func confirmed(rs []reading, qr []string) bool {
 	return false
 }
 
+// outvoted reports whether, with no QR value to compare with, the value
+// two sure readings of rs agree on stays what decide takes whatever left
+// more readings give: no other value can be read as often. The confidence
+// decide gives may still rise with them; a taxpayer ID's weighs nothing
+// else (an amount's does, in the sums' check).
+func outvoted(rs []reading, qr []string, left int) bool {
+	if len(qr) > 0 {
+		return false
+	}
+	n := map[string]int{}
+	sure := map[string]float64{}
+	for _, x := range rs {
+		if x.s != "" {
+			n[x.s]++
+			sure[x.s] = math.Max(sure[x.s], x.conf)
+		}
+	}
+	for s, k := range n {
+		if k < 2 || sure[s] < minAgreed {
+			continue
+		}
+		others := 0
+		for o, m := range n {
+			if o != s {
+				others = max(others, m)
+			}
+		}
+		if others+left < k {
+			return true
+		}
+	}
+	return false
+}
+
 // dateDigits cuts the 年, 月 and 日 out of a date in crop (whose top-left
 // corner is at off in the reading frame, where v's box is) and sets its digits side by side, so
 // that reading it with digits only gives the date's eight digits: the Latin
@@ -239,26 +495,26 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 			break
 		}
 	}
+	if mark == nil && paleMarks(runs, em) {
+		mark = map[int]bool{}
+	}
 	if mark == nil {
-		// 年, 月 and 日 printed in the form's colour, paler than the
-		// digits, are gone at the darkest cut: eight digits are left,
-		// four, two and two, with a mark's width between the groups.
-		if len(runs) != 8 {
+		// Blur joins neighbours: two digits, or a digit and a mark,
+		// come as one run. Parted where their ink is thinnest, the date
+		// may show its order again.
+		for _, cut := range []float64{2.0 / 3, 1.0 / 2, 1.0 / 3} {
+			dark := lo + uint8(cut*float64(hi-lo))
+			rs, _ := dateRuns(crop, y0, y1, dark, em)
+			if rs = partJoined(crop, y0, y1, dark, rs, em); len(rs) >= 11 {
+				if mark = dateWindow(rs, em); mark != nil {
+					runs = rs
+					break
+				}
+			}
+		}
+		if mark == nil {
 			return crop
 		}
-		for i, r := range runs {
-			if float64(r[1]-r[0]) > 0.9*em {
-				return crop
-			}
-			if i == 7 {
-				break
-			}
-			wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
-			if wide != (i == 3 || i == 5) {
-				return crop
-			}
-		}
-		mark = map[int]bool{}
 	}
 	gap, margin := max(1, int(0.12*em)), int(0.5*em)
 	w := 2 * margin
@@ -283,6 +539,79 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 			x++
 		}
 		x += gap
+	}
+	return out
+}
+
+// paleMarks reports whether runs, at the darkest cut, are a date whose
+// 年, 月 and 日 were printed in the form's colour, paler than the digits,
+// and are gone: eight digits are left, four, two and two, with a mark's
+// width between the groups.
+func paleMarks(runs [][2]int, em float64) bool {
+	if len(runs) != 8 {
+		return false
+	}
+	for i, r := range runs {
+		if float64(r[1]-r[0]) > 0.9*em {
+			return false
+		}
+		if i == 7 {
+			break
+		}
+		wide := float64(runs[i+1][0]-r[1]) >= 0.6*em
+		if wide != (i == 3 || i == 5) {
+			return false
+		}
+	}
+	return true
+}
+
+// partJoined parts the runs of columns (of rows y0–y1 of crop, inked at
+// most dark) too wide for one digit and too wide for one mark, 1.75
+// digits or more: at the column of least ink in their middle, again until
+// no part is that wide. A digit's width is the runs' middle one among
+// those no wider than 0.9 em; with fewer than three such, runs are
+// returned as they are.
+func partJoined(crop *image.Gray, y0, y1 int, dark uint8, runs [][2]int, em float64) [][2]int {
+	var ws []int
+	for _, r := range runs {
+		if w := r[1] - r[0]; float64(w) <= 0.9*em && float64(w) >= 0.25*em {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) < 3 {
+		return runs
+	}
+	slices.Sort(ws)
+	digit := float64(ws[len(ws)/2])
+	ink := func(x int) int {
+		n := 0
+		for y := y0; y < y1; y++ {
+			if crop.GrayAt(x, y).Y <= dark {
+				n++
+			}
+		}
+		return n
+	}
+	var out [][2]int
+	var part func(r [2]int)
+	part = func(r [2]int) {
+		w := r[1] - r[0]
+		if float64(w) < 1.75*digit {
+			out = append(out, r)
+			return
+		}
+		at, least := -1, math.MaxInt
+		for x := r[0] + int(0.3*float64(w)); x <= r[0]+int(0.7*float64(w)); x++ {
+			if n := ink(x); n < least {
+				at, least = x, n
+			}
+		}
+		part([2]int{r[0], at})
+		part([2]int{at + 1, r[1]})
+	}
+	for _, r := range runs {
+		part(r)
 	}
 	return out
 }
@@ -487,6 +816,44 @@ func zeroMisread(s, q string) bool {
 	return true
 }
 
+// blurred are the digits a blurred print reads as one another: the round
+// ones (6, 8, 9 and 0, whose inner strokes blur shut or open), 1 and 7,
+// and 3 and 8.
+var blurred = [][2]rune{{'0', '6'}, {'0', '8'}, {'0', '9'}, {'6', '8'}, {'6', '9'}, {'8', '9'}, {'1', '7'}, {'3', '8'}}
+
+// blurMisread reports whether reading s differs from QR value q only where
+// a digit of one is a blurred digit of the other (see blurred), the same
+// number of them: such a difference, read the same way every time, is as
+// likely a misreading as a real one.
+func blurMisread(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !slices.Contains(blurred, [2]rune{min(a[i], b[i]), max(a[i], b[i])}) {
+			return false
+		}
+	}
+	return true
+}
+
+// oneDigitOff reports whether s and q, of one length, differ in one
+// character.
+func oneDigitOff(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) {
+		return false
+	}
+	n := 0
+	for i := range a {
+		if a[i] != b[i] {
+			n++
+		}
+	}
+	return n == 1
+}
+
 // zeroSeen reports whether, where reading s has another digit than a QR
 // value's 0, one of the readings rs saw a zero there (a 0, or the 6, 8 or
 // 9 a dotted zero reads as): the engine reads a dot-matrix 0 as a 4 now
@@ -658,12 +1025,29 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		}
 		return out
 	}
-	for _, k := range []struct {
+	wants := []struct {
 		key  string
 		want int64
-	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}} {
+	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}}
+	for _, k := range wants {
 		if zeroMisread(val[k.key], fenText(k.want)) && !confirmed(k.key) {
 			drop(k.key)
+			return out
+		}
+	}
+	// Then the one that differs from what the other two make it only by
+	// digits that blur into one another, or else by one digit alone: a
+	// misread glyph, where the other two would need several. Where two
+	// of them read so, nothing tells which.
+	for _, misread := range []func(s, q string) bool{blurMisread, oneDigitOff} {
+		var hit []string
+		for _, k := range wants {
+			if !confirmed(k.key) && misread(val[k.key], fenText(k.want)) {
+				hit = append(hit, k.key)
+			}
+		}
+		if len(hit) == 1 {
+			drop(hit[0])
 			return out
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 	"golang.org/x/image/font"
 )
 
@@ -57,6 +58,9 @@ func TestSumsMisread(t *testing.T) {
 		{"does not add up, least sure dropped", "100.00", "13.00", "114.00", "",
 			map[string]float64{keyAmount: 0.95, keyTax: 0.6, keyTotal: 0.95}, []string{keyTax}},
 		{"does not add up, all sure", "100.00", "13.00", "114.00", "", sure, nil},
+		{"a 3 of the tax read as 8, all sure", "4552.11", "273.18", "4825.24", "4552.11", sure, []string{keyTax}},
+		{"a 0 of the tax read as 4, all sure", "49530.69", "4011.34", "53541.99", "49530.69", sure, []string{keyTax}},
+		{"a 3 read as 8 in the tax or in the total: not told", "100.00", "13.00", "118.00", "100.00", sure, nil},
 		{"does not add up, the QR's value stays", "100.00", "13.00", "114.00", "100.00",
 			map[string]float64{keyAmount: 0.5, keyTax: 0.95, keyTotal: 0.8}, []string{keyTotal}},
 	} {
@@ -174,5 +178,200 @@ func TestUnruleSums(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("read %q without the lines: no %s", s, want)
 		}
+	}
+}
+
+// totalField is the field the total is settled as.
+func totalField(t *testing.T) ocrField {
+	t.Helper()
+	for _, f := range ocrFields {
+		if f.key == keyTotal {
+			return f
+		}
+	}
+	t.Fatal("no total field")
+	return ocrField{}
+}
+
+// cropReader reads values again on the crop testdata/ocr/name, taken as the
+// anchored reading frame itself.
+func cropReader(t *testing.T, name string) *paperReader {
+	t.Helper()
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	img, err := imaging.Load(filepath.Join("testdata", "ocr", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &paperReader{ctx: context.Background(), eng: eng, src: imaging.PlaneOf(img, imaging.Luma),
+		toSrc: imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1}, anchored: true}
+}
+
+// On a blurred photo the 价税合计 row's caption and its (小写) total fall
+// on two lines half a line apart, the (小写) caption garbled: the total is
+// the last amount right of the caption on its row. The crop is a photo's
+// 合计 and 价税合计 rows as the totals band read them.
+func TestTotalOnItsCaptionsRow(t *testing.T) {
+	r := cropReader(t, "sums-row-apart.png")
+	gs, err := r.eng.Read(r.ctx, r.src.Image(), ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, vs := readFields(pageText{glyphs: flatten(gs, image.Point{}), ocr: true})
+	if p.Total != "96518.36" {
+		for _, l := range buildLines(pageText{glyphs: flatten(gs, image.Point{}), ocr: true}) {
+			t.Logf("line %.0f-%.0f: %s", l.y0, l.y1, string(l.norm))
+		}
+		t.Errorf("total %q, printed 96518.36 (%q read)", p.Total, vs[keyTotal].s)
+	}
+}
+
+// A total whose glyphs' boxes a seal's ring stretched to two lines' height
+// is read again in a box of the print's height: in one of its own height
+// the crops hold the rows around it and read nothing.
+func TestTotalTallBoxReadAgain(t *testing.T) {
+	r := cropReader(t, "total-tall-box.png")
+	// The invoice's code carries the amount before tax: the total's
+	// readings must agree.
+	qr := "01,10,037001800711,13051877,42670.08,20180112,96475809498740791132,2AEE,"
+	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
+	v := val{s: "45353.99", box: [4]float64{1273, 130, 1388, 182}, conf: 0.98}
+	if got, _ := r.settle(totalField(t), v); got != "45353.99" {
+		t.Errorf("total read %q, printed 45353.99", got)
+	}
+}
+
+// A total read two ways (its first 2 lost beside the ¥ in some crops, as
+// on a photo) is the reading the amount and tax read add up to.
+func TestSumConfirms(t *testing.T) {
+	rs := []reading{{"26727.54", 0.96}, {"6727.54", 0.9}, {"6727.54", 0.9}}
+	for _, c := range []struct {
+		name string
+		rs   []reading
+		qr   []string
+		sum  string
+		want string
+	}{
+		{"a reading is the sum", rs, nil, "26727.54", "26727.54"},
+		{"no sum", rs, nil, "", ""},
+		{"no reading is the sum", rs, nil, "26727.55", ""},
+		{"the reading of the sum unsure", []reading{{"26727.54", 0.1}, {"6727.54", 0.9}}, nil, "26727.54", ""},
+		{"a QR value read: decide's", rs, []string{"6727.54"}, "26727.54", ""},
+	} {
+		got, _, ok := sumConfirms(c.rs, c.qr, c.sum)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("%s: %q %v, want %q", c.name, got, ok, c.want)
+		}
+	}
+	if s := paperSum("25150.41", "1577.13"); s != "26727.54" {
+		t.Errorf("paperSum = %q", s)
+	}
+	if s := paperSum("25150.41", "***"); s != "" {
+		t.Errorf("paperSum with no tax = %q", s)
+	}
+}
+
+func TestPrintHeight(t *testing.T) {
+	if b := printHeight([4]float64{10, 130, 100, 182}); b[1] != 156-0.6*frameEm || b[3] != 156+0.6*frameEm || b[0] != 10 || b[2] != 100 {
+		t.Errorf("tall box %v", b)
+	}
+	if b := printHeight([4]float64{10, 100, 100, 121}); b != [4]float64{10, 100, 100, 121} {
+		t.Errorf("box of the print's height changed: %v", b)
+	}
+}
+
+// An amount in brackets on the 价税合计 row is its (小写) caption misread
+// ("(45)"), not the total; the total on a line of its own below the
+// caption, within the row, is.
+func TestRowVals(t *testing.T) {
+	mk := func(s string, x, y0, y1 float64) []glyph {
+		var gs []glyph
+		for _, r := range s {
+			gs = append(gs, glyph{r: r, x0: x, x1: x + 10, y0: y0, y1: y1})
+			x += 11
+		}
+		return gs
+	}
+	var gs []glyph
+	gs = append(gs, mk("价税合计(XS)(45)", 0, 100, 120)...)
+	lines := buildLines(pageText{glyphs: gs, ocr: true})
+	h := findLabels(lines, reOCRTotalRow, "")
+	if len(h) != 1 {
+		t.Fatalf("caption found %d times", len(h))
+	}
+	if vs := rowVals(lines, h[0]); len(vs) != 0 {
+		t.Errorf("bracketed caption read as %q", vs[0].s)
+	}
+	gs = append(gs, mk("¥1555.06", 400, 112, 134)...)
+	gs = append(gs, mk("¥9.99", 400, 140, 160)...) // the next row
+	lines = buildLines(pageText{glyphs: gs, ocr: true})
+	h = findLabels(lines, reOCRTotalRow, "")
+	if vs := rowVals(lines, h[0]); len(vs) != 1 || vs[0].s != "1555.06" {
+		t.Errorf("row read %v, want the total 1555.06", vs)
+	}
+}
+
+// Dates on blurred photos whose neighbours blur joins: the 0 and 6 of
+// 06 (2024年06月11日), the 1 and 月 of 01月 (2022年01月10日), come as one
+// run of inked columns at every cut that keeps the digits whole. Parted
+// where their ink is thinnest, the date's order shows its marks. The
+// crops are two photos' dates as settle cut them, misread "2024068118"
+// and "2022018108" whole.
+func TestDateDigitsJoinedByBlur(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	for name, want := range map[string]string{"date-joined-digits.png": "2024-06-11", "date-joined-mark.png": "2022-01-10"} {
+		crop, v, em := readCrop(t, name)
+		out := dateDigits(crop, crop.Bounds().Min, v, em)
+		if out == crop {
+			t.Errorf("%s: the marks were not found", name)
+			continue
+		}
+		gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := joined(gs); cleanOCRDate(got) != want {
+			t.Errorf("%s: read %q, printed %s", name, got, want)
+		}
+	}
+}
+
+// A run as wide as two digits is parted between them; a mark, 1.6 digits
+// wide, is not.
+func TestPartJoined(t *testing.T) {
+	// Digits 10 wide with a gap of 2, a mark 16 wide; "06" touching.
+	img := image.NewGray(image.Rect(0, 0, 120, 20))
+	for i := range img.Pix {
+		img.Pix[i] = 240
+	}
+	ink := func(x0, x1 int) {
+		for x := x0; x < x1; x++ {
+			for y := 2; y < 18; y++ {
+				img.Pix[y*img.Stride+x] = 40
+			}
+		}
+	}
+	ink(0, 10)
+	ink(12, 22)
+	ink(24, 40) // a mark
+	ink(42, 52)
+	ink(52, 62)                    // two digits touching
+	img.Pix[10*img.Stride+52] = 40 // joined by a thin stroke only
+	for y := 2; y < 18; y++ {
+		if y != 10 {
+			img.Pix[y*img.Stride+52] = 240
+		}
+	}
+	ink(64, 74)
+	runs := [][2]int{{0, 10}, {12, 22}, {24, 40}, {42, 62}, {64, 74}}
+	got := partJoined(img, 0, 20, 120, runs, 20)
+	want := [][2]int{{0, 10}, {12, 22}, {24, 40}, {42, 52}, {53, 62}, {64, 74}}
+	if !slices.Equal(got, want) {
+		t.Errorf("parted %v, want %v", got, want)
 	}
 }

@@ -28,6 +28,11 @@ const (
 	Date
 	// TaxID is 0–9 and the capital letters of a taxpayer ID.
 	TaxID
+	// Chinese is Simplified Chinese text read without the Latin model: a
+	// company's name. Text reads a line the Chinese model is unsure of
+	// once more with the Latin one, which a name of Chinese characters
+	// only pays for.
+	Chinese
 )
 
 func (c Charset) String() string {
@@ -40,6 +45,8 @@ func (c Charset) String() string {
 		return "date"
 	case TaxID:
 		return "taxid"
+	case Chinese:
+		return "chinese"
 	}
 	return "text"
 }

@@ -120,6 +120,26 @@ func TestReadCharsets(t *testing.T) {
 	}
 }
 
+// A check code printed in four groups of five reads as its twenty digits,
+// each as sure as the engine is of it: the first digit of a group is not
+// taken for unsure because a space stands before it.
+func TestReadDigitGroups(t *testing.T) {
+	e := engine(t)
+	img := render(t, "90720 59469 69167 12268", 30)
+	gs, err := e.Read(context.Background(), img, Options{Charset: Digits, Layout: Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(gs); got != "90720594696916712268" {
+		t.Fatalf("read %q", got)
+	}
+	for i, g := range gs {
+		if g.Conf < 0.7 {
+			t.Errorf("digit %d %q read with confidence %.2f", i, g.Text, g.Conf)
+		}
+	}
+}
+
 // Chinese captions come with one box per character, left to right.
 func TestReadCaption(t *testing.T) {
 	e := engine(t)

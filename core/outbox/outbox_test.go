@@ -567,3 +567,49 @@ func TestOpenedOffline(t *testing.T) {
 	}
 	once(t, location, map[int]int{1: 1})
 }
+
+// A history opened without calling its server, as the window opens it
+// (store.ConnectLater), is connecting until the sender's first call settles
+// it: away while the server is down, online once it answers, its schema
+// made then on a new database.
+func TestTeamConnectsLater(t *testing.T) {
+	srv, db := pgtest.Own(t)
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(db, store.ConnectLater(), store.WithCallTimeout(5*time.Second))
+	if err != nil {
+		t.Fatalf("open without calling the server: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tm, err := NewTeam(ctx, st, filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tm.Close() })
+	if s := tm.Status(); !s.Connecting || s.Offline || !st.Connecting() || st.Offline() {
+		t.Errorf("opened: status %+v, history connecting %v offline %v; want connecting, not offline", s, st.Connecting(), st.Offline())
+	}
+	if _, err := tm.Send(ctx); !store.IsUnreachable(err) {
+		t.Errorf("send with the server down: %v, want unreachable", err)
+	}
+	if s := tm.Status(); s.Connecting || !s.Offline || st.Connecting() || !st.Offline() {
+		t.Errorf("server down: status %+v, history connecting %v offline %v; want offline", s, st.Connecting(), st.Offline())
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.Send(ctx); err != nil {
+		t.Fatalf("send with the server back: %v", err)
+	}
+	if s := tm.Status(); s.Connecting || s.Offline || st.Connecting() || st.Offline() {
+		t.Errorf("server back: status %+v, history connecting %v offline %v; want online", s, st.Connecting(), st.Offline())
+	}
+	if _, err := tm.Record(ctx, scanOf(1, "1.pdf", time.Now())); err != nil {
+		t.Errorf("record on the server: %v", err)
+	}
+	if n, err := st.Count(ctx, store.Filter{}); n != 1 || err != nil {
+		t.Errorf("the server holds %d invoices (%v), want 1", n, err)
+	}
+}

@@ -39,7 +39,10 @@ type Team struct {
 // Status is what the clerk is told of the team's server.
 type Status struct {
 	Offline bool // the server did not answer the last call
-	Queued  int  // scans waiting in the outbox to be sent
+	// Connecting: the history was opened without calling the server
+	// (store.ConnectLater) and the sender has not reached it yet.
+	Connecting bool
+	Queued     int // scans waiting in the outbox to be sent
 	// Err is the last error of the server while it is offline, else "".
 	Err string
 }
@@ -76,7 +79,7 @@ func NewTeam(ctx context.Context, st *store.Store, path string) (*Team, error) {
 		box.Close()
 		return nil, err
 	}
-	t.status = Status{Queued: n, Offline: st.Offline()}
+	t.status = Status{Queued: n, Offline: st.Offline(), Connecting: st.Connecting()}
 	return t, nil
 }
 
@@ -123,14 +126,14 @@ func (t *Team) Note(err error) {
 			t.kick()
 		}
 	case err == nil:
-		t.set(func(s *Status) { s.Offline, s.Err = false, "" })
+		t.set(func(s *Status) { s.Offline, s.Connecting, s.Err = false, false, "" })
 	}
 }
 
 // offline marks the server away; it reports whether it was not already.
 func (t *Team) offline(err error) bool {
 	was := t.Status().Offline
-	t.set(func(s *Status) { s.Offline, s.Err = true, err.Error() })
+	t.set(func(s *Status) { s.Offline, s.Connecting, s.Err = true, false, err.Error() })
 	return !was
 }
 
@@ -285,7 +288,8 @@ func (t *Team) send(ctx context.Context) ([]Sent, error) {
 // Run sends what the outbox holds whenever the server answers, until ctx
 // ends: at once, then after MinWait doubling up to MaxWait while the server
 // is away, and again whenever Record kept a scan or Note saw the server
-// away. OnSent is told of each batch sent.
+// away. OnSent is told of each batch sent. A history not called yet
+// (Connecting) is called at once, which settles whether it is online.
 func (t *Team) Run(ctx context.Context) {
 	minWait, maxWait := t.MinWait, t.MaxWait
 	if minWait <= 0 {
@@ -301,7 +305,7 @@ func (t *Team) Run(ctx context.Context) {
 	wait := minWait
 	for {
 		st := t.Status()
-		if st.Offline || st.Queued > 0 {
+		if st.Offline || st.Connecting || st.Queued > 0 {
 			sent, err := t.Send(ctx)
 			if len(sent) > 0 && t.OnSent != nil {
 				t.OnSent(sent)

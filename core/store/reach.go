@@ -70,6 +70,21 @@ func WithCallTimeout(d time.Duration) Option { return func(o *options) { o.call 
 // schema then. Offline reports whether that is still to do.
 func AllowOffline() Option { return func(o *options) { o.offline = true } }
 
+// ConnectLater makes Open return a server history without calling its
+// server at all: the first write (or Ready) checks and migrates its schema,
+// as for one opened offline (AllowOffline, which it implies). Until that
+// first call has ended, Connecting reports true. The window opens its
+// history so: a hung server (one that takes the connection and never
+// answers) would otherwise hold the window back for the call timeout.
+func ConnectLater() Option { return func(o *options) { o.offline, o.later = true, true } }
+
+// What is known of the server of a history opened offline (Store.reach).
+const (
+	reachAnswered int32 = iota // it answered; or the history is a file
+	reachUnasked               // ConnectLater: not called yet
+	reachAway                  // the last check of the schema failed
+)
+
 // IsUnreachable reports whether err says the server could not be reached or
 // stopped answering: ErrUnreachable, or a connection error the history did
 // not wrap yet.
@@ -120,12 +135,13 @@ func (s *Store) callContext(ctx context.Context) (context.Context, context.Cance
 }
 
 // Offline reports whether the history was opened without its server
-// answering and has not reached it since (AllowOffline).
-func (s *Store) Offline() bool {
-	s.readyMu.Lock()
-	defer s.readyMu.Unlock()
-	return s.pending
-}
+// answering and has not reached it since (AllowOffline). It does not wait
+// for a check of the server under way.
+func (s *Store) Offline() bool { return s.reach.Load() == reachAway }
+
+// Connecting reports whether the history was opened without calling its
+// server (ConnectLater) and no call to check it has ended yet.
+func (s *Store) Connecting() bool { return s.reach.Load() == reachUnasked }
 
 // Ready makes sure the history answers at its schema version: for one
 // opened offline it checks and migrates the schema the first time the
@@ -157,9 +173,13 @@ func (s *Store) ensure(ctx context.Context) error {
 		return nil
 	}
 	if err := s.migrate(ctx); err != nil {
+		if ctx.Err() == nil { // not the caller giving up
+			s.reach.Store(reachAway)
+		}
 		return err
 	}
 	s.pending = false
+	s.reach.Store(reachAnswered)
 	return nil
 }
 

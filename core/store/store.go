@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
@@ -70,6 +71,10 @@ type Store struct {
 
 	readyMu sync.Mutex
 	pending bool // opened offline: the schema is still to check (reach.go)
+	// reach is what is known of the server while pending, read without
+	// waiting for a check under way: reachAnswered, reachUnasked or
+	// reachAway (reach.go).
+	reach atomic.Int32
 }
 
 // Option changes how Open opens the history.
@@ -81,6 +86,7 @@ type options struct {
 	now     func() time.Time
 	host    string
 	offline bool
+	later   bool
 }
 
 // WithHost sets the machine name recorded with each scan (default the
@@ -127,9 +133,15 @@ func Open(location string, opts ...Option) (*Store, error) {
 	s := &Store{db: &dbConn{DB: db, d: d}, d: d, path: Redact(location), location: location, now: o.now,
 		busy: o.busy, call: o.call, host: o.host}
 	s.lookup = &lookupStmt{db: s.db}
+	if o.later && d.postgres {
+		s.pending = true
+		s.reach.Store(reachUnasked)
+		return s, nil
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		if o.offline && d.postgres && IsUnreachable(err) {
 			s.pending = true
+			s.reach.Store(reachAway)
 			return s, nil
 		}
 		db.Close()

@@ -177,20 +177,17 @@ func TestRateLimitRetried(t *testing.T) {
 	})
 }
 
-// A slow provider ends as a timeout within the attempt's time, and is not
-// asked again: the tax side may have counted the check.
+// A slow provider ends as a timeout at the attempt's time, and is not
+// asked again: the tax side may have counted the check. (The stand-in
+// would answer after a minute: a client that waited it out would have the
+// verdict, not a timeout.)
 func TestSlow(t *testing.T) {
 	bothProviders(t, func(t *testing.T, s *standIn) {
 		s.Fail(verifytest.Slow, 1)
-		start := time.Now()
 		before := s.Requests()
 		res := check(t, s, qrOf(t, digital))
-		took := time.Since(start)
 		if res.Outcome != Error || res.Kind != KindTimeout || res.Attempts != 1 {
 			t.Errorf("got %+v", res)
-		}
-		if took > testDelay+2*time.Second {
-			t.Errorf("took %s", took)
 		}
 		if n := s.Requests() - before; n != 1 {
 			t.Errorf("%d requests", n)
@@ -198,7 +195,10 @@ func TestSlow(t *testing.T) {
 	})
 }
 
-// The default time of an attempt ends a slow answer well within 15 s.
+// The default time of an attempt ends a slow answer, the stand-in asked
+// once: not sooner than that time, and before the stand-in's minute (it
+// would then answer) or the check's own deadline (a hang guard: the check
+// would end as cancelled, not as a timeout).
 func TestSlowDefaultTimeout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits 10 s")
@@ -207,10 +207,17 @@ func TestSlowDefaultTimeout(t *testing.T) {
 		t.Parallel()
 		s.Fail(verifytest.Slow, 1)
 		p := s.remake(t, Config{ID: s.cfg.ID, Secret: s.cfg.Secret, Timeout: DefaultTimeout})
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		before := s.Requests()
 		start := time.Now()
-		res, err := Check(context.Background(), p, qrOf(t, taxControl), time.Now())
-		if took := time.Since(start); err != nil || res.Kind != KindTimeout || took > 15*time.Second || took < DefaultTimeout {
+		res, err := Check(ctx, p, qrOf(t, taxControl), time.Now())
+		took := time.Since(start)
+		if err != nil || res.Outcome != Error || res.Kind != KindTimeout || res.Attempts != 1 || took < DefaultTimeout {
 			t.Errorf("got %+v %v after %s", res, err, took)
+		}
+		if n := s.Requests() - before; n != 1 {
+			t.Errorf("%d requests", n)
 		}
 	})
 }

@@ -56,6 +56,13 @@ func (d *dumping) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([
 		png.Encode(f, img)
 		f.Close()
 	}
+	// The whole reading, glyph by glyph with its line, box and confidence,
+	// beside the picture: the name keeps only its start.
+	var gl strings.Builder
+	for _, g := range gs {
+		fmt.Fprintf(&gl, "%d %q %d,%d,%d,%d %.2f\n", g.Line, g.Text, g.Box.Min.X, g.Box.Min.Y, g.Box.Max.X, g.Box.Max.Y, g.Conf)
+	}
+	os.WriteFile(filepath.Join(d.dir, strings.TrimSuffix(name, ".png")+".txt"), []byte(gl.String()), 0o644)
 	return gs, err
 }
 

@@ -63,6 +63,7 @@ func main() {
 	verbose := flag.Bool("v", false, "print every value read wrong")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	dump := flag.String("dump", "", "write every region given to the engine, with what it read, as PNG files to this directory")
+	values := flag.String("values", "", "write every value read, one image a line, to this file (to compare two versions of the reader)")
 	noQR := flag.Bool("noqr", false, "read every image as if its QR code could not be decoded: the printed values only, nothing to compare")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -98,6 +99,14 @@ func main() {
 		os.Exit(1)
 	}
 	ctx := context.Background()
+	var valuesOut *os.File
+	if *values != "" {
+		if valuesOut, err = os.Create(*values); err != nil {
+			fmt.Fprintf(os.Stderr, "ocrbench: %v\n", err)
+			os.Exit(1)
+		}
+		defer valuesOut.Close()
+	}
 	var dumper *dumping
 	if *dump != "" {
 		if err := os.MkdirAll(*dump, 0o755); err != nil {
@@ -130,6 +139,7 @@ func main() {
 			dumper.start(strings.TrimSuffix(t.File, filepath.Ext(t.File)))
 		}
 		start := time.Now()
+		reads0, bands0 := ourEng.counts()
 		cpu0, _ := processCPU()
 		var inv *scan.Invoice
 		var printed *document.Printed
@@ -154,6 +164,11 @@ func main() {
 			got = map[string]string{"code": p.Code, "number": p.Number, "date": p.Date, "check_code": p.CheckCode,
 				"amount": p.Amount, "tax": p.Tax, "total": p.Total, "buyer_name": p.BuyerName, "buyer_tax_id": p.BuyerTaxID,
 				"seller_name": p.SellerName, "seller_tax_id": p.SellerTaxID}
+		}
+		if valuesOut != nil {
+			reads1, bands1 := ourEng.counts()
+			writeValues(valuesOut, t.File, got, inv)
+			fmt.Fprintf(valuesOut, "  reads %d, bands %d\n", reads1-reads0, bands1-bands0)
 		}
 		for _, f := range fields {
 			want := t.Printed[f]
@@ -329,7 +344,7 @@ func main() {
 	// wall time, and the engine's reads are what OCR costs.
 	n := float64(max(ourN, 1))
 	fmt.Printf("CPU per image: %.2f s (QR decoding and OCR, whole process)\n", oursCPU.Seconds()/n)
-	fmt.Printf("engine reads per image: %.1f, wall %.2f s, CPU %.2f s", float64(ourEng.reads)/n, ourEng.wall.Seconds()/n, ourEng.cpu.Seconds()/n)
+	fmt.Printf("engine reads per image: %.1f, pixels read per image %.2f M, wall %.2f s, CPU %.2f s", float64(ourEng.reads)/n, float64(ourEng.pixels)/n/1e6, ourEng.wall.Seconds()/n, ourEng.cpu.Seconds()/n)
 	if fullN > 0 && fullEng.wall > 0 {
 		fn := float64(fullN)
 		fmt.Printf("; full page wall %.2f s, CPU %.2f s: %.2f× wall", fullEng.wall.Seconds()/fn, fullEng.cpu.Seconds()/fn,
@@ -347,7 +362,7 @@ func main() {
 		sort.Strings(ks)
 		for _, k := range ks {
 			kt := ourEng.byKind[k]
-			fmt.Printf("  %-14s reads per image %4.1f, CPU %.2f s\n", k, float64(kt.reads)/n, kt.cpu.Seconds()/n)
+			fmt.Printf("  %-14s reads per image %4.1f, pixels %.2f M, CPU %.2f s\n", k, float64(kt.reads)/n, float64(kt.pixels)/n/1e6, kt.cpu.Seconds()/n)
 		}
 	}
 }
@@ -371,14 +386,16 @@ type timed struct {
 	mu        sync.Mutex
 	wall, cpu time.Duration
 	reads     int
+	pixels    int
 	// byKind is the CPU time and count of the reads of each charset and
 	// layout, to see where the time goes.
 	byKind map[string]*kindTime
 }
 
 type kindTime struct {
-	cpu   time.Duration
-	reads int
+	cpu    time.Duration
+	reads  int
+	pixels int
 }
 
 func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
@@ -396,6 +413,8 @@ func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]o
 		t.cpu += c1 - c0
 	}
 	t.reads++
+	px := img.Bounds().Dx() * img.Bounds().Dy()
+	t.pixels += px
 	if t.byKind == nil {
 		t.byKind = map[string]*kindTime{}
 	}
@@ -405,7 +424,18 @@ func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]o
 	}
 	t.byKind[k].cpu += c1 - c0
 	t.byKind[k].reads++
+	t.byKind[k].pixels += px
 	return gs, err
+}
+
+// counts are the reads so far, and those of them in free text (bands).
+func (t *timed) counts() (reads, bands int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if k := t.byKind["text/sparse"]; k != nil {
+		bands = k.reads
+	}
+	return t.reads, bands
 }
 
 // fullPage reads the whole image with Tesseract's automatic page layout, as
@@ -450,4 +480,24 @@ func readNoQR(ctx context.Context, eng ocr.Engine, path string) *document.Printe
 		return nil
 	}
 	return &p
+}
+
+// writeValues writes the values read from one image, with the verdict of
+// each compared field, as one line: two versions of the reader are told
+// apart by a diff of these files.
+func writeValues(w *os.File, file string, got map[string]string, inv *scan.Invoice) {
+	var sb strings.Builder
+	sb.WriteString(file)
+	for _, f := range fields {
+		fmt.Fprintf(&sb, " %s=%q", f, got[f])
+	}
+	if inv != nil {
+		var vs []string
+		for _, row := range inv.Comparison {
+			vs = append(vs, fmt.Sprintf("%s:%s", row.Field, row.Verdict))
+		}
+		sort.Strings(vs)
+		sb.WriteString(" verdicts=" + strings.Join(vs, ","))
+	}
+	fmt.Fprintln(w, sb.String())
 }

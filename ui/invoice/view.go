@@ -68,7 +68,8 @@ type View struct {
 	titleLabel, stateLabel, firstSeenLabel, emptyLabel *widget.Label
 	// verifiedBadge shows, beside the buttons, that the invoice is signed
 	// off; stepLabel says what comes next (why 报销 waits for 锁定).
-	verifiedBadge, stepLabel                  *widget.Label
+	verifiedBadge                             *widget.Label
+	stepLabel                                 *hintLabel
 	table                                     *table
 	image                                     *qrImage
 	verifyButton, lockButton, reimburseButton *widget.Button
@@ -149,13 +150,13 @@ func New(e *env.Env) *View {
 	v.verifiedBadge.Importance = widget.SuccessImportance
 	v.verifiedBadge.TextStyle.Bold = true
 	v.verifiedBadge.Hide()
-	v.stepLabel = widget.NewLabel("")
-	v.stepLabel.Wrapping = fyne.TextWrapWord
+	v.stepLabel = newHintLabel()
 	v.stepLabel.Importance = widget.LowImportance
-	// The hint beside the buttons, wrapped where the view is narrow: the
-	// page preview keeps its height.
-	buttons := container.NewBorder(nil, nil,
-		container.NewHBox(v.typeButton, v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton, v.verifiedBadge), nil, v.stepLabel)
+	// The hint beside the buttons, wrapped between its phrases where the
+	// view is narrow: the page preview keeps its height. Where it would
+	// take more than two lines there, it goes under them.
+	actions := container.NewHBox(v.typeButton, v.verifyButton, v.lockButton, v.reimburseButton, v.voidButton, v.verifiedBadge)
+	buttons := container.New(&hintRow{buttons: actions, hint: v.stepLabel}, actions, v.stepLabel)
 	v.titleRow = container.NewBorder(nil, nil, nil, v.stateLabel, v.titleLabel)
 	v.firstRow = container.NewBorder(nil, nil, nil, v.firstButton, v.firstSeenLabel)
 	header := container.NewVBox(v.titleRow, buttons, v.firstRow)

@@ -20,7 +20,7 @@ import (
 
 // newScreen is the scan screen in a test window over a fresh history, with
 // fyne.Do run by the returned loop.
-func newScreen(t *testing.T) (*Screen, *env.Env, *uitest.Loop) {
+func newScreen(t testing.TB) (*Screen, *env.Env, *uitest.Loop) {
 	t.Helper()
 	w := uitest.NewWindow(t)
 	s := New(w.Env)

@@ -73,6 +73,9 @@ func New(e *env.Env, onLanguage func(code string)) *Screen {
 	s.list = widget.NewList(func() int { return len(s.entries) }, s.createEntry, s.updateEntry)
 	s.dataPath = widget.NewLabel(e.Store().LocalDir())
 	s.dataPath.Selectable = true
+	// A path has no spaces to wrap at: a long one would make the window
+	// wider than a small screen.
+	s.dataPath.Wrapping = fyne.TextWrapBreak
 	s.keys = newKeysSection(s)
 	s.gateway = newGatewaySection(s)
 	s.checks = newCheckSection(s)

@@ -163,3 +163,16 @@ func EntryTexts(root fyne.CanvasObject) []string {
 	}
 	return out
 }
+
+// ShownActivity reports whether an activity indicator of root is shown,
+// with everything around it: a screen says it is waiting for background
+// work.
+func ShownActivity(root fyne.CanvasObject) bool {
+	found := false
+	walkOf(root, true, func(o fyne.CanvasObject) {
+		if _, ok := o.(*widget.Activity); ok {
+			found = true
+		}
+	})
+	return found
+}

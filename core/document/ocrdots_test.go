@@ -1,0 +1,74 @@
+package document
+
+import (
+	"context"
+	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
+
+// Dot-matrix values as office scans show them, crops a number or a code
+// was read from: each 0 has a dot inside and reads as a 6, 8 or 9 at the
+// size the scan gives. Read again changed (smaller, its dots run together,
+// cut to black and white), readings agree on the 0, and decide takes the
+// value as read. An 8 the QR code has as a 0 is never read as one: the
+// value stays missing, and nothing of the QR code is copied.
+func TestReadDots(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	for _, c := range []struct {
+		crop, misread, qr, want string
+		clean                   func(string) string
+	}{
+		{"dots-number-zero.png", "79886913", "79086913", "79086913", cleanNumber},
+		{"dots-code-zero.png", "035822001512", "035022001512", "035022001512", cleanCode},
+		// The print is 08440303; a QR code with a 0 for its 8 is
+		// another value, not a misreading of this one.
+		{"dots-number-eight.png", "08440303", "00440303", "", cleanNumber},
+	} {
+		crop, _, _ := readCrop(t, c.crop)
+		rs := []reading{{c.misread, 0.95}}
+		if q := zeroSuspect(rs, nil, []string{c.qr}); q != c.qr {
+			t.Errorf("%s: %s read for %s is not taken for a misread 0", c.crop, c.misread, c.qr)
+			continue
+		}
+		reads := 0
+		rs = readDots(context.Background(), eng, crop, ocr.Digits, c.clean, rs, c.qr, func() { reads++ })
+		if reads == 0 || reads > len(dotVariants) {
+			t.Errorf("%s: read %d times", c.crop, reads)
+		}
+		got, _ := decide(rs, []string{c.qr}, false)
+		if c.want == "" && got == c.qr {
+			t.Errorf("%s: took the QR code's %s for the print's %s: %v", c.crop, c.qr, c.misread, rs)
+		} else if got != c.want {
+			t.Errorf("%s: got %q, want %q (readings %v)", c.crop, got, c.want, rs)
+		}
+	}
+}
+
+// A dot-matrix date as an office scan shows it: its 年, 月 and 日 run into
+// the digits at a light cut and come apart in strokes at a dark one, so
+// they are not found to be cut out, and read with digits only they add
+// three digits (20189074288). Read as text, they part the date.
+func TestDotsDateAsText(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	crop, v, em := readCrop(t, "dots-date.png")
+	// As valueCrop reads a date: its digits where its marks are cut out,
+	// else the whole as text.
+	cs := ocr.Text
+	if out := dateDigits(crop, crop.Bounds().Min, v, em); out != crop {
+		crop, cs = out, ocr.Date
+	}
+	gs, err := eng.Read(context.Background(), crop, ocr.Options{Charset: cs, Layout: ocr.Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := joined(gs); cleanOCRDate(got) != "2018-07-28" {
+		t.Errorf("read %q, printed 2018年07月28日", got)
+	}
+}

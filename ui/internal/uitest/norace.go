@@ -1,6 +1,0 @@
-//go:build !race
-
-package uitest
-
-// RaceSlowdown scales time bounds: 1 without the race detector.
-const RaceSlowdown = 1
