@@ -972,13 +972,19 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		}
 	}
 	if !ok[keyAmount] || !ok[keyTax] || !ok[keyTotal] {
+		// A tax that joins the other value read to the QR code's amount
+		// (its amount before tax, or a 数电 invoice's total) adds up: its
+		// rate has nothing to tell.
+		q, okQ := fen(qr)
+		joins := okQ && ok[keyTax] && (ok[keyTotal] && fs-q == ft || ok[keyAmount] && fa+ft == q)
 		switch {
+		case joins:
 		case ok[keyTax] && !ok[keyAmount] && !ok[keyTotal]:
 			// A tax alone: nothing on the paper to check it by, and the
 			// end of an amount whose box cut its first digits off reads
 			// as one. It stays when it is of a rate of the QR code's
 			// amount (the code does not carry the tax).
-			if q, okQ := fen(qr); !okQ || !ofRate(ft, q) {
+			if !okQ || !ofRate(ft, q) {
 				drop(keyTax)
 			}
 		case ok[keyTax] && ok[keyAmount] && rateMisread(t, func(int64) int64 { return fa }):
@@ -988,7 +994,7 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		}
 		// Two of three: the QR code's amount stands for the third only to
 		// tell a 0 misread in the tax, which is then dropped.
-		if q, okQ := fen(qr); okQ && ok[keyTax] {
+		if okQ && ok[keyTax] {
 			misread := func(want int64) bool { return want > 0 && zeroMisread(t, fenText(want)) }
 			if ok[keyTotal] && misread(fs-q) || ok[keyAmount] && misread(q-fa) {
 				drop(keyTax)
@@ -1046,9 +1052,12 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 var vatRates = []float64{0.17, 0.16, 0.13, 0.11, 0.10, 0.09, 0.06, 0.05, 0.03, 0.015, 0.01, 0.005}
 
 // rateTolerance is how far, in fen, an invoice's tax may be from its
-// rate of the amount: each goods line's tax is rounded on its own, and the
-// tax authority admits 1.27 yuan in all.
-const rateTolerance = 127
+// rate of the amount: each goods line's tax is rounded on its own, half a
+// fen at most, and the form has eight lines. The tax authority admits
+// 1.27 yuan in all (an invoice with a list of goods), but that much lets
+// a digit misread in the jiao pass: such a tax is then not known to be of
+// a rate, and a tax nothing else checks is left unread.
+const rateTolerance = 4
 
 // ofRate reports whether tax is one of the rates of amount (both in fen).
 func ofRate(tax, amount int64) bool {
