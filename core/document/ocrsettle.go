@@ -184,6 +184,13 @@ func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*i
 			v.box[1], v.box[3] = float64(tall.Min.Y+top), float64(tall.Min.Y+bottom)
 		}
 	}
+	if f.charset == ocr.Digits {
+		// Digits end where a smaller print runs on from them.
+		cb := crop.Bounds()
+		if x := smallRunOn(crop, int(v.box[1])-off.Y, int(v.box[3])-off.Y, em); x < cb.Dx() {
+			crop = crop.SubImage(image.Rect(cb.Min.X, cb.Min.Y, cb.Min.X+x, cb.Max.Y)).(*image.Gray)
+		}
+	}
 	if f.key != keyDate {
 		return crop, f.charset
 	}

@@ -13,8 +13,9 @@ type inkBox struct{ x0, y0, x1, y1 int }
 func (b inkBox) cx() float64 { return float64(b.x0+b.x1) / 2 }
 
 // inkBoxes are the connected blots of ink of g, a pixel being ink where it
-// is darker than halfway from the darkest to the lightest.
-func inkBoxes(g *image.Gray) []inkBox {
+// is darker than the fraction cut of the way from the darkest to the
+// lightest.
+func inkBoxes(g *image.Gray, cut float64) []inkBox {
 	bd := g.Bounds()
 	w, h := bd.Dx(), bd.Dy()
 	if w == 0 || h == 0 {
@@ -30,7 +31,7 @@ func inkBoxes(g *image.Gray) []inkBox {
 	if hi-lo < 40 {
 		return nil
 	}
-	dark := lo + (hi-lo)/2
+	dark := lo + uint8(cut*float64(hi-lo))
 	seen := make([]bool, w*h)
 	var out []inkBox
 	var stack []int
@@ -75,7 +76,7 @@ func inkBoxes(g *image.Gray) []inkBox {
 // not sway). ok is false with fewer than four glyphs, or when half of
 // them have their bottoms more than 0.15 em off the line.
 func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64, ok bool) {
-	for _, b := range inkBoxes(g) {
+	for _, b := range inkBoxes(g, 0.5) {
 		h, w := float64(b.y1-b.y0), float64(b.x1-b.x0)
 		cy := float64(b.y0+b.y1) / 2
 		if h < 0.5*em || h > 2*em || w > 2*em || cy < float64(y0)-0.75*em || cy > float64(y1)+0.75*em {
@@ -182,7 +183,7 @@ func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bo
 	sort.Float64s(base)
 	line := base[len(base)/2]
 	top, bottom = h, 0
-	for _, b := range inkBoxes(g) {
+	for _, b := range inkBoxes(g, 0.5) {
 		d := slope * (b.cx() - xc)
 		bh, bw := float64(b.y1-b.y0), float64(b.x1-b.x0)
 		if bh < 0.5*em || bh > 2*em || bw > 2*em || math.Abs(float64(b.y1)-d-line) > 0.35*em {
@@ -192,4 +193,30 @@ func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bo
 		bottom = max(bottom, int(math.Ceil(float64(b.y1)-d)))
 	}
 	return out, max(top, 0), min(bottom, h), true
+}
+
+// smallRunOn is the column of value crop g at which a smaller print
+// running on from the value's line begins (a printer's copy of the code
+// printed on after the number, over its last digit): the right end of the
+// line's last glyph (see inkLine), when blots of ink, pale ones too, a
+// third to a half as tall as the line's glyphs stand within an em after it. It is the crop's
+// width when nothing smaller runs on.
+func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
+	w := g.Bounds().Dx()
+	gl, _, ok := inkLine(g, y0, y1, em)
+	if !ok {
+		return w
+	}
+	end, h := 0, 0
+	for _, b := range gl {
+		end, h = max(end, b.x1), max(h, b.y1-b.y0)
+	}
+	// The smaller print may be paler: lighter ink counts.
+	for _, b := range inkBoxes(g, 0.75) {
+		bh := b.y1 - b.y0
+		if b.x0 >= end && float64(b.x0-end) <= em && 2*bh <= h+1 && 3*bh >= h && float64(b.y1) > float64(y0)-0.25*em && float64(b.y0) < float64(y1)+0.25*em {
+			return min(w, end+int(0.15*em+0.5))
+		}
+	}
+	return w
 }

@@ -59,7 +59,7 @@ func TestStraightenSlantedLine(t *testing.T) {
 		if d := float64(bottom - top); d < em-1 || d > em+3 {
 			t.Errorf("slope %.2f: line spans rows %d-%d, want about %.0f rows", slope, top, bottom, em)
 		}
-		for _, b := range inkBoxes(s.SubImage(image.Rect(0, top, 220, bottom)).(*image.Gray)) {
+		for _, b := range inkBoxes(s.SubImage(image.Rect(0, top, 220, bottom)).(*image.Gray), 0.5) {
 			if b.y1-b.y0 < int(em)-2 {
 				t.Errorf("slope %.2f: a glyph cut to %d rows in the line's rows", slope, b.y1-b.y0)
 			}
@@ -80,5 +80,21 @@ func TestStraightenLevelLine(t *testing.T) {
 	blank := slantedLine(100, 40, 0, 0, 30, 14, 0, false)
 	if _, _, _, ok := straighten(blank, 10, 30, 14); ok {
 		t.Error("a crop with no ink straightened")
+	}
+}
+
+// Digits end where a smaller print runs on from them (a printer's copy
+// of the code after a number): the crop is cut after the line's last
+// glyph. A line of one size, spaces in it or not, is not cut.
+func TestSmallRunOn(t *testing.T) {
+	em := 30.0
+	g := slantedLine(500, 90, 8, 10, 60, em, 0, true)
+	last := 10 + 7*int(0.8*em) + int(0.6*em)
+	if x := smallRunOn(g, 30, 60, em); x < last || x > last+int(0.3*em) {
+		t.Errorf("cut at column %d, want just after the line's last glyph at %d", x, last)
+	}
+	g = slantedLine(500, 90, 8, 10, 60, em, 0, false)
+	if x := smallRunOn(g, 30, 60, em); x != 500 {
+		t.Errorf("a line of one size cut at column %d", x)
 	}
 }
