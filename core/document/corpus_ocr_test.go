@@ -41,7 +41,7 @@ var imageSkipped = map[string]string{
 
 // minWildRead is the share of the printed values of the corpus's invoice
 // images (photos, scans and renders from the wild) OCR must read right: a
-// floor at what is read today (32 of 39), short of the 80 % wanted. The
+// floor at what is read today (32 of 39, the 80 % wanted). The
 // two phone photos, whose QR codes cannot be read, are anchored on their
 // forms' outer frames; both are paper forms (number after №, code bare
 // beside the code and in the printer's small copy), one bent: its code and
