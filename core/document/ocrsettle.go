@@ -171,11 +171,30 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 // the date is read with them as text: read as digits, they add three.
 func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
 	b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
-	crop := r.warp(b)
+	crop, off := r.warp(b), b.Min
+	if r.anchored {
+		// A line slanting out of its box (a bent sheet) is cut from a
+		// taller picture, straightened, with margins of its own height.
+		tall := image.Rect(b.Min.X, int(v.box[1]-em-0.1*float64(b.Dx())), b.Max.X, int(v.box[3]+em+0.1*float64(b.Dx())))
+		if s, top, bottom, ok := straighten(r.warp(tall), int(v.box[1])-tall.Min.Y, int(v.box[3])-tall.Min.Y, em); ok {
+			h := float64(bottom - top)
+			y0, y1 := max(0, top-int(m[1]*h)), min(s.Bounds().Dy(), bottom+int(m[3]*h+0.5))
+			crop = s.SubImage(image.Rect(0, y0, b.Dx(), y1)).(*image.Gray)
+			off = image.Pt(b.Min.X, tall.Min.Y+y0)
+			v.box[1], v.box[3] = float64(tall.Min.Y+top), float64(tall.Min.Y+bottom)
+		}
+	}
+	if f.charset == ocr.Digits {
+		// Digits end where a smaller print runs on from them.
+		cb := crop.Bounds()
+		if x := smallRunOn(crop, int(v.box[1])-off.Y, int(v.box[3])-off.Y, em); x < cb.Dx() {
+			crop = crop.SubImage(image.Rect(cb.Min.X, cb.Min.Y, cb.Min.X+x, cb.Max.Y)).(*image.Gray)
+		}
+	}
 	if f.key != keyDate {
 		return crop, f.charset
 	}
-	if cut := dateDigits(crop, b.Min, v, em); cut != crop {
+	if cut := dateDigits(crop, off, v, em); cut != crop {
 		return cut, f.charset
 	}
 	return crop, ocr.Text

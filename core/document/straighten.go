@@ -1,0 +1,222 @@
+package document
+
+import (
+	"image"
+	"math"
+	"slices"
+	"sort"
+)
+
+// inkBox is one connected blot of ink of a crop: a glyph, or a piece of one.
+type inkBox struct{ x0, y0, x1, y1 int }
+
+func (b inkBox) cx() float64 { return float64(b.x0+b.x1) / 2 }
+
+// inkBoxes are the connected blots of ink of g, a pixel being ink where it
+// is darker than the fraction cut of the way from the darkest to the
+// lightest.
+func inkBoxes(g *image.Gray, cut float64) []inkBox {
+	bd := g.Bounds()
+	w, h := bd.Dx(), bd.Dy()
+	if w == 0 || h == 0 {
+		return nil
+	}
+	lo, hi := uint8(255), uint8(0)
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			p := g.GrayAt(x, y).Y
+			lo, hi = min(lo, p), max(hi, p)
+		}
+	}
+	if hi-lo < 40 {
+		return nil
+	}
+	dark := lo + uint8(cut*float64(hi-lo))
+	seen := make([]bool, w*h)
+	var out []inkBox
+	var stack []int
+	for i := range seen {
+		if seen[i] || g.GrayAt(bd.Min.X+i%w, bd.Min.Y+i/w).Y >= dark {
+			continue
+		}
+		b := inkBox{w, h, -1, -1}
+		seen[i] = true
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			j := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := j%w, j/w
+			b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x+1), max(b.y1, y+1)
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx < 0 || ny < 0 || nx >= w || ny >= h {
+						continue
+					}
+					k := ny*w + nx
+					if !seen[k] && g.GrayAt(bd.Min.X+nx, bd.Min.Y+ny).Y < dark {
+						seen[k] = true
+						stack = append(stack, k)
+					}
+				}
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// inkLine is the line of glyphs of a value crop: the blots of ink a glyph
+// tall (half an em to twice one, and three quarters of the middle
+// one's height) and no wider than two, whose middles lie
+// within three quarters of an em of rows [y0, y1), where the caption
+// reading put the value, and the slope of their bottoms (rows per column,
+// the median of the slopes between pairs of them half an em or more
+// apart, which a glyph with a descender or a blot of the row above does
+// not sway). ok is false with fewer than four glyphs, or when half of
+// them have their bottoms more than 0.15 em off the line.
+func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64, ok bool) {
+	for _, b := range inkBoxes(g, 0.5) {
+		h, w := float64(b.y1-b.y0), float64(b.x1-b.x0)
+		cy := float64(b.y0+b.y1) / 2
+		if h < 0.5*em || h > 2*em || w > 2*em || cy < float64(y0)-0.75*em || cy > float64(y1)+0.75*em {
+			continue
+		}
+		gl = append(gl, b)
+	}
+	// A smaller print running on from the line (a printer's copy of a
+	// code beside a number) is not the line: of the blots, those at least
+	// three quarters as tall as the middle one are.
+	hs := make([]int, len(gl))
+	for i, b := range gl {
+		hs[i] = b.y1 - b.y0
+	}
+	sort.Ints(hs)
+	if len(hs) > 0 {
+		tall := hs[len(hs)/2]
+		gl = slices.DeleteFunc(gl, func(b inkBox) bool { return 4*(b.y1-b.y0) < 3*tall })
+	}
+	if len(gl) < 4 {
+		return nil, 0, false
+	}
+	var ss []float64
+	for i := range gl {
+		for j := i + 1; j < len(gl); j++ {
+			if dx := gl[j].cx() - gl[i].cx(); math.Abs(dx) >= 0.5*em {
+				ss = append(ss, float64(gl[j].y1-gl[i].y1)/dx)
+			}
+		}
+	}
+	if len(ss) < 3 {
+		return nil, 0, false
+	}
+	sort.Float64s(ss)
+	slope = ss[len(ss)/2]
+	// The bottoms must lie on the line: blots of two lines, or of no
+	// line, give a slope of nothing.
+	var off []float64
+	for _, b := range gl {
+		off = append(off, float64(b.y1)-slope*b.cx())
+	}
+	sort.Float64s(off)
+	var dev []float64
+	for _, o := range off {
+		dev = append(dev, math.Abs(o-off[len(off)/2]))
+	}
+	sort.Float64s(dev)
+	if dev[len(dev)/2] > 0.15*em {
+		return nil, 0, false
+	}
+	return gl, slope, true
+}
+
+// straighten levels the line of glyphs of a value crop g (see inkLine)
+// where it slants, as the lines of a bent sheet or one photographed askew
+// do: each column is shifted up or down by the slope of the glyphs'
+// bottoms, so that they lie on one row. It returns the crop straightened
+// and the rows its glyphs then span: from the highest top to the lowest
+// bottom, the line's own height, which a margin of ems about the box the
+// caption reading gave does not follow once the line slants out of it.
+// ok is false when no line is found, or when it is level already: its
+// ends within a sixth of an em of one row.
+func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bottom int, ok bool) {
+	gl, slope, ok := inkLine(g, y0, y1, em)
+	if !ok {
+		return nil, 0, 0, false
+	}
+	xa, xb := gl[0].cx(), gl[0].cx()
+	for _, b := range gl {
+		xa, xb = math.Min(xa, b.cx()), math.Max(xb, b.cx())
+	}
+	if math.Abs(slope)*(xb-xa) < em/6 {
+		return nil, 0, 0, false
+	}
+	bd := g.Bounds()
+	w, h := bd.Dx(), bd.Dy()
+	xc := (xa + xb) / 2
+	paper := uint8(0)
+	for _, p := range g.Pix {
+		paper = max(paper, p)
+	}
+	out = image.NewGray(image.Rect(0, 0, w, h))
+	for x := 0; x < w; x++ {
+		d := slope * (float64(x) - xc)
+		for y := 0; y < h; y++ {
+			sy := float64(y) + d
+			i := int(math.Floor(sy))
+			f := sy - float64(i)
+			at := func(k int) float64 {
+				if k < 0 || k >= h {
+					return float64(paper)
+				}
+				return float64(g.GrayAt(bd.Min.X+x, bd.Min.Y+k).Y)
+			}
+			out.Pix[y*out.Stride+x] = uint8(math.Round((1-f)*at(i) + f*at(i+1)))
+		}
+	}
+	// The line's height: of its glyphs, and of the blots a glyph tall or
+	// taller (a 年 or 月 beside digits) standing on it as they do.
+	var base []float64
+	for _, b := range gl {
+		base = append(base, float64(b.y1)-slope*(b.cx()-xc))
+	}
+	sort.Float64s(base)
+	line := base[len(base)/2]
+	top, bottom = h, 0
+	for _, b := range inkBoxes(g, 0.5) {
+		d := slope * (b.cx() - xc)
+		bh, bw := float64(b.y1-b.y0), float64(b.x1-b.x0)
+		if bh < 0.5*em || bh > 2*em || bw > 2*em || math.Abs(float64(b.y1)-d-line) > 0.35*em {
+			continue
+		}
+		top = min(top, int(math.Floor(float64(b.y0)-d)))
+		bottom = max(bottom, int(math.Ceil(float64(b.y1)-d)))
+	}
+	return out, max(top, 0), min(bottom, h), true
+}
+
+// smallRunOn is the column of value crop g at which a smaller print
+// running on from the value's line begins (a printer's copy of the code
+// printed on after the number, over its last digit): the right end of the
+// line's last glyph (see inkLine), when blots of ink, pale ones too, a
+// third to a half as tall as the line's glyphs stand within an em after it. It is the crop's
+// width when nothing smaller runs on.
+func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
+	w := g.Bounds().Dx()
+	gl, _, ok := inkLine(g, y0, y1, em)
+	if !ok {
+		return w
+	}
+	end, h := 0, 0
+	for _, b := range gl {
+		end, h = max(end, b.x1), max(h, b.y1-b.y0)
+	}
+	// The smaller print may be paler: lighter ink counts.
+	for _, b := range inkBoxes(g, 0.75) {
+		bh := b.y1 - b.y0
+		if b.x0 >= end && float64(b.x0-end) <= em && 2*bh <= h+1 && 3*bh >= h && float64(b.y1) > float64(y0)-0.25*em && float64(b.y0) < float64(y1)+0.25*em {
+			return min(w, end+int(0.15*em+0.5))
+		}
+	}
+	return w
+}
