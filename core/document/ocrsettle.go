@@ -136,6 +136,19 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
+		if f.charset == ocr.Amount && !confirmed(rs, confirm) && !agreed(rs) {
+			// A value printed across a ruling line: once more with the
+			// line taken out (see unruleCrop), when one crosses it.
+			crop, cs := r.valueCrop(f, v, em, margins[0])
+			if u := unruleCrop(crop, em); u != crop {
+				gs, err := r.eng.Read(r.ctx, u, ocr.Options{Charset: cs, Layout: ocr.Line})
+				r.progress()
+				if err == nil {
+					txt, conf := joined(gs)
+					rs = append(rs, reading{clean(txt), conf})
+				}
+			}
+		}
 		if q := zeroSuspect(rs, digits, qr); q != "" {
 			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
 		}

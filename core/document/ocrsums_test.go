@@ -375,3 +375,40 @@ func TestPartJoined(t *testing.T) {
 		t.Errorf("parted %v, want %v", got, want)
 	}
 }
+
+// A dot-matrix tax printed across two of the form's ruling lines: the 合计
+// row's bottom line strikes through the digits' middles and a column's
+// side through the 7. As cut it reads 36844 (the 1 and the point lost in
+// the lines); with the lines taken out, and the glyphs bridged across
+// them, it reads as printed. A crop no line crosses is left as it is.
+func TestUnruleCrop(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	crop, _, em := readCrop(t, "tax-struck-by-rules.png")
+	read := func(g *image.Gray) string {
+		gs, err := eng.Read(context.Background(), g, ocr.Options{Charset: ocr.Amount, Layout: ocr.Line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := joined(gs)
+		return cleanAmount(s)
+	}
+	if s := read(crop); s == "1368.47" {
+		t.Logf("read %q with the lines", s)
+	}
+	u := unruleCrop(crop, em)
+	if u == crop {
+		t.Fatal("no ruling line found across the tax")
+	}
+	if s := read(u); s != "1368.47" {
+		t.Errorf("read %q without the lines, want 1368.47", s)
+	}
+	for _, name := range []string{"dots-number-zero.png", "date-narrow-day.png"} {
+		g, _, em := readCrop(t, name)
+		if unruleCrop(g, em) != g {
+			t.Errorf("%s: a line found where none crosses the value", name)
+		}
+	}
+}
