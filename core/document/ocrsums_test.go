@@ -376,34 +376,42 @@ func TestPartJoined(t *testing.T) {
 	}
 }
 
-// A dot-matrix tax printed across two of the form's ruling lines: the 合计
-// row's bottom line strikes through the digits' middles and a column's
-// side through the 7. As cut it reads 36844 (the 1 and the point lost in
-// the lines); with the lines taken out, and the glyphs bridged across
-// them, it reads as printed. A crop no line crosses is left as it is.
+// Dot-matrix amounts printed across the form's ruling lines, as cut for
+// reading: a tax whose middle the 合计 row's bottom line strikes through
+// and whose 7 a column's side does (read 36844 as cut: its 1 and point
+// lost in the lines), a total whose point the line runs through (read
+// 97.3, 973). With the lines taken out, and the glyphs bridged across
+// them, they read as printed, the point of the total as a dash. A crop no
+// line crosses is left as it is.
 func TestUnruleCrop(t *testing.T) {
 	eng, err := ocr.Default()
 	if err != nil {
 		t.Fatalf("no OCR engine: %v", err)
 	}
-	crop, _, em := readCrop(t, "tax-struck-by-rules.png")
 	read := func(g *image.Gray) string {
 		gs, err := eng.Read(context.Background(), g, ocr.Options{Charset: ocr.Amount, Layout: ocr.Line})
 		if err != nil {
 			t.Fatal(err)
 		}
 		s, _ := joined(gs)
-		return cleanAmount(s)
+		return cleanAmount(reStruckPoint.ReplaceAllString(s, "$1.$2"))
 	}
-	if s := read(crop); s == "1368.47" {
-		t.Logf("read %q with the lines", s)
-	}
-	u := unruleCrop(crop, em)
-	if u == crop {
-		t.Fatal("no ruling line found across the tax")
-	}
-	if s := read(u); s != "1368.47" {
-		t.Errorf("read %q without the lines, want 1368.47", s)
+	for _, c := range []struct{ crop, want string }{
+		{"tax-struck-by-rules.png", "1368.47"},
+		{"total-point-on-rule.png", "97.37"},
+	} {
+		crop, _, em := readCrop(t, c.crop)
+		if s := read(crop); s == c.want {
+			t.Logf("%s: read %q with the lines", c.crop, s)
+		}
+		u := unruleCrop(crop, em)
+		if u == crop {
+			t.Errorf("%s: no ruling line found across the value", c.crop)
+			continue
+		}
+		if s := read(u); s != c.want {
+			t.Errorf("%s: read %q without the lines, want %s", c.crop, s, c.want)
+		}
 	}
 	for _, name := range []string{"dots-number-zero.png", "date-narrow-day.png"} {
 		g, _, em := readCrop(t, name)
