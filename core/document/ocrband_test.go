@@ -61,10 +61,9 @@ func (c *recordingEngine) Read(ctx context.Context, img *image.Gray, opt ocr.Opt
 	return c.Engine.Read(ctx, img, opt)
 }
 
-// On a 税控 form the totals band holds the seller's rows: when it gave the
-// seller's taxpayer ID, the seller's band is not read again, and the ID
-// is still what was printed.
-func TestSellerBandNotReadTwice(t *testing.T) {
+// partiesPaper draws a 税控 form's header, and the buyer's and the
+// seller's names and taxpayer IDs.
+func partiesPaper(t *testing.T) *paper {
 	p := newPaper(t, 150)
 	p.qr(t, paperQR)
 	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
@@ -72,6 +71,14 @@ func TestSellerBandNotReadTwice(t *testing.T) {
 	p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
 	p.text(0.3, 5.38, "名　　称：山东金桥供应链管理有限公司")
 	p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
+	return p
+}
+
+// On a 税控 form the totals band holds the seller's rows: when it gave the
+// seller's taxpayer ID, the seller's band is not read again, and the ID
+// is still what was printed.
+func TestSellerBandNotReadTwice(t *testing.T) {
+	p := partiesPaper(t)
 	var rec *recordingEngine
 	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
 		rec = &recordingEngine{Engine: e}
@@ -89,13 +96,7 @@ func TestSellerBandNotReadTwice(t *testing.T) {
 // readings agree: a third could not outvote them. The parties' names are
 // read again with the Chinese model alone, never as free text.
 func TestTaxIDReadUntilAgreed(t *testing.T) {
-	p := newPaper(t, 150)
-	p.qr(t, paperQR)
-	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
-	p.text(0.3, 1.65, "名　　称：厦门市东方贸易有限公司")
-	p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
-	p.text(0.3, 5.38, "名　　称：山东金桥供应链管理有限公司")
-	p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
+	p := partiesPaper(t)
 	var rec *recordingEngine
 	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
 		rec = &recordingEngine{Engine: e}

@@ -248,7 +248,7 @@ var dotVariants = []func(*image.Gray) *image.Gray{
 	func(g *image.Gray) *image.Gray { return imaging.PlaneOf(g, imaging.Luma).Scale(0.7).Image() },
 	func(g *image.Gray) *image.Gray { return around(g, func(a, b uint8) uint8 { return min(a, b) }) },
 	halfCut,
-	boxBlur3,
+	func(g *image.Gray) *image.Gray { return imaging.PlaneOf(g, imaging.Luma).BoxBlur(1).Image() },
 }
 
 // rereadDots reads the value's crop again changed in each of dotVariants
@@ -301,27 +301,6 @@ func around(g *image.Gray, pick func(a, b uint8) uint8) *image.Gray {
 				}
 			}
 			out.SetGray(x, y, color.Gray{Y: p})
-		}
-	}
-	return out
-}
-
-// boxBlur3 sets each pixel of g to the mean of it and its neighbours.
-func boxBlur3(g *image.Gray) *image.Gray {
-	b := g.Bounds()
-	out := image.NewGray(b)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			sum, n := 0, 0
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					if q := image.Pt(x+dx, y+dy); q.In(b) {
-						sum += int(g.GrayAt(q.X, q.Y).Y)
-						n++
-					}
-				}
-			}
-			out.SetGray(x, y, color.Gray{Y: uint8(sum / n)})
 		}
 	}
 	return out

@@ -430,7 +430,7 @@ func pt(p gozxing.ResultPoint) Point { return Point{p.GetX(), p.GetY()} }
 // blocks of the hybrid binariser to codes under shadows and gradients.
 func adaptiveThreshold(p *Plane) (*gozxing.BitMatrix, error) {
 	r := max(4, min(p.W, p.H)/16)
-	mean := p.boxBlur(r)
+	mean := p.BoxBlur(r)
 	m, err := gozxing.NewBitMatrix(p.W, p.H)
 	if err != nil {
 		return nil, err

@@ -473,7 +473,7 @@ func photograph(t *testing.T, scene *image.RGBA, h Homography, w, ht int) image.
 		for i := range p.Pix {
 			p.Pix[i] = scene.Pix[i*4+k]
 		}
-		planes[k] = p.WarpHomography(h, w, ht).boxBlur(1)
+		planes[k] = p.WarpHomography(h, w, ht).BoxBlur(1)
 	}
 	out := image.NewRGBA(image.Rect(0, 0, w, ht))
 	for i := range w * ht {

@@ -210,7 +210,7 @@ func (p *Plane) Crop(r image.Rectangle) *Plane {
 
 // Sharpen applies an unsharp mask (3×3 box blur, amount 1).
 func (p *Plane) Sharpen() *Plane {
-	blur := p.boxBlur(1)
+	blur := p.BoxBlur(1)
 	q := &Plane{W: p.W, H: p.H, Pix: make([]byte, len(p.Pix))}
 	for i, v := range p.Pix {
 		q.Pix[i] = clamp(2*int(v) - int(blur.Pix[i]))
@@ -222,7 +222,7 @@ func (p *Plane) Sharpen() *Plane {
 // minimum and maximum of its neighbourhood (radius r, via box filters over a
 // block grid), which evens out shadows and faint print.
 func (p *Plane) Normalize(r int) *Plane {
-	mean := p.boxBlur(r)
+	mean := p.BoxBlur(r)
 	// Local spread: mean absolute deviation, blurred.
 	dev := &Plane{W: p.W, H: p.H, Pix: make([]byte, len(p.Pix))}
 	for i, v := range p.Pix {
@@ -232,7 +232,7 @@ func (p *Plane) Normalize(r int) *Plane {
 		}
 		dev.Pix[i] = byte(min(255, d))
 	}
-	dev = dev.boxBlur(r)
+	dev = dev.BoxBlur(r)
 	q := &Plane{W: p.W, H: p.H, Pix: make([]byte, len(p.Pix))}
 	for i, v := range p.Pix {
 		s := max(int(dev.Pix[i]), 6)
@@ -241,8 +241,8 @@ func (p *Plane) Normalize(r int) *Plane {
 	return q
 }
 
-// boxBlur averages over a (2r+1)² window with running sums.
-func (p *Plane) boxBlur(r int) *Plane {
+// BoxBlur averages over a (2r+1)² window with running sums.
+func (p *Plane) BoxBlur(r int) *Plane {
 	w, h := p.W, p.H
 	tmp := make([]int32, w*h)
 	for y := 0; y < h; y++ {
