@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -136,6 +137,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
+		if f.charset == ocr.Amount {
+			rs = r.readUnruled(f, v, em, margins, clean, rs, confirm)
+		}
 		if q := zeroSuspect(rs, digits, qr); q != "" {
 			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
 		}
@@ -199,6 +203,46 @@ func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*i
 	}
 	return crop, ocr.Text
 }
+
+// readUnruled reads value v of field f once more in each crop of margins,
+// and half as large again in the first, with the ruling lines that cross it taken out (see unruleCrop), while
+// rs, its readings, neither agree nor give a value of confirm: a value
+// printed across a line. A crop no line crosses is not read again. With
+// its line out, a decimal point the line ran through reads as a dash
+// (97-37): a dash with two digits after it, where the point is printed,
+// is read as the point. The readings are added to rs.
+func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]float64, clean func(string) string, rs []reading, confirm []string) []reading {
+	for i := range len(margins) + 1 {
+		if confirmed(rs, confirm) || agreed(rs) {
+			break
+		}
+		var crop *image.Gray
+		cs, k := f.charset, 1.0
+		if i < len(margins) {
+			crop, cs = r.valueCrop(f, v, em, margins[i])
+		} else {
+			// Half as large again, as settle reads it last.
+			m := margins[0]
+			k = 1.5
+			crop = r.warpScaled(image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em)), k)
+		}
+		u := unruleCrop(crop, k*em)
+		if u == crop {
+			break
+		}
+		gs, err := r.eng.Read(r.ctx, u, ocr.Options{Charset: cs, Layout: ocr.Line})
+		r.progress()
+		if err != nil {
+			continue
+		}
+		txt, conf := joined(gs)
+		rs = append(rs, reading{clean(reStruckPoint.ReplaceAllString(txt, "$1.$2")), conf})
+	}
+	return rs
+}
+
+// reStruckPoint is an amount's decimal point read as a dash.
+var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})$`)
 
 // zeroSuspect is the QR code's value among qr that a reading of rs, or
 // the digits of one as read, differs from only by a 0 read as a 6, 8 or 9

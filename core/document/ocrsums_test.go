@@ -376,3 +376,48 @@ func TestPartJoined(t *testing.T) {
 		t.Errorf("parted %v, want %v", got, want)
 	}
 }
+
+// Dot-matrix amounts printed across the form's ruling lines, as cut for
+// reading: a tax whose middle the 合计 row's bottom line strikes through
+// and whose 7 a column's side does (read 36844 as cut: its 1 and point
+// lost in the lines), a total whose point the line runs through (read
+// 97.3, 973). With the lines taken out, and the glyphs bridged across
+// them, they read as printed, the point of the total as a dash. A crop no
+// line crosses is left as it is.
+func TestUnruleCrop(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	read := func(g *image.Gray) string {
+		gs, err := eng.Read(context.Background(), g, ocr.Options{Charset: ocr.Amount, Layout: ocr.Line})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := joined(gs)
+		return cleanAmount(reStruckPoint.ReplaceAllString(s, "$1.$2"))
+	}
+	for _, c := range []struct{ crop, want string }{
+		{"tax-struck-by-rules.png", "1368.47"},
+		{"total-point-on-rule.png", "97.37"},
+	} {
+		crop, _, em := readCrop(t, c.crop)
+		if s := read(crop); s == c.want {
+			t.Logf("%s: read %q with the lines", c.crop, s)
+		}
+		u := unruleCrop(crop, em)
+		if u == crop {
+			t.Errorf("%s: no ruling line found across the value", c.crop)
+			continue
+		}
+		if s := read(u); s != c.want {
+			t.Errorf("%s: read %q without the lines, want %s", c.crop, s, c.want)
+		}
+	}
+	for _, name := range []string{"dots-number-zero.png", "date-narrow-day.png"} {
+		g, _, em := readCrop(t, name)
+		if unruleCrop(g, em) != g {
+			t.Errorf("%s: a line found where none crosses the value", name)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package document
 
 import (
 	"image"
+	"slices"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 )
@@ -153,4 +154,109 @@ func (r *paperReader) unruledSums(regions []image.Rectangle, vs map[string]val) 
 		return r.readBand(p.Image(), rg)
 	}
 	return nil, nil
+}
+
+// unruleCrop is value crop g, whose print is em pixels tall, with the
+// ruling lines that cross it taken out; g itself when none does. A
+// dot-matrix printer's values land a few millimetres off their boxes:
+// a line then strikes through the digits' tops or bottoms, the engine
+// takes the line and the glyphs on it for one shape, and reads a 7 on a
+// column's side as a 4 or drops the decimal point. A line is a band of
+// rows (columns) at most a third of an em thick, each inked along most of
+// the crop's width (height): no row of print is, its glyphs stand apart.
+// The band is painted with paper, and bridged where a glyph touches it
+// from either side: there the glyph's ink is carried across the band, so
+// a stroke through the line or ending on it keeps its length.
+func unruleCrop(g *image.Gray, em float64) *image.Gray {
+	p := imaging.PlaneOf(g, imaging.Luma)
+	if p.W < 4 || p.H < 4 || em <= 0 {
+		return g
+	}
+	maxThick := max(3, int(em/3+0.5))
+	ink := func(x, y int) bool { return p.Pix[y*p.W+x] < ruleEdge }
+	// lines are the bands of rows (across) or columns whose ink runs
+	// along at least most of them.
+	lines := func(across bool) [][2]int {
+		n, length := p.W, p.H
+		if across {
+			n, length = p.H, p.W
+		}
+		at := func(i, k int) bool {
+			if across {
+				return ink(k, i)
+			}
+			return ink(i, k)
+		}
+		var out [][2]int
+		start := -1
+		for i := 0; i <= n; i++ {
+			ruled := false
+			if i < n {
+				run, gap, best := 0, 0, 0
+				for k := range length {
+					if at(i, k) {
+						run, gap = run+gap+1, 0
+					} else if run > 0 {
+						if gap++; gap > 2 {
+							run, gap = 0, 0
+						}
+					}
+					best = max(best, run)
+				}
+				ruled = best*5 >= length*4
+			}
+			if ruled && start < 0 {
+				start = i
+			}
+			if !ruled && start >= 0 {
+				if i-start <= maxThick {
+					out = append(out, [2]int{start, i - 1})
+				}
+				start = -1
+			}
+		}
+		return out
+	}
+	q := &imaging.Plane{W: p.W, H: p.H, Pix: slices.Clone(p.Pix)}
+	// paint clears band [lo, hi] of rows (across) or columns of q,
+	// carrying a glyph's ink across it where the glyph crosses it (print
+	// on both sides).
+	paint := func(across bool, lo, hi int) {
+		n, m := p.W, p.H
+		if !across {
+			n, m = p.H, p.W
+		}
+		pix := func(k, i int) int {
+			if across {
+				return i*p.W + k
+			}
+			return k*p.W + i
+		}
+		for k := range n {
+			// Print touches the band where the pixel beside it is as
+			// dark as a line's middle: a line's blurred edge is not.
+			var v byte = 240
+			if lo > 0 && hi+1 < m && q.Pix[pix(k, lo-1)] < ruleCore && q.Pix[pix(k, hi+1)] < ruleCore {
+				v = max(q.Pix[pix(k, lo-1)], q.Pix[pix(k, hi+1)])
+			}
+			for i := lo; i <= hi; i++ {
+				q.Pix[pix(k, i)] = v
+			}
+		}
+	}
+	// Rows first: a glyph standing on a line across the crop is a
+	// column of ink as long as the crop is high until the line is out.
+	rows := lines(true)
+	for _, b := range rows {
+		paint(true, b[0], b[1])
+	}
+	p = q
+	cols := lines(false)
+	for _, b := range cols {
+		paint(false, b[0], b[1])
+	}
+	if len(rows) == 0 && len(cols) == 0 {
+		return g
+	}
+	return q.Image()
 }
