@@ -356,7 +356,12 @@ func findAlignment(m *gozxing.BitMatrix, p Point, h Homography, ac float64) (pat
 	x2, y2 := h.Apply(ac, ac+1)
 	u, v := Point{x1 - p.X, y1 - p.Y}, Point{x2 - p.X, y2 - p.Y}
 	ms := (math.Hypot(u.X, u.Y) + math.Hypot(v.X, v.Y)) / 2
-	if ms < 0.8 || math.IsNaN(ms) {
+	// A symbol with an alignment pattern is 25 modules across at least
+	// and lies in the picture: a fit that puts the pattern outside it or
+	// gives modules larger (a sheet seen nearly edge on gives a near
+	// singular h) has nothing to look for, and the window searched would
+	// not fit in memory.
+	if ms < 0.8 || math.IsNaN(ms) || 25*ms > float64(max(m.GetWidth(), m.GetHeight())) || !inside(m, int(p.X), int(p.Y)) {
 		return pattern{}, false
 	}
 	u = Point{u.X / math.Hypot(u.X, u.Y), u.Y / math.Hypot(u.X, u.Y)}

@@ -165,3 +165,23 @@ func TestCurvedSymbol(t *testing.T) {
 		}
 	}
 }
+
+// A fit nearly singular where the alignment pattern should be (a sheet
+// seen nearly edge on) gives modules larger than the picture, or puts the
+// pattern outside it: nothing is searched, and no window that size is
+// allocated.
+func TestFindAlignmentDegenerateFit(t *testing.T) {
+	m, err := gozxing.NewBitMatrix(400, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []Homography{
+		{1e6, 0, 0, 0, 1e6, 0, 0, 0, 1},
+		{4, 0, 50, 0, 4, 50, 1e-9, 0, 1e-7},
+		{4, 0, 5000, 0, 4, 5000, 0, 0, 1},
+	} {
+		if _, ok := findAlignment(m, Point{200, 150}, h, 18); ok {
+			t.Errorf("an alignment pattern found for the fit %v", h)
+		}
+	}
+}
