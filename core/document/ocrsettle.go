@@ -129,7 +129,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// value the QR code carries otherwise, read two ways, is read
 			// again too: decide then needs three readings of one.
 			m := margins[0]
-			b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+			b := marginBox(v.box, em, m)
 			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
 			r.progress()
 			if err == nil {
@@ -174,7 +174,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 // dot-matrix printer's run into the digits and come apart in strokes),
 // the date is read with them as text: read as digits, they add three.
 func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
-	b := image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em))
+	b := marginBox(v.box, em, m)
 	crop, off := r.warp(b), b.Min
 	if r.anchored {
 		// A line slanting out of its box (a bent sheet) is cut from a
@@ -204,6 +204,11 @@ func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*i
 	return crop, ocr.Text
 }
 
+// marginBox is box with margins m (in ems: left, top, right, bottom).
+func marginBox(box [4]float64, em float64, m [4]float64) image.Rectangle {
+	return image.Rect(int(box[0]-m[0]*em), int(box[1]-m[1]*em), int(box[2]+m[2]*em), int(box[3]+m[3]*em))
+}
+
 // readUnruled reads value v of field f once more in each crop of margins,
 // and half as large again in the first, with the ruling lines that cross it taken out (see unruleCrop), while
 // rs, its readings, neither agree nor give a value of confirm: a value
@@ -222,9 +227,8 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 			crop, cs = r.valueCrop(f, v, em, margins[i])
 		} else {
 			// Half as large again, as settle reads it last.
-			m := margins[0]
 			k = 1.5
-			crop = r.warpScaled(image.Rect(int(v.box[0]-m[0]*em), int(v.box[1]-m[1]*em), int(v.box[2]+m[2]*em), int(v.box[3]+m[3]*em)), k)
+			crop = r.warpScaled(marginBox(v.box, em, margins[0]), k)
 		}
 		u := unruleCrop(crop, k*em)
 		if u == crop {
