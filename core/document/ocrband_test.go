@@ -61,9 +61,11 @@ func (c *recordingEngine) Read(ctx context.Context, img *image.Gray, opt ocr.Opt
 	return c.Engine.Read(ctx, img, opt)
 }
 
-// partiesPaper draws a 税控 form's header, and the buyer's and the
-// seller's names and taxpayer IDs.
-func partiesPaper(t *testing.T) *paper {
+// readParties reads a drawn 税控 form's header, and the buyer's and the
+// seller's names and taxpayer IDs, through an engine that counts its
+// reads; the IDs must be read as printed.
+func readParties(t *testing.T) (Printed, *recordingEngine) {
+	t.Helper()
 	p := newPaper(t, 150)
 	p.qr(t, paperQR)
 	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
@@ -71,22 +73,22 @@ func partiesPaper(t *testing.T) *paper {
 	p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
 	p.text(0.3, 5.38, "名　　称：山东金桥供应链管理有限公司")
 	p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
-	return p
-}
-
-// On a 税控 form the totals band holds the seller's rows: when it gave the
-// seller's taxpayer ID, the seller's band is not read again, and the ID
-// is still what was printed.
-func TestSellerBandNotReadTwice(t *testing.T) {
-	p := partiesPaper(t)
 	var rec *recordingEngine
 	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
 		rec = &recordingEngine{Engine: e}
 		return rec
 	})
 	if pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
-		t.Errorf("taxpayer IDs read as buyer %q, seller %q", pr.BuyerTaxID, pr.SellerTaxID)
+		t.Fatalf("taxpayer IDs read as buyer %q, seller %q", pr.BuyerTaxID, pr.SellerTaxID)
 	}
+	return pr, rec
+}
+
+// On a 税控 form the totals band holds the seller's rows: when it gave the
+// seller's taxpayer ID, the seller's band is not read again, and the ID
+// is still what was printed.
+func TestSellerBandNotReadTwice(t *testing.T) {
+	_, rec := readParties(t)
 	if want := len(bandsTaxControl) - 1; rec.text != want {
 		t.Errorf("%d bands read, want %d: the seller's rows were read twice", rec.text, want)
 	}
@@ -96,15 +98,7 @@ func TestSellerBandNotReadTwice(t *testing.T) {
 // readings agree: a third could not outvote them. The parties' names are
 // read again with the Chinese model alone, never as free text.
 func TestTaxIDReadUntilAgreed(t *testing.T) {
-	p := partiesPaper(t)
-	var rec *recordingEngine
-	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine {
-		rec = &recordingEngine{Engine: e}
-		return rec
-	})
-	if pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
-		t.Fatalf("taxpayer IDs read as buyer %q, seller %q", pr.BuyerTaxID, pr.SellerTaxID)
-	}
+	pr, rec := readParties(t)
 	if n := rec.by[ocr.Options{Charset: ocr.TaxID, Layout: ocr.Line}]; n != 2 {
 		t.Errorf("taxpayer IDs read again %d times, want once each", n)
 	}
