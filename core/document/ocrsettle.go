@@ -123,11 +123,14 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			rs = append(rs, reading{clean(txt), conf})
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
-		if f.key != keyDate && !confirmed(rs, confirm) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
+		split := slices.ContainsFunc(qr, func(q string) bool { return disputed(rs, q) })
+		if f.key != keyDate && (!confirmed(rs, confirm) || split) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
 			// right readings do not: once more, half as large again. A
 			// value the QR code carries otherwise, read two ways, is read
-			// again too: decide then needs three readings of one.
+			// again too: decide then needs three readings of one. So is
+			// one whose reading of the code's value is disputed (see
+			// disputed): the third reading tells.
 			m := margins[0]
 			b := marginBox(v.box, em, m)
 			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
@@ -776,7 +779,7 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 				c = math.Max(c, x.conf)
 			}
 		}
-		if c >= minQR {
+		if c >= minQR && !disputed(rs, q) {
 			for _, x := range rs {
 				if x.s != "" && sameValue(x.s, q) && x.conf == c {
 					return x.s, c
@@ -882,6 +885,33 @@ func blurMisread(s, q string) bool {
 		}
 	}
 	return true
+}
+
+// disputed reports whether the readings rs of QR value q are split: as
+// many sure readings as give q give one value that differs from it only
+// where a digit blurs into another that is not a 0 (an 8 for a 9, a 3
+// for an 8, a 1 for a 7). A forger's change is the same kind of change,
+// and the reading that gives the code's value is then no surer than the
+// one that does not: the value is not taken as the code's. A 0 read as
+// a 6, 8 or 9 does not dispute it: a dotted or blurred zero reads so.
+func disputed(rs []reading, q string) bool {
+	n := 0
+	others := map[string]int{}
+	for _, x := range rs {
+		switch {
+		case x.s == "":
+		case sameValue(x.s, q):
+			n++
+		case x.conf >= minAgreed && blurMisread(x.s, q) && !zeroMisread(x.s, q):
+			others[x.s]++
+		}
+	}
+	for _, m := range others {
+		if m >= n {
+			return true
+		}
+	}
+	return false
 }
 
 // oneDigitOff reports whether s and q, of one length, differ in one
@@ -1082,7 +1112,9 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		want int64
 	}{{keyTax, fs - fa}, {keyAmount, fs - ft}, {keyTotal, fa + ft}}
 	for _, k := range wants {
-		if zeroMisread(val[k.key], fenText(k.want)) && !confirmed(k.key) {
+		// A 0 misread, or the end of the digits the other two make it:
+		// a value whose box cut its first digits off.
+		if (zeroMisread(val[k.key], fenText(k.want)) || isPiece(val[k.key], fenText(k.want))) && !confirmed(k.key) {
 			drop(k.key)
 			return out
 		}

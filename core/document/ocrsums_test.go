@@ -44,6 +44,7 @@ func TestSumsMisread(t *testing.T) {
 		{"amount read the tax's print, no tax", "1049.88", "", "14804.50", "13754.62", sure, []string{keyAmount}},
 		{"amount above its total, QR confirms it", "9289.00", "", "637.94", "9289.00", sure, []string{keyTotal}},
 		{"tax-free", "500.00", "", "500.00", "500.00", sure, nil},
+		{"tax cut to the end of its digits, all three read", "555.96", "0.04", "606.00", "606.00", sure, []string{keyTax}},
 		{"tax and total the QR's amount does not join", "", "7327.74", "129457.37", "122129.60", sure, []string{keyTax}},
 		{"tax and total the QR's amount joins", "", "7327.77", "129457.37", "122129.60", sure, nil},
 		{"tax and total, the QR carries the total", "", "499.33", "6047.39", "6047.39", sure, nil},
