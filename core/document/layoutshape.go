@@ -72,7 +72,7 @@ func codeByShape(glyphs []glyph, vs map[string]val) {
 	}
 	var code val
 	for _, rn := range digitRuns(buildLines(pageText{glyphs: glyphs, ocr: true})) {
-		if rn.marks || len(rn.digits) != 10 && len(rn.digits) != 12 || !codeCarried(rn.digits) || runOn(rn) {
+		if rn.marks || cleanOCRCode(rn.digits) == "" || runOn(rn) {
 			continue
 		}
 		if code.s != "" && code.s != rn.digits {
