@@ -343,9 +343,11 @@ var (
 	reTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?纳税人识别号:?|统一社会信用代码:`)
 	reSumLabel   = regexp.MustCompile(`合计`)
 	// What OCR makes of the captions it misreads most: 合 of 合计 as "=",
-	// 名称 without its colon, 纳税人识别号 missing characters.
+	// 名称 without its colon or, with it, without its 名 (the engine
+	// puts a 名 spaced wide from its 称 on a line of its own beside a
+	// taller 销 or 购), 纳税人识别号 missing characters.
 	reOCRSumLabel   = regexp.MustCompile(`合?计`)
-	reOCRNameLabel  = regexp.MustCompile(`名称:?`)
+	reOCRNameLabel  = regexp.MustCompile(`名称:?|称:`)
 	reOCRTaxIDLabel = regexp.MustCompile(`(统一社会信用代码/)?(纳?税?人?识别号|纳税人识别?号?):?|统一社会信用代码:`)
 	reOCRCheckLabel = regexp.MustCompile(`校?验码:?|校码:?`)
 	reOCRTotalRow   = regexp.MustCompile(`价?税合计`)

@@ -99,6 +99,13 @@ func TestLayoutPartiesLostCaptions(t *testing.T) {
 	if p.BuyerTaxID != "91440285772797371D" || p.SellerTaxID != "91420107MA49CBXG9H" {
 		t.Errorf("税控 taxpayer IDs read as buyer %q, seller %q", p.BuyerTaxID, p.SellerTaxID)
 	}
+	// The seller's 名 read on a line of its own: its 称 and colon remain.
+	p, _ = readFields(readPage(
+		at{20, 100, "名称: 华为技术有限公司"}, at{20, 120, "纳税人识别号:"},
+		at{20, 400, "ve"}, at{80, 400, "称 : 商贸有限公司"}, at{20, 420, "地址、电话: 深圳龙岗区"}))
+	if cleanOCRName(p.BuyerName) != "华为技术有限公司" || cleanOCRName(p.SellerName) != "商贸有限公司" {
+		t.Errorf("names read as buyer %q, seller %q, the seller's 名 lost", p.BuyerName, p.SellerName)
+	}
 	// A railway ticket: the buyer's name beside its ID, on one line.
 	p, _ = readFields(readPage(at{20, 100, "购买方名称:中粮工科迎春农牧机械(山东)有限公司          统一社会信用代码:91370500751784897P"}))
 	if p.BuyerName != "中粮工科迎春农牧机械(山东)有限公司" || p.BuyerTaxID != "91370500751784897P" || p.SellerName != "" {

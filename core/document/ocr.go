@@ -834,7 +834,7 @@ func cleanOCRTaxID(s string) string {
 // company names have. What OCR adds around a name is left out: its
 // caption up to the colon (名称:, or the caption misread), a stray colon
 // or semicolon before it, and specks after a company suffix (the ruling
-// line or the 密码区 beside it). Anything else not Chinese rejects it: a
+// line or the 密码区 beside it) and what follows them. Anything else not Chinese rejects it: a
 // misread character may be anywhere, and a name is never guessed.
 func cleanOCRName(s string) string {
 	// OCR spaces the characters of a name apart; names have no spaces.
@@ -851,12 +851,14 @@ func cleanOCRName(s string) string {
 	for len(rs) > 0 && strings.ContainsRune(":：;；,，.。、|'\"", rs[0]) {
 		rs = rs[1:]
 	}
-	end := len(rs)
-	for end > 0 && !nameRune(rs[end-1]) {
-		end--
-	}
-	if end < len(rs) && nameSuffix(string(rs[:end])) != "" {
-		rs = rs[:end]
+	// A company suffix followed by what is no name's (a speck, a letter)
+	// ends the name: what comes after is the next caption's (纳税人识别号
+	// read on along the line) or the 密码区's.
+	for end := 1; end < len(rs); end++ {
+		if !nameRune(rs[end]) && nameSuffix(string(rs[:end])) != "" {
+			rs = rs[:end]
+			break
+		}
 	}
 	s = cleanName(string(rs))
 	// A company suffix alone (公司 of a name cut short) is no name.

@@ -136,6 +136,7 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRName, "中国移动通信集团湖北有限公司 05;", "中国移动通信集团湖北有限公司"},
 		{cleanOCRName, "湖北天成医药有限公 ij", ""}, // cut short: no suffix, not a name
 		{cleanOCRName, "公司", ""},                // a suffix alone
+		{cleanOCRName, "商贸有限公司sy纳税", "商贸有限公司"},  // the next caption read on after a speck
 		{cleanOCRName, "l东嘉禾商贸有限公司", ""},        // a letter for a character
 		{cleanOCRName, "北京鼎盛: 名称:厦门天成有限公司", ""}, // two fields run together
 	} {

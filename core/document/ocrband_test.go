@@ -135,3 +135,60 @@ func TestOutvoted(t *testing.T) {
 		}
 	}
 }
+
+// A party's name read as a place alone (广州, the first piece of a name
+// the print spaced apart) is no name and is left missing, though read
+// surely; a person's name on the buyer's line is a buyer's name.
+func TestPartyNameShape(t *testing.T) {
+	read := func(buyer, seller string) Printed {
+		p := newPaper(t, 150)
+		p.qr(t, paperQR)
+		drawHeader(p, "36182988", "2017年06月04日", "1394.99")
+		p.text(0.3, 1.65, "名　　称："+buyer)
+		p.text(0.3, 1.92, "纳税人识别号：91353284MA2W632032")
+		p.text(0.3, 5.38, "名　　称："+seller)
+		p.text(0.3, 5.6, "纳税人识别号：91370163628072210W")
+		pr := readPaper(t, p)
+		if pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
+			t.Fatalf("taxpayer IDs read as buyer %q, seller %q: the parties' rows were not read", pr.BuyerTaxID, pr.SellerTaxID)
+		}
+		return pr
+	}
+	pr := read("广州", "深圳")
+	if pr.BuyerName != "" || pr.SellerName != "" {
+		t.Errorf("places taken for names: buyer %q, seller %q", pr.BuyerName, pr.SellerName)
+	}
+	for _, k := range []string{keyBuyerName, keySellerName} {
+		if r, ok := pr.Reads[k]; !ok || !r.Unsure {
+			t.Errorf("%s not listed as seen and unsure: %+v", k, pr.Reads[k])
+		}
+	}
+	if pr := read("王伟", "深圳"); pr.BuyerName != "王伟" {
+		t.Errorf("buyer's name 王伟 read as %q", pr.BuyerName)
+	}
+	for _, c := range []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{cleanOCRSellerName, "广州", ""},
+		{cleanOCRSellerName, "江苏新锐", ""},
+		{cleanOCRSellerName, "湖北天成医药有限", ""},
+		{cleanOCRSellerName, "湖北天成医药有限公司", "湖北天成医药有限公司"},
+		{cleanOCRSellerName, "北京市朝阳区人民医院", "北京市朝阳区人民医院"},
+		{cleanOCRSellerName, "上海东方律师事务所(普通合伙)", "上海东方律师事务所(普通合伙)"},
+		{cleanOCRSellerName, "中国工商银行股份有限公司杭州西湖支行", "中国工商银行股份有限公司杭州西湖支行"},
+		{cleanOCRSellerName, "王伟", ""}, // a seller is an organisation
+		{cleanOCRBuyerName, "王伟", "王伟"},
+		{cleanOCRBuyerName, "欧阳建国", "欧阳建国"},
+		{cleanOCRBuyerName, "个人", "个人"},
+		{cleanOCRBuyerName, "广州", ""},
+		{cleanOCRBuyerName, "江苏", ""}, // 江 is a surname, 江苏 a province
+		{cleanOCRBuyerName, "江苏新锐", ""},
+		{cleanOCRBuyerName, "华信贸易", ""},
+		{cleanOCRBuyerName, "厦门市东方贸易有限公司", "厦门市东方贸易有限公司"},
+	} {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("clean %q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+}

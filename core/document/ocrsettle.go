@@ -37,8 +37,8 @@ var ocrFields = []ocrField{
 	{keyTotal, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Total }, qrAmount},
 	{keyBuyerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.BuyerTaxID }, nil},
 	{keySellerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.SellerTaxID }, func(q *payload.Result, _ *Printed) []string { return []string{q.SellerTaxID} }},
-	{keyBuyerName, ocr.Text, cleanOCRName, func(p *Printed) *string { return &p.BuyerName }, nil},
-	{keySellerName, ocr.Text, cleanOCRName, func(p *Printed) *string { return &p.SellerName }, nil},
+	{keyBuyerName, ocr.Text, cleanOCRBuyerName, func(p *Printed) *string { return &p.BuyerName }, nil},
+	{keySellerName, ocr.Text, cleanOCRSellerName, func(p *Printed) *string { return &p.SellerName }, nil},
 }
 
 func qrAmount(q *payload.Result, _ *Printed) []string {
