@@ -54,16 +54,20 @@ const (
 // headerByPlace adds to vs the header fields the caption reader found no
 // value of the field's shape for (none, or the 税控 check code on the line
 // below the number's caption), from glyphs read in the header band
-// (reading frame, the QR code's top-left corner at the origin). On a
+// (reading frame, the QR code's top-left corner at the origin), each row
+// where rowY puts it (see paperReader.headerY). On a
 // field's row, the one run of digits (with 年, 月 and 日 for a date) with
 // the field's shape is its value; a run of about that many digits that is
 // not (a 月 read as a 5) is where its value is, to be read again there. A
 // row with two such runs gives nothing; a row of the code, number or date
 // with none is read where the other values' column crosses it.
-func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
-	rows := headerTaxControl
+func headerByPlace(glyphs []glyph, digital bool, rowY func(float64) float64, vs map[string]val) {
+	rows := slices.Clone(headerTaxControl)
 	if digital {
-		rows = headerDigital
+		rows = slices.Clone(headerDigital)
+	}
+	for i := range rows {
+		rows[i].y = rowY(rows[i].y)
 	}
 	runs := digitRuns(buildLines(pageText{glyphs: glyphs, ocr: true}))
 	// The digits of all rows are of one size; the engine gives those read
