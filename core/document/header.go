@@ -132,7 +132,7 @@ func headerByPlace(glyphs []glyph, digital bool, rowY func(float64) float64, vs 
 			if row.fits(rn) {
 				exact = append(exact, rn.v)
 			} else if row.near(rn) && !fitsOther(rows, row, rn) {
-				v := rn.v
+				v := rn.misreadAround()
 				v.s = ""
 				near = append(near, v)
 			}
@@ -239,6 +239,24 @@ type digitRun struct {
 	l        *line
 	from, to int
 	groups   [][2]int
+}
+
+// misreadAround is rn's value with the glyphs that touch its ends taken
+// into its box: a digit the engine read as a sign (a check code's first 0
+// as @) ends the run, and a box without it cuts the digit in two when the
+// value is read again there, where half a 0 reads as a 1.
+func (rn digitRun) misreadAround() val {
+	v, l := rn.v, rn.l
+	// A sign or a letter, not a caption's character nor a date's mark.
+	sign := func(g glyph) bool { return !unicode.IsSpace(g.r) && !unicode.Is(unicode.Han, g.r) }
+	touch := func(a, b glyph) bool { return b.x0-a.x1 < 0.35*l.em }
+	if i := rn.from - 1; i >= 0 && sign(l.g[i]) && touch(l.g[i], l.g[rn.from]) {
+		v.box[0] = math.Min(v.box[0], l.g[i].x0)
+	}
+	if j := rn.to; j < len(l.g) && sign(l.g[j]) && touch(l.g[rn.to-1], l.g[j]) {
+		v.box[2] = math.Max(v.box[2], l.g[j].x1)
+	}
+	return v
 }
 
 // groupsOf is the value of rn's last n groups when each has size digits

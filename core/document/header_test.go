@@ -150,3 +150,20 @@ func TestDateRunsSplitZero(t *testing.T) {
 // byCode places the header rows where the code puts them, as on a page read
 // by its code.
 func byCode(y float64) float64 { return y }
+
+// A check code whose first 0 the band read as a sign is one digit short:
+// it is read again in a box that takes the sign in, or the crop would cut
+// the 0 in two (half a 0 reads as a 1).
+func TestHeaderRunMisreadEnd(t *testing.T) {
+	gs := glyphsAt(8, 1.04, "校验码 @1561 78686 48463 73543")
+	vs := map[string]val{}
+	headerByPlace(gs, false, byCode, vs)
+	v, ok := vs[keyCheck]
+	if !ok || v.s != "" {
+		t.Fatalf("check code %+v, want a place to read it again", v)
+	}
+	at := gs[3] // the @
+	if at.r != '@' || v.box[0] > at.x0 || v.box[2] < gs[len(gs)-1].x1 {
+		t.Errorf("check code's box %v does not take in the sign at %.0f", v.box, at.x0)
+	}
+}
