@@ -154,9 +154,16 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		return s, c
 	}
 	if r.opt.QR == nil {
-		return decideAlone(f, rs)
+		got, conf := decideAlone(f, rs)
+		if f.charset == ocr.Amount && contested(got, digits) {
+			return "", conf
+		}
+		return got, conf
 	}
 	got, conf := decide(rs, qr, f.charset == ocr.Text)
+	if f.charset == ocr.Amount && !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) && contested(got, digits) {
+		return "", conf
+	}
 	if f.key == keyCheck && got != "" {
 		// Twenty digits in a row give blur twenty chances: a check
 		// code that differs from the QR code's only where one digit
@@ -957,6 +964,25 @@ func zeroSeen(s string, qr []string, rs []reading) bool {
 	return false
 }
 
+// contested reports whether the digits of a reading of amount s as read
+// (digits, before clean: one that lost its point is still read), as many as
+// s has, are others: where a ruling line or a seal's ring crosses a digit,
+// the engine reads it one way at one size and another at the next (an 8
+// crossed as a 3), and the readings that agree tell nothing of which is
+// printed. No QR value confirms s: one that does is what is printed.
+func contested(s string, digits []string) bool {
+	d := reNonDigit.ReplaceAllString(s, "")
+	if d == "" {
+		return false
+	}
+	for _, x := range digits {
+		if len(x) == len(d) && x != d {
+			return true
+		}
+	}
+	return false
+}
+
 // sameValue compares a reading with a QR value: amounts as decimals.
 func sameValue(a, b string) bool {
 	if a == b {
@@ -1086,6 +1112,20 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 			}
 		case ok[keyTax] && ok[keyAmount] && rateMisread(t, func(int64) int64 { return fa }):
 			drop(keyTax)
+		case ok[keyTax] && ok[keyAmount] && !ok[keyTotal] && !ofRate(ft, fa) && rateDigitOff(t, fa):
+			// A tax a digit off a rate of its amount: a digit misread
+			// (5.32 read as 5.42), which nothing else read can check.
+			drop(keyTax)
+		case ok[keyTax] && ok[keyTotal] && !ok[keyAmount] && float64(abs64(ft)) > maxRate/(1+maxRate)*float64(abs64(fs))+5:
+			// A tax above the highest rate of the amount its total
+			// leaves: one of the two is misread, and nothing tells
+			// which.
+			drop(keyTax, keyTotal)
+		case ok[keyTax] && ok[keyAmount] && !ok[keyTotal] && belowRates(ft, fa):
+			// A tax of less than the lowest rate of its amount: the end
+			// of the tax's digits, its first ones lost where a box cut
+			// them (7134.94 read as 4.94).
+			drop(keyTax)
 		case ok[keyTax] && ok[keyTotal] && rateMisread(t, func(ft int64) int64 { return fs - ft }):
 			drop(keyTax)
 		}
@@ -1135,6 +1175,13 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 			return out
 		}
 	}
+	// A tax of no rate of its amount, where the tax the amount and the
+	// total make is of one: the tax is the one misread (155.11 read as
+	// 5.41, its first digits lost where a box cut them).
+	if !ofRate(ft, fa) && ofRate(fs-fa, fa) {
+		drop(keyTax)
+		return out
+	}
 	least, k := 2.0, ""
 	for _, key := range []string{keyAmount, keyTax, keyTotal} {
 		if c := conf[key]; c < least && !confirmed(key) {
@@ -1165,6 +1212,27 @@ func ofRate(tax, amount int64) bool {
 	}
 	for _, r := range vatRates {
 		if abs64(tax-int64(math.Round(float64(amount)*r))) <= rateTolerance {
+			return true
+		}
+	}
+	return false
+}
+
+// belowRates reports whether tax (in fen, not 0) is less than the lowest
+// rate of amount: goods of several rates give a tax between their rates'
+// shares of the amount, never below the lowest.
+func belowRates(tax, amount int64) bool {
+	low := vatRates[len(vatRates)-1]
+	return tax != 0 && abs64(tax)+rateTolerance < int64(math.Round(low*float64(abs64(amount))))
+}
+
+// rateDigitOff reports whether tax t as read differs from a rate of
+// amount (in fen) by one digit of its jiao or fen: goods of several rates
+// give a tax yuan off each rate's, not a few jiao.
+func rateDigitOff(t string, amount int64) bool {
+	for _, r := range vatRates {
+		q := fenText(int64(math.Round(float64(amount) * r)))
+		if n := len(q); len(t) == n && t[:n-2] == q[:n-2] && oneDigitOff(t, q) {
 			return true
 		}
 	}
