@@ -166,29 +166,4 @@ func TestPartyNameShape(t *testing.T) {
 	if pr := read("王伟", "深圳"); pr.BuyerName != "王伟" {
 		t.Errorf("buyer's name 王伟 read as %q", pr.BuyerName)
 	}
-	for _, c := range []struct {
-		f        func(string) string
-		in, want string
-	}{
-		{cleanOCRSellerName, "广州", ""},
-		{cleanOCRSellerName, "江苏新锐", ""},
-		{cleanOCRSellerName, "湖北天成医药有限", ""},
-		{cleanOCRSellerName, "湖北天成医药有限公司", "湖北天成医药有限公司"},
-		{cleanOCRSellerName, "北京市朝阳区人民医院", "北京市朝阳区人民医院"},
-		{cleanOCRSellerName, "上海东方律师事务所(普通合伙)", "上海东方律师事务所(普通合伙)"},
-		{cleanOCRSellerName, "中国工商银行股份有限公司杭州西湖支行", "中国工商银行股份有限公司杭州西湖支行"},
-		{cleanOCRSellerName, "王伟", ""}, // a seller is an organisation
-		{cleanOCRBuyerName, "王伟", "王伟"},
-		{cleanOCRBuyerName, "欧阳建国", "欧阳建国"},
-		{cleanOCRBuyerName, "个人", "个人"},
-		{cleanOCRBuyerName, "广州", ""},
-		{cleanOCRBuyerName, "江苏", ""}, // 江 is a surname, 江苏 a province
-		{cleanOCRBuyerName, "江苏新锐", ""},
-		{cleanOCRBuyerName, "华信贸易", ""},
-		{cleanOCRBuyerName, "厦门市东方贸易有限公司", "厦门市东方贸易有限公司"},
-	} {
-		if got := c.f(c.in); got != c.want {
-			t.Errorf("clean %q: got %q, want %q", c.in, got, c.want)
-		}
-	}
 }
