@@ -221,6 +221,9 @@ type paperReader struct {
 	// sum is the amount plus the tax as settled, "" until both are: a
 	// reading of the total equal to it is confirmed by the paper itself.
 	sum string
+	// contested are the amounts settled whose readings read another
+	// digit (see contested).
+	contested map[string]bool
 }
 
 // isDigital reports whether the form is laid out as a 数电 one, by its

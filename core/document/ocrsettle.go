@@ -155,14 +155,12 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	}
 	if r.opt.QR == nil {
 		got, conf := decideAlone(f, rs)
-		if f.charset == ocr.Amount && contested(got, digits) {
-			return "", conf
-		}
+		r.markContested(f, got, digits)
 		return got, conf
 	}
 	got, conf := decide(rs, qr, f.charset == ocr.Text)
-	if f.charset == ocr.Amount && !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) && contested(got, digits) {
-		return "", conf
+	if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
+		r.markContested(f, got, digits)
 	}
 	if f.key == keyCheck && got != "" {
 		// Twenty digits in a row give blur twenty chances: a check
@@ -964,6 +962,19 @@ func zeroSeen(s string, qr []string, rs []reading) bool {
 	return false
 }
 
+// markContested notes amount got of field f as contested (see contested)
+// by the digits of its readings: crossCheck keeps it only when the paper's
+// sums confirm it.
+func (r *paperReader) markContested(f ocrField, got string, digits []string) {
+	if f.charset != ocr.Amount || !contested(got, digits) {
+		return
+	}
+	if r.contested == nil {
+		r.contested = map[string]bool{}
+	}
+	r.contested[f.key] = true
+}
+
 // contested reports whether the digits of a reading of amount s as read
 // (digits, before clean: one that lost its point is still read), as many as
 // s has, are others: where a ruling line or a seal's ring crosses a digit,
@@ -1007,7 +1018,17 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 	for k, rd := range reads {
 		conf[k] = rd.Confidence
 	}
-	for _, k := range sumsMisread(p.Amount, p.Tax, p.Total, qr, conf) {
+	drop := sumsMisread(p.Amount, p.Tax, p.Total, qr, conf)
+	if !addsUp(p.Amount, p.Tax, p.Total) {
+		// An amount whose readings read another digit is taken only
+		// where the sums confirm it.
+		for _, k := range []string{keyAmount, keyTax, keyTotal} {
+			if r.contested[k] && !slices.Contains(drop, k) {
+				drop = append(drop, k)
+			}
+		}
+	}
+	for _, k := range drop {
 		rd := reads[k]
 		rd.Unsure = true
 		reads[k] = rd
@@ -1020,6 +1041,14 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 			p.Total = ""
 		}
 	}
+}
+
+// addsUp reports whether amount a and tax t, both read, make total s.
+func addsUp(a, t, s string) bool {
+	fa, okA := fen(a)
+	ft, okT := fen(t)
+	fs, okS := fen(s)
+	return okA && okT && okS && fa+ft == fs
 }
 
 // maxRate is the highest VAT rate (17 %, before 2018), with room for the

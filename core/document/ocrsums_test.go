@@ -428,3 +428,23 @@ func TestUnruleCrop(t *testing.T) {
 		}
 	}
 }
+
+// An amount whose readings read another digit is kept where the paper's
+// sums confirm it, and dropped where they cannot.
+func TestContestedKeptBySums(t *testing.T) {
+	if !contested("168027.32", []string{"16802782", "16802732"}) || contested("168027.32", []string{"168027.32", "1680273"}) {
+		t.Fatal("contested digits not told")
+	}
+	r := &paperReader{contested: map[string]bool{keyTax: true}}
+	reads := map[string]FieldRead{keyAmount: {Confidence: 0.99}, keyTax: {Confidence: 0.99}, keyTotal: {Confidence: 0.99}}
+	p := Printed{Amount: "1029.93", Tax: "133.89", Total: "1163.82"}
+	r.crossCheck(&p, reads)
+	if p.Tax != "133.89" {
+		t.Errorf("a contested tax the sums confirm was dropped")
+	}
+	p = Printed{Amount: "", Tax: "133.89", Total: "1163.82"}
+	r.crossCheck(&p, reads)
+	if p.Tax != "" || !reads[keyTax].Unsure {
+		t.Errorf("a contested tax no sum confirms was kept: %q", p.Tax)
+	}
+}
