@@ -5,8 +5,6 @@ import (
 	"image/draw"
 	"math"
 	"testing"
-
-	"github.com/fapiaoscanner/fapiao/core/imaging"
 )
 
 func TestFormRulesFit(t *testing.T) {
@@ -82,22 +80,5 @@ func TestBandsFollowTheForm(t *testing.T) {
 	pr := readPaper(t, p)
 	if pr.Total != "1394.99" || pr.SellerTaxID != "91370163628072210W" || pr.BuyerTaxID != "91353284MA2W632032" {
 		t.Errorf("read total %q, taxpayer IDs buyer %q, seller %q", pr.Total, pr.BuyerTaxID, pr.SellerTaxID)
-	}
-}
-
-// The header's rows are beside the code on a page read by its code,
-// wherever the form's rules are; on a page anchored on its frame they are
-// where the rules put them, above the frame's top as found.
-func TestHeaderRowsFollowTheFrame(t *testing.T) {
-	f := formRules{1.52, 2.72, 5.27, 5.73, 6.86}
-	byFrame := &paperReader{usual: rulesTaxControl, form: f}
-	byQR := &paperReader{usual: rulesTaxControl, form: f, opt: ImageOptions{QR: &imaging.Code{}}}
-	for _, y := range []float64{0.08, 0.40, 0.72, 1.04} {
-		if got, want := byFrame.headerY(y), y+f[0]-rulesTaxControl[0]; math.Abs(got-want) > 1e-9 {
-			t.Errorf("anchored on its frame, row %.2f at %.2f, want %.2f", y, got, want)
-		}
-		if got := byQR.headerY(y); got != y {
-			t.Errorf("read by its code, row %.2f at %.2f", y, got)
-		}
 	}
 }
