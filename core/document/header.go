@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -54,20 +55,16 @@ const (
 // headerByPlace adds to vs the header fields the caption reader found no
 // value of the field's shape for (none, or the 税控 check code on the line
 // below the number's caption), from glyphs read in the header band
-// (reading frame, the QR code's top-left corner at the origin), each row
-// where rowY puts it (see paperReader.headerY). On a
+// (reading frame, the QR code's top-left corner at the origin). On a
 // field's row, the one run of digits (with 年, 月 and 日 for a date) with
 // the field's shape is its value; a run of about that many digits that is
 // not (a 月 read as a 5) is where its value is, to be read again there. A
 // row with two such runs gives nothing; a row of the code, number or date
 // with none is read where the other values' column crosses it.
-func headerByPlace(glyphs []glyph, digital bool, rowY func(float64) float64, vs map[string]val) {
-	rows := slices.Clone(headerTaxControl)
+func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
+	rows := headerTaxControl
 	if digital {
-		rows = slices.Clone(headerDigital)
-	}
-	for i := range rows {
-		rows[i].y = rowY(rows[i].y)
+		rows = headerDigital
 	}
 	runs := digitRuns(buildLines(pageText{glyphs: glyphs, ocr: true}))
 	// The digits of all rows are of one size; the engine gives those read
@@ -247,8 +244,11 @@ type digitRun struct {
 // value is read again there, where half a 0 reads as a 1.
 func (rn digitRun) misreadAround() val {
 	v, l := rn.v, rn.l
-	// A sign or a letter, not a caption's character nor a date's mark.
-	sign := func(g glyph) bool { return !unicode.IsSpace(g.r) && !unicode.Is(unicode.Han, g.r) }
+	// A Latin letter or a sign a digit reads as, not a caption's
+	// character, its colon nor a ruling line's bar.
+	sign := func(g glyph) bool {
+		return g.r < 0x80 && unicode.IsLetter(g.r) || strings.ContainsRune("@&$#%§°º", g.r)
+	}
 	touch := func(a, b glyph) bool { return b.x0-a.x1 < 0.35*l.em }
 	if i := rn.from - 1; i >= 0 && sign(l.g[i]) && touch(l.g[i], l.g[rn.from]) {
 		v.box[0] = math.Min(v.box[0], l.g[i].x0)

@@ -36,7 +36,7 @@ func TestHeaderByPlace(t *testing.T) {
 	gs = append(gs, glyphsAt(8, 0.77, "开票 2023年11月24日")...)
 	gs = append(gs, glyphsAt(8, 1.09, "TS 49666 18700 18274 24493")...)
 	vs := map[string]val{}
-	headerByPlace(gs, false, byCode, vs)
+	headerByPlace(gs, false, vs)
 	want := map[string]string{keyCode: "034002200413", keyNumber: "99076915", keyDate: "2023-11-24", keyCheck: "49666187001827424493"}
 	for k, w := range want {
 		if vs[k].s != w {
@@ -55,7 +55,7 @@ func TestHeaderByPlace(t *testing.T) {
 	gs = append(gs, glyphsAt(8, 0.40, "号码 56892161")...)
 	gs = append(gs, glyphsAt(8, 0.72, "日期 2020065178")...)
 	vs = map[string]val{keyNumber: {s: "56892161", box: [4]float64{1, 2, 3, 4}}}
-	headerByPlace(gs, false, byCode, vs)
+	headerByPlace(gs, false, vs)
 	if v := vs[keyNumber]; v.box != [4]float64{1, 2, 3, 4} {
 		t.Errorf("the caption reader's number was replaced: %+v", v)
 	}
@@ -76,7 +76,7 @@ func TestHeaderByPlace(t *testing.T) {
 	gs = append(gs, glyphsAt(8, 0.40, "号码 56892161")...)
 	gs = append(gs, glyphsAt(8, 0.72, "开票 AsTe")...)
 	vs = map[string]val{}
-	headerByPlace(gs, false, byCode, vs)
+	headerByPlace(gs, false, vs)
 	d, ok := vs[keyDate]
 	if cy := (d.box[1] + d.box[3]) / 2 / qrSide; !ok || d.s != "" || math.Abs(cy-0.72) > 0.02 || d.box[0] > vs[keyNumber].box[0] || d.box[2] < vs[keyNumber].box[2] {
 		t.Errorf("date: %+v, %v; want the place of a date in the column", d, ok)
@@ -99,7 +99,7 @@ func TestHeaderByPlace(t *testing.T) {
 	below := [4]float64{8.4 * qrSide, 0.99 * qrSide, 9.8 * qrSide, 1.09 * qrSide}
 	for _, n := range []val{{box: piece}, {s: "42982075816938572617", box: below}} {
 		vs = map[string]val{keyNumber: n}
-		headerByPlace(gs, false, byCode, vs)
+		headerByPlace(gs, false, vs)
 		n := vs[keyNumber]
 		if cy := (n.box[1] + n.box[3]) / 2 / qrSide; n.s != "" || math.Abs(n.box[0]-vs[keyCode].box[0]) > 1 || n.box[2] < 8.4*qrSide+8*0.06*qrSide || math.Abs(cy-0.40) > 0.1 {
 			t.Errorf("number: %+v; want the place of 8 digits in the column (code at %v)", n, vs[keyCode].box)
@@ -110,7 +110,7 @@ func TestHeaderByPlace(t *testing.T) {
 	// is not it, nor a date.
 	gs = glyphsAt(8, 0.30, "号码 99076915")
 	vs = map[string]val{}
-	headerByPlace(gs, true, byCode, vs)
+	headerByPlace(gs, true, vs)
 	if len(vs) != 0 {
 		t.Errorf("took %+v", vs)
 	}
@@ -147,17 +147,13 @@ func TestDateRunsSplitZero(t *testing.T) {
 	}
 }
 
-// byCode places the header rows where the code puts them, as on a page read
-// by its code.
-func byCode(y float64) float64 { return y }
-
 // A check code whose first 0 the band read as a sign is one digit short:
 // it is read again in a box that takes the sign in, or the crop would cut
 // the 0 in two (half a 0 reads as a 1).
 func TestHeaderRunMisreadEnd(t *testing.T) {
 	gs := glyphsAt(8, 1.04, "校验码 @1561 78686 48463 73543")
 	vs := map[string]val{}
-	headerByPlace(gs, false, byCode, vs)
+	headerByPlace(gs, false, vs)
 	v, ok := vs[keyCheck]
 	if !ok || v.s != "" {
 		t.Fatalf("check code %+v, want a place to read it again", v)

@@ -236,19 +236,6 @@ func (r *paperReader) isDigital() bool {
 // sides.
 func (r *paperReader) formY(y float64) float64 { return r.usual.place(r.form, y) }
 
-// headerY is where the header row y (QR sides below the code's top, as
-// the usual form prints it) is in the reading frame. On a page read by its
-// code the rows are beside the code, where the code puts them, wherever the
-// form's rules are: a printer prints the code and the values together. On
-// a page anchored on its frame they are where the form's rules put them,
-// as the bands are (see formY): above the frame's top as found.
-func (r *paperReader) headerY(y float64) float64 {
-	if r.opt.QR != nil {
-		return y
-	}
-	return r.formY(y)
-}
-
 func (r *paperReader) progress() {
 	r.done++
 	if r.opt.Progress != nil {
@@ -310,14 +297,11 @@ func (r *paperReader) read() (Printed, error) {
 		at[i] = len(bandGlyphs)
 		bandGlyphs = append(bandGlyphs, gs)
 	}
-	replace := anchored && !found(formNeeds, bandGlyphs)
-	if replace || anchored && r.opt.QR == nil {
+	if anchored && !found(formNeeds, bandGlyphs) {
 		// A form drawn at its own proportions: the bands whose rows its
-		// rules put elsewhere are read again there. A page anchored on
-		// its frame places its header rows by them too (see headerY).
+		// rules put elsewhere are read again there, on a page anchored
+		// on its code or on its frame.
 		r.form, _ = r.usual.fit(r.findRules())
-	}
-	if replace {
 		for i, b := range planned {
 			nb, moved := r.placed(b)
 			if !moved {
@@ -385,7 +369,7 @@ func (r *paperReader) read() (Printed, error) {
 		if !r.isDigital() {
 			codeByShape(bandGlyphs[0], vs)
 		}
-		headerByPlace(bandGlyphs[0], r.isDigital(), r.headerY, vs)
+		headerByPlace(bandGlyphs[0], r.isDigital(), vs)
 		r.parties(&p, vs)
 	}
 	reads := map[string]FieldRead{}

@@ -120,13 +120,13 @@ func TestDateMisread(t *testing.T) {
 // are not the date misread.
 func TestHeaderByPlaceKeepsTheNumber(t *testing.T) {
 	vs := map[string]val{}
-	headerByPlace(glyphsAt(8.9, 0.68, "No 34146020"), false, byCode, vs)
+	headerByPlace(glyphsAt(8.9, 0.68, "No 34146020"), false, vs)
 	if v, ok := vs[keyDate]; ok {
 		t.Errorf("the number's digits taken for the date: %+v", v)
 	}
 	// A date read with its marks as digits still is.
 	vs = map[string]val{}
-	headerByPlace(glyphsAt(8.9, 0.68, "开票 2020065178"), false, byCode, vs)
+	headerByPlace(glyphsAt(8.9, 0.68, "开票 2020065178"), false, vs)
 	if v, ok := vs[keyDate]; !ok || v.s != "" {
 		t.Errorf("misread date: %+v, %v; want its place, unread", v, ok)
 	}
