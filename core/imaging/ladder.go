@@ -55,17 +55,6 @@ var steps = []step{
 		}
 		return l.try(l.native(Red), hybrid)
 	}},
-	{"finders", func(l *ladder) bool {
-		// A code too blurred or too small at the working size to be read,
-		// whose finder patterns the passes so far saw all the same: looked
-		// at hard about them (see finderRegions).
-		for _, r := range l.finderRegions() {
-			if l.rescue(r, true, "finder") {
-				return true
-			}
-		}
-		return false
-	}},
 	{"adaptive", func(l *ladder) bool { return l.try(l.base(Luma), adaptive) }},
 	{"normalize", func(l *ladder) bool {
 		v := l.base(Luma)
@@ -98,6 +87,17 @@ var steps = []step{
 		for ; l.rescued < len(l.candidates); l.rescued++ {
 			if l.rescue(l.candidates[l.rescued], true, "region") {
 				l.rescued++
+				return true
+			}
+		}
+		return false
+	}},
+	{"finders", func(l *ladder) bool {
+		// A code too blurred or too small at the working size to be read,
+		// whose finder patterns the passes so far saw all the same: looked
+		// at hard about them (see finderRegions).
+		for _, r := range l.finderRegions() {
+			if l.rescue(r, true, "finder") {
 				return true
 			}
 		}
@@ -393,18 +393,23 @@ func (l *ladder) rescue(r image.Rectangle, seen bool, tag string) bool {
 	return false
 }
 
-// redInk reports whether red ink (a seal) lies on region r: whether some
-// of its pixels are much lighter in the red channel than in luma. Where
-// none are, the red channel shows what luma shows, and searching it again
-// would find nothing new.
+// redInk reports whether red ink (a seal) lies on region r (see RedInk).
+// Where none does, the red channel shows what luma shows, and searching it
+// again would find nothing new.
 func (l *ladder) redInk(r image.Rectangle) bool {
-	red, luma := l.plane(Red), l.plane(Luma)
-	r = r.Intersect(image.Rect(0, 0, luma.W, luma.H))
+	return RedInk(l.plane(Luma), l.plane(Red), r)
+}
+
+// RedInk reports whether red ink (a seal) lies on region r of an image
+// whose luma is luma and whose red channel, or another where red ink is
+// light (Print), is red: whether some of its pixels are much lighter there
+// than in luma. The planes are of one size.
+func RedInk(luma, red *Plane, r image.Rectangle) bool {
+	r = r.Intersect(image.Rect(0, 0, luma.W, luma.H)).Intersect(image.Rect(0, 0, red.W, red.H))
 	inked, n := 0, 0
 	for y := r.Min.Y; y < r.Max.Y; y += 2 {
 		for x := r.Min.X; x < r.Max.X; x += 2 {
-			i := y*luma.W + x
-			if int(red.Pix[i])-int(luma.Pix[i]) > redInkContrast {
+			if int(red.Pix[y*red.W+x])-int(luma.Pix[y*luma.W+x]) > redInkContrast {
 				inked++
 			}
 			n++

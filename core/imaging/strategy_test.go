@@ -229,3 +229,22 @@ func TestBlurredCodeReadAboutItsFinders(t *testing.T) {
 		t.Errorf("read by %s, want a region about its finder patterns", s)
 	}
 }
+
+// The Print plane keeps black and blue print as dark as luma shows it and
+// lightens red ink (a seal) to its red channel.
+func TestPrintChannel(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		r, g, b byte
+		want    byte
+	}{
+		{"paper", 250, 248, 240, 250},
+		{"black print", 40, 40, 40, 40},
+		{"blue print", 50, 80, 200, pick(50, 80, 200, Luma)},
+		{"seal", 215, 35, 40, 215},
+	} {
+		if got := pick(c.r, c.g, c.b, Print); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}
