@@ -133,7 +133,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// disputed): the third reading tells.
 			m := margins[0]
 			b := marginBox(v.box, em, m)
-			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			gs, err := r.eng.Read(r.ctx, r.warpValue(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)
@@ -178,12 +178,12 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 // the date is read with them as text: read as digits, they add three.
 func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
 	b := marginBox(v.box, em, m)
-	crop, off := r.warp(b), b.Min
+	crop, off := r.warpValue(b, 1), b.Min
 	if r.anchored {
 		// A line slanting out of its box (a bent sheet) is cut from a
 		// taller picture, straightened, with margins of its own height.
 		tall := image.Rect(b.Min.X, int(v.box[1]-em-0.1*float64(b.Dx())), b.Max.X, int(v.box[3]+em+0.1*float64(b.Dx())))
-		if s, top, bottom, ok := straighten(r.warp(tall), int(v.box[1])-tall.Min.Y, int(v.box[3])-tall.Min.Y, em); ok {
+		if s, top, bottom, ok := straighten(r.warpValue(tall, 1), int(v.box[1])-tall.Min.Y, int(v.box[3])-tall.Min.Y, em); ok {
 			h := float64(bottom - top)
 			y0, y1 := max(0, top-int(m[1]*h)), min(s.Bounds().Dy(), bottom+int(m[3]*h+0.5))
 			crop = s.SubImage(image.Rect(0, y0, b.Dx(), y1)).(*image.Gray)
@@ -231,7 +231,7 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 		} else {
 			// Half as large again, as settle reads it last.
 			k = 1.5
-			crop = r.warpScaled(marginBox(v.box, em, margins[0]), k)
+			crop = r.warpValue(marginBox(v.box, em, margins[0]), k)
 		}
 		u := unruleCrop(crop, k*em)
 		if u == crop {
