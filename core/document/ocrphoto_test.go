@@ -85,3 +85,59 @@ func TestTotalUnderSealRing(t *testing.T) {
 		t.Errorf("total read %q, printed 12640.88", got)
 	}
 }
+
+// A photo's total of which the caption reading kept only "41" (its 1s
+// read as i and lost with all after): read again as far as its print runs
+// on, the amount and tax read confirm it. The crop is the photo's
+// 价税合计 row as the totals band read it.
+func TestTotalReadAsFarAsItsPrintRuns(t *testing.T) {
+	r := cropReader(t, "total-lost-digits.png")
+	r.sum = paperSum("3663.38", "447.88")
+	if got, _ := r.settle(totalField(t), val{s: "41", box: [4]float64{71, 37, 94, 54}, conf: 0.94}); got != "4111.26" {
+		t.Errorf("total read %q, printed 4111.26", got)
+	}
+}
+
+// Print runs on over glyph-sized blots a point's width apart, across a
+// ruling line; a value a column away, or a glyph joined to a seal's ring
+// (a blot too big for a glyph), end it.
+func TestInkRunEnd(t *testing.T) {
+	const em = 20
+	g := image.NewGray(image.Rect(0, 0, 400, 60))
+	for i := range g.Pix {
+		g.Pix[i] = 235
+	}
+	ink := func(x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				g.Pix[y*g.Stride+x] = 40
+			}
+		}
+	}
+	// 41|11.26: digits 13 wide, 17 apart; the point a digit's advance.
+	for _, x := range []int{20, 37, 54, 71, 105, 122} {
+		ink(x, 20, x+13, 40)
+	}
+	ink(90, 36, 94, 40)
+	if got := inkRunEnd(g, 50, 20, 40, em); got != 135 {
+		t.Errorf("run from 50 ends at %d, want 135 (after the last decimal)", got)
+	}
+	if got := inkRunEnd(g, 135, 20, 40, em); got != 135 {
+		t.Errorf("run from its end goes on to %d", got)
+	}
+	// A value a column away.
+	ink(250, 20, 263, 40)
+	if got := inkRunEnd(g, 50, 20, 40, em); got != 135 {
+		t.Errorf("run reaches %d, the next column's value", got)
+	}
+	// A ruling line after the third digit, the value printed across it.
+	ink(68, 0, 70, 60)
+	if got := inkRunEnd(g, 50, 20, 40, em); got != 135 {
+		t.Errorf("run ends at %d at the rule, want 135", got)
+	}
+	// A ring joined to the first decimal.
+	ink(108, 38, 200, 44)
+	if got := inkRunEnd(g, 50, 20, 40, em); got != 84 {
+		t.Errorf("run ends at %d, want 84 (before the point)", got)
+	}
+}

@@ -99,9 +99,17 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// Not the ¥ before the digits, which reads as a 1 or a 4.
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 			// Digits the caption reading lost at the end (under a
-			// seal's ring, across a ruling line) are in the box too.
-			for i := range margins {
-				margins[i][2] += 0.6 * float64(lostDecimals(v.s))
+			// seal's ring, across a ruling line) are in the box too:
+			// as far as the print runs on, or, where it is not seen
+			// to, as far as the point and two decimals would reach.
+			if lost := lostDecimals(v.s); lost > 0 {
+				if x := r.printRunsTo(v.box, em); x > v.box[2] {
+					v.box[2] = x
+				} else {
+					for i := range margins {
+						margins[i][2] += 0.6 * float64(lost)
+					}
+				}
 			}
 		}
 		for i, m := range margins {
@@ -401,6 +409,23 @@ func printHeight(box [4]float64) [4]float64 {
 	}
 	return box
 }
+
+// printRunsTo is where, in the reading frame, the print of value box
+// ends on its line (see inkRunEnd), looked for up to maxRunOn ems right
+// of it; box's right edge when nothing runs on.
+func (r *paperReader) printRunsTo(box [4]float64, em float64) float64 {
+	rg := image.Rect(int(box[0]), int(box[1]-0.5*em), int(box[2]+maxRunOn*em), int(box[3]+0.5*em))
+	if rg.Dx() < 2 || rg.Dy() < 2 {
+		return box[2]
+	}
+	g := r.warpValue(rg, 1)
+	end := inkRunEnd(g, int(box[2])-rg.Min.X, int(box[1])-rg.Min.Y, int(box[3])-rg.Min.Y, em)
+	return float64(rg.Min.X + end)
+}
+
+// maxRunOn is how far, in ems, a value's print is followed past the box
+// the caption reading gave it: an amount's last five digits and point.
+const maxRunOn = 5.0
 
 // lostDecimals is how many characters amount s, as the caption reading
 // gave it, lacks of its point and two decimals.

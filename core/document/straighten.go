@@ -220,3 +220,39 @@ func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
 	}
 	return w
 }
+
+// inkRunEnd is the column of crop g at which the print of a line, running
+// on from column from in rows [y0, y1), ends: glyph-sized blots of ink
+// (half an em to 1.4 em tall, at most 1.5 em wide, their middles within
+// the rows) that follow each other at most maxGlyphGap em apart; from
+// when none follows. Blots of other sizes (a ruling line, a seal's ring)
+// are passed over; a glyph joined to one is no glyph-sized blot, and the
+// run may end before it.
+func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
+	var gl []inkBox
+	for _, b := range inkBoxes(g, 0.5) {
+		h, w := float64(b.y1-b.y0), float64(b.x1-b.x0)
+		cy := float64(b.y0+b.y1) / 2
+		if h < 0.5*em || h > 1.4*em || w > 1.5*em || cy < float64(y0)-0.3*em || cy > float64(y1)+0.3*em {
+			continue
+		}
+		gl = append(gl, b)
+	}
+	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
+	end := from
+	for _, b := range gl {
+		if b.x1 <= end {
+			continue
+		}
+		if float64(b.x0-end) > maxGlyphGap*em {
+			break
+		}
+		end = b.x1
+	}
+	return end
+}
+
+// maxGlyphGap is the widest gap, in ems, between two glyphs of one value:
+// a decimal point, as wide as a digit in fixed-pitch print, and the
+// space about it.
+const maxGlyphGap = 1.3
