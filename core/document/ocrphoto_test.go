@@ -1,12 +1,14 @@
 package document
 
 import (
+	"context"
 	"image"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
+	"github.com/fapiaoscanner/fapiao/core/ocr"
 )
 
 // A blurred photo's total as the engine boxed it (¥760.50, 17 pixels
@@ -44,45 +46,6 @@ func TestNarrowDigitBoxLeavesNoGap(t *testing.T) {
 	l = buildLines(two)[0]
 	if got := moneyVals(l, 0, len(l.g)); len(got) != 2 || got[0].s != "12.30" || got[1].s != "4.50" {
 		t.Errorf("amounts %v, want 12.30 and 4.50", got)
-	}
-}
-
-// A photo's total whose last digits the seller's seal's ring touches
-// (¥12640.88): in luma the ring and the 8s are one shape, read as 3s and
-// 5s; cut from the picture's Print plane, where the red ring fades, the
-// total reads as printed and the amount and tax confirm it. The crop is
-// of the photo as taken, in colour.
-func TestTotalUnderSealRing(t *testing.T) {
-	r := cropReader(t, "total-under-seal.png")
-	img, err := imaging.Load(filepath.Join("testdata", "ocr", "total-under-seal.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.img, r.srcScale = img, 1
-	// dark counts the pixels of g darker than half way to the paper.
-	dark := func(g *image.Gray) int {
-		n := 0
-		for _, v := range g.Pix {
-			if v < 128 {
-				n++
-			}
-		}
-		return n
-	}
-	// Where the ring runs under the decimals, the value's box is cut
-	// from the Print plane: the ring fades.
-	ring := image.Rect(150, 62, 300, 110)
-	if l, p := dark(r.warp(ring)), dark(r.warpValue(ring, 1)); p*4 > l {
-		t.Errorf("under the ring: %d dark pixels cut for the value, %d in luma; want the ring faded", p, l)
-	}
-	// Where no red ink lies, as luma shows it.
-	digits := image.Rect(95, 45, 150, 68)
-	if l, p := r.warp(digits), r.warpValue(digits, 1); !slices.Equal(l.Pix, p.Pix) {
-		t.Error("a box with no red ink on it is not cut as luma shows it")
-	}
-	r.sum = "12640.88"
-	if got, _ := r.settle(totalField(t), val{s: "12640", box: [4]float64{103, 50, 170, 66}, conf: 0.83}); got != "12640.88" {
-		t.Errorf("total read %q, printed 12640.88", got)
 	}
 }
 
@@ -139,5 +102,68 @@ func TestInkRunEnd(t *testing.T) {
 	ink(108, 38, 200, 44)
 	if got := inkRunEnd(g, 50, 20, 40, em); got != 84 {
 		t.Errorf("run ends at %d, want 84 (before the point)", got)
+	}
+}
+
+// A photo's date (2019年10月18日) whose 日 a dark cut parts into its
+// sides and middle, none wider than a digit, while a lighter cut joins
+// the digits: the 日 is the pieces that end the line, the marks are cut
+// out and the digits read. Read with its marks, the engine took the 0 of
+// 2019 for a 6.
+func TestDateDayApart(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	crop, v, em := readCrop(t, "date-day-apart.png")
+	out := dateDigits(crop, crop.Bounds().Min, v, em)
+	if out == crop {
+		t.Fatal("the marks were not found")
+	}
+	gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := joined(gs); cleanOCRDate(got) != "2019-10-18" {
+		t.Errorf("read %q, printed 2019年10月18日", got)
+	}
+}
+
+// A photo's total whose last digits the seller's seal's ring touches
+// (¥12640.88): in luma the ring and the 8s are one shape, read as 3s and
+// 5s; cut from the picture's Print plane, where the red ring fades, the
+// total reads as printed and the amount and tax confirm it. The crop is
+// of the photo as taken, in colour.
+func TestTotalUnderSealRing(t *testing.T) {
+	r := cropReader(t, "total-under-seal.png")
+	img, err := imaging.Load(filepath.Join("testdata", "ocr", "total-under-seal.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.img, r.srcScale = img, 1
+	// dark counts the pixels of g darker than half way to the paper.
+	dark := func(g *image.Gray) int {
+		n := 0
+		for _, v := range g.Pix {
+			if v < 128 {
+				n++
+			}
+		}
+		return n
+	}
+	// Where the ring runs under the decimals, the value's box is cut
+	// from the Print plane: the ring fades.
+	ring := image.Rect(150, 62, 300, 110)
+	if l, p := dark(r.warp(ring)), dark(r.warpValue(ring, 1)); p*4 > l {
+		t.Errorf("under the ring: %d dark pixels cut for the value, %d in luma; want the ring faded", p, l)
+	}
+	// Where no red ink lies, as luma shows it.
+	digits := image.Rect(95, 45, 150, 68)
+	if l, p := r.warp(digits), r.warpValue(digits, 1); !slices.Equal(l.Pix, p.Pix) {
+		t.Error("a box with no red ink on it is not cut as luma shows it")
+	}
+	r.sum = "12640.88"
+	if got, _ := r.settle(totalField(t), val{s: "12640", box: [4]float64{103, 50, 170, 66}, conf: 0.83}); got != "12640.88" {
+		t.Errorf("total read %q, printed 12640.88", got)
 	}
 }
