@@ -137,11 +137,18 @@ func readCrop(t *testing.T, name string) (*image.Gray, val, float64) {
 // its marks, its order tells them. The crop is one a scan's date was
 // read from, digits and marks together, misread "20199098148".
 func TestDateDigitsNarrowDay(t *testing.T) {
+	readDateDigits(t, "date-narrow-day.png", "2019-09-14")
+}
+
+// readDateDigits cuts the marks out of the date crop testdata/ocr/name
+// (see readCrop) and reads its digits, which must be the date want.
+func readDateDigits(t *testing.T, name, want string) {
+	t.Helper()
 	eng, err := ocr.Default()
 	if err != nil {
 		t.Fatalf("no OCR engine: %v", err)
 	}
-	crop, v, em := readCrop(t, "date-narrow-day.png")
+	crop, v, em := readCrop(t, name)
 	out := dateDigits(crop, crop.Bounds().Min, v, em)
 	if out == crop {
 		t.Fatal("the marks were not found")
@@ -150,8 +157,8 @@ func TestDateDigitsNarrowDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := joined(gs); cleanOCRDate(got) != "2019-09-14" {
-		t.Errorf("read %q, printed 2019年09月14日", got)
+	if got, _ := joined(gs); cleanOCRDate(got) != want {
+		t.Errorf("read %q, printed %s", got, want)
 	}
 }
 
