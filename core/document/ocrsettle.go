@@ -99,9 +99,14 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// Not the ¥ before the digits, which reads as a 1 or a 4.
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 			// Digits the caption reading lost at the end (under a
-			// seal's ring, across a ruling line) are in the box too.
-			for i := range margins {
-				margins[i][2] += 0.6 * float64(lostDecimals(v.s))
+			// seal's ring, across a ruling line) are in the box too:
+			// as far as the print runs on, and at least as far as
+			// the decimals it lacks take.
+			if lost := lostDecimals(v.s); lost > 0 {
+				reach := (r.printEnd(v.box, em)-v.box[2])/em + 0.4
+				for i := range margins {
+					margins[i][2] = math.Max(margins[i][2]+0.6*float64(lost), reach)
+				}
 			}
 		}
 		for i, m := range margins {
@@ -143,7 +148,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		if f.charset == ocr.Amount {
 			rs = r.readUnruled(f, v, em, margins, clean, rs, confirm)
 		}
-		if q := zeroSuspect(rs, digits, qr); q != "" {
+		// A total's dotted zero is tried back against the amount plus
+		// the tax as read, as a QR value's is: the paper's own sum.
+		if q := zeroSuspect(rs, digits, confirm); q != "" {
 			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
 		}
 	}
@@ -251,9 +258,10 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 // reStruckPoint is an amount's decimal point read as a dash.
 var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})$`)
 
-// zeroSuspect is the QR code's value among qr that a reading of rs, or
-// the digits of one as read, differs from only by a 0 read as a 6, 8 or 9
-// (see zeroMisread), when no reading confirms a QR value; "" otherwise.
+// zeroSuspect is the value among qr (the QR code's, and a total's sum as
+// read) that a reading of rs, or the digits of one as read, differs from
+// only by a 0 read as a 6, 8 or 9 (see zeroMisread), when no reading
+// confirms one of them; "" otherwise.
 func zeroSuspect(rs []reading, digits, qr []string) string {
 	if confirmed(rs, qr) {
 		return ""
@@ -342,17 +350,23 @@ func around(g *image.Gray, pick func(a, b uint8) uint8) *image.Gray {
 }
 
 // halfCut makes g black and white, cut halfway between its darkest and
-// its lightest.
+// its lightest. g may be a part of a larger picture (a crop of a line
+// straightened): only its own pixels count.
 func halfCut(g *image.Gray) *image.Gray {
+	b := g.Bounds()
 	lo, hi := uint8(255), uint8(0)
-	for _, p := range g.Pix {
-		lo, hi = min(lo, p), max(hi, p)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for _, p := range g.Pix[g.PixOffset(b.Min.X, y):g.PixOffset(b.Max.X, y)] {
+			lo, hi = min(lo, p), max(hi, p)
+		}
 	}
 	cut := lo + (hi-lo)/2
-	out := image.NewGray(g.Bounds())
-	for i, p := range g.Pix {
-		if p > cut {
-			out.Pix[i] = 255
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if g.GrayAt(x, y).Y > cut {
+				out.SetGray(x, y, color.Gray{Y: 255})
+			}
 		}
 	}
 	return out
@@ -412,6 +426,83 @@ func lostDecimals(s string) int {
 	}
 	return max(0, 2-(len(s)-i-1))
 }
+
+// printEnd is where the print of the line box holds (in the reading
+// frame, em tall) ends right of the box: the box the caption reading gave
+// a value ends where the engine lost the rest of it (a seal's ring or a
+// ruling line touching its digits), and the digits it lost run on from
+// it. The print runs on while its glyphs are less than printGap apart, a
+// digit, a point and a digit are; the columns of a ruling line across the
+// print's rows, and the rows of one along them, are not print, nor the
+// top and bottom fifth of the rows, where a seal's ring touches the
+// digits. box[2] when nothing runs on.
+func (r *paperReader) printEnd(box [4]float64, em float64) float64 {
+	h := box[3] - box[1]
+	rg := image.Rect(int(box[0]), int(box[1]-0.6*em), int(box[2]+8*em), int(box[3]+0.6*em))
+	if rg.Dx() < 2 || rg.Dy() < 4 || h <= 0 {
+		return box[2]
+	}
+	g := r.warp(rg)
+	b := g.Bounds()
+	dark := func(x, y int) bool { return g.Pix[(y-b.Min.Y)*g.Stride+x-b.Min.X] < ruleCore }
+	// A ruling line along the rows: ink running 4 em with gaps of two
+	// pixels at most; across them, ink over most of the picture's height.
+	ruledRow := func(y int) bool {
+		run, gap := 0, 0
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if dark(x, y) {
+				run, gap = run+gap+1, 0
+			} else if run > 0 {
+				if gap++; gap > 2 {
+					run, gap = 0, 0
+				}
+			}
+			if float64(run) >= 4*em {
+				return true
+			}
+		}
+		return false
+	}
+	ruledCol := func(x int) bool {
+		n := 0
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			if dark(x, y) {
+				n++
+			}
+		}
+		return n*5 >= b.Dy()*4
+	}
+	y0, y1 := b.Min.Y+int(box[1]+0.2*h)-rg.Min.Y, b.Min.Y+int(box[3]-0.2*h)-rg.Min.Y
+	var rows []int
+	for y := max(b.Min.Y, y0); y < min(b.Max.Y, y1); y++ {
+		if !ruledRow(y) {
+			rows = append(rows, y)
+		}
+	}
+	inked := func(x int) bool {
+		for _, y := range rows {
+			if dark(x, y) {
+				return !ruledCol(x)
+			}
+		}
+		return false
+	}
+	start := b.Min.X + int(box[2]) - rg.Min.X
+	end, gap := start, 0
+	for x := start; x < b.Max.X && float64(gap) <= printGap*em; x++ {
+		if inked(x) {
+			end, gap = x+1, 0
+		} else {
+			gap++
+		}
+	}
+	return box[2] + float64(end-start)
+}
+
+// printGap is the widest gap between the glyphs of one value, in ems:
+// a digit's side bearing, a point and the next digit's come to half an
+// em.
+const printGap = 0.8
 
 // joined is the text of gs and the engine's least confidence in it, 0
 // when nothing was read.

@@ -111,6 +111,22 @@ func TestAmountReadToItsDecimals(t *testing.T) {
 	}
 }
 
+// A total whose box the caption reading cut short: a seal's ring
+// touching its 7 lost it "8.67", and the box ends after "2740". It is
+// read again in a box reaching as far as its print runs on, not just as
+// far as three lost decimals would take. The crop is a clean print's
+// 价税合计 row, as the reading frame shows it.
+func TestAmountReadToItsEnd(t *testing.T) {
+	r := cropReader(t, "total-cut-short.png")
+	v := val{s: "2740", box: [4]float64{83, 37, 139, 57}, conf: 0.9}
+	if end := r.printEnd(v.box, 20); end < 190 || end > 215 {
+		t.Errorf("print ends at %.0f, printed to about 200", end)
+	}
+	if got, _ := r.settle(totalField(t), v); got != "27408.67" {
+		t.Errorf("total read %q, printed 27408.67", got)
+	}
+}
+
 // readCrop reads a crop of an office scan as settle cut it: em is the
 // value's height, the crop's margins settle's first (0.4, 0.3, 0.6, 0.3
 // em), so that the value's box is known in it.
