@@ -519,11 +519,14 @@ func joined(gs []ocr.Glyph) (string, float64) {
 	return sb.String(), conf
 }
 
-// agreed reports whether two of rs read the same value.
+// agreed reports whether two of rs read the same value, one of them
+// surely, as decide takes a value: two unsure readings that agree (a
+// dot-matrix decimal point read at 0.5) are read again, where a sure one
+// may join them.
 func agreed(rs []reading) bool {
 	for i, a := range rs {
 		for _, b := range rs[i+1:] {
-			if a.s != "" && a.s == b.s {
+			if a.s != "" && a.s == b.s && max(a.conf, b.conf) >= minAgreed {
 				return true
 			}
 		}

@@ -139,10 +139,11 @@ func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64,
 // caption reading gave does not follow once the line slants out of it.
 // A level line (its ends within a sixth of an em of one row) is left as
 // it is, and its rows are given where they stick out of rows [y0, y1)
-// by more than a sixth of an em: a dot-matrix printer's values lie
-// between the captions' rows, and the engine gives such a value the
-// caption's line's rows, where a crop of its box cuts its digits. ok is
-// false when no line is found, or when it is level and within [y0, y1).
+// by more than a sixth of an em, as long as they share half of them: a
+// dot-matrix printer's values lie between the captions' rows, and the
+// engine gives such a value the caption's line's rows, where a crop of
+// its box cuts its digits. ok is false when no line is found, or when it
+// is level and within [y0, y1) or off them by more than half its height.
 func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bottom int, ok bool) {
 	gl, slope, ok := inkLine(g, y0, y1, em)
 	if !ok {
@@ -199,12 +200,21 @@ func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bo
 	}
 	top, bottom = max(top, 0), min(bottom, h)
 	if level {
-		// Of the line's own glyphs: not a smaller print beside them.
+		// Of the line's own glyphs: not a smaller print beside them,
+		// nor the glyphs of the line above or below.
 		gt, gb := h, 0
 		for _, b := range gl {
-			gt, gb = min(gt, b.y0), max(gb, b.y1)
+			if math.Abs(float64(b.y1)-line) <= 0.35*em {
+				gt, gb = min(gt, b.y0), max(gb, b.y1)
+			}
 		}
 		if float64(gt) >= float64(y0)-em/6 && float64(gb) <= float64(y1)+em/6 {
+			return nil, 0, 0, false
+		}
+		// Half a row off at most: a line further off is the next
+		// value's (the date under a number between the rows), whose
+		// digits are not this value's.
+		if 2*(min(gb, y1)-max(gt, y0)) < gb-gt {
 			return nil, 0, 0, false
 		}
 	}
