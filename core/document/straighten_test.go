@@ -129,3 +129,25 @@ func TestStraightenLevelLineOffItsBox(t *testing.T) {
 		t.Errorf("crop of %v, want %v", s.Bounds().Size(), tall.Size())
 	}
 }
+
+// A dot-matrix number between the captions' rows of an office scan, in
+// a box as tall as its caption's line: the date's digits under it are
+// within reach of the crop, and more of them than the number's. A line
+// sharing less than half its rows with the box is not the value's: the
+// crop is not moved onto the date, whose digits read as a number's.
+func TestStraightenNotOntoNextLine(t *testing.T) {
+	img, err := imaging.Load(filepath.Join("testdata", "ocr", "header-number-over-date.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := imaging.PlaneOf(img, imaging.Luma).Image()
+	// The number's digits span rows 165-188 of the band, the date's
+	// below them from row 206.
+	box := [4]float64{296, 165, 412, 200}
+	em := box[3] - box[1]
+	tall := image.Rect(int(box[0]-0.4*em), int(box[1]-em-0.1*(box[2]-box[0])), int(box[2]+0.6*em), int(box[3]+em+0.1*(box[2]-box[0])))
+	crop := g.SubImage(tall).(*image.Gray)
+	if _, top, bottom, ok := straighten(crop, int(box[1])-tall.Min.Y, int(box[3])-tall.Min.Y, em); ok && tall.Min.Y+top > 175 {
+		t.Errorf("the crop moved to rows %d-%d, the number's are 165-188", tall.Min.Y+top, tall.Min.Y+bottom)
+	}
+}
