@@ -139,11 +139,12 @@ func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64,
 // caption reading gave does not follow once the line slants out of it.
 // A level line (its ends within a sixth of an em of one row) is left as
 // it is, and its rows are given where they stick out of rows [y0, y1)
-// by more than a sixth of an em, as long as they share half of them: a
+// by more than a sixth of an em, as long as they share a quarter of them: a
 // dot-matrix printer's values lie between the captions' rows, and the
 // engine gives such a value the caption's line's rows, where a crop of
 // its box cuts its digits. ok is false when no line is found, or when it
-// is level and within [y0, y1) or off them by more than half its height.
+// is level and within [y0, y1) or off them by more than three quarters
+// of its height.
 func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bottom int, ok bool) {
 	gl, slope, ok := inkLine(g, y0, y1, em)
 	if !ok {
@@ -211,10 +212,10 @@ func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bo
 		if float64(gt) >= float64(y0)-em/6 && float64(gb) <= float64(y1)+em/6 {
 			return nil, 0, 0, false
 		}
-		// Half a row off at most: a line further off is the next
-		// value's (the date under a number between the rows), whose
-		// digits are not this value's.
-		if 2*(min(gb, y1)-max(gt, y0)) < gb-gt {
+		// Sharing a quarter of its rows at least: a line further off
+		// is the next value's (the date under a number between the
+		// rows), whose digits are not this value's.
+		if 4*(min(gb, y1)-max(gt, y0)) < gb-gt {
 			return nil, 0, 0, false
 		}
 	}

@@ -114,7 +114,7 @@ func TestStraightenLevelLineOffItsBox(t *testing.T) {
 	g := imaging.PlaneOf(img, imaging.Luma).Image()
 	// The number's box as the caption's line put it, and the tall crop
 	// valueCrop cuts around it.
-	em, box := 20.0, [4]float64{292, 168, 406, 188}
+	em, box := 20.0, [4]float64{292, 173, 406, 193}
 	tall := image.Rect(int(box[0]-0.4*em), int(box[1]-em-0.1*(box[2]-box[0])), int(box[2]+0.6*em), int(box[3]+em+0.1*(box[2]-box[0])))
 	crop := g.SubImage(tall).(*image.Gray)
 	s, top, bottom, ok := straighten(crop, int(box[1])-tall.Min.Y, int(box[3])-tall.Min.Y, em)
