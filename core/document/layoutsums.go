@@ -187,16 +187,21 @@ func yenVals(l *line) []val {
 func ocrLines(lines []*line) bool { return len(lines) > 0 && lines[0].ocr }
 
 // moneyVals lists the amounts printed in glyphs [from, to) of l, as
-// moneyTokens does, each with its glyphs' box and confidence.
+// moneyTokens does, each with its glyphs' box and confidence. A point
+// read twice is one.
 func moneyVals(l *line, from, to int) []val {
 	var rs []rune
 	var at []int
 	for i := from; i < to; i++ {
-		if i > from && l.g[i].x0-l.g[i-1].x1 > 0.35*l.em && !strings.ContainsRune(".,", l.g[i].r) && !strings.ContainsRune(".,", l.g[i-1].r) {
+		if i > from && l.gapBefore(i) > 0.35*l.em && !strings.ContainsRune(".,", l.g[i].r) && !strings.ContainsRune(".,", l.g[i-1].r) {
 			rs = append(rs, ' ')
 			at = append(at, -1)
 		}
 		for _, r := range nfkc(string(l.g[i].r)) {
+			if r == '.' && len(rs) > 0 && rs[len(rs)-1] == '.' {
+				// A blurred point read twice (¥879..82).
+				continue
+			}
 			rs = append(rs, r)
 			at = append(at, i)
 		}

@@ -188,7 +188,7 @@ func ReadImage(ctx context.Context, eng ocr.Engine, img image.Image, opt ImageOp
 	if img == nil || img.Bounds().Empty() {
 		return Printed{}, errors.New("read image: empty image")
 	}
-	r := &paperReader{ctx: ctx, eng: eng, opt: opt}
+	r := &paperReader{ctx: ctx, eng: eng, opt: opt, img: img, srcScale: 1}
 	r.src = imaging.PlaneOf(img, imaging.Luma)
 	if opt.QR != nil {
 		r.hint = payload.Parse(opt.QR.Text)
@@ -206,6 +206,14 @@ type paperReader struct {
 	opt  ImageOptions
 	src  *imaging.Plane
 	hint *payload.Result
+	// img is the picture src is the luma of, srcScale how src was
+	// scaled from it; print is its Print plane at src's size, made when
+	// a value is first read where red ink lies (see warpValue), nil
+	// for a picture without colour.
+	img      image.Image
+	srcScale float64
+	print    *imaging.Plane
+	printed  bool
 	// digital is true when the page, read with no code, has a 数电
 	// form's frame.
 	digital bool
@@ -453,6 +461,7 @@ func (r *paperReader) setFrame(h imaging.Homography, x, y float64) {
 	if scale := h.Scale(x, y); scale > 1.25 {
 		f := 1 / scale
 		r.src = r.src.Scale(f)
+		r.srcScale *= f
 		h = h.Scaled(f)
 	}
 	r.toSrc = h
@@ -460,18 +469,56 @@ func (r *paperReader) setFrame(h imaging.Homography, x, y float64) {
 
 // warp cuts rg of the reading frame out of the image.
 func (r *paperReader) warp(rg image.Rectangle) *image.Gray {
-	h := r.toSrc.Then(float64(rg.Min.X), float64(rg.Min.Y))
-	return evenLight(r.src.WarpHomography(h, rg.Dx(), rg.Dy())).Image()
+	return r.warpScaled(rg, 1)
 }
 
 // warpScaled cuts rg of the reading frame out of the image k times as
 // large.
 func (r *paperReader) warpScaled(rg image.Rectangle, k float64) *image.Gray {
+	return evenLight(r.cut(r.src, rg, k)).Image()
+}
+
+// cut is rg of the reading frame, k times as large, out of p, a plane of
+// src's size.
+func (r *paperReader) cut(p *imaging.Plane, rg image.Rectangle, k float64) *imaging.Plane {
 	h := r.toSrc.Then(float64(rg.Min.X), float64(rg.Min.Y))
 	for _, i := range []int{0, 1, 3, 4, 6, 7} {
 		h[i] /= k
 	}
-	return evenLight(r.src.WarpHomography(h, int(float64(rg.Dx())*k), int(float64(rg.Dy())*k))).Image()
+	return p.WarpHomography(h, int(float64(rg.Dx())*k), int(float64(rg.Dy())*k))
+}
+
+// warpValue cuts a value's box rg of the reading frame out of the image k
+// times as large. Values are printed in black or blue: where red ink lies
+// on the box (the seller's seal stamped across the total, its ring under
+// a digit), the box is cut from the picture's Print plane, where the seal
+// fades to the paper and the digits stay as they are.
+func (r *paperReader) warpValue(rg image.Rectangle, k float64) *image.Gray {
+	g := r.cut(r.src, rg, k)
+	if p := r.printPlane(); p != nil {
+		if q := r.cut(p, rg, k); imaging.RedInk(g, q, image.Rect(0, 0, g.W, g.H)) {
+			g = q
+		}
+	}
+	return evenLight(g).Image()
+}
+
+// printPlane is the picture's Print plane at src's size, made once; nil
+// when the picture has no colour.
+func (r *paperReader) printPlane() *imaging.Plane {
+	if !r.printed {
+		r.printed = true
+		if r.img != nil && imaging.HasColour(r.img) {
+			r.print = imaging.PlaneOf(r.img, imaging.Print)
+			if r.srcScale != 1 {
+				r.print = r.print.Scale(r.srcScale)
+			}
+			if r.print.W != r.src.W || r.print.H != r.src.H {
+				r.print = nil
+			}
+		}
+	}
+	return r.print
 }
 
 // region maps a box of the reading frame to fractions of the image.
@@ -695,7 +742,7 @@ func (r *paperReader) settleName(f ocrField, v val, rs []reading) (string, float
 		if k != k0 && rs[len(rs)-1].conf >= nameSure {
 			break
 		}
-		crop := r.warpScaled(b, k)
+		crop := r.warpValue(b, k)
 		// A name is Chinese characters and brackets: the Latin model,
 		// which free text tries too on a line the Chinese one is unsure
 		// of, reads none of it and doubles the time.

@@ -100,12 +100,15 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 			// Digits the caption reading lost at the end (under a
 			// seal's ring, across a ruling line) are in the box too:
-			// as far as the print runs on, and at least as far as
-			// the decimals it lacks take.
+			// as far as the print runs on, or, where it is not seen
+			// to, as far as the point and two decimals would reach.
 			if lost := lostDecimals(v.s); lost > 0 {
-				reach := (r.printEnd(v.box, em)-v.box[2])/em + 0.4
-				for i := range margins {
-					margins[i][2] = math.Max(margins[i][2]+0.6*float64(lost), reach)
+				if x := r.printRunsTo(v.box, em); x > v.box[2] {
+					v.box[2] = x
+				} else {
+					for i := range margins {
+						margins[i][2] += 0.6 * float64(lost)
+					}
 				}
 			}
 		}
@@ -138,7 +141,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// disputed): the third reading tells.
 			m := margins[0]
 			b := marginBox(v.box, em, m)
-			gs, err := r.eng.Read(r.ctx, r.warpScaled(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			gs, err := r.eng.Read(r.ctx, r.warpValue(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)
@@ -185,12 +188,12 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 // the date is read with them as text: read as digits, they add three.
 func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
 	b := marginBox(v.box, em, m)
-	crop, off := r.warp(b), b.Min
+	crop, off := r.warpValue(b, 1), b.Min
 	if r.anchored {
 		// A line slanting out of its box (a bent sheet) is cut from a
 		// taller picture, straightened, with margins of its own height.
 		tall := image.Rect(b.Min.X, int(v.box[1]-em-0.1*float64(b.Dx())), b.Max.X, int(v.box[3]+em+0.1*float64(b.Dx())))
-		if s, top, bottom, ok := straighten(r.warp(tall), int(v.box[1])-tall.Min.Y, int(v.box[3])-tall.Min.Y, em); ok {
+		if s, top, bottom, ok := straighten(r.warpValue(tall, 1), int(v.box[1])-tall.Min.Y, int(v.box[3])-tall.Min.Y, em); ok {
 			h := float64(bottom - top)
 			y0, y1 := max(0, top-int(m[1]*h)), min(s.Bounds().Dy(), bottom+int(m[3]*h+0.5))
 			crop = s.SubImage(image.Rect(0, y0, b.Dx(), y1)).(*image.Gray)
@@ -238,7 +241,7 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 		} else {
 			// Half as large again, as settle reads it last.
 			k = 1.5
-			crop = r.warpScaled(marginBox(v.box, em, margins[0]), k)
+			crop = r.warpValue(marginBox(v.box, em, margins[0]), k)
 		}
 		u := unruleCrop(crop, k*em)
 		if u == crop {
@@ -416,6 +419,23 @@ func printHeight(box [4]float64) [4]float64 {
 	return box
 }
 
+// printRunsTo is where, in the reading frame, the print of value box
+// ends on its line (see inkRunEnd), looked for up to maxRunOn ems right
+// of it; box's right edge when nothing runs on.
+func (r *paperReader) printRunsTo(box [4]float64, em float64) float64 {
+	rg := image.Rect(int(box[0]), int(box[1]-0.5*em), int(box[2]+maxRunOn*em), int(box[3]+0.5*em))
+	if rg.Dx() < 2 || rg.Dy() < 2 {
+		return box[2]
+	}
+	g := r.warpValue(rg, 1)
+	end := inkRunEnd(g, int(box[2])-rg.Min.X, int(box[1])-rg.Min.Y, int(box[3])-rg.Min.Y, em)
+	return float64(rg.Min.X + end)
+}
+
+// maxRunOn is how far, in ems, a value's print is followed past the box
+// the caption reading gave it: an amount's last five digits and point.
+const maxRunOn = 5.0
+
 // lostDecimals is how many characters amount s, as the caption reading
 // gave it, lacks of its point and two decimals.
 func lostDecimals(s string) int {
@@ -426,83 +446,6 @@ func lostDecimals(s string) int {
 	}
 	return max(0, 2-(len(s)-i-1))
 }
-
-// printEnd is where the print of the line box holds (in the reading
-// frame, em tall) ends right of the box: the box the caption reading gave
-// a value ends where the engine lost the rest of it (a seal's ring or a
-// ruling line touching its digits), and the digits it lost run on from
-// it. The print runs on while its glyphs are less than printGap apart, a
-// digit, a point and a digit are; the columns of a ruling line across the
-// print's rows, and the rows of one along them, are not print, nor the
-// top and bottom fifth of the rows, where a seal's ring touches the
-// digits. box[2] when nothing runs on.
-func (r *paperReader) printEnd(box [4]float64, em float64) float64 {
-	h := box[3] - box[1]
-	rg := image.Rect(int(box[0]), int(box[1]-0.6*em), int(box[2]+8*em), int(box[3]+0.6*em))
-	if rg.Dx() < 2 || rg.Dy() < 4 || h <= 0 {
-		return box[2]
-	}
-	g := r.warp(rg)
-	b := g.Bounds()
-	dark := func(x, y int) bool { return g.Pix[(y-b.Min.Y)*g.Stride+x-b.Min.X] < ruleCore }
-	// A ruling line along the rows: ink running 4 em with gaps of two
-	// pixels at most; across them, ink over most of the picture's height.
-	ruledRow := func(y int) bool {
-		run, gap := 0, 0
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if dark(x, y) {
-				run, gap = run+gap+1, 0
-			} else if run > 0 {
-				if gap++; gap > 2 {
-					run, gap = 0, 0
-				}
-			}
-			if float64(run) >= 4*em {
-				return true
-			}
-		}
-		return false
-	}
-	ruledCol := func(x int) bool {
-		n := 0
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			if dark(x, y) {
-				n++
-			}
-		}
-		return n*5 >= b.Dy()*4
-	}
-	y0, y1 := b.Min.Y+int(box[1]+0.2*h)-rg.Min.Y, b.Min.Y+int(box[3]-0.2*h)-rg.Min.Y
-	var rows []int
-	for y := max(b.Min.Y, y0); y < min(b.Max.Y, y1); y++ {
-		if !ruledRow(y) {
-			rows = append(rows, y)
-		}
-	}
-	inked := func(x int) bool {
-		for _, y := range rows {
-			if dark(x, y) {
-				return !ruledCol(x)
-			}
-		}
-		return false
-	}
-	start := b.Min.X + int(box[2]) - rg.Min.X
-	end, gap := start, 0
-	for x := start; x < b.Max.X && float64(gap) <= printGap*em; x++ {
-		if inked(x) {
-			end, gap = x+1, 0
-		} else {
-			gap++
-		}
-	}
-	return box[2] + float64(end-start)
-}
-
-// printGap is the widest gap between the glyphs of one value, in ems:
-// a digit's side bearing, a point and the next digit's come to half an
-// em.
-const printGap = 0.8
 
 // joined is the text of gs and the engine's least confidence in it, 0
 // when nothing was read.
@@ -799,7 +742,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	var at []int
 	for _, i := range byWidth[:3] {
 		if w := width(i); w < 1.25*digit || w < 0.4*em || w > 1.6*em {
-			return runs, dateWindow(runs, em)
+			return dateWindowApart(runs, em)
 		}
 		mark[i] = true
 		at = append(at, i)
@@ -814,7 +757,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 		first--
 	}
 	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
-		return runs, dateWindow(runs, em)
+		return dateWindowApart(runs, em)
 	}
 	for i := range runs {
 		if i < first || i > at[2] {
@@ -854,6 +797,37 @@ func dateWindow(runs [][2]int, em float64) map[int]bool {
 		return mark
 	}
 	return nil
+}
+
+// dateWindowApart is dateWindow on runs, or, where it finds no date, on
+// runs with those that end the line joined into one: a 日 whose thin bars
+// a dark cut loses comes as its two sides and its middle, each narrower
+// than a digit. The pieces joined stand within a mark's width (1.6 em),
+// each less than a third of an em from the next. It returns the runs the
+// marks are of.
+func dateWindowApart(runs [][2]int, em float64) ([][2]int, map[int]bool) {
+	if mark := dateWindow(runs, em); mark != nil {
+		return runs, mark
+	}
+	n := len(runs)
+	for k := 2; k <= min(4, n-10); k++ {
+		first := runs[n-k]
+		if float64(runs[n-1][1]-first[0]) > 1.6*em {
+			break
+		}
+		apart := false
+		for i := n - k + 1; i < n; i++ {
+			apart = apart || float64(runs[i][0]-runs[i-1][1]) >= em/3
+		}
+		if apart {
+			continue
+		}
+		joined := append(slices.Clone(runs[:n-k]), [2]int{first[0], runs[n-1][1]})
+		if mark := dateWindow(joined, em); mark != nil {
+			return joined, mark
+		}
+	}
+	return runs, nil
 }
 
 // decide picks the value printed from its readings. A reading equal to the

@@ -66,6 +66,22 @@ func inkBoxes(g *image.Gray, cut float64) []inkBox {
 	return out
 }
 
+// lineBlots are the blots of ink of g (darker than half way) from half an
+// em to maxH ems tall and at most maxW ems wide, whose middles lie within
+// near ems of rows [y0, y1): a line's glyphs.
+func lineBlots(g *image.Gray, y0, y1 int, em, maxH, maxW, near float64) []inkBox {
+	var out []inkBox
+	for _, b := range inkBoxes(g, 0.5) {
+		h, w := float64(b.y1-b.y0), float64(b.x1-b.x0)
+		cy := float64(b.y0+b.y1) / 2
+		if h < 0.5*em || h > maxH*em || w > maxW*em || cy < float64(y0)-near*em || cy > float64(y1)+near*em {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
 // inkLine is the line of glyphs of a value crop: the blots of ink a glyph
 // tall (half an em to twice one, and three quarters of the middle
 // one's height) and no wider than two, whose middles lie
@@ -76,14 +92,7 @@ func inkBoxes(g *image.Gray, cut float64) []inkBox {
 // not sway). ok is false with fewer than four glyphs, or when half of
 // them have their bottoms more than 0.15 em off the line.
 func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64, ok bool) {
-	for _, b := range inkBoxes(g, 0.5) {
-		h, w := float64(b.y1-b.y0), float64(b.x1-b.x0)
-		cy := float64(b.y0+b.y1) / 2
-		if h < 0.5*em || h > 2*em || w > 2*em || cy < float64(y0)-0.75*em || cy > float64(y1)+0.75*em {
-			continue
-		}
-		gl = append(gl, b)
-	}
+	gl = lineBlots(g, y0, y1, em, 2, 2, 0.75)
 	// A smaller print running on from the line (a printer's copy of a
 	// code beside a number) is not the line: of the blots, those at least
 	// three quarters as tall as the middle one are.
@@ -247,3 +256,31 @@ func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
 	}
 	return w
 }
+
+// inkRunEnd is the column of crop g at which the print of a line, running
+// on from column from in rows [y0, y1), ends: glyph-sized blots of ink
+// (half an em to 1.4 em tall, at most 1.5 em wide, their middles within
+// the rows) that follow each other at most maxGlyphGap em apart; from
+// when none follows. Blots of other sizes (a ruling line, a seal's ring)
+// are passed over; a glyph joined to one is no glyph-sized blot, and the
+// run may end before it.
+func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
+	gl := lineBlots(g, y0, y1, em, 1.4, 1.5, 0.3)
+	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
+	end := from
+	for _, b := range gl {
+		if b.x1 <= end {
+			continue
+		}
+		if float64(b.x0-end) > maxGlyphGap*em {
+			break
+		}
+		end = b.x1
+	}
+	return end
+}
+
+// maxGlyphGap is the widest gap, in ems, between two glyphs of one value:
+// a decimal point, as wide as a digit in fixed-pitch print, and the
+// space about it.
+const maxGlyphGap = 1.3

@@ -103,8 +103,10 @@ type ladder struct {
 	// came upon.
 	evidence int
 	// centres are where those candidates were, in image pixels (the
-	// first maxCentres).
-	centres  []Point
+	// first maxCentres), and in which pass.
+	centres []sighting
+	// passes counts the passes made (each view with each binariser).
+	passes   int
 	inverted bool // the inverted view has been searched
 	gaveUp   bool // no sign of a QR code by the checkpoint
 	complete bool // by the checkpoint, no sign of a code beyond those read
@@ -151,12 +153,15 @@ func (l *ladder) try(v view, bins ...binarizer) bool {
 			return true
 		}
 		l.work += int64(v.p.W) * int64(v.p.H)
+		l.passes++
 		codes, missed, centres, fits := decodePlane(v.p, b)
 		l.work += int64(fits) * fitWork
 		l.evidence += len(centres)
 		for _, c := range centres {
 			if len(l.centres) < maxCentres {
-				l.centres = append(l.centres, Point{c.X*v.scale + v.offset.X, c.Y*v.scale + v.offset.Y})
+				l.centres = append(l.centres, sighting{
+					at:     Point{c.at.X*v.scale + v.offset.X, c.at.Y*v.scale + v.offset.Y},
+					module: c.module * v.scale, pass: l.passes})
 			}
 		}
 		for _, r := range missed {
@@ -255,7 +260,7 @@ func (b binarizer) String() string {
 // pattern candidates (the 1:1:3:1:1 squares in a QR code's corners) the
 // detectors came upon, and where: the evidence that a QR code may be there;
 // and how many sets of finder patterns the grid fit tried (fitWork each).
-func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int) {
+func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []sighting, int) {
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.Pix, p.W, p.H, 0, 0, p.W, p.H, false)
 	if err != nil {
 		return nil, nil, nil, 0
@@ -276,12 +281,16 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []Point, int
 	if err != nil || matrix == nil {
 		return nil, nil, nil, 0
 	}
-	var centres []Point
+	var centres []sighting
 	hints := map[gozxing.DecodeHintType]any{
 		gozxing.DecodeHintType_TRY_HARDER: true,
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(q gozxing.ResultPoint) {
 			if len(centres) < maxCentres {
-				centres = append(centres, pt(q))
+				s := sighting{at: pt(q)}
+				if f, ok := q.(*qrdetector.FinderPattern); ok {
+					s.module = f.GetEstimatedModuleSize()
+				}
+				centres = append(centres, s)
 			}
 		}),
 	}
@@ -424,6 +433,15 @@ func decodeDetected(d *common.DetectorResult) (c Code, ok bool) {
 }
 
 func pt(p gozxing.ResultPoint) Point { return Point{p.GetX(), p.GetY()} }
+
+// sighting is a finder pattern candidate a pass came upon: where, the
+// size of its modules (0 for another kind of pattern: an alignment
+// pattern), and the pass.
+type sighting struct {
+	at     Point
+	module float64
+	pass   int
+}
 
 // adaptiveThreshold binarises p against the mean of a window about an
 // eighth of the shorter side, less a small offset: kinder than the 8-pixel

@@ -3,6 +3,9 @@ package imaging
 import (
 	"fmt"
 	"image"
+	"math"
+	"slices"
+	"sort"
 )
 
 // Sizes, in pixels of the longer side, that the ladder works at. gozxing's
@@ -82,8 +85,19 @@ var steps = []step{
 		// low-dpi scans sample at 2–3 pixels a module, and which factor
 		// lines the grid up with the modules varies.
 		for ; l.rescued < len(l.candidates); l.rescued++ {
-			if l.rescue(l.candidates[l.rescued], true) {
+			if l.rescue(l.candidates[l.rescued], true, "region") {
 				l.rescued++
+				return true
+			}
+		}
+		return false
+	}},
+	{"finders", func(l *ladder) bool {
+		// A code too blurred or too small at the working size to be read,
+		// whose finder patterns the passes so far saw all the same: looked
+		// at hard about them (see finderRegions).
+		for _, r := range l.finderRegions() {
+			if l.rescue(r, true, "finder") {
 				return true
 			}
 		}
@@ -104,7 +118,7 @@ var steps = []step{
 			image.Rect(0, 0, cw, ch), image.Rect(w-cw, 0, w, ch),
 			image.Rect(0, h-ch, cw, h), image.Rect(w-cw, h-ch, w, h),
 		} {
-			if l.rescue(r, false) {
+			if l.rescue(r, false, "corner") {
 				return true
 			}
 		}
@@ -140,7 +154,7 @@ func (l *ladder) run() {
 	// Those the candidates step looked at already would show the same.
 	for i := l.rescued; i < len(l.candidates) && !l.expired(); i++ {
 		if r := l.candidates[i]; !l.explained(r) {
-			l.rescue(r, true)
+			l.rescue(r, true, "region")
 		}
 	}
 	l.another()
@@ -202,10 +216,10 @@ func (l *ladder) noOther() bool {
 		boxes = append(boxes, boundsOf(c.Points, view{scale: 1}))
 	}
 	stray := 0
-	for _, p := range l.centres {
+	for _, c := range l.centres {
 		in := false
 		for _, b := range boxes {
-			in = in || image.Pt(int(p.X), int(p.Y)).In(b)
+			in = in || image.Pt(int(c.at.X), int(c.at.Y)).In(b)
 		}
 		if !in {
 			stray++
@@ -276,6 +290,70 @@ func (l *ladder) explained(r image.Rectangle) bool {
 	return false
 }
 
+// finderRegions are regions of the image about the finder pattern
+// candidates that several passes came upon at the same place, those seen
+// by most passes first: a code the detector could not pair or sample (a
+// phone photo's, blurred and foreshortened, at two pixels a module at the
+// working size) shows its finder patterns in most views, as one of a
+// page's glyphs seldom does. Each reaches finderReach modules (of the
+// candidate's size) every way: the whole symbol, whichever of its corners
+// the candidate is. A region about a code already read, or about a
+// candidate a region before it holds, is left out; at most
+// maxFinderRegions.
+func (l *ladder) finderRegions() []image.Rectangle {
+	type spot struct {
+		at     Point
+		module float64
+		passes []int
+	}
+	var spots []*spot
+	for _, c := range l.centres {
+		if !(c.module > 0) || math.IsNaN(c.at.X+c.at.Y) {
+			continue
+		}
+		var near *spot
+		for _, s := range spots {
+			if math.Hypot(s.at.X-c.at.X, s.at.Y-c.at.Y) < 3*max(s.module, c.module) {
+				near = s
+				break
+			}
+		}
+		if near == nil {
+			spots = append(spots, &spot{at: c.at, module: c.module, passes: []int{c.pass}})
+		} else if !slices.Contains(near.passes, c.pass) {
+			near.passes = append(near.passes, c.pass)
+		}
+	}
+	sort.SliceStable(spots, func(i, j int) bool { return len(spots[i].passes) > len(spots[j].passes) })
+	var out []image.Rectangle
+	for _, s := range spots {
+		if len(out) == maxFinderRegions || len(s.passes) < 2 {
+			break
+		}
+		reach := min(finderReach*s.module, maxFinderReach)
+		r := image.Rect(int(s.at.X-reach), int(s.at.Y-reach), int(s.at.X+reach)+1, int(s.at.Y+reach)+1)
+		r = r.Intersect(l.img.Bounds().Sub(l.img.Bounds().Min))
+		held := l.explained(r)
+		for _, o := range out {
+			held = held || image.Pt(int(s.at.X), int(s.at.Y)).In(o)
+		}
+		if !held && !r.Empty() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// finderReach is how far, in modules, a region about a finder pattern
+// reaches: an invoice's code (version 4 to 6, 33 to 41 modules) from any
+// of its corners, with its quiet zone. maxFinderReach bounds it in pixels
+// (a candidate with modules that big is no invoice code's).
+const (
+	finderReach      = 44
+	maxFinderReach   = 800
+	maxFinderRegions = 3
+)
+
 // rescueScales enlarge a region so that one of them lines the sampling grid
 // up with the modules of a small symbol.
 var rescueScales = []float64{1.5, 2, 3}
@@ -287,8 +365,9 @@ const rescueMaxPixels = 1_600_000
 
 // rescue looks hard at one region of the image: luma (and, for a region
 // where a symbol was seen, the red channel where red ink lies on it) at
-// several enlargements, sharpened as well.
-func (l *ladder) rescue(r image.Rectangle, seen bool) bool {
+// several enlargements, sharpened as well. tag names the views after why
+// the region is looked at.
+func (l *ladder) rescue(r image.Rectangle, seen bool, tag string) bool {
 	chans := []Channel{Luma}
 	if seen && l.colour() && l.redInk(r) {
 		chans = append(chans, Red)
@@ -296,7 +375,7 @@ func (l *ladder) rescue(r image.Rectangle, seen bool) bool {
 	before := len(l.found)
 	for _, c := range chans {
 		v := l.native(c)
-		crop := view{p: v.p.Crop(r), scale: 1, offset: Point{float64(r.Min.X), float64(r.Min.Y)}, name: v.name + "+region"}
+		crop := view{p: v.p.Crop(r), scale: 1, offset: Point{float64(r.Min.X), float64(r.Min.Y)}, name: v.name + "+" + tag}
 		for _, f := range rescueScales {
 			if float64(crop.p.W*crop.p.H)*f*f > rescueMaxPixels {
 				continue
@@ -314,18 +393,23 @@ func (l *ladder) rescue(r image.Rectangle, seen bool) bool {
 	return false
 }
 
-// redInk reports whether red ink (a seal) lies on region r: whether some
-// of its pixels are much lighter in the red channel than in luma. Where
-// none are, the red channel shows what luma shows, and searching it again
-// would find nothing new.
+// redInk reports whether red ink (a seal) lies on region r (see RedInk).
+// Where none does, the red channel shows what luma shows, and searching it
+// again would find nothing new.
 func (l *ladder) redInk(r image.Rectangle) bool {
-	red, luma := l.plane(Red), l.plane(Luma)
-	r = r.Intersect(image.Rect(0, 0, luma.W, luma.H))
+	return RedInk(l.plane(Luma), l.plane(Red), r)
+}
+
+// RedInk reports whether red ink (a seal) lies on region r of an image
+// whose luma is luma and whose red channel, or another where red ink is
+// light (Print), is red: whether some of its pixels are much lighter there
+// than in luma. The planes are of one size.
+func RedInk(luma, red *Plane, r image.Rectangle) bool {
+	r = r.Intersect(image.Rect(0, 0, luma.W, luma.H)).Intersect(image.Rect(0, 0, red.W, red.H))
 	inked, n := 0, 0
 	for y := r.Min.Y; y < r.Max.Y; y += 2 {
 		for x := r.Min.X; x < r.Max.X; x += 2 {
-			i := y*luma.W + x
-			if int(red.Pix[i])-int(luma.Pix[i]) > redInkContrast {
+			if int(red.Pix[y*red.W+x])-int(luma.Pix[y*luma.W+x]) > redInkContrast {
 				inked++
 			}
 			n++

@@ -19,6 +19,11 @@ const (
 	Luma   Channel = iota // ITU-R 601 luma: what a camera's gray would be
 	Red                   // a red seal stamped across the QR vanishes here
 	MinRGB                // the darkest channel: blue or faint ink is darkest in its complement
+	// Print is luma with red ink lightened to its red channel: a seal
+	// stamped across printed values, and the form's red-brown rules,
+	// fade towards the paper, while black and blue print stay as dark
+	// as luma shows them.
+	Print
 )
 
 func (c Channel) String() string {
@@ -27,6 +32,8 @@ func (c Channel) String() string {
 		return "red"
 	case MinRGB:
 		return "min"
+	case Print:
+		return "print"
 	}
 	return "luma"
 }
@@ -104,9 +111,14 @@ func pick(r, g, b byte, c Channel) byte {
 		return r
 	case MinRGB:
 		return min(r, g, b)
+	case Print:
+		return max(r, pick(r, g, b, Luma))
 	}
 	return byte((299*uint32(r) + 587*uint32(g) + 114*uint32(b) + 500) / 1000)
 }
+
+// HasColour reports whether img is not gray, sampling a grid of pixels.
+func HasColour(img image.Image) bool { return hasColour(img) }
 
 // hasColour reports whether img is not gray, sampling a grid of pixels.
 func hasColour(img image.Image) bool {

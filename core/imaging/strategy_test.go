@@ -150,3 +150,101 @@ func TestClosingMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+// blurredPagePhoto is a grey form with rows of glyph strokes and an
+// invoice's code of px pixels a module at its top left, photographed
+// tilted (its far side narrower) at 3300 × 2480, out of focus by blur
+// passes of a 3×3 box, with sensor noise.
+func blurredPagePhoto(t *testing.T, px, blur int) *image.Gray {
+	const fw, fh = 2400, 1600
+	r := rand.New(rand.NewPCG(1, 3))
+	scene := &Plane{W: fw, H: fh, Pix: make([]byte, fw*fh)}
+	fill := func(rc image.Rectangle, v byte) {
+		for y := rc.Min.Y; y < rc.Max.Y; y++ {
+			for x := rc.Min.X; x < rc.Max.X; x++ {
+				scene.Pix[y*fw+x] = v
+			}
+		}
+	}
+	fill(image.Rect(0, 0, fw, fh), 228)
+	for _, rc := range []image.Rectangle{
+		image.Rect(100, 300, 2300, 304), image.Rect(100, 1500, 2300, 1504),
+		image.Rect(100, 300, 104, 1504), image.Rect(2296, 300, 2300, 1504),
+		image.Rect(100, 900, 2300, 903),
+	} {
+		fill(rc, 110)
+	}
+	for y := 340; y < 1460; y += 44 {
+		for x := 140; x < 2260; x += 24 + r.IntN(12) {
+			if r.IntN(2) == 0 {
+				fill(image.Rect(x, y+r.IntN(14), x+16, y+r.IntN(14)+3), 40)
+			} else {
+				fill(image.Rect(x, y, x+3, y+22), 40)
+			}
+		}
+	}
+	q := qrImage(t, invoiceText, px)
+	for y := 0; y < q.Rect.Dy(); y++ {
+		for x := 0; x < q.Rect.Dx(); x++ {
+			scene.Pix[(60+y)*fw+120+x] = min(q.Pix[y*q.Stride+x], 228)
+		}
+	}
+	h, ok := SolveHomography([4]Point{{200, 500}, {3100, 500}, {3600, 2100}, {-300, 2100}}, [4]Point{{0, 0}, {fw, 0}, {fw, fh}, {0, fh}})
+	if !ok {
+		t.Fatal("no perspective")
+	}
+	p := scene.WarpHomography(h, 3300, 2480)
+	for range blur {
+		p = p.BoxBlur(1)
+	}
+	for i := range p.Pix {
+		p.Pix[i] = clamp(int(p.Pix[i]) + int(r.NormFloat64()*6))
+	}
+	return p.Image()
+}
+
+// A phone photo's code, out of focus and at a slant, that no view of the
+// whole page reads and no region looked at for other reasons holds, is
+// read about the finder patterns the passes saw in the same place.
+func TestBlurredCodeReadAboutItsFinders(t *testing.T) {
+	img := blurredPagePhoto(t, 5, 4)
+	l := &ladder{img: img, opt: Options{IsInvoice: looksLikeInvoice}, maxWork: budgetWork(DefaultBudget), ctx: context.Background(), planes: map[Channel]*Plane{}}
+	for _, s := range steps {
+		if s.name == "finders" {
+			break
+		}
+		if s.run(l) {
+			t.Fatalf("read by %s before the finders step; the test shows nothing", s.name)
+		}
+	}
+	rs := l.finderRegions()
+	if len(rs) == 0 || len(rs) > maxFinderRegions {
+		t.Fatalf("%d regions about finder patterns", len(rs))
+	}
+	// The code's top-left corner on the photo.
+	if !image.Pt(420, 590).In(rs[0]) {
+		t.Errorf("first region %v does not hold the code", rs[0])
+	}
+	if s := readBy(t, img, invoiceText); !strings.Contains(s, "finder") {
+		t.Errorf("read by %s, want a region about its finder patterns", s)
+	}
+}
+
+// The Print plane keeps black and blue print as dark as luma shows it and
+// lightens red ink (a seal) to its red channel.
+func TestPrintChannel(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		r, g, b byte
+		want    byte
+	}{
+		{"paper", 250, 248, 240, 250},
+		{"black print", 40, 40, 40, 40},
+		{"blue print", 50, 80, 200, pick(50, 80, 200, Luma)},
+		{"seal", 215, 35, 40, 215},
+	} {
+		if got := pick(c.r, c.g, c.b, Print); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}

@@ -38,14 +38,17 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed; the same seed gives the same corpus")
 	n := flag.Int("n", 60, "number of images")
 	paper := flag.Bool("paper", false, "write the paper corpus for OCR (printed.json) instead of the QR corpus")
+	only := flag.String("only", "", "with -paper: write only the images of this condition (clean, scan or photo), each as the whole corpus has it")
 	flag.Parse()
-	if *out == "" || *n < 1 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: invoicegen [-paper] -out DIR -seed N [-n COUNT]")
+	if *out == "" || *n < 1 || flag.NArg() > 0 || (*only != "" && (!*paper || !paperCondition(*only))) {
+		fmt.Fprintln(os.Stderr, "usage: invoicegen [-paper [-only clean|scan|photo]] -out DIR -seed N [-n COUNT]")
 		os.Exit(2)
 	}
 	gen := generate
 	if *paper {
-		gen = generatePaper
+		gen = func(dir string, seed uint64, n, workers int) error {
+			return generatePaper(dir, seed, n, workers, *only)
+		}
 	}
 	if err := gen(*out, *seed, *n, runtime.GOMAXPROCS(0)); err != nil {
 		fmt.Fprintf(os.Stderr, "invoicegen: %v\n", err)

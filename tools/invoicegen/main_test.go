@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
@@ -147,5 +148,54 @@ func TestCapitalAmount(t *testing.T) {
 func TestEscape(t *testing.T) {
 	if got, want := escape("a\\b\nc\td\re"), `a\\b\nc\td\re`; got != want {
 		t.Errorf("escape = %q, want %q", got, want)
+	}
+}
+
+// TestPaperOnly makes the paper corpus's first three images whole and
+// with only its photos: the photo is the same file, and printed.json
+// lists it alone.
+func TestPaperOnly(t *testing.T) {
+	all, photos := t.TempDir(), t.TempDir()
+	if err := generatePaper(all, 42, 3, 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := generatePaper(photos, 42, 3, 2, "photo"); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(photos)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "p003-photo.jpg printed.json" {
+		t.Fatalf("files %v, want the third image and printed.json", names)
+	}
+	a, err := os.ReadFile(filepath.Join(all, "p003-photo.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(photos, "p003-photo.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("the photo differs from the whole corpus's")
+	}
+	var truth []PaperTruth
+	raw, err := os.ReadFile(filepath.Join(photos, "printed.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &truth); err != nil {
+		t.Fatal(err)
+	}
+	if len(truth) != 1 || truth[0].File != "p003-photo.jpg" || truth[0].Condition != "photo" {
+		t.Errorf("printed.json %+v, want the photo alone", truth)
+	}
+	if paperCondition("fax") || !paperCondition("scan") {
+		t.Error("paperCondition knows the wrong conditions")
 	}
 }

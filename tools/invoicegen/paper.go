@@ -46,8 +46,20 @@ type PaperTruth struct {
 
 var paperGenerated = regexp.MustCompile(`^p[0-9]{3,}-[a-z]+\.(png|jpg)$`)
 
-// generatePaper writes n paper invoice images and printed.json into dir.
-func generatePaper(dir string, seed uint64, n, workers int) error {
+// paperCondition reports whether cond is one of the paper corpus's.
+func paperCondition(cond string) bool {
+	for _, sc := range paperScenarios {
+		if sc.cond == cond {
+			return true
+		}
+	}
+	return false
+}
+
+// generatePaper writes n paper invoice images and printed.json into dir;
+// with only set, just those of n whose condition it names, each the same
+// image (and file name) as in the whole corpus.
+func generatePaper(dir string, seed uint64, n, workers int, only string) error {
 	fs, err := loadFonts()
 	if err != nil {
 		return fmt.Errorf("load fonts: %w", err)
@@ -66,19 +78,25 @@ func generatePaper(dir string, seed uint64, n, workers int) error {
 			}
 		}
 	}
-	truth := make([]PaperTruth, n)
-	errs := make([]error, n)
+	var idx []int
+	for i := range n {
+		if only == "" || paperScenarios[i%len(paperScenarios)].cond == only {
+			idx = append(idx, i)
+		}
+	}
+	truth := make([]PaperTruth, len(idx))
+	errs := make([]error, len(idx))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range max(1, min(workers, n)) {
+	for range max(1, min(workers, len(idx))) {
 		wg.Go(func() {
-			for i := range next {
-				truth[i], errs[i] = makePaper(dir, seed, i, fs)
+			for k := range next {
+				truth[k], errs[k] = makePaper(dir, seed, idx[k], fs)
 			}
 		})
 	}
-	for i := range n {
-		next <- i
+	for k := range idx {
+		next <- k
 	}
 	close(next)
 	wg.Wait()
