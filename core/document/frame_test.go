@@ -213,6 +213,11 @@ func TestAgreed(t *testing.T) {
 	if !agreed([]reading{{"1.00", 0.9}, {"1.01", 0.5}, {"1.00", 0.4}}) {
 		t.Error("two equal readings did not agree")
 	}
+	// A dot-matrix total whose point the engine read at 0.54 and 0.45 in
+	// two crops: decide would not take it, and it is read again.
+	if agreed([]reading{{"", 0.9}, {"299425.99", 0.54}, {"299425.99", 0.45}}) {
+		t.Error("two unsure readings agreed")
+	}
 }
 
 // constEngine reads the same text in every region.

@@ -2,6 +2,8 @@ package document
 
 import (
 	"context"
+	"image"
+	"image/draw"
 	"testing"
 
 	"github.com/fapiaoscanner/fapiao/core/ocr"
@@ -70,5 +72,27 @@ func TestDotsDateAsText(t *testing.T) {
 	}
 	if got, _ := joined(gs); cleanOCRDate(got) != "2018-07-28" {
 		t.Errorf("read %q, printed 2018年07月28日", got)
+	}
+}
+
+// A crop that is part of a larger picture (a line straightened, then cut
+// to its rows) is cut to black and white by its own pixels, as a copy of
+// it is.
+func TestHalfCutPart(t *testing.T) {
+	crop, _, _ := readCrop(t, "dots-number-zero.png")
+	b := crop.Bounds()
+	part := crop.SubImage(image.Rect(b.Min.X+3, b.Min.Y+2, b.Max.X-5, b.Max.Y-4)).(*image.Gray)
+	own := image.NewGray(part.Bounds())
+	draw.Draw(own, own.Bounds(), part, part.Bounds().Min, draw.Src)
+	got, want := halfCut(part), halfCut(own)
+	if got.Bounds() != want.Bounds() {
+		t.Fatalf("bounds %v, want %v", got.Bounds(), want.Bounds())
+	}
+	for y := want.Bounds().Min.Y; y < want.Bounds().Max.Y; y++ {
+		for x := want.Bounds().Min.X; x < want.Bounds().Max.X; x++ {
+			if got.GrayAt(x, y) != want.GrayAt(x, y) {
+				t.Fatalf("pixel (%d, %d) is %d, %d in a copy", x, y, got.GrayAt(x, y).Y, want.GrayAt(x, y).Y)
+			}
+		}
 	}
 }

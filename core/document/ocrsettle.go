@@ -151,7 +151,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		if f.charset == ocr.Amount {
 			rs = r.readUnruled(f, v, em, margins, clean, rs, confirm)
 		}
-		if q := zeroSuspect(rs, digits, qr); q != "" {
+		// A total's dotted zero is tried back against the amount plus
+		// the tax as read, as a QR value's is: the paper's own sum.
+		if q := zeroSuspect(rs, digits, confirm); q != "" {
 			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
 		}
 	}
@@ -264,9 +266,10 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 // reStruckPoint is an amount's decimal point read as a dash.
 var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})$`)
 
-// zeroSuspect is the QR code's value among qr that a reading of rs, or
-// the digits of one as read, differs from only by a 0 read as a 6, 8 or 9
-// (see zeroMisread), when no reading confirms a QR value; "" otherwise.
+// zeroSuspect is the value among qr (the QR code's, and a total's sum as
+// read) that a reading of rs, or the digits of one as read, differs from
+// only by a 0 read as a 6, 8 or 9 (see zeroMisread), when no reading
+// confirms one of them; "" otherwise.
 func zeroSuspect(rs []reading, digits, qr []string) string {
 	if confirmed(rs, qr) {
 		return ""
@@ -355,17 +358,23 @@ func around(g *image.Gray, pick func(a, b uint8) uint8) *image.Gray {
 }
 
 // halfCut makes g black and white, cut halfway between its darkest and
-// its lightest.
+// its lightest. g may be a part of a larger picture (a crop of a line
+// straightened): only its own pixels count.
 func halfCut(g *image.Gray) *image.Gray {
+	b := g.Bounds()
 	lo, hi := uint8(255), uint8(0)
-	for _, p := range g.Pix {
-		lo, hi = min(lo, p), max(hi, p)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for _, p := range g.Pix[g.PixOffset(b.Min.X, y):g.PixOffset(b.Max.X, y)] {
+			lo, hi = min(lo, p), max(hi, p)
+		}
 	}
 	cut := lo + (hi-lo)/2
-	out := image.NewGray(g.Bounds())
-	for i, p := range g.Pix {
-		if p > cut {
-			out.Pix[i] = 255
+	out := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if g.GrayAt(x, y).Y > cut {
+				out.SetGray(x, y, color.Gray{Y: 255})
+			}
 		}
 	}
 	return out
@@ -458,11 +467,14 @@ func joined(gs []ocr.Glyph) (string, float64) {
 	return sb.String(), conf
 }
 
-// agreed reports whether two of rs read the same value.
+// agreed reports whether two of rs read the same value, one of them
+// surely, as decide takes a value: two unsure readings that agree (a
+// dot-matrix decimal point read at 0.5) are read again, where a sure one
+// may join them.
 func agreed(rs []reading) bool {
 	for i, a := range rs {
 		for _, b := range rs[i+1:] {
-			if a.s != "" && a.s == b.s {
+			if a.s != "" && a.s == b.s && max(a.conf, b.conf) >= minAgreed {
 				return true
 			}
 		}

@@ -146,8 +146,14 @@ func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64,
 // and the rows its glyphs then span: from the highest top to the lowest
 // bottom, the line's own height, which a margin of ems about the box the
 // caption reading gave does not follow once the line slants out of it.
-// ok is false when no line is found, or when it is level already: its
-// ends within a sixth of an em of one row.
+// A level line (its ends within a sixth of an em of one row) is left as
+// it is, and its rows are given where they stick out of rows [y0, y1)
+// by more than a sixth of an em, as long as they share a quarter of them: a
+// dot-matrix printer's values lie between the captions' rows, and the
+// engine gives such a value the caption's line's rows, where a crop of
+// its box cuts its digits. ok is false when no line is found, or when it
+// is level and within [y0, y1) or off them by more than three quarters
+// of its height.
 func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bottom int, ok bool) {
 	gl, slope, ok := inkLine(g, y0, y1, em)
 	if !ok {
@@ -157,8 +163,9 @@ func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bo
 	for _, b := range gl {
 		xa, xb = math.Min(xa, b.cx()), math.Max(xb, b.cx())
 	}
-	if math.Abs(slope)*(xb-xa) < em/6 {
-		return nil, 0, 0, false
+	level := math.Abs(slope)*(xb-xa) < em/6
+	if level {
+		slope = 0
 	}
 	bd := g.Bounds()
 	w, h := bd.Dx(), bd.Dy()
@@ -201,7 +208,27 @@ func straighten(g *image.Gray, y0, y1 int, em float64) (out *image.Gray, top, bo
 		top = min(top, int(math.Floor(float64(b.y0)-d)))
 		bottom = max(bottom, int(math.Ceil(float64(b.y1)-d)))
 	}
-	return out, max(top, 0), min(bottom, h), true
+	top, bottom = max(top, 0), min(bottom, h)
+	if level {
+		// Of the line's own glyphs: not a smaller print beside them,
+		// nor the glyphs of the line above or below.
+		gt, gb := h, 0
+		for _, b := range gl {
+			if math.Abs(float64(b.y1)-line) <= 0.35*em {
+				gt, gb = min(gt, b.y0), max(gb, b.y1)
+			}
+		}
+		if float64(gt) >= float64(y0)-em/6 && float64(gb) <= float64(y1)+em/6 {
+			return nil, 0, 0, false
+		}
+		// Sharing a quarter of its rows at least: a line further off
+		// is the next value's (the date under a number between the
+		// rows), whose digits are not this value's.
+		if 4*(min(gb, y1)-max(gt, y0)) < gb-gt {
+			return nil, 0, 0, false
+		}
+	}
+	return out, top, bottom, true
 }
 
 // smallRunOn is the column of value crop g at which a smaller print

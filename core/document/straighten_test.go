@@ -3,7 +3,10 @@ package document
 import (
 	"image"
 	"math"
+	"path/filepath"
 	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 )
 
 // slantedLine is a crop of a printed line on grey paper: n glyphs em tall
@@ -96,5 +99,55 @@ func TestSmallRunOn(t *testing.T) {
 	g = slantedLine(500, 90, 8, 10, 60, em, 0, false)
 	if x := smallRunOn(g, 30, 60, em); x != 500 {
 		t.Errorf("a line of one size cut at column %d", x)
+	}
+}
+
+// A dot-matrix number printed half a row above its caption, as an office
+// scan's header band shows it: the engine gave it the caption's line, a
+// box lower than its digits, and a crop of the box cut the digits' tops
+// (read 5001, 00, 90). The line is level, and its own rows are given.
+func TestStraightenLevelLineOffItsBox(t *testing.T) {
+	img, err := imaging.Load(filepath.Join("testdata", "ocr", "header-dots-off-rows.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := imaging.PlaneOf(img, imaging.Luma).Image()
+	// The number's box as the caption's line put it, and the tall crop
+	// valueCrop cuts around it.
+	em, box := 20.0, [4]float64{292, 173, 406, 193}
+	tall := image.Rect(int(box[0]-0.4*em), int(box[1]-em-0.1*(box[2]-box[0])), int(box[2]+0.6*em), int(box[3]+em+0.1*(box[2]-box[0])))
+	crop := g.SubImage(tall).(*image.Gray)
+	s, top, bottom, ok := straighten(crop, int(box[1])-tall.Min.Y, int(box[3])-tall.Min.Y, em)
+	if !ok {
+		t.Fatal("the line's rows were not given")
+	}
+	// The digits span rows 161-181 of the band.
+	if y0, y1 := tall.Min.Y+top, tall.Min.Y+bottom; y0 > 162 || y0 < 158 || y1 < 180 || y1 > 185 {
+		t.Errorf("the line spans rows %d-%d, its digits 161-181", y0, y1)
+	}
+	if s.Bounds().Dx() != tall.Dx() || s.Bounds().Dy() != tall.Dy() {
+		t.Errorf("crop of %v, want %v", s.Bounds().Size(), tall.Size())
+	}
+}
+
+// A dot-matrix number between the captions' rows of an office scan, in
+// a box as tall as its caption's line: the date's digits under it are
+// within reach of the crop, and more of them than the number's. A line
+// sharing less than half its rows with the box is not the value's: the
+// crop is not moved onto the date, whose digits read as a number's.
+func TestStraightenNotOntoNextLine(t *testing.T) {
+	img, err := imaging.Load(filepath.Join("testdata", "ocr", "header-number-over-date.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := imaging.PlaneOf(img, imaging.Luma).Image()
+	// The number's digits span rows 165-188 of the band, the date's
+	// below them from row 206.
+	box := [4]float64{296, 165, 412, 200}
+	em := box[3] - box[1]
+	tall := image.Rect(int(box[0]-0.4*em), int(box[1]-em-0.1*(box[2]-box[0])), int(box[2]+0.6*em), int(box[3]+em+0.1*(box[2]-box[0])))
+	crop := g.SubImage(tall).(*image.Gray)
+	if _, top, bottom, ok := straighten(crop, int(box[1])-tall.Min.Y, int(box[3])-tall.Min.Y, em); ok && tall.Min.Y+top > 175 {
+		t.Errorf("the crop moved to rows %d-%d, the number's are 165-188", tall.Min.Y+top, tall.Min.Y+bottom)
 	}
 }

@@ -26,7 +26,8 @@ const (
 // unrule takes the ruling lines out of p, whose print is em pixels tall: a
 // run of ink along a row (a column) at least 6 em long, or crossing all of
 // a small region from side to side, and at most a third of an em thick
-// across it, is painted over with paper. Print is never that long: the
+// across it and no thicker than most of the run, is painted over with
+// paper. Print is never that long: the
 // tops of a row of zeros, touching in a blurred scan, run 1 em a digit.
 // Where a glyph crosses the line the ink is as thick as the glyph and is
 // left. A run may have gaps of two pixels (a scanned line is uneven). p is
@@ -51,9 +52,27 @@ func unrule(p *imaging.Plane, em float64) {
 		flush := func() {
 			whole := start <= 2 && last >= length-3 && last-start+1 >= minWhole
 			if start >= 0 && (last-start+1 >= minRun || whole) {
+				// The line is as thick as most of its run: ink
+				// thicker than that by two pixels is print touching it
+				// (a decimal point printed on the line), and is left.
+				inks := make([][]int, 0, last-start+1)
+				var thick []int
 				for i := start; i <= last; i++ {
 					x, y := pix(i)
-					erase = append(erase, thinInk(p, x, y, across, maxThick)...)
+					t := thinInk(p, x, y, across, maxThick)
+					inks = append(inks, t)
+					if len(t) > 0 {
+						thick = append(thick, len(t))
+					}
+				}
+				if len(thick) > 0 {
+					slices.Sort(thick)
+					line := thick[len(thick)/2]
+					for _, t := range inks {
+						if len(t) <= line+1 {
+							erase = append(erase, t...)
+						}
+					}
 				}
 			}
 			start, last = -1, -1
