@@ -149,7 +149,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			}
 		}
 		if f.charset == ocr.Amount {
-			rs = r.readUnruled(f, v, em, margins, clean, rs, confirm)
+			rs = r.readUnruled(f, v, em, margins, clean, rs, confirm, qr)
 		}
 		// A total's dotted zero is tried back against the amount plus
 		// the tax as read, as a QR value's is: the paper's own sum.
@@ -175,9 +175,11 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	if f.key == keyCheck && got != "" {
 		// Twenty digits in a row give blur twenty chances: a check
 		// code that differs from the QR code's only where one digit
-		// blurs into another is not told from a misreading.
+		// blurs into another, or only where the code has a 0 (a
+		// dot-matrix 0 parts into a 2 as well as a 6, 8 or 9), is not
+		// told from a misreading.
 		for _, q := range qr {
-			if blurMisread(got, q) {
+			if blurMisread(got, q) || zeroParted(got, q) {
 				return "", conf
 			}
 		}
@@ -229,14 +231,15 @@ func marginBox(box [4]float64, em float64, m [4]float64) image.Rectangle {
 
 // readUnruled reads value v of field f once more in each crop of margins,
 // and half as large again in the first, with the ruling lines that cross it taken out (see unruleCrop), while
-// rs, its readings, neither agree nor give a value of confirm: a value
-// printed across a line. A crop no line crosses is not read again. With
+// rs, its readings, give no value of confirm surely and either do not
+// agree or agree one digit off the QR code's value qr (see lineSuspect): a
+// value printed across a line. A crop no line crosses is not read again. With
 // its line out, a decimal point the line ran through reads as a dash
 // (97-37): a dash with two digits after it, where the point is printed,
 // is read as the point. The readings are added to rs.
-func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]float64, clean func(string) string, rs []reading, confirm []string) []reading {
+func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]float64, clean func(string) string, rs []reading, confirm, qr []string) []reading {
 	for i := range len(margins) + 1 {
-		if confirmed(rs, confirm) || agreed(rs) {
+		if confirmed(rs, confirm) || agreed(rs) && !lineSuspect(rs, qr) {
 			break
 		}
 		var crop *image.Gray
@@ -936,6 +939,36 @@ func zeroMisread(s, q string) bool {
 		}
 	}
 	return true
+}
+
+// zeroParted reports whether check code s differs from QR value q only
+// where q has a 0.
+func zeroParted(s, q string) bool {
+	a, b := []rune(s), []rune(q)
+	if len(a) != len(b) || s == q {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && b[i] != '0' {
+			return false
+		}
+	}
+	return true
+}
+
+// lineSuspect reports whether a reading of rs is one digit off a value of
+// qr that no reading gave: a digit a ruling line runs through reads
+// as another at every size, so readings agreeing on it tell nothing.
+func lineSuspect(rs []reading, qr []string) bool {
+	for _, q := range qr {
+		if slices.ContainsFunc(rs, func(x reading) bool { return x.s != "" && sameValue(x.s, q) }) {
+			continue
+		}
+		if slices.ContainsFunc(rs, func(x reading) bool { return oneDigitOff(x.s, q) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // blurred are the digits a blurred print reads as one another: the round

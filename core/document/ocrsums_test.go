@@ -441,6 +441,8 @@ func TestUnruleCrop(t *testing.T) {
 	for _, c := range []struct{ crop, want string }{
 		{"tax-struck-by-rules.png", "1368.47"},
 		{"total-point-on-rule.png", "97.37"},
+		// A line under a dot-matrix 6 reads it as a 4 at every size.
+		{"amount-six-on-rule.png", "7202.65"},
 	} {
 		crop, _, em := readCrop(t, c.crop)
 		if s := read(crop); s == c.want {
