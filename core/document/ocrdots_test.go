@@ -50,6 +50,33 @@ func TestReadDots(t *testing.T) {
 	}
 }
 
+// A dot-matrix 9 an office scan's number reads as a 3 at every size: the
+// readings, unanimous, are one digit off the code's value, and the number
+// is read again in the dot variants, which see the 9. A code whose value is
+// one digit off the print where the print's digit is plain is not taken.
+func TestReadDotsOneDigitOff(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	crop, _, _ := readCrop(t, "dots-number-nine.png")
+	for _, c := range []struct{ qr, want string }{
+		{"75980506", "75980506"},
+		{"75380507", ""},
+	} {
+		rs := []reading{{"75380506", 0.97}, {"75380506", 0.95}}
+		q := oneOffQR(rs, []string{c.qr})
+		if q != c.qr {
+			t.Errorf("%s: 75380506 not taken as one digit off it", c.qr)
+			continue
+		}
+		rs = readDots(context.Background(), eng, crop, ocr.Digits, cleanNumber, rs, q, func() {})
+		if got, _ := decide(rs, []string{c.qr}, false); got == c.qr && c.want == "" || c.want != "" && got != c.want {
+			t.Errorf("QR %s: got %q, want %q (readings %v)", c.qr, got, c.want, rs)
+		}
+	}
+}
+
 // A dot-matrix date as an office scan shows it: its 年, 月 and 日 run into
 // the digits at a light cut and come apart in strokes at a dark one, so
 // they are not found to be cut out, and read with digits only they add

@@ -153,7 +153,14 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		}
 		// A total's dotted zero is tried back against the amount plus
 		// the tax as read, as a QR value's is: the paper's own sum.
-		if q := zeroSuspect(rs, digits, confirm); q != "" {
+		// So is a value every reading of which is one digit off the
+		// code's: a dot-matrix 9 reads as a 3 at every size, a forger's
+		// changed digit reads as itself in every variant.
+		q := zeroSuspect(rs, digits, confirm)
+		if q == "" && unanimous(rs) && !confirmed(rs, confirm) {
+			q = oneOffQR(rs, qr)
+		}
+		if q != "" {
 			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
 		}
 	}
@@ -232,14 +239,14 @@ func marginBox(box [4]float64, em float64, m [4]float64) image.Rectangle {
 // readUnruled reads value v of field f once more in each crop of margins,
 // and half as large again in the first, with the ruling lines that cross it taken out (see unruleCrop), while
 // rs, its readings, give no value of confirm surely and either do not
-// agree or agree one digit off the QR code's value qr (see lineSuspect): a
+// agree or agree one digit off the QR code's value qr (see oneOffQR): a
 // value printed across a line. A crop no line crosses is not read again. With
 // its line out, a decimal point the line ran through reads as a dash
 // (97-37): a dash with two digits after it, where the point is printed,
 // is read as the point. The readings are added to rs.
 func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]float64, clean func(string) string, rs []reading, confirm, qr []string) []reading {
 	for i := range len(margins) + 1 {
-		if confirmed(rs, confirm) || agreed(rs) && !lineSuspect(rs, qr) {
+		if confirmed(rs, confirm) || agreed(rs) && oneOffQR(rs, qr) == "" {
 			break
 		}
 		var crop *image.Gray
@@ -956,19 +963,20 @@ func zeroParted(s, q string) bool {
 	return true
 }
 
-// lineSuspect reports whether a reading of rs is one digit off a value of
-// qr that no reading gave: a digit a ruling line runs through reads
-// as another at every size, so readings agreeing on it tell nothing.
-func lineSuspect(rs []reading, qr []string) bool {
+// oneOffQR is the value of qr that no reading of rs gave and a reading is
+// one digit off: a digit a ruling line runs through, or a dot-matrix digit,
+// reads as another at every size, so readings agreeing on it tell nothing
+// yet. "" when there is none.
+func oneOffQR(rs []reading, qr []string) string {
 	for _, q := range qr {
 		if slices.ContainsFunc(rs, func(x reading) bool { return x.s != "" && sameValue(x.s, q) }) {
 			continue
 		}
 		if slices.ContainsFunc(rs, func(x reading) bool { return oneDigitOff(x.s, q) }) {
-			return true
+			return q
 		}
 	}
-	return false
+	return ""
 }
 
 // blurred are the digits a blurred print reads as one another: the round
