@@ -1180,7 +1180,7 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 	fs, okS := fen(s)
 	ok := map[string]bool{keyAmount: okA, keyTax: okT, keyTotal: okS}
 	val := map[string]string{keyAmount: a, keyTax: t, keyTotal: s}
-	if okA && okT && okS && fa+ft == fs {
+	if addsUp(a, t, s) {
 		return nil
 	}
 	confirmed := func(k string) bool { return qr != "" && k != keyTax && ok[k] && sameValue(val[k], qr) }
