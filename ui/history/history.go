@@ -336,6 +336,7 @@ func (h *Screen) Open(invoiceID int64) {
 		}
 		d := dialog.NewCustom(title, h.e.Tr.T("dialog.close"), h.detail.Content(), h.e.Win)
 		d.Resize(fyne.NewSize(1100, 680))
+		d.SetOnClosed(h.detail.Leave)
 		h.detailDialog = d
 		d.Show()
 	})

@@ -401,4 +401,21 @@ func TestHistoryOpensOCRReadsMarked(t *testing.T) {
 	if texts := uitest.EntryTexts(top); !slices.Contains(texts, "78748567") {
 		t.Errorf("the 票面 column shows %q", texts)
 	}
+
+	// The check code left unread is typed from the paper; closing the
+	// dialog keeps it, without 核验.
+	entries := uitest.EntryWidgets(top)
+	if len(entries) < 6 {
+		t.Fatalf("%d entries in the detail view", len(entries))
+	}
+	entries[5].SetText("57110038053967399323") // 校验码, the sixth field
+	test.Tap(uitest.Button(top, "关闭"))
+	settle()
+	inv, err := e.Store().Get(context.Background(), h.rows[row].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := inv.Typed[store.PrintedCheckCode]; got != "57110038053967399323" || inv.Verified != nil {
+		t.Errorf("after closing the dialog: typed check code %q, verified %v; want it kept, not verified", got, inv.Verified)
+	}
 }

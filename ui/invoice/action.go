@@ -84,6 +84,56 @@ func (v *View) Verify() {
 	c.Show()
 }
 
+// keepTyped saves, in the background, the values the clerk typed into the
+// invoice shown and did not save with 核验 or a change of state, as the
+// view moves on to another invoice or closes it: what was typed is never
+// dropped for want of a button. A value the history cannot take (a date
+// that is no date) is not saved, and the clerk is told which, and of which
+// invoice, as is a save that failed.
+func (v *View) keepTyped() {
+	if v.f.id == 0 || !v.edited {
+		return
+	}
+	edits := v.f.edits()
+	if len(edits) == 0 {
+		return
+	}
+	e, st, id, left := v.e, v.e.Store(), v.f.id, v.f.describe(v.e.Tr)
+	var refused []string
+	for _, fl := range fields {
+		if val, ok := edits[fl.key]; ok {
+			if _, err := store.CleanTyped(fl.key, val); err != nil {
+				refused = append(refused, e.Tr.F("detail.typed_refused", e.Tr.T(fl.label), val))
+				delete(edits, fl.key)
+			}
+		}
+	}
+	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
+		if len(edits) == 0 {
+			return nil
+		}
+		return st.SetTyped(ctx, id, edits, e.Clerk(ctx))
+	}, func(err error) {
+		if err != nil {
+			refused = append(refused, env.ErrorText(e.Tr, err))
+		}
+		if len(refused) > 0 {
+			v.showErrorText(e.Tr.F("detail.typed_not_kept", left) + "\n" + strings.Join(refused, "\n"))
+		}
+		if err == nil && v.f.id == id {
+			v.f.stored = applyEdits(v.f.stored, edits)
+			v.reload()
+		}
+		if err == nil && v.OnChange != nil {
+			v.OnChange()
+		}
+	})
+}
+
+// Leave saves what the clerk typed into the invoice shown and did not save
+// yet: its dialog closed.
+func (v *View) Leave() { v.keepTyped() }
+
 func (v *View) onLock() {
 	if a, ok := v.f.stateAction(store.StateLocked); ok {
 		v.run(a)
@@ -174,7 +224,9 @@ func (v *View) showMessage(text string) {
 	v.message.Show()
 }
 
-func (v *View) showError(err error) {
-	v.message = dialog.NewInformation(v.e.Tr.T("error.title"), env.ErrorText(v.e.Tr, err), v.e.Win)
+func (v *View) showError(err error) { v.showErrorText(env.ErrorText(v.e.Tr, err)) }
+
+func (v *View) showErrorText(text string) {
+	v.message = dialog.NewInformation(v.e.Tr.T("error.title"), text, v.e.Win)
 	v.message.Show()
 }

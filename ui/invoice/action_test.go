@@ -54,6 +54,17 @@ func TestActionLandsOnTheInvoiceClicked(t *testing.T) {
 		}, func(inv *store.Invoice) bool {
 			return inv.Verified != nil && typedValue(inv, store.PrintedSellerName) == seller
 		}},
+		{"edit and lock", store.StateNew, func(v *View) {
+			test.Type(v.table.row(store.PrintedSellerName).printed, seller)
+			test.Tap(v.lockButton)
+		}, func(inv *store.Invoice) bool {
+			return inv.State == store.StateLocked && typedValue(inv, store.PrintedSellerName) == seller
+		}},
+		{"edit and move on", store.StateNew, func(v *View) {
+			test.Type(v.table.row(store.PrintedSellerName).printed, seller)
+		}, func(inv *store.Invoice) bool {
+			return inv.State == store.StateNew && inv.Verified == nil && typedValue(inv, store.PrintedSellerName) == seller
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -99,6 +110,74 @@ func TestActionLandsOnTheInvoiceClicked(t *testing.T) {
 					v.message != nil, b)
 			}
 		})
+	}
+}
+
+// A value typed into an invoice is kept when the clerk moves on to another
+// without 核验 (the queue's next invoice, one opened from the history) and
+// when the history's dialog over it closes; it is audited as any typed
+// value. One that cannot be saved says which invoice it was typed into.
+func TestTypedKeptWhenMovingOn(t *testing.T) {
+	const seller = "深圳市某某科技有限公司"
+	v, e, settle := newView(t)
+	ctx := context.Background()
+	first := uitest.Scan(t, e, uitest.PaperPayload)
+	next := uitest.Scan(t, e, uitest.DigitalPayload)
+	a, b := first.Invoices[0].Recorded.InvoiceID, next.Invoices[0].Recorded.InvoiceID
+
+	v.LoadRecord(a, func(string, error) {})
+	settle()
+	test.Type(v.table.row(store.PrintedSellerName).printed, seller)
+	v.LoadRecord(b, func(string, error) {})
+	settle()
+	invA, err := e.Store().Get(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := invA.Typed[store.PrintedSellerName]; got != seller {
+		t.Errorf("opening another invoice: the seller typed into the first is %q, want %q", got, seller)
+	}
+	if v.f.id != b || v.message != nil {
+		t.Errorf("the view shows invoice %d (message %v), want %d", v.f.id, v.message != nil, b)
+	}
+
+	test.Type(v.table.row(store.PrintedTotal).printed, "1234.00")
+	v.Leave()
+	settle()
+	invB, _ := e.Store().Get(ctx, b)
+	if got := invB.Typed[store.PrintedTotal]; got != "1234.00" {
+		t.Errorf("closing the invoice: the total typed is %q, want 1234.00", got)
+	}
+	if ts, _ := e.Store().Typed(ctx, b); len(ts) != 1 {
+		t.Errorf("the second invoice has %d typed values, want 1: %+v", len(ts), ts)
+	}
+
+	// Shown again and left untouched: nothing more is written.
+	v.LoadRecord(b, func(string, error) {})
+	settle()
+	v.LoadRecord(a, func(string, error) {})
+	settle()
+	if ts, _ := e.Store().Typed(ctx, b); len(ts) != 1 {
+		t.Errorf("an invoice shown and left untouched got %d typed values, want 1", len(ts))
+	}
+
+	// A date that is no date cannot be kept: the clerk is told which
+	// value, typed into which invoice; the seller typed beside it is kept.
+	test.Type(v.table.row(store.PrintedDate).printed, "2024年13月45日")
+	v.table.row(store.PrintedSellerName).printed.SetText("")
+	test.Type(v.table.row(store.PrintedSellerName).printed, "某某公司")
+	v.ShowScanned(scanned(next, uitest.DigitalPayload, store.SourceGun))
+	settle()
+	if v.message == nil {
+		t.Fatal("a typed value that could not be saved said nothing")
+	}
+	text := uitest.OverlayText(e.Win.Canvas())
+	if !strings.Contains(text, "录入的值未能保存") || !strings.Contains(text, first.Invoices[0].QR.Number) ||
+		!strings.Contains(text, "开票日期「2024年13月45日」") {
+		t.Errorf("message %q: want which value of which invoice was not saved", text)
+	}
+	if invA, _ := e.Store().Get(ctx, a); invA.Typed[store.PrintedSellerName] != "某某公司" || invA.Typed[store.PrintedDate] != "" {
+		t.Errorf("the first invoice's typed values %v: want the seller changed, no date", invA.Typed)
 	}
 }
 

@@ -291,10 +291,10 @@ func (f *form) verifyAction() (action, bool) {
 }
 
 // stateAction is the move of the invoice shown to state to, as the clerk
-// asks for it now.
+// asks for it now, with the values typed into it (saved first).
 func (f *form) stateAction(to store.State) (action, bool) {
 	if !f.canBecome(to) {
 		return action{}, false
 	}
-	return action{invoiceID: f.id, from: f.state, to: to}, true
+	return action{invoiceID: f.id, from: f.state, to: to, edits: f.edits()}, true
 }

@@ -211,6 +211,7 @@ func (v *View) Clear() {
 // ShowScanned shows an invoice just scanned, or a file without one, and
 // reads what the history says of it now in the background.
 func (v *View) ShowScanned(s Scanned) {
+	v.keepTyped()
 	tr := v.e.Tr
 	v.title = s.Name
 	if s.Source == store.SourceGun || s.Source == store.SourcePaste || s.Source == store.SourceCamera || s.Source == store.SourceTyped {
@@ -277,6 +278,7 @@ type loaded struct {
 // shows it, then calls shown (on the UI goroutine) with its title, or with
 // why it could not be read.
 func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) {
+	v.keepTyped()
 	st, now, keys := v.e.Store(), v.e.Now(), v.e.Scanner.Keyring()
 	v.pictures.Cancel()
 	v.record.Run(func(ctx context.Context) (loaded, error) {
