@@ -104,8 +104,11 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 		sort.Float64s(shifts)
 		shift = shifts[len(shifts)/2]
 	}
-	// placed are the rows given a value or a place here.
+	// placed are the rows given a value or a place here; seenDigits the
+	// digits of a run of about a value's length taken for the place of
+	// its value, not read (a check code whose first 0 was read as a sign).
 	placed := map[string]bool{}
+	seenDigits := map[string]int{}
 	shaped := func(row headerRow) bool {
 		v, ok := vs[row.key]
 		return ok && v.s != "" && row.fits(digitRun{digits: reNonDigit.ReplaceAllString(v.s, ""), date: row.key == keyDate})
@@ -115,6 +118,7 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 			continue
 		}
 		var exact, near []val
+		nearDigits := 0
 		for _, rn := range runs {
 			if math.Abs(cy(rn)-shift-row.y) > headerRowTol {
 				continue
@@ -132,6 +136,7 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 				v := rn.misreadAround()
 				v.s = ""
 				near = append(near, v)
+				nearDigits = len(rn.digits)
 			}
 		}
 		switch {
@@ -139,6 +144,7 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 			vs[row.key], placed[row.key] = exact[0], true
 		case len(exact) == 0 && len(near) == 1:
 			vs[row.key], placed[row.key] = near[0], true
+			seenDigits[row.key] = nearDigits
 		}
 	}
 	// A row of the three the comparison needs most with nothing of its
@@ -146,14 +152,19 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 	// check code below the number's caption: a dot-matrix printer's
 	// values lie between the captions' rows, where the band's reading
 	// loses or splits them): its value is in the column the other values
-	// start in, as long as theirs; it is read there.
+	// start in, as long as theirs; it is read there. A value seen on its
+	// row but not read (its first digit read as a sign) shows the column
+	// as well as one read.
 	col, dw, h, n := 0.0, 0.0, 0.0, 0
 	for _, row := range rows {
 		v, ok := vs[row.key]
-		if !ok || v.s == "" || row.key == keyDate {
+		if !ok || row.key == keyDate {
 			continue
 		}
 		d := len(reNonDigit.ReplaceAllString(v.s, ""))
+		if v.s == "" {
+			d = seenDigits[row.key]
+		}
 		if d == 0 || math.Abs((v.box[1]+v.box[3])/2/qrSide-shift-row.y) > headerRowTol {
 			continue
 		}

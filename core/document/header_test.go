@@ -163,3 +163,25 @@ func TestHeaderRunMisreadEnd(t *testing.T) {
 		t.Errorf("check code's box %v does not take in the sign at %.0f", v.box, at.x0)
 	}
 }
+
+// A dot-matrix header whose code and number the band's reading lost, and
+// whose check code came with its first 0 read as a sign: that check code,
+// seen but not read, shows the column of values all the same, and the
+// number is read where the column crosses its row.
+func TestHeaderColumnFromValueSeen(t *testing.T) {
+	var gs []glyph
+	gs = append(gs, glyphsAt(8, 0.08, "发票代码:")...)
+	gs = append(gs, glyphsAt(8, 0.40, "发票号码;")...)
+	gs = append(gs, glyphsAt(8, 0.72, "开票日期:")...)
+	gs = append(gs, glyphsAt(8.6, 1.04, "$0728 31075 14325 75882")...)
+	vs := map[string]val{}
+	headerByPlace(gs, false, vs)
+	c, ok := vs[keyCheck]
+	if !ok || c.s != "" {
+		t.Fatalf("check code %+v, want its place", c)
+	}
+	n, ok := vs[keyNumber]
+	if cy := (n.box[1] + n.box[3]) / 2 / qrSide; !ok || n.s != "" || math.Abs(n.box[0]-c.box[0]) > 1 || math.Abs(cy-0.40) > 0.02 {
+		t.Errorf("number %+v, %v; want the place of 8 digits in the column at %.0f", n, ok, c.box[0])
+	}
+}

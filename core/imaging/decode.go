@@ -313,7 +313,7 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []sighting, 
 		}
 		if fits < maxFits {
 			fits++
-			if c, ok := fitSymbol(matrix, info); ok {
+			if c, ok := fitSymbol(matrix, p, info); ok {
 				out = append(out, c)
 				return
 			}
@@ -356,7 +356,7 @@ func decodePlane(p *Plane, b binarizer) ([]Code, []image.Rectangle, []sighting, 
 				break
 			}
 			fits++
-			if c, ok := fitSymbol(matrix, info); ok {
+			if c, ok := fitSymbol(matrix, p, info); ok {
 				out = append(out, c)
 			}
 		}

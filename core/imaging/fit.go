@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"cmp"
+	"errors"
 	"math"
 	"slices"
 
@@ -251,13 +252,13 @@ func sign(f float64) float64 {
 // fitSymbol reads the symbol whose finder patterns info found in m, by
 // the grid fit. It tries the dimension the finder patterns' spacing
 // suggests, then its neighbours.
-func fitSymbol(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo) (Code, bool) {
-	return fitGrid(m, info, true)
+func fitSymbol(m *gozxing.BitMatrix, p *Plane, info *qrdetector.FinderPatternInfo) (Code, bool) {
+	return fitGrid(m, p, info, true)
 }
 
 // fitGrid is fitSymbol, following the timing patterns (curved paper) when
 // curved is set.
-func fitGrid(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo, curved bool) (Code, bool) {
+func fitGrid(m *gozxing.BitMatrix, p *Plane, info *qrdetector.FinderPatternInfo, curved bool) (Code, bool) {
 	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
 	ctl, ctr, cbl := pt(tl), pt(tr), pt(bl)
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
@@ -325,7 +326,7 @@ func fitGrid(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo, curved bo
 			}
 		}
 		for _, h := range hs {
-			if c, ok := sampleFit(m, h, n, nil); ok {
+			if c, ok := sampleFit(m, p, h, n, nil); ok {
 				return c, true
 			}
 		}
@@ -333,7 +334,7 @@ func fitGrid(m *gozxing.BitMatrix, info *qrdetector.FinderPatternInfo, curved bo
 		// columns and rows really are.
 		for _, h := range hs {
 			if w, ok := timingWarp(m, h, n); ok && curved {
-				if c, ok := sampleFit(m, h, n, w); ok {
+				if c, ok := sampleFit(m, p, h, n, w); ok {
 					return c, true
 				}
 			}
@@ -431,12 +432,15 @@ func findAlignment(m *gozxing.BitMatrix, p Point, h Homography, ac float64) (pat
 }
 
 // sampleFit samples the n×n modules of m through h (after w, when not
-// nil) and decodes them.
-func sampleFit(m *gozxing.BitMatrix, h Homography, n int, w *warp) (c Code, ok bool) {
+// nil) and decodes them. Where those bits do not decode and p, the plane m
+// was binarised from, is given, the modules are sampled again in p (see
+// greyModules).
+func sampleFit(m *gozxing.BitMatrix, p *Plane, h Homography, n int, w *warp) (c Code, ok bool) {
 	bits, err := gozxing.NewBitMatrix(n, n)
 	if err != nil {
 		return Code{}, false
 	}
+	centres := make([]Point, 0, n*n)
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			X, Y := float64(x)+0.5, float64(y)+0.5
@@ -447,17 +451,18 @@ func sampleFit(m *gozxing.BitMatrix, h Homography, n int, w *warp) (c Code, ok b
 			if math.IsNaN(ix) || math.IsNaN(iy) || ix < 0 || iy < 0 || ix >= float64(m.GetWidth()) || iy >= float64(m.GetHeight()) {
 				return Code{}, false
 			}
+			centres = append(centres, Point{ix, iy})
 			if m.Get(int(ix), int(iy)) {
 				bits.Set(x, y)
 			}
 		}
 	}
-	defer func() {
-		if recover() != nil {
-			ok = false
+	r, err := safeDecodeBits(bits)
+	if err != nil && p != nil && p.W == m.GetWidth() && p.H == m.GetHeight() {
+		if g := greyModules(p, centres, n); g != nil {
+			r, err = safeDecodeBits(g)
 		}
-	}()
-	r, err := decodeBits(bits)
+	}
 	if err != nil {
 		return Code{}, false
 	}
@@ -472,6 +477,63 @@ func sampleFit(m *gozxing.BitMatrix, h Homography, n int, w *warp) (c Code, ok b
 	}
 	return Code{Text: r.result.GetText(), Points: pts, load: r.load}, true
 }
+
+// safeDecodeBits is decodeBits, a panic in gozxing (degenerate bits) taken
+// for a symbol not read.
+func safeDecodeBits(bits *gozxing.BitMatrix) (r decoded, err error) {
+	defer func() {
+		if recover() != nil {
+			err = errors.New("qr: decoder failed")
+		}
+	}()
+	return decodeBits(bits)
+}
+
+// greyModules are the n×n modules whose centres (row by row, in p's
+// pixels) are given, told dark or light from p's grey itself rather than
+// from a binarised picture: each module darker than the mean of the
+// modules about it (greyWindow every way). A code blurred at two or three
+// pixels a module leaves a lone dark module grey, lighter than a binariser's
+// threshold over 8 pixel blocks, which the dark modules about it pull
+// down; sampled at its centre it is still darker than its neighbours'
+// mean. Nil when the modules show no contrast.
+func greyModules(p *Plane, centres []Point, n int) *gozxing.BitMatrix {
+	v := make([]float64, len(centres))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, c := range centres {
+		v[i] = float64(p.sample(c.X-0.5, c.Y-0.5))
+		lo, hi = math.Min(lo, v[i]), math.Max(hi, v[i])
+	}
+	if hi-lo < 16 {
+		return nil
+	}
+	// Sums over the modules, for the means of windows.
+	sum := make([]float64, (n+1)*(n+1))
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			sum[(y+1)*(n+1)+x+1] = v[y*n+x] + sum[y*(n+1)+x+1] + sum[(y+1)*(n+1)+x] - sum[y*(n+1)+x]
+		}
+	}
+	bits, err := gozxing.NewBitMatrix(n, n)
+	if err != nil {
+		return nil
+	}
+	for y := 0; y < n; y++ {
+		y0, y1 := max(0, y-greyWindow), min(n, y+greyWindow+1)
+		for x := 0; x < n; x++ {
+			x0, x1 := max(0, x-greyWindow), min(n, x+greyWindow+1)
+			s := sum[y1*(n+1)+x1] - sum[y0*(n+1)+x1] - sum[y1*(n+1)+x0] + sum[y0*(n+1)+x0]
+			if v[y*n+x] < s/float64((y1-y0)*(x1-x0)) {
+				bits.Set(x, y)
+			}
+		}
+	}
+	return bits
+}
+
+// greyWindow is how far, in modules, the modules whose mean a module's
+// grey is told against reach.
+const greyWindow = 3
 
 // maxFitSets bounds the relaxed finder pattern sets one pass fits.
 const maxFitSets = 6

@@ -153,10 +153,10 @@ func TestCurvedSymbol(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: no finder patterns: %v", name, err)
 		}
-		if c, ok := fitGrid(m, info, false); ok {
+		if c, ok := fitGrid(m, nil, info, false); ok {
 			t.Errorf("%s: one perspective reads %q; the test shows nothing", name, c.Text)
 		}
-		if c, ok := fitGrid(m, info, true); !ok || c.Text != want {
+		if c, ok := fitGrid(m, nil, info, true); !ok || c.Text != want {
 			t.Errorf("%s: along the timing patterns: %q, %v", name, c.Text, ok)
 		}
 		codes, err := DecodeImage(context.Background(), img, Options{})
@@ -183,5 +183,67 @@ func TestFindAlignmentDegenerateFit(t *testing.T) {
 		if _, ok := findAlignment(m, Point{200, 150}, h, 18); ok {
 			t.Errorf("an alignment pattern found for the fit %v", h)
 		}
+	}
+}
+
+// A phone photo's code, out of focus and small (about three pixels a
+// module): the detector finds it, but its lone dark modules blur lighter
+// than the binariser's threshold and the bits do not decode. Sampled in
+// the grey picture, each module against the modules about it, they do.
+func TestGreyModulesBlurredPhoto(t *testing.T) {
+	img, err := Load("testdata/blurred-photo-qr.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := DecodeImage(context.Background(), img, Options{})
+	const want = "01,10,033002101511,64175213,70359.32,20210715,55698479667096328818,26F6,"
+	if err != nil || len(codes) != 1 || codes[0].Text != want {
+		t.Fatalf("read %+v, %v; want %q", codes, err, want)
+	}
+}
+
+// greyModules tells each module from the modules about it, not from one
+// threshold: a dark module on a shadowed side of the symbol stays dark,
+// a light one on the lit side light, and a symbol with no contrast gives
+// nothing.
+func TestGreyModules(t *testing.T) {
+	const n = 21
+	p := &Plane{W: n * 4, H: n * 4, Pix: make([]byte, n*n*16)}
+	dark := func(x, y int) bool { return (x*7+y*3)%5 < 2 }
+	for y := 0; y < p.H; y++ {
+		for x := 0; x < p.W; x++ {
+			// Light falls off from left to right: paper 230 to 120,
+			// ink 150 to 40.
+			shade := 110 * x / p.W
+			v := 230 - shade
+			if dark(x/4, y/4) {
+				v = 150 - shade
+			}
+			p.Pix[y*p.W+x] = byte(v)
+		}
+	}
+	var centres []Point
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			centres = append(centres, Point{float64(x)*4 + 2, float64(y)*4 + 2})
+		}
+	}
+	bits := greyModules(p, centres, n)
+	if bits == nil {
+		t.Fatal("no modules")
+	}
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			if bits.Get(x, y) != dark(x, y) {
+				t.Errorf("module %d,%d: dark %v, want %v", x, y, bits.Get(x, y), dark(x, y))
+			}
+		}
+	}
+	flat := &Plane{W: p.W, H: p.H, Pix: make([]byte, len(p.Pix))}
+	for i := range flat.Pix {
+		flat.Pix[i] = 200
+	}
+	if greyModules(flat, centres, n) != nil {
+		t.Error("modules told apart on a plane of one grey")
 	}
 }
