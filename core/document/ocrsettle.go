@@ -1240,6 +1240,14 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 		joins := okQ && ok[keyTax] && (ok[keyTotal] && fs-q == ft || ok[keyAmount] && fa+ft == q)
 		switch {
 		case joins:
+		case okQ && ok[keyAmount] && !ok[keyTax] && !ok[keyTotal] && fa != 0 && fa != q && ofRate(fa, q):
+			// An amount alone that is a tax of the QR code's amount: the
+			// 合计 row's tax, read in the amount's place beside it.
+			drop(keyAmount)
+		case okQ && ok[keyTotal] && !ok[keyTax] && !ok[keyAmount] && fs != 0 && fs != q && ofRate(fs, q):
+			// A total alone that is a tax of the code's amount: the tax
+			// read on the total's row.
+			drop(keyTotal)
 		case ok[keyTax] && !ok[keyAmount] && !ok[keyTotal]:
 			// A tax alone: nothing on the paper to check it by, and the
 			// end of an amount whose box cut its first digits off reads
