@@ -24,8 +24,9 @@ func TestOutputOnNullDevice(t *testing.T) {
 	for _, out := range append(outs, outs[0]) {
 		o := out.(*otoOutput)
 		o.play()
-		if !o.p.IsPlaying() {
-			t.Fatal("the beep is not playing")
+		// A null device can take the whole sound at once: played then.
+		if !o.p.IsPlaying() && o.src.unread() > 0 {
+			t.Fatal("the beep is not playing, nor was it played")
 		}
 		if err := o.p.Err(); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/ebitengine/oto/v3"
 )
@@ -13,7 +14,8 @@ import (
 // otoOutput plays one sound, over and over, through oto, which opens ALSA
 // on Linux (through cgo), WASAPI on Windows and Core Audio on macOS.
 type otoOutput struct {
-	p *oto.Player
+	p   *oto.Player
+	src *lockedReader
 }
 
 // openOutput opens the audio device for each of pcms (Rate, mono, 16-bit):
@@ -30,7 +32,8 @@ func openOutput(pcms ...[]byte) ([]output, error) {
 	}
 	outs := make([]output, len(pcms))
 	for i, pcm := range pcms {
-		outs[i] = &otoOutput{p: ctx.NewPlayer(bytes.NewReader(pcm))}
+		src := &lockedReader{r: bytes.NewReader(pcm)}
+		outs[i] = &otoOutput{p: ctx.NewPlayer(src), src: src}
 	}
 	return outs, nil
 }
@@ -41,4 +44,31 @@ func (o *otoOutput) play() {
 		return
 	}
 	o.p.Play()
+}
+
+// lockedReader is a sound's samples read under a lock: oto reads a player's
+// source from its mixing loop and from the goroutine Play starts, at the
+// same time when a sound is played again at once.
+type lockedReader struct {
+	mu sync.Mutex
+	r  *bytes.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
+}
+
+func (l *lockedReader) Seek(offset int64, whence int) (int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Seek(offset, whence)
+}
+
+// unread is how many bytes of the sound are still to be read.
+func (l *lockedReader) unread() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Len()
 }
