@@ -120,9 +120,10 @@ func (v *View) keepTyped() {
 		if len(refused) > 0 {
 			v.showErrorText(e.Tr.F("detail.typed_not_kept", left) + "\n" + strings.Join(refused, "\n"))
 		}
+		// No read of the invoice here: one started now would cancel the
+		// read of the invoice the clerk moved on to.
 		if err == nil && v.f.id == id {
 			v.f.stored = applyEdits(v.f.stored, edits)
-			v.reload()
 		}
 		if err == nil && v.OnChange != nil {
 			v.OnChange()
