@@ -1,6 +1,7 @@
 package env
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"strings"
@@ -51,6 +52,10 @@ func ErrorText(tr *Translator, err error) string {
 		return tr.T("error.unconfirmed")
 	case errors.Is(err, store.ErrNotFound):
 		return tr.T("error.not_found")
+	case errors.Is(err, context.DeadlineExceeded):
+		// A wait the window bounds itself (closing, it waits only so
+		// long for the history).
+		return tr.T("error.no_answer")
 	}
 	for _, f := range fileErrors {
 		if errors.Is(err, f.err) {
