@@ -91,39 +91,13 @@ func (v *View) Verify() {
 // that is no date) is not saved, and the clerk is told which, and of which
 // invoice, as is a save that failed.
 func (v *View) keepTyped() {
-	if v.f.id == 0 || !v.edited {
+	t, ok := v.takeTyped()
+	if !ok {
 		return
 	}
-	edits := v.f.edits()
-	if len(edits) == 0 {
-		return
-	}
-	e, st, id, left := v.e, v.e.Store(), v.f.id, v.f.describe(v.e.Tr)
-	var refused []string
-	for _, fl := range fields {
-		if val, ok := edits[fl.key]; ok {
-			if _, err := store.CleanTyped(fl.key, val); err != nil {
-				refused = append(refused, e.Tr.F("detail.typed_refused", e.Tr.T(fl.label), val))
-				delete(edits, fl.key)
-			}
-		}
-	}
-	e.Bridge.Exec(context.Background(), func(ctx context.Context) error {
-		if len(edits) == 0 {
-			return nil
-		}
-		return st.SetTyped(ctx, id, edits, e.Clerk(ctx))
-	}, func(err error) {
-		if err != nil {
-			refused = append(refused, env.ErrorText(e.Tr, err))
-		}
-		if len(refused) > 0 {
-			v.showErrorText(e.Tr.F("detail.typed_not_kept", left) + "\n" + strings.Join(refused, "\n"))
-		}
-		// No read of the invoice here: one started now would cancel the
-		// read of the invoice the clerk moved on to.
-		if err == nil && v.f.id == id {
-			v.f.stored = applyEdits(v.f.stored, edits)
+	v.e.Bridge.Exec(context.Background(), t.save, func(err error) {
+		if text := t.saved(err); text != "" {
+			v.showErrorText(text)
 		}
 		if err == nil && v.OnChange != nil {
 			v.OnChange()
@@ -131,9 +105,111 @@ func (v *View) keepTyped() {
 	})
 }
 
+// typedLeft is what the clerk typed into an invoice and did not save, taken
+// on the UI goroutine as the view leaves the invoice: it is saved off the
+// UI goroutine and never reads the view there, so the view may move on.
+type typedLeft struct {
+	v     *View
+	e     *env.Env
+	st    *store.Store
+	id    int64
+	edits map[string]string
+	// refused are the values the history cannot take, as the clerk is told.
+	refused []string
+	// left is the invoice, as the clerk is told.
+	left string
+}
+
+// takeTyped takes what the clerk typed into the invoice shown and did not
+// save yet; false when there is nothing.
+func (v *View) takeTyped() (typedLeft, bool) {
+	if v.f.id == 0 || !v.edited {
+		return typedLeft{}, false
+	}
+	edits := v.f.edits()
+	if len(edits) == 0 {
+		return typedLeft{}, false
+	}
+	e := v.e
+	t := typedLeft{v: v, e: e, st: e.Store(), id: v.f.id, edits: edits, left: v.f.describe(e.Tr)}
+	for _, fl := range fields {
+		if val, ok := edits[fl.key]; ok {
+			if _, err := store.CleanTyped(fl.key, val); err != nil {
+				t.refused = append(t.refused, e.Tr.F("detail.typed_refused", e.Tr.T(fl.label), val))
+				delete(edits, fl.key)
+			}
+		}
+	}
+	return t, true
+}
+
+// save writes the values the history can take. It runs off the UI
+// goroutine.
+func (t typedLeft) save(ctx context.Context) error {
+	if len(t.edits) == 0 {
+		return nil
+	}
+	return t.st.SetTyped(ctx, t.id, t.edits, t.e.Clerk(ctx))
+}
+
+// saved takes the outcome of save on the UI goroutine, and says what was
+// not kept, and of which invoice; "" when everything was.
+func (t typedLeft) saved(err error) string {
+	refused := t.refused
+	if err != nil {
+		refused = append(refused, env.ErrorText(t.e.Tr, err))
+	}
+	// No read of the invoice here: one started now would cancel the
+	// read of the invoice the clerk moved on to.
+	if err == nil && t.v.f.id == t.id {
+		t.v.f.stored = applyEdits(t.v.f.stored, t.edits)
+	}
+	if len(refused) == 0 {
+		return ""
+	}
+	return t.e.Tr.F("detail.typed_not_kept", t.left) + "\n" + strings.Join(refused, "\n")
+}
+
 // Leave saves what the clerk typed into the invoice shown and did not save
 // yet: its dialog closed.
 func (v *View) Leave() { v.keepTyped() }
+
+// KeepTyped saves what the clerk typed into the invoices views show and did
+// not save yet, as the window closes (a nil view is one not shown): in one
+// piece of background work, bounded by ctx, so that the window can wait for
+// it before the history is closed. done then gets, on the UI goroutine, what was not kept and why,
+// "" when everything was. It returns false, and done is not called, when
+// nothing was typed.
+func KeepTyped(ctx context.Context, views []*View, done func(notKept string)) bool {
+	var taken []typedLeft
+	for _, v := range views {
+		if v == nil {
+			continue
+		}
+		if t, ok := v.takeTyped(); ok {
+			taken = append(taken, t)
+		}
+	}
+	if len(taken) == 0 {
+		return false
+	}
+	errs := make([]error, len(taken))
+	taken[0].e.Bridge.Exec(ctx, func(ctx context.Context) error {
+		for i, t := range taken {
+			errs[i] = t.save(ctx)
+		}
+		return nil
+	}, func(error) {
+		var notKept []string
+		for i, t := range taken {
+			if text := t.saved(errs[i]); text != "" {
+				notKept = append(notKept, text)
+			}
+		}
+		done(strings.Join(notKept, "\n\n"))
+	})
+	return true
+}
 
 func (v *View) onLock() {
 	if a, ok := v.f.stateAction(store.StateLocked); ok {
