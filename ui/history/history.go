@@ -66,6 +66,7 @@ type Screen struct {
 	sortDesc        bool
 	detail          *invoice.View
 	detailDialog    dialog.Dialog
+	detailShown     bool // detailDialog is open
 	saveDialog      *dialog.FileDialog
 	csvMenu         *widget.PopUpMenu // the choice of CSV, and what it offers, kept for tests
 	csvChoices      *fyne.Menu
@@ -326,6 +327,16 @@ func (h *Screen) onSelected(id widget.TableCellID) {
 	h.table.UnselectAll()
 }
 
+// Shown is the detail view while the history's dialog shows an invoice in
+// it; nil once the dialog is closed (what was typed into it was saved as it
+// closed, or the clerk told why not).
+func (h *Screen) Shown() *invoice.View {
+	if !h.detailShown {
+		return nil
+	}
+	return h.detail
+}
+
 // Open shows one invoice in the detail view, over the table, once it is
 // read from the history.
 func (h *Screen) Open(invoiceID int64) {
@@ -336,8 +347,11 @@ func (h *Screen) Open(invoiceID int64) {
 		}
 		d := dialog.NewCustom(title, h.e.Tr.T("dialog.close"), h.detail.Content(), h.e.Win)
 		d.Resize(fyne.NewSize(1100, 680))
-		d.SetOnClosed(h.detail.Leave)
-		h.detailDialog = d
+		d.SetOnClosed(func() {
+			h.detailShown = false
+			h.detail.Leave()
+		})
+		h.detailDialog, h.detailShown = d, true
 		d.Show()
 	})
 }
