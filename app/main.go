@@ -75,7 +75,9 @@ func main() {
 		w.UseTeam(team)
 	}
 	// The history in use when the window closes: the settings may have
-	// switched to another.
+	// switched to another. The window closes, and the app quits, only once
+	// what the clerk typed and did not save is saved (or the clerk chose
+	// to close without it), so this close never meets that save.
 	defer func() { w.StopTeam(); w.History().Close() }()
 	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())

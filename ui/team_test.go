@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -38,7 +40,8 @@ func teamWindow(t *testing.T, db string, opts ...store.Option) (*testWindow, *ou
 	t.Cleanup(func() { tm.Close() })
 	tm.MinWait, tm.MaxWait = 20*time.Millisecond, 200*time.Millisecond
 	a, loop := uitest.NewApp(t)
-	m := &testWindow{MainWindow: NewMainWindow(a, st), loop: loop}
+	desktop := uitest.NewDesktop(a)
+	m := &testWindow{MainWindow: NewMainWindow(desktop, st), loop: loop, desktop: desktop}
 	m.e.Scanner.Now = uitest.FixedNow
 	m.e.Scanner.NoOCR = true
 	m.UseTeam(tm)
@@ -143,5 +146,44 @@ func TestWindowOpensOverAHungTeamServer(t *testing.T) {
 	m.settle()
 	if s := tm.Status(); s.Connecting || s.Offline {
 		t.Errorf("with the server answering the status is %+v", s)
+	}
+}
+
+// Closing the window waits for what was typed to be saved only so long: a
+// team's server that hangs (takes the connection and never answers) does
+// not hold it open. The clerk is told the value was not saved, and closes
+// anyway. The call timeout is an hour: only the window's own bound can end
+// the wait, which is shortened here; the server never answers, so the bound
+// decides nothing but how long the test takes.
+func TestCloseOverAHungTeamServer(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	srv, db := pgtest.Own(t)
+	m, _ := teamWindow(t, db, store.WithCallTimeout(time.Hour))
+	c := m.window.Canvas()
+	text, number := invoiceQR(1)
+	m.gun(text)
+	m.settle()
+	entries := uitest.Entries(c.Content(), "照票面录入")
+	if len(entries) < 5 {
+		t.Fatalf("%d printed-value entries", len(entries))
+	}
+	test.Type(entries[len(entries)-2], "某某公司") // 销售方名称
+
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Resume() }) // before the server is stopped
+	m.closeWait = 100 * time.Millisecond
+	uitest.PressClose(m.window)
+	m.loop.RunUntil(t, 2*time.Minute, "the clerk to be asked", func() bool { return m.closeDialog != nil })
+	if uitest.Closed(m.window) {
+		t.Fatal("the window closed without a word")
+	}
+	if over := uitest.OverlayText(c); !strings.Contains(over, "未能保存") || !strings.Contains(over, number) {
+		t.Errorf("the question %q does not say what was not saved, of which invoice", over)
+	}
+	test.Tap(uitest.Button(c.Overlays().Top(), "仍然关闭"))
+	if !uitest.Closed(m.window) {
+		t.Error("closing anyway left the window open")
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/fapiaoscanner/fapiao/ui/history"
 	"github.com/fapiaoscanner/fapiao/ui/internal/bridge"
 	"github.com/fapiaoscanner/fapiao/ui/internal/env"
+	"github.com/fapiaoscanner/fapiao/ui/invoice"
 	"github.com/fapiaoscanner/fapiao/ui/orders"
 	"github.com/fapiaoscanner/fapiao/ui/scanq"
 	"github.com/fapiaoscanner/fapiao/ui/settings"
@@ -40,6 +41,11 @@ const (
 	ScreenOrders   = "orders"
 	ScreenSettings = "settings"
 )
+
+// defaultCloseWait bounds how long closing the window waits for what the
+// clerk typed to be saved: a team's server that is away must not hold the
+// window open.
+const defaultCloseWait = 5 * time.Second
 
 // Beeper sounds when the camera takes in an invoice. It must not block.
 type Beeper = capture.Beeper
@@ -66,12 +72,18 @@ type MainWindow struct {
 	sentDialog dialog.Dialog
 	runTeam    func(*outbox.Team) (stop func())
 	stopTeam   func() // stops the sender of the team in use
+
+	// closing: what the clerk typed is being saved as the window closes,
+	// or the clerk is asked about what could not be (closeDialog).
+	closing     bool
+	closeDialog dialog.Dialog
+	closeWait   time.Duration // defaultCloseWait, shorter in tests
 }
 
 // NewMainWindow builds the main window of a over the history st, in the
 // language stored in a's preferences.
 func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
-	m := &MainWindow{app: a}
+	m := &MainWindow{app: a, closeWait: defaultCloseWait}
 	m.window = a.NewWindow(Title)
 	m.e = &env.Env{
 		App: a, Win: m.window, Now: time.Now, Scanner: &scan.Scanner{},
@@ -114,6 +126,7 @@ func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 		m.saveSize()
 		m.capture.Shutdown()
 	})
+	m.window.SetCloseIntercept(m.onCloseButton)
 
 	m.window.SetContent(m.tabs)
 	m.FitScreen(fyne.Size{})
@@ -186,6 +199,61 @@ func (m *MainWindow) ShowScreen(name string) {
 	case ScreenSettings:
 		m.tabs.Select(m.setItm)
 	}
+}
+
+// onCloseButton closes the window once what the clerk typed is saved.
+func (m *MainWindow) onCloseButton() { m.keepTypedThen(m.window.Close) }
+
+// quit ends the app (the menu's 退出, and Cmd+Q on macOS) once what the
+// clerk typed is saved.
+func (m *MainWindow) quit() { m.keepTypedThen(m.app.Quit) }
+
+// keepTypedThen saves what the clerk typed into the detail views and did not
+// save yet (the scan screen's, and the history's while its dialog is open),
+// then runs end, which closes the window or quits. The window closes, and
+// app/ closes the history after it, only once the save has ended, so the
+// two never meet. The save runs in the
+// background, bounded by closeWait; what it could not keep is named, and
+// the clerk chooses to close anyway or to go back to it. With nothing typed
+// the window closes at once, as without the save.
+func (m *MainWindow) keepTypedThen(end func()) {
+	if m.closing {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.closeWait)
+	views := []*invoice.View{m.scan.Detail(), m.history.Shown()}
+	m.closing = invoice.KeepTyped(ctx, views, func(notKept string) {
+		cancel()
+		if notKept == "" {
+			end()
+			return
+		}
+		m.askClose(notKept, end)
+	})
+	if !m.closing {
+		cancel()
+		end()
+	}
+}
+
+// askClose tells the clerk which typed values could not be saved as the
+// window closes, and closes only if they choose to; going back, they find
+// the values still typed, and what was saved is shown in the history.
+func (m *MainWindow) askClose(notKept string, end func()) {
+	tr := m.e.Tr
+	d := dialog.NewConfirm(tr.T("close.title"), tr.T("close.typed_not_kept")+"\n\n"+notKept, func(anyway bool) {
+		m.closeDialog = nil
+		if anyway {
+			end()
+			return
+		}
+		m.closing = false
+		m.history.Reload()
+	}, m.window)
+	d.SetConfirmText(tr.T("close.anyway"))
+	d.SetDismissText(tr.T("close.back"))
+	m.closeDialog = d
+	d.Show()
 }
 
 // openRecord shows the history with invoice invoiceID's record open over it:
@@ -283,7 +351,7 @@ func (m *MainWindow) menu() *fyne.MainMenu {
 		return it
 	}
 	c := m.window.Canvas()
-	quit := fyne.NewMenuItem(tr.T("menu.quit"), m.app.Quit)
+	quit := fyne.NewMenuItem(tr.T("menu.quit"), m.quit)
 	quit.IsQuit = true
 	file := fyne.NewMenu(tr.T("menu.file"),
 		item("menu.open", fyne.KeyO, func() { m.tabs.Select(m.scanItem); m.scan.Open() }),

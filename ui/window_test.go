@@ -33,8 +33,9 @@ import (
 // what the background hands to it.
 type testWindow struct {
 	*MainWindow
-	loop   *uitest.Loop
-	closed bool
+	loop    *uitest.Loop
+	desktop *uitest.Desktop // its windows' close buttons, its quits
+	closed  bool
 }
 
 // newTestWindow opens the main window over a fresh history in a temporary
@@ -45,7 +46,8 @@ func newTestWindow(t testing.TB, lang string) *testWindow {
 	if lang != "" {
 		a.Preferences().SetString(env.PrefLanguage, lang)
 	}
-	m := &testWindow{MainWindow: NewMainWindow(a, uitest.OpenStore(t)), loop: loop}
+	desktop := uitest.NewDesktop(a)
+	m := &testWindow{MainWindow: NewMainWindow(desktop, uitest.OpenStore(t)), loop: loop, desktop: desktop}
 	m.e.Scanner.Now = uitest.FixedNow
 	m.e.Scanner.NoOCR = true // as uitest.NewScanner
 	t.Cleanup(m.settle)
@@ -54,9 +56,10 @@ func newTestWindow(t testing.TB, lang string) *testWindow {
 	return m
 }
 
-// close closes the window once, as the clerk does.
+// close closes the window once, as the clerk does, unless the test closed
+// it.
 func (m *testWindow) close() {
-	if !m.closed {
+	if !m.closed && !uitest.Closed(m.window) {
 		m.closed = true
 		m.window.Close()
 	}

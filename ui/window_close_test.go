@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
+)
+
+const (
+	paperID   = "044031600111-02407312"
+	digitalID = "24312000000136634917"
+)
+
+// typed is what the history holds of the values typed into the invoice
+// with identity id.
+func (m *testWindow) typed(t *testing.T, id string) map[string]string {
+	t.Helper()
+	inv, err := m.e.Store().GetByIdentity(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv.Typed
+}
+
+// Closing the window saves what was typed and not yet saved, into the scan
+// screen's invoice and the one open in the history's dialog, before it
+// closes (and the app closes the history after it).
+func TestTypedKeptWhenTheWindowCloses(t *testing.T) {
+	const seller = "深圳市某某科技有限公司"
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.gun(uitest.DigitalPayload)
+	m.gun(uitest.PaperPayload) // shown on the scan screen
+	m.settle()
+	scanned := uitest.Entries(c.Content(), "照票面录入")
+	if len(scanned) < 5 {
+		t.Fatalf("%d printed-value entries", len(scanned))
+	}
+	test.Type(scanned[4], "681.50") // 价税合计
+
+	inv, err := m.e.Store().GetByIdentity(context.Background(), digitalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.openRecord(inv.ID)
+	m.settle()
+	dialog := c.Overlays().Top()
+	if dialog == nil {
+		t.Fatal("the record is not open")
+	}
+	opened := uitest.Entries(dialog, "照票面录入")
+	test.Type(opened[len(opened)-2], seller) // 销售方名称
+
+	release := m.e.Bridge.HoldNext()
+	defer release()
+	uitest.PressClose(m.window)
+	if uitest.Closed(m.window) {
+		t.Fatal("the window closed before what was typed was saved")
+	}
+	release()
+	m.settle()
+	if !uitest.Closed(m.window) {
+		t.Fatalf("the window did not close once what was typed was saved: %q", uitest.OverlayText(c))
+	}
+	if got := m.typed(t, paperID)[store.PrintedTotal]; got != "681.50" {
+		t.Errorf("the total typed on the scan screen is %q in the history, want 681.50", got)
+	}
+	if got := m.typed(t, digitalID)[store.PrintedSellerName]; got != seller {
+		t.Errorf("the seller typed in the history's dialog is %q in the history, want %q", got, seller)
+	}
+}
+
+// With nothing typed the window closes at once, as it always did.
+func TestWindowWithNothingTypedClosesAtOnce(t *testing.T) {
+	m := newTestWindow(t, "")
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	uitest.PressClose(m.window)
+	if !uitest.Closed(m.window) {
+		t.Error("a window with nothing typed did not close at once")
+	}
+}
+
+// Quitting from the menu saves what was typed too. A value the history
+// cannot take is named, and the clerk chooses: going back keeps the window
+// and what was typed; closing anyway quits.
+func TestQuitAsksAboutTypedValuesNotKept(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	entries := uitest.Entries(c.Content(), "照票面录入")
+	test.Type(entries[2], "2024年13月45日") // 开票日期: no such day
+	test.Type(entries[4], "681.50")
+
+	m.quitItem(t).Action()
+	m.settle()
+	text := uitest.OverlayText(c)
+	if m.desktop.Quits != 0 || m.closeDialog == nil {
+		t.Fatalf("quit with a value that cannot be saved: %d quits, overlay %q", m.desktop.Quits, text)
+	}
+	for _, want := range []string{"未能保存", "02407312", "开票日期「2024年13月45日」"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the question %q does not say %q", text, want)
+		}
+	}
+	if got := m.typed(t, paperID)[store.PrintedTotal]; got != "681.50" {
+		t.Errorf("the total typed beside the date is %q in the history, want 681.50", got)
+	}
+
+	test.Tap(uitest.Button(c.Overlays().Top(), "返回"))
+	m.settle()
+	if m.desktop.Quits != 0 || uitest.Closed(m.window) || c.Overlays().Top() != nil {
+		t.Fatalf("going back: %d quits, closed %v", m.desktop.Quits, uitest.Closed(m.window))
+	}
+	if entries[2].Text != "2024年13月45日" {
+		t.Errorf("going back, the date typed is %q", entries[2].Text)
+	}
+
+	m.quitItem(t).Action()
+	m.settle()
+	anyway := uitest.Button(c.Overlays().Top(), "仍然关闭")
+	if anyway == nil {
+		t.Fatalf("quitting again asks nothing: %q", uitest.OverlayText(c))
+	}
+	test.Tap(anyway)
+	if m.desktop.Quits != 1 {
+		t.Errorf("closing anyway: %d quits, want 1", m.desktop.Quits)
+	}
+}
+
+// quitItem is the 退出 item of the window's menu.
+func (m *testWindow) quitItem(t *testing.T) *fyne.MenuItem {
+	t.Helper()
+	for _, menu := range m.window.MainMenu().Items {
+		for _, it := range menu.Items {
+			if it.IsQuit {
+				return it
+			}
+		}
+	}
+	t.Fatal("the menu has no quit item")
+	return nil
+}
+
+// What was typed into a record whose dialog is closed was dealt with as it
+// closed (saved, or the clerk told why not): closing the window then asks
+// nothing more.
+func TestClosedRecordNotAskedAboutAgain(t *testing.T) {
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	inv, err := m.e.Store().GetByIdentity(context.Background(), paperID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.openRecord(inv.ID)
+	m.settle()
+	test.Type(uitest.Entries(c.Overlays().Top(), "照票面录入")[2], "2024年13月45日") // 开票日期: no such day
+	test.Tap(uitest.Button(c.Overlays().Top(), "关闭"))
+	m.settle()
+	if !strings.Contains(uitest.OverlayText(c), "开票日期「2024年13月45日」") {
+		t.Fatalf("closing the record does not say the date was not saved: %q", uitest.OverlayText(c))
+	}
+	test.Tap(uitest.Button(c.Overlays().Top(), "确定"))
+	if c.Overlays().Top() != nil {
+		t.Fatalf("the message stays: %q", uitest.OverlayText(c))
+	}
+
+	uitest.PressClose(m.window)
+	if !uitest.Closed(m.window) {
+		t.Errorf("the window asks again about a record closed: %q", uitest.OverlayText(c))
+	}
+}
