@@ -448,8 +448,9 @@ func (r *paperReader) printRunsTo(box [4]float64, em float64) float64 {
 }
 
 // maxRunOn is how far, in ems, a value's print is followed past the box
-// the caption reading gave it: an amount's last five digits and point.
-const maxRunOn = 5.0
+// the caption reading gave it: all but the first digit of a total of
+// hundreds of thousands, its point and decimals (¥1|47991.29).
+const maxRunOn = 8.0
 
 // lostDecimals is how many characters amount s, as the caption reading
 // gave it, lacks of its point and two decimals.

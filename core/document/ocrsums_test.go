@@ -122,6 +122,22 @@ func TestAmountReadToItsDecimals(t *testing.T) {
 	}
 }
 
+// A dot-matrix total printed up against the rule above it: its digits and
+// the rule are one blot of ink, of no glyph's size, and the caption
+// reading gave only its first digit (the 2 of 24081.63). The print is
+// followed where it inks the line's middle, and read to its end. The crop
+// is an office scan's 价税合计 (小写) total, as the reading frame shows it.
+func TestTotalRunTogetherReadToItsEnd(t *testing.T) {
+	r := cropReader(t, "total-dots-joined.png")
+	v := val{s: "2", box: [4]float64{28, 21, 39, 35}, conf: 0.9}
+	if end := r.printRunsTo(v.box, 14); end < 128 || end > 140 {
+		t.Errorf("print ends at %.0f, printed to about 134", end)
+	}
+	if got, _ := r.settle(totalField(t), v); got != "24081.63" {
+		t.Errorf("total read %q, printed 24081.63", got)
+	}
+}
+
 // A total whose box the caption reading cut short: a seal's ring
 // touching its 7 lost it "8.67", and the box ends after "2740". It is
 // read again in a box reaching as far as its print runs on, not just as
