@@ -100,14 +100,17 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 			// Digits the caption reading lost at the end (under a
 			// seal's ring, across a ruling line) are in the box too:
-			// as far as the print runs on, or, where it is not seen
-			// to, as far as the point and two decimals would reach.
+			// as far as the print runs on, and at least as far as the
+			// point and two decimals would reach (the print may be
+			// seen to end where a glyph touches a rule).
 			if lost := lostDecimals(v.s); lost > 0 {
+				reach := v.box[2] + 0.6*float64(lost)*em
 				if x := r.printRunsTo(v.box, em); x > v.box[2] {
 					v.box[2] = x
-				} else {
+				}
+				if v.box[2] < reach {
 					for i := range margins {
-						margins[i][2] += 0.6 * float64(lost)
+						margins[i][2] += (reach - v.box[2]) / em
 					}
 				}
 			}
@@ -1452,10 +1455,16 @@ func fenText(n int64) string {
 }
 
 // isPiece reports whether amount t is the end of amount a's digits, fewer
-// of them: a box that cut a's first digits off.
+// of them, its dot-matrix 0s perhaps read as 6, 8 or 9 (see zeroMisread):
+// a box that cut a's first digits off, or a ¥ and a 1 run together and
+// lost with them (¥10695.43 read as 9695.43).
 func isPiece(t, a string) bool {
 	t, a = strings.TrimPrefix(t, "-"), strings.TrimPrefix(a, "-")
-	return len(t) < len(a) && strings.HasSuffix(a, t)
+	if len(t) >= len(a) {
+		return false
+	}
+	end := a[len(a)-len(t):]
+	return end == t || zeroMisread(t, end)
 }
 
 func sameSign(a, b int64) bool { return a == 0 || b == 0 || (a < 0) == (b < 0) }

@@ -44,6 +44,8 @@ func TestSumsMisread(t *testing.T) {
 		{"amount read the tax's print, no tax", "1049.88", "", "14804.50", "13754.62", sure, []string{keyAmount}},
 		{"amount above its total, QR confirms it", "9289.00", "", "637.94", "9289.00", sure, []string{keyTotal}},
 		{"tax-free", "500.00", "", "500.00", "500.00", sure, nil},
+		{"total the end of the sum, its 0 read as 9", "10090.03", "605.40", "9695.43", "10090.03", sure, []string{keyTotal}},
+		{"total of another sum, no piece of it", "10090.03", "605.40", "9495.43", "10090.03", sure, nil},
 		{"tax cut to the end of its digits, all three read", "555.96", "0.04", "606.00", "606.00", sure, []string{keyTax}},
 		{"tax and total the QR's amount does not join", "", "7327.74", "129457.37", "122129.60", sure, []string{keyTax}},
 		{"tax and total the QR's amount joins", "", "7327.77", "129457.37", "122129.60", sure, nil},
@@ -373,6 +375,17 @@ func TestRowVals(t *testing.T) {
 	h = findLabels(lines, reOCRTotalRow, "")
 	if vs := rowVals(lines, h[0]); len(vs) != 1 || vs[0].s != "1555.06" {
 		t.Errorf("row read %v, want the total 1555.06", vs)
+	}
+	// A dot-matrix total printed most of a line above its caption (the
+	// band kept only its ¥2): it is the row's last amount, right of a
+	// figure misread in the amount in words.
+	gs = mk("价税合计(大写)", 0, 100, 120)
+	gs = append(gs, mk("3", 200, 98, 116)...)
+	gs = append(gs, mk("¥2", 400, 80, 98)...)
+	lines = buildLines(pageText{glyphs: gs, ocr: true})
+	h = findLabels(lines, reOCRTotalRow, "")
+	if vs := rowVals(lines, h[0]); len(vs) == 0 || vs[len(vs)-1].s != "2" {
+		t.Errorf("row read %v, want the total after the ¥ last", vs)
 	}
 }
 
