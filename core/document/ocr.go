@@ -371,6 +371,25 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
+	if anchored && vs[keyTotal].s == "" {
+		// A row the bands' reading dropped whole (a photo's 价税合计 row,
+		// its rules close about the print) is read on its own with the
+		// 合计 row above it: the right half of the form from the 合计
+		// row's amounts, above the goods' bottom rule, to the 价税合计
+		// row's rule, where the (小写) caption and the total are printed,
+		// with a dot-matrix printer's offset about them. A (小写) caption
+		// lost, the total is known as the one amount after a ¥ below the
+		// row with two (see readSums).
+		b := band{7.0, r.formY(r.usual[2]) - 0.45, 12.8, r.formY(r.usual[3]) + 0.2}
+		rg := readBand{band: b}.rect()
+		gs, err := r.readBand(r.warp(rg), rg)
+		if err != nil {
+			return Printed{}, err
+		}
+		if p2, vs2 := readFields(pageText{glyphs: gs, ocr: true}); vs2[keyTotal].s != "" {
+			vs[keyTotal], p.Total = vs2[keyTotal], p2.Total
+		}
+	}
 	p.Items = nil // the goods table is not read
 	if anchored {
 		// Where bands overlap, a line two bands read differently is
