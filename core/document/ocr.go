@@ -371,9 +371,10 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
-	if anchored && vs[keyTotal].s == "" {
-		// A row the bands' reading dropped whole (a photo's 价税合计 row,
-		// its rules close about the print) is read on its own with the
+	if t := vs[keyTotal].s; anchored && (t == "" || lostDecimals(t) > 0) {
+		// A row the bands' reading dropped whole or in part (a photo's
+		// 价税合计 row, its rules close about the print; a dot-matrix
+		// total of which it kept a digit or two) is read on its own with the
 		// 合计 row above it: the right half of the form from the 合计
 		// row's amounts, above the goods' bottom rule, to the 价税合计
 		// row's rule, where the (小写) caption and the total are printed,
@@ -386,7 +387,11 @@ func (r *paperReader) read() (Printed, error) {
 		if err != nil {
 			return Printed{}, err
 		}
-		if p2, vs2 := readFields(pageText{glyphs: gs, ocr: true}); vs2[keyTotal].s != "" {
+		// What the row alone gives of the total is taken for what the
+		// bands gave of it, unless it lacks more of its decimals: it
+		// is read where the total is printed, and read again from
+		// there (see settle).
+		if p2, vs2 := readFields(pageText{glyphs: gs, ocr: true}); vs2[keyTotal].s != "" && (t == "" || lostDecimals(vs2[keyTotal].s) <= lostDecimals(t)) {
 			vs[keyTotal], p.Total = vs2[keyTotal], p2.Total
 		}
 	}
