@@ -1295,6 +1295,13 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 				drop(keyTax)
 			}
 		}
+		if okQ && ok[keyTotal] && !ok[keyTax] && !ok[keyAmount] && zeroMended(s, func(f int64) bool { return f == q || f > q && ofRate(f-q, q) }) {
+			// A total alone (or left alone, its tax misread) that is
+			// not the code's amount and a tax of it, but would be with
+			// a 0 read as a 6, 8 or 9 (3719.39 for 3710.39 on 3500.37
+			// and 6 %): a dot-matrix 0 misread.
+			drop(keyTotal)
+		}
 		return out
 	}
 	wants := []struct {
@@ -1395,8 +1402,14 @@ func rateDigitOff(t string, amount int64) bool {
 // rates standing for the missing third of the sums. A tax of several
 // rates fits none, and is then kept unless a misread 0 would make it fit.
 func rateMisread(t string, amount func(tax int64) int64) bool {
+	return zeroMended(t, func(tax int64) bool { return ofRate(tax, amount(tax)) })
+}
+
+// zeroMended reports whether amount t as read does not fit (by fits, in
+// fen) while t with some 6, 8 or 9 taken for a misread 0 does.
+func zeroMended(t string, fits func(int64) bool) bool {
 	ft, ok := fen(t)
-	if !ok || ofRate(ft, amount(ft)) {
+	if !ok || fits(ft) {
 		return false
 	}
 	rs := []rune(t)
@@ -1420,7 +1433,7 @@ func rateMisread(t string, amount func(tax int64) int64) bool {
 		if w[0] == '0' && w[1] != '.' {
 			continue // no amount is printed with a leading 0
 		}
-		if f, ok := fen(string(v)); ok && ofRate(f, amount(f)) {
+		if f, ok := fen(string(v)); ok && fits(f) {
 			return true
 		}
 	}
