@@ -151,6 +151,19 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
+		if f.key == keyDate && split {
+			// A date's reading of the code's value disputed (a 6 read
+			// for its 8 in one crop, the 8 in the other) is read a
+			// third time, its digits cut out as before and half as
+			// large again: the third reading tells.
+			crop, cs := r.valueCrop(f, v, em, margins[0])
+			gs, err := r.eng.Read(r.ctx, imaging.PlaneOf(crop, imaging.Luma).Scale(1.5).Image(), ocr.Options{Charset: cs, Layout: ocr.Line})
+			r.progress()
+			if err == nil {
+				txt, conf := joined(gs)
+				rs = append(rs, reading{clean(txt), conf})
+			}
+		}
 		if f.charset == ocr.Amount {
 			rs = r.readUnruled(f, v, em, margins, clean, rs, confirm, qr)
 		}

@@ -522,3 +522,23 @@ func TestContestedKeptBySums(t *testing.T) {
 		t.Errorf("a contested tax no sum confirms was kept: %q", p.Tax)
 	}
 }
+
+// A date the band read with its 8 as a 6 and its crop with the 8: the
+// code's value is disputed, and a third reading, the digits cut out and
+// half as large again, tells. The crop is a clean print's date as the
+// reading frame shows it.
+func TestDateDisputeReadAgain(t *testing.T) {
+	r := cropReader(t, "date-disputed.png")
+	const qr = "01,32,,25322000000248900215,11366.37,20250708,,1038"
+	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
+	var f ocrField
+	for _, x := range ocrFields {
+		if x.key == keyDate {
+			f = x
+		}
+	}
+	v := val{s: "2025年07月06日", box: [4]float64{42, 32, 233, 53}, conf: 0.9}
+	if got, _ := r.settle(f, v); got != "2025-07-08" {
+		t.Errorf("date read %q, printed 2025-07-08", got)
+	}
+}
