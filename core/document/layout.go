@@ -317,10 +317,15 @@ func valueAfter(lines []*line, h hit, firstGap float64) []val {
 	}
 	// A value filled in over a template may sit a little above its
 	// caption's baseline, on a line of its own that still overlaps the
-	// caption's: its segments right of the caption come next.
+	// caption's: its segments right of the caption come next. Lines go by
+	// their middles, so a short mark between them (a dash, a speck) may
+	// end above the caption's top while the value's line overlaps it.
 	end := l.g[h.to-1].x1
-	for n := h.li - 1; n >= 0 && lines[n].y1 > l.y0+0.15*l.em; n-- {
+	for n := h.li - 1; n >= 0 && (lines[n].y0+lines[n].y1)/2 > l.y0-l.em; n-- {
 		a := lines[n]
+		if a.y1 <= l.y0+0.15*l.em {
+			continue
+		}
 		for _, sg := range a.segs {
 			if gx := a.g[sg[0]].x0; gx >= end-0.5*l.em && gx-end <= firstGap*l.em {
 				out = append(out, a.valOf(sg[0], sg[1], trimLabelTail(a.text(sg[0], sg[1]))))

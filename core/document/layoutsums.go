@@ -117,8 +117,10 @@ func readFare(lines []*line, p *Printed, vs map[string]val) {
 // rowVals lists the amounts right of caption h on its row, left to
 // right: on its line and on the lines whose middle is within 0.8 em
 // of its line's (a photo's tilt or blur sets the value a little above or
-// below its caption, where the lines are told apart). An amount in
-// brackets is the (小写) caption misread, not a value.
+// below its caption, where the lines are told apart), or within 1.5 em
+// for an amount after a ¥ (a dot-matrix printer's values sit up to a line
+// off their captions; the rows above and below are twice that away). An
+// amount in brackets is the (小写) caption misread, not a value.
 func rowVals(lines []*line, h hit) []val {
 	c := lines[h.li]
 	end := c.g[h.to-1].x1
@@ -126,22 +128,32 @@ func rowVals(lines []*line, h hit) []val {
 	var out []val
 	for li, l := range lines {
 		from := 0
+		off := math.Abs((l.y0+l.y1)/2 - mid)
 		if li == h.li {
-			from = h.to
-		} else if math.Abs((l.y0+l.y1)/2-mid) > 0.8*c.em {
+			from, off = h.to, 0
+		} else if off > 1.5*c.em {
 			continue
 		}
 		for from < len(l.g) && l.g[from].x0 < end {
 			from++
 		}
 		for _, v := range moneyVals(l, from, len(l.g)) {
-			if !bracketed(l, v) {
+			if !bracketed(l, v) && (off <= 0.8*c.em || afterYen(l, v)) {
 				out = append(out, v)
 			}
 		}
 	}
 	slices.SortStableFunc(out, func(a, b val) int { return cmp.Compare(a.box[0], b.box[0]) })
 	return out
+}
+
+// afterYen reports whether value v of line l is written after a ¥ sign.
+func afterYen(l *line, v val) bool {
+	if len(v.g) == 0 {
+		return false
+	}
+	i := slices.IndexFunc(l.g, func(g glyph) bool { return g == v.g[0] })
+	return i > 0 && (l.g[i-1].r == '¥' || l.g[i-1].r == '￥')
 }
 
 // bracketed reports whether value v of line l is written in brackets.

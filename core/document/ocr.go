@@ -371,6 +371,30 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
+	if t := vs[keyTotal].s; anchored && (t == "" || lostDecimals(t) > 0) {
+		// A row the bands' reading dropped whole or in part (a photo's
+		// 价税合计 row, its rules close about the print; a dot-matrix
+		// total of which it kept a digit or two) is read on its own with the
+		// 合计 row above it: the right half of the form from the 合计
+		// row's amounts, above the goods' bottom rule, to the 价税合计
+		// row's rule, where the (小写) caption and the total are printed,
+		// with a dot-matrix printer's offset about them. A (小写) caption
+		// lost, the total is known as the one amount after a ¥ below the
+		// row with two (see readSums).
+		b := band{7.0, r.formY(r.usual[2]) - 0.45, 12.8, r.formY(r.usual[3]) + 0.2}
+		rg := readBand{band: b}.rect()
+		gs, err := r.readBand(r.warp(rg), rg)
+		if err != nil {
+			return Printed{}, err
+		}
+		// What the row alone gives of the total is taken for what the
+		// bands gave of it, unless it lacks more of its decimals: it
+		// is read where the total is printed, and read again from
+		// there (see settle).
+		if p2, vs2 := readFields(pageText{glyphs: gs, ocr: true}); vs2[keyTotal].s != "" && (t == "" || lostDecimals(vs2[keyTotal].s) <= lostDecimals(t)) {
+			vs[keyTotal], p.Total = vs2[keyTotal], p2.Total
+		}
+	}
 	p.Items = nil // the goods table is not read
 	if anchored {
 		// Where bands overlap, a line two bands read differently is

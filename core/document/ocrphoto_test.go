@@ -96,10 +96,50 @@ func TestInkRunEnd(t *testing.T) {
 	if got := inkRunEnd(g, 50, 20, 40, em); got != 135 {
 		t.Errorf("run ends at %d at the rule, want 135", got)
 	}
-	// A ring joined to the first decimal.
+	// A ring joined to the decimals' feet: they are followed where they
+	// ink the line's middle, not along the ring.
 	ink(108, 38, 200, 44)
-	if got := inkRunEnd(g, 50, 20, 40, em); got != 84 {
-		t.Errorf("run ends at %d, want 84 (before the point)", got)
+	if got := inkRunEnd(g, 50, 20, 40, em); got != 135 {
+		t.Errorf("run ends at %d, want 135 (after the last decimal)", got)
+	}
+	// A rule along the line's middle from the last decimal on is no glyph:
+	// the run ends before the glyph it joins, not at the rule's end.
+	ink(130, 29, 230, 31)
+	if got := inkRunEnd(g, 50, 20, 40, em); got != 118 {
+		t.Errorf("run ends at %d along the rule, want 118 (before the decimal the rule joins)", got)
+	}
+}
+
+// Digits run together by a heavy print: one blot, wider than any glyph,
+// followed glyph by glyph.
+func TestInkRunEndJoined(t *testing.T) {
+	const em = 20
+	g := image.NewGray(image.Rect(0, 0, 300, 60))
+	for i := range g.Pix {
+		g.Pix[i] = 235
+	}
+	ink := func(x0, y0, x1, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				g.Pix[y*g.Stride+x] = 40
+			}
+		}
+	}
+	// Five digits joined at their heads and feet, a point, two decimals.
+	for _, x := range []int{20, 34, 48, 62, 76} {
+		ink(x, 20, x+11, 22)
+		ink(x, 38, x+11, 40)
+		ink(x, 20, x+3, 40)
+		ink(x+8, 20, x+11, 40)
+	}
+	ink(20, 20, 87, 22)
+	ink(20, 38, 87, 40)
+	ink(94, 36, 98, 40)
+	for _, x := range []int{104, 118} {
+		ink(x, 20, x+11, 40)
+	}
+	if got := inkRunEnd(g, 31, 20, 40, em); got != 129 {
+		t.Errorf("run from the first digit ends at %d, want 129 (after the last decimal)", got)
 	}
 }
 

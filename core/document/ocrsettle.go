@@ -100,14 +100,17 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			margins = [][4]float64{{0.08, 0.3, 0.6, 0.3}, {0.15, 0.45, 1.0, 0.45}}
 			// Digits the caption reading lost at the end (under a
 			// seal's ring, across a ruling line) are in the box too:
-			// as far as the print runs on, or, where it is not seen
-			// to, as far as the point and two decimals would reach.
+			// as far as the print runs on, and at least as far as the
+			// point and two decimals would reach (the print may be
+			// seen to end where a glyph touches a rule).
 			if lost := lostDecimals(v.s); lost > 0 {
+				reach := v.box[2] + 0.6*float64(lost)*em
 				if x := r.printRunsTo(v.box, em); x > v.box[2] {
 					v.box[2] = x
-				} else {
+				}
+				if v.box[2] < reach {
 					for i := range margins {
-						margins[i][2] += 0.6 * float64(lost)
+						margins[i][2] += (reach - v.box[2]) / em
 					}
 				}
 			}
@@ -142,6 +145,19 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			m := margins[0]
 			b := marginBox(v.box, em, m)
 			gs, err := r.eng.Read(r.ctx, r.warpValue(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
+			r.progress()
+			if err == nil {
+				txt, conf := joined(gs)
+				rs = append(rs, reading{clean(txt), conf})
+			}
+		}
+		if f.key == keyDate && split {
+			// A date's reading of the code's value disputed (a 6 read
+			// for its 8 in one crop, the 8 in the other) is read a
+			// third time, its digits cut out as before and half as
+			// large again: the third reading tells.
+			crop, cs := r.valueCrop(f, v, em, margins[0])
+			gs, err := r.eng.Read(r.ctx, imaging.PlaneOf(crop, imaging.Luma).Scale(1.5).Image(), ocr.Options{Charset: cs, Layout: ocr.Line})
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)
@@ -448,8 +464,9 @@ func (r *paperReader) printRunsTo(box [4]float64, em float64) float64 {
 }
 
 // maxRunOn is how far, in ems, a value's print is followed past the box
-// the caption reading gave it: an amount's last five digits and point.
-const maxRunOn = 5.0
+// the caption reading gave it: all but the first digit of a total of
+// hundreds of thousands, its point and decimals (¥1|47991.29).
+const maxRunOn = 8.0
 
 // lostDecimals is how many characters amount s, as the caption reading
 // gave it, lacks of its point and two decimals.
@@ -1291,6 +1308,13 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 				drop(keyTax)
 			}
 		}
+		if okQ && ok[keyTotal] && !ok[keyTax] && !ok[keyAmount] && zeroMended(s, func(f int64) bool { return f == q || f > q && ofRate(f-q, q) }) {
+			// A total alone (or left alone, its tax misread) that is
+			// not the code's amount and a tax of it, but would be with
+			// a 0 read as a 6, 8 or 9 (3719.39 for 3710.39 on 3500.37
+			// and 6 %): a dot-matrix 0 misread.
+			drop(keyTotal)
+		}
 		return out
 	}
 	wants := []struct {
@@ -1391,8 +1415,14 @@ func rateDigitOff(t string, amount int64) bool {
 // rates standing for the missing third of the sums. A tax of several
 // rates fits none, and is then kept unless a misread 0 would make it fit.
 func rateMisread(t string, amount func(tax int64) int64) bool {
+	return zeroMended(t, func(tax int64) bool { return ofRate(tax, amount(tax)) })
+}
+
+// zeroMended reports whether amount t as read does not fit (by fits, in
+// fen) while t with some 6, 8 or 9 taken for a misread 0 does.
+func zeroMended(t string, fits func(int64) bool) bool {
 	ft, ok := fen(t)
-	if !ok || ofRate(ft, amount(ft)) {
+	if !ok || fits(ft) {
 		return false
 	}
 	rs := []rune(t)
@@ -1416,7 +1446,7 @@ func rateMisread(t string, amount func(tax int64) int64) bool {
 		if w[0] == '0' && w[1] != '.' {
 			continue // no amount is printed with a leading 0
 		}
-		if f, ok := fen(string(v)); ok && ofRate(f, amount(f)) {
+		if f, ok := fen(string(v)); ok && fits(f) {
 			return true
 		}
 	}
@@ -1451,10 +1481,16 @@ func fenText(n int64) string {
 }
 
 // isPiece reports whether amount t is the end of amount a's digits, fewer
-// of them: a box that cut a's first digits off.
+// of them, its dot-matrix 0s perhaps read as 6, 8 or 9 (see zeroMisread):
+// a box that cut a's first digits off, or a ¥ and a 1 run together and
+// lost with them (¥10695.43 read as 9695.43).
 func isPiece(t, a string) bool {
 	t, a = strings.TrimPrefix(t, "-"), strings.TrimPrefix(a, "-")
-	return len(t) < len(a) && strings.HasSuffix(a, t)
+	if len(t) >= len(a) {
+		return false
+	}
+	end := a[len(a)-len(t):]
+	return end == t || zeroMisread(t, end)
 }
 
 func sameSign(a, b int64) bool { return a == 0 || b == 0 || (a < 0) == (b < 0) }

@@ -44,6 +44,8 @@ func TestSumsMisread(t *testing.T) {
 		{"amount read the tax's print, no tax", "1049.88", "", "14804.50", "13754.62", sure, []string{keyAmount}},
 		{"amount above its total, QR confirms it", "9289.00", "", "637.94", "9289.00", sure, []string{keyTotal}},
 		{"tax-free", "500.00", "", "500.00", "500.00", sure, nil},
+		{"total the end of the sum, its 0 read as 9", "10090.03", "605.40", "9695.43", "10090.03", sure, []string{keyTotal}},
+		{"total of another sum, no piece of it", "10090.03", "605.40", "9495.43", "10090.03", sure, nil},
 		{"tax cut to the end of its digits, all three read", "555.96", "0.04", "606.00", "606.00", sure, []string{keyTax}},
 		{"tax and total the QR's amount does not join", "", "7327.74", "129457.37", "122129.60", sure, []string{keyTax}},
 		{"tax and total the QR's amount joins", "", "7327.77", "129457.37", "122129.60", sure, nil},
@@ -56,6 +58,10 @@ func TestSumsMisread(t *testing.T) {
 		{"amount alone, forged, of no rate of the QR's amount", "4220.24", "", "", "7037.28", sure, nil},
 		{"total alone, a tax of the QR's amount", "", "", "2443.80", "40730.06", sure, []string{keyTotal}},
 		{"total alone, of the QR's amount and its tax", "", "", "46025.97", "40730.06", sure, nil},
+		{"total alone, its 0 read as 9", "", "", "3719.39", "3500.37", sure, []string{keyTotal}},
+		{"total alone, its 0 read as 9, QR carries the total", "", "", "3719.39", "3710.39", sure, []string{keyTotal}},
+		{"total alone, of no rate, no 0 to mend", "", "", "3754.37", "3500.37", sure, nil},
+		{"total left alone by its tax misread, its 0 read as 9", "", "218.82", "3719.39", "3500.37", sure, []string{keyTax, keyTotal}},
 		{"tax alone, a jiao digit off its rate of the QR's amount", "", "312.09", "", "2407.68", sure, []string{keyTax}},
 		{"0 of the tax read as 6, no total: its rate tells", "100560.22", "9650.42", "", "100560.22", sure, []string{keyTax}},
 		{"0 of the tax read as 6, no amount: its rate tells", "", "1360.00", "11300.00", "", sure, []string{keyTax}},
@@ -119,6 +125,22 @@ func TestAmountReadToItsDecimals(t *testing.T) {
 	}
 	if got, _ := r.settle(f, val{s: "22924.", box: box, conf: 0.9}); got != "22924.25" {
 		t.Errorf("total read %q, printed 22924.25", got)
+	}
+}
+
+// A dot-matrix total printed up against the rule above it: its digits and
+// the rule are one blot of ink, of no glyph's size, and the caption
+// reading gave only its first digit (the 2 of 24081.63). The print is
+// followed where it inks the line's middle, and read to its end. The crop
+// is an office scan's 价税合计 (小写) total, as the reading frame shows it.
+func TestTotalRunTogetherReadToItsEnd(t *testing.T) {
+	r := cropReader(t, "total-dots-joined.png")
+	v := val{s: "2", box: [4]float64{28, 21, 39, 35}, conf: 0.9}
+	if end := r.printRunsTo(v.box, 14); end < 128 || end > 140 {
+		t.Errorf("print ends at %.0f, printed to about 134", end)
+	}
+	if got, _ := r.settle(totalField(t), v); got != "24081.63" {
+		t.Errorf("total read %q, printed 24081.63", got)
 	}
 }
 
@@ -358,6 +380,17 @@ func TestRowVals(t *testing.T) {
 	if vs := rowVals(lines, h[0]); len(vs) != 1 || vs[0].s != "1555.06" {
 		t.Errorf("row read %v, want the total 1555.06", vs)
 	}
+	// A dot-matrix total printed most of a line above its caption (the
+	// band kept only its ¥2): it is the row's last amount, right of a
+	// figure misread in the amount in words.
+	gs = mk("价税合计(大写)", 0, 100, 120)
+	gs = append(gs, mk("3", 200, 98, 116)...)
+	gs = append(gs, mk("¥2", 400, 80, 98)...)
+	lines = buildLines(pageText{glyphs: gs, ocr: true})
+	h = findLabels(lines, reOCRTotalRow, "")
+	if vs := rowVals(lines, h[0]); len(vs) == 0 || vs[len(vs)-1].s != "2" {
+		t.Errorf("row read %v, want the total after the ¥ last", vs)
+	}
 }
 
 // Dates on blurred photos whose neighbours blur joins: the 0 and 6 of
@@ -487,5 +520,25 @@ func TestContestedKeptBySums(t *testing.T) {
 	r.crossCheck(&p, reads)
 	if p.Tax != "" || !reads[keyTax].Unsure {
 		t.Errorf("a contested tax no sum confirms was kept: %q", p.Tax)
+	}
+}
+
+// A date the band read with its 8 as a 6 and its crop with the 8: the
+// code's value is disputed, and a third reading, the digits cut out and
+// half as large again, tells. The crop is a clean print's date as the
+// reading frame shows it.
+func TestDateDisputeReadAgain(t *testing.T) {
+	r := cropReader(t, "date-disputed.png")
+	const qr = "01,32,,25322000000248900215,11366.37,20250708,,1038"
+	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
+	var f ocrField
+	for _, x := range ocrFields {
+		if x.key == keyDate {
+			f = x
+		}
+	}
+	v := val{s: "2025年07月06日", box: [4]float64{42, 32, 233, 53}, conf: 0.9}
+	if got, _ := r.settle(f, v); got != "2025-07-08" {
+		t.Errorf("date read %q, printed 2025-07-08", got)
 	}
 }

@@ -18,20 +18,10 @@ func (b inkBox) cx() float64 { return float64(b.x0+b.x1) / 2 }
 func inkBoxes(g *image.Gray, cut float64) []inkBox {
 	bd := g.Bounds()
 	w, h := bd.Dx(), bd.Dy()
-	if w == 0 || h == 0 {
+	dark, ok := darkLevel(g, cut)
+	if !ok {
 		return nil
 	}
-	lo, hi := uint8(255), uint8(0)
-	for y := bd.Min.Y; y < bd.Max.Y; y++ {
-		for x := bd.Min.X; x < bd.Max.X; x++ {
-			p := g.GrayAt(x, y).Y
-			lo, hi = min(lo, p), max(hi, p)
-		}
-	}
-	if hi-lo < 40 {
-		return nil
-	}
-	dark := lo + uint8(cut*float64(hi-lo))
 	seen := make([]bool, w*h)
 	var out []inkBox
 	var stack []int
@@ -64,6 +54,27 @@ func inkBoxes(g *image.Gray, cut float64) []inkBox {
 		out = append(out, b)
 	}
 	return out
+}
+
+// darkLevel is the grey below which a pixel of g is ink: the fraction cut
+// of the way from the darkest to the lightest. ok is false for a crop
+// without print (less than 40 levels between them).
+func darkLevel(g *image.Gray, cut float64) (dark uint8, ok bool) {
+	bd := g.Bounds()
+	if bd.Empty() {
+		return 0, false
+	}
+	lo, hi := uint8(255), uint8(0)
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			p := g.GrayAt(x, y).Y
+			lo, hi = min(lo, p), max(hi, p)
+		}
+	}
+	if hi-lo < 40 {
+		return 0, false
+	}
+	return lo + uint8(cut*float64(hi-lo)), true
 }
 
 // lineBlots are the blots of ink of g (darker than half way) from half an
@@ -262,10 +273,22 @@ func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
 // (half an em to 1.4 em tall, at most 1.5 em wide, their middles within
 // the rows) that follow each other at most maxGlyphGap em apart; from
 // when none follows. Blots of other sizes (a ruling line, a seal's ring)
-// are passed over; a glyph joined to one is no glyph-sized blot, and the
-// run may end before it.
+// are passed over, and a wider blot of a glyph's height counts where it
+// inks the line's middle (see middlePieces): glyphs a heavy print runs
+// together, or a glyph joined to a rule or a ring along its foot.
 func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
 	gl := lineBlots(g, y0, y1, em, 1.4, 1.5, 0.3)
+	if len(gl) >= 2 {
+		// The gaps go by the glyphs' own height where the box they were
+		// looked for from is shorter (a ¥ and one digit read of a total).
+		hs := make([]int, len(gl))
+		for i, b := range gl {
+			hs[i] = b.y1 - b.y0
+		}
+		sort.Ints(hs)
+		em = max(em, float64(hs[len(hs)/2]))
+	}
+	gl = append(gl, middlePieces(g, y0, y1, em)...)
 	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
 	end := from
 	for _, b := range gl {
@@ -284,3 +307,72 @@ func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
 // a decimal point, as wide as a digit in fixed-pitch print, and the
 // space about it.
 const maxGlyphGap = 1.3
+
+// middlePieces are the runs of columns in which the blots of g that are
+// no glyph (wider than 1.5 em or taller than 1.4 em) but cross the middle
+// half of rows [y0, y1) have ink in that middle half: the glyphs of such
+// a blot, where a rule or a ring joined to their feet or heads has none.
+// A run with ink in the crop's top row and its bottom one (a fifth of an
+// em aside allowed for a slant) is a rule across the line, and a run wider than 1.5 em with a row inked across nine
+// tenths of it a rule along the line's middle: neither is glyphs.
+func middlePieces(g *image.Gray, y0, y1 int, em float64) []inkBox {
+	dark, ok := darkLevel(g, 0.5)
+	if !ok {
+		return nil
+	}
+	bd := g.Bounds()
+	q := (y1 - y0) / 4
+	m0, m1 := max(y0+q, 0), min(y1-q, bd.Dy())
+	inked := func(x, y int) bool { return g.GrayAt(bd.Min.X+x, bd.Min.Y+y).Y < dark }
+	slant := int(0.2*em + 0.5) // a rule's lean over the crop's height
+	across := func(x0, x1 int) bool {
+		top, bottom := false, false
+		for x := max(x0-slant, 0); x < min(x1+slant, bd.Dx()); x++ {
+			top = top || inked(x, 0)
+			bottom = bottom || inked(x, bd.Dy()-1)
+		}
+		return top && bottom
+	}
+	along := func(x0, x1, ya, yb int) bool {
+		for y := ya; y < yb; y++ {
+			n := 0
+			for x := x0; x < x1; x++ {
+				if inked(x, y) {
+					n++
+				}
+			}
+			if 10*n >= 9*(x1-x0) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []inkBox
+	for _, b := range inkBoxes(g, 0.5) {
+		w, h := float64(b.x1-b.x0), float64(b.y1-b.y0)
+		if w <= 1.5*em && h <= 1.4*em || b.y1 <= m0 || b.y0 >= m1 {
+			continue
+		}
+		ya, yb := max(m0, b.y0), min(m1, b.y1)
+		start := -1
+		for x := b.x0; x <= b.x1; x++ {
+			on := false
+			for y := ya; x < b.x1 && y < yb; y++ {
+				if inked(x, y) {
+					on = true
+					break
+				}
+			}
+			switch {
+			case on && start < 0:
+				start = x
+			case !on && start >= 0:
+				if !across(start, x) && (float64(x-start) <= 1.5*em || !along(start, x, ya, yb)) {
+					out = append(out, inkBox{start, max(b.y0, y0), x, min(b.y1, y1)})
+				}
+				start = -1
+			}
+		}
+	}
+	return out
+}
