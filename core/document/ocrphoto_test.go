@@ -59,22 +59,28 @@ func TestTotalReadAsFarAsItsPrintRuns(t *testing.T) {
 	}
 }
 
-// Print runs on over glyph-sized blots a point's width apart, across a
-// ruling line; a value a column away, or a glyph joined to a seal's ring
-// (a blot too big for a glyph), end it.
-func TestInkRunEnd(t *testing.T) {
-	const em = 20
-	g := image.NewGray(image.Rect(0, 0, 400, 60))
+// paperCrop is a blank crop w by h of paper, and a pen inking rectangles
+// of it.
+func paperCrop(w, h int) (*image.Gray, func(x0, y0, x1, y1 int)) {
+	g := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range g.Pix {
 		g.Pix[i] = 235
 	}
-	ink := func(x0, y0, x1, y1 int) {
+	return g, func(x0, y0, x1, y1 int) {
 		for y := y0; y < y1; y++ {
 			for x := x0; x < x1; x++ {
 				g.Pix[y*g.Stride+x] = 40
 			}
 		}
 	}
+}
+
+// Print runs on over glyph-sized blots a point's width apart, across a
+// ruling line; a value a column away, or a glyph joined to a seal's ring
+// (a blot too big for a glyph), end it.
+func TestInkRunEnd(t *testing.T) {
+	const em = 20
+	g, ink := paperCrop(400, 60)
 	// 41|11.26: digits 13 wide, 17 apart; the point a digit's advance.
 	for _, x := range []int{20, 37, 54, 71, 105, 122} {
 		ink(x, 20, x+13, 40)
@@ -114,17 +120,7 @@ func TestInkRunEnd(t *testing.T) {
 // followed glyph by glyph.
 func TestInkRunEndJoined(t *testing.T) {
 	const em = 20
-	g := image.NewGray(image.Rect(0, 0, 300, 60))
-	for i := range g.Pix {
-		g.Pix[i] = 235
-	}
-	ink := func(x0, y0, x1, y1 int) {
-		for y := y0; y < y1; y++ {
-			for x := x0; x < x1; x++ {
-				g.Pix[y*g.Stride+x] = 40
-			}
-		}
-	}
+	g, ink := paperCrop(300, 60)
 	// Five digits joined at their heads and feet, a point, two decimals.
 	for _, x := range []int{20, 34, 48, 62, 76} {
 		ink(x, 20, x+11, 22)
