@@ -149,15 +149,32 @@ func (m *MainWindow) onHistory(old env.History) {
 	stop := m.stopTeam
 	m.stopTeam = nil
 	m.showTeamOf(m.e.Team())
+	closeOld := func() {
+		m.e.Bridge.Exec(context.Background(), func(context.Context) error {
+			if stop != nil {
+				stop()
+			}
+			return old.Close()
+		}, nil)
+	}
+	// What the clerk typed into the invoices shown and did not save is
+	// saved into the history they are in, the one left, before it is
+	// closed (the views forget them next); what could not be is said.
+	ctx, cancel := context.WithTimeout(context.Background(), m.closeWait)
+	saving := invoice.KeepTyped(ctx, []*invoice.View{m.scan.Detail(), m.history.Shown()}, func(notKept string) {
+		cancel()
+		if notKept != "" {
+			dialog.ShowInformation(m.e.Tr.T("error.title"), notKept, m.window)
+		}
+		closeOld()
+	})
+	if !saving {
+		cancel()
+		closeOld()
+	}
 	m.scan.Reset()
 	m.history.Reset()
 	m.orders.Reset()
-	m.e.Bridge.Exec(context.Background(), func(context.Context) error {
-		if stop != nil {
-			stop()
-		}
-		return old.Close()
-	}, nil)
 }
 
 // History is the history the window uses now, with its team.

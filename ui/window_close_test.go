@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fapiaoscanner/fapiao/core/store"
+	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
@@ -177,5 +178,41 @@ func TestClosedRecordNotAskedAboutAgain(t *testing.T) {
 	uitest.PressClose(m.window)
 	if !uitest.Closed(m.window) {
 		t.Errorf("the window asks again about a record closed: %q", uitest.OverlayText(c))
+	}
+}
+
+// Values typed into the invoice shown and not saved are saved into the
+// history it is in when the settings switch the window to another: not
+// lost with the scan queue, and not written into the new history by the
+// old invoice's ID.
+func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
+	uitest.PrivateDataFolder(t)
+	ctx := context.Background()
+	team := pgtest.Database(t)
+	m := newTestWindow(t, "")
+	c := m.window.Canvas()
+	file := m.Store().Path()
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	entries := uitest.Entries(c.Content(), "照票面录入")
+	test.Type(entries[4], "681.50")
+
+	if msg := m.useTeam(t, team); !strings.Contains(msg, "窗口现在使用") || m.Store().Path() != team {
+		t.Fatalf("switching to %s: %q", team, msg)
+	}
+	if _, err := m.Store().GetByIdentity(ctx, paperID); err == nil {
+		t.Error("the invoice typed into is in the team's history")
+	}
+	st, err := store.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	inv, err := st.GetByIdentity(ctx, paperID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := inv.Typed[store.PrintedTotal]; got != "681.50" {
+		t.Errorf("the total typed is %q in the file left, want 681.50", got)
 	}
 }

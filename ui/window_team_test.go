@@ -19,6 +19,26 @@ import (
 	"github.com/fapiaoscanner/fapiao/ui/internal/uitest"
 )
 
+// useTeam has the settings switch the window to the team's server at addr
+// (the file, with ""), and returns what the window said of it.
+func (m *testWindow) useTeam(t *testing.T, addr string) string {
+	t.Helper()
+	c := m.window.Canvas()
+	m.ShowScreen(ScreenSettings)
+	addrEntry := uitest.Entries(c.Content(), m.e.Tr.T("settings.team_placeholder"))
+	if len(addrEntry) != 1 {
+		t.Fatalf("%d team address entries", len(addrEntry))
+	}
+	addrEntry[0].SetText("")
+	test.Type(addrEntry[0], addr)
+	test.Tap(uitest.Button(c.Content(), "保存并使用"))
+	m.settle()
+	msg := uitest.OverlayText(c)
+	c.Overlays().Top().Hide()
+	c.Overlays().Remove(c.Overlays().Top())
+	return msg
+}
+
 // The team's server set in 设置 is used at once, by every screen: the
 // history lists the team's invoices, a code scanned next is found a
 // duplicate of another clerk's, the blacklist is the team's. A server that
@@ -70,22 +90,7 @@ func TestSettingsSwitchHistoryAtOnce(t *testing.T) {
 		t.Fatal("the queue is empty after a scan")
 	}
 
-	use := func(addr string) string {
-		t.Helper()
-		m.ShowScreen(ScreenSettings)
-		addrEntry := uitest.Entries(c.Content(), m.e.Tr.T("settings.team_placeholder"))
-		if len(addrEntry) != 1 {
-			t.Fatalf("%d team address entries", len(addrEntry))
-		}
-		addrEntry[0].SetText("")
-		test.Type(addrEntry[0], addr)
-		test.Tap(uitest.Button(c.Content(), "保存并使用"))
-		m.settle()
-		msg := uitest.OverlayText(c)
-		c.Overlays().Top().Hide()
-		c.Overlays().Remove(c.Overlays().Top())
-		return msg
-	}
+	use := func(addr string) string { t.Helper(); return m.useTeam(t, addr) }
 
 	if msg := use(teamA); !strings.Contains(msg, "窗口现在使用") || m.Store().Path() != teamA {
 		t.Fatalf("switching to %s: %q; in use %s", teamA, msg, m.Store().Path())

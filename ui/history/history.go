@@ -247,10 +247,13 @@ func (h *Screen) stopTyping() {
 // Reset closes the invoice shown and searches again: the window now uses
 // another history, whose invoices have other IDs.
 func (h *Screen) Reset() {
+	// The detail forgets its invoice before its dialog closes: the
+	// dialog's close saves what was typed into the history now in use,
+	// and this invoice is in the one before (see MainWindow.onHistory).
+	h.detail.Clear()
 	if h.detailDialog != nil {
 		h.detailDialog.Hide()
 	}
-	h.detail.Clear()
 	h.Reload()
 }
 

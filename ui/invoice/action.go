@@ -131,7 +131,11 @@ func (v *View) takeTyped() (typedLeft, bool) {
 		return typedLeft{}, false
 	}
 	e := v.e
-	t := typedLeft{v: v, e: e, st: e.Store(), id: v.f.id, edits: edits, left: v.f.describe(e.Tr)}
+	st := v.f.st
+	if st == nil {
+		st = e.Store()
+	}
+	t := typedLeft{v: v, e: e, st: st, id: v.f.id, edits: edits, left: v.f.describe(e.Tr)}
 	for _, fl := range fields {
 		if val, ok := edits[fl.key]; ok {
 			if _, err := store.CleanTyped(fl.key, val); err != nil {

@@ -40,9 +40,12 @@ var historyCodes = map[string]bool{"duplicate": true, "already_locked": true, "a
 // the file (or by OCR) and the values typed are three facts: none is ever
 // written over another, and the comparison is made from all three.
 type form struct {
-	id       int64 // in the history; 0 when not recorded
-	queued   bool  // kept in the outbox: the team's server could not be reached
-	reading  bool  // a capture whose printed values are being read, to be recorded then
+	id int64 // in the history; 0 when not recorded
+	// st is the history id is in: the window may have switched to
+	// another since the invoice was shown.
+	st       *store.Store
+	queued   bool // kept in the outbox: the team's server could not be reached
+	reading  bool // a capture whose printed values are being read, to be recorded then
 	state    store.State
 	verified *store.Verification
 	checked  *store.CheckSummary // the tax authority's latest answer

@@ -237,7 +237,7 @@ func (v *View) ShowScanned(s Scanned) {
 			}
 		}
 		if rec := inv.Recorded; rec != nil {
-			v.f.id, v.f.state, v.firstSeen = rec.InvoiceID, rec.State, rec.DuplicateOf
+			v.f.id, v.f.st, v.f.state, v.firstSeen = rec.InvoiceID, v.e.Store(), rec.State, rec.DuplicateOf
 		}
 		if inv.Page > 0 {
 			v.title += " · " + tr.F("detail.page", inv.Page)
@@ -262,6 +262,7 @@ func (v *View) ShowScanned(s Scanned) {
 // record is an invoice of the history as the detail view shows it.
 type record struct {
 	inv       *store.Invoice
+	st        *store.Store // the history inv was read from
 	qr        *payload.Result
 	firstGone bool
 }
@@ -286,7 +287,7 @@ func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) 
 		if err != nil {
 			return loaded{}, err
 		}
-		r := record{inv: inv}
+		r := record{inv: inv, st: st}
 		for _, s := range inv.Sightings {
 			if s.Raw != "" {
 				r.qr = payload.AnalyzeWith(s.Raw, now, keys)
@@ -311,7 +312,7 @@ func (v *View) LoadRecord(invoiceID int64, shown func(title string, err error)) 
 func (v *View) showRecord(r record) {
 	inv := r.inv
 	v.title = inv.Identity
-	v.f = form{id: inv.ID, state: inv.State, verified: inv.Verified, checked: inv.Checked, qr: r.qr, stored: inv.Typed, now: v.e.Now}
+	v.f = form{id: inv.ID, st: r.st, state: inv.State, verified: inv.Verified, checked: inv.Checked, qr: r.qr, stored: inv.Typed, now: v.e.Now}
 	v.firstSeen, v.firstGone, v.noQRFile = nil, r.firstGone, ""
 	if r.qr != nil {
 		v.f.base = append(v.f.base, r.qr.Findings...)
