@@ -135,29 +135,21 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
 		split := slices.ContainsFunc(qr, func(q string) bool { return disputed(rs, q) })
-		if f.key != keyDate && (!confirmed(rs, confirm) || split) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
+		if f.key == keyDate && split || f.key != keyDate && (!confirmed(rs, confirm) || split) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
 			// The engine's misreadings change with the print's size, its
 			// right readings do not: once more, half as large again. A
 			// value the QR code carries otherwise, read two ways, is read
 			// again too: decide then needs three readings of one. So is
 			// one whose reading of the code's value is disputed (see
-			// disputed): the third reading tells.
-			m := margins[0]
-			b := marginBox(v.box, em, m)
-			gs, err := r.eng.Read(r.ctx, r.warpValue(b, 1.5), ocr.Options{Charset: f.charset, Layout: ocr.Line})
-			r.progress()
-			if err == nil {
-				txt, conf := joined(gs)
-				rs = append(rs, reading{clean(txt), conf})
+			// disputed): the third reading tells. A date is read so only
+			// then, its digits cut out as for its other readings.
+			img, cs := r.warpValue(marginBox(v.box, em, margins[0]), 1.5), f.charset
+			if f.key == keyDate {
+				var crop *image.Gray
+				crop, cs = r.valueCrop(f, v, em, margins[0])
+				img = imaging.PlaneOf(crop, imaging.Luma).Scale(1.5).Image()
 			}
-		}
-		if f.key == keyDate && split {
-			// A date's reading of the code's value disputed (a 6 read
-			// for its 8 in one crop, the 8 in the other) is read a
-			// third time, its digits cut out as before and half as
-			// large again: the third reading tells.
-			crop, cs := r.valueCrop(f, v, em, margins[0])
-			gs, err := r.eng.Read(r.ctx, imaging.PlaneOf(crop, imaging.Luma).Scale(1.5).Image(), ocr.Options{Charset: cs, Layout: ocr.Line})
+			gs, err := r.eng.Read(r.ctx, img, ocr.Options{Charset: cs, Layout: ocr.Line})
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)

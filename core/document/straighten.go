@@ -81,8 +81,13 @@ func darkLevel(g *image.Gray, cut float64) (dark uint8, ok bool) {
 // em to maxH ems tall and at most maxW ems wide, whose middles lie within
 // near ems of rows [y0, y1): a line's glyphs.
 func lineBlots(g *image.Gray, y0, y1 int, em, maxH, maxW, near float64) []inkBox {
+	return blotsOn(inkBoxes(g, 0.5), y0, y1, em, maxH, maxW, near)
+}
+
+// blotsOn are those of the blots bs that lineBlots keeps.
+func blotsOn(bs []inkBox, y0, y1 int, em, maxH, maxW, near float64) []inkBox {
 	var out []inkBox
-	for _, b := range inkBoxes(g, 0.5) {
+	for _, b := range bs {
 		h, w := float64(b.y1-b.y0), float64(b.x1-b.x0)
 		cy := float64(b.y0+b.y1) / 2
 		if h < 0.5*em || h > maxH*em || w > maxW*em || cy < float64(y0)-near*em || cy > float64(y1)+near*em {
@@ -277,7 +282,8 @@ func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
 // inks the line's middle (see middlePieces): glyphs a heavy print runs
 // together, or a glyph joined to a rule or a ring along its foot.
 func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
-	gl := lineBlots(g, y0, y1, em, 1.4, 1.5, 0.3)
+	bs := inkBoxes(g, 0.5)
+	gl := blotsOn(bs, y0, y1, em, 1.4, 1.5, 0.3)
 	if len(gl) >= 2 {
 		// The gaps go by the glyphs' own height where the box they were
 		// looked for from is shorter (a ¥ and one digit read of a total).
@@ -288,7 +294,7 @@ func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
 		sort.Ints(hs)
 		em = max(em, float64(hs[len(hs)/2]))
 	}
-	gl = append(gl, middlePieces(g, y0, y1, em)...)
+	gl = append(gl, middlePieces(g, bs, y0, y1, em)...)
 	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
 	end := from
 	for _, b := range gl {
@@ -308,14 +314,15 @@ func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
 // space about it.
 const maxGlyphGap = 1.3
 
-// middlePieces are the runs of columns in which the blots of g that are
-// no glyph (wider than 1.5 em or taller than 1.4 em) but cross the middle
-// half of rows [y0, y1) have ink in that middle half: the glyphs of such
-// a blot, where a rule or a ring joined to their feet or heads has none.
-// A run with ink in the crop's top row and its bottom one (a fifth of an
-// em aside allowed for a slant) is a rule across the line, and a run wider than 1.5 em with a row inked across nine
+// middlePieces are the runs of columns in which the blots bs of g (see
+// inkBoxes) that are no glyph (wider than 1.5 em or taller than 1.4 em)
+// but cross the middle half of rows [y0, y1) have ink in that middle
+// half: the glyphs of such a blot, where a rule or a ring joined to their
+// feet or heads has none. A run with ink in the crop's top row and its
+// bottom one (a fifth of an em aside allowed for a slant) is a rule across
+// the line, and a run wider than 1.5 em with a row inked across nine
 // tenths of it a rule along the line's middle: neither is glyphs.
-func middlePieces(g *image.Gray, y0, y1 int, em float64) []inkBox {
+func middlePieces(g *image.Gray, bs []inkBox, y0, y1 int, em float64) []inkBox {
 	dark, ok := darkLevel(g, 0.5)
 	if !ok {
 		return nil
@@ -348,7 +355,7 @@ func middlePieces(g *image.Gray, y0, y1 int, em float64) []inkBox {
 		return false
 	}
 	var out []inkBox
-	for _, b := range inkBoxes(g, 0.5) {
+	for _, b := range bs {
 		w, h := float64(b.x1-b.x0), float64(b.y1-b.y0)
 		if w <= 1.5*em && h <= 1.4*em || b.y1 <= m0 || b.y0 >= m1 {
 			continue
