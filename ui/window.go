@@ -149,29 +149,20 @@ func (m *MainWindow) onHistory(old env.History) {
 	stop := m.stopTeam
 	m.stopTeam = nil
 	m.showTeamOf(m.e.Team())
-	closeOld := func() {
+	// What the clerk typed into the invoices shown and did not save is
+	// saved into the history they are in, the one left, before it is
+	// closed (the views forget them next); what could not be is said.
+	m.saveTyped(func(notKept string) {
+		if notKept != "" {
+			dialog.ShowInformation(m.e.Tr.T("error.title"), notKept, m.window)
+		}
 		m.e.Bridge.Exec(context.Background(), func(context.Context) error {
 			if stop != nil {
 				stop()
 			}
 			return old.Close()
 		}, nil)
-	}
-	// What the clerk typed into the invoices shown and did not save is
-	// saved into the history they are in, the one left, before it is
-	// closed (the views forget them next); what could not be is said.
-	ctx, cancel := context.WithTimeout(context.Background(), m.closeWait)
-	saving := invoice.KeepTyped(ctx, []*invoice.View{m.scan.Detail(), m.history.Shown()}, func(notKept string) {
-		cancel()
-		if notKept != "" {
-			dialog.ShowInformation(m.e.Tr.T("error.title"), notKept, m.window)
-		}
-		closeOld()
 	})
-	if !saving {
-		cancel()
-		closeOld()
-	}
 	m.scan.Reset()
 	m.history.Reset()
 	m.orders.Reset()
@@ -225,32 +216,39 @@ func (m *MainWindow) onCloseButton() { m.keepTypedThen(m.window.Close) }
 // clerk typed is saved.
 func (m *MainWindow) quit() { m.keepTypedThen(m.app.Quit) }
 
-// keepTypedThen saves what the clerk typed into the detail views and did not
-// save yet (the scan screen's, and the history's while its dialog is open),
-// then runs end, which closes the window or quits. The window closes, and
-// app/ closes the history after it, only once the save has ended, so the
-// two never meet. The save runs in the
-// background, bounded by closeWait; what it could not keep is named, and
+// keepTypedThen saves what the clerk typed and did not save yet (see
+// saveTyped), then runs end, which closes the window or quits. The window
+// closes, and app/ closes the history after it, only once the save has
+// ended, so the two never meet. What the save could not keep is named, and
 // the clerk chooses to close anyway or to go back to it. With nothing typed
 // the window closes at once, as without the save.
 func (m *MainWindow) keepTypedThen(end func()) {
 	if m.closing {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), m.closeWait)
-	views := []*invoice.View{m.scan.Detail(), m.history.Shown()}
-	m.closing = invoice.KeepTyped(ctx, views, func(notKept string) {
-		cancel()
+	m.closing = m.saveTyped(func(notKept string) {
 		if notKept == "" {
 			end()
 			return
 		}
 		m.askClose(notKept, end)
 	})
-	if !m.closing {
-		cancel()
-		end()
+}
+
+// saveTyped saves what the clerk typed into the detail views and did not
+// save yet (the scan screen's, and the history's while its dialog is open)
+// in the background, bounded by closeWait, then calls then on the UI
+// goroutine with what was not kept ("" when everything was): at once, with
+// "", when nothing was typed. It reports whether a save was started.
+func (m *MainWindow) saveTyped(then func(notKept string)) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), m.closeWait)
+	views := []*invoice.View{m.scan.Detail(), m.history.Shown()}
+	if invoice.KeepTyped(ctx, views, func(notKept string) { cancel(); then(notKept) }) {
+		return true
 	}
+	cancel()
+	then("")
+	return false
 }
 
 // askClose tells the clerk which typed values could not be saved as the
