@@ -193,7 +193,11 @@ func TestServerStoppedMidScan(t *testing.T) {
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the outbox to drain", func() bool { s := tm.Status(); return !s.Offline && s.Queued == 0 })
+	// Run tells OnSent of a batch after the status shows it sent.
+	waitFor(t, "the outbox to drain", func() bool {
+		s := tm.Status()
+		return !s.Offline && s.Queued == 0 && len(sent()) >= n+1
+	})
 	got := sent()
 	if len(got) != n+1 {
 		t.Fatalf("sent %d scans, want %d", len(got), n+1)
@@ -411,7 +415,7 @@ func TestTwoClerksOneAway(t *testing.T) {
 	if err := r.restore(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "A's outbox to drain", func() bool { s := a.Status(); return !s.Offline && s.Queued == 0 })
+	waitFor(t, "A's outbox to drain", func() bool { s := a.Status(); return !s.Offline && s.Queued == 0 && len(sent()) > 0 })
 	got := sent()
 	if len(got) != 1 || len(got[0].Duplicates()) != 1 {
 		t.Fatalf("A sent %+v, want X as a duplicate", got)
