@@ -85,6 +85,9 @@ type MainWindow struct {
 func NewMainWindow(a fyne.App, st *store.Store) *MainWindow {
 	m := &MainWindow{app: a, closeWait: defaultCloseWait}
 	m.window = a.NewWindow(Title)
+	// Closing the main window quits the app, page picture windows open
+	// or not.
+	m.window.SetMaster()
 	m.e = &env.Env{
 		App: a, Win: m.window, Now: time.Now, Scanner: &scan.Scanner{},
 		Tr:     env.NewTranslator(a.Preferences().StringWithFallback(env.PrefLanguage, env.DefaultLanguage)),
