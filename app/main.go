@@ -78,7 +78,13 @@ func main() {
 	// switched to another. The window closes, and the app quits, only once
 	// what the clerk typed and did not save is saved (or the clerk chose
 	// to close without it), so this close never meets that save.
-	defer func() { w.StopTeam(); w.History().Close() }()
+	defer func() {
+		if notKept := w.Finish(); notKept != "" {
+			log.Print(notKept)
+		}
+		w.StopTeam()
+		w.History().Close()
+	}()
 	w.FitScreen(workArea())
 	w.SetBeeper(sound.NewPlayer())
 	w.ShowScreen(os.Getenv("FAPIAO_SCREEN"))

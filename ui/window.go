@@ -76,6 +76,7 @@ type MainWindow struct {
 	// closing: what the clerk typed is being saved as the window closes,
 	// or the clerk is asked about what could not be (closeDialog).
 	closing     bool
+	ended       bool // the window closed, or the app quit, through keepTypedThen
 	closeDialog dialog.Dialog
 	closeWait   time.Duration // defaultCloseWait, shorter in tests
 }
@@ -229,13 +230,34 @@ func (m *MainWindow) keepTypedThen(end func()) {
 	if m.closing {
 		return
 	}
+	done := func() { m.ended = true; end() }
 	m.closing = m.saveTyped(func(notKept string) {
 		if notKept == "" {
-			end()
+			done()
 			return
 		}
-		m.askClose(notKept, end)
+		m.askClose(notKept, done)
 	})
+}
+
+// Finish ends the window's work once its event loop has ended, before the
+// history is closed: it waits, at most as long as a close waits for its
+// save, for work still running (a save the clerk started by moving on just
+// before closing); then, when the app stopped without the window's close
+// (Ctrl+C, SIGTERM: Fyne quits at once), it saves what the clerk typed and
+// did not save, on the caller's goroutine, as no UI goroutine runs any
+// more. It returns what could not be kept ("" when everything was).
+func (m *MainWindow) Finish() string {
+	m.capture.Shutdown() // its frames' work, should the window not have closed
+	if !m.e.Bridge.WaitAtMost(m.closeWait) {
+		return m.e.Tr.T("close.work_running")
+	}
+	if m.ended {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.closeWait)
+	defer cancel()
+	return invoice.KeepTypedAfterLoop(ctx, []*invoice.View{m.scan.Detail(), m.history.Shown()})
 }
 
 // saveTyped saves what the clerk typed into the detail views and did not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -214,5 +215,55 @@ func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
 	}
 	if got := inv.Typed[store.PrintedTotal]; got != "681.50" {
 		t.Errorf("the total typed is %q in the file left, want 681.50", got)
+	}
+}
+
+// Stopped by Ctrl+C or SIGTERM, Fyne quits without the window's close: what
+// was typed and not saved is saved once the loop has ended.
+func TestTypedKeptWhenStoppedWithoutClose(t *testing.T) {
+	m := newTestWindow(t, "")
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	scanned := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
+	if len(scanned) < 5 {
+		t.Fatalf("%d printed-value entries", len(scanned))
+	}
+	test.Type(scanned[4], "681.50") // 价税合计
+	if notKept := m.Finish(); notKept != "" {
+		t.Errorf("not kept: %s", notKept)
+	}
+	if got := m.typed(t, paperID)[store.PrintedTotal]; got != "681.50" {
+		t.Errorf("the total typed is %q in the history, want 681.50", got)
+	}
+}
+
+// A save the clerk started by moving on just before the window closed ends
+// before the history is closed.
+func TestFinishWaitsForASaveInFlight(t *testing.T) {
+	m := newTestWindow(t, "")
+	m.gun(uitest.PaperPayload)
+	m.settle()
+	scanned := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
+	if len(scanned) < 5 {
+		t.Fatalf("%d printed-value entries", len(scanned))
+	}
+	test.Type(scanned[4], "681.50")
+	// The next invoice scanned is shown as the gun's scan ends: the
+	// paper invoice left, its total's save is held.
+	m.gun(uitest.DigitalPayload)
+	m.e.Bridge.Wait()
+	release := m.e.Bridge.HoldNext()
+	defer release()
+	m.loop.RunPending()
+	uitest.PressClose(m.window)
+	if !uitest.Closed(m.window) {
+		t.Fatal("nothing typed into the invoice shown, and the window did not close at once")
+	}
+	go func() { time.Sleep(100 * time.Millisecond); release() }()
+	if notKept := m.Finish(); notKept != "" {
+		t.Errorf("not kept: %s", notKept)
+	}
+	if got := m.typed(t, paperID)[store.PrintedTotal]; got != "681.50" {
+		t.Errorf("the total typed is %q in the history once the window's work ended, want 681.50", got)
 	}
 }

@@ -185,15 +185,7 @@ func (v *View) Leave() { v.keepTyped() }
 // "" when everything was. It returns false, and done is not called, when
 // nothing was typed.
 func KeepTyped(ctx context.Context, views []*View, done func(notKept string)) bool {
-	var taken []typedLeft
-	for _, v := range views {
-		if v == nil {
-			continue
-		}
-		if t, ok := v.takeTyped(); ok {
-			taken = append(taken, t)
-		}
-	}
+	taken := takeAll(views)
 	if len(taken) == 0 {
 		return false
 	}
@@ -204,15 +196,48 @@ func KeepTyped(ctx context.Context, views []*View, done func(notKept string)) bo
 		}
 		return nil
 	}, func(error) {
-		var notKept []string
-		for i, t := range taken {
-			if text := t.saved(errs[i]); text != "" {
-				notKept = append(notKept, text)
-			}
-		}
-		done(strings.Join(notKept, "\n\n"))
+		done(notKept(taken, errs))
 	})
 	return true
+}
+
+// KeepTypedAfterLoop is KeepTyped once the window's event loop has ended
+// without the window closing (the app stopped by Ctrl+C or SIGTERM): no UI
+// goroutine runs any more, so the views are read and the values saved on
+// the caller's, bounded by ctx. It returns what was not kept, "" when
+// everything was or nothing was typed.
+func KeepTypedAfterLoop(ctx context.Context, views []*View) string {
+	taken := takeAll(views)
+	errs := make([]error, len(taken))
+	for i, t := range taken {
+		errs[i] = t.save(ctx)
+	}
+	return notKept(taken, errs)
+}
+
+// takeAll takes what was typed into views (see takeTyped).
+func takeAll(views []*View) []typedLeft {
+	var taken []typedLeft
+	for _, v := range views {
+		if v == nil {
+			continue
+		}
+		if t, ok := v.takeTyped(); ok {
+			taken = append(taken, t)
+		}
+	}
+	return taken
+}
+
+// notKept says what of taken was not kept, errs being their saves' errors.
+func notKept(taken []typedLeft, errs []error) string {
+	var out []string
+	for i, t := range taken {
+		if text := t.saved(errs[i]); text != "" {
+			out = append(out, text)
+		}
+	}
+	return strings.Join(out, "\n\n")
 }
 
 func (v *View) onLock() {

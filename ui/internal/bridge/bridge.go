@@ -84,6 +84,22 @@ func (b *Bridge) After(d time.Duration, fn func()) (stop func() bool) {
 // that started.
 func (b *Bridge) Wait() { b.running.Wait() }
 
+// WaitAtMost is Wait for at most d; it reports whether everything ended.
+// The window waits so, once its loop has ended, for saves still running
+// before its history is closed.
+func (b *Bridge) WaitAtMost(d time.Duration) bool {
+	ended := make(chan struct{})
+	go func() { b.running.Wait(); close(ended) }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ended:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
 // HoldNext makes the next piece of work wait, before it starts, until
 // release is called: a test does what the clerk does while that work is in
 // flight (selects another invoice while a verification is being written).
