@@ -14,11 +14,13 @@
 // (store.ScanInput.Resend): the server then finds the record it made and
 // records nothing twice.
 //
-// What works without the server: scanning and saving (into the outbox).
-// What does not: changing an invoice's state, typing its values, verifying
-// it, and the history's list — they need the server's current view, and a
-// clerk acting on a stale one could pay an invoice twice; they fail with
-// store.ErrUnreachable, which the window and the command line explain.
+// What works without the server: scanning and saving (into the outbox), and
+// typing the values of an invoice so kept (Team.Type): they wait with it and
+// are recorded with it. What does not: changing an invoice's state, typing
+// the values of one recorded, verifying it, and the history's list — they
+// need the server's current view, and a clerk acting on a stale one could
+// pay an invoice twice; they fail with store.ErrUnreachable, which the
+// window and the command line explain.
 package outbox
 
 import (
@@ -180,7 +182,7 @@ type keptInvoice struct {
 	Printed  map[string]string
 	Reads    map[string]document.FieldRead `json:",omitempty"` // how the values were read by OCR
 	Findings []finding.Finding
-	Typed    map[string]string `json:",omitempty"` // an invoice typed from the paper
+	Typed    map[string]string `json:",omitempty"` // typed by a clerk: an invoice typed from the paper, or values typed while it waited
 }
 
 // qrFields is payload.Result without its methods: every field as is.
@@ -207,6 +209,61 @@ func decode(data []byte) (store.ScanInput, error) {
 			Reads: inv.Reads, Findings: inv.Findings, Typed: inv.Typed})
 	}
 	return in, nil
+}
+
+// Type adds to invoice index of scan id the values a clerk typed for it,
+// keys of store.PrintedKeys to values (an empty value clears one typed
+// before): they are recorded with the scan, as typed values with its clerk
+// and time. kept is false when the scan is not in the outbox (sent).
+func (b *Box) Type(ctx context.Context, id int64, index int, typed map[string]string) (kept bool, err error) {
+	clean := make(map[string]string, len(typed))
+	for k, v := range typed {
+		c, err := store.CleanTyped(k, v)
+		if err != nil {
+			return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+		}
+		clean[k] = c
+	}
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+	}
+	defer tx.Rollback()
+	var data []byte
+	switch err := tx.QueryRowContext(ctx, "SELECT scan FROM outbox WHERE id = ?", id).Scan(&data); {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+	}
+	in, err := decode(data)
+	if err != nil {
+		return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+	}
+	if index < 0 || index >= len(in.Invoices) {
+		return false, fmt.Errorf("outbox %s: scan %d has no invoice %d: %w", b.path, id, index, store.ErrInvalid)
+	}
+	inv := &in.Invoices[index]
+	if inv.Typed == nil {
+		inv.Typed = map[string]string{}
+	}
+	for k, v := range clean {
+		if v == "" {
+			delete(inv.Typed, k)
+		} else {
+			inv.Typed[k] = v
+		}
+	}
+	if data, err = encode(in); err != nil {
+		return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE outbox SET scan = ? WHERE id = ?", data, id); err != nil {
+		return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("outbox %s: scan %d: %w", b.path, id, err)
+	}
+	return true, nil
 }
 
 // remove takes scan id out of the outbox: the server committed it.

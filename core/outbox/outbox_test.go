@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/document"
+	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/store"
 	"github.com/fapiaoscanner/fapiao/core/store/pgtest"
@@ -615,5 +617,75 @@ func TestTeamConnectsLater(t *testing.T) {
 	}
 	if n, err := st.Count(ctx, store.Filter{}); n != 1 || err != nil {
 		t.Errorf("the server holds %d invoices (%v), want 1", n, err)
+	}
+}
+
+// TestTypedWhileKept: values a clerk types into a scan kept in the outbox
+// wait with it and are recorded with it, a value disagreeing with the QR
+// code then a mismatch as if typed online; once it is sent, what is typed
+// goes to the server.
+func TestTypedWhileKept(t *testing.T) {
+	srv, location := pgtest.Own(t)
+	tm := openTeam(t, location, "pc1")
+	ctx := context.Background()
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	in := scanOf(1, "1.pdf", at)
+	if _, queued := save(t, tm, in); !queued {
+		t.Fatal("recorded with the server stopped")
+	}
+	items, err := tm.Box.Items(ctx, tm.St.Path())
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox: %d items, %v", len(items), err)
+	}
+	id, identity := items[0].ID, in.Invoices[0].QR.Identity()
+	const seller = "深圳市某某科技有限公司"
+	for _, typed := range []map[string]string{
+		{store.PrintedTotal: "200.00", store.PrintedSellerName: "某某公司"},
+		{store.PrintedSellerName: seller},
+	} {
+		if err := within(t, "typing", func() error { return tm.Type(ctx, id, 0, identity, typed, "clerk") }); err != nil {
+			t.Fatalf("typing into a kept scan with the server stopped: %v", err)
+		}
+	}
+	if err := tm.Type(ctx, id, 1, identity, map[string]string{store.PrintedTotal: "1.00"}, "clerk"); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("typing into an invoice the scan does not have: %v, want ErrInvalid", err)
+	}
+	if err := tm.Type(ctx, id, 0, identity, map[string]string{store.PrintedDate: "2025年13月45日"}, "clerk"); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("typing a date that is no date: %v, want ErrInvalid", err)
+	}
+
+	sent := run(t, tm)
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the outbox to drain", func() bool {
+		s := tm.Status()
+		return !s.Offline && s.Queued == 0 && len(sent()) == 1
+	})
+	inv, err := tm.St.GetByIdentity(ctx, identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Typed[store.PrintedTotal] != "200.00" || inv.Typed[store.PrintedSellerName] != seller || len(inv.Typed) != 2 {
+		t.Errorf("typed values recorded %v, want the total 200.00 and the seller %s", inv.Typed, seller)
+	}
+	if inv, err = tm.St.Get(ctx, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(inv.Findings, func(f finding.Finding) bool { return f.Code == "mismatch_amount" && f.Source == "typed" }) {
+		t.Errorf("a typed total that is not the QR code's: findings %+v, want mismatch_amount", inv.Findings)
+	}
+
+	// Sent: typed now, it is recorded on the server.
+	if err := tm.Type(ctx, id, 0, identity, map[string]string{store.PrintedTotal: "100.00"}, "clerk"); err != nil {
+		t.Fatalf("typing into a scan sent: %v", err)
+	}
+	if inv, err = tm.St.Get(ctx, inv.ID); err != nil || inv.Typed[store.PrintedTotal] != "100.00" {
+		t.Errorf("the total typed after the scan was sent: %v (%v), want 100.00", inv.Typed, err)
+	} else if slices.ContainsFunc(inv.Findings, func(f finding.Finding) bool { return f.Code == "mismatch_amount" }) {
+		t.Errorf("the total typed again as the QR code's: findings %+v, want no mismatch_amount", inv.Findings)
 	}
 }

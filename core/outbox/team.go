@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -192,6 +193,26 @@ func (t *Team) Record(ctx context.Context, in store.ScanInput) ([]store.Recorded
 	return nil, &QueuedError{ID: id, Queued: n, Cause: cause}
 }
 
+// Type keeps the values a clerk typed for invoice index of the scan kept
+// in the outbox as id (keys of store.PrintedKeys to values; an empty value
+// clears one): while the scan waits, with it (Box.Type), recorded with it;
+// once it was sent (the sender may have sent it meanwhile), on the server,
+// as the values typed for an invoice recorded are (store.SetTyped), on
+// the invoice with identity, as clerk.
+func (t *Team) Type(ctx context.Context, id int64, index int, identity string, typed map[string]string, clerk string) error {
+	t.sendMu.Lock()
+	defer t.sendMu.Unlock()
+	kept, err := t.Box.Type(ctx, id, index, typed)
+	if err != nil || kept {
+		return err
+	}
+	inv, err := t.St.GetByIdentity(ctx, identity)
+	if err != nil {
+		return err
+	}
+	return t.St.SetTyped(ctx, inv.ID, typed, clerk)
+}
+
 // recordOnline sends what waits first, then records in; done is false
 // when in is to be kept in the outbox, err then saying why.
 func (t *Team) recordOnline(ctx context.Context, server string, in store.ScanInput) (rec []store.Recorded, done bool, err error) {
@@ -256,7 +277,11 @@ func (t *Team) send(ctx context.Context) ([]Sent, error) {
 		}
 		in := it.Scan
 		in.Resend = true
+		typed := typedLater(&in)
 		rec, err := t.St.Record(ctx, in)
+		if err == nil {
+			err = t.setTyped(ctx, rec, typed, in.Clerk)
+		}
 		if err != nil {
 			transient := store.IsUnreachable(err) || errors.Is(err, store.ErrBusy)
 			if ferr := t.Box.failed(context.WithoutCancel(ctx), it.ID, err, !transient); ferr != nil {
@@ -283,6 +308,42 @@ func (t *Team) send(ctx context.Context) ([]Sent, error) {
 		t.set(func(s *Status) { s.Queued = n })
 	}
 	return sent, ctx.Err()
+}
+
+// typedLater takes out of in the values a clerk typed, while it waited,
+// for its invoices that have a QR code, by the invoice's index: they are
+// recorded after the scan as typed values are (store.SetTyped), which
+// compares them with the QR code and the values read. An invoice typed from
+// the paper keeps its values: they are the invoice.
+func typedLater(in *store.ScanInput) map[int]map[string]string {
+	var out map[int]map[string]string
+	in.Invoices = slices.Clone(in.Invoices)
+	for i, inv := range in.Invoices {
+		if inv.QR == nil || len(inv.Typed) == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[int]map[string]string{}
+		}
+		out[i] = inv.Typed
+		in.Invoices[i].Typed = nil
+	}
+	return out
+}
+
+// setTyped records typed (see typedLater) on the invoices rec recorded,
+// as clerk. Sent again after a failure, the scan is found recorded and
+// the values set again: only those that change are recorded.
+func (t *Team) setTyped(ctx context.Context, rec []store.Recorded, typed map[int]map[string]string, clerk string) error {
+	for i, values := range typed {
+		if i >= len(rec) || rec[i].InvoiceID == 0 {
+			continue
+		}
+		if err := t.St.SetTyped(ctx, rec[i].InvoiceID, values, clerk); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Run sends what the outbox holds whenever the server answers, until ctx
