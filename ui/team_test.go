@@ -187,3 +187,58 @@ func TestCloseOverAHungTeamServer(t *testing.T) {
 		t.Error("closing anyway left the window open")
 	}
 }
+
+// Values typed into a scan kept on this machine while the team's server is
+// away are kept with it, and recorded with it once it is sent: compared
+// with its QR code as values typed online are.
+func TestTypedIntoAScanWaitingToBeSent(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	srv, db := pgtest.Own(t)
+	m, tm := teamWindow(t, db, store.WithCallTimeout(5*time.Second))
+	ctx := context.Background()
+	m.settle()
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	text1, number1 := invoiceQR(1)
+	m.gun(text1)
+	m.settle()
+	entries := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
+	if len(entries) < 5 {
+		t.Fatalf("%d printed-value entries", len(entries))
+	}
+	test.Type(entries[4], "200.00") // 价税合计; the QR code says 100.00
+	text2, _ := invoiceQR(2)
+	m.gun(text2) // the clerk moves on
+	m.settle()
+	items, err := tm.Box.Items(ctx, tm.St.Path())
+	if err != nil || len(items) != 2 {
+		t.Fatalf("the outbox holds %d scans (%v), want 2", len(items), err)
+	}
+	if got := items[0].Scan.Invoices[0].Typed[store.PrintedTotal]; got != "200.00" {
+		t.Errorf("the total typed into the scan waiting is %q in the outbox, want 200.00", got)
+	}
+	if over := uitest.OverlayText(m.window.Canvas()); over != "" {
+		t.Errorf("the clerk is told %q", over)
+	}
+
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); tm.Run(run) }()
+	defer func() { stop(); <-done }()
+	m.loop.RunUntil(t, 2*time.Minute, "the scans to be sent", func() bool { return m.TeamText() == "" && tm.Status().Queued == 0 })
+	m.settle()
+	inv, err := tm.St.GetByIdentity(ctx, number1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := inv.Typed[store.PrintedTotal]; got != "200.00" {
+		t.Errorf("the total typed while the scan waited is %q in the history, want 200.00", got)
+	}
+	if !strings.Contains(fmt.Sprint(inv.Findings), "mismatch_amount") {
+		t.Errorf("a typed total that is not the QR code's: findings %+v, want mismatch_amount", inv.Findings)
+	}
+}

@@ -109,11 +109,15 @@ func (v *View) keepTyped() {
 // on the UI goroutine as the view leaves the invoice: it is saved off the
 // UI goroutine and never reads the view there, so the view may move on.
 type typedLeft struct {
-	v     *View
-	e     *env.Env
-	st    *store.Store
-	id    int64
-	edits map[string]string
+	v  *View
+	e  *env.Env
+	st *store.Store
+	id int64
+	// waiting is the invoice of a scan kept in the outbox (id is 0): the
+	// values wait with it there.
+	waiting  *waitingInvoice
+	identity string
+	edits    map[string]string
 	// refused are the values the history cannot take, as the clerk is told.
 	refused []string
 	// left is the invoice, as the clerk is told.
@@ -123,7 +127,7 @@ type typedLeft struct {
 // takeTyped takes what the clerk typed into the invoice shown and did not
 // save yet; false when there is nothing.
 func (v *View) takeTyped() (typedLeft, bool) {
-	if v.f.id == 0 || !v.edited {
+	if v.f.id == 0 && v.f.waiting == nil || !v.edited {
 		return typedLeft{}, false
 	}
 	edits := v.f.edits()
@@ -136,6 +140,9 @@ func (v *View) takeTyped() (typedLeft, bool) {
 		st = e.Store()
 	}
 	t := typedLeft{v: v, e: e, st: st, id: v.f.id, edits: edits, left: v.f.describe(e.Tr)}
+	if v.f.id == 0 {
+		t.waiting, t.identity = v.f.waiting, v.f.qr.Identity()
+	}
 	for _, fl := range fields {
 		if val, ok := edits[fl.key]; ok {
 			if _, err := store.CleanTyped(fl.key, val); err != nil {
@@ -153,6 +160,9 @@ func (t typedLeft) save(ctx context.Context) error {
 	if len(t.edits) == 0 {
 		return nil
 	}
+	if w := t.waiting; w != nil {
+		return w.team.Type(ctx, w.id, w.index, t.identity, t.edits, t.e.Clerk(ctx))
+	}
 	return t.st.SetTyped(ctx, t.id, t.edits, t.e.Clerk(ctx))
 }
 
@@ -165,7 +175,13 @@ func (t typedLeft) saved(err error) string {
 	}
 	// No read of the invoice here: one started now would cancel the
 	// read of the invoice the clerk moved on to.
-	if err == nil && t.v.f.id == t.id {
+	if err == nil && t.waiting != nil {
+		if t.v.waiting == nil {
+			t.v.waiting = map[waitingInvoice]map[string]string{}
+		}
+		t.v.waiting[*t.waiting] = applyEdits(t.v.waiting[*t.waiting], t.edits)
+	}
+	if err == nil && t.v.f.id == t.id && (t.waiting == nil || t.v.f.waiting != nil && *t.v.f.waiting == *t.waiting) {
 		t.v.f.stored = applyEdits(t.v.f.stored, t.edits)
 	}
 	if len(refused) == 0 {

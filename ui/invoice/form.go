@@ -43,8 +43,10 @@ type form struct {
 	id int64 // in the history; 0 when not recorded
 	// st is the history id is in: the window may have switched to
 	// another since the invoice was shown.
-	st       *store.Store
-	queued   bool // kept in the outbox: the team's server could not be reached
+	st     *store.Store
+	queued bool // kept in the outbox: the team's server could not be reached
+	// waiting is the invoice in the outbox, for what is typed into it.
+	waiting  *waitingInvoice
 	reading  bool // a capture whose printed values are being read, to be recorded then
 	state    store.State
 	verified *store.Verification

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
+	"github.com/fapiaoscanner/fapiao/core/outbox"
 	"github.com/fapiaoscanner/fapiao/core/payload"
 	"github.com/fapiaoscanner/fapiao/core/scan"
 	"github.com/fapiaoscanner/fapiao/core/store"
@@ -107,6 +109,17 @@ type View struct {
 
 	// edited: the clerk has typed into the invoice shown since it was filled.
 	edited bool
+	// waiting are the values typed into invoices of scans kept in a team's
+	// outbox and saved there with them, shown again when such an invoice
+	// is: the history has no record of them yet to read them from.
+	waiting map[waitingInvoice]map[string]string
+}
+
+// waitingInvoice is invoice Index of the scan kept in team's outbox as ID.
+type waitingInvoice struct {
+	team  *outbox.Team
+	id    int64
+	index int
 }
 
 // New builds an empty detail view.
@@ -238,6 +251,9 @@ func (v *View) ShowScanned(s Scanned) {
 		}
 		if rec := inv.Recorded; rec != nil {
 			v.f.id, v.f.st, v.f.state, v.firstSeen = rec.InvoiceID, v.e.Store(), rec.State, rec.DuplicateOf
+		} else if tm := v.e.Team(); s.File.Queued && s.File.OutboxID != 0 && inv.QR != nil && tm != nil {
+			v.f.waiting = &waitingInvoice{team: tm, id: s.File.OutboxID, index: s.Index}
+			v.f.stored = maps.Clone(v.waiting[*v.f.waiting])
 		}
 		if inv.Page > 0 {
 			v.title += " · " + tr.F("detail.page", inv.Page)
