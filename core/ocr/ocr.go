@@ -74,12 +74,20 @@ type Glyph struct {
 	Conf float64         `json:"conf"`
 	// Line numbers the text lines of one Read from 0; glyphs of a line share it.
 	Line int `json:"line"`
+	// Alts are the other characters the engine weighed for this one, with
+	// its confidence in each, when the read asked for them
+	// (Options.Alternatives).
+	Alts map[string]float64 `json:"alts,omitempty"`
 }
 
 // Options tune one read.
 type Options struct {
 	Charset Charset
 	Layout  Layout
+	// Alternatives asks for the other characters the engine weighed for
+	// each glyph (Glyph.Alts): a dot-matrix 0 read as a 6 is one a 0 was
+	// weighed for, a 6 printed as one seldom is.
+	Alternatives bool
 }
 
 // Engine reads text. Implementations are safe for concurrent use.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"image/draw"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -208,11 +209,11 @@ func TestParseHOCR(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Glyph{
-		{"发", image.Rect(0, 0, 20, 20), 0.91, 0}, // the word's confidence, the box cut at its neighbour
-		{"票", image.Rect(20, 0, 40, 20), 0.88, 0},
-		{"1", image.Rect(50, 0, 60, 20), 0.99, 0},
-		{"&", image.Rect(60, 0, 70, 20), 0.985, 0},
-		{"2", image.Rect(0, 30, 10, 50), 0.80, 1},
+		{"发", image.Rect(0, 0, 20, 20), 0.91, 0, nil}, // the word's confidence, the box cut at its neighbour
+		{"票", image.Rect(20, 0, 40, 20), 0.88, 0, nil},
+		{"1", image.Rect(50, 0, 60, 20), 0.99, 0, nil},
+		{"&", image.Rect(60, 0, 70, 20), 0.985, 0, nil},
+		{"2", image.Rect(0, 30, 10, 50), 0.80, 1, nil},
 	}
 	if len(gs) != len(want) {
 		t.Fatalf("got %d glyphs %v, want %d", len(gs), gs, len(want))
@@ -269,5 +270,38 @@ func TestReadIsSingleThreaded(t *testing.T) {
 	}()
 	if n := <-done; n != 0 {
 		t.Errorf("the reading thread's OpenMP max-active-levels is %d after a read, want 0", n)
+	}
+}
+
+// Read with lstm_choice_mode, each character's span is followed by the
+// characters the engine weighed for it: they become its Alts, without
+// itself, and are no glyphs of their own. (The spans as Tesseract 5 writes
+// them for a dot-matrix date whose 0 it read as a 6.)
+func TestParseHOCRAlternatives(t *testing.T) {
+	h := `<div class='ocr_page'><span class='ocr_line' title="bbox 10 13 139 34"><span class='ocrx_word' title='bbox 10 13 139 34; x_wconf 91'>
+       <span class='ocrx_cinfo' title='x_bboxes 10 13 24 33; x_conf 99.490303'>2</span>
+        <span class='ocrx_cinfo' id='lstm_choices_1_1_1'>
+         <span class='ocrx_cinfo' id='choice_1_1_1' title='x_confs 93.07206'>2</span>
+         <span class='ocrx_cinfo' id='choice_1_1_2' title='x_confs 0'>3</span>
+        </span>
+       <span class='ocrx_cinfo' title='x_bboxes 77 13 90 33; x_conf 99.1'>6</span>
+        <span class='ocrx_cinfo' id='lstm_choices_1_1_5'>
+         <span class='ocrx_cinfo' id='choice_1_1_15' title='x_confs 92.228745'>6</span>
+         <span class='ocrx_cinfo' id='choice_1_1_16' title='x_confs 46.092037'>0</span>
+         <span class='ocrx_cinfo' id='choice_1_1_17' title='x_confs 41.60574'>8</span>
+        </span>
+</span></span></div>`
+	gs, err := parseHOCR(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 2 || gs[0].Text != "2" || gs[1].Text != "6" || gs[1].Box != image.Rect(77, 13, 90, 33) {
+		t.Fatalf("glyphs %+v, want 2 and 6 with their boxes", gs)
+	}
+	if len(gs[0].Alts) != 1 || gs[0].Alts["3"] != 0 {
+		t.Errorf("the 2's alternatives %v, want only 3 at 0", gs[0].Alts)
+	}
+	if a := gs[1].Alts; len(a) != 2 || math.Abs(a["0"]-0.46092037) > 1e-9 || math.Abs(a["8"]-0.4160574) > 1e-9 {
+		t.Errorf("the 6's alternatives %v, want 0 at 0.46 and 8 at 0.42", a)
 	}
 }

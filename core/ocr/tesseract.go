@@ -201,6 +201,14 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 	if err := c.SetPageSegMode(psm); err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
+	if opt.Alternatives {
+		// The characters weighed for each one, reported in the hOCR
+		// (lstm_choices spans); the client is shared, so set back after.
+		if err := c.SetVariable("lstm_choice_mode", "2"); err != nil {
+			return nil, fmt.Errorf("ocr: %w", err)
+		}
+		defer c.SetVariable("lstm_choice_mode", "0")
+	}
 	if err := c.SetImageFromBytes(pgm(img)); err != nil {
 		return nil, fmt.Errorf("ocr: %w", err)
 	}
@@ -217,6 +225,16 @@ func (t *tesseract) Read(ctx context.Context, img *image.Gray, opt Options) ([]G
 		gs[i].Box = gs[i].Box.Add(b.Min)
 		if wl != "" && (gs[i].Text == "O" || gs[i].Text == "Q") {
 			gs[i].Text = "0"
+		}
+		if wl != "" {
+			for _, r := range []string{"O", "Q"} {
+				if c, ok := gs[i].Alts[r]; ok {
+					delete(gs[i].Alts, r)
+					if gs[i].Text != "0" {
+						gs[i].Alts["0"] = max(gs[i].Alts["0"], c)
+					}
+				}
+			}
 		}
 	}
 	return gs, nil
@@ -236,7 +254,10 @@ func pgm(img *image.Gray) []byte {
 
 // parseHOCR reads the characters of an hOCR page written with
 // hocr_char_boxes: each ocrx_cinfo span holds one character with its box
-// and confidence; ocr_line spans number the lines.
+// and confidence; ocr_line spans number the lines. Written with
+// lstm_choice_mode, a character's span is followed by the characters
+// weighed for it, each an ocrx_cinfo span titled x_confs: they are its
+// Alts, but for itself.
 func parseHOCR(s string) ([]Glyph, error) {
 	d := xml.NewDecoder(strings.NewReader(s))
 	d.Strict = false
@@ -248,6 +269,9 @@ func parseHOCR(s string) ([]Glyph, error) {
 	depth := 0
 	curDepth := -1
 	wordConf, wordStart := 0.0, false
+	// choice is the character weighed being read, choiceDepth its span's.
+	var choice *Glyph
+	choiceDepth := -1
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -274,6 +298,10 @@ func parseHOCR(s string) ([]Glyph, error) {
 			case "ocrx_word":
 				wordConf, wordStart = wconf(title), true
 			case "ocrx_cinfo":
+				if c, ok := choiceTitle(title); ok {
+					choice, choiceDepth = &Glyph{Conf: c / 100}, depth
+					continue
+				}
 				box, conf, ok := charTitle(title)
 				if ok {
 					// A word's first character often gets a confidence
@@ -287,10 +315,23 @@ func parseHOCR(s string) ([]Glyph, error) {
 				}
 			}
 		case xml.CharData:
-			if cur != nil {
+			switch {
+			case choice != nil:
+				choice.Text += string(t)
+			case cur != nil:
 				cur.Text += string(t)
 			}
 		case xml.EndElement:
+			if choice != nil && depth == choiceDepth {
+				if txt := strings.TrimSpace(choice.Text); txt != "" && len(out) > 0 && out[len(out)-1].Text != txt {
+					g := &out[len(out)-1]
+					if g.Alts == nil {
+						g.Alts = map[string]float64{}
+					}
+					g.Alts[txt] = max(g.Alts[txt], choice.Conf)
+				}
+				choice = nil
+			}
 			if cur != nil && depth == curDepth {
 				if txt := strings.TrimSpace(cur.Text); txt != "" {
 					cur.Text = txt
@@ -339,6 +380,16 @@ func wconf(t string) float64 {
 		}
 	}
 	return 0
+}
+
+// choiceTitle reads "x_confs 46.09", the title of a character weighed.
+func choiceTitle(t string) (float64, bool) {
+	f := strings.Fields(t)
+	if len(f) != 2 || f[0] != "x_confs" {
+		return 0, false
+	}
+	c, err := strconv.ParseFloat(f[1], 64)
+	return c, err == nil
 }
 
 // charTitle reads "x_bboxes 10 20 30 40; x_conf 97.5".
