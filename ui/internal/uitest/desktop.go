@@ -35,7 +35,12 @@ func (w *desktopWindow) SetCloseIntercept(fn func()) {
 	w.Window.SetCloseIntercept(fn)
 }
 
+// Close closes w once, as the desktop driver does: the test driver's
+// window, closed twice, panics.
 func (w *desktopWindow) Close() {
+	if w.closed {
+		return
+	}
 	w.closed = true
 	w.Window.Close()
 }
