@@ -218,10 +218,10 @@ func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
 	}
 }
 
-// Stopped by Ctrl+C or SIGTERM, Fyne quits without the window's close: what
-// was typed and not saved is saved once the loop has ended.
-func TestTypedKeptWhenStoppedWithoutClose(t *testing.T) {
-	m := newTestWindow(t, "")
+// typePaperTotal scans the paper invoice with the gun and types 681.50 as
+// its total, not saved yet.
+func (m *testWindow) typePaperTotal(t *testing.T) {
+	t.Helper()
 	m.gun(uitest.PaperPayload)
 	m.settle()
 	scanned := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
@@ -229,6 +229,13 @@ func TestTypedKeptWhenStoppedWithoutClose(t *testing.T) {
 		t.Fatalf("%d printed-value entries", len(scanned))
 	}
 	test.Type(scanned[4], "681.50") // 价税合计
+}
+
+// Stopped by Ctrl+C or SIGTERM, Fyne quits without the window's close: what
+// was typed and not saved is saved once the loop has ended.
+func TestTypedKeptWhenStoppedWithoutClose(t *testing.T) {
+	m := newTestWindow(t, "")
+	m.typePaperTotal(t)
 	if notKept := m.Finish(); notKept != "" {
 		t.Errorf("not kept: %s", notKept)
 	}
@@ -241,13 +248,7 @@ func TestTypedKeptWhenStoppedWithoutClose(t *testing.T) {
 // before the history is closed.
 func TestFinishWaitsForASaveInFlight(t *testing.T) {
 	m := newTestWindow(t, "")
-	m.gun(uitest.PaperPayload)
-	m.settle()
-	scanned := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
-	if len(scanned) < 5 {
-		t.Fatalf("%d printed-value entries", len(scanned))
-	}
-	test.Type(scanned[4], "681.50")
+	m.typePaperTotal(t)
 	// The next invoice scanned is shown as the gun's scan ends: the
 	// paper invoice left, its total's save is held.
 	m.gun(uitest.DigitalPayload)
