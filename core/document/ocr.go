@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -196,7 +197,10 @@ func ReadImage(ctx context.Context, eng ocr.Engine, img image.Image, opt ImageOp
 	r := &paperReader{ctx: ctx, eng: eng, opt: opt, img: img, srcScale: 1}
 	r.src = imaging.PlaneOf(img, imaging.Luma)
 	if opt.QR != nil {
+		// Checked for what its type says of its fields (which total its
+		// amount is); its findings are the scan's business.
 		r.hint = payload.Parse(opt.QR.Text)
+		payload.Check(r.hint, time.Now())
 	}
 	p, err := r.read()
 	if err != nil {

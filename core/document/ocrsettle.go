@@ -32,9 +32,9 @@ var ocrFields = []ocrField{
 	{keyNumber, ocr.Digits, cleanNumber, func(p *Printed) *string { return &p.Number }, func(q *payload.Result, _ *Printed) []string { return []string{q.Number} }},
 	{keyDate, ocr.Date, cleanOCRDate, func(p *Printed) *string { return &p.Date }, func(q *payload.Result, _ *Printed) []string { return []string{q.Date.String()} }},
 	{keyCheck, ocr.Digits, cleanCheck, func(p *Printed) *string { return &p.CheckCode }, func(q *payload.Result, _ *Printed) []string { return []string{q.CheckCode} }},
-	{keyAmount, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Amount }, qrAmount},
+	{keyAmount, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Amount }, qrAmountAs(payload.PreTax)},
 	{keyTax, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Tax }, nil},
-	{keyTotal, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Total }, qrAmount},
+	{keyTotal, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Total }, qrAmountAs(payload.InclTax)},
 	{keyBuyerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.BuyerTaxID }, nil},
 	{keySellerTaxID, ocr.TaxID, cleanOCRTaxID, func(p *Printed) *string { return &p.SellerTaxID }, func(q *payload.Result, _ *Printed) []string { return []string{q.SellerTaxID} }},
 	{keyBuyerName, ocr.Text, cleanOCRBuyerName, func(p *Printed) *string { return &p.BuyerName }, nil},
@@ -46,6 +46,20 @@ func qrAmount(q *payload.Result, _ *Printed) []string {
 		return nil
 	}
 	return []string{q.Amount.String()}
+}
+
+// qrAmountAs is qrAmount for the field the QR code's amount is where its
+// type says it means m (or does not say): a 税控 code's amount is the
+// 合计 row's, before tax, and confirms no total. A dot-matrix offset sets
+// that row's amount just above (小写), where the total was looked for:
+// confirmed by the code, it was read as the total.
+func qrAmountAs(m payload.AmountMeaning) func(*payload.Result, *Printed) []string {
+	return func(q *payload.Result, p *Printed) []string {
+		if q.AmountMeaning != "" && q.AmountMeaning != m {
+			return nil
+		}
+		return qrAmount(q, p)
+	}
 }
 
 // reading is one reading of a value.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
@@ -540,5 +541,36 @@ func TestDateDisputeReadAgain(t *testing.T) {
 	v := val{s: "2025年07月06日", box: [4]float64{42, 32, 233, 53}, conf: 0.9}
 	if got, _ := r.settle(f, v); got != "2025-07-08" {
 		t.Errorf("date read %q, printed 2025-07-08", got)
+	}
+}
+
+// A QR code's amount confirms the printed value its type says it is: a
+// 税控 code's the 合计 row's amount before tax, a 数电 code's the total;
+// a type that does not say, either. (A dot-matrix 合计 amount printed just
+// above (小写) was read as the total, confirmed by a 税控 code's amount.)
+func TestQRAmountConfirmsItsOwnField(t *testing.T) {
+	for _, c := range []struct {
+		qr            string
+		amount, total bool
+	}{
+		{"01,01,3100203150,07844784,44221.96,20211121,,EAD8", true, false},
+		{"01,32,,24442000000578216121,9322.09,20241119,,A1B2", false, true},
+	} {
+		q := payload.Parse(c.qr)
+		payload.Check(q, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+		for _, f := range ocrFields {
+			var want bool
+			switch f.key {
+			case keyAmount:
+				want = c.amount
+			case keyTotal:
+				want = c.total
+			default:
+				continue
+			}
+			if got := f.qr(q, nil); (len(got) > 0) != want {
+				t.Errorf("%s: the code's amount is given for %s: %v, want %v", c.qr, f.key, got, want)
+			}
+		}
 	}
 }
