@@ -161,12 +161,7 @@ func TestCloseOverAHungTeamServer(t *testing.T) {
 	m, _ := teamWindow(t, db, store.WithCallTimeout(time.Hour))
 	c := m.window.Canvas()
 	text, number := invoiceQR(1)
-	m.gun(text)
-	m.settle()
-	entries := uitest.Entries(c.Content(), "照票面录入")
-	if len(entries) < 5 {
-		t.Fatalf("%d printed-value entries", len(entries))
-	}
+	entries := m.scanEntries(t, text)
 	test.Type(entries[len(entries)-2], "某某公司") // 销售方名称
 
 	if err := srv.Pause(); err != nil {
@@ -201,13 +196,7 @@ func TestTypedIntoAScanWaitingToBeSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	text1, number1 := invoiceQR(1)
-	m.gun(text1)
-	m.settle()
-	entries := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
-	if len(entries) < 5 {
-		t.Fatalf("%d printed-value entries", len(entries))
-	}
-	test.Type(entries[4], "200.00") // 价税合计; the QR code says 100.00
+	test.Type(m.scanEntries(t, text1)[4], "200.00") // 价税合计; the QR code says 100.00
 	text2, _ := invoiceQR(2)
 	m.gun(text2) // the clerk moves on
 	m.settle()

@@ -38,13 +38,7 @@ func TestTypedKeptWhenTheWindowCloses(t *testing.T) {
 	m := newTestWindow(t, "")
 	c := m.window.Canvas()
 	m.gun(uitest.DigitalPayload)
-	m.gun(uitest.PaperPayload) // shown on the scan screen
-	m.settle()
-	scanned := uitest.Entries(c.Content(), "照票面录入")
-	if len(scanned) < 5 {
-		t.Fatalf("%d printed-value entries", len(scanned))
-	}
-	test.Type(scanned[4], "681.50") // 价税合计
+	test.Type(m.scanEntries(t, uitest.PaperPayload)[4], "681.50") // 价税合计, shown on the scan screen
 
 	inv, err := m.e.Store().GetByIdentity(context.Background(), digitalID)
 	if err != nil {
@@ -95,9 +89,7 @@ func TestWindowWithNothingTypedClosesAtOnce(t *testing.T) {
 func TestQuitAsksAboutTypedValuesNotKept(t *testing.T) {
 	m := newTestWindow(t, "")
 	c := m.window.Canvas()
-	m.gun(uitest.PaperPayload)
-	m.settle()
-	entries := uitest.Entries(c.Content(), "照票面录入")
+	entries := m.scanEntries(t, uitest.PaperPayload)
 	test.Type(entries[2], "2024年13月45日") // 开票日期: no such day
 	test.Type(entries[4], "681.50")
 
@@ -191,12 +183,8 @@ func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
 	ctx := context.Background()
 	team := pgtest.Database(t)
 	m := newTestWindow(t, "")
-	c := m.window.Canvas()
 	file := m.Store().Path()
-	m.gun(uitest.PaperPayload)
-	m.settle()
-	entries := uitest.Entries(c.Content(), "照票面录入")
-	test.Type(entries[4], "681.50")
+	test.Type(m.scanEntries(t, uitest.PaperPayload)[4], "681.50")
 
 	if msg := m.useTeam(t, team); !strings.Contains(msg, "窗口现在使用") || m.Store().Path() != team {
 		t.Fatalf("switching to %s: %q", team, msg)
@@ -222,13 +210,7 @@ func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
 // its total, not saved yet.
 func (m *testWindow) typePaperTotal(t *testing.T) {
 	t.Helper()
-	m.gun(uitest.PaperPayload)
-	m.settle()
-	scanned := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
-	if len(scanned) < 5 {
-		t.Fatalf("%d printed-value entries", len(scanned))
-	}
-	test.Type(scanned[4], "681.50") // 价税合计
+	test.Type(m.scanEntries(t, uitest.PaperPayload)[4], "681.50") // 价税合计
 }
 
 // Stopped by Ctrl+C or SIGTERM, Fyne quits without the window's close: what

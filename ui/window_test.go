@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/tjfoc/gmsm/x509"
 
 	"github.com/fapiaoscanner/fapiao/core/config"
@@ -63,6 +64,19 @@ func (m *testWindow) close() {
 		m.closed = true
 		m.window.Close()
 	}
+}
+
+// scanEntries fires text from the scanner gun and returns the entries of
+// the printed values of the invoice the scan screen then shows.
+func (m *testWindow) scanEntries(t *testing.T, text string) []*widget.Entry {
+	t.Helper()
+	m.gun(text)
+	m.settle()
+	entries := uitest.Entries(m.window.Canvas().Content(), "照票面录入")
+	if len(entries) < 5 {
+		t.Fatalf("%d printed-value entries", len(entries))
+	}
+	return entries
 }
 
 // settle waits for everything the window runs in the background (scans,
@@ -300,12 +314,7 @@ func TestCameraStopsWhenLeft(t *testing.T) {
 func TestTypedMismatchSurvivesVerification(t *testing.T) {
 	m := newTestWindow(t, "")
 	c := m.window.Canvas()
-	m.gun(uitest.PaperPayload)
-	m.settle()
-	entries := uitest.Entries(c.Content(), "照票面录入")
-	if len(entries) < 5 {
-		t.Fatalf("%d printed-value entries", len(entries))
-	}
+	entries := m.scanEntries(t, uitest.PaperPayload)
 	test.Type(entries[3], "582.25") // 金额, the QR says 582.52
 	test.Type(entries[4], "681.50") // 价税合计
 	if !uitest.HasLabel(c.Content(), "不符（录入）") {

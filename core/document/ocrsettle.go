@@ -41,24 +41,17 @@ var ocrFields = []ocrField{
 	{keySellerName, ocr.Text, cleanOCRSellerName, func(p *Printed) *string { return &p.SellerName }, nil},
 }
 
-func qrAmount(q *payload.Result, _ *Printed) []string {
-	if !q.HasAmount {
-		return nil
-	}
-	return []string{q.Amount.String()}
-}
-
-// qrAmountAs is qrAmount for the field the QR code's amount is where its
-// type says it means m (or does not say): a 税控 code's amount is the
-// 合计 row's, before tax, and confirms no total. A dot-matrix offset sets
-// that row's amount just above (小写), where the total was looked for:
-// confirmed by the code, it was read as the total.
+// qrAmountAs gives the QR code's amount for the field it is where the
+// code's type says it means m (or does not say): a 税控 code's amount is
+// the 合计 row's, before tax, and confirms no total. A dot-matrix offset
+// sets that row's amount just above (小写), where the total was looked
+// for: confirmed by the code, it was read as the total.
 func qrAmountAs(m payload.AmountMeaning) func(*payload.Result, *Printed) []string {
-	return func(q *payload.Result, p *Printed) []string {
-		if q.AmountMeaning != "" && q.AmountMeaning != m {
+	return func(q *payload.Result, _ *Printed) []string {
+		if !q.HasAmount || q.AmountMeaning != "" && q.AmountMeaning != m {
 			return nil
 		}
-		return qrAmount(q, p)
+		return []string{q.Amount.String()}
 	}
 }
 

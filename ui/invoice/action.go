@@ -181,13 +181,22 @@ func (t typedLeft) saved(err error) string {
 		}
 		t.v.waiting[*t.waiting] = applyEdits(t.v.waiting[*t.waiting], t.edits)
 	}
-	if err == nil && t.v.f.id == t.id && (t.waiting == nil || t.v.f.waiting != nil && *t.v.f.waiting == *t.waiting) {
+	if err == nil && t.shownIn(&t.v.f) {
 		t.v.f.stored = applyEdits(t.v.f.stored, t.edits)
 	}
 	if len(refused) == 0 {
 		return ""
 	}
 	return t.e.Tr.F("detail.typed_not_kept", t.left) + "\n" + strings.Join(refused, "\n")
+}
+
+// shownIn reports whether f is the invoice the values were typed into: the
+// same record, or the same invoice waiting in the outbox.
+func (t typedLeft) shownIn(f *form) bool {
+	if t.waiting != nil {
+		return f.waiting != nil && *f.waiting == *t.waiting
+	}
+	return f.id == t.id
 }
 
 // Leave saves what the clerk typed into the invoice shown and did not save
