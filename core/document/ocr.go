@@ -888,6 +888,40 @@ func cleanOCRDate(s string) string {
 	return cleanDate(d[:4] + "-" + d[4:6] + "-" + d[6:])
 }
 
+// cleanReadDate reads a date value's reading as cleanOCRDate does, and
+// where that reads no date, its eight digits with a 6, 8 or 9 taken for
+// the 0 it must be where a date prints nothing else: the year's second
+// digit (20xx), the month's first, the month's second after a 1 (10 to
+// 12), and the day's first before a 2 to 9 (no day is 32 to 39). A round
+// glyph reads so where it is a dot-matrix or blurred 0 (see zeroMisread);
+// a 1, 2 or 3 never does. A 6, 8 or 9 where a date may print one is left
+// as read, and a reading that is still no date is none. Not for telling
+// a date among a header's digits (see headerByPlace): an invoice number
+// of eight digits would read as one.
+func cleanReadDate(s string) string {
+	if d := cleanOCRDate(s); d != "" {
+		return d
+	}
+	d := []byte(reNonDigit.ReplaceAllString(nfkc(strings.ReplaceAll(s, "目", "日")), ""))
+	if len(d) != 8 || d[0] != '2' {
+		return ""
+	}
+	round := func(i int) {
+		if strings.IndexByte("689", d[i]) >= 0 {
+			d[i] = '0'
+		}
+	}
+	round(1)
+	round(4)
+	if d[4] == '1' {
+		round(5)
+	}
+	if d[7] >= '2' {
+		round(6)
+	}
+	return cleanDate(string(d[:4]) + "-" + string(d[4:6]) + "-" + string(d[6:]))
+}
+
 // cleanAmount reads one amount with two decimals, as totals are printed.
 var reAmount = regexp.MustCompile(`^-?\d{1,12}\.\d{2}$`)
 

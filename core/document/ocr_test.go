@@ -142,6 +142,14 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRDate, "202009238", ""},
 		{cleanOCRDate, "20201323", ""},
 		{cleanOCRDate, "2021年12月14目", "2021-12-14"},
+		{cleanReadDate, "2021年12月14目", "2021-12-14"},
+		{cleanReadDate, "26199425", "2019-04-25"},    // 20xx, month 0x
+		{cleanReadDate, "2919年97月62日", "2019-07-02"}, // and day 0x, x ≥ 2
+		{cleanReadDate, "20191604", "2019-10-04"},    // month 1x, x ≤ 2
+		{cleanReadDate, "20180961", ""},              // day 01 or 31: not told
+		{cleanReadDate, "20190926", "2019-09-26"},    // a date as read is kept
+		{cleanReadDate, "26199425 8", ""},            // nine digits
+		{cleanOCRDate, "26199425", ""},               // not for a header's digits
 		{cleanAmount, "¥4164.54", "4164.54"},
 		{cleanAmount, "1,234.50", "1234.50"},
 		{cleanAmount, "4164.5", ""},

@@ -160,3 +160,22 @@ func TestWeighedZeros(t *testing.T) {
 		t.Errorf("read without alternatives: %q, want 20176516 as read", got)
 	}
 }
+
+// A dot-matrix date as an office scan shows it, its marks cut out: the
+// engine reads its 0s as 6s and 9s (26199425). Where a date can print
+// only a 0 (the year's second digit, the month's first) the round glyph
+// is that 0.
+func TestDotsDateRoundZeros(t *testing.T) {
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	crop, _, _ := readCrop(t, "dots-date-round-zeros.png")
+	gs, err := eng.Read(context.Background(), crop, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := joined(gs); cleanReadDate(got) != "2019-04-25" {
+		t.Errorf("read %q, printed 2019年04月25日", got)
+	}
+}

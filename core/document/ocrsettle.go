@@ -30,7 +30,7 @@ type ocrField struct {
 var ocrFields = []ocrField{
 	{keyCode, ocr.Digits, cleanCode, func(p *Printed) *string { return &p.Code }, func(q *payload.Result, _ *Printed) []string { return []string{q.Code} }},
 	{keyNumber, ocr.Digits, cleanNumber, func(p *Printed) *string { return &p.Number }, func(q *payload.Result, _ *Printed) []string { return []string{q.Number} }},
-	{keyDate, ocr.Date, cleanOCRDate, func(p *Printed) *string { return &p.Date }, func(q *payload.Result, _ *Printed) []string { return []string{q.Date.String()} }},
+	{keyDate, ocr.Date, cleanReadDate, func(p *Printed) *string { return &p.Date }, func(q *payload.Result, _ *Printed) []string { return []string{q.Date.String()} }},
 	{keyCheck, ocr.Digits, cleanCheck, func(p *Printed) *string { return &p.CheckCode }, func(q *payload.Result, _ *Printed) []string { return []string{q.CheckCode} }},
 	{keyAmount, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Amount }, qrAmountAs(payload.PreTax)},
 	{keyTax, ocr.Amount, cleanAmount, func(p *Printed) *string { return &p.Tax }, nil},
