@@ -179,3 +179,47 @@ func TestDotsDateRoundZeros(t *testing.T) {
 		t.Errorf("read %q, printed 2019年04月25日", got)
 	}
 }
+
+// A crop's left edge cuts no glyph in two: the glyph it cuts is taken
+// whole, from where its ink begins, its dots' gaps passed over. The line
+// is a phone photo's number, 55252885, whose first 5 a crop cut.
+func TestCropEdgeCutsNoGlyph(t *testing.T) {
+	g, v, em := readCrop(t, "number-first-digit.png")
+	dark, ok := darkLevel(g, 0.5)
+	if !ok {
+		t.Fatal("no print")
+	}
+	y0, y1 := int(v.box[1]), int(v.box[3])
+	inked := func(x int) bool {
+		for y := y0; y < y1; y++ {
+			if g.GrayAt(x, y).Y < dark {
+				return true
+			}
+		}
+		return false
+	}
+	// The first digit begins at the first inked column after paper (the
+	// crop's first column has a speck of the caption).
+	first := -1
+	for x := 1; x < g.Bounds().Dx() && first < 0; x++ {
+		if inked(x) && !inked(x-1) {
+			first = x
+		}
+	}
+	if first < 0 {
+		t.Fatal("no digit after paper")
+	}
+	left := func(edge int) (int, bool) {
+		sub := g.SubImage(image.Rect(max(0, edge-int(em)), y0, edge+1, y1)).(*image.Gray)
+		x, ok := cutGlyphLeft(sub, em)
+		return sub.Bounds().Min.X + x, ok
+	}
+	for _, in := range []float64{0.2, 0.35, 0.5} {
+		if x, ok := left(first + int(in*em)); !ok || x != first {
+			t.Errorf("edge %.2f em into the first digit: glyph from %d, %v; it begins at %d", in, x, ok, first)
+		}
+	}
+	if x, ok := left(first - 4); ok {
+		t.Errorf("edge in the paper left of the first digit taken for one cut at %d", x)
+	}
+}

@@ -217,6 +217,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 // the date is read with them as text: read as digits, they add three.
 func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*image.Gray, ocr.Charset) {
 	b := marginBox(v.box, em, m)
+	if f.charset == ocr.Digits && r.anchored {
+		b.Min.X = r.uncutLeft(b, v.box, em)
+	}
 	crop, off := r.warpValue(b, 1), b.Min
 	if r.anchored {
 		// A line slanting out of its box (a bent sheet) is cut from a
@@ -244,6 +247,62 @@ func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*i
 		return cut, f.charset
 	}
 	return crop, ocr.Text
+}
+
+// uncutLeft is the left edge of crop b of a value whose box is box: b's
+// own, or where the edge cuts the print of the value's line, the left of
+// the glyph it cuts, the margin of 0.4 em clear of it: the ink in the line's
+// rows followed left of the edge across gaps under a fifth of an em (a
+// dot-matrix glyph's dots), for at most an em. The caption reading may
+// put a number's box from its second digit (its first read into the
+// caption before it), and a crop cutting the first digit in two reads
+// one digit short, or the half it shows as another digit. A number
+// reaching to a glyph that is none of its digits reads a digit too many,
+// which is no number of its length.
+func (r *paperReader) uncutLeft(b image.Rectangle, box [4]float64, em float64) int {
+	reach := int(em + 0.5)
+	wide := image.Rect(b.Min.X-reach, int(box[1]), b.Min.X+1, int(box[3]))
+	if wide.Dy() < 2 {
+		return b.Min.X
+	}
+	if x, ok := cutGlyphLeft(r.warpValue(wide, 1), em); ok {
+		return wide.Min.X + x - int(0.4*em+0.5)
+	}
+	return b.Min.X
+}
+
+// cutGlyphLeft is the column of g, the line's rows left of a crop's edge
+// (its last column), at which the glyph the edge cuts begins: the ink
+// followed left across gaps under a fifth of an em. ok is false where
+// the edge cuts no ink, or the ink runs to g's left side (print that is
+// no one glyph).
+func cutGlyphLeft(g *image.Gray, em float64) (int, bool) {
+	dark, ok := darkLevel(g, 0.5)
+	if !ok {
+		return 0, false
+	}
+	bd := g.Bounds()
+	inked := func(x int) bool {
+		for y := bd.Min.Y; y < bd.Max.Y; y++ {
+			if g.GrayAt(bd.Min.X+x, y).Y < dark {
+				return true
+			}
+		}
+		return false
+	}
+	edge := bd.Dx() - 1
+	if !inked(edge) {
+		return 0, false
+	}
+	from, gap := edge, 0
+	for x := edge - 1; x >= 0; x-- {
+		if inked(x) {
+			from, gap = x, 0
+		} else if gap++; float64(gap) >= 0.2*em {
+			return from, true
+		}
+	}
+	return 0, false
 }
 
 // marginBox is box with margins m (in ems: left, top, right, bottom).
