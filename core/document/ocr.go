@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -896,10 +897,11 @@ func cleanOCRDate(s string) string {
 // glyph reads so where it is a dot-matrix or blurred 0 (see zeroMisread);
 // a 1, 2 or 3 never does. A 6, 8 or 9 where a date may print one is left
 // as read, and a reading that is still no date is none, as is one before
-// 2010, which no form read here prints: a date whose 0s read as 9s has
-// its 1s read as 0s too (2007年11月99日 for 2017年11月09日). Not for
-// telling a date among a header's digits (see headerByPlace): an invoice
-// number of eight digits would read as one.
+// 2010, which no form read here prints, or after this year: a date whose
+// 0s read as 9s may have its 1s read as 0s or 3s too (2007年11月99日 for
+// 2017年11月09日, 2038 for 2018). Not for telling a date among a header's
+// digits (see headerByPlace): an invoice number of eight digits would
+// read as one.
 func cleanReadDate(s string) string {
 	if d := cleanOCRDate(s); d != "" {
 		return d
@@ -921,7 +923,7 @@ func cleanReadDate(s string) string {
 	if d[7] >= '2' {
 		round(6)
 	}
-	if string(d[:4]) < "2010" {
+	if y := string(d[:4]); y < "2010" || y > strconv.Itoa(time.Now().Year()) {
 		return ""
 	}
 	return cleanDate(string(d[:4]) + "-" + string(d[4:6]) + "-" + string(d[6:]))

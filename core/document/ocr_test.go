@@ -148,6 +148,7 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanReadDate, "20191604", "2019-10-04"},    // month 1x, x ≤ 2
 		{cleanReadDate, "20180961", ""},              // day 01 or 31: not told
 		{cleanReadDate, "”2007年11月99日", ""},          // 2017 with its 1 read as a 0
+		{cleanReadDate, "20981617", ""},              // a year to come: a 1 misread
 		{cleanReadDate, "20190926", "2019-09-26"},    // a date as read is kept
 		{cleanReadDate, "26199425 8", ""},            // nine digits
 		{cleanOCRDate, "26199425", ""},               // not for a header's digits
