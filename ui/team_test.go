@@ -95,10 +95,7 @@ func TestTeamServerAwayThenBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	run, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); tm.Run(run) }()
-	defer func() { stop(); <-done }()
+	defer runSender(ctx, tm)()
 	waiting := func() int { return strings.Count(strings.Join(uitest.Labels(m.window.Content()), "\n"), "待发送") }
 	loop.RunUntil(t, 2*time.Minute, "the team line to clear and the queue to show the scans sent", func() bool {
 		return m.TeamText() == "" && waiting() == 0 && m.sentDialog != nil
@@ -138,10 +135,7 @@ func TestWindowOpensOverAHungTeamServer(t *testing.T) {
 	if err := srv.Resume(); err != nil {
 		t.Fatal(err)
 	}
-	run, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); tm.Run(run) }()
-	defer func() { stop(); <-done }()
+	defer runSender(ctx, tm)()
 	loop.RunUntil(t, 2*time.Minute, "the team line to clear once the server answers", func() bool { return m.TeamText() == "" })
 	m.settle()
 	if s := tm.Status(); s.Connecting || s.Offline {
@@ -214,10 +208,7 @@ func TestTypedIntoAScanWaitingToBeSent(t *testing.T) {
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	run, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); tm.Run(run) }()
-	defer func() { stop(); <-done }()
+	defer runSender(ctx, tm)()
 	m.loop.RunUntil(t, 2*time.Minute, "the scans to be sent", func() bool { return m.TeamText() == "" && tm.Status().Queued == 0 })
 	m.settle()
 	inv, err := tm.St.GetByIdentity(ctx, number1)
@@ -230,4 +221,13 @@ func TestTypedIntoAScanWaitingToBeSent(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(inv.Findings), "mismatch_amount") {
 		t.Errorf("a typed total that is not the QR code's: findings %+v, want mismatch_amount", inv.Findings)
 	}
+}
+
+// runSender runs the team's sender (Team.Run) until the function it
+// returns is called, which waits for it to end.
+func runSender(ctx context.Context, tm *outbox.Team) (stop func()) {
+	run, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); tm.Run(run) }()
+	return func() { cancel(); <-done }
 }

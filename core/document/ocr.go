@@ -906,7 +906,7 @@ func cleanReadDate(s string) string {
 	if d := cleanOCRDate(s); d != "" {
 		return d
 	}
-	d := []byte(reNonDigit.ReplaceAllString(nfkc(strings.ReplaceAll(s, "目", "日")), ""))
+	d := []byte(reNonDigit.ReplaceAllString(nfkc(s), ""))
 	if len(d) != 8 || d[0] != '2' {
 		return ""
 	}

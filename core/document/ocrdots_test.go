@@ -82,10 +82,6 @@ func TestReadDotsOneDigitOff(t *testing.T) {
 // they are not found to be cut out, and read with digits only they add
 // three digits (20189074288). Read as text, they part the date.
 func TestDotsDateAsText(t *testing.T) {
-	eng, err := ocr.Default()
-	if err != nil {
-		t.Fatalf("no OCR engine: %v", err)
-	}
 	crop, v, em := readCrop(t, "dots-date.png")
 	// As valueCrop reads a date: its digits where its marks are cut out,
 	// else the whole as text.
@@ -93,11 +89,7 @@ func TestDotsDateAsText(t *testing.T) {
 	if out := dateDigits(crop, crop.Bounds().Min, v, em); out != crop {
 		crop, cs = out, ocr.Date
 	}
-	gs, err := eng.Read(context.Background(), crop, ocr.Options{Charset: cs, Layout: ocr.Line})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := joined(gs); cleanOCRDate(got) != "2018-07-28" {
+	if got := lineText(t, crop, cs); cleanOCRDate(got) != "2018-07-28" {
 		t.Errorf("read %q, printed 2018年07月28日", got)
 	}
 }
@@ -166,16 +158,8 @@ func TestWeighedZeros(t *testing.T) {
 // only a 0 (the year's second digit, the month's first) the round glyph
 // is that 0.
 func TestDotsDateRoundZeros(t *testing.T) {
-	eng, err := ocr.Default()
-	if err != nil {
-		t.Fatalf("no OCR engine: %v", err)
-	}
 	crop, _, _ := readCrop(t, "dots-date-round-zeros.png")
-	gs, err := eng.Read(context.Background(), crop, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := joined(gs); cleanReadDate(got) != "2019-04-25" {
+	if got := lineText(t, crop, ocr.Date); cleanReadDate(got) != "2019-04-25" {
 		t.Errorf("read %q, printed 2019年04月25日", got)
 	}
 }
@@ -190,14 +174,7 @@ func TestCropEdgeCutsNoGlyph(t *testing.T) {
 		t.Fatal("no print")
 	}
 	y0, y1 := int(v.box[1]), int(v.box[3])
-	inked := func(x int) bool {
-		for y := y0; y < y1; y++ {
-			if g.GrayAt(x, y).Y < dark {
-				return true
-			}
-		}
-		return false
-	}
+	inked := func(x int) bool { return columnInked(g, x, y0, y1, dark) }
 	// The first digit begins at the first inked column after paper (the
 	// crop's first column has a speck of the caption).
 	first := -1

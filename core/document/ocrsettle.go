@@ -282,14 +282,7 @@ func cutGlyphLeft(g *image.Gray, em float64) (int, bool) {
 		return 0, false
 	}
 	bd := g.Bounds()
-	inked := func(x int) bool {
-		for y := bd.Min.Y; y < bd.Max.Y; y++ {
-			if g.GrayAt(bd.Min.X+x, y).Y < dark {
-				return true
-			}
-		}
-		return false
-	}
+	inked := func(x int) bool { return columnInked(g, bd.Min.X+x, bd.Min.Y, bd.Max.Y, dark) }
 	edge := bd.Dx() - 1
 	if !inked(edge) {
 		return 0, false
@@ -303,6 +296,17 @@ func cutGlyphLeft(g *image.Gray, em float64) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// columnInked reports whether column x of g has a pixel darker than dark
+// in rows [y0, y1).
+func columnInked(g *image.Gray, x, y0, y1 int, dark uint8) bool {
+	for y := y0; y < y1; y++ {
+		if g.GrayAt(x, y).Y < dark {
+			return true
+		}
+	}
+	return false
 }
 
 // marginBox is box with margins m (in ems: left, top, right, bottom).

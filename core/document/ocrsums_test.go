@@ -176,6 +176,21 @@ func readCrop(t *testing.T, name string) (*image.Gray, val, float64) {
 	return g, val{box: [4]float64{0.4 * em, 0.3 * em, float64(b.Dx()) - 0.6*em, float64(b.Dy()) - 0.3*em}}, em
 }
 
+// lineText is what the engine reads in g as a single line of charset cs.
+func lineText(t *testing.T, g *image.Gray, cs ocr.Charset) string {
+	t.Helper()
+	eng, err := ocr.Default()
+	if err != nil {
+		t.Fatalf("no OCR engine: %v", err)
+	}
+	gs, err := eng.Read(context.Background(), g, ocr.Options{Charset: cs, Layout: ocr.Line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := joined(gs)
+	return s
+}
+
 // A date on a 100 dpi scan whose 日 is narrower than its 年 and 月 and
 // barely wider than its blurred 0 and 9: the three widest runs are not
 // its marks, its order tells them. The crop is one a scan's date was
@@ -188,20 +203,12 @@ func TestDateDigitsNarrowDay(t *testing.T) {
 // (see readCrop) and reads its digits, which must be the date want.
 func readDateDigits(t *testing.T, name, want string) {
 	t.Helper()
-	eng, err := ocr.Default()
-	if err != nil {
-		t.Fatalf("no OCR engine: %v", err)
-	}
 	crop, v, em := readCrop(t, name)
 	out := dateDigits(crop, crop.Bounds().Min, v, em)
 	if out == crop {
 		t.Fatal("the marks were not found")
 	}
-	gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := joined(gs); cleanOCRDate(got) != want {
+	if got := lineText(t, out, ocr.Date); cleanOCRDate(got) != want {
 		t.Errorf("read %q, printed %s", got, want)
 	}
 }
@@ -401,10 +408,6 @@ func TestRowVals(t *testing.T) {
 // crops are two photos' dates as settle cut them, misread "2024068118"
 // and "2022018108" whole.
 func TestDateDigitsJoinedByBlur(t *testing.T) {
-	eng, err := ocr.Default()
-	if err != nil {
-		t.Fatalf("no OCR engine: %v", err)
-	}
 	for name, want := range map[string]string{"date-joined-digits.png": "2024-06-11", "date-joined-mark.png": "2022-01-10"} {
 		crop, v, em := readCrop(t, name)
 		out := dateDigits(crop, crop.Bounds().Min, v, em)
@@ -412,11 +415,7 @@ func TestDateDigitsJoinedByBlur(t *testing.T) {
 			t.Errorf("%s: the marks were not found", name)
 			continue
 		}
-		gs, err := eng.Read(context.Background(), out, ocr.Options{Charset: ocr.Date, Layout: ocr.Line})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := joined(gs); cleanOCRDate(got) != want {
+		if got := lineText(t, out, ocr.Date); cleanOCRDate(got) != want {
 			t.Errorf("%s: read %q, printed %s", name, got, want)
 		}
 	}
@@ -465,17 +464,8 @@ func TestPartJoined(t *testing.T) {
 // them, they read as printed, the point of the total as a dash. A crop no
 // line crosses is left as it is.
 func TestUnruleCrop(t *testing.T) {
-	eng, err := ocr.Default()
-	if err != nil {
-		t.Fatalf("no OCR engine: %v", err)
-	}
 	read := func(g *image.Gray) string {
-		gs, err := eng.Read(context.Background(), g, ocr.Options{Charset: ocr.Amount, Layout: ocr.Line})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, _ := joined(gs)
-		return cleanAmount(reStruckPoint.ReplaceAllString(s, "$1.$2"))
+		return cleanAmount(reStruckPoint.ReplaceAllString(lineText(t, g, ocr.Amount), "$1.$2"))
 	}
 	for _, c := range []struct{ crop, want string }{
 		{"tax-struck-by-rules.png", "1368.47"},
