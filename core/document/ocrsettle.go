@@ -110,6 +110,9 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// as far as the print runs on, and at least as far as the
 			// point and two decimals would reach (the print may be
 			// seen to end where a glyph touches a rule).
+			if r.anchored && !strings.Contains(v.s, "*") {
+				v.box[0] = r.digitsFrom(v.box, em)
+			}
 			if lost := lostDecimals(v.s); lost > 0 {
 				reach := v.box[2] + 0.6*float64(lost)*em
 				if x := r.printRunsTo(v.box, em); x > v.box[2] {
@@ -566,6 +569,85 @@ func (r *paperReader) printRunsTo(box [4]float64, em float64) float64 {
 	g := r.warpValue(rg, 1)
 	end := inkRunEnd(g, int(box[2])-rg.Min.X, int(box[1])-rg.Min.Y, int(box[3])-rg.Min.Y, em)
 	return float64(rg.Min.X + end)
+}
+
+// digitsFrom is where, in the reading frame, the digits of amount box
+// begin. The caption reading may put an amount's box from its second or
+// third digit (the ¥ and the first digit read as one shape no character
+// is), and a crop from there reads the amount short. The print's glyphs
+// (the blots of ink about a glyph in size; see inkRunEnd) followed left
+// from the box across gaps a point's width or less begin with the ¥;
+// where they reach further before the box than the ¥ is wide, the digits
+// begin with the first glyph after the ¥ (see digitsStart). Otherwise the
+// box's left edge, or the left of the glyph it cuts.
+func (r *paperReader) digitsFrom(box [4]float64, em float64) float64 {
+	rg := image.Rect(int(box[0]-6*em), int(box[1]-0.5*em), int(box[2]), int(box[3]+0.5*em))
+	if rg.Dx() < 2 || rg.Dy() < 2 {
+		return box[0]
+	}
+	g := r.warpValue(rg, 1)
+	x := digitsStart(g, int(box[0])-rg.Min.X, int(box[1])-rg.Min.Y, int(box[3])-rg.Min.Y, em)
+	return math.Min(box[0], float64(rg.Min.X+x))
+}
+
+// digitsStart is digitsFrom's column in g, the picture of an amount's
+// line from 6 ems before its box, which begins at column at and spans rows
+// [y0, y1).
+func digitsStart(g *image.Gray, at, y0, y1 int, em float64) int {
+	bs := inkBoxes(g, 0.5)
+	all := append(blotsOn(bs, y0, y1, em, 1.4, 1.5, 0.3), middlePieces(g, bs, y0, y1, em)...)
+	sort.Slice(all, func(i, j int) bool { return all[i].x0 < all[j].x0 })
+	// k is the glyph the box begins in or at.
+	k := slices.IndexFunc(all, func(b inkBox) bool { return b.x1 > at })
+	if k < 0 {
+		return at
+	}
+	// The glyphs on its line: their middles within its rows (not a
+	// caption's bracket above them), and as tall as its glyphs nearly
+	// (not a speck, nor a piece of a glyph printed in dots).
+	var gl []inkBox
+	tall := 0.75 * float64(all[k].y1-all[k].y0)
+	for i, b := range all {
+		if cy := (b.y0 + b.y1) / 2; i == k || cy >= all[k].y0 && cy <= all[k].y1 && float64(b.y1-b.y0) >= tall {
+			if i == k {
+				k = len(gl)
+			}
+			gl = append(gl, b)
+		}
+	}
+	// A box cutting the left half of a glyph off reads it as another:
+	// the glyph is the value's. One cutting off more of it is past a
+	// glyph before the value (the ¥, the box's edge in its ink).
+	uncut := at
+	if float64(at) < gl[k].cx() {
+		uncut = min(at, gl[k].x0)
+	}
+	f := k
+	for f > 0 && float64(gl[f].x0-gl[f-1].x1) <= maxGlyphGap*em && gl[f-1].x1 <= gl[f].x0+1 {
+		f--
+	}
+	if f == k {
+		return uncut
+	}
+	// The ¥ takes one of the print's cells, a glyph's height wide or
+	// less (printed in pieces, it is still one); glyphs before the box
+	// reaching further than that are the amount's first digits, from
+	// the first that begins most of a glyph's height after the ¥.
+	hs := make([]int, 0, len(gl)-f)
+	for _, b := range gl[f:] {
+		hs = append(hs, b.y1-b.y0)
+	}
+	slices.Sort(hs)
+	h := float64(hs[len(hs)/2])
+	if float64(gl[k].x0-gl[f].x0) < 1.2*h {
+		return uncut
+	}
+	for i := f + 1; i <= k; i++ {
+		if float64(gl[i].x0-gl[f].x0) >= 0.7*h {
+			return min(at, gl[i].x0)
+		}
+	}
+	return uncut
 }
 
 // maxRunOn is how far, in ems, a value's print is followed past the box

@@ -564,3 +564,31 @@ func TestQRAmountConfirmsItsOwnField(t *testing.T) {
 		}
 	}
 }
+
+// An amount's line from six ems before the box the band reading gave it
+// (rows 10 to 30 of the picture, print 20 pixels tall), each as a scan
+// showed it: where the digits begin.
+func TestDigitsStart(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		at, y0, y1 int
+		em         float64
+		want       int
+		what       string
+	}{
+		// ¥159.78 on the 价税合计 row's rule, its box from the 5: the
+		// engine read the ¥ and the 1 as one shape and lost both.
+		{"total-digits-after-yen.png", 120, 10, 30, 20, 110, "the 1 after the ¥"},
+		// ¥253.40, its box's edge in the ¥'s last columns: the box begins
+		// at the 2 already.
+		{"amount-box-past-yen.png", 126, 11, 32, 21, 126, "the box as it is"},
+		// A photo's ¥4348.61, its box from the 4: before it only the ¥ in
+		// pieces and a speck of the caption's bracket, none a glyph tall.
+		{"total-specks-before.png", 102, 9, 26, 17, 102, "the box as it is"},
+	} {
+		g, _, _ := readCrop(t, c.name)
+		if got := digitsStart(g, c.at, c.y0, c.y1, c.em); got != c.want {
+			t.Errorf("%s: digits from column %d, want %d (%s)", c.name, got, c.want, c.what)
+		}
+	}
+}
