@@ -376,6 +376,7 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
+	inkTotal := ""
 	if t := vs[keyTotal].s; anchored && (t == "" || lostDecimals(t) > 0) {
 		// A row the bands' reading dropped whole or in part (a photo's
 		// 价税合计 row, its rules close about the print; a dot-matrix
@@ -388,7 +389,8 @@ func (r *paperReader) read() (Printed, error) {
 		// row with two (see readSums).
 		b := band{7.0, r.formY(r.usual[2]) - 0.45, 12.8, r.formY(r.usual[3]) + 0.2}
 		rg := readBand{band: b}.rect()
-		gs, err := r.readBand(r.warp(rg), rg)
+		row := r.warp(rg)
+		gs, err := r.readBand(row, rg)
 		if err != nil {
 			return Printed{}, err
 		}
@@ -398,6 +400,11 @@ func (r *paperReader) read() (Printed, error) {
 		// there (see settle).
 		if p2, vs2 := readFields(pageText{glyphs: gs, ocr: true}); vs2[keyTotal].s != "" && (t == "" || lostDecimals(vs2[keyTotal].s) <= lostDecimals(t)) {
 			vs[keyTotal], p.Total = vs2[keyTotal], p2.Total
+		}
+		if vs[keyTotal].s == "" {
+			if v, ok := r.inkTotal(row, rg); ok {
+				vs[keyTotal], inkTotal = v, cleanAmount(v.s)
+			}
 		}
 	}
 	p.Items = nil // the goods table is not read
@@ -427,6 +434,11 @@ func (r *paperReader) read() (Printed, error) {
 			r.sum = paperSum(p.Amount, p.Tax)
 		}
 		got, conf := r.settle(f, v)
+		if f.key == keyTotal && inkTotal != "" && got != inkTotal {
+			// Read from its ink alone (see inkTotal): the readings
+			// after its ¥ must give what the whole run read.
+			got = ""
+		}
 		*f.at(&p) = got
 		reads[f.key] = FieldRead{Confidence: round2(conf), Region: r.region(v.box), Unsure: got == ""}
 	}

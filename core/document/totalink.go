@@ -1,0 +1,138 @@
+package document
+
+import (
+	"image"
+	"math"
+	"sort"
+
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
+
+// A total the reading of its row left unboxed. Read as free text with the
+// form's captions, a dot-matrix total on its row (¥22231.96 clear of the
+// rules, a seal's ring under it) comes out as letters ("sataeUtCNS)"),
+// and the caption reading has no box to read it again from. Its ink does:
+// the total is the run of digit-sized glyphs on the 价税合计 row right of
+// its (小写) caption, below the 合计 row's amounts, a ¥ first.
+
+// inkRun is a run of glyph blots on one line, in a picture's pixels.
+type inkRun struct {
+	gl []inkBox
+}
+
+func (u inkRun) box() inkBox {
+	b := u.gl[0]
+	for _, g := range u.gl[1:] {
+		b.x0, b.y0 = min(b.x0, g.x0), min(b.y0, g.y0)
+		b.x1, b.y1 = max(b.x1, g.x1), max(b.y1, g.y1)
+	}
+	return b
+}
+
+// totalRun is the run of glyphs in g, a picture em pixels to the print, on
+// rows [y0, y1) (a dot-matrix printer's offset allowed about them) whose
+// first glyph lies in columns [x0, x1): glyphs no wider than a digit (a
+// caption's Chinese glyph ends a run), no further apart than a point's
+// width (see maxGlyphGap), their middles within half an em of each other.
+// Of the runs of four glyphs or more (a ¥ and three digits: the point is
+// too small to count), the lowest, the total being printed below the
+// amounts of the 合计 row. ok is false when there is none.
+func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) (inkRun, bool) {
+	bs := inkBoxes(g, 0.5)
+	gl := append(blotsOn(bs, y0, y1, em, 1.4, 1.5, 0.3), middlePieces(g, bs, y0, y1, em)...)
+	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
+	narrow := func(b inkBox) bool { return float64(b.x1-b.x0) <= 0.85*em }
+	cy := func(b inkBox) float64 { return float64(b.y0+b.y1) / 2 }
+	var runs []inkRun
+	used := make([]bool, len(gl))
+	for i, b := range gl {
+		if used[i] || !narrow(b) || b.x0 < x0 || b.x0 >= x1 {
+			continue
+		}
+		run := inkRun{gl: []inkBox{b}}
+		used[i] = true
+		for j := i + 1; j < len(gl); j++ {
+			last := run.gl[len(run.gl)-1]
+			c := gl[j]
+			if math.Abs(cy(c)-cy(run.gl[0])) > 0.5*em {
+				continue
+			}
+			if float64(c.x0-last.x1) > maxGlyphGap*em || !narrow(c) {
+				break
+			}
+			if c.x0 < last.x1-1 {
+				continue
+			}
+			run.gl = append(run.gl, c)
+			used[j] = true
+		}
+		// A speck or a point before the ¥ is no glyph of the run: the
+		// run begins with a glyph as tall as most of its others.
+		hs := make([]int, len(run.gl))
+		for k, c := range run.gl {
+			hs[k] = c.y1 - c.y0
+		}
+		sort.Ints(hs)
+		for len(run.gl) > 0 && float64(run.gl[0].y1-run.gl[0].y0) < 0.8*float64(hs[len(hs)/2]) {
+			run.gl = run.gl[1:]
+		}
+		if len(run.gl) >= 4 {
+			runs = append(runs, run)
+		}
+	}
+	if len(runs) == 0 {
+		return inkRun{}, false
+	}
+	best := runs[0]
+	for _, u := range runs[1:] {
+		if cy(u.box()) > cy(best.box()) {
+			best = u
+		}
+	}
+	return best, true
+}
+
+// inkTotal finds the total in row, the picture of the reading frame's
+// region rg that holds the 合计 and 价税合计 rows, where reading it gave
+// none: the lowest run of digit-sized glyphs (see totalRun) on the
+// 价税合计 row, beginning from the form's (小写) caption to the 合计 row's
+// tax. The run is read whole as an amount, its ¥ with it; v is that
+// reading, with the box of the run after its first glyph (the ¥), from
+// which settle reads it again. A total read so is kept only where those
+// readings give what the whole run read: where the ¥ was no glyph of the
+// run (lost in a rule), the run's first glyph is the total's first digit,
+// and the readings after it are a digit short.
+func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) {
+	em := frameEm
+	top := int(r.formY(r.usual[2])*qrSide) - rg.Min.Y
+	bottom := int(r.formY(r.usual[3])*qrSide) - rg.Min.Y
+	x0, x1 := int(totalFrom*qrSide)-rg.Min.X, int(totalTo*qrSide)-rg.Min.X
+	u, ok := totalRun(row, x0, x1, top, bottom, em)
+	if !ok {
+		return val{}, false
+	}
+	b := u.box()
+	whole := image.Rect(b.x0-int(0.3*em), b.y0-int(0.3*em), b.x1+int(0.5*em), b.y1+int(0.3*em)).Intersect(row.Bounds())
+	gs, err := r.eng.Read(r.ctx, row.SubImage(whole).(*image.Gray), ocr.Options{Charset: ocr.Amount, Layout: ocr.Line})
+	r.progress()
+	if err != nil {
+		return val{}, false
+	}
+	s, conf := joined(gs)
+	if cleanAmount(s) == "" {
+		return val{}, false
+	}
+	off := rg.Min
+	return val{
+		s:    s,
+		conf: conf,
+		box:  [4]float64{float64(u.gl[1].x0 + off.X), float64(b.y0 + off.Y), float64(b.x1 + off.X), float64(b.y1 + off.Y)},
+	}, true
+}
+
+// The (小写) caption ends, and the 合计 row's tax begins, about here, in
+// QR sides right of the code's left edge: a total's ¥ lies between.
+const (
+	totalFrom = 8.3
+	totalTo   = 10.6
+)

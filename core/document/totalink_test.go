@@ -1,0 +1,36 @@
+package document
+
+import (
+	"image"
+	"testing"
+
+	"github.com/fapiaoscanner/fapiao/core/ocr"
+)
+
+// The 价税合计 row of an office scan (rows 59 to 108 of the picture, the
+// reading frame's columns from 910): a dot-matrix total printed against
+// its (小写) caption, which the row's reading gave as "(小写)oebiate,". Its
+// ink gives the run of the ¥ and its digits, and read whole as an amount
+// the run is the total.
+func TestTotalRunUnboxed(t *testing.T) {
+	g, _, _ := readCrop(t, "total-row-unboxed.png")
+	x0, x1 := int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910
+	u, ok := totalRun(g, x0, x1, 59, 108, frameEm)
+	if !ok {
+		t.Fatal("no run of glyphs on the row")
+	}
+	b := u.box()
+	// ¥7160.75 lies in columns 205 to 320, rows 90 to 112; the caption
+	// ends at 203.
+	if b.x0 < 205 || b.x1 > 320 || b.y0 < 90 || b.y1 > 112 || len(u.gl) < 7 {
+		t.Fatalf("run %v (%d glyphs), want ¥7160.75's", b, len(u.gl))
+	}
+	crop := g.SubImage(image.Rect(b.x0-6, b.y0-6, b.x1+10, b.y1+6)).(*image.Gray)
+	if s := cleanAmount(lineText(t, crop, ocr.Amount)); s != "7160.75" {
+		t.Errorf("run read %q, want 7160.75", s)
+	}
+	// Nothing of the sort on the 合计 row's own rows above it.
+	if u, ok := totalRun(g, x0, x1, 0, 30, frameEm); ok {
+		t.Errorf("a run %v taken where the row has only its rule and the amounts' edge", u.box())
+	}
+}
