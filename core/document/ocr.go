@@ -434,9 +434,10 @@ func (r *paperReader) read() (Printed, error) {
 			r.sum = paperSum(p.Amount, p.Tax)
 		}
 		got, conf := r.settle(f, v)
-		if f.key == keyTotal && inkTotal != "" && got != inkTotal {
+		if f.key == keyTotal && inkTotal != "" && len(reNonDigit.ReplaceAllString(inkTotal, "")) > len(reNonDigit.ReplaceAllString(got, "")) {
 			// Read from its ink alone (see inkTotal): the readings
-			// after its ¥ must give what the whole run read.
+			// after its ¥ must give as many digits as the whole run
+			// read; fewer, the run's first glyph was a digit.
 			got = ""
 		}
 		*f.at(&p) = got

@@ -99,9 +99,11 @@ func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) (inkRun, bool) {
 // tax. The run is read whole as an amount, its ¥ with it; v is that
 // reading, with the box of the run after its first glyph (the ¥), from
 // which settle reads it again. A total read so is kept only where those
-// readings give what the whole run read: where the ¥ was no glyph of the
-// run (lost in a rule), the run's first glyph is the total's first digit,
-// and the readings after it are a digit short.
+// readings give as many digits as the whole run read: where the ¥ was no
+// glyph of the run (lost in a rule), the run's first glyph is the total's
+// first digit, and the readings after it are a digit short; where the
+// engine read the ¥ as a digit, the whole run's reading has one too many,
+// and which it is is not told.
 func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) {
 	em := frameEm
 	top := int(r.formY(r.usual[2])*qrSide) - rg.Min.Y
