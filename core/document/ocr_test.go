@@ -47,6 +47,12 @@ func TestDecide(t *testing.T) {
 		{"a 9 where the QR has an 8, read as the code's once", []reading{{"10603079", 0.96}, {"10603078", 0.98}}, []string{"10603078"}, false, ""},
 		{"an 8 the QR has, read as a 9 once of three", []reading{{"10603078", 0.9}, {"10603079", 0.96}, {"10603078", 0.98}}, []string{"10603078"}, false, "10603078"},
 		{"a 0 the QR has, read as a 6 once", []reading{{"8651.06", 0.9}, {"8651.66", 0.98}}, []string{"8651.06"}, false, "8651.06"},
+		// An office scan's dot-matrix number, altered (13930093 for
+		// 13930091): its 0s read as 8s at some sizes, never its 8s as 0s.
+		{"dotted zeros read as 8s by some readings", []reading{{"13938093", 0.97}, {"13938893", 0.98}, {"13930093", 0.95}, {"13938893", 0.95}}, []string{"13930091"}, false, "13930093"},
+		{"dotted zeros, the zeros read once unsurely", []reading{{"13938893", 0.98}, {"13938893", 0.95}, {"13930093", 0.5}}, []string{"13930091"}, false, ""},
+		{"dotted zeros and a reading of another digit", []reading{{"17269596", 0.98}, {"17209596", 0.96}, {"17209596", 0.95}, {"17203596", 0.9}}, []string{"17709596"}, false, ""},
+		{"dotted zeros, two readings", []reading{{"17269596", 0.98}, {"17209596", 0.96}}, []string{"17709596"}, false, ""},
 		{"no QR value, sure alone", []reading{{"91511585MA8Y42K07L", 0.95}}, nil, false, "91511585MA8Y42K07L"},
 		{"no QR value, unsure alone", []reading{{"91511585MA8Y42K07L", 0.6}}, nil, false, ""},
 		{"amount equal as decimals", []reading{{"64.90", 0.5}}, []string{"64.9"}, false, "64.90"},

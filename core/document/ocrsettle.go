@@ -1111,6 +1111,9 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 			return "", best
 		}
 	}
+	if s, c, ok := dottedAgree(rs); ok && !zeroSeen(s, qr, rs) && !slices.ContainsFunc(qr, func(q string) bool { return zeroMisread(s, q) }) {
+		return s, c
+	}
 	// The engine's confidence in a character read under a whitelist is
 	// often near 0 however plain the print: agreement counts, and one of the
 	// agreeing readings must be sure.
@@ -1133,6 +1136,46 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 		return g.s, g.least
 	}
 	return "", best
+}
+
+// dottedAgree is the value three readings of rs or more give but for
+// dotted zeros: read surely once at least, and every other reading
+// differing from it only where it has a 0 and they a 6, 8 or 9 (see
+// zeroMisread). A dot-matrix 0 reads so at one size and as itself at
+// another, never the other way: the readings agree on every other digit,
+// and on those they tell the value. ok is false otherwise, and where all
+// readings give one value (decide takes it by their count).
+func dottedAgree(rs []reading) (string, float64, bool) {
+	n := 0
+	for _, x := range rs {
+		if x.s != "" {
+			n++
+		}
+	}
+	if n < 3 {
+		return "", 0, false
+	}
+	for _, c := range rs {
+		if c.s == "" || c.conf < minAgreed {
+			continue
+		}
+		sure, dotted := c.conf, 0
+		for _, x := range rs {
+			switch {
+			case x.s == "":
+			case x.s == c.s:
+				sure = math.Max(sure, x.conf)
+			case zeroMisread(x.s, c.s):
+				dotted++
+			default:
+				dotted = -n
+			}
+		}
+		if dotted > 0 {
+			return c.s, sure, true
+		}
+	}
+	return "", 0, false
 }
 
 // zeroMisread reports whether reading s differs from QR value q only where
