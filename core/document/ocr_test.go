@@ -52,6 +52,8 @@ func TestDecide(t *testing.T) {
 		{"dotted zeros read as 8s by some readings", []reading{{"13938093", 0.97}, {"13938893", 0.98}, {"13930093", 0.95}, {"13938893", 0.95}}, []string{"13930091"}, false, "13930093"},
 		{"dotted zeros, the zeros read once unsurely", []reading{{"13938893", 0.98}, {"13938893", 0.95}, {"13930093", 0.5}}, []string{"13930091"}, false, ""},
 		{"dotted zeros and a reading of another digit", []reading{{"17269596", 0.98}, {"17209596", 0.96}, {"17209596", 0.95}, {"17203596", 0.9}}, []string{"17709596"}, false, ""},
+		{"a 9 read as a 0 against the code's value read", []reading{{"46873300", 0.98}, {"46873300", 0.97}, {"46873309", 0.96}, {"46873309", 0.99}}, []string{"46873309"}, false, ""},
+		{"dotted zeros of the code's value", []reading{{"02565662", 0.98}, {"62565602", 0.97}, {"02565602", 0.9}}, []string{"02565602"}, false, "02565602"},
 		{"dotted zeros, two readings", []reading{{"17269596", 0.98}, {"17209596", 0.96}}, []string{"17709596"}, false, ""},
 		{"no QR value, sure alone", []reading{{"91511585MA8Y42K07L", 0.95}}, nil, false, "91511585MA8Y42K07L"},
 		{"no QR value, unsure alone", []reading{{"91511585MA8Y42K07L", 0.6}}, nil, false, ""},

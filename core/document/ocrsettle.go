@@ -1111,7 +1111,9 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 			return "", best
 		}
 	}
-	if s, c, ok := dottedAgree(rs); ok && !zeroSeen(s, qr, rs) && !slices.ContainsFunc(qr, func(q string) bool { return zeroMisread(s, q) }) {
+	if s, c, ok := dottedAgree(rs); ok && !zeroSeen(s, qr, rs) && !slices.ContainsFunc(qr, func(q string) bool { return zeroMisread(s, q) || !sameValue(s, q) && readAs(rs, q) }) {
+		// Not against a QR value read: a dot-matrix 9 reads as a 0 too
+		// (46873300 twice, 46873309 twice, the code's).
 		return s, c
 	}
 	// The engine's confidence in a character read under a whitelist is
@@ -1138,12 +1140,18 @@ func decide(rs []reading, qr []string, single bool) (string, float64) {
 	return "", best
 }
 
+// readAs reports whether a reading of rs gives value q.
+func readAs(rs []reading, q string) bool {
+	return slices.ContainsFunc(rs, func(x reading) bool { return x.s != "" && sameValue(x.s, q) })
+}
+
 // dottedAgree is the value three readings of rs or more give but for
 // dotted zeros: read surely once at least, and every other reading
 // differing from it only where it has a 0 and they a 6, 8 or 9 (see
 // zeroMisread). A dot-matrix 0 reads so at one size and as itself at
-// another, never the other way: the readings agree on every other digit,
-// and on those they tell the value. ok is false otherwise, and where all
+// another, seldom the other way: the readings agree on every other
+// digit, and on those they tell the value. decide does not take it
+// against a QR value a reading gave: a blurred 9 reads as a 0 too. ok is false otherwise, and where all
 // readings give one value (decide takes it by their count).
 func dottedAgree(rs []reading) (string, float64, bool) {
 	n := 0
@@ -1216,7 +1224,7 @@ func zeroParted(s, q string) bool {
 // yet. "" when there is none.
 func oneOffQR(rs []reading, qr []string) string {
 	for _, q := range qr {
-		if slices.ContainsFunc(rs, func(x reading) bool { return x.s != "" && sameValue(x.s, q) }) {
+		if readAs(rs, q) {
 			continue
 		}
 		if slices.ContainsFunc(rs, func(x reading) bool { return oneDigitOff(x.s, q) }) {
