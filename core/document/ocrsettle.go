@@ -63,7 +63,7 @@ type reading struct {
 
 // settle reads field f again in the box where the layout reader found it,
 // and decides what was printed there and how sure that is.
-func (r *paperReader) settle(f ocrField, v val) (string, float64) {
+func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	var qr []string
 	if r.hint != nil && f.qr != nil {
 		for _, s := range f.qr(r.hint, nil) {
@@ -92,6 +92,7 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 		sum, confirm = r.sum, append(slices.Clone(qr), r.sum)
 	}
 	rs := []reading{{clean(v.s), v.conf}}
+	extended := false
 	// digits are the readings' digits as read, before clean: a date
 	// whose 0s read as 6s is no date (2626年64月29日), but its digits
 	// tell a misread 0 all the same.
@@ -111,7 +112,13 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 			// point and two decimals would reach (the print may be
 			// seen to end where a glyph touches a rule).
 			if r.anchored && !strings.Contains(v.s, "*") {
-				v.box[0] = r.digitsFrom(v.box, em)
+				if x := r.digitsFrom(v.box, em); x < v.box[0]-0.3*em {
+					// Read from digits the caption reading did not
+					// box: the engine may drop them again, and readings
+					// a digit or two short agree (1.63 for ¥961.63).
+					// Taken only where the paper's sums confirm it.
+					v.box[0], extended = x, true
+				}
 			}
 			if lost := lostDecimals(v.s); lost > 0 {
 				reach := v.box[2] + 0.6*float64(lost)*em
@@ -185,15 +192,22 @@ func (r *paperReader) settle(f ocrField, v val) (string, float64) {
 	if f.charset == ocr.Text && v.s != "" {
 		return r.settleName(f, v, rs)
 	}
+	if extended {
+		defer func() {
+			if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
+				r.contest(f)
+			}
+		}()
+	}
 	if s, c, ok := sumConfirms(rs, qr, sum); ok {
 		return s, c
 	}
 	if r.opt.QR == nil {
-		got, conf := decideAlone(f, rs)
+		got, conf = decideAlone(f, rs)
 		r.markContested(f, got, digits)
 		return got, conf
 	}
-	got, conf := decide(rs, qr, f.charset == ocr.Text)
+	got, conf = decide(rs, qr, f.charset == ocr.Text)
 	if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
 		r.markContested(f, got, digits)
 	}
@@ -1333,6 +1347,12 @@ func (r *paperReader) markContested(f ocrField, got string, digits []string) {
 	if f.charset != ocr.Amount || !contested(got, digits) {
 		return
 	}
+	r.contest(f)
+}
+
+// contest notes amount f as contested: crossCheck keeps it only where
+// the sums confirm it.
+func (r *paperReader) contest(f ocrField) {
 	if r.contested == nil {
 		r.contested = map[string]bool{}
 	}
