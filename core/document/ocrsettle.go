@@ -115,8 +115,10 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 				if x := r.digitsFrom(v.box, em); x < v.box[0]-0.3*em {
 					// Read from digits the caption reading did not
 					// box: the engine may drop them again, and readings
-					// a digit or two short agree (1.63 for ¥961.63).
-					// Taken only where the paper's sums confirm it.
+					// a digit or two short agree (1.63 for ¥961.63). A
+					// value with more digits than the box's reading is
+					// taken only where the paper's sums or the QR code
+					// confirm it.
 					v.box[0], extended = x, true
 				}
 			}
@@ -194,7 +196,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	}
 	if extended {
 		defer func() {
-			if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
+			if len(reNonDigit.ReplaceAllString(got, "")) > len(reNonDigit.ReplaceAllString(v.s, "")) && !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
 				r.contest(f)
 			}
 		}()
