@@ -161,7 +161,7 @@ func headerByPlace(glyphs []glyph, digital bool, vs map[string]val) {
 		if !ok || row.key == keyDate {
 			continue
 		}
-		d := len(reNonDigit.ReplaceAllString(v.s, ""))
+		d := digitCount(v.s)
 		if v.s == "" {
 			d = seenDigits[row.key]
 		}

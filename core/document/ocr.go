@@ -434,7 +434,7 @@ func (r *paperReader) read() (Printed, error) {
 			r.sum = paperSum(p.Amount, p.Tax)
 		}
 		got, conf := r.settle(f, v)
-		if f.key == keyTotal && inkTotal != "" && len(reNonDigit.ReplaceAllString(inkTotal, "")) > len(reNonDigit.ReplaceAllString(got, "")) {
+		if f.key == keyTotal && inkTotal != "" && digitCount(inkTotal) > digitCount(got) {
 			// Read from its ink alone (see inkTotal): the readings
 			// after its ¥ must give as many digits as the whole run
 			// read; fewer, the run's first glyph was a digit.
@@ -941,6 +941,9 @@ func cleanReadDate(s string) string {
 	}
 	return cleanDate(string(d[:4]) + "-" + string(d[4:6]) + "-" + string(d[6:]))
 }
+
+// digitCount is how many digits s has.
+func digitCount(s string) int { return len(reNonDigit.ReplaceAllString(s, "")) }
 
 // cleanAmount reads one amount with two decimals, as totals are printed.
 var reAmount = regexp.MustCompile(`^-?\d{1,12}\.\d{2}$`)

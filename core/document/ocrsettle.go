@@ -196,7 +196,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	}
 	if extended {
 		defer func() {
-			if len(reNonDigit.ReplaceAllString(got, "")) > len(reNonDigit.ReplaceAllString(v.s, "")) && !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
+			if digitCount(got) > digitCount(v.s) && !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
 				r.contest(f)
 			}
 		}()
@@ -610,9 +610,7 @@ func (r *paperReader) digitsFrom(box [4]float64, em float64) float64 {
 // line from 6 ems before its box, which begins at column at and spans rows
 // [y0, y1).
 func digitsStart(g *image.Gray, at, y0, y1 int, em float64) int {
-	bs := inkBoxes(g, 0.5)
-	all := append(blotsOn(bs, y0, y1, em, 1.4, 1.5, 0.3), middlePieces(g, bs, y0, y1, em)...)
-	sort.Slice(all, func(i, j int) bool { return all[i].x0 < all[j].x0 })
+	all := lineGlyphs(g, y0, y1, em)
 	// k is the glyph the box begins in or at.
 	k := slices.IndexFunc(all, func(b inkBox) bool { return b.x1 > at })
 	if k < 0 {
@@ -649,12 +647,7 @@ func digitsStart(g *image.Gray, at, y0, y1 int, em float64) int {
 	// less (printed in pieces, it is still one); glyphs before the box
 	// reaching further than that are the amount's first digits, from
 	// the first that begins most of a glyph's height after the ¥.
-	hs := make([]int, 0, len(gl)-f)
-	for _, b := range gl[f:] {
-		hs = append(hs, b.y1-b.y0)
-	}
-	slices.Sort(hs)
-	h := float64(hs[len(hs)/2])
+	h := float64(midHeight(gl[f:]))
 	if float64(gl[k].x0-gl[f].x0) < 1.2*h {
 		return uncut
 	}

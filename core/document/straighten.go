@@ -112,13 +112,8 @@ func inkLine(g *image.Gray, y0, y1 int, em float64) (gl []inkBox, slope float64,
 	// A smaller print running on from the line (a printer's copy of a
 	// code beside a number) is not the line: of the blots, those at least
 	// three quarters as tall as the middle one are.
-	hs := make([]int, len(gl))
-	for i, b := range gl {
-		hs[i] = b.y1 - b.y0
-	}
-	sort.Ints(hs)
-	if len(hs) > 0 {
-		tall := hs[len(hs)/2]
+	if len(gl) > 0 {
+		tall := midHeight(gl)
 		gl = slices.DeleteFunc(gl, func(b inkBox) bool { return 4*(b.y1-b.y0) < 3*tall })
 	}
 	if len(gl) < 4 {
@@ -273,6 +268,26 @@ func smallRunOn(g *image.Gray, y0, y1 int, em float64) int {
 	return w
 }
 
+// midHeight is the middle one of the heights of bs, which is not empty.
+func midHeight(bs []inkBox) int {
+	hs := make([]int, len(bs))
+	for i, b := range bs {
+		hs[i] = b.y1 - b.y0
+	}
+	sort.Ints(hs)
+	return hs[len(hs)/2]
+}
+
+// lineGlyphs are the glyphs of g on rows [y0, y1) as inkRunEnd counts them
+// at print em pixels tall (glyph-sized blots, and the glyphs of wider blots
+// where they ink the line's middle; see middlePieces), left to right.
+func lineGlyphs(g *image.Gray, y0, y1 int, em float64) []inkBox {
+	bs := inkBoxes(g, 0.5)
+	gl := append(blotsOn(bs, y0, y1, em, 1.4, 1.5, 0.3), middlePieces(g, bs, y0, y1, em)...)
+	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
+	return gl
+}
+
 // inkRunEnd is the column of crop g at which the print of a line, running
 // on from column from in rows [y0, y1), ends: glyph-sized blots of ink
 // (half an em to 1.4 em tall, at most 1.5 em wide, their middles within
@@ -287,12 +302,7 @@ func inkRunEnd(g *image.Gray, from, y0, y1 int, em float64) int {
 	if len(gl) >= 2 {
 		// The gaps go by the glyphs' own height where the box they were
 		// looked for from is shorter (a ¥ and one digit read of a total).
-		hs := make([]int, len(gl))
-		for i, b := range gl {
-			hs[i] = b.y1 - b.y0
-		}
-		sort.Ints(hs)
-		em = max(em, float64(hs[len(hs)/2]))
+		em = max(em, float64(midHeight(gl)))
 	}
 	gl = append(gl, middlePieces(g, bs, y0, y1, em)...)
 	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })

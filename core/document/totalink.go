@@ -3,7 +3,6 @@ package document
 import (
 	"image"
 	"math"
-	"sort"
 
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 )
@@ -15,14 +14,10 @@ import (
 // the total is the run of digit-sized glyphs on the 价税合计 row right of
 // its (小写) caption, below the 合计 row's amounts, a ¥ first.
 
-// inkRun is a run of glyph blots on one line, in a picture's pixels.
-type inkRun struct {
-	gl []inkBox
-}
-
-func (u inkRun) box() inkBox {
-	b := u.gl[0]
-	for _, g := range u.gl[1:] {
+// span is the box of blots bs, which are not empty.
+func span(bs []inkBox) inkBox {
+	b := bs[0]
+	for _, g := range bs[1:] {
 		b.x0, b.y0 = min(b.x0, g.x0), min(b.y0, g.y0)
 		b.x1, b.y1 = max(b.x1, g.x1), max(b.y1, g.y1)
 	}
@@ -37,24 +32,22 @@ func (u inkRun) box() inkBox {
 // Of the runs of four glyphs or more (a ¥ and three digits: the point is
 // too small to count), the lowest, the total being printed below the
 // amounts of the 合计 row. ok is false when there is none.
-func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) (inkRun, bool) {
-	bs := inkBoxes(g, 0.5)
-	gl := append(blotsOn(bs, y0, y1, em, 1.4, 1.5, 0.3), middlePieces(g, bs, y0, y1, em)...)
-	sort.Slice(gl, func(i, j int) bool { return gl[i].x0 < gl[j].x0 })
+func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
+	gl := lineGlyphs(g, y0, y1, em)
 	narrow := func(b inkBox) bool { return float64(b.x1-b.x0) <= 0.85*em }
 	cy := func(b inkBox) float64 { return float64(b.y0+b.y1) / 2 }
-	var runs []inkRun
+	var runs [][]inkBox
 	used := make([]bool, len(gl))
 	for i, b := range gl {
 		if used[i] || !narrow(b) || b.x0 < x0 || b.x0 >= x1 {
 			continue
 		}
-		run := inkRun{gl: []inkBox{b}}
+		run := []inkBox{b}
 		used[i] = true
 		for j := i + 1; j < len(gl); j++ {
-			last := run.gl[len(run.gl)-1]
+			last := run[len(run)-1]
 			c := gl[j]
-			if math.Abs(cy(c)-cy(run.gl[0])) > 0.5*em {
+			if math.Abs(cy(c)-cy(run[0])) > 0.5*em {
 				continue
 			}
 			if float64(c.x0-last.x1) > maxGlyphGap*em || !narrow(c) {
@@ -63,29 +56,24 @@ func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) (inkRun, bool) {
 			if c.x0 < last.x1-1 {
 				continue
 			}
-			run.gl = append(run.gl, c)
+			run = append(run, c)
 			used[j] = true
 		}
 		// A speck or a point before the ¥ is no glyph of the run: the
 		// run begins with a glyph as tall as most of its others.
-		hs := make([]int, len(run.gl))
-		for k, c := range run.gl {
-			hs[k] = c.y1 - c.y0
+		for tall := 0.8 * float64(midHeight(run)); len(run) > 0 && float64(run[0].y1-run[0].y0) < tall; {
+			run = run[1:]
 		}
-		sort.Ints(hs)
-		for len(run.gl) > 0 && float64(run.gl[0].y1-run.gl[0].y0) < 0.8*float64(hs[len(hs)/2]) {
-			run.gl = run.gl[1:]
-		}
-		if len(run.gl) >= 4 {
+		if len(run) >= 4 {
 			runs = append(runs, run)
 		}
 	}
 	if len(runs) == 0 {
-		return inkRun{}, false
+		return nil, false
 	}
 	best := runs[0]
 	for _, u := range runs[1:] {
-		if cy(u.box()) > cy(best.box()) {
+		if cy(span(u)) > cy(span(best)) {
 			best = u
 		}
 	}
@@ -113,7 +101,7 @@ func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) 
 	if !ok {
 		return val{}, false
 	}
-	b := u.box()
+	b := span(u)
 	whole := image.Rect(b.x0-int(0.3*em), b.y0-int(0.3*em), b.x1+int(0.5*em), b.y1+int(0.3*em)).Intersect(row.Bounds())
 	gs, err := r.eng.Read(r.ctx, row.SubImage(whole).(*image.Gray), ocr.Options{Charset: ocr.Amount, Layout: ocr.Line})
 	r.progress()
@@ -128,7 +116,7 @@ func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) 
 	return val{
 		s:    s,
 		conf: conf,
-		box:  [4]float64{float64(u.gl[1].x0 + off.X), float64(b.y0 + off.Y), float64(b.x1 + off.X), float64(b.y1 + off.Y)},
+		box:  [4]float64{float64(u[1].x0 + off.X), float64(b.y0 + off.Y), float64(b.x1 + off.X), float64(b.y1 + off.Y)},
 	}, true
 }
 

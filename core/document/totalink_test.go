@@ -19,11 +19,11 @@ func TestTotalRunUnboxed(t *testing.T) {
 	if !ok {
 		t.Fatal("no run of glyphs on the row")
 	}
-	b := u.box()
+	b := span(u)
 	// ¥7160.75 lies in columns 205 to 320, rows 90 to 112; the caption
 	// ends at 203.
-	if b.x0 < 205 || b.x1 > 320 || b.y0 < 90 || b.y1 > 112 || len(u.gl) < 7 {
-		t.Fatalf("run %v (%d glyphs), want ¥7160.75's", b, len(u.gl))
+	if b.x0 < 205 || b.x1 > 320 || b.y0 < 90 || b.y1 > 112 || len(u) < 7 {
+		t.Fatalf("run %v (%d glyphs), want ¥7160.75's", b, len(u))
 	}
 	crop := g.SubImage(image.Rect(b.x0-6, b.y0-6, b.x1+10, b.y1+6)).(*image.Gray)
 	if s := cleanAmount(lineText(t, crop, ocr.Amount)); s != "7160.75" {
@@ -31,6 +31,6 @@ func TestTotalRunUnboxed(t *testing.T) {
 	}
 	// Nothing of the sort on the 合计 row's own rows above it.
 	if u, ok := totalRun(g, x0, x1, 0, 30, frameEm); ok {
-		t.Errorf("a run %v taken where the row has only its rule and the amounts' edge", u.box())
+		t.Errorf("a run %v taken where the row has only its rule and the amounts' edge", span(u))
 	}
 }
