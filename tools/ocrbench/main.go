@@ -12,6 +12,9 @@
 // -noqr every image is read as if its QR code could not be decoded: the
 // code is neither looked for nor handed to the reader, and the figures are
 // those of the values read alone (nothing to compare, nothing flagged).
+// Without -noqr, an image whose code the scan did not decode is scored on
+// the values the scan shows for it, an invoice without a code; those
+// images are listed.
 package main
 
 import (
@@ -125,6 +128,9 @@ func main() {
 	// whole counts the images with number, date and total all read right.
 	whole := map[string]*tally{}
 	var alteredN, flagged, falseDiff, genuine, genuineFalse int
+	// codeless are the images whose QR code was not decoded, read as an
+	// invoice without one.
+	var codeless []string
 	var ours, full, oursCPU time.Duration
 	var ourN, fullN int
 	conds := []string{}
@@ -151,6 +157,17 @@ func main() {
 				if r.Invoices[i].QR != nil && r.Invoices[i].QR.Raw == t.QR {
 					inv = &r.Invoices[i]
 					printed = inv.Printed
+				}
+			}
+			if inv == nil {
+				// The code not decoded: the clerk is shown the
+				// values read as an invoice without a code, with
+				// nothing to compare them with.
+				for i := range r.Invoices {
+					if r.Invoices[i].QR == nil && r.Invoices[i].Printed != nil {
+						printed = r.Invoices[i].Printed
+						codeless = append(codeless, t.File)
+					}
 				}
 			}
 		}
@@ -325,6 +342,9 @@ func main() {
 		fmt.Printf(" %s %s (%d of %d)", c, whole[c].rate(), whole[c].right, whole[c].n)
 	}
 	fmt.Println()
+	if len(codeless) > 0 {
+		fmt.Printf("QR code not decoded: %d images, their values as read without one (nothing to compare): %s\n", len(codeless), strings.Join(codeless, " "))
+	}
 	if *noQR {
 		wrong := 0
 		for _, t := range all {
