@@ -887,13 +887,23 @@ func nameRune(c rune) bool {
 
 var reNonDigit = regexp.MustCompile(`\D+`)
 
+// reDateMarks is a date whose 年 and 月 read as one mark each: not a
+// digit, not a space.
+var reDateMarks = regexp.MustCompile(`^\D*(\d{4})[^\d\s](\d{2})[^\d\s](\d{2})(?:\d?\D*)$`)
+
 // cleanOCRDate reads a date as cleanDate does, or eight digits when the
-// engine dropped 年, 月 and 日.
+// engine dropped 年, 月 and 日, or four, two and two digits parted by one
+// mark each where it read 年 and 月 as other marks (2016%04A11): the
+// month and day as printed, two digits each, a 日 read as a digit after
+// them.
 func cleanOCRDate(s string) string {
 	// A blurred 日 reads as 目.
 	s = strings.ReplaceAll(s, "目", "日")
 	if d := cleanDate(s); d != "" {
 		return d
+	}
+	if m := reDateMarks.FindStringSubmatch(nfkc(s)); m != nil {
+		return cleanDate(m[1] + "-" + m[2] + "-" + m[3])
 	}
 	d := reNonDigit.ReplaceAllString(nfkc(s), "")
 	if len(d) != 8 {
@@ -946,12 +956,17 @@ func cleanReadDate(s string) string {
 func digitCount(s string) int { return len(reNonDigit.ReplaceAllString(s, "")) }
 
 // cleanAmount reads one amount with two decimals, as totals are printed.
-var reAmount = regexp.MustCompile(`^-?\d{1,12}\.\d{2}$`)
+var (
+	reAmount       = regexp.MustCompile(`^-?\d{1,12}\.\d{2}$`)
+	reDoubledPoint = regexp.MustCompile(`(\d)\.\.(\d{2})$`)
+)
 
 func cleanAmount(s string) string {
 	// A sign before the digits, a speck of a ruling line after them.
 	s = strings.TrimRight(strings.TrimLeft(stripSpaces(nfkc(s)), "¥Y"), "-.")
 	s = strings.ReplaceAll(s, ",", "")
+	// A dot-matrix point read as two.
+	s = reDoubledPoint.ReplaceAllString(s, "$1.$2")
 	if reAmount.MatchString(s) {
 		return s
 	}

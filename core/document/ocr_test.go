@@ -150,6 +150,10 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRDate, "202009238", ""},
 		{cleanOCRDate, "20201323", ""},
 		{cleanOCRDate, "2021年12月14目", "2021-12-14"},
+		{cleanOCRDate, "2016%04A118", "2016-04-11"}, // a scan's 年, 月 and 日
+		{cleanOCRDate, "2016%04A11", "2016-04-11"},
+		{cleanOCRDate, "2016%4A118", ""},   // a digit lost: no telling which
+		{cleanOCRDate, "2016%04A1187", ""}, // more than a 日 after the day
 		{cleanReadDate, "2021年12月14目", "2021-12-14"},
 		{cleanReadDate, "26199425", "2019-04-25"},    // 20xx, month 0x
 		{cleanReadDate, "2919年97月62日", "2019-07-02"}, // and day 0x, x ≥ 2
@@ -164,6 +168,9 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanAmount, "1,234.50", "1234.50"},
 		{cleanAmount, "4164.5", ""},
 		{cleanAmount, "41645", ""},
+		{cleanAmount, "¥26599..01", "26599.01"}, // a dot-matrix point read as two
+		{cleanAmount, "26599...01", ""},
+		{cleanAmount, "26599..1", ""},
 		{cleanOCRTaxID, "91511585MA8Y42K07L", "91511585MA8Y42K07L"},
 		{cleanOCRTaxID, "91511585AM8Y42K07L", ""}, // letters swapped: the check fails
 		{cleanOCRTaxID, "75108749557068076", ""},  // a bank account is no tax ID
