@@ -242,6 +242,8 @@ type paperReader struct {
 	// contested are the amounts settled whose readings read another
 	// digit (see contested).
 	contested map[string]bool
+	// sums are the readings of the amount, tax and total settled from.
+	sums map[string][]reading
 }
 
 // isDigital reports whether the form is laid out as a 数电 one, by its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -200,6 +201,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 				r.contest(f)
 			}
 		}()
+	}
+	if f.charset == ocr.Amount {
+		if r.sums == nil {
+			r.sums = map[string][]reading{}
+		}
+		r.sums[f.key] = rs
 	}
 	if s, c, ok := sumConfirms(rs, qr, sum); ok {
 		return s, c
@@ -1397,6 +1404,15 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 	for k, rd := range reads {
 		conf[k] = rd.Confidence
 	}
+	if k, v, c, ok := sumsReading(p.Amount, p.Tax, p.Total, qr, r.sums); ok {
+		// One of the three read two ways, one of them making the sums
+		// add up with the other two as read: the paper tells which.
+		*amountAt(p, k) = v
+		rd := reads[k]
+		rd.Confidence, rd.Unsure = round2(c), false
+		reads[k] = rd
+		conf[k] = rd.Confidence
+	}
 	drop := sumsMisread(p.Amount, p.Tax, p.Total, qr, conf)
 	if !addsUp(p.Amount, p.Tax, p.Total) {
 		// An amount whose readings read another digit is taken only
@@ -1411,15 +1427,52 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 		rd := reads[k]
 		rd.Unsure = true
 		reads[k] = rd
-		switch k {
-		case keyAmount:
-			p.Amount = ""
-		case keyTax:
-			p.Tax = ""
-		case keyTotal:
-			p.Total = ""
+		*amountAt(p, k) = ""
+	}
+}
+
+// amountAt is p's amount, tax or total by its key.
+func amountAt(p *Printed, k string) *string {
+	switch k {
+	case keyAmount:
+		return &p.Amount
+	case keyTax:
+		return &p.Tax
+	}
+	return &p.Total
+}
+
+// sumsReading finds where amount a, tax t and total s as settled (""
+// where not) do not add up, the one reading among rs (each value's
+// readings) that, put in its value's place, makes them add up with the
+// other two as read: a reading at least minAgreed sure, of a value the
+// QR code's amount qr does not confirm as settled. ok is false where
+// none or more than one does.
+func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, conf float64, ok bool) {
+	if addsUp(a, t, s) {
+		return "", "", 0, false
+	}
+	val := map[string]string{keyAmount: a, keyTax: t, keyTotal: s}
+	for _, k := range []string{keyAmount, keyTax, keyTotal} {
+		if k != keyTax && qr != "" && sameValue(val[k], qr) {
+			continue
+		}
+		for _, x := range rs[k] {
+			if x.s == "" || x.s == val[k] || x.conf < minAgreed {
+				continue
+			}
+			alt := maps.Clone(val)
+			alt[k] = x.s
+			if !addsUp(alt[keyAmount], alt[keyTax], alt[keyTotal]) {
+				continue
+			}
+			if ok && (k != key || x.s != v) {
+				return "", "", 0, false
+			}
+			key, v, conf, ok = k, x.s, max(conf, x.conf), true
 		}
 	}
+	return key, v, conf, ok
 }
 
 // addsUp reports whether amount a and tax t, both read, make total s.

@@ -3,6 +3,7 @@ package document
 import (
 	"context"
 	"image"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -590,5 +591,53 @@ func TestDigitsStart(t *testing.T) {
 		if got := digitsStart(g, c.at, c.y0, c.y1, c.em); got != c.want {
 			t.Errorf("%s: digits from column %d, want %d (%s)", c.name, got, c.want, c.what)
 		}
+	}
+}
+
+// A tax read 14117.65 once and 14117.45 twice, a total read 192813.84
+// three times, an amount the QR code's: the one reading of the tax that
+// makes the sums add up is what is printed. Where two readings would, or
+// the one that would is unsure, or the sums add up as settled, nothing is
+// taken.
+func TestSumsReading(t *testing.T) {
+	rs := func(vs ...any) []reading {
+		var out []reading
+		for i := 0; i < len(vs); i += 2 {
+			out = append(out, reading{vs[i].(string), vs[i+1].(float64)})
+		}
+		return out
+	}
+	p005 := map[string][]reading{
+		keyAmount: rs("178696.19", 0.98),
+		keyTax:    rs("14117.65", 0.99, "14117.45", 0.98, "14117.45", 0.98),
+		keyTotal:  rs("192813.84", 0.96, "192813.84", 0.92),
+	}
+	k, v, _, ok := sumsReading("178696.19", "14117.45", "192813.84", "178696.19", p005)
+	if !ok || k != keyTax || v != "14117.65" {
+		t.Errorf("got %s %q %v, want tax 14117.65", k, v, ok)
+	}
+	// The tax settled as missing (its readings disputed): the same.
+	if k, v, _, ok := sumsReading("178696.19", "", "192813.84", "178696.19", p005); !ok || k != keyTax || v != "14117.65" {
+		t.Errorf("tax missing: got %s %q %v, want tax 14117.65", k, v, ok)
+	}
+	unsure := maps.Clone(p005)
+	unsure[keyTax] = rs("14117.65", 0.6, "14117.45", 0.98)
+	if _, _, _, ok := sumsReading("178696.19", "14117.45", "192813.84", "178696.19", unsure); ok {
+		t.Error("a reading under minAgreed taken")
+	}
+	two := maps.Clone(p005)
+	two[keyTotal] = rs("192813.84", 0.96, "192813.64", 0.95)
+	if _, _, _, ok := sumsReading("178696.19", "14117.45", "192813.84", "178696.19", two); ok {
+		t.Error("taken where the tax's and the total's readings each make the sums")
+	}
+	if _, _, _, ok := sumsReading("178696.19", "14117.65", "192813.84", "178696.19", p005); ok {
+		t.Error("taken where the sums add up as settled")
+	}
+	// An amount the QR code confirms is not read otherwise.
+	amt := maps.Clone(p005)
+	amt[keyAmount] = rs("178696.39", 0.98)
+	amt[keyTotal] = rs("192814.04", 0.96)
+	if _, _, _, ok := sumsReading("178696.19", "14117.65", "192814.04", "178696.19", amt); ok {
+		t.Error("the QR code's amount read otherwise")
 	}
 }
