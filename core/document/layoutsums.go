@@ -200,7 +200,8 @@ func ocrLines(lines []*line) bool { return len(lines) > 0 && lines[0].ocr }
 
 // moneyVals lists the amounts printed in glyphs [from, to) of l, as
 // moneyTokens does, each with its glyphs' box and confidence. A point
-// read twice is one.
+// read twice is one; read by OCR, a dash between digits with two after
+// it is a point too (a dot-matrix point read as a stroke, ¥33913-90).
 func moneyVals(l *line, from, to int) []val {
 	var rs []rune
 	var at []int
@@ -219,6 +220,9 @@ func moneyVals(l *line, from, to int) []val {
 		}
 	}
 	s := string(rs)
+	if l.ocr {
+		s = reStruckPoint.ReplaceAllString(s, "$1.$2$3")
+	}
 	var out []val
 	for _, m := range reMoney.FindAllStringIndex(s, -1) {
 		a, b := len([]rune(s[:m[0]])), len([]rune(s[:m[1]]))

@@ -363,16 +363,17 @@ func (r *paperReader) read() (Printed, error) {
 			return Printed{}, err
 		}
 		if more != nil {
-			// The sums read again fill only what the bands missed: a
-			// value read stays as read, since mixing two readings of one
-			// line can spoil it.
+			// The sums read again fill only what the bands missed, or
+			// gave without its point and decimals (a caption's 写 read
+			// as a 5 for a total the rules hid): a value read stays as
+			// read, since mixing two readings of one line can spoil it.
 			bandGlyphs = append(bandGlyphs, more)
 			p2, vs2 := readFields(pageText{glyphs: dedupe(bandGlyphs), ocr: true})
 			for _, f := range []struct {
 				key      string
 				at, from *string
 			}{{keyAmount, &p.Amount, &p2.Amount}, {keyTax, &p.Tax, &p2.Tax}, {keyTotal, &p.Total, &p2.Total}} {
-				if v, ok := vs2[f.key]; ok && vs[f.key].s == "" && v.s != "" {
+				if v, ok := vs2[f.key]; ok && v.s != "" && (vs[f.key].s == "" || lostDecimals(vs[f.key].s) > 0 && lostDecimals(v.s) == 0) {
 					vs[f.key], *f.at = v, *f.from
 				}
 			}

@@ -39,6 +39,21 @@ func TestNarrowDigitBoxLeavesNoGap(t *testing.T) {
 		t.Errorf("amounts %v, want 879.82", got)
 	}
 
+	// A dot-matrix point read as a dash; a minus before an amount is
+	// none.
+	for read, want := range map[string][]string{"¥33913-90(45)": {"33913.90", "45"}, "¥12.30 -4.50": {"12.30", "-4.50"}, "1-90.00": {"1", "-90.00"}} {
+		struck := pageText{ocr: true}
+		placeRead(&struck, 100, 120, 17, read)
+		l = buildLines(struck)[0]
+		var got []string
+		for _, v := range moneyVals(l, 0, len(l.g)) {
+			got = append(got, v.s)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: amounts %q, want %q", read, got, want)
+		}
+	}
+
 	two := pageText{ocr: true}
 	placeRead(&two, 100, 120, 17, "¥12.30      ¥4.50")
 	l = buildLines(two)[0]

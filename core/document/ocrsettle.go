@@ -372,13 +372,14 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 			continue
 		}
 		txt, conf := joined(gs)
-		rs = append(rs, reading{clean(reStruckPoint.ReplaceAllString(txt, "$1.$2")), conf})
+		rs = append(rs, reading{clean(reStruckPoint.ReplaceAllString(txt, "$1.$2$3")), conf})
 	}
 	return rs
 }
 
-// reStruckPoint is an amount's decimal point read as a dash.
-var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})$`)
+// reStruckPoint is an amount's decimal point read as a dash: two digits
+// after it, and no more.
+var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})($|[^\d.])`)
 
 // zeroSuspect is the value among qr (the QR code's, and a total's sum as
 // read) that a reading of rs, or the digits of one as read, differs from
