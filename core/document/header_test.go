@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -116,9 +117,9 @@ func TestHeaderByPlace(t *testing.T) {
 	}
 }
 
-// A blurred 0 comes as two runs of ink: the year then has five runs
-// before its 年, and its first digit is not taken for what lies before
-// the date (the caption's colon, a space away), which is.
+// A blurred 0 comes as two pieces of ink two columns apart: they are one
+// run, and the year's first digit is not taken for what lies before the
+// date (the caption's colon, a space away), which is.
 func TestDateRunsSplitZero(t *testing.T) {
 	const em = 20
 	// colon, 2 0(two halves) 2 5 年 0 6 月 0 9 日, as columns of ink.
@@ -136,14 +137,74 @@ func TestDateRunsSplitZero(t *testing.T) {
 		}
 	}
 	runs, mark := dateRuns(img, 5, 25, 140, em)
-	if len(runs) != len(cols) || mark == nil {
+	if len(runs) != len(cols)-1 || runs[2] != [2]int{38, 50} || mark == nil {
 		t.Fatalf("runs %v, marks %v", runs, mark)
 	}
-	want := map[int]bool{0: true, 6: true, 9: true, 12: true}
+	want := map[int]bool{0: true, 5: true, 8: true, 11: true}
 	for i := range runs {
 		if mark[i] != want[i] {
 			t.Errorf("run %d %v: cut out %v, want %v", i, runs[i], mark[i], want[i])
 		}
+	}
+}
+
+// Two scans' dot-matrix dates as the runs of their crops at the 2/3 cut.
+// 2017年09月11日 whose 1s come as a stem and a flag a column apart: each
+// 1 is one run, and the date's eleven are four digits, 年, two, 月, two,
+// 日. 2018年10月24日 printed close after its caption: the strokes of 期,
+// a column of ink each, are cut out with the marks; so is 期's side, as
+// wide as a digit, before 2018年12月16日 (a clean print's).
+func TestDateRunsSplitOne(t *testing.T) {
+	const em = 21
+	for _, c := range []struct {
+		cols [][2]int
+		runs int
+		cut  []int
+	}{
+		{[][2]int{{31, 42}, {46, 57}, {62, 68}, {69, 72}, {76, 86}, {91, 109}, {114, 126},
+			{129, 141}, {146, 163}, {170, 171}, {173, 176}, {185, 196}, {202, 218}}, 11, []int{4, 7, 10}},
+		{[][2]int{{5, 6}, {10, 11}, {15, 16}, {22, 34}, {36, 49}, {50, 62}, {65, 75}, {78, 98},
+			{102, 113}, {115, 127}, {129, 146}, {152, 164}, {166, 177}, {183, 198}}, 14, []int{0, 1, 2, 7, 10, 13}},
+		{[][2]int{{0, 12}, {20, 31}, {36, 46}, {49, 62}, {64, 75}, {79, 100}, {103, 116}, {118, 129},
+			{133, 151}, {157, 165}, {173, 184}, {189, 206}}, 12, []int{0, 5, 8, 11}},
+	} {
+		img := image.NewGray(image.Rect(0, 0, 225, 30))
+		for i := range img.Pix {
+			img.Pix[i] = 240
+		}
+		for _, c := range c.cols {
+			for x := c[0]; x < c[1]; x++ {
+				for y := 8; y < 22; y++ {
+					img.SetGray(x, y, color.Gray{Y: 40})
+				}
+			}
+		}
+		runs, mark := dateRuns(img, 5, 25, 140, em)
+		if len(runs) != c.runs || mark == nil {
+			t.Fatalf("runs %v, marks %v", runs, mark)
+		}
+		for i := range runs {
+			if want := slices.Contains(c.cut, i); mark[i] != want {
+				t.Errorf("run %d %v: cut out %v, want %v", i, runs[i], mark[i], want)
+			}
+		}
+	}
+}
+
+// A scan's 2019年04月23日 cut pale, its digits parted into strokes: no
+// eleven runs of it are a date, though some have marks wider than their
+// digits. The same date's runs at a darker cut are one.
+func TestDateWindowCells(t *testing.T) {
+	const em = 22
+	pale := [][2]int{{33, 42}, {46, 49}, {53, 56}, {63, 67}, {73, 75}, {80, 84}, {89, 100}, {109, 113},
+		{117, 120}, {123, 133}, {138, 143}, {151, 153}, {160, 169}, {178, 183}, {190, 192}, {201, 203}}
+	if mark := dateWindow(pale, em); mark != nil {
+		t.Errorf("strokes taken for a date: %v", mark)
+	}
+	dark := [][2]int{{32, 43}, {45, 57}, {62, 69}, {72, 84}, {87, 105}, {108, 120}, {121, 133}, {137, 155},
+		{159, 170}, {173, 184}, {188, 205}}
+	if mark := dateWindow(dark, em); len(mark) != 3 || !mark[4] || !mark[7] || !mark[10] {
+		t.Errorf("date's marks %v, want runs 4, 7 and 10", mark)
 	}
 }
 

@@ -941,7 +941,10 @@ func partJoined(crop *image.Gray, y0, y1 int, dark uint8, runs [][2]int, em floa
 // dateRuns splits the rows y0–y1 of crop into runs of columns with a pixel
 // at most dark, and finds among them the 年, 月 and 日 of a date: the three
 // widest, each clearly wider than the digits, after four digits, two and
-// two. mark is nil when the runs are not such a date.
+// two, or by their order (see dateWindowApart). mark is nil when the runs
+// are not such a date. Two runs a column or two apart that together are
+// no wider than a digit are one: a dot-matrix 1's flag apart from its
+// stem, a 0's sides whose top and bottom blur pale.
 func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, map[int]bool) {
 	b := crop.Bounds()
 	inked := func(x int) bool {
@@ -962,10 +965,27 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 		for x < b.Max.X && inked(x) {
 			x++
 		}
+		if n := len(runs); n > 0 && float64(s-runs[n-1][1]) <= max(1, 0.1*em) && float64(x-runs[n-1][0]) <= 0.6*em {
+			runs[n-1][1] = x
+			continue
+		}
 		runs = append(runs, [2]int{s, x})
 	}
 	if len(runs) < 11 {
 		return runs, nil
+	}
+	if mark := dateMarks(runs, em); mark != nil {
+		return runs, mark
+	}
+	return dateWindowApart(runs, em)
+}
+
+// dateMarks finds the 年, 月 and 日 of a date among runs, as dateRuns
+// says, and marks them and what lies before the year or after the 日;
+// nil where they are not so.
+func dateMarks(runs [][2]int, em float64) map[int]bool {
+	if len(runs) < 11 {
+		return nil
 	}
 	byWidth := make([]int, len(runs))
 	for i := range byWidth {
@@ -978,7 +998,7 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	var at []int
 	for _, i := range byWidth[:3] {
 		if w := width(i); w < 1.25*digit || w < 0.4*em || w > 1.6*em {
-			return dateWindowApart(runs, em)
+			return nil
 		}
 		mark[i] = true
 		at = append(at, i)
@@ -992,23 +1012,40 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	for first > 0 && float64(runs[first][0]-runs[first-1][1]) < 0.5*em {
 		first--
 	}
+	// A caption printed close before the year is no digit: its 期's
+	// strokes, a column of ink each, narrower than a 1; its side, further
+	// from the year's first digit than the year's digits are from each
+	// other.
+	for at[0]-first > 4 && float64(runs[first][1]-runs[first][0]) < 0.2*em {
+		first++
+	}
+	if y := at[0] - 4; y > first {
+		inner := 0
+		for i := y + 1; i < at[0]; i++ {
+			inner = max(inner, runs[i][0]-runs[i-1][1])
+		}
+		if gap := runs[y][0] - runs[y-1][1]; gap > inner && float64(gap) >= 0.3*em {
+			first = y
+		}
+	}
 	if at[0]-first < 4 || at[1]-at[0] != 3 || at[2]-at[1] != 3 {
-		return dateWindowApart(runs, em)
+		return nil
 	}
 	for i := range runs {
 		if i < first || i > at[2] {
 			mark[i] = true // cut out: not a digit of the date
 		}
 	}
-	return runs, mark
+	return mark
 }
 
 // dateWindow finds a date among runs by its order alone: eleven runs in a
 // row, four digits, a mark, two digits, a mark, two digits, a mark, every
-// mark wider than every digit among them. The three widest runs of the
-// line are not always the marks: a 日 is narrower than 年 and 月, and a
-// blurred 0 or 9 is nearly as wide as it. The last such run of eleven is
-// taken; nil when there is none.
+// mark wider than every digit among them, the year's four digits and the
+// month's and day's two as wide as their cells. The three widest runs of
+// the line are not always the marks: a 日 is narrower than 年 and 月, and
+// a blurred 0 or 9 is nearly as wide as it. The last such run of eleven
+// is taken; nil when there is none.
 func dateWindow(runs [][2]int, em float64) map[int]bool {
 	width := func(i int) int { return runs[i][1] - runs[i][0] }
 	isMark := func(k int) bool { return k == 4 || k == 7 || k == 10 }
@@ -1022,6 +1059,12 @@ func dateWindow(runs [][2]int, em float64) map[int]bool {
 			}
 		}
 		if minMark <= maxDigit || float64(minMark) < 0.4*em || float64(maxMark) > 1.6*em || float64(maxDigit) > 0.9*em {
+			continue
+		}
+		// Digits take a cell each: glyphs parted into their strokes
+		// by a pale cut span less.
+		span := func(a, b int) float64 { return float64(runs[s+b][1] - runs[s+a][0]) }
+		if span(0, 3) < 1.5*em || span(5, 6) < 0.7*em || span(8, 9) < 0.7*em {
 			continue
 		}
 		mark := map[int]bool{}
