@@ -406,7 +406,7 @@ func (r *paperReader) read() (Printed, error) {
 		}
 		if vs[keyTotal].s == "" {
 			if v, ok := r.inkTotal(row, rg); ok {
-				vs[keyTotal], inkTotal = v, cleanAmount(v.s)
+				vs[keyTotal], inkTotal = v, v.s
 			}
 		}
 	}
@@ -437,7 +437,7 @@ func (r *paperReader) read() (Printed, error) {
 			r.sum = paperSum(p.Amount, p.Tax)
 		}
 		got, conf := r.settle(f, v)
-		if f.key == keyTotal && inkTotal != "" && digitCount(inkTotal) > digitCount(got) {
+		if f.key == keyTotal && inkTotal != "" && intDigits(inkTotal) > intDigits(got) {
 			// Read from its ink alone (see inkTotal): the readings
 			// after its ¥ must give as many digits as the whole run
 			// read; fewer, the run's first glyph was a digit.

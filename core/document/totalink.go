@@ -3,6 +3,7 @@ package document
 import (
 	"image"
 	"math"
+	"strings"
 
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 )
@@ -91,7 +92,9 @@ func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
 // glyph of the run (lost in a rule), the run's first glyph is the total's
 // first digit, and the readings after it are a digit short; where the
 // engine read the ¥ as a digit, the whole run's reading has one too many,
-// and which it is is not told.
+// and which it is is not told. The digits before the point count: a run
+// whose point and decimals the engine lost (¥46684) is read again as far
+// as its print runs on, as a total read so by its caption is.
 func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) {
 	em := frameEm
 	top := int(r.formY(r.usual[2])*qrSide) - rg.Min.Y
@@ -109,7 +112,7 @@ func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) 
 		return val{}, false
 	}
 	s, conf := joined(gs)
-	if cleanAmount(s) == "" {
+	if intDigits(s) < 3 {
 		return val{}, false
 	}
 	off := rg.Min
@@ -118,6 +121,24 @@ func (r *paperReader) inkTotal(row *image.Gray, rg image.Rectangle) (val, bool) 
 		conf: conf,
 		box:  [4]float64{float64(u[1].x0 + off.X), float64(b.y0 + off.Y), float64(b.x1 + off.X), float64(b.y1 + off.Y)},
 	}, true
+}
+
+// intDigits is how many digits amount s, as read, has before its point
+// (all of them where it has none): after a ¥ or a sign, up to the first
+// character that is neither a digit nor a thousands' comma.
+func intDigits(s string) int {
+	s = strings.TrimLeft(stripSpaces(nfkc(s)), "¥Y-")
+	n := 0
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			n++
+		case c == ',':
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // The (小写) caption ends, and the 合计 row's tax begins, about here, in

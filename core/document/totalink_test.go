@@ -34,3 +34,13 @@ func TestTotalRunUnboxed(t *testing.T) {
 		t.Errorf("a run %v taken where the row has only its rule and the amounts' edge", span(u))
 	}
 }
+
+// A run read whole counts its digits before the point: with its point and
+// decimals lost too, after a ¥ read as such.
+func TestIntDigits(t *testing.T) {
+	for s, want := range map[string]int{"¥46684": 5, "¥22231.96": 5, "4154.78": 4, "¥1,234.50": 4, "¥26083.": 5, "920": 3, "¥": 0, "(45)": 0} {
+		if got := intDigits(s); got != want {
+			t.Errorf("intDigits(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
