@@ -28,13 +28,14 @@ func span(bs []inkBox) inkBox {
 // totalRun is the run of glyphs in g, a picture em pixels to the print, on
 // rows [y0, y1) (a dot-matrix printer's offset allowed about them) whose
 // first glyph lies in columns [x0, x1): glyphs no wider than a digit (a
-// caption's Chinese glyph ends a run), no further apart than a point's
+// caption's Chinese glyph ends a run; two glyphs blurred into one blot
+// are parted first, see pairsParted), no further apart than a point's
 // width (see maxGlyphGap), their middles within half an em of each other.
 // Of the runs of four glyphs or more (a ¥ and three digits: the point is
 // too small to count), the lowest, the total being printed below the
 // amounts of the 合计 row. ok is false when there is none.
 func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
-	gl := lineGlyphs(g, y0, y1, em)
+	gl := pairsParted(g, lineGlyphs(g, y0, y1, em), em)
 	narrow := func(b inkBox) bool { return float64(b.x1-b.x0) <= 0.85*em }
 	cy := func(b inkBox) float64 { return float64(b.y0+b.y1) / 2 }
 	var runs [][]inkBox
@@ -79,6 +80,40 @@ func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
 		}
 	}
 	return best, true
+}
+
+// pairsParted is gl, the glyphs of a line of g, with each blot as wide as
+// two of a total's glyphs blurred together (a ¥ and its first digit, two
+// digits: 1.15 to 1.8 ems wide, wider than the print's Chinese glyphs)
+// and most of an em tall parted in two at the column of least ink in its
+// middle.
+func pairsParted(g *image.Gray, gl []inkBox, em float64) []inkBox {
+	dark, ok := darkLevel(g, 0.5)
+	if !ok {
+		return gl
+	}
+	var out []inkBox
+	for _, b := range gl {
+		w := float64(b.x1 - b.x0)
+		if w < 1.15*em || w > 1.8*em || float64(b.y1-b.y0) < 0.7*em {
+			out = append(out, b)
+			continue
+		}
+		at, least := -1, math.MaxInt
+		for x := b.x0 + int(0.35*w); x <= b.x0+int(0.65*w); x++ {
+			n := 0
+			for y := b.y0; y < b.y1; y++ {
+				if g.GrayAt(x, y).Y < dark {
+					n++
+				}
+			}
+			if n < least {
+				at, least = x, n
+			}
+		}
+		out = append(out, inkBox{b.x0, b.y0, at, b.y1}, inkBox{at + 1, b.y0, b.x1, b.y1})
+	}
+	return out
 }
 
 // inkTotal finds the total in row, the picture of the reading frame's

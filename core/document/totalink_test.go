@@ -35,6 +35,27 @@ func TestTotalRunUnboxed(t *testing.T) {
 	}
 }
 
+// The 价税合计 row of a phone photo (rows 59 to 109 of the picture, the
+// reading frame's columns from 910), its total printed on the row's rule,
+// which the row's reading gave as "esCe)me". Blur joins the ¥ to the 2
+// and the 2 to the 9 (¥259729.70): each pair is one blot, wider than a
+// digit; parted, they are the run's glyphs, the second beginning after
+// the ¥, where settle reads the total again from.
+func TestTotalRunPairsParted(t *testing.T) {
+	g, _, _ := readCrop(t, "total-row-pairs.png")
+	x0, x1 := int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910
+	u, ok := totalRun(g, x0, x1, 59, 109, frameEm)
+	if !ok {
+		t.Fatal("no run of glyphs on the row")
+	}
+	b := span(u)
+	// ¥259729.70 lies in columns 286 to 431, rows 89 to 110; the ¥ ends
+	// about column 298.
+	if b.x0 < 284 || b.x1 > 433 || len(u) < 9 || u[1].x0 < 296 || u[1].x0 > 302 {
+		t.Fatalf("run %v (%d glyphs, the second from %d), want ¥259729.70's", b, len(u), u[1].x0)
+	}
+}
+
 // A run read whole counts its digits before the point: with its point and
 // decimals lost too, after a ¥ read as such.
 func TestIntDigits(t *testing.T) {
