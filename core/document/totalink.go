@@ -32,7 +32,7 @@ func span(bs []inkBox) inkBox {
 // are parted first, see pairsParted), no further apart than a point's
 // width (see maxGlyphGap), their middles within half an em of each other.
 // Of the runs of four glyphs or more (a ¥ and three digits: the point is
-// too small to count), the lowest, the total being printed below the
+// too small to count) whose middle is half an em or more below row y0, the lowest, the total being printed below the
 // amounts of the 合计 row. ok is false when there is none.
 func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
 	gl := pairsParted(g, lineGlyphs(g, y0, y1, em), em)
@@ -66,7 +66,9 @@ func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
 		for tall := 0.8 * float64(midHeight(run)); len(run) > 0 && float64(run[0].y1-run[0].y0) < tall; {
 			run = run[1:]
 		}
-		if len(run) >= 4 {
+		// On the row, its middle half an em or more below the rule
+		// above: the 合计 row's amount printed on that rule is none.
+		if len(run) >= 4 && cy(span(run)) >= float64(y0)+0.5*em {
 			runs = append(runs, run)
 		}
 	}

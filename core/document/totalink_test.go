@@ -56,6 +56,22 @@ func TestTotalRunPairsParted(t *testing.T) {
 	}
 }
 
+// The 价税合计 row of an office scan whose total is lost in the seal's
+// ring and its rule: the 合计 row's amount (¥3576.55), printed on the
+// rule between the rows, is the one run of glyphs in the window, and it is
+// not taken for the total.
+func TestTotalRunNotTheAmountAbove(t *testing.T) {
+	g, _, _ := readCrop(t, "total-row-amount-above.png")
+	x0, x1 := int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910
+	if u, ok := totalRun(g, x0, x1, 58, 109, frameEm); ok {
+		t.Errorf("run %v taken for the total", span(u))
+	}
+	// Looked for on the 合计 row, it is the amount's.
+	if u, ok := totalRun(g, x0, x1, 30, 80, frameEm); !ok || span(u).x0 > 180 || span(u).x1 < 280 {
+		t.Errorf("no run of the amount's glyphs on its own row: %v %v", u, ok)
+	}
+}
+
 // A run read whole counts its digits before the point: with its point and
 // decimals lost too, after a ¥ read as such.
 func TestIntDigits(t *testing.T) {
