@@ -7,15 +7,23 @@ import (
 	"github.com/fapiaoscanner/fapiao/core/ocr"
 )
 
+// rowRun is totalRun on testdata picture name, a 价税合计 row and the
+// 合计 row above it (the reading frame's columns from 910), on rows
+// [y0, y1).
+func rowRun(t *testing.T, name string, y0, y1 int) (*image.Gray, []inkBox, bool) {
+	t.Helper()
+	g, _, _ := readCrop(t, name)
+	u, ok := totalRun(g, int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910, y0, y1, frameEm)
+	return g, u, ok
+}
+
 // The 价税合计 row of an office scan (rows 59 to 108 of the picture, the
 // reading frame's columns from 910): a dot-matrix total printed against
 // its (小写) caption, which the row's reading gave as "(小写)oebiate,". Its
 // ink gives the run of the ¥ and its digits, and read whole as an amount
 // the run is the total.
 func TestTotalRunUnboxed(t *testing.T) {
-	g, _, _ := readCrop(t, "total-row-unboxed.png")
-	x0, x1 := int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910
-	u, ok := totalRun(g, x0, x1, 59, 108, frameEm)
+	g, u, ok := rowRun(t, "total-row-unboxed.png", 59, 108)
 	if !ok {
 		t.Fatal("no run of glyphs on the row")
 	}
@@ -30,7 +38,7 @@ func TestTotalRunUnboxed(t *testing.T) {
 		t.Errorf("run read %q, want 7160.75", s)
 	}
 	// Nothing of the sort on the 合计 row's own rows above it.
-	if u, ok := totalRun(g, x0, x1, 0, 30, frameEm); ok {
+	if _, u, ok := rowRun(t, "total-row-unboxed.png", 0, 30); ok {
 		t.Errorf("a run %v taken where the row has only its rule and the amounts' edge", span(u))
 	}
 }
@@ -42,9 +50,7 @@ func TestTotalRunUnboxed(t *testing.T) {
 // digit; parted, they are the run's glyphs, the second beginning after
 // the ¥, where settle reads the total again from.
 func TestTotalRunPairsParted(t *testing.T) {
-	g, _, _ := readCrop(t, "total-row-pairs.png")
-	x0, x1 := int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910
-	u, ok := totalRun(g, x0, x1, 59, 109, frameEm)
+	_, u, ok := rowRun(t, "total-row-pairs.png", 59, 109)
 	if !ok {
 		t.Fatal("no run of glyphs on the row")
 	}
@@ -61,13 +67,11 @@ func TestTotalRunPairsParted(t *testing.T) {
 // rule between the rows, is the one run of glyphs in the window, and it is
 // not taken for the total.
 func TestTotalRunNotTheAmountAbove(t *testing.T) {
-	g, _, _ := readCrop(t, "total-row-amount-above.png")
-	x0, x1 := int(totalFrom*qrSide)-910, int(totalTo*qrSide)-910
-	if u, ok := totalRun(g, x0, x1, 58, 109, frameEm); ok {
+	if _, u, ok := rowRun(t, "total-row-amount-above.png", 58, 109); ok {
 		t.Errorf("run %v taken for the total", span(u))
 	}
 	// Looked for on the 合计 row, it is the amount's.
-	if u, ok := totalRun(g, x0, x1, 30, 80, frameEm); !ok || span(u).x0 > 180 || span(u).x1 < 280 {
+	if _, u, ok := rowRun(t, "total-row-amount-above.png", 30, 80); !ok || span(u).x0 > 180 || span(u).x1 < 280 {
 		t.Errorf("no run of the amount's glyphs on its own row: %v %v", u, ok)
 	}
 }
