@@ -220,6 +220,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
 		r.markContested(f, got, digits)
 	}
+	if f.key == keyNumber && blurUnsure(got, rs, qr) {
+		return "", conf
+	}
 	if f.key == keyCheck && got != "" {
 		// Twenty digits in a row give blur twenty chances: a check
 		// code that differs from the QR code's only where one digit
@@ -1314,6 +1317,21 @@ func blurMisread(s, q string) bool {
 		}
 	}
 	return true
+}
+
+// blurUnsure reports whether value got, decided from readings rs,
+// differs from a value of qr only where a digit blurs into another (see
+// blurMisread) while a reading, the band's among them, did not give it:
+// crops of one box read a dot-matrix 8 as a 6 at every size, where a
+// forger's digit reads as itself in the band as well. Such a number is
+// not taken. Dates are not held to it: a forger's day read so (16 for
+// 18, 06 for 09) is as likely, and their digits stand between 年, 月 and
+// 日 where a number's run together.
+func blurUnsure(got string, rs []reading, qr []string) bool {
+	if got == "" || !slices.ContainsFunc(rs, func(x reading) bool { return x.s != got }) {
+		return false
+	}
+	return slices.ContainsFunc(qr, func(q string) bool { return blurMisread(got, q) })
 }
 
 // disputed reports whether the readings rs of QR value q are split: as

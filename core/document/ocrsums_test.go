@@ -641,3 +641,27 @@ func TestSumsReading(t *testing.T) {
 		t.Error("the QR code's amount read otherwise")
 	}
 }
+
+// A scan's dot-matrix number 46379833 the band did not read and both crops
+// read 46379633: one blurred digit off the QR code's, it is not taken.
+// Read so by every reading, or off by a digit that does not blur into the
+// code's (a forger's 4 for an 8), it is.
+func TestBlurUnsure(t *testing.T) {
+	qr := []string{"46379833"}
+	for _, c := range []struct {
+		got    string
+		rs     []reading
+		unsure bool
+	}{
+		{"46379633", []reading{{"", 0}, {"46379633", 0.97}, {"46379633", 0.94}}, true},
+		{"46379633", []reading{{"46379633", 0.9}, {"46379633", 0.97}, {"46379633", 0.94}}, false},
+		{"46379433", []reading{{"", 0}, {"46379433", 0.97}, {"46379433", 0.94}}, false},
+		{"46379833", []reading{{"", 0}, {"46379833", 0.97}}, false},
+		{"2025-11-26", []reading{{"2025-11-20", 0.9}, {"2025-11-26", 0.97}, {"2025-11-26", 0.94}}, true},
+		{"2025-11-26", []reading{{"2025-11-26", 0.9}, {"2025-11-26", 0.97}}, false},
+	} {
+		if got := blurUnsure(c.got, c.rs, append(qr, "2025-11-20")); got != c.unsure {
+			t.Errorf("%s from %v: unsure %v, want %v", c.got, c.rs, got, c.unsure)
+		}
+	}
+}
