@@ -1428,14 +1428,16 @@ func (r *paperReader) contest(f ocrField) {
 // s has, are others: where a ruling line or a seal's ring crosses a digit,
 // the engine reads it one way at one size and another at the next (an 8
 // crossed as a 3), and the readings that agree tell nothing of which is
-// printed. No QR value confirms s: one that does is what is printed.
+// printed. So are those of a reading a digit short that are neither s's
+// after its first (lost under the ¥) nor before its last. No QR value
+// confirms s: one that does is what is printed.
 func contested(s string, digits []string) bool {
 	d := reNonDigit.ReplaceAllString(s, "")
 	if d == "" {
 		return false
 	}
 	for _, x := range digits {
-		if len(x) == len(d) && x != d {
+		if len(x) == len(d) && x != d || len(x) == len(d)-1 && x != d[1:] && x != d[:len(x)] {
 			return true
 		}
 	}

@@ -498,7 +498,8 @@ func TestUnruleCrop(t *testing.T) {
 // An amount whose readings read another digit is kept where the paper's
 // sums confirm it, and dropped where they cannot.
 func TestContestedKeptBySums(t *testing.T) {
-	if !contested("168027.32", []string{"16802782", "16802732"}) || contested("168027.32", []string{"168027.32", "1680273"}) {
+	if !contested("168027.32", []string{"16802782", "16802732"}) || contested("168027.32", []string{"168027.32", "1680273"}) ||
+		contested("55222.32", []string{"522232"}) || !contested("55222.32", []string{"5522232", "522237"}) {
 		t.Fatal("contested digits not told")
 	}
 	r := &paperReader{contested: map[string]bool{keyTax: true}}
