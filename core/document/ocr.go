@@ -379,6 +379,12 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
+	if t, a := vs[keyTotal], vs[keyAmount]; t.s != "" && a.s != "" && sameBox(t.box, a.box) {
+		// The caption reading gave the 合计 row's amount for the total
+		// too, its 价税合计 row lost: the total is not there.
+		delete(vs, keyTotal)
+		p.Total = ""
+	}
 	inkTotal := ""
 	if t := vs[keyTotal].s; anchored && (t == "" || lostDecimals(t) > 0) {
 		// A row the bands' reading dropped whole or in part (a photo's
@@ -463,6 +469,18 @@ func (r *paperReader) read() (Printed, error) {
 		p.Source = SourceOCR
 	}
 	return p, nil
+}
+
+// sameBox reports whether boxes a and b (x0, y0, x1, y1) are one: they
+// overlap over more than half the smaller one.
+func sameBox(a, b [4]float64) bool {
+	w := math.Min(a[2], b[2]) - math.Max(a[0], b[0])
+	h := math.Min(a[3], b[3]) - math.Max(a[1], b[1])
+	if w <= 0 || h <= 0 {
+		return false
+	}
+	area := func(r [4]float64) float64 { return (r[2] - r[0]) * (r[3] - r[1]) }
+	return w*h > 0.5*math.Min(area(a), area(b))
 }
 
 // readBand reads img, the picture of the frame's region rg, as free text.

@@ -666,3 +666,24 @@ func TestBlurUnsure(t *testing.T) {
 		}
 	}
 }
+
+// A photo's 合计 amount the caption reading gave for the total too: the
+// two boxes are one. The amount and the tax beside it, or the total on the
+// row below, are not.
+func TestSameBox(t *testing.T) {
+	amount := [4]float64{1010, 577, 1122, 600}
+	for _, c := range []struct {
+		b    [4]float64
+		same bool
+	}{
+		{amount, true},
+		{[4]float64{1012, 578, 1120, 601}, true},
+		{[4]float64{1460, 577, 1560, 600}, false},
+		{[4]float64{1150, 630, 1260, 652}, false},
+		{[4]float64{1100, 577, 1200, 600}, false},
+	} {
+		if got := sameBox(amount, c.b); got != c.same {
+			t.Errorf("%v: same %v, want %v", c.b, got, c.same)
+		}
+	}
+}
