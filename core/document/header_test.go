@@ -117,15 +117,10 @@ func TestHeaderByPlace(t *testing.T) {
 	}
 }
 
-// A blurred 0 comes as two pieces of ink two columns apart: they are one
-// run, and the year's first digit is not taken for what lies before the
-// date (the caption's colon, a space away), which is.
-func TestDateRunsSplitZero(t *testing.T) {
-	const em = 20
-	// colon, 2 0(two halves) 2 5 年 0 6 月 0 9 日, as columns of ink.
-	cols := [][2]int{{4, 6}, {24, 35}, {38, 43}, {45, 50}, {53, 64}, {68, 79}, {82, 101},
-		{105, 116}, {120, 131}, {135, 154}, {158, 169}, {172, 183}, {188, 206}}
-	img := image.NewGray(image.Rect(0, 0, 215, 30))
+// runsPicture is a picture w wide and 30 high, ink in columns cols on
+// rows 8 to 21, paper elsewhere.
+func runsPicture(w int, cols [][2]int) *image.Gray {
+	img := image.NewGray(image.Rect(0, 0, w, 30))
 	for i := range img.Pix {
 		img.Pix[i] = 240
 	}
@@ -136,7 +131,18 @@ func TestDateRunsSplitZero(t *testing.T) {
 			}
 		}
 	}
-	runs, mark := dateRuns(img, 5, 25, 140, em)
+	return img
+}
+
+// A blurred 0 comes as two pieces of ink two columns apart: they are one
+// run, and the year's first digit is not taken for what lies before the
+// date (the caption's colon, a space away), which is.
+func TestDateRunsSplitZero(t *testing.T) {
+	const em = 20
+	// colon, 2 0(two halves) 2 5 年 0 6 月 0 9 日, as columns of ink.
+	cols := [][2]int{{4, 6}, {24, 35}, {38, 43}, {45, 50}, {53, 64}, {68, 79}, {82, 101},
+		{105, 116}, {120, 131}, {135, 154}, {158, 169}, {172, 183}, {188, 206}}
+	runs, mark := dateRuns(runsPicture(215, cols), 5, 25, 140, em)
 	if len(runs) != len(cols)-1 || runs[2] != [2]int{38, 50} || mark == nil {
 		t.Fatalf("runs %v, marks %v", runs, mark)
 	}
@@ -168,18 +174,7 @@ func TestDateRunsSplitOne(t *testing.T) {
 		{[][2]int{{0, 12}, {20, 31}, {36, 46}, {49, 62}, {64, 75}, {79, 100}, {103, 116}, {118, 129},
 			{133, 151}, {157, 165}, {173, 184}, {189, 206}}, 12, []int{0, 5, 8, 11}},
 	} {
-		img := image.NewGray(image.Rect(0, 0, 225, 30))
-		for i := range img.Pix {
-			img.Pix[i] = 240
-		}
-		for _, c := range c.cols {
-			for x := c[0]; x < c[1]; x++ {
-				for y := 8; y < 22; y++ {
-					img.SetGray(x, y, color.Gray{Y: 40})
-				}
-			}
-		}
-		runs, mark := dateRuns(img, 5, 25, 140, em)
+		runs, mark := dateRuns(runsPicture(225, c.cols), 5, 25, 140, em)
 		if len(runs) != c.runs || mark == nil {
 			t.Fatalf("runs %v, marks %v", runs, mark)
 		}

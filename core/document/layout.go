@@ -837,6 +837,18 @@ func overlaps(a, b [4]float64) bool {
 	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
 
+// sameBox reports whether boxes a and b (x0, y0, x1, y1) are one: they
+// overlap over more than half the smaller one.
+func sameBox(a, b [4]float64) bool {
+	w := math.Min(a[2], b[2]) - math.Max(a[0], b[0])
+	h := math.Min(a[3], b[3]) - math.Max(a[1], b[1])
+	if w <= 0 || h <= 0 {
+		return false
+	}
+	area := func(r [4]float64) float64 { return (r[2] - r[0]) * (r[3] - r[1]) }
+	return w*h > 0.5*math.Min(area(a), area(b))
+}
+
 // nameAbove finds a name on the line just above a taxpayer ID caption,
 // starting under or right of the caption.
 func nameAbove(lines []*line, h hit) val {

@@ -221,7 +221,7 @@ func moneyVals(l *line, from, to int) []val {
 	}
 	s := string(rs)
 	if l.ocr {
-		s = reStruckPoint.ReplaceAllString(s, "$1.$2$3")
+		s = unstruck(s)
 	}
 	var out []val
 	for _, m := range reMoney.FindAllStringIndex(s, -1) {

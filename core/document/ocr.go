@@ -471,18 +471,6 @@ func (r *paperReader) read() (Printed, error) {
 	return p, nil
 }
 
-// sameBox reports whether boxes a and b (x0, y0, x1, y1) are one: they
-// overlap over more than half the smaller one.
-func sameBox(a, b [4]float64) bool {
-	w := math.Min(a[2], b[2]) - math.Max(a[0], b[0])
-	h := math.Min(a[3], b[3]) - math.Max(a[1], b[1])
-	if w <= 0 || h <= 0 {
-		return false
-	}
-	area := func(r [4]float64) float64 { return (r[2] - r[0]) * (r[3] - r[1]) }
-	return w*h > 0.5*math.Min(area(a), area(b))
-}
-
 // readBand reads img, the picture of the frame's region rg, as free text.
 func (r *paperReader) readBand(img *image.Gray, rg image.Rectangle) ([]glyph, error) {
 	gs, err := r.eng.Read(r.ctx, img, ocr.Options{Charset: ocr.Text, Layout: ocr.Sparse})

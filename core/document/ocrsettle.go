@@ -375,7 +375,7 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 			continue
 		}
 		txt, conf := joined(gs)
-		rs = append(rs, reading{clean(reStruckPoint.ReplaceAllString(txt, "$1.$2$3")), conf})
+		rs = append(rs, reading{clean(unstruck(txt)), conf})
 	}
 	return rs
 }
@@ -383,6 +383,10 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 // reStruckPoint is an amount's decimal point read as a dash: two digits
 // after it, and no more.
 var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})($|[^\d.])`)
+
+// unstruck is s with each point read as a dash (see reStruckPoint) a
+// point again, as many characters long as s.
+func unstruck(s string) string { return reStruckPoint.ReplaceAllString(s, "$1.$2$3") }
 
 // zeroSuspect is the value among qr (the QR code's, and a total's sum as
 // read) that a reading of rs, or the digits of one as read, differs from
@@ -926,12 +930,7 @@ func partJoined(crop *image.Gray, y0, y1 int, dark uint8, runs [][2]int, em floa
 			out = append(out, r)
 			return
 		}
-		at, least := -1, math.MaxInt
-		for x := r[0] + int(0.3*float64(w)); x <= r[0]+int(0.7*float64(w)); x++ {
-			if n := ink(x); n < least {
-				at, least = x, n
-			}
-		}
+		at := leastInk(r[0]+int(0.3*float64(w)), r[0]+int(0.7*float64(w)), ink)
 		part([2]int{r[0], at})
 		part([2]int{at + 1, r[1]})
 	}
@@ -939,6 +938,18 @@ func partJoined(crop *image.Gray, y0, y1 int, dark uint8, runs [][2]int, em floa
 		part(r)
 	}
 	return out
+}
+
+// leastInk is the first column of [from, to] with the least ink (ink(x)
+// of column x): where two glyphs that run together are parted.
+func leastInk(from, to int, ink func(x int) int) int {
+	at, least := -1, math.MaxInt
+	for x := from; x <= to; x++ {
+		if n := ink(x); n < least {
+			at, least = x, n
+		}
+	}
+	return at
 }
 
 // dateRuns splits the rows y0–y1 of crop into runs of columns with a pixel
@@ -983,13 +994,10 @@ func dateRuns(crop *image.Gray, y0, y1 int, dark uint8, em float64) ([][2]int, m
 	return dateWindowApart(runs, em)
 }
 
-// dateMarks finds the 年, 月 and 日 of a date among runs, as dateRuns
-// says, and marks them and what lies before the year or after the 日;
-// nil where they are not so.
+// dateMarks finds the 年, 月 and 日 of a date among runs (eleven or
+// more), as dateRuns says, and marks them and what lies before the year
+// or after the 日; nil where they are not so.
 func dateMarks(runs [][2]int, em float64) map[int]bool {
-	if len(runs) < 11 {
-		return nil
-	}
 	byWidth := make([]int, len(runs))
 	for i := range byWidth {
 		byWidth[i] = i

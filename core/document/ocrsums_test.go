@@ -466,7 +466,7 @@ func TestPartJoined(t *testing.T) {
 // line crosses is left as it is.
 func TestUnruleCrop(t *testing.T) {
 	read := func(g *image.Gray) string {
-		return cleanAmount(reStruckPoint.ReplaceAllString(lineText(t, g, ocr.Amount), "$1.$2$3"))
+		return cleanAmount(unstruck(lineText(t, g, ocr.Amount)))
 	}
 	for _, c := range []struct{ crop, want string }{
 		{"tax-struck-by-rules.png", "1368.47"},

@@ -94,6 +94,7 @@ func pairsParted(g *image.Gray, gl []inkBox, em float64) []inkBox {
 	if !ok {
 		return gl
 	}
+	bd := g.Bounds()
 	var out []inkBox
 	for _, b := range gl {
 		w := float64(b.x1 - b.x0)
@@ -101,18 +102,16 @@ func pairsParted(g *image.Gray, gl []inkBox, em float64) []inkBox {
 			out = append(out, b)
 			continue
 		}
-		at, least := -1, math.MaxInt
-		for x := b.x0 + int(0.35*w); x <= b.x0+int(0.65*w); x++ {
+		ink := func(x int) int {
 			n := 0
 			for y := b.y0; y < b.y1; y++ {
-				if g.GrayAt(x, y).Y < dark {
+				if g.GrayAt(bd.Min.X+x, bd.Min.Y+y).Y < dark {
 					n++
 				}
 			}
-			if n < least {
-				at, least = x, n
-			}
+			return n
 		}
+		at := leastInk(b.x0+int(0.35*w), b.x0+int(0.65*w), ink)
 		out = append(out, inkBox{b.x0, b.y0, at, b.y1}, inkBox{at + 1, b.y0, b.x1, b.y1})
 	}
 	return out
