@@ -76,6 +76,9 @@ type val struct {
 	box  [4]float64 // x0, y0, x1, y1
 	conf float64
 	g    []glyph // the glyphs, for reading parts again
+	// struck is true for an amount whose print a ruling line cuts
+	// (see acrossRule): it is read with the line taken out.
+	struck bool
 }
 
 // val is the text of glyphs [from, to) with their box and confidence.

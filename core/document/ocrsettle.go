@@ -100,7 +100,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	digits := []string{reNonDigit.ReplaceAllString(v.s, "")}
 	if f.charset != ocr.Text {
 		if f.charset == ocr.Amount && r.anchored {
-			v.box = printHeight(v.box)
+			v.box, v.struck = r.acrossRule(printHeight(v.box))
+			if v.struck {
+				// The caption reading saw the digits' parts on one
+				// side of the line: no digits of the value.
+				digits = nil
+			}
 		}
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
@@ -151,6 +156,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 				continue
 			}
 			txt, conf := joined(gs)
+			if v.struck {
+				txt = pointMended(txt)
+			}
 			rs = append(rs, reading{clean(txt), conf})
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
@@ -164,6 +172,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 			// disputed): the third reading tells. A date is read so only
 			// then, its digits cut out as for its other readings.
 			img, cs := r.warpValue(marginBox(v.box, em, margins[0]), 1.5), f.charset
+			if v.struck {
+				img = unruleCrop(img, 1.5*em)
+			}
 			if f.key == keyDate {
 				var crop *image.Gray
 				crop, cs = r.valueCrop(f, v, em, margins[0])
@@ -173,6 +184,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)
+				if v.struck {
+					txt = pointMended(txt)
+				}
 				rs = append(rs, reading{clean(txt), conf})
 			}
 		}
@@ -268,6 +282,9 @@ func (r *paperReader) valueCrop(f ocrField, v val, em float64, m [4]float64) (*i
 		if x := smallRunOn(crop, int(v.box[1])-off.Y, int(v.box[3])-off.Y, em); x < cb.Dx() {
 			crop = crop.SubImage(image.Rect(cb.Min.X, cb.Min.Y, cb.Min.X+x, cb.Max.Y)).(*image.Gray)
 		}
+	}
+	if v.struck {
+		crop = unruleCrop(crop, em)
 	}
 	if f.key != keyDate {
 		return crop, f.charset
@@ -387,6 +404,14 @@ var reStruckPoint = regexp.MustCompile(`(\d)-(\d{2})($|[^\d.])`)
 // unstruck is s with each point read as a dash (see reStruckPoint) a
 // point again, as many characters long as s.
 func unstruck(s string) string { return reStruckPoint.ReplaceAllString(s, "$1.$2$3") }
+
+// pointMended is s, an amount read with the line that ran through its
+// point taken out, with the point read as a dash one again: the line's
+// ink left about the point reads as a dash beside it (¥21531-.83) or
+// instead of it (¥21531-83).
+func pointMended(s string) string {
+	return unstruck(strings.NewReplacer("-.", ".", ".-", ".").Replace(s))
+}
 
 // zeroSuspect is the value among qr (the QR code's, and a total's sum as
 // read) that a reading of rs, or the digits of one as read, differs from
@@ -587,6 +612,61 @@ func printHeight(box [4]float64) [4]float64 {
 		box[1], box[3] = mid-0.6*frameEm, mid+0.6*frameEm
 	}
 	return box
+}
+
+// acrossRule is box, an amount's as the band reading gave it, as tall as
+// print is in the reading frame where it is shorter because a ruling line
+// cuts the print: a dot-matrix printer's amounts land across the 合计 row's
+// bottom rule or the 价税合计 row's, and the engine boxes the glyphs' parts
+// on one side of the line only. A crop of that box cuts the digits in two
+// and reads them as others (19726.15 as 072). A box two thirds as tall
+// as print or more is left: digits standing on a line, their feet in it,
+// read as they are, and better than with the line taken out from under
+// them (14902.42 as 1492.42). The box reaches across the
+// line, from its edge on the line, as far as print is tall, where ink
+// goes on beyond the line under most of the box; struck is then true.
+// box as it is otherwise.
+func (r *paperReader) acrossRule(box [4]float64) ([4]float64, bool) {
+	h := box[3] - box[1]
+	if h >= 0.65*frameEm || h < 0.3*frameEm || box[2]-box[0] < frameEm {
+		return box, false
+	}
+	rg := image.Rect(int(box[0]), int(box[1]-frameEm), int(box[2]), int(box[3]+frameEm))
+	p := imaging.PlaneOf(r.warpValue(rg, 1), imaging.Luma)
+	if p.W < 4 || p.H < 4 {
+		return box, false
+	}
+	top, bottom := int(box[1])-rg.Min.Y, int(box[3])-rg.Min.Y
+	const near = int(0.3 * frameEm)
+	for _, b := range ruleBands(p, true, max(3, int(frameEm)/3)) {
+		switch {
+		case b[0] >= bottom-near && b[0] <= bottom+near && inkedBeside(p, b[1]+1, b[1]+1+near):
+			return [4]float64{box[0], box[1], box[2], box[1] + frameEm}, true
+		case b[1] >= top-near && b[1] <= top+near && inkedBeside(p, b[0]-near, b[0]):
+			return [4]float64{box[0], box[3] - frameEm, box[2], box[3]}, true
+		}
+	}
+	return box, false
+}
+
+// inkedBeside reports whether print lies in rows [y0, y1) of p: ink in
+// two fifths of its columns or more, as there is beside a line under glyphs that
+// cross it, not under paper or a caption's few strokes.
+func inkedBeside(p *imaging.Plane, y0, y1 int) bool {
+	y0, y1 = max(y0, 0), min(y1, p.H)
+	if y0 >= y1 {
+		return false
+	}
+	n := 0
+	for x := range p.W {
+		for y := y0; y < y1; y++ {
+			if p.Pix[y*p.W+x] < ruleCore {
+				n++
+				break
+			}
+		}
+	}
+	return 5*n >= 2*p.W
 }
 
 // printRunsTo is where, in the reading frame, the print of value box

@@ -687,3 +687,53 @@ func TestSameBox(t *testing.T) {
 		}
 	}
 }
+
+// A clean dot-matrix print whose amounts landed across the rules: the
+// amount (¥19726.15) across the 合计 row's bottom rule, the total
+// (¥21531.83) across the 价税合计 row's. The caption reading boxed the
+// glyphs' parts above each line only, and read them as 19726.1 and
+// 4213531; crops of those boxes cut the digits in two (the amount read
+// 072). Each box reaches across its line, and the amount, read with the
+// line taken out, is read. (The total is not read here: a seal's red ring
+// crosses its last digit, which the picture's colours take out, and this
+// crop has none.) The crop is the 合计 and 价税合计 rows as the totals
+// band read them.
+func TestStruckAmountReadAcross(t *testing.T) {
+	r := cropReader(t, "sums-struck.png")
+	for _, c := range []struct {
+		read      string
+		box, want [4]float64
+	}{
+		{"19726.1", [4]float64{71, 36, 161, 47}, [4]float64{71, 36, 161, 36 + frameEm}},
+		{"4213531", [4]float64{173, 83, 317, 95}, [4]float64{173, 83, 317, 83 + frameEm}},
+	} {
+		if b, struck := r.acrossRule(c.box); !struck || b != c.want {
+			t.Errorf("%s: box %v across the line (%v), want %v", c.read, b, struck, c.want)
+		}
+	}
+	f := totalField(t)
+	f.key = keyAmount
+	if got, _ := r.settle(f, val{s: "19726.1", box: [4]float64{71, 36, 161, 47}, conf: 0.9}); got != "19726.15" {
+		t.Errorf("amount read %q, printed 19726.15 (readings %v)", got, r.sums[keyAmount])
+	}
+	// A value clear of the lines, as tall as its print, is read as boxed.
+	crop, v, _ := readCrop(t, "dots-number-zero.png")
+	r = &paperReader{src: imaging.PlaneOf(crop, imaging.Luma), toSrc: imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1}, anchored: true}
+	if b, struck := r.acrossRule(v.box); struck || b != v.box {
+		t.Errorf("a value no line cuts taken as cut: box %v, was %v", b, v.box)
+	}
+}
+
+func TestPointMended(t *testing.T) {
+	for in, want := range map[string]string{
+		"¥21531-.83": "¥21531.83",
+		"¥21531-83":  "¥21531.83",
+		"¥21531.-83": "¥21531.83",
+		"¥21531.83":  "¥21531.83",
+		"2-1531":     "2-1531",
+	} {
+		if got := pointMended(in); got != want {
+			t.Errorf("pointMended(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -192,50 +192,7 @@ func unruleCrop(g *image.Gray, em float64) *image.Gray {
 		return g
 	}
 	maxThick := max(3, int(em/3+0.5))
-	ink := func(x, y int) bool { return p.Pix[y*p.W+x] < ruleEdge }
-	// lines are the bands of rows (across) or columns whose ink runs
-	// along at least most of them.
-	lines := func(across bool) [][2]int {
-		n, length := p.W, p.H
-		if across {
-			n, length = p.H, p.W
-		}
-		at := func(i, k int) bool {
-			if across {
-				return ink(k, i)
-			}
-			return ink(i, k)
-		}
-		var out [][2]int
-		start := -1
-		for i := 0; i <= n; i++ {
-			ruled := false
-			if i < n {
-				run, gap, best := 0, 0, 0
-				for k := range length {
-					if at(i, k) {
-						run, gap = run+gap+1, 0
-					} else if run > 0 {
-						if gap++; gap > 2 {
-							run, gap = 0, 0
-						}
-					}
-					best = max(best, run)
-				}
-				ruled = best*5 >= length*4
-			}
-			if ruled && start < 0 {
-				start = i
-			}
-			if !ruled && start >= 0 {
-				if i-start <= maxThick {
-					out = append(out, [2]int{start, i - 1})
-				}
-				start = -1
-			}
-		}
-		return out
-	}
+	lines := func(across bool) [][2]int { return ruleBands(p, across, maxThick) }
 	q := &imaging.Plane{W: p.W, H: p.H, Pix: slices.Clone(p.Pix)}
 	// paint clears band [lo, hi] of rows (across) or columns of q,
 	// carrying a glyph's ink across it where the glyph crosses it (print
@@ -278,4 +235,51 @@ func unruleCrop(g *image.Gray, em float64) *image.Gray {
 		return g
 	}
 	return q.Image()
+}
+
+// ruleBands are the bands of rows (across) or columns of p, each at most
+// maxThick thick, whose ink (darker than ruleEdge) runs along at least
+// four fifths of them, across gaps of two pixels: ruling lines. No row of
+// print is inked so far along, its glyphs stand apart.
+func ruleBands(p *imaging.Plane, across bool, maxThick int) [][2]int {
+	ink := func(x, y int) bool { return p.Pix[y*p.W+x] < ruleEdge }
+	n, length := p.W, p.H
+	if across {
+		n, length = p.H, p.W
+	}
+	at := func(i, k int) bool {
+		if across {
+			return ink(k, i)
+		}
+		return ink(i, k)
+	}
+	var out [][2]int
+	start := -1
+	for i := 0; i <= n; i++ {
+		ruled := false
+		if i < n {
+			run, gap, best := 0, 0, 0
+			for k := range length {
+				if at(i, k) {
+					run, gap = run+gap+1, 0
+				} else if run > 0 {
+					if gap++; gap > 2 {
+						run, gap = 0, 0
+					}
+				}
+				best = max(best, run)
+			}
+			ruled = best*5 >= length*4
+		}
+		if ruled && start < 0 {
+			start = i
+		}
+		if !ruled && start >= 0 {
+			if i-start <= maxThick {
+				out = append(out, [2]int{start, i - 1})
+			}
+			start = -1
+		}
+	}
+	return out
 }
