@@ -941,7 +941,17 @@ func dateDigits(crop *image.Gray, off image.Point, v val, em float64) *image.Gra
 		if mark[i] {
 			continue
 		}
-		for sx := max(b.Min.X, r[0]-1); sx < min(b.Max.X, r[1]+1); sx++ {
+		// A column of paper is kept each side of the digit's run, but
+		// not where a mark cut out begins there: its pale edge would
+		// be read as a stroke (2021|0102 as 202160102).
+		from, to := r[0]-1, r[1]+1
+		if i > 0 && mark[i-1] && runs[i-1][1] >= from {
+			from = runs[i-1][1] + 1
+		}
+		if i+1 < len(runs) && mark[i+1] && runs[i+1][0] <= to {
+			to = runs[i+1][0] - 1
+		}
+		for sx := max(b.Min.X, from); sx < min(b.Max.X, to); sx++ {
 			for y := 0; y < b.Dy(); y++ {
 				out.SetGray(x, y, crop.GrayAt(sx, b.Min.Y+y))
 			}

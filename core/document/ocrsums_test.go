@@ -200,6 +200,23 @@ func TestDateDigitsNarrowDay(t *testing.T) {
 	readDateDigits(t, "date-narrow-day.png", "2019-09-14")
 }
 
+// A clean dot-matrix print's date, 2021年01月02日, its marks close to
+// the digits: the pale edge of the 年 beside the digits was kept with
+// them, and read as a digit (202160102). Its digits are eight. (Its
+// dotted 0s read as 6s or as themselves by turns: the QR code's date
+// tells those, see zeroSuspect.)
+func TestDateDigitsMarkEdges(t *testing.T) {
+	crop, v, em := readCrop(t, "date-mark-edges.png")
+	out := dateDigits(crop, crop.Bounds().Min, v, em)
+	if out == crop {
+		t.Fatal("the marks were not found")
+	}
+	got := reNonDigit.ReplaceAllString(lineText(t, out, ocr.Date), "")
+	if len(got) != 8 || got[:4] != "2021" || got[6:] != "02" {
+		t.Errorf("read %q, printed 2021年01月02日", got)
+	}
+}
+
 // readDateDigits cuts the marks out of the date crop testdata/ocr/name
 // (see readCrop) and reads its digits, which must be the date want.
 func readDateDigits(t *testing.T, name, want string) {
