@@ -1576,7 +1576,14 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 		conf[k] = rd.Confidence
 	}
 	drop := sumsMisread(p.Amount, p.Tax, p.Total, qr, conf)
-	if !addsUp(p.Amount, p.Tax, p.Total) {
+	// The amount before tax the sums are done with: as read, or where it
+	// was not read surely, the QR code's (a tax and a total read wrong do
+	// not add up to it by chance).
+	before := p.Amount
+	if before == "" && r.hint != nil && r.hint.HasAmount && r.hint.AmountMeaning != payload.InclTax {
+		before = qr
+	}
+	if !addsUp(before, p.Tax, p.Total) {
 		// An amount whose readings read another digit is taken only
 		// where the sums confirm it.
 		for _, k := range []string{keyAmount, keyTax, keyTotal} {

@@ -531,6 +531,21 @@ func TestContestedKeptBySums(t *testing.T) {
 	if p.Tax != "" || !reads[keyTax].Unsure {
 		t.Errorf("a contested tax no sum confirms was kept: %q", p.Tax)
 	}
+	// A 税控 code's amount before tax, its printed amount not read
+	// surely (a dotted 0 read as 4 and 8): the tax and the total read
+	// add up to it.
+	const code = "01,04,4400213620,15190458,1515.06,20211110,44543883918314774959,FC56,"
+	r = &paperReader{contested: map[string]bool{keyTotal: true}, hint: payload.Parse(code)}
+	payload.Check(r.hint, time.Now())
+	reads = map[string]FieldRead{keyAmount: {Unsure: true}, keyTax: {Confidence: 0.99}, keyTotal: {Confidence: 0.98}}
+	p = Printed{Tax: "196.96", Total: "1712.02"}
+	if r.crossCheck(&p, reads); p.Total != "1712.02" {
+		t.Errorf("a contested total the code's amount and the tax confirm was dropped")
+	}
+	p = Printed{Tax: "196.96", Total: "1712.92"}
+	if r.crossCheck(&p, reads); p.Total != "" {
+		t.Errorf("a contested total that does not add up was kept: %q", p.Total)
+	}
 }
 
 // A date the band read with its 8 as a 6 and its crop with the 8: the
