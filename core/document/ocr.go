@@ -195,7 +195,7 @@ func ReadImage(ctx context.Context, eng ocr.Engine, img image.Image, opt ImageOp
 	if img == nil || img.Bounds().Empty() {
 		return Printed{}, errors.New("read image: empty image")
 	}
-	r := &paperReader{ctx: ctx, eng: eng, opt: opt, img: img, srcScale: 1}
+	r := &paperReader{ctx: ctx, eng: eng, opt: opt, img: img, srcScale: 1, now: time.Now()}
 	r.src = imaging.PlaneOf(img, imaging.Luma)
 	if opt.QR != nil {
 		// Checked for what its type says of its fields (which total its
@@ -244,6 +244,8 @@ type paperReader struct {
 	contested map[string]bool
 	// sums are the readings of the amount, tax and total settled from.
 	sums map[string][]reading
+	// now is when the page is read: no date printed on it is later.
+	now time.Time
 }
 
 // isDigital reports whether the form is laid out as a 数电 one, by its

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/money"
@@ -222,6 +223,15 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		}
 		r.sums[f.key] = rs
 	}
+	if f.key == keyDate {
+		// No invoice is dated after the day it is read: such a reading
+		// misread the year (2097 for 2017), and is none.
+		for i := range rs {
+			if future(rs[i].s, r.now) {
+				rs[i].s = ""
+			}
+		}
+	}
 	if s, c, ok := sumConfirms(rs, qr, sum); ok {
 		return s, c
 	}
@@ -244,7 +254,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		// dot-matrix 0 parts into a 2 as well as a 6, 8 or 9), is not
 		// told from a misreading.
 		for _, q := range qr {
-			if blurMisread(got, q) || zeroParted(got, q) {
+			if misreadAs(got, q, checkBlurred) || zeroParted(got, q) {
 				return "", conf
 			}
 		}
@@ -1395,6 +1405,16 @@ func oneOffQR(rs []reading, qr []string) string {
 	return ""
 }
 
+// future reports whether date s (YYYY-MM-DD) is after the day of now, a
+// day allowed for time zones; false for a zero now.
+func future(s string, now time.Time) bool {
+	if now.IsZero() {
+		return false
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	return err == nil && d.After(now.AddDate(0, 0, 1))
+}
+
 // blurred are the digits a blurred print reads as one another: the round
 // ones (6, 8, 9 and 0, whose inner strokes blur shut or open), 1 and 7,
 // and 3 and 8.
@@ -1404,13 +1424,23 @@ var blurred = [][2]rune{{'0', '6'}, {'0', '8'}, {'0', '9'}, {'6', '8'}, {'6', '9
 // a digit of one is a blurred digit of the other (see blurred), the same
 // number of them: such a difference, read the same way every time, is as
 // likely a misreading as a real one.
-func blurMisread(s, q string) bool {
+func blurMisread(s, q string) bool { return misreadAs(s, q, blurred) }
+
+// checkBlurred are the digits blur reads as one another in a check code's
+// twenty: those of blurred, and a dot-matrix 6 whose stroke at the lower
+// left blurs open, read as a 5 (a scan's 06024896160271038271 read
+// 96024896150271938271 by every crop).
+var checkBlurred = append(slices.Clone(blurred), [2]rune{'5', '6'})
+
+// misreadAs reports whether reading s differs from QR value q only where
+// a digit of one is a digit of the other the pairs read as one another.
+func misreadAs(s, q string, pairs [][2]rune) bool {
 	a, b := []rune(s), []rune(q)
 	if len(a) != len(b) || s == q {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] && !slices.Contains(blurred, [2]rune{min(a[i], b[i]), max(a[i], b[i])}) {
+		if a[i] != b[i] && !slices.Contains(pairs, [2]rune{min(a[i], b[i]), max(a[i], b[i])}) {
 			return false
 		}
 	}

@@ -769,3 +769,28 @@ func TestPointMended(t *testing.T) {
 		}
 	}
 }
+
+// A check code read with a dot-matrix 6 as a 5 and two 0s as 9s is one
+// blur misread, not a check code that differs; a 5 for a 3 is not.
+func TestCheckCodeBlurred(t *testing.T) {
+	const qr = "06024896160271038271"
+	if !misreadAs("96024896150271938271", qr, checkBlurred) {
+		t.Error("a check code blur misread taken for another")
+	}
+	if misreadAs("06024896160271058271", qr, checkBlurred) || blurMisread("96024896150271938271", qr) {
+		t.Error("digits blur does not read as one another taken for a misreading")
+	}
+}
+
+// A date after the day the page is read is no date printed on it.
+func TestFutureDate(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for s, want := range map[string]bool{"2097-12-11": true, "2026-12-09": true, "2026-12-08": false, "2017-12-11": false, "": false} {
+		if got := future(s, now); got != want {
+			t.Errorf("future(%q) = %v, want %v", s, got, want)
+		}
+	}
+	if future("2097-12-11", time.Time{}) {
+		t.Error("a date taken for the future with no day to read it on")
+	}
+}
