@@ -381,12 +381,7 @@ func (r *paperReader) read() (Printed, error) {
 			}
 		}
 	}
-	if t, a := vs[keyTotal], vs[keyAmount]; t.s != "" && a.s != "" && sameBox(t.box, a.box) {
-		// The caption reading gave the 合计 row's amount for the total
-		// too, its 价税合计 row lost: the total is not there.
-		delete(vs, keyTotal)
-		p.Total = ""
-	}
+	boxedTwice(vs, &p)
 	inkTotal := ""
 	if t := vs[keyTotal].s; anchored && (t == "" || lostDecimals(t) > 0) {
 		// A row the bands' reading dropped whole or in part (a photo's
@@ -471,6 +466,19 @@ func (r *paperReader) read() (Printed, error) {
 		p.Source = SourceOCR
 	}
 	return p, nil
+}
+
+// boxedTwice drops the total of vs and p where the caption reading boxed
+// it where it boxed the amount or the tax: it gave the 合计 row's value
+// for the total too, the 价税合计 row lost, and the total is not there.
+func boxedTwice(vs map[string]val, p *Printed) {
+	for _, k := range []string{keyAmount, keyTax} {
+		if t, a := vs[keyTotal], vs[k]; t.s != "" && a.s != "" && sameBox(t.box, a.box) {
+			delete(vs, keyTotal)
+			p.Total = ""
+			return
+		}
+	}
 }
 
 // readBand reads img, the picture of the frame's region rg, as free text.

@@ -718,6 +718,19 @@ func TestSameBox(t *testing.T) {
 			t.Errorf("%v: same %v, want %v", c.b, got, c.same)
 		}
 	}
+	// A 数电 scan whose 价税合计 row the bands lost: the tax's box given
+	// for the total too.
+	tax := val{s: "17921.10", box: [4]float64{1478, 570, 1588, 591}}
+	vs := map[string]val{keyAmount: {s: "200916.52", box: [4]float64{1070, 570, 1190, 592}}, keyTax: tax, keyTotal: tax}
+	p := Printed{Amount: "200916.52", Tax: "17921.10", Total: "17921.10"}
+	if boxedTwice(vs, &p); p.Total != "" || vs[keyTotal].s != "" {
+		t.Errorf("a total boxed where the tax was kept: %q", p.Total)
+	}
+	vs[keyTotal] = val{s: "218837.62", box: [4]float64{1150, 630, 1290, 652}}
+	p.Total = "218837.62"
+	if boxedTwice(vs, &p); p.Total != "218837.62" {
+		t.Error("a total boxed on its own row dropped")
+	}
 }
 
 // A clean dot-matrix print whose amounts landed across the rules: the
