@@ -28,6 +28,13 @@ var fields = []struct{ key, label string }{
 	{store.PrintedBuyerTaxID, "field.buyer_tax_id"},
 }
 
+// Shown reports whether the 票面 column has a row for the printed value
+// of key: the values compared with the QR code, and the parties'. The tax
+// and the buyer's name are recorded, not shown.
+func Shown(key string) bool {
+	return slices.ContainsFunc(fields, func(f struct{ key, label string }) bool { return f.key == key })
+}
+
 // historyCodes are the findings the history adds; the rest are recomputed
 // from the QR code and the printed values.
 var historyCodes = map[string]bool{"duplicate": true, "already_locked": true, "already_reimbursed": true,
