@@ -108,6 +108,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 				digits = nil
 			}
 		}
+		// A crop with a line taken out through the point reads it as a
+		// dash (see pointMended).
+		cleanRead := clean
+		if v.struck {
+			cleanRead = func(s string) string { return clean(pointMended(s)) }
+		}
 		em := v.box[3] - v.box[1]
 		margins := [][4]float64{{0.4, 0.3, 0.6, 0.3}, {0.6, 0.45, 1.0, 0.45}}
 		if f.charset == ocr.Amount {
@@ -157,10 +163,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 				continue
 			}
 			txt, conf := joined(gs)
-			if v.struck {
-				txt = pointMended(txt)
-			}
-			rs = append(rs, reading{clean(txt), conf})
+			rs = append(rs, reading{cleanRead(txt), conf})
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
 		split := slices.ContainsFunc(qr, func(q string) bool { return disputed(rs, q) })
@@ -185,10 +188,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 			r.progress()
 			if err == nil {
 				txt, conf := joined(gs)
-				if v.struck {
-					txt = pointMended(txt)
-				}
-				rs = append(rs, reading{clean(txt), conf})
+				rs = append(rs, reading{cleanRead(txt), conf})
 			}
 		}
 		if f.charset == ocr.Amount {
@@ -632,17 +632,18 @@ func printHeight(box [4]float64) [4]float64 {
 // and reads them as others (19726.15 as 072). A box two thirds as tall
 // as print or more is left: digits standing on a line, their feet in it,
 // read as they are, and better than with the line taken out from under
-// them (14902.42 as 1492.42). The box reaches across the
-// line, from its edge on the line, as far as print is tall, where ink
-// goes on beyond the line under most of the box; struck is then true.
-// box as it is otherwise.
+// them (14902.42 as 1492.42). The box reaches across the line, from its
+// edge on the line, as far as print is tall, where ink goes on beyond the
+// line under much of the box (see inkedBeside); struck is then true. box
+// as it is otherwise.
 func (r *paperReader) acrossRule(box [4]float64) ([4]float64, bool) {
 	h := box[3] - box[1]
 	if h >= 0.65*frameEm || h < 0.3*frameEm || box[2]-box[0] < frameEm {
 		return box, false
 	}
 	rg := image.Rect(int(box[0]), int(box[1]-frameEm), int(box[2]), int(box[3]+frameEm))
-	p := imaging.PlaneOf(r.warpValue(rg, 1), imaging.Luma)
+	g := r.warpValue(rg, 1)
+	p := imaging.PlaneOf(g, imaging.Luma)
 	if p.W < 4 || p.H < 4 {
 		return box, false
 	}
@@ -650,33 +651,32 @@ func (r *paperReader) acrossRule(box [4]float64) ([4]float64, bool) {
 	const near = int(0.3 * frameEm)
 	for _, b := range ruleBands(p, true, max(3, int(frameEm)/3)) {
 		switch {
-		case b[0] >= bottom-near && b[0] <= bottom+near && inkedBeside(p, b[1]+1, b[1]+1+near):
+		case b[0] >= bottom-near && b[0] <= bottom+near && inkedBeside(g, b[1]+1, b[1]+1+near):
 			return [4]float64{box[0], box[1], box[2], box[1] + frameEm}, true
-		case b[1] >= top-near && b[1] <= top+near && inkedBeside(p, b[0]-near, b[0]):
+		case b[1] >= top-near && b[1] <= top+near && inkedBeside(g, b[0]-near, b[0]):
 			return [4]float64{box[0], box[3] - frameEm, box[2], box[3]}, true
 		}
 	}
 	return box, false
 }
 
-// inkedBeside reports whether print lies in rows [y0, y1) of p: ink in
-// two fifths of its columns or more, as there is beside a line under glyphs that
-// cross it, not under paper or a caption's few strokes.
-func inkedBeside(p *imaging.Plane, y0, y1 int) bool {
-	y0, y1 = max(y0, 0), min(y1, p.H)
+// inkedBeside reports whether print lies in rows [y0, y1) of g: ink
+// (darker than ruleCore) in two fifths of its columns or more, as there is
+// beside a line under glyphs that cross it, not under paper or a caption's
+// few strokes.
+func inkedBeside(g *image.Gray, y0, y1 int) bool {
+	bd := g.Bounds()
+	y0, y1 = max(y0, 0), min(y1, bd.Dy())
 	if y0 >= y1 {
 		return false
 	}
 	n := 0
-	for x := range p.W {
-		for y := y0; y < y1; y++ {
-			if p.Pix[y*p.W+x] < ruleCore {
-				n++
-				break
-			}
+	for x := bd.Min.X; x < bd.Max.X; x++ {
+		if columnInked(g, x, bd.Min.Y+y0, bd.Min.Y+y1, ruleCore) {
+			n++
 		}
 	}
-	return 5*n >= 2*p.W
+	return 5*n >= 2*bd.Dx()
 }
 
 // printRunsTo is where, in the reading frame, the print of value box

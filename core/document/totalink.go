@@ -32,8 +32,9 @@ func span(bs []inkBox) inkBox {
 // are parted first, see pairsParted), no further apart than a point's
 // width (see maxGlyphGap), their middles within half an em of each other.
 // Of the runs of four glyphs or more (a ¥ and three digits: the point is
-// too small to count) whose middle is half an em or more below row y0, the lowest, the total being printed below the
-// amounts of the 合计 row. ok is false when there is none.
+// too small to count) whose middle is half an em or more below row y0,
+// the lowest, the total being printed below the amounts of the 合计 row.
+// ok is false when there is none.
 func totalRun(g *image.Gray, x0, x1, y0, y1 int, em float64) ([]inkBox, bool) {
 	gl := pairsParted(g, lineGlyphs(g, y0, y1, em), em)
 	narrow := func(b inkBox) bool { return float64(b.x1-b.x0) <= 0.85*em }
