@@ -38,7 +38,7 @@ func TestTypedKeptWhenTheWindowCloses(t *testing.T) {
 	m := newTestWindow(t, "")
 	c := m.window.Canvas()
 	m.gun(uitest.DigitalPayload)
-	test.Type(m.scanEntries(t, uitest.PaperPayload)[4], "681.50") // 价税合计, shown on the scan screen
+	test.Type(m.scanEntry(t, uitest.PaperPayload, "价税合计"), "681.50") // shown on the scan screen
 
 	inv, err := m.e.Store().GetByIdentity(context.Background(), digitalID)
 	if err != nil {
@@ -50,8 +50,7 @@ func TestTypedKeptWhenTheWindowCloses(t *testing.T) {
 	if dialog == nil {
 		t.Fatal("the record is not open")
 	}
-	opened := uitest.Entries(dialog, "照票面录入")
-	test.Type(opened[len(opened)-2], seller) // 销售方名称
+	test.Type(uitest.EntryBeside(dialog, "销售方名称"), seller)
 
 	release := m.e.Bridge.HoldNext()
 	defer release()
@@ -91,7 +90,7 @@ func TestQuitAsksAboutTypedValuesNotKept(t *testing.T) {
 	c := m.window.Canvas()
 	entries := m.scanEntries(t, uitest.PaperPayload)
 	test.Type(entries[2], "2024年13月45日") // 开票日期: no such day
-	test.Type(entries[4], "681.50")
+	test.Type(uitest.EntryBeside(c.Content(), "价税合计"), "681.50")
 
 	m.quitItem(t).Action()
 	m.settle()
@@ -184,7 +183,7 @@ func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
 	team := pgtest.Database(t)
 	m := newTestWindow(t, "")
 	file := m.Store().Path()
-	test.Type(m.scanEntries(t, uitest.PaperPayload)[4], "681.50")
+	test.Type(m.scanEntry(t, uitest.PaperPayload, "价税合计"), "681.50")
 
 	if msg := m.useTeam(t, team); !strings.Contains(msg, "窗口现在使用") || m.Store().Path() != team {
 		t.Fatalf("switching to %s: %q", team, msg)
@@ -210,7 +209,7 @@ func TestTypedKeptWhenTheHistorySwitches(t *testing.T) {
 // its total, not saved yet.
 func (m *testWindow) typePaperTotal(t *testing.T) {
 	t.Helper()
-	test.Type(m.scanEntries(t, uitest.PaperPayload)[4], "681.50") // 价税合计
+	test.Type(m.scanEntry(t, uitest.PaperPayload, "价税合计"), "681.50")
 }
 
 // Stopped by Ctrl+C or SIGTERM, Fyne quits without the window's close: what

@@ -79,6 +79,18 @@ func (m *testWindow) scanEntries(t *testing.T, text string) []*widget.Entry {
 	return entries
 }
 
+// scanEntry fires text from the scanner gun and returns the entry of the
+// printed value whose row label names, on the scan screen then shown.
+func (m *testWindow) scanEntry(t *testing.T, text, label string) *widget.Entry {
+	t.Helper()
+	m.scanEntries(t, text)
+	e := uitest.EntryBeside(m.window.Canvas().Content(), label)
+	if e == nil {
+		t.Fatalf("no entry beside %q", label)
+	}
+	return e
+}
+
 // settle waits for everything the window runs in the background (scans,
 // pictures, history changes, searches) and shows what it hands over.
 func (m *testWindow) settle() { m.loop.Settle(m.e.Bridge) }
@@ -314,9 +326,9 @@ func TestCameraStopsWhenLeft(t *testing.T) {
 func TestTypedMismatchSurvivesVerification(t *testing.T) {
 	m := newTestWindow(t, "")
 	c := m.window.Canvas()
-	entries := m.scanEntries(t, uitest.PaperPayload)
-	test.Type(entries[3], "582.25") // 金额, the QR says 582.52
-	test.Type(entries[4], "681.50") // 价税合计
+	m.scanEntries(t, uitest.PaperPayload)
+	test.Type(uitest.EntryBeside(c.Content(), "金额"), "582.25") // the QR says 582.52
+	test.Type(uitest.EntryBeside(c.Content(), "价税合计"), "681.50")
 	if !uitest.HasLabel(c.Content(), "不符（录入）") {
 		t.Fatalf("the typed amount is not marked different: %q", uitest.Labels(c.Content()))
 	}

@@ -404,11 +404,11 @@ func TestHistoryOpensOCRReadsMarked(t *testing.T) {
 
 	// The check code left unread is typed from the paper; closing the
 	// dialog keeps it, without 核验.
-	entries := uitest.EntryWidgets(top)
-	if len(entries) < 6 {
-		t.Fatalf("%d entries in the detail view", len(entries))
+	check := uitest.EntryBeside(top, "校验码")
+	if check == nil {
+		t.Fatalf("no 校验码 entry in the detail view: %q", uitest.Labels(top))
 	}
-	entries[5].SetText("57110038053967399323") // 校验码, the sixth field
+	check.SetText("57110038053967399323")
 	test.Tap(uitest.Button(top, "关闭"))
 	settle()
 	inv, err := e.Store().Get(context.Background(), h.rows[row].ID)

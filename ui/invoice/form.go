@@ -21,16 +21,17 @@ var fields = []struct{ key, label string }{
 	{store.PrintedNumber, "field.number"},
 	{store.PrintedDate, "field.date"},
 	{store.PrintedAmount, "field.amount"},
+	{store.PrintedTax, "field.tax"},
 	{store.PrintedTotal, "field.amount.incl_tax"},
 	{store.PrintedCheckCode, "field.check_code"},
 	{store.PrintedSellerTaxID, "field.seller_tax_id"},
 	{store.PrintedSellerName, "field.seller_name"},
 	{store.PrintedBuyerTaxID, "field.buyer_tax_id"},
+	{store.PrintedBuyerName, "field.buyer_name"},
 }
 
 // Shown reports whether the 票面 column has a row for the printed value
-// of key: the values compared with the QR code, and the parties'. The tax
-// and the buyer's name are recorded, not shown.
+// of key: every value but the invoice's kind (票种).
 func Shown(key string) bool {
 	return slices.ContainsFunc(fields, func(f struct{ key, label string }) bool { return f.key == key })
 }
@@ -143,10 +144,14 @@ func (f *form) edits() map[string]string {
 	return out
 }
 
+// isName says whether key is a company's name, typed as the clerk's input
+// method gives it: its full-width characters are the name's own.
+func isName(key string) bool { return key == store.PrintedSellerName || key == store.PrintedBuyerName }
+
 // normalizeTyped reads a value as a clerk types it: full-width characters
 // from an input method, 2024年5月14日, ¥1,234.56.
 func normalizeTyped(key, s string) string {
-	if key != store.PrintedSellerName {
+	if !isName(key) {
 		s = env.NormalizeGun(s)
 	}
 	s = strings.TrimSpace(s)
@@ -155,7 +160,7 @@ func normalizeTyped(key, s string) string {
 		if dt, err := store.ParseDate(s); err == nil && s != "" {
 			return dt.String()
 		}
-	case store.PrintedAmount, store.PrintedTotal:
+	case store.PrintedAmount, store.PrintedTax, store.PrintedTotal:
 		s = strings.NewReplacer("¥", "", "￥", "", ",", "").Replace(s)
 	}
 	return s

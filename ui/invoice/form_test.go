@@ -1,9 +1,11 @@
 package invoice
 
 import (
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/fapiaoscanner/fapiao/core/compare"
 	"github.com/fapiaoscanner/fapiao/core/document"
 	"github.com/fapiaoscanner/fapiao/core/finding"
 	"github.com/fapiaoscanner/fapiao/core/payload"
@@ -28,6 +30,8 @@ func TestNormalizeTyped(t *testing.T) {
 		{store.PrintedTotal, "￥１，２３４．５６", "1234.56"},
 		{store.PrintedNumber, "０２４０７３１２", "02407312"},
 		{store.PrintedSellerName, "上海　某某 公司", "上海　某某 公司"},
+		{store.PrintedTax, "¥98.98", "98.98"},
+		{store.PrintedBuyerName, "北京　某某 公司", "北京　某某 公司"},
 	} {
 		if got := normalizeTyped(c.key, c.in); got != c.want {
 			t.Errorf("normalizeTyped(%s, %q) = %q, want %q", c.key, c.in, got, c.want)
@@ -75,6 +79,40 @@ func TestFormEditsAreWhatChanged(t *testing.T) {
 	}
 	if f.printed.SellerName != "甲公司" {
 		t.Errorf("what was read changed: %+v", f.printed)
+	}
+}
+
+// The tax has a row: a tax read wrong makes the printed sums disagree, and
+// the clerk who types it from the paper sees the typed sums add up; a tax
+// typed wrong is flagged as typed.
+func TestFormTaxIsTyped(t *testing.T) {
+	if !Shown(store.PrintedTax) || !Shown(store.PrintedBuyerName) {
+		t.Fatal("the tax or the buyer's name has no row")
+	}
+	sum := func(c checked, source string) bool {
+		return slices.ContainsFunc(c.findings, func(f finding.Finding) bool {
+			return f.Code == "printed_sum_mismatch" && f.Source == source
+		})
+	}
+	f := paperForm()
+	f.printed = document.Printed{Number: "02407312", Amount: "582.52", Tax: "99.98", Total: "681.50"}
+	if c := f.check(); !sum(c, "") {
+		t.Fatalf("the sums read do not add up, findings %v", c.findings)
+	}
+	f.entries[store.PrintedTax] = "¥98.98"
+	c := f.check()
+	if sum(c, compare.SourceTyped) || !finding.Has(c.findings, "typed_differs_read") {
+		t.Errorf("the tax typed right: findings %v, want the typed sums to add up", c.findings)
+	}
+	if got := f.typedValues()[store.PrintedTax]; got != "98.98" {
+		t.Errorf("the tax typed is %q", got)
+	}
+	f.entries[store.PrintedTax] = "99.00"
+	if c := f.check(); !sum(c, compare.SourceTyped) {
+		t.Errorf("the tax typed wrong: findings %v, want the typed sums flagged", c.findings)
+	}
+	if f.printed.Tax != "99.98" {
+		t.Errorf("the tax read became %q", f.printed.Tax)
 	}
 }
 

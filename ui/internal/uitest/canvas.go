@@ -155,6 +155,28 @@ func EntryWidgets(root fyne.CanvasObject) []*widget.Entry {
 	return out
 }
 
+// EntryBeside is the first entry (as Entries finds them) of the row of
+// root that a label saying label heads: a container holding the label
+// itself. nil when no row does.
+func EntryBeside(root fyne.CanvasObject, label string) *widget.Entry {
+	var found *widget.Entry
+	walk(root, func(o fyne.CanvasObject) {
+		c, ok := o.(*fyne.Container)
+		if !ok || found != nil {
+			return
+		}
+		for _, child := range c.Objects {
+			if l, ok := child.(*widget.Label); ok && l.Text == label {
+				if es := EntryWidgets(c); len(es) > 0 {
+					found = es[0]
+				}
+				return
+			}
+		}
+	})
+	return found
+}
+
 // EntryTexts are the texts of EntryWidgets.
 func EntryTexts(root fyne.CanvasObject) []string {
 	var out []string
