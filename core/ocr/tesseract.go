@@ -53,6 +53,9 @@ func newDefault() (Engine, error) {
 	if serial {
 		os.Setenv("OMP_THREAD_LIMIT", "1")
 	}
+	if os.Getenv("LEPT_MSG_SEVERITY") == "" {
+		quietImaging()
+	}
 	langs, err := gosseract.GetAvailableLanguages()
 	if err != nil {
 		return nil, fmt.Errorf("%w: Tesseract language data: %v", ErrUnavailable, err)
