@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1007,10 +1008,12 @@ func cleanOCRTaxID(s string) string {
 
 // cleanOCRName keeps a name made of Chinese characters and the brackets
 // company names have. What OCR adds around a name is left out: its
-// caption up to the colon (名称:, or the caption misread), a stray colon
-// or semicolon before it, and specks after a company suffix (the ruling
-// line or the 密码区 beside it) and what follows them. Anything else not Chinese rejects it: a
-// misread character may be anywhere, and a name is never guessed.
+// caption up to the colon (名称:, or the caption misread, its colon read as
+// a semicolon), a stray colon, semicolon or quotation mark before it (the
+// colon's dots read as “), and specks after a company suffix (the ruling
+// line or the 密码区 beside it) and what follows them. Anything else not
+// Chinese rejects it: a misread character may be anywhere, and a name is
+// never guessed.
 func cleanOCRName(s string) string {
 	// OCR spaces the characters of a name apart; names have no spaces.
 	rs := []rune(stripSpaces(s))
@@ -1018,12 +1021,15 @@ func cleanOCRName(s string) string {
 		if i > 5 {
 			break
 		}
-		if c == ':' || c == '：' {
+		// A semicolon is the caption's colon only after the caption: a
+		// character of the name misread so ends nothing.
+		caption := !slices.ContainsFunc(rs[:i], func(r rune) bool { return unicode.Is(unicode.Han, r) && r != '名' && r != '称' })
+		if c == ':' || c == '：' || (c == ';' || c == '；') && caption {
 			rs = rs[i+1:]
 			break
 		}
 	}
-	for len(rs) > 0 && strings.ContainsRune(":：;；,，.。、|'\"", rs[0]) {
+	for len(rs) > 0 && strings.ContainsRune(":：;；,，.。、|'\"“”‘’`", rs[0]) {
 		rs = rs[1:]
 	}
 	// A company suffix followed by what is no name's (a speck, a letter)

@@ -178,6 +178,10 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRName, "91110080MA2M52070C", ""},
 		{cleanOCRName, "; 山东 长 青 信息技术 股份有限 公司", "山东长青信息技术股份有限公司"},
 		{cleanOCRName, "名称:中国铁路上海局集团有限公司", "中国铁路上海局集团有限公司"},
+		{cleanOCRName, "|名称;中国铁路上海局集团有限公司", "中国铁路上海局集团有限公司"},
+		{cleanOCRName, "“ 山东 新 锐 文 化传媒 股份有 限公司", "山东新锐文化传媒股份有限公司"},
+		{cleanOCRName, "” 江苏创达商贸股份有限公司", "江苏创达商贸股份有限公司"},
+		{cleanOCRName, "江苏;达商贸股份有限公司", ""}, // a character read as a semicolon
 		{cleanOCRName, "Bhi : 安徽宏远 餐饮 管理有限 公司", "安徽宏远餐饮管理有限公司"},
 		{cleanOCRName, "中国移动通信集团湖北有限公司 05;", "中国移动通信集团湖北有限公司"},
 		{cleanOCRName, "湖北天成医药有限公 ij", ""}, // cut short: no suffix, not a name
