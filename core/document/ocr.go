@@ -843,10 +843,12 @@ const minName = 0.97
 
 // nameSure is how sure the engine must be of a name's characters for two
 // readings to do; down to nameLeast a third reading must agree, and one of
-// the two read again be read with minName.
+// the two read again be read with minName. A reading half as large again
+// that agrees is what tells a misreading (it changes with the size) from
+// a right reading the engine is unsure of; its confidence says less.
 const (
 	nameSure  = 0.985
-	nameLeast = 0.95
+	nameLeast = 0.85
 )
 
 // nameEm is the height of a name's characters in the bands' reading frame
