@@ -651,6 +651,14 @@ func readFields(pt pageText) (Printed, map[string]val) {
 	}
 	names := findLabels(lines, reName, sideCaptions)
 	ids := findLabels(lines, reTaxID, sideCaptions)
+	if len(ids) == 2 {
+		// Side by side (数电), the buyer's on the left, though a tilted
+		// photo's line through it may be read below the seller's.
+		a, b := lines[ids[0].li], lines[ids[1].li]
+		if math.Abs(a.y0-b.y0) < 1.5*math.Max(a.em, b.em) && b.g[ids[1].from].x0 < a.g[ids[0].from].x0 {
+			ids[0], ids[1] = ids[1], ids[0]
+		}
+	}
 	// A name follows its caption closely; but a caption spread over its
 	// cell (名　　称　：) ends in a colon OCR often loses, and the name is
 	// then as far from the 称 as the colon's cell is wide.
@@ -729,7 +737,8 @@ func partyNames(lines []*line, names, ids []hit, gap float64) [2]val {
 		paired, beside := false, false
 		for j, n := range names {
 			nl := lines[n.li]
-			over := n.li < id.li && l.y0-nl.y1 < 2.2*l.em && math.Abs(nl.g[n.from].x0-l.g[id.from].x0) < 3*l.em
+			em := math.Max(l.em, nl.em)
+			over := n.li < id.li && l.y0-nl.y1 < 2.2*em && math.Abs(nl.g[n.from].x0-l.g[id.from].x0) < 3*em
 			beside = beside || n.li == id.li
 			if !used[j] && (over || n.li == id.li && n.to <= id.from) {
 				used[j], paired = true, true

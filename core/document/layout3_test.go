@@ -118,3 +118,20 @@ func TestLayoutPartiesLostCaptions(t *testing.T) {
 		}
 	}
 }
+
+// On a tilted photo of a 数电 form the seller's taxpayer ID caption, on the
+// right, is read on a line above the buyer's, and the buyer's is further
+// below the names' line than its own small print is tall twice over: each
+// name is still the one over its own ID's caption, measured by the larger
+// print of the two lines.
+func TestLayoutPartiesTilted(t *testing.T) {
+	pt := pageText{ocr: true}
+	placeRead(&pt, 20, 100, 12, "名称: 上海东方企业管理咨询有限责任公司")
+	placeRead(&pt, 400, 100, 12, "名称: 安徽宏远餐饮管理有限公司")
+	placeRead(&pt, 400, 120.5, 8, "统一社会信用代码/纳税人识别号: 91346879MA6F25D333")
+	placeRead(&pt, 20, 130.5, 8, "统一社会信用代码/纳税人识别号:")
+	p, _ := readFields(pt)
+	if cleanOCRName(p.BuyerName) != "上海东方企业管理咨询有限责任公司" || cleanOCRName(p.SellerName) != "安徽宏远餐饮管理有限公司" {
+		t.Errorf("names read as buyer %q, seller %q", p.BuyerName, p.SellerName)
+	}
+}
