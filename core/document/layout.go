@@ -869,15 +869,21 @@ func nameAbove(lines []*line, h hit) val {
 	for n := h.li - 1; n >= 0 && l.y0-lines[n].y1 < 2.2*l.em; n-- {
 		a := lines[n]
 		for _, sg := range a.segs {
-			if gx := a.g[sg[0]].x0; gx < x0 || gx > x1 {
+			// The party's side caption (a 买 of 购买方) may begin the
+			// segment left of the ID's caption: the name begins after it.
+			from := sg[0]
+			for from < sg[1] && a.g[from].x0 < x0 && strings.ContainsRune(sideCaptions, a.g[from].r) {
+				from++
+			}
+			if from == sg[1] || a.g[from].x0 > x1 {
 				continue
 			}
-			t := trimLabelTail(a.text(sg[0], sg[1]))
+			t := trimLabelTail(a.text(from, sg[1]))
 			t = strings.TrimSpace(strings.TrimPrefix(stripSpacesPrefix(t, "名称"), ":"))
 			// A caption's character left alone (名 of a 名称 misread) is
 			// not a name: a name has two characters at least.
 			if v := cleanName(t); v != "" && hanCount(v) >= 2 {
-				return a.valOf(sg[0], sg[1], v)
+				return a.valOf(from, sg[1], v)
 			}
 		}
 	}

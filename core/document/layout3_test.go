@@ -135,3 +135,15 @@ func TestLayoutPartiesTilted(t *testing.T) {
 		t.Errorf("names read as buyer %q, seller %q", p.BuyerName, p.SellerName)
 	}
 }
+
+// A buyer's 名称 caption read as letters, on a line its party's side
+// caption (买 of 购买方) begins left of the ID's caption: the name is
+// still the one above the ID's caption.
+func TestLayoutNameAfterSideCaption(t *testing.T) {
+	p, _ := readFields(readPage(
+		at{5, 100, "买 |BH : 浙江长青科技有限责任公司"},
+		at{20, 120, "统一社会信用代码/纳税人识别号:91332840MA4K24X984"}))
+	if got := cleanOCRName(p.BuyerName); got != "浙江长青科技有限责任公司" {
+		t.Errorf("buyer's name read as %q (%q)", got, p.BuyerName)
+	}
+}

@@ -1008,6 +1008,10 @@ func cleanOCRTaxID(s string) string {
 	return id
 }
 
+// reSideAfterName is a company suffix and, apart from it, a party's side
+// caption: one character of 购买方 or 销售方 and what follows it.
+var reSideAfterName = regexp.MustCompile(`(公司|厂|院|所|行|社|部|店|局|会)\s+[购买销售方]([\s|].*)?$`)
+
 // cleanOCRName keeps a name made of Chinese characters and the brackets
 // company names have. What OCR adds around a name is left out: its
 // caption up to the colon (名称:, or the caption misread, its colon read as
@@ -1017,6 +1021,9 @@ func cleanOCRTaxID(s string) string {
 // Chinese rejects it: a misread character may be anywhere, and a name is
 // never guessed.
 func cleanOCRName(s string) string {
+	// The other party's side caption read on after a name (公司 售 of a
+	// 数电 form's 销售方) is no part of it.
+	s = reSideAfterName.ReplaceAllString(s, "$1")
 	// OCR spaces the characters of a name apart; names have no spaces.
 	rs := []rune(stripSpaces(s))
 	for i, c := range rs {

@@ -182,6 +182,10 @@ func TestCleanOCRValues(t *testing.T) {
 		{cleanOCRName, "“ 山东 新 锐 文 化传媒 股份有 限公司", "山东新锐文化传媒股份有限公司"},
 		{cleanOCRName, "” 江苏创达商贸股份有限公司", "江苏创达商贸股份有限公司"},
 		{cleanOCRName, "江苏;达商贸股份有限公司", ""}, // a character read as a semicolon
+		{cleanOCRName, "|BH : 浙江 长 青 科技有限 责任 公司 售", "浙江长青科技有限责任公司"},
+		{cleanOCRName, "浙江长青科技有限责任公司 售 | 名称", "浙江长青科技有限责任公司"},
+		{cleanOCRName, "某某汽车 销 售有限公司", "某某汽车销售有限公司"},
+		{cleanOCRName, "某某有限公司 销售部", "某某有限公司销售部"},
 		{cleanOCRName, "Bhi : 安徽宏远 餐饮 管理有限 公司", "安徽宏远餐饮管理有限公司"},
 		{cleanOCRName, "中国移动通信集团湖北有限公司 05;", "中国移动通信集团湖北有限公司"},
 		{cleanOCRName, "湖北天成医药有限公 ij", ""}, // cut short: no suffix, not a name
