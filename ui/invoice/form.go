@@ -144,8 +144,9 @@ func (f *form) edits() map[string]string {
 	return out
 }
 
-// isName says whether key is a company's name, typed as the clerk's input
-// method gives it: its full-width characters are the name's own.
+// isName says whether key is a party's name (a company's, or a buyer's
+// own), typed as the clerk's input method gives it: its full-width
+// characters are the name's own.
 func isName(key string) bool { return key == store.PrintedSellerName || key == store.PrintedBuyerName }
 
 // normalizeTyped reads a value as a clerk types it: full-width characters

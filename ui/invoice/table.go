@@ -365,7 +365,7 @@ func amountText(q *payload.Result) string {
 }
 
 // qrCarries says whether the comparison shows a QR value for key: not for
-// a company's name, which only a sealed code carries (and compare checks).
+// a party's name, which only a sealed code carries (and compare checks).
 func qrCarries(key string) bool { return !isName(key) }
 
 // spanned lays out a row as columns does, its printed value taking the QR
