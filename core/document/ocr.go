@@ -1008,9 +1008,10 @@ func cleanOCRTaxID(s string) string {
 	return id
 }
 
-// reSideAfterName is a company suffix and, apart from it, a party's side
-// caption: one character of 购买方 or 销售方 and what follows it.
-var reSideAfterName = regexp.MustCompile(`(公司|厂|院|所|行|社|部|店|局|会)\s+[购买销售方]([\s|].*)?$`)
+// reSideAfterName is an organisation's suffix (see orgSuffixes) and, apart
+// from it, a party's side caption: one character of 购买方 or 销售方 and
+// what follows it.
+var reSideAfterName = regexp.MustCompile(`(` + strings.Join(orgSuffixes, "|") + `)\s+[购买销售方]([\s|].*)?$`)
 
 // cleanOCRName keeps a name made of Chinese characters and the brackets
 // company names have. What OCR adds around a name is left out: its

@@ -8,15 +8,13 @@ package ocr
 #include <stddef.h>
 
 // quietLept raises Leptonica's message threshold to L_SEVERITY_NONE (6):
-// the library Tesseract draws with prints its errors on stderr. 0 when the
-// process has no Leptonica.
-static int quietLept(void) {
+// the library Tesseract draws with prints its errors on stderr. Nothing
+// when the process has no Leptonica.
+static void quietLept(void) {
 	int (*set)(int) = (int (*)(int))dlsym(RTLD_DEFAULT, "setMsgSeverity");
-	if (set == NULL) {
-		return 0;
+	if (set != NULL) {
+		set(6);
 	}
-	set(6);
-	return 1;
 }
 */
 import "C"
@@ -25,5 +23,5 @@ import "C"
 // a region with it and, on a crop whose print touches its edge, Leptonica
 // writes "Error in boxClipToRectangle: box outside rectangle" and reads on:
 // no error of the read, but one a clerk running `fapiao scan` would take
-// for a failure. It reports whether the threshold was set.
-func quietImaging() bool { return C.quietLept() == 1 }
+// for a failure. A process without Leptonica is left as it is.
+func quietImaging() { C.quietLept() }
