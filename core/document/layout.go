@@ -518,14 +518,22 @@ func cleanDate(s string) string {
 }
 
 // moneyTokens lists the amounts in s as decimal text: "¥1,234.50" gives
-// "1234.50"; "***" is kept.
+// "1234.50", "¥380,74" 380.74 (see pointed); "***" is kept.
 func moneyTokens(s string) []string {
 	var out []string
-	for _, m := range reMoney.FindAllString(nfkc(s), -1) {
+	for _, m := range reMoney.FindAllString(pointed(nfkc(s)), -1) {
 		out = append(out, strings.ReplaceAll(m, ",", ""))
 	}
 	return out
 }
+
+// reCommaPoint is a decimal point printed, or read by OCR, as a comma:
+// two digits after it and no more, where a thousands' comma has three.
+var reCommaPoint = regexp.MustCompile(`(\d),(\d{2})($|[^\d.,])`)
+
+// pointed is s with each point printed as a comma (see reCommaPoint) a
+// point, as many characters long as s.
+func pointed(s string) string { return reCommaPoint.ReplaceAllString(s, "$1.$2$3") }
 
 func nfkc(s string) string { return norm.NFKC.String(s) }
 

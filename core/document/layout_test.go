@@ -140,6 +140,9 @@ func TestCleaners(t *testing.T) {
 		{firstMoney, "¥ 1,470.00", "1470.00"},
 		{firstMoney, "***", "***"},
 		{firstMoney, "￥-14.16", "-14.16"},
+		{firstMoney, "(小写)¥380,74", "380.74"}, // the point read as a comma
+		{firstMoney, "¥1,234,50 ¥15,.96", "1234.50"},
+		{firstMoney, "¥12,345", "12345"},
 		{percent, "0.03", "3%"},
 		{percent, "0.13", "13%"},
 		{percent, "免税", "免税"},

@@ -201,7 +201,8 @@ func ocrLines(lines []*line) bool { return len(lines) > 0 && lines[0].ocr }
 // moneyVals lists the amounts printed in glyphs [from, to) of l, as
 // moneyTokens does, each with its glyphs' box and confidence. A point
 // read twice is one; read by OCR, a dash between digits with two after
-// it is a point too (a dot-matrix point read as a stroke, ¥33913-90).
+// it is a point too (a dot-matrix point read as a stroke, ¥33913-90). A
+// comma with two digits after it is a point (see pointed).
 func moneyVals(l *line, from, to int) []val {
 	var rs []rune
 	var at []int
@@ -219,7 +220,7 @@ func moneyVals(l *line, from, to int) []val {
 			at = append(at, i)
 		}
 	}
-	s := string(rs)
+	s := pointed(string(rs))
 	if l.ocr {
 		s = unstruck(s)
 	}
