@@ -147,3 +147,28 @@ func TestLayoutNameAfterSideCaption(t *testing.T) {
 		t.Errorf("buyer's name read as %q (%q)", got, p.BuyerName)
 	}
 }
+
+// TestSumsReadAgain: the bands read the 合计 row surely but lost its
+// caption (会ait) and its amount's digits (¥ ¥15.96); the row read again
+// with its rules out gives ¥364.78 ¥15.96, less surely, and dedupe keeps
+// the bands' line. The amount and the tax are those the row read again
+// alone gives; the total, read by the bands, stays as they read it.
+func TestSumsReadAgain(t *testing.T) {
+	bands := readPage(at{10, 100, "会ait"}, at{60, 100, "¥"}, at{110, 100, "¥15.96"},
+		at{10, 120, "价税合计(大写)"}, at{90, 120, "(小写)¥380.74"})
+	more := readPage(at{10, 100, "会ait"}, at{60, 100, "¥364.78"}, at{110, 100, "¥15.96"}).glyphs
+	for i := range more {
+		more[i].unsure = 0.1
+	}
+	p, vs := readFields(bands)
+	if p.Amount != "" || p.Tax != "" || p.Total != "380.74" {
+		t.Fatalf("the bands give amount %q, tax %q, total %q", p.Amount, p.Tax, p.Total)
+	}
+	sumsReadAgain(&p, vs, [][]glyph{bands.glyphs, more}, more)
+	if p.Amount != "364.78" || vs[keyAmount].s != "364.78" || p.Tax != "15.96" || vs[keyTax].s != "15.96" {
+		t.Errorf("amount %q (%q), tax %q (%q), want 364.78 and 15.96 from the row read again", p.Amount, vs[keyAmount].s, p.Tax, vs[keyTax].s)
+	}
+	if p.Total != "380.74" {
+		t.Errorf("total %q: changed", p.Total)
+	}
+}

@@ -366,20 +366,8 @@ func (r *paperReader) read() (Printed, error) {
 			return Printed{}, err
 		}
 		if more != nil {
-			// The sums read again fill only what the bands missed, or
-			// gave without its point and decimals (a caption's 写 read
-			// as a 5 for a total the rules hid): a value read stays as
-			// read, since mixing two readings of one line can spoil it.
 			bandGlyphs = append(bandGlyphs, more)
-			p2, vs2 := readFields(pageText{glyphs: dedupe(bandGlyphs), ocr: true})
-			for _, f := range []struct {
-				key      string
-				at, from *string
-			}{{keyAmount, &p.Amount, &p2.Amount}, {keyTax, &p.Tax, &p2.Tax}, {keyTotal, &p.Total, &p2.Total}} {
-				if v, ok := vs2[f.key]; ok && v.s != "" && (vs[f.key].s == "" || lostDecimals(vs[f.key].s) > 0 && lostDecimals(v.s) == 0) {
-					vs[f.key], *f.at = v, *f.from
-				}
-			}
+			sumsReadAgain(&p, vs, bandGlyphs, more)
 		}
 	}
 	boxedTwice(vs, &p)
@@ -467,6 +455,33 @@ func (r *paperReader) read() (Printed, error) {
 		p.Source = SourceOCR
 	}
 	return p, nil
+}
+
+// sumsReadAgain fills p and vs with what the totals rows read again
+// (more, the last of bands) give. They fill only what the bands missed, or
+// gave without its point and decimals (a caption's 写 read as a 5 for a
+// total the rules hid): a value read stays as read, since mixing two
+// readings of one line can spoil it. Where the bands' line of the 合计 row
+// is kept over the one read again and lacks a value (¥¥15.96 for ¥364.78
+// ¥15.96), the value is the one the row read again alone gives. Not the
+// total's: a total still missing is read on its own row (see read).
+func sumsReadAgain(p *Printed, vs map[string]val, bands [][]glyph, more []glyph) {
+	p2, vs2 := readFields(pageText{glyphs: dedupe(bands), ocr: true})
+	p3, vs3 := readFields(pageText{glyphs: more, ocr: true})
+	for _, f := range []struct {
+		key             string
+		at, from, alone *string
+	}{{keyAmount, &p.Amount, &p2.Amount, &p3.Amount}, {keyTax, &p.Tax, &p2.Tax, &p3.Tax}, {keyTotal, &p.Total, &p2.Total, &p3.Total}} {
+		v, ok := vs2[f.key]
+		from := f.from
+		if (!ok || v.s == "") && f.key != keyTotal {
+			v, ok = vs3[f.key]
+			from = f.alone
+		}
+		if ok && v.s != "" && (vs[f.key].s == "" || lostDecimals(vs[f.key].s) > 0 && lostDecimals(v.s) == 0) {
+			vs[f.key], *f.at = v, *from
+		}
+	}
 }
 
 // boxedTwice drops the total of vs and p where the caption reading boxed
