@@ -162,7 +162,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 			if err != nil {
 				continue
 			}
-			txt, conf := joined(gs)
+			txt, conf := joined(fromYen(gs, cs))
 			rs = append(rs, reading{cleanRead(txt), conf})
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
 		}
@@ -187,7 +187,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 			gs, err := r.eng.Read(r.ctx, img, ocr.Options{Charset: cs, Layout: ocr.Line})
 			r.progress()
 			if err == nil {
-				txt, conf := joined(gs)
+				txt, conf := joined(fromYen(gs, cs))
 				rs = append(rs, reading{cleanRead(txt), conf})
 			}
 		}
@@ -401,7 +401,7 @@ func (r *paperReader) readUnruled(f ocrField, v val, em float64, margins [][4]fl
 		if err != nil {
 			continue
 		}
-		txt, conf := joined(gs)
+		txt, conf := joined(fromYen(gs, cs))
 		rs = append(rs, reading{clean(unstruck(txt)), conf})
 	}
 	return rs
@@ -489,7 +489,7 @@ func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Char
 		if vary == nil {
 			gs = weighedZeros(gs, q)
 		}
-		txt, conf := joined(gs)
+		txt, conf := joined(fromYen(gs, opt.Charset))
 		more = append(more, reading{clean(txt), conf})
 		n, sure := 0, 0.0
 		for _, x := range more {
@@ -778,6 +778,21 @@ func lostDecimals(s string) int {
 		return 3
 	}
 	return max(0, 2-(len(s)-i-1))
+}
+
+// fromYen is gs, read with charset cs, from the last ¥ that has glyphs
+// after it where cs is Amount: what an amount's crop shows before its ¥
+// (the end of the (小写) caption, 写), read as 1.5) is no part of it.
+func fromYen(gs []ocr.Glyph, cs ocr.Charset) []ocr.Glyph {
+	if cs != ocr.Amount {
+		return gs
+	}
+	for i := len(gs) - 2; i > 0; i-- {
+		if gs[i].Text == "¥" {
+			return gs[i:]
+		}
+	}
+	return gs
 }
 
 // joined is the text of gs and the engine's least confidence in it, 0

@@ -807,3 +807,43 @@ func TestFutureDate(t *testing.T) {
 		t.Error("a date taken for the future with no day to read it on")
 	}
 }
+
+// A total's crop that reaches into its (小写) caption: the engine reads the
+// caption's 写) as 1.5 before the ¥ (1.5¥32349.31). The amount is what
+// follows the last ¥; a ¥ first, or last, is kept as read, and so is text
+// read with another charset.
+func TestFromYen(t *testing.T) {
+	texts := func(gs []ocr.Glyph) []string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Text)
+		}
+		return out
+	}
+	glyphs := func(s string, conf float64) []ocr.Glyph {
+		var gs []ocr.Glyph
+		for _, r := range s {
+			gs = append(gs, ocr.Glyph{Text: string(r), Conf: conf})
+		}
+		return gs
+	}
+	caption := glyphs("1.5", 0.6)
+	for _, c := range []struct {
+		gs   []ocr.Glyph
+		want string
+		conf float64
+	}{
+		{slices.Concat(caption, glyphs("¥32349.31", 0.9)), "¥32349.31", 0.9},
+		{glyphs("¥32349.31", 0.9), "¥32349.31", 0.9},
+		{slices.Concat(glyphs("32349.31", 0.9), caption), "32349.311.5", 0.6},
+		{slices.Concat(caption, glyphs("¥", 0.9)), "1.5¥", 0.6},
+		{nil, "", 0},
+	} {
+		if s, conf := joined(fromYen(c.gs, ocr.Amount)); s != c.want || conf != c.conf {
+			t.Errorf("%q at %.2f, want %q at %.2f", s, conf, c.want, c.conf)
+		}
+		if s, _ := joined(fromYen(c.gs, ocr.Text)); s != strings.Join(texts(c.gs), "") {
+			t.Errorf("%q read as text: cut to %q", texts(c.gs), s)
+		}
+	}
+}
