@@ -247,6 +247,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	if f.key == keyNumber && blurUnsure(got, rs, qr) {
 		return "", conf
 	}
+	if f.key == keyDate && bandSawQR(got, v, qr) {
+		return "", conf
+	}
 	if f.key == keyCheck && got != "" {
 		// Twenty digits in a row give blur twenty chances: a check
 		// code that differs from the QR code's only where one digit
@@ -1475,6 +1478,27 @@ func blurUnsure(got string, rs []reading, qr []string) bool {
 		return false
 	}
 	return slices.ContainsFunc(qr, func(q string) bool { return blurMisread(got, q) })
+}
+
+// bandSawQR reports whether date got, read from the crops of v, differs
+// from a QR value only where a digit blurs into another (see
+// blurMisread) while the band's glyphs of v, not read as a date (a mark
+// read as a digit: 201808188), hold that value's digits: crops of a
+// dot-matrix date read its 8 as a 6 at every size (2018-06-18), where a
+// forger's date reads as itself in the band as well. Such a date is not
+// taken.
+func bandSawQR(got string, v val, qr []string) bool {
+	if got == "" || len(v.g) == 0 {
+		return false
+	}
+	var seen strings.Builder
+	for _, g := range v.g {
+		seen.WriteRune(g.r)
+	}
+	band := reNonDigit.ReplaceAllString(seen.String(), "")
+	return slices.ContainsFunc(qr, func(q string) bool {
+		return blurMisread(got, q) && strings.Contains(band, reNonDigit.ReplaceAllString(q, ""))
+	})
 }
 
 // disputed reports whether the readings rs of QR value q are split: as

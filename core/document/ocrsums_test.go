@@ -699,6 +699,38 @@ func TestBlurUnsure(t *testing.T) {
 	}
 }
 
+// A dot-matrix date whose 8 every crop reads as a 6 (2018-06-18), where
+// the band's glyphs, not read as a date (a mark read as a digit), hold the
+// code's 20180818: not taken. A forger's date, which the band reads as
+// printed, or one off by a digit that does not blur into the code's, is.
+func TestBandSawQR(t *testing.T) {
+	band := func(s string) val {
+		var v val
+		for _, r := range s {
+			v.g = append(v.g, glyph{r: r})
+		}
+		return v
+	}
+	qr := []string{"2018-08-18"}
+	for _, c := range []struct {
+		got    string
+		band   string
+		unsure bool
+	}{
+		{"2018-06-18", "201808188", true},
+		{"2018-06-18", "2018年08月18日", true},
+		{"2018-06-18", "201806188", false},
+		{"2018-06-18", "", false},
+		{"2018-08-14", "201808188", false},
+		{"2018-08-18", "201808188", false},
+		{"", "201808188", false},
+	} {
+		if got := bandSawQR(c.got, band(c.band), qr); got != c.unsure {
+			t.Errorf("%s, band %q: unsure %v, want %v", c.got, c.band, got, c.unsure)
+		}
+	}
+}
+
 // A photo's 合计 amount the caption reading gave for the total too: the
 // two boxes are one. The amount and the tax beside it, or the total on the
 // row below, are not.
