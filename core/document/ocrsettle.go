@@ -1635,14 +1635,21 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 	for k, rd := range reads {
 		conf[k] = rd.Confidence
 	}
-	if k, v, c, ok := sumsReading(p.Amount, p.Tax, p.Total, qr, r.sums); ok {
-		// One of the three read two ways, one of them making the sums
-		// add up with the other two as read: the paper tells which.
+	take := func(k, v string, c float64) {
 		*amountAt(p, k) = v
 		rd := reads[k]
 		rd.Confidence, rd.Unsure = round2(c), false
 		reads[k] = rd
 		conf[k] = rd.Confidence
+	}
+	if k, v, c, ok := sumsReading(p.Amount, p.Tax, p.Total, qr, r.sums); ok {
+		// One of the three read two ways, one of them making the sums
+		// add up with the other two as read: the paper tells which.
+		take(k, v, c)
+	} else if ch, ok := sumsReadings(p.Amount, p.Tax, p.Total, qr, r.sums); ok {
+		for k, x := range ch {
+			take(k, x.s, x.conf)
+		}
 	}
 	drop := sumsMisread(p.Amount, p.Tax, p.Total, qr, conf)
 	// The amount before tax the sums are done with: as read, or where it
@@ -1711,6 +1718,58 @@ func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, co
 		}
 	}
 	return key, v, conf, ok
+}
+
+// sumsReadings finds, where amount a, tax t and total s as settled (""
+// where not) do not add up and no one reading in place of one of them
+// makes them (see sumsReading), the readings among rs (each value's) that,
+// in place of two of them or all three, do: each at least minAgreed sure,
+// none in place of a value the QR code's amount qr confirms. Three values
+// read apart that add up to the fen are what is printed; the engine's
+// misreadings of them do not add up by chance. ok is false where no
+// choice does, or more than one.
+func sumsReadings(a, t, s, qr string, rs map[string][]reading) (map[string]reading, bool) {
+	if addsUp(a, t, s) {
+		return nil, false
+	}
+	val := map[string]string{keyAmount: a, keyTax: t, keyTotal: s}
+	// opts are each value's choices: the first as settled (conf -1),
+	// then each other value read.
+	opts := map[string][]reading{}
+	for _, k := range []string{keyAmount, keyTax, keyTotal} {
+		opts[k] = []reading{{val[k], -1}}
+		if k != keyTax && qr != "" && sameValue(val[k], qr) {
+			continue
+		}
+		for _, x := range rs[k] {
+			if x.s != "" && x.conf >= minAgreed && !slices.ContainsFunc(opts[k], func(o reading) bool { return o.s == x.s }) {
+				opts[k] = append(opts[k], x)
+			}
+		}
+	}
+	var found map[string]reading
+	n := 0
+	for _, x := range opts[keyAmount] {
+		for _, y := range opts[keyTax] {
+			for _, z := range opts[keyTotal] {
+				if !addsUp(x.s, y.s, z.s) {
+					continue
+				}
+				ch := map[string]reading{}
+				for k, c := range map[string]reading{keyAmount: x, keyTax: y, keyTotal: z} {
+					if c.conf >= 0 {
+						ch[k] = c
+					}
+				}
+				if len(ch) < 2 {
+					// sumsReading's: it found none, or more than one.
+					return nil, false
+				}
+				found, n = ch, n+1
+			}
+		}
+	}
+	return found, n == 1
 }
 
 // addsUp reports whether amount a and tax t, both read, make total s.

@@ -675,6 +675,45 @@ func TestSumsReading(t *testing.T) {
 	}
 }
 
+// A scan of a forged invoice (amount 18776.13 where the QR code has
+// 19651.13): the amount read 18776.13 twice and 118776.13 (its ¥ as a 1),
+// the total 20947.91 and 20547.91, both left missing, the tax settled. One
+// choice of their readings adds up: both are taken. Where two choices do,
+// or one reading in place of one value does (sumsReading's), or a choice
+// would read the QR code's amount otherwise, nothing is.
+func TestSumsReadings(t *testing.T) {
+	rs := func(vs ...any) []reading {
+		var out []reading
+		for i := 0; i < len(vs); i += 2 {
+			out = append(out, reading{vs[i].(string), vs[i+1].(float64)})
+		}
+		return out
+	}
+	p008 := map[string][]reading{
+		keyAmount: rs("", 0.98, "18776.13", 0.87, "118776.13", 0.87, "18776.13", 0.88),
+		keyTax:    rs("1771.78", 0.9, "1771.78", 0.99, "1771.48", 0.98),
+		keyTotal:  rs("20947.91", 0.88, "", 0.88, "20547.91", 0.91),
+	}
+	ch, ok := sumsReadings("", "1771.78", "", "19651.13", p008)
+	if !ok || len(ch) != 2 || ch[keyAmount].s != "18776.13" || ch[keyTotal].s != "20547.91" {
+		t.Errorf("got %v %v, want amount 18776.13 and total 20547.91", ch, ok)
+	}
+	two := maps.Clone(p008)
+	two[keyAmount] = append(rs("19176.13", 0.9), p008[keyAmount]...)
+	two[keyTax] = append(rs("1371.78", 0.9), p008[keyTax]...)
+	if ch, ok := sumsReadings("", "1771.78", "", "19651.13", two); ok {
+		t.Errorf("taken %v where two choices add up", ch)
+	}
+	if ch, ok := sumsReadings("18776.13", "1771.78", "", "19651.13", p008); ok {
+		t.Errorf("taken %v where one reading in place of the total adds up", ch)
+	}
+	qr := maps.Clone(p008)
+	qr[keyAmount] = rs("18776.13", 0.9)
+	if ch, ok := sumsReadings("19651.13", "", "", "19651.13", qr); ok {
+		t.Errorf("taken %v in place of the QR code's amount", ch)
+	}
+}
+
 // A scan's dot-matrix number 46379833 the band did not read and both crops
 // read 46379633: one blurred digit off the QR code's, it is not taken.
 // Read so by every reading, or off by a digit that does not blur into the
