@@ -37,7 +37,7 @@ func TestReadDots(t *testing.T) {
 			continue
 		}
 		reads := 0
-		rs = readDots(context.Background(), eng, crop, ocr.Digits, c.clean, rs, c.qr, func() { reads++ })
+		rs, _ = readDots(context.Background(), eng, crop, ocr.Digits, c.clean, rs, c.qr, func() { reads++ })
 		if reads == 0 || reads > len(dotVariants)+1 {
 			t.Errorf("%s: read %d times", c.crop, reads)
 		}
@@ -70,7 +70,7 @@ func TestReadDotsOneDigitOff(t *testing.T) {
 			t.Errorf("%s: 75380506 not taken as one digit off it", c.qr)
 			continue
 		}
-		rs = readDots(context.Background(), eng, crop, ocr.Digits, cleanNumber, rs, q, func() {})
+		rs, _ = readDots(context.Background(), eng, crop, ocr.Digits, cleanNumber, rs, q, func() {})
 		if got, _ := decide(rs, []string{c.qr}, false); got == c.qr && c.want == "" || c.want != "" && got != c.want {
 			t.Errorf("QR %s: got %q, want %q (readings %v)", c.qr, got, c.want, rs)
 		}

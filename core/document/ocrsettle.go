@@ -95,6 +95,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	}
 	rs := []reading{{clean(v.s), v.conf}}
 	extended := false
+	// dotsSawQ is set where the crop read again (see rereadDots) gave
+	// q surely once, too few times to take it.
+	dotsSawQ, q := false, ""
 	// digits are the readings' digits as read, before clean: a date
 	// whose 0s read as 6s is no date (2626年64月29日), but its digits
 	// tell a misread 0 all the same.
@@ -199,12 +202,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		// So is a value every reading of which is one digit off the
 		// code's: a dot-matrix 9 reads as a 3 at every size, a forger's
 		// changed digit reads as itself in every variant.
-		q := zeroSuspect(rs, digits, confirm)
+		q = zeroSuspect(rs, digits, confirm)
 		if q == "" && unanimous(rs) && !confirmed(rs, confirm) {
 			q = oneOffQR(rs, qr)
 		}
 		if q != "" {
-			rs = r.rereadDots(f, v, em, margins[0], clean, rs, q)
+			rs, dotsSawQ = r.rereadDots(f, v, em, margins[0], clean, rs, q)
 		}
 	}
 	if f.charset == ocr.Text && v.s != "" {
@@ -245,6 +248,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		r.markContested(f, got, digits)
 	}
 	if f.key == keyNumber && blurUnsure(got, rs, qr) {
+		return "", conf
+	}
+	if dotsSawQ && got != "" && !sameValue(got, q) {
+		// A forger's digit reads as itself in every variant of the
+		// crop; one that read as the code's is not told from a
+		// misreading (a photo's first 0 read as a 2 by two crops).
 		return "", conf
 	}
 	if f.key == keyDate && bandSawQR(got, v, qr) {
@@ -467,14 +476,15 @@ var dotVariants = []func(*image.Gray) *image.Gray{
 // q that agree (two, one of them sure) are added to rs, and decide then
 // takes q as read. The QR value chooses what to try, never what was read:
 // with fewer agreeing readings rs stays as it was, and the value missing.
-func (r *paperReader) rereadDots(f ocrField, v val, em float64, m [4]float64, clean func(string) string, rs []reading, q string) []reading {
+// saw reports whether one of these readings gave q surely.
+func (r *paperReader) rereadDots(f ocrField, v val, em float64, m [4]float64, clean func(string) string, rs []reading, q string) ([]reading, bool) {
 	crop, cs := r.valueCrop(f, v, em, m)
 	return readDots(r.ctx, r.eng, crop, cs, clean, rs, q, r.progress)
 }
 
 // readDots is rereadDots on crop, read with charset cs; done is called
 // after each reading.
-func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Charset, clean func(string) string, rs []reading, q string, done func()) []reading {
+func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Charset, clean func(string) string, rs []reading, q string, done func()) (_ []reading, saw bool) {
 	more := slices.Clone(rs)
 	// The crop as it is first, the engine asked what it weighed for each
 	// glyph; then changed.
@@ -493,7 +503,9 @@ func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Char
 			gs = weighedZeros(gs, q)
 		}
 		txt, conf := joined(fromYen(gs, opt.Charset))
-		more = append(more, reading{clean(txt), conf})
+		x := reading{clean(txt), conf}
+		more = append(more, x)
+		saw = saw || x.s != "" && sameValue(x.s, q) && x.conf >= minAgreed
 		n, sure := 0, 0.0
 		for _, x := range more {
 			if x.s != "" && sameValue(x.s, q) {
@@ -501,10 +513,10 @@ func readDots(ctx context.Context, eng ocr.Engine, crop *image.Gray, cs ocr.Char
 			}
 		}
 		if n >= 2 && sure >= minAgreed {
-			return more
+			return more, true
 		}
 	}
-	return rs
+	return rs, saw
 }
 
 // altZero is how sure the engine must have been of a 0, weighed for a

@@ -568,6 +568,50 @@ func TestDateDisputeReadAgain(t *testing.T) {
 	}
 }
 
+// altEngine reads every crop as text, but the one read with the engine's
+// alternatives asked for (rereadDots's first) as alt.
+type altEngine struct{ text, alt string }
+
+func (e altEngine) Read(_ context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+	s := e.text
+	if opt.Alternatives {
+		s = e.alt
+	}
+	return []ocr.Glyph{{Text: s, Box: img.Bounds(), Conf: 0.97}}, nil
+}
+
+func (altEngine) Name() string { return "alt" }
+
+// A photo's invoice code 044001600111 whose first 0 the band and every crop
+// read as a 2: one digit off the QR code's, it is read again changed (see
+// rereadDots), and one variant gives the code's value, too few times to
+// take it. A forger's digit reads as itself in every variant: the code is
+// left unread, not different. Read so in every variant, it is different.
+func TestDotsSawCodeValue(t *testing.T) {
+	const qr = "01,04,044001600111,12345678,6943.10,20170415,,1A2B"
+	var f ocrField
+	for _, x := range ocrFields {
+		if x.key == keyCode {
+			f = x
+		}
+	}
+	for _, c := range []struct{ alt, want string }{{"044001600111", ""}, {"244001600111", "244001600111"}} {
+		r := &paperReader{
+			ctx:      context.Background(),
+			eng:      altEngine{"244001600111", c.alt},
+			src:      &imaging.Plane{W: 400, H: 100, Pix: make([]byte, 400*100)},
+			toSrc:    imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1},
+			opt:      ImageOptions{QR: &imaging.Code{Text: qr}},
+			hint:     payload.Parse(qr),
+			anchored: true,
+		}
+		v := val{s: "244001600111", box: [4]float64{20, 20, 300, 40}, conf: 0.97}
+		if got, _ := r.settle(f, v); got != c.want {
+			t.Errorf("a variant read %s: code %q, want %q", c.alt, got, c.want)
+		}
+	}
+}
+
 // A QR code's amount confirms the printed value its type says it is: a
 // 税控 code's the 合计 row's amount before tax, a 数电 code's the total;
 // a type that does not say, either. (A dot-matrix 合计 amount printed just
