@@ -102,13 +102,16 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	// whose 0s read as 6s is no date (2626年64月29日), but its digits
 	// tell a misread 0 all the same.
 	digits := []string{reNonDigit.ReplaceAllString(v.s, "")}
+	// band is the digits of the band's reading, where it read the
+	// value's print (see bandContests).
+	band := digits[0]
 	if f.charset != ocr.Text {
 		if f.charset == ocr.Amount && r.anchored {
 			v.box, v.struck = r.acrossRule(printHeight(v.box))
 			if v.struck {
 				// The caption reading saw the digits' parts on one
 				// side of the line: no digits of the value.
-				digits = nil
+				digits, band = nil, ""
 			}
 		}
 		// A crop with a line taken out through the point reads it as a
@@ -240,12 +243,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	}
 	if r.opt.QR == nil {
 		got, conf = decideAlone(f, rs)
-		r.markContested(f, got, digits)
+		r.markContested(f, got, digits, band)
 		return got, conf
 	}
 	got, conf = decide(rs, qr, f.charset == ocr.Text)
 	if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
-		r.markContested(f, got, digits)
+		r.markContested(f, got, digits, band)
 	}
 	if f.key == keyNumber && blurUnsure(got, rs, qr) {
 		return "", conf
@@ -1583,11 +1586,11 @@ func zeroSeen(s string, qr []string, rs []reading) bool {
 	return false
 }
 
-// markContested notes amount got of field f as contested (see contested)
-// by the digits of its readings: crossCheck keeps it only when the paper's
-// sums confirm it.
-func (r *paperReader) markContested(f ocrField, got string, digits []string) {
-	if f.charset != ocr.Amount || !contested(got, digits) {
+// markContested notes amount got of field f as contested by the digits of
+// its readings (see contested) or of the band's, band (see bandContests):
+// crossCheck keeps it only when the paper's sums confirm it.
+func (r *paperReader) markContested(f ocrField, got string, digits []string, band string) {
+	if f.charset != ocr.Amount || !contested(got, digits) && !bandContests(got, band) {
 		return
 	}
 	r.contest(f)
@@ -1621,6 +1624,22 @@ func contested(s string, digits []string) bool {
 		}
 	}
 	return false
+}
+
+// bandContests reports whether the band's reading of amount s, its digits
+// band, tells that s lost digits at its start: band is s's digits after
+// another first digit than a ¥ reads as (a 1 or a 4; ¥380.74 read as
+// 80.74 by the crops), or a piece of the value, its decimals lost, that is
+// no run of s's digits (35 for crops' 20.56 of ¥3520.56).
+func bandContests(s, band string) bool {
+	d := reNonDigit.ReplaceAllString(s, "")
+	switch {
+	case d == "":
+		return false
+	case len(band) == len(d)+1:
+		return band[1:] == d && band[0] != '1' && band[0] != '4'
+	}
+	return len(band) >= 2 && len(band) < len(d)-1 && !strings.Contains(d, band)
 }
 
 // sameValue compares a reading with a QR value: amounts as decimals.

@@ -519,6 +519,13 @@ func TestContestedKeptBySums(t *testing.T) {
 		contested("55222.32", []string{"522232"}) || !contested("55222.32", []string{"5522232", "522237"}) {
 		t.Fatal("contested digits not told")
 	}
+	// A first digit lost under the ¥ (80.74 for ¥380.74), not a ¥ read as a
+	// 1 or a 4; a piece of the value the band read (35 of 3520.56) that is
+	// no run of the crops' 20.56.
+	if !bandContests("80.74", "38074") || bandContests("80.74", "18074") || bandContests("80.74", "8074") ||
+		!bandContests("20.56", "35") || bandContests("3520.56", "35") || bandContests("20.56", "") {
+		t.Fatal("digits lost at the start not told")
+	}
 	r := &paperReader{contested: map[string]bool{keyTax: true}}
 	reads := map[string]FieldRead{keyAmount: {Confidence: 0.99}, keyTax: {Confidence: 0.99}, keyTotal: {Confidence: 0.99}}
 	p := Printed{Amount: "1029.93", Tax: "133.89", Total: "1163.82"}
