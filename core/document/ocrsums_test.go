@@ -678,23 +678,25 @@ func TestDigitsStart(t *testing.T) {
 	}
 }
 
+// readingsOf lists readings given as text and confidence in turn.
+func readingsOf(vs ...any) []reading {
+	var out []reading
+	for i := 0; i < len(vs); i += 2 {
+		out = append(out, reading{vs[i].(string), vs[i+1].(float64)})
+	}
+	return out
+}
+
 // A tax read 14117.65 once and 14117.45 twice, a total read 192813.84
 // three times, an amount the QR code's: the one reading of the tax that
 // makes the sums add up is what is printed. Where two readings would, or
 // the one that would is unsure, or the sums add up as settled, nothing is
 // taken.
 func TestSumsReading(t *testing.T) {
-	rs := func(vs ...any) []reading {
-		var out []reading
-		for i := 0; i < len(vs); i += 2 {
-			out = append(out, reading{vs[i].(string), vs[i+1].(float64)})
-		}
-		return out
-	}
 	p005 := map[string][]reading{
-		keyAmount: rs("178696.19", 0.98),
-		keyTax:    rs("14117.65", 0.99, "14117.45", 0.98, "14117.45", 0.98),
-		keyTotal:  rs("192813.84", 0.96, "192813.84", 0.92),
+		keyAmount: readingsOf("178696.19", 0.98),
+		keyTax:    readingsOf("14117.65", 0.99, "14117.45", 0.98, "14117.45", 0.98),
+		keyTotal:  readingsOf("192813.84", 0.96, "192813.84", 0.92),
 	}
 	k, v, _, ok := sumsReading("178696.19", "14117.45", "192813.84", "178696.19", p005)
 	if !ok || k != keyTax || v != "14117.65" {
@@ -705,12 +707,12 @@ func TestSumsReading(t *testing.T) {
 		t.Errorf("tax missing: got %s %q %v, want tax 14117.65", k, v, ok)
 	}
 	unsure := maps.Clone(p005)
-	unsure[keyTax] = rs("14117.65", 0.6, "14117.45", 0.98)
+	unsure[keyTax] = readingsOf("14117.65", 0.6, "14117.45", 0.98)
 	if _, _, _, ok := sumsReading("178696.19", "14117.45", "192813.84", "178696.19", unsure); ok {
 		t.Error("a reading under minAgreed taken")
 	}
 	two := maps.Clone(p005)
-	two[keyTotal] = rs("192813.84", 0.96, "192813.64", 0.95)
+	two[keyTotal] = readingsOf("192813.84", 0.96, "192813.64", 0.95)
 	if _, _, _, ok := sumsReading("178696.19", "14117.45", "192813.84", "178696.19", two); ok {
 		t.Error("taken where the tax's and the total's readings each make the sums")
 	}
@@ -719,8 +721,8 @@ func TestSumsReading(t *testing.T) {
 	}
 	// An amount the QR code confirms is not read otherwise.
 	amt := maps.Clone(p005)
-	amt[keyAmount] = rs("178696.39", 0.98)
-	amt[keyTotal] = rs("192814.04", 0.96)
+	amt[keyAmount] = readingsOf("178696.39", 0.98)
+	amt[keyTotal] = readingsOf("192814.04", 0.96)
 	if _, _, _, ok := sumsReading("178696.19", "14117.65", "192814.04", "178696.19", amt); ok {
 		t.Error("the QR code's amount read otherwise")
 	}
@@ -733,25 +735,18 @@ func TestSumsReading(t *testing.T) {
 // or one reading in place of one value does (sumsReading's), or a choice
 // would read the QR code's amount otherwise, nothing is.
 func TestSumsReadings(t *testing.T) {
-	rs := func(vs ...any) []reading {
-		var out []reading
-		for i := 0; i < len(vs); i += 2 {
-			out = append(out, reading{vs[i].(string), vs[i+1].(float64)})
-		}
-		return out
-	}
 	p008 := map[string][]reading{
-		keyAmount: rs("", 0.98, "18776.13", 0.87, "118776.13", 0.87, "18776.13", 0.88),
-		keyTax:    rs("1771.78", 0.9, "1771.78", 0.99, "1771.48", 0.98),
-		keyTotal:  rs("20947.91", 0.88, "", 0.88, "20547.91", 0.91),
+		keyAmount: readingsOf("", 0.98, "18776.13", 0.87, "118776.13", 0.87, "18776.13", 0.88),
+		keyTax:    readingsOf("1771.78", 0.9, "1771.78", 0.99, "1771.48", 0.98),
+		keyTotal:  readingsOf("20947.91", 0.88, "", 0.88, "20547.91", 0.91),
 	}
 	ch, ok := sumsReadings("", "1771.78", "", "19651.13", p008)
 	if !ok || len(ch) != 2 || ch[keyAmount].s != "18776.13" || ch[keyTotal].s != "20547.91" {
 		t.Errorf("got %v %v, want amount 18776.13 and total 20547.91", ch, ok)
 	}
 	two := maps.Clone(p008)
-	two[keyAmount] = append(rs("19176.13", 0.9), p008[keyAmount]...)
-	two[keyTax] = append(rs("1371.78", 0.9), p008[keyTax]...)
+	two[keyAmount] = append(readingsOf("19176.13", 0.9), p008[keyAmount]...)
+	two[keyTax] = append(readingsOf("1371.78", 0.9), p008[keyTax]...)
 	if ch, ok := sumsReadings("", "1771.78", "", "19651.13", two); ok {
 		t.Errorf("taken %v where two choices add up", ch)
 	}
@@ -759,7 +754,7 @@ func TestSumsReadings(t *testing.T) {
 		t.Errorf("taken %v where one reading in place of the total adds up", ch)
 	}
 	qr := maps.Clone(p008)
-	qr[keyAmount] = rs("18776.13", 0.9)
+	qr[keyAmount] = readingsOf("18776.13", 0.9)
 	if ch, ok := sumsReadings("19651.13", "", "", "19651.13", qr); ok {
 		t.Errorf("taken %v in place of the QR code's amount", ch)
 	}
