@@ -249,8 +249,13 @@ if ((failed)); then
 fi
 say "the command line's output equals Linux's: $(cat "$tmp"/linux/*.out | wc -l) lines over ${#checks[@]} commands, $(wc -l <"$work/payloads.txt") payloads, ${#files[@]} paths"
 
-# The window.
+# The window. The server started above, for the command line, has no
+# display: Wine's desktop process it started cannot open a window, and the
+# app's GLFW fails to create its helper window. A server of the window's
+# own is started with the display set.
 start_xvfb
+"$wineserver" -k 2>/dev/null || true
+"$wineserver" -w
 rm -f build/windows-window.png
 (cd "$tmp" && FAPIAO_DB="$tmp/window.db" FAPIAO_SECRETS=file exec "$wine" "$OLDPWD/$gui") >"$tmp/app.log" 2>&1 &
 app_pid=$!
