@@ -1729,14 +1729,9 @@ func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, co
 		return "", "", 0, false
 	}
 	val := map[string]string{keyAmount: a, keyTax: t, keyTotal: s}
+	cands := sumsCandidates(val, qr, rs)
 	for _, k := range []string{keyAmount, keyTax, keyTotal} {
-		if k != keyTax && qr != "" && sameValue(val[k], qr) {
-			continue
-		}
-		for _, x := range rs[k] {
-			if x.s == "" || x.s == val[k] || x.conf < minAgreed {
-				continue
-			}
+		for _, x := range cands[k] {
 			alt := maps.Clone(val)
 			alt[k] = x.s
 			if !addsUp(alt[keyAmount], alt[keyTax], alt[keyTotal]) {
@@ -1749,6 +1744,26 @@ func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, co
 		}
 	}
 	return key, v, conf, ok
+}
+
+// sumsCandidates lists, for each of the amount, tax and total as settled
+// (val, by key), the readings of rs that may stand in its place: readings
+// of another value, at least minAgreed sure. A value the QR code's amount
+// qr confirms has none.
+func sumsCandidates(val map[string]string, qr string, rs map[string][]reading) map[string][]reading {
+	out := map[string][]reading{}
+	for _, k := range []string{keyAmount, keyTax, keyTotal} {
+		out[k] = nil
+		if k != keyTax && qr != "" && sameValue(val[k], qr) {
+			continue
+		}
+		for _, x := range rs[k] {
+			if x.s != "" && x.s != val[k] && x.conf >= minAgreed {
+				out[k] = append(out[k], x)
+			}
+		}
+	}
+	return out
 }
 
 // sumsReadings finds, where amount a, tax t and total s as settled (""
@@ -1767,13 +1782,10 @@ func sumsReadings(a, t, s, qr string, rs map[string][]reading) (map[string]readi
 	// opts are each value's choices: the first as settled (conf -1),
 	// then each other value read.
 	opts := map[string][]reading{}
-	for _, k := range []string{keyAmount, keyTax, keyTotal} {
+	for k, xs := range sumsCandidates(val, qr, rs) {
 		opts[k] = []reading{{val[k], -1}}
-		if k != keyTax && qr != "" && sameValue(val[k], qr) {
-			continue
-		}
-		for _, x := range rs[k] {
-			if x.s != "" && x.conf >= minAgreed && !slices.ContainsFunc(opts[k], func(o reading) bool { return o.s == x.s }) {
+		for _, x := range xs {
+			if !slices.ContainsFunc(opts[k], func(o reading) bool { return o.s == x.s }) {
 				opts[k] = append(opts[k], x)
 			}
 		}
