@@ -1705,6 +1705,21 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 		reads[k] = rd
 		*amountAt(p, k) = ""
 	}
+	if p.Total != "" && p.Amount == "" && p.Tax == "" && r.hint != nil && r.hint.HasAmount && r.hint.AmountMeaning == payload.PreTax {
+		// A total left alone, where the code carries the amount before
+		// tax: it is that amount and a tax of it. One no rate can
+		// reach (9726.40 on 2412.74: a 2 read as a 9) is misread, or a
+		// forger's whose amount and tax were not read; either way it
+		// is not shown as read. The code's amount is compared with the
+		// amount, which was not read, so nothing goes unflagged.
+		fs, _ := fen(p.Total)
+		if fb, ok := fen(qr); ok && !totalOf(fs, fb) {
+			rd := reads[keyTotal]
+			rd.Unsure = true
+			reads[keyTotal] = rd
+			p.Total = ""
+		}
+	}
 }
 
 // amountAt is p's amount, tax or total by its key.
@@ -1827,6 +1842,12 @@ func addsUp(a, t, s string) bool {
 // rounding of each goods line's tax.
 const maxRate = 0.18
 
+// totalOf reports whether total s (in fen) can be amount a and its tax:
+// at least a, and a tax of at most maxRate of it more, of a's sign.
+func totalOf(s, a int64) bool {
+	return sameSign(a, s) && abs64(a) <= abs64(s) && float64(abs64(s)) <= (1+maxRate)*float64(abs64(a))+5
+}
+
 // sumsMisread lists which of the amount a, tax t and total s (as read,
 // "" when not) cannot be what is printed, by the paper's arithmetic: a tax
 // that is a piece of the amount or the total (the end of its digits, read
@@ -1858,9 +1879,7 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 	}
 	// An amount and a total that cannot go together: the total is the
 	// amount and a tax of at most maxRate of it.
-	pairAS := func() bool {
-		return sameSign(fa, fs) && abs64(fa) <= abs64(fs) && float64(abs64(fs)) <= (1+maxRate)*float64(abs64(fa))+5
-	}
+	pairAS := func() bool { return totalOf(fs, fa) }
 	if okT {
 		piece := okA && isPiece(t, a) || okS && isPiece(t, s)
 		tooBigS := okS && (abs64(ft) >= abs64(fs) || !sameSign(ft, fs))

@@ -555,6 +555,31 @@ func TestContestedKeptBySums(t *testing.T) {
 	}
 }
 
+// A total read alone, where the code carries the amount before tax, is
+// that amount and a tax of at most the highest rate of it: one no rate
+// reaches is not shown as read (a photo's 2726.40 read as 9726.40). A
+// total the code carries (数电) is compared with it as read.
+func TestTotalAloneOfNoRate(t *testing.T) {
+	for _, c := range []struct {
+		name, code, total, want string
+	}{
+		{"of a rate", "01,04,4400213620,15190458,2412.74,20211110,44543883918314774959,FC56,", "2726.40", "2726.40"},
+		{"tax-free", "01,04,4400213620,15190458,2412.74,20211110,44543883918314774959,FC56,", "2412.74", "2412.74"},
+		{"of no rate", "01,04,4400213620,15190458,2412.74,20211110,44543883918314774959,FC56,", "9726.40", ""},
+		{"below the amount", "01,04,4400213620,15190458,2412.74,20211110,44543883918314774959,FC56,", "2126.40", ""},
+		{"the code carries the total", "01,32,,24442000000578216121,2412.74,20241119,,A1B2", "9726.40", "9726.40"},
+	} {
+		r := &paperReader{hint: payload.Parse(c.code)}
+		payload.Check(r.hint, time.Now())
+		reads := map[string]FieldRead{keyTotal: {Confidence: 0.95}}
+		p := Printed{Total: c.total}
+		r.crossCheck(&p, reads)
+		if p.Total != c.want || reads[keyTotal].Unsure != (c.want == "") {
+			t.Errorf("%s: total %q (unsure %v), want %q", c.name, p.Total, reads[keyTotal].Unsure, c.want)
+		}
+	}
+}
+
 // A date the band read with its 8 as a 6 and its crop with the 8: the
 // code's value is disputed, and a third reading, the digits cut out and
 // half as large again, tells. The crop is a clean print's date as the
