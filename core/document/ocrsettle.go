@@ -241,6 +241,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	if s, c, ok := sumConfirms(rs, qr, sum); ok {
 		return s, c
 	}
+	if c, ok := sumPieced(rs, qr, sum); ok {
+		return sum, c
+	}
 	if r.opt.QR == nil {
 		got, conf = decideAlone(f, rs)
 		r.markContested(f, got, digits, band)
@@ -627,6 +630,58 @@ func sumConfirms(rs []reading, qr []string, sum string) (string, float64, bool) 
 		return "", c, false
 	}
 	return s, c, true
+}
+
+// sumPieced reports whether the readings rs of a total give every digit
+// of sum, the amount plus the tax as read, between them, where a dot-matrix
+// 0 of it read as a 6, 8 or 9: one reading, at least minAgreed sure, is
+// sum but for such 0s (see zeroMisread), and at each of those places another
+// reading as sure, lined up with sum on its decimal point, has the 0 (the
+// crops read 146626.90 for 146626.00, the band kept 6626.00 of it). conf
+// is the less sure of the two. Not where a reading gives a QR value of qr,
+// as sumConfirms.
+func sumPieced(rs []reading, qr []string, sum string) (conf float64, ok bool) {
+	if sum == "" || confirmed(rs, qr) {
+		return 0, false
+	}
+	point := strings.IndexByte(sum, '.')
+	if point < 0 {
+		return 0, false
+	}
+	// at is the character of x lined up with sum's i-th on their points.
+	at := func(x string, i int) byte {
+		p := strings.IndexByte(x, '.')
+		if j := i - point + p; p >= 0 && j >= 0 && j < len(x) {
+			return x[j]
+		}
+		return 0
+	}
+	for _, x := range rs {
+		if x.conf < minAgreed || !zeroMisread(x.s, sum) {
+			continue
+		}
+		c := x.conf
+		for i := range len(sum) {
+			if x.s[i] == sum[i] {
+				continue
+			}
+			best := -1.0
+			for _, y := range rs {
+				if y.conf >= minAgreed && y.conf > best && at(y.s, i) == '0' {
+					best = y.conf
+				}
+			}
+			if best < 0 {
+				c = -1
+				break
+			}
+			c = min(c, best)
+		}
+		if c >= minAgreed {
+			return c, true
+		}
+	}
+	return 0, false
 }
 
 // printHeight is box, an amount's as the band reading gave it, no taller

@@ -368,6 +368,34 @@ func TestSumConfirms(t *testing.T) {
 	}
 }
 
+// A dot-matrix total whose 0s every crop read as 9s, where a reading
+// that lost its first digits kept them: between them the readings give
+// every digit of the sum of the amount and the tax, which is taken.
+func TestSumPieced(t *testing.T) {
+	crops := []reading{{"6626.00", 0.95}, {"146626.90", 0.88}, {"146626.90", 0.93}}
+	for _, c := range []struct {
+		name string
+		rs   []reading
+		qr   []string
+		sum  string
+		want bool
+	}{
+		{"the 0 read by a piece", crops, nil, "146626.00", true},
+		{"no sum", crops, nil, "", false},
+		{"the piece unsure", []reading{{"6626.00", 0.5}, {"146626.90", 0.93}}, nil, "146626.00", false},
+		{"the whole unsure", []reading{{"6626.00", 0.95}, {"146626.90", 0.5}}, nil, "146626.00", false},
+		{"no reading of the 0", []reading{{"6626.90", 0.95}, {"146626.90", 0.93}}, nil, "146626.00", false},
+		{"the piece's 0 elsewhere", []reading{{"6606.99", 0.95}, {"146626.90", 0.93}}, nil, "146626.00", false},
+		{"another digit than a 0 differs", []reading{{"6626.00", 0.95}, {"146636.90", 0.93}}, nil, "146626.00", false},
+		{"a piece without its point", []reading{{"662600", 0.95}, {"146626.90", 0.93}}, nil, "146626.00", false},
+		{"a QR value read: decide's", crops, []string{"6626.00"}, "146626.00", false},
+	} {
+		if _, ok := sumPieced(c.rs, c.qr, c.sum); ok != c.want {
+			t.Errorf("%s: %v, want %v", c.name, ok, c.want)
+		}
+	}
+}
+
 func TestPrintHeight(t *testing.T) {
 	if b := printHeight([4]float64{10, 130, 100, 182}); b[1] != 156-0.6*frameEm || b[3] != 156+0.6*frameEm || b[0] != 10 || b[2] != 100 {
 		t.Errorf("tall box %v", b)
