@@ -581,6 +581,24 @@ func TestContestedKeptBySums(t *testing.T) {
 	if r.crossCheck(&p, reads); p.Total != "" {
 		t.Errorf("a contested total that does not add up was kept: %q", p.Total)
 	}
+	// A tax whose last digit is on the form's right rule, read to its
+	// first decimal only (17974.5 for 17974.59): the amount and the total
+	// leave a tax of those digits and one more.
+	for _, c := range []struct {
+		cut, total, want string
+	}{
+		{"17974.5", "225694.41", "225694.41"},
+		{"17974.5", "225694.51", ""},
+		{"17974.", "225694.41", ""},
+		{"", "225694.41", ""},
+	} {
+		r = &paperReader{contested: map[string]bool{keyTotal: true}, cutBand: map[string]string{keyTax: c.cut}}
+		reads = map[string]FieldRead{keyAmount: {Confidence: 0.99}, keyTax: {Unsure: true}, keyTotal: {Confidence: 0.97}}
+		p = Printed{Amount: "207719.82", Total: c.total}
+		if r.crossCheck(&p, reads); p.Total != c.want {
+			t.Errorf("a contested total %s, the tax read %q: %q, want %q", c.total, c.cut, p.Total, c.want)
+		}
+	}
 }
 
 // A total read alone, where the code carries the amount before tax, is
