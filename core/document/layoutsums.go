@@ -76,7 +76,11 @@ func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val
 			if b.y0-l.y1 > 4*l.em {
 				break
 			}
-			if t := yenVals(b); len(t) == 1 && p.Total == "" {
+			t := yenVals(b)
+			if len(t) == 0 {
+				t = latinYenVals(b)
+			}
+			if len(t) == 1 && p.Total == "" {
 				p.Total = t[0].s
 				vs[keyTotal] = t[0]
 				break
@@ -191,6 +195,38 @@ func yenVals(l *line) []val {
 		if vs := moneyVals(l, i+1, len(l.g)); len(vs) > 0 && vs[0].g != nil && vs[0].g[0].x0-g.x1 < 0.6*l.em {
 			out = append(out, vs[0])
 		}
+	}
+	return out
+}
+
+// latinYenVals lists the amounts with their decimals on l, read by OCR,
+// written after a ¥ the engine read as a Latin Y: the total under the 合计
+// row, where its caption was lost too. Digits between the Y and the
+// amount read as letters like them (¥88577.42 as ygg577.42) are the
+// amount's print: the value's box takes them in, for its crops to read
+// them, and its text is what was read as digits.
+func latinYenVals(l *line) []val {
+	if !l.ocr {
+		return nil
+	}
+	var out []val
+	for i, g := range l.g {
+		if g.r != 'Y' && g.r != 'y' {
+			continue
+		}
+		j := i + 1
+		for j < len(l.g) && strings.ContainsRune("gqB", l.g[j].r) && l.gapBefore(j) < 0.35*l.em {
+			j++
+		}
+		if j == len(l.g) || l.gapBefore(j) > 0.35*l.em {
+			continue
+		}
+		vs := moneyVals(l, j, len(l.g))
+		if len(vs) == 0 || len(vs[0].g) == 0 || vs[0].g[0] != l.g[j] || !reAmount.MatchString(vs[0].s) {
+			continue
+		}
+		end := slices.IndexFunc(l.g, func(x glyph) bool { return x == vs[0].g[len(vs[0].g)-1] })
+		out = append(out, l.valOf(i+1, end+1, vs[0].s))
 	}
 	return out
 }

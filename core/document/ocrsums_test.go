@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"maps"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -1032,6 +1033,39 @@ func TestFromYen(t *testing.T) {
 		}
 		if s, _ := joined(fromYen(c.gs, ocr.Text)); s != strings.Join(texts(c.gs), "") {
 			t.Errorf("%q read as text: cut to %q", texts(c.gs), s)
+		}
+	}
+}
+
+// A total under the 合计 row whose ¥ and first digits the engine read as
+// Latin letters (¥88577.42 as ygg577.42), its (小写) caption lost too: the
+// value is found after the Y, its box over the letters, for the crops to
+// read them. A Y apart from the digits, or letters that are no digits'
+// likeness, give nothing.
+func TestTotalAfterLatinYen(t *testing.T) {
+	for _, c := range []struct {
+		row, want string
+		from      float64
+	}{
+		{"CANS) ygg577.42", "577.42", 2.14},
+		{"CANS) Y4452.02", "4452.02", 2.14},
+		{"CANS) y 577.42", "", 0},
+		{"CANS) yxg577.42", "", 0},
+		{"CANS) ygg577.4", "", 0},
+	} {
+		var gs []glyph
+		gs = append(gs, glyphsAt(1, 4.9, "合计 ¥82064.10 ¥6513.32")...)
+		gs = append(gs, glyphsAt(1.65, 5.2, c.row)...)
+		_, vs := readFields(pageText{glyphs: gs, ocr: true})
+		if vs[keyAmount].s != "82064.10" || vs[keyTax].s != "6513.32" {
+			t.Fatalf("%s: the 合计 row read %q %q", c.row, vs[keyAmount].s, vs[keyTax].s)
+		}
+		v := vs[keyTotal]
+		if v.s != c.want {
+			t.Errorf("%s: total %q, want %q", c.row, v.s, c.want)
+		}
+		if c.want != "" && math.Abs(v.box[0]-c.from*qrSide) > 1 {
+			t.Errorf("%s: box from %.2f sides, want %.2f", c.row, v.box[0]/qrSide, c.from)
 		}
 	}
 }
