@@ -1758,26 +1758,24 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 			}
 		}
 	}
-	for _, k := range drop {
-		rd := reads[k]
-		rd.Unsure = true
-		reads[k] = rd
-		*amountAt(p, k) = ""
-	}
-	if p.Total != "" && p.Amount == "" && p.Tax == "" && r.hint != nil && r.hint.HasAmount && r.hint.AmountMeaning == payload.PreTax {
+	gone := func(k string) bool { return *amountAt(p, k) == "" || slices.Contains(drop, k) }
+	if !gone(keyTotal) && gone(keyAmount) && gone(keyTax) && r.hint != nil && r.hint.HasAmount && r.hint.AmountMeaning == payload.PreTax {
 		// A total left alone, where the code carries the amount before
 		// tax: it is that amount and a tax of it. One no rate can
 		// reach (9726.40 on 2412.74: a 2 read as a 9) is misread, or a
 		// forger's whose amount and tax were not read; either way it
 		// is not shown as read. The code's amount is compared with the
-		// amount, which was not read, so nothing goes unflagged.
-		fs, _ := fen(p.Total)
-		if fb, ok := fen(qr); ok && !totalOf(fs, fb) {
-			rd := reads[keyTotal]
-			rd.Unsure = true
-			reads[keyTotal] = rd
-			p.Total = ""
+		// printed amount, not the total, so no verdict changes.
+		fs, okS := fen(p.Total)
+		if fb, ok := fen(qr); ok && okS && !totalOf(fs, fb) {
+			drop = append(drop, keyTotal)
 		}
+	}
+	for _, k := range drop {
+		rd := reads[k]
+		rd.Unsure = true
+		reads[k] = rd
+		*amountAt(p, k) = ""
 	}
 }
 
