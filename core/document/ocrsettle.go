@@ -2093,6 +2093,14 @@ func sumsMisread(a, t, s, qr string, conf map[string]float64) []string {
 			return out
 		}
 	}
+	// A total that cannot go with an amount the QR code confirms (below
+	// it, or above it by more than the highest rate): the total is the
+	// one misread, whatever the tax (156084.89 for 196084.09 on
+	// 179882.75).
+	if confirmed(keyAmount) && !pairAS() {
+		drop(keyTotal)
+		return out
+	}
 	// A tax of no rate of its amount, where the tax the amount and the
 	// total make is of one: the tax is the one misread (155.11 read as
 	// 5.41, its first digits lost where a box cut them).
