@@ -851,7 +851,40 @@ func (r *paperReader) settleName(f ocrField, v val, rs []reading) (string, float
 	if sure := math.Max(rs[1].conf, rs[len(rs)-1].conf); sure < minName {
 		return "", sure
 	}
-	return decide(rs, nil, true)
+	got, conf := decide(rs, nil, true)
+	if formMisread(got) {
+		return "", conf
+	}
+	return got, conf
+}
+
+// formMisread reports whether name ends in a company form the law spells
+// otherwise by one character (有限贵任公司 for 有限责任公司, 有限公可 for
+// 有限公司): a misreading, however sure, since no company is registered
+// so. Not the form's first character, nor the second of 有限公司: a name's
+// own word may stand there (有色公司).
+func formMisread(name string) bool {
+	rs := []rune(name)
+	for _, f := range []struct {
+		form string
+		from int
+	}{{"有限责任公司", 1}, {"有限公司", 2}} {
+		fr := []rune(f.form)
+		if len(rs) <= len(fr) {
+			continue
+		}
+		tail := rs[len(rs)-len(fr):]
+		var diff []int
+		for i := range fr {
+			if tail[i] != fr[i] {
+				diff = append(diff, i)
+			}
+		}
+		if len(diff) == 1 && diff[0] >= f.from {
+			return true
+		}
+	}
+	return false
 }
 
 // minName is how sure the engine must be of every character of a name

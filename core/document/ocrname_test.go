@@ -31,3 +31,25 @@ func TestNameKeptWhenBothSizesAgree(t *testing.T) {
 		}
 	}
 }
+
+// A name read with a character of its company form other than the law
+// spells it is a misreading, however sure, and is not taken; a name's own
+// words before its form stay.
+func TestFormMisread(t *testing.T) {
+	for name, want := range map[string]bool{
+		"江苏盛世机械设备有限贵任公司":  true,
+		"江苏盛世机械设备有限责任公司":  false,
+		"上海鼎盛贸易股份有限公司":    false,
+		"上海鼎盛贸易有限公可":      true,
+		"上海鼎盛贸易有限公司":      false,
+		"中国有色公司":          false,
+		"中国铁路南昌局集团有限公司":   false,
+		"北京华信和贸易有限公司":     false,
+		"有限公司":            false,
+		"深圳市创达信息技术股份有限公司": false,
+	} {
+		if got := formMisread(name); got != want {
+			t.Errorf("formMisread(%s) = %v, want %v", name, got, want)
+		}
+	}
+}
