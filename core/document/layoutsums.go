@@ -225,8 +225,8 @@ func latinYenVals(l *line) []val {
 		if len(vs) == 0 || len(vs[0].g) == 0 || vs[0].g[0] != l.g[j] || !reAmount.MatchString(vs[0].s) {
 			continue
 		}
-		end := slices.IndexFunc(l.g, func(x glyph) bool { return x == vs[0].g[len(vs[0].g)-1] })
-		out = append(out, l.valOf(i+1, end+1, vs[0].s))
+		// The value's glyphs run on from the j-th.
+		out = append(out, l.valOf(i+1, j+len(vs[0].g), vs[0].s))
 	}
 	return out
 }

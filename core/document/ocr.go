@@ -245,9 +245,9 @@ type paperReader struct {
 	contested map[string]bool
 	// sums are the readings of the amount, tax and total settled from.
 	sums map[string][]reading
-	// cutBand are the amounts the band read to one decimal only (a digit on a
-	// ruling line lost), their digits and point as read.
-	cutBand map[string]string
+	// cutTax is the tax as the band read it to one decimal only (a digit
+	// on a ruling line lost), "" when it read it otherwise.
+	cutTax string
 	// now is when the page is read: no date printed on it is later.
 	now time.Time
 }

@@ -226,11 +226,10 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 	if f.charset == ocr.Amount {
 		if r.sums == nil {
 			r.sums = map[string][]reading{}
-			r.cutBand = map[string]string{}
 		}
 		r.sums[f.key] = rs
-		if c := digitsAndPoint(v.s); lostDecimals(c) == 1 && v.conf >= minAgreed {
-			r.cutBand[f.key] = c
+		if ts := moneyTokens(v.s); f.key == keyTax && len(ts) == 1 && lostDecimals(ts[0]) == 1 && v.conf >= minAgreed {
+			r.cutTax = ts[0]
 		}
 	}
 	if f.key == keyDate {
@@ -1749,7 +1748,7 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 	if before == "" && r.hint != nil && r.hint.HasAmount && r.hint.AmountMeaning != payload.InclTax {
 		before = qr
 	}
-	if !addsUp(before, p.Tax, p.Total) && !cutAddsUp(before, r.cutBand[keyTax], p.Tax, p.Total) {
+	if !addsUp(before, p.Tax, p.Total) && !cutAddsUp(before, r.cutTax, p.Tax, p.Total) {
 		// An amount whose readings read another digit is taken only
 		// where the sums confirm it.
 		for _, k := range []string{keyAmount, keyTax, keyTotal} {
@@ -1777,16 +1776,6 @@ func (r *paperReader) crossCheck(p *Printed, reads map[string]FieldRead) {
 		reads[k] = rd
 		*amountAt(p, k) = ""
 	}
-}
-
-// digitsAndPoint is s with all but its digits and points left out.
-func digitsAndPoint(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' || r == '.' {
-			return r
-		}
-		return -1
-	}, nfkc(s))
 }
 
 // cutAddsUp reports whether total s less amount a is a tax whose print

@@ -596,7 +596,7 @@ func TestContestedKeptBySums(t *testing.T) {
 		{"17974.", "225694.41", ""},
 		{"", "225694.41", ""},
 	} {
-		r = &paperReader{contested: map[string]bool{keyTotal: true}, cutBand: map[string]string{keyTax: c.cut}}
+		r = &paperReader{contested: map[string]bool{keyTotal: true}, cutTax: c.cut}
 		reads = map[string]FieldRead{keyAmount: {Confidence: 0.99}, keyTax: {Unsure: true}, keyTotal: {Confidence: 0.97}}
 		p = Printed{Amount: "207719.82", Total: c.total}
 		if r.crossCheck(&p, reads); p.Total != c.want {
