@@ -3,6 +3,7 @@ package document
 import (
 	"context"
 	"image"
+	"strings"
 	"sync"
 	"testing"
 
@@ -201,5 +202,39 @@ func TestTotalRowReadAlone(t *testing.T) {
 	}
 	if pr.Amount != "1234.50" {
 		t.Errorf("amount read %q, printed 1234.50 on the row above", pr.Amount)
+	}
+}
+
+// headerValuesLost is the real engine, except that its free-text reading
+// of the header band gives the captions only, as it did of a 100 dpi
+// scan's dot-matrix values printed half a row off their captions: the
+// header band is the one read 5.8 QR sides wide and 2.45 tall.
+type headerValuesLost struct{ ocr.Engine }
+
+func (e headerValuesLost) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+	gs, err := e.Engine.Read(ctx, img, opt)
+	b := img.Bounds()
+	if err != nil || opt.Layout != ocr.Sparse || b.Dx() < 5*qrSide || b.Dy() < 2*qrSide {
+		return gs, err
+	}
+	var out []ocr.Glyph
+	for _, g := range gs {
+		if !strings.ContainsAny(g.Text, "0123456789") {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// Header values the header band read as nothing, its captions read, are
+// read in their column alone; a header band that read them does not read
+// the column again (see TestSellerBandNotReadTwice).
+func TestHeaderColumnReadAlone(t *testing.T) {
+	p := newPaper(t, 150)
+	p.qr(t, paperQR)
+	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
+	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine { return headerValuesLost{e} })
+	if pr.Number != "36182988" || pr.Date != "2017-06-04" {
+		t.Errorf("number read %q, date %q; printed 36182988 and 2017-06-04", pr.Number, pr.Date)
 	}
 }
