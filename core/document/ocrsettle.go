@@ -94,6 +94,12 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		sum, confirm = r.sum, append(slices.Clone(qr), r.sum)
 	}
 	rs := []reading{{clean(v.s), v.conf}}
+	// lost are the amount's readings with no point, the point put back
+	// (see appendPointLost): the sums' own to choose from.
+	var lost []reading
+	if f.charset == ocr.Amount {
+		lost = appendPointLost(lost, v.s, v.conf)
+	}
 	extended := false
 	// dotsSawQ is set where the crop read again (see rereadDots) gave
 	// q surely once, too few times to take it.
@@ -171,6 +177,9 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 			txt, conf := joined(fromYen(gs, cs))
 			rs = append(rs, reading{cleanRead(txt), conf})
 			digits = append(digits, reNonDigit.ReplaceAllString(txt, ""))
+			if f.charset == ocr.Amount {
+				lost = appendPointLost(lost, txt, conf)
+			}
 		}
 		split := slices.ContainsFunc(qr, func(q string) bool { return disputed(rs, q) })
 		if f.key == keyDate && split || f.key != keyDate && (!confirmed(rs, confirm) || split) && (!agreed(rs) || len(qr) > 0 && !unanimous(rs)) {
@@ -227,7 +236,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		if r.sums == nil {
 			r.sums = map[string][]reading{}
 		}
-		r.sums[f.key] = rs
+		r.sums[f.key] = append(slices.Clip(rs), lost...)
 		if ts := moneyTokens(v.s); f.key == keyTax && len(ts) == 1 && lostDecimals(ts[0]) == 1 && v.conf >= minAgreed {
 			r.cutTax = ts[0]
 		}
@@ -1803,6 +1812,21 @@ func amountAt(p *Printed, k string) *string {
 		return &p.Tax
 	}
 	return &p.Total
+}
+
+// appendPointLost appends to rs amount txt, read with conf, with its
+// decimal point put back where the engine lost it (2217317 for ¥22173.17,
+// printed on a ruling line): before the last two digits, for every amount
+// is printed with two. Such a reading is no reading of the amount on its
+// own; the sums take it only where it makes them add up (see
+// sumsReading). Nothing is appended for a reading with a point, or one of
+// fewer than three digits.
+func appendPointLost(rs []reading, txt string, conf float64) []reading {
+	s := strings.TrimRight(strings.TrimLeft(stripSpaces(nfkc(txt)), "¥Y"), "-")
+	if len(s) < 3 || strings.Trim(s, "0123456789") != "" || s[0] == '0' && len(s) > 3 {
+		return rs
+	}
+	return append(rs, reading{s[:len(s)-2] + "." + s[len(s)-2:], conf})
 }
 
 // sumsReading finds where amount a, tax t and total s as settled (""

@@ -1072,3 +1072,47 @@ func TestTotalAfterLatinYen(t *testing.T) {
 		}
 	}
 }
+
+// An amount printed on a ruling line is read with its point lost (2217317
+// for ¥22173.17). Put back before the last two digits, such readings of
+// the amount, the tax and the total are taken where they make the sums
+// add up, and not otherwise.
+func TestPointLost(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"¥2217317", "22173.17"},
+		{"2369944-", "23699.44"},
+		{"152627", "1526.27"},
+		{"023", "0.23"},
+		{"1526.27", ""}, // read with its point
+		{"159627.", ""},
+		{"17", ""},
+		{"0023", ""},
+		{"22a17", ""},
+		{"", ""},
+	} {
+		got := ""
+		if rs := appendPointLost(nil, c.in, 0.9); len(rs) == 1 {
+			got = rs[0].s
+		}
+		if got != c.want {
+			t.Errorf("%q: point put back as %q, want %q", c.in, got, c.want)
+		}
+	}
+	rs := map[string][]reading{
+		keyAmount: appendPointLost(readingsOf("", 0.95), "2217317", 0.95),
+		keyTax:    appendPointLost(readingsOf("", 0.9), "152627", 0.93),
+		keyTotal:  appendPointLost(readingsOf("", 0.9), "¥2369944", 0.96),
+	}
+	ch, ok := sumsReadings("", "", "", "22173.17", rs)
+	got := map[string]string{}
+	for k, x := range ch {
+		got[k] = x.s
+	}
+	if want := map[string]string{keyAmount: "22173.17", keyTax: "1526.27", keyTotal: "23699.44"}; !ok || !maps.Equal(got, want) {
+		t.Errorf("sums chose %v (%v), want %v", got, ok, want)
+	}
+	rs[keyTotal] = appendPointLost(readingsOf("", 0.9), "¥2369945", 0.96)
+	if ch, ok := sumsReadings("", "", "", "22173.17", rs); ok {
+		t.Errorf("readings that do not add up taken: %v", ch)
+	}
+}
