@@ -169,25 +169,39 @@ func TestPartyNameShape(t *testing.T) {
 	}
 }
 
-// rowDropping is the real engine, except that its free-text reading of a
-// band the form's width drops the 价税合计 row's print, as a photo's
-// band reading can (the row's rules close about it): the sums band is
-// read from the form's 3.9 QR sides down, the row at 5.15.
-type rowDropping struct{ ocr.Engine }
+// dropping is the real engine, except that its free-text reading of a
+// band band picks out loses the glyphs drop picks out.
+type dropping struct {
+	ocr.Engine
+	band func(b image.Rectangle) bool
+	drop func(g ocr.Glyph) bool
+}
 
-func (e rowDropping) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
+func (e dropping) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
 	gs, err := e.Engine.Read(ctx, img, opt)
-	if err != nil || opt.Layout != ocr.Sparse || img.Bounds().Dx() < 12*qrSide {
+	if err != nil || opt.Layout != ocr.Sparse || !e.band(img.Bounds()) {
 		return gs, err
 	}
 	var out []ocr.Glyph
 	for _, g := range gs {
-		cy := float64(g.Box.Min.Y+g.Box.Max.Y) / 2
-		if cy < 1.05*qrSide || cy > 1.45*qrSide {
+		if !e.drop(g) {
 			out = append(out, g)
 		}
 	}
 	return out, nil
+}
+
+// rowDropping is the real engine, except that its free-text reading of a
+// band the form's width drops the 价税合计 row's print, as a photo's
+// band reading can (the row's rules close about it): the sums band is
+// read from the form's 3.9 QR sides down, the row at 5.15.
+func rowDropping(e ocr.Engine) ocr.Engine {
+	return dropping{e,
+		func(b image.Rectangle) bool { return b.Dx() >= 12*qrSide },
+		func(g ocr.Glyph) bool {
+			cy := float64(g.Box.Min.Y+g.Box.Max.Y) / 2
+			return cy >= 1.05*qrSide && cy <= 1.45*qrSide
+		}}
 }
 
 // A total the bands' reading lost with its whole row is read in the
@@ -196,7 +210,7 @@ func TestTotalRowReadAlone(t *testing.T) {
 	p := newPaper(t, 150)
 	p.qr(t, paperQR)
 	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
-	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine { return rowDropping{e} })
+	pr := readPaperBy(t, p, rowDropping)
 	if pr.Total != "1394.99" {
 		t.Errorf("total read %q, printed 1394.99", pr.Total)
 	}
@@ -209,21 +223,10 @@ func TestTotalRowReadAlone(t *testing.T) {
 // of the header band gives the captions only, as it did of a 100 dpi
 // scan's dot-matrix values printed half a row off their captions: the
 // header band is the one read 5.8 QR sides wide and 2.45 tall.
-type headerValuesLost struct{ ocr.Engine }
-
-func (e headerValuesLost) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]ocr.Glyph, error) {
-	gs, err := e.Engine.Read(ctx, img, opt)
-	b := img.Bounds()
-	if err != nil || opt.Layout != ocr.Sparse || b.Dx() < 5*qrSide || b.Dy() < 2*qrSide {
-		return gs, err
-	}
-	var out []ocr.Glyph
-	for _, g := range gs {
-		if !strings.ContainsAny(g.Text, "0123456789") {
-			out = append(out, g)
-		}
-	}
-	return out, nil
+func headerValuesLost(e ocr.Engine) ocr.Engine {
+	return dropping{e,
+		func(b image.Rectangle) bool { return b.Dx() >= 5*qrSide && b.Dy() >= 2*qrSide },
+		func(g ocr.Glyph) bool { return strings.ContainsAny(g.Text, "0123456789") }}
 }
 
 // Header values the header band read as nothing, its captions read, are
@@ -233,7 +236,7 @@ func TestHeaderColumnReadAlone(t *testing.T) {
 	p := newPaper(t, 150)
 	p.qr(t, paperQR)
 	drawHeader(p, "36182988", "2017年06月04日", "1394.99")
-	pr := readPaperBy(t, p, func(e ocr.Engine) ocr.Engine { return headerValuesLost{e} })
+	pr := readPaperBy(t, p, headerValuesLost)
 	if pr.Number != "36182988" || pr.Date != "2017-06-04" {
 		t.Errorf("number read %q, date %q; printed 36182988 and 2017-06-04", pr.Number, pr.Date)
 	}
