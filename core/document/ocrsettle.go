@@ -1823,7 +1823,7 @@ func amountAt(p *Printed, k string) *string {
 // fewer than three digits.
 func appendPointLost(rs []reading, txt string, conf float64) []reading {
 	s := strings.TrimRight(strings.TrimLeft(stripSpaces(nfkc(txt)), "¥Y"), "-")
-	if len(s) < 3 || strings.Trim(s, "0123456789") != "" || s[0] == '0' && len(s) > 3 {
+	if len(s) < 3 || !reDigits.MatchString(s) || s[0] == '0' && len(s) > 3 {
 		return rs
 	}
 	return append(rs, reading{s[:len(s)-2] + "." + s[len(s)-2:], conf})
