@@ -133,6 +133,13 @@ func main() {
 	var codeless []string
 	var ours, full, oursCPU time.Duration
 	var ourN, fullN int
+	// condCPU is the engine's CPU time per condition, ours and the full
+	// page's, and the images it was spent on.
+	type cpuPair struct {
+		ours, full time.Duration
+		n, fullN   int
+	}
+	condCPU := map[string]*cpuPair{}
 	conds := []string{}
 	for _, t := range ts {
 		if byCond[t.Condition] == nil {
@@ -146,6 +153,7 @@ func main() {
 		}
 		start := time.Now()
 		reads0, bands0 := ourEng.counts()
+		eng0 := ourEng.cpuSoFar()
 		cpu0, _ := processCPU()
 		var inv *scan.Invoice
 		var printed *document.Printed
@@ -175,6 +183,13 @@ func main() {
 		cpu1, _ := processCPU()
 		oursCPU += cpu1 - cpu0
 		ourN++
+		cc := condCPU[t.Condition]
+		if cc == nil {
+			cc = &cpuPair{}
+			condCPU[t.Condition] = cc
+		}
+		cc.ours += ourEng.cpuSoFar() - eng0
+		cc.n++
 		got := map[string]string{}
 		if printed != nil {
 			p := printed
@@ -253,6 +268,7 @@ func main() {
 			}
 		}
 		if *baseline {
+			full0 := fullEng.cpuSoFar()
 			d, text, err := fullPage(ctx, fullEng, path)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "ocrbench: baseline %s: %v\n", t.File, err)
@@ -260,6 +276,8 @@ func main() {
 			}
 			full += d
 			fullN++
+			cc.full += fullEng.cpuSoFar() - full0
+			cc.fullN++
 			for _, f := range fields {
 				want := t.Printed[f]
 				if want == "" {
@@ -374,6 +392,21 @@ func main() {
 		}
 	}
 	fmt.Println()
+	if fullN > 0 {
+		fmt.Print("engine CPU per image by condition, ours ÷ full page:")
+		for i, c := range conds {
+			cc := condCPU[c]
+			if cc == nil || cc.fullN == 0 || cc.full == 0 {
+				continue
+			}
+			if i > 0 {
+				fmt.Print(",")
+			}
+			o, f := cc.ours.Seconds()/float64(cc.n), cc.full.Seconds()/float64(cc.fullN)
+			fmt.Printf(" %s %.2f s ÷ %.2f s = %.2f×", c, o, f, o/f)
+		}
+		fmt.Println()
+	}
 	if *verbose {
 		var ks []string
 		for k := range ourEng.byKind {
@@ -446,6 +479,13 @@ func (t *timed) Read(ctx context.Context, img *image.Gray, opt ocr.Options) ([]o
 	t.byKind[k].reads++
 	t.byKind[k].pixels += px
 	return gs, err
+}
+
+// cpuSoFar is the CPU time of all reads so far.
+func (t *timed) cpuSoFar() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.cpu
 }
 
 // counts are the reads so far, and those of them in free text (bands).
