@@ -238,12 +238,16 @@ func ocrLines(lines []*line) bool { return len(lines) > 0 && lines[0].ocr }
 // moneyTokens does, each with its glyphs' box and confidence. A point
 // read twice is one; read by OCR, a dash between digits with two after
 // it is a point too (a dot-matrix point read as a stroke, ¥33913-90). A
-// comma with two digits after it is a point (see pointed).
+// comma with two digits after it is a point (see pointed). Amounts are
+// told apart by a gap wider than a third of the print's height, or, where
+// the printer spaces its digits wider than that, by one wider than twice
+// the gaps between its digits.
 func moneyVals(l *line, from, to int) []val {
 	var rs []rune
 	var at []int
+	apart := max(0.35*l.em, min(2*digitGap(l, from, to), 0.7*l.em))
 	for i := from; i < to; i++ {
-		if i > from && l.gapBefore(i) > 0.35*l.em && !strings.ContainsRune(".,", l.g[i].r) && !strings.ContainsRune(".,", l.g[i-1].r) {
+		if i > from && l.gapBefore(i) > apart && !strings.ContainsRune(".,", l.g[i].r) && !strings.ContainsRune(".,", l.g[i-1].r) {
 			rs = append(rs, ' ')
 			at = append(at, -1)
 		}
@@ -267,6 +271,22 @@ func moneyVals(l *line, from, to int) []val {
 		out = append(out, v)
 	}
 	return out
+}
+
+// digitGap is the median gap between two digits side by side in glyphs
+// [from, to) of l, 0 where fewer than four pairs are.
+func digitGap(l *line, from, to int) float64 {
+	var gs []float64
+	for i := from + 1; i < to; i++ {
+		if isDigitGlyph(l.g[i-1].r) && isDigitGlyph(l.g[i].r) {
+			gs = append(gs, l.gapBefore(i))
+		}
+	}
+	if len(gs) < 4 {
+		return 0
+	}
+	slices.Sort(gs)
+	return gs[len(gs)/2]
 }
 
 // indexOfGlyph is the index in l.norm of the first rune of glyph gi.

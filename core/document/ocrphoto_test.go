@@ -62,6 +62,29 @@ func TestNarrowDigitBoxLeavesNoGap(t *testing.T) {
 	}
 }
 
+// A phone photo's 合计 row as the engine boxed it (¥12400.00 and ¥2108.00,
+// 17 pixels tall, flattened to its line): the printer spaces its digits six or seven pixels
+// apart, more than a third of their height, and the 1s are narrow. Each
+// amount is one, and the two stay two.
+func TestSpacedDigitsOneAmount(t *testing.T) {
+	pt := pageText{ocr: true}
+	placeRead(&pt, 198, 140, 21, "合")
+	placeRead(&pt, 346, 140, 21, "计")
+	for _, g := range []struct {
+		r      rune
+		x0, x1 float64
+	}{{'¥', 1159, 1179}, {'1', 1185, 1194}, {'2', 1203, 1216}, {'4', 1223, 1237}, {'0', 1243, 1257}, {'0', 1263, 1277},
+		{'.', 1285, 1289}, {'0', 1295, 1310}, {'0', 1316, 1331},
+		{'¥', 1489, 1509}, {'2', 1519, 1533}, {'1', 1542, 1552}, {'0', 1560, 1574}, {'8', 1580, 1594}, {'.', 1602, 1605},
+		{'0', 1613, 1627}, {'0', 1633, 1647}} {
+		pt.glyphs = append(pt.glyphs, glyph{r: g.r, x0: g.x0, x1: g.x1, y0: 121, y1: 138, unsure: 0.02})
+	}
+	p, _ := readFields(pt)
+	if p.Amount != "12400.00" || p.Tax != "2108.00" {
+		t.Errorf("amount %q and tax %q, printed 12400.00 and 2108.00", p.Amount, p.Tax)
+	}
+}
+
 // A photo's total of which the caption reading kept only "41" (its 1s
 // read as i and lost with all after): read again as far as its print runs
 // on, the amount and tax read confirm it. The crop is the photo's
