@@ -41,17 +41,21 @@ var imageSkipped = map[string]string{
 
 // minWildRead is the share of the printed values of the corpus's invoice
 // images (photos, scans and renders from the wild) OCR must read right: a
-// floor at what is read today (32 of 39, the 80 % wanted). The
-// two phone photos, whose QR codes cannot be read, are anchored on their
-// forms' outer frames; both are paper forms (number after №, code bare
-// beside the code and in the printer's small copy), one bent: its code and
-// date slant, and are read from crops straightened by their own ink; the
-// other's № number has the small copy's digits run into it, and is read
-// from a crop cut where the smaller print begins. What is left: that
-// photo's code (beside the QR code, which no band reads) and date, names
-// misread by one character, totals' amounts crossed by ruling lines, and
+// floor one value under what is read today (35 of 39, the 80 % wanted).
+// The two phone photos, whose QR codes cannot be read, are anchored on
+// their forms' outer frames; both are paper forms (number after №, code
+// bare beside the code and in the printer's small copy), one bent: its
+// code and date slant, and are read from crops straightened by their own
+// ink; the other's № number has the small copy's digits run into it, and
+// is read from a crop cut where the smaller print begins. Its amounts are
+// printed with their digits spaced wider than a third of their height, and
+// are read as one amount each. The bent one's amount and tax lie a line
+// above their 合计 caption, their ¥ signs read as other signs; they are
+// the row's two amounts. What is left: the other photo's code (beside the
+// QR code, which no band reads) and date, the bent one's tax (the frame's
+// rule across its last 0: read so surely only with a 1 for the rule), and
 // the *** tax of the 税控 e-invoice.
-const minWildRead = 32.0 / 39
+const minWildRead = 34.0 / 39
 
 // TestCorpusImagesOCR reads the printed values of the real corpus's
 // invoice images by OCR, anchored on their QR code where one is read, and

@@ -22,6 +22,9 @@ func readSums(lines []*line, reSum *regexp.Regexp, p *Printed, vs map[string]val
 			continue
 		}
 		toks := moneyVals(l, h.to, len(l.g))
+		if len(toks) == 0 && l.ocr {
+			toks = offRow(lines, h)
+		}
 		if len(toks) == 0 {
 			continue
 		}
@@ -148,6 +151,39 @@ func rowVals(lines []*line, h hit) []val {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b val) int { return cmp.Compare(a.box[0], b.box[0]) })
+	return out
+}
+
+// offRow lists the amount and the tax of the 合计 row whose caption h has
+// none on its line, read by OCR: a dot-matrix printer's values sit up to
+// a line off their captions, and their ¥ signs, read as other signs, do
+// not tell them (see rowVals). They are the two amounts, and no more,
+// right of the caption on the nearest line within 1.5 em of its.
+func offRow(lines []*line, h hit) []val {
+	c := lines[h.li]
+	end := c.g[h.to-1].x1
+	mid := (c.y0 + c.y1) / 2
+	var out []val
+	best := math.Inf(1)
+	for li, l := range lines {
+		off := math.Abs((l.y0+l.y1)/2 - mid)
+		if li == h.li || off > 1.5*c.em || off >= best {
+			continue
+		}
+		from := 0
+		for from < len(l.g) && l.g[from].x0 < end {
+			from++
+		}
+		var vs []val
+		for _, v := range moneyVals(l, from, len(l.g)) {
+			if !bracketed(l, v) {
+				vs = append(vs, v)
+			}
+		}
+		if len(vs) == 2 {
+			out, best = vs, off
+		}
+	}
 	return out
 }
 

@@ -409,6 +409,28 @@ func TestPrintHeight(t *testing.T) {
 	}
 }
 
+// A photo's 合计 row as the totals band read it: a dot-matrix printer put
+// the amount and the tax a line above their caption, and the engine read
+// their ¥ signs as # and $. They are the row's two amounts right of the
+// caption. Where the line above holds more (a goods row's price, rate and
+// tax), it is not the row.
+func TestSumsRowOffItsCaption(t *testing.T) {
+	for above, want := range map[string][2]string{
+		"#2564.60       $333.40":      {"2564.60", "333.40"},
+		"#2564.60   13       $333.40": {"", ""},
+	} {
+		pt := pageText{ocr: true}
+		placeRead(&pt, 197, 152, 21, "合")
+		placeRead(&pt, 353, 152, 21, "计")
+		placeRead(&pt, 1193, 128, 18, above)
+		placeRead(&pt, 1209, 176, 19, "(小写)¥2898.00")
+		p, _ := readFields(pt)
+		if p.Amount != want[0] || p.Tax != want[1] {
+			t.Errorf("%q above 合计: amount %q, tax %q, want %q", above, p.Amount, p.Tax, want)
+		}
+	}
+}
+
 // An amount in brackets on the 价税合计 row is its (小写) caption misread
 // ("(45)"), not the total; the total on a line of its own below the
 // caption, within the row, is.
