@@ -394,16 +394,15 @@ func main() {
 	fmt.Println()
 	if fullN > 0 {
 		fmt.Print("engine CPU per image by condition, ours ÷ full page:")
-		for i, c := range conds {
+		sep := " "
+		for _, c := range conds {
 			cc := condCPU[c]
 			if cc == nil || cc.fullN == 0 || cc.full == 0 {
 				continue
 			}
-			if i > 0 {
-				fmt.Print(",")
-			}
 			o, f := cc.ours.Seconds()/float64(cc.n), cc.full.Seconds()/float64(cc.fullN)
-			fmt.Printf(" %s %.2f s ÷ %.2f s = %.2f×", c, o, f, o/f)
+			fmt.Printf("%s%s %.2f s ÷ %.2f s = %.2f×", sep, c, o, f, o/f)
+			sep = ", "
 		}
 		fmt.Println()
 	}
