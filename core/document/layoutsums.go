@@ -141,11 +141,8 @@ func rowVals(lines []*line, h hit) []val {
 		} else if off > 1.5*c.em {
 			continue
 		}
-		for from < len(l.g) && l.g[from].x0 < end {
-			from++
-		}
-		for _, v := range moneyVals(l, from, len(l.g)) {
-			if !bracketed(l, v) && (off <= 0.8*c.em || afterYen(l, v)) {
+		for _, v := range amountsRight(l, from, end) {
+			if off <= 0.8*c.em || afterYen(l, v) {
 				out = append(out, v)
 			}
 		}
@@ -170,18 +167,23 @@ func offRow(lines []*line, h hit) []val {
 		if li == h.li || off > 1.5*c.em || off >= best {
 			continue
 		}
-		from := 0
-		for from < len(l.g) && l.g[from].x0 < end {
-			from++
-		}
-		var vs []val
-		for _, v := range moneyVals(l, from, len(l.g)) {
-			if !bracketed(l, v) {
-				vs = append(vs, v)
-			}
-		}
-		if len(vs) == 2 {
+		if vs := amountsRight(l, 0, end); len(vs) == 2 {
 			out, best = vs, off
+		}
+	}
+	return out
+}
+
+// amountsRight lists the amounts of l from its glyph from on that start
+// right of x end, but for one in brackets: the (小写) caption misread.
+func amountsRight(l *line, from int, end float64) []val {
+	for from < len(l.g) && l.g[from].x0 < end {
+		from++
+	}
+	var out []val
+	for _, v := range moneyVals(l, from, len(l.g)) {
+		if !bracketed(l, v) {
+			out = append(out, v)
 		}
 	}
 	return out
