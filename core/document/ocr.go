@@ -414,11 +414,16 @@ func (r *paperReader) read() (Printed, error) {
 	glyphs := dedupe(bandGlyphs)
 	p, vs := readFields(pageText{glyphs: glyphs, ocr: true})
 	if anchored {
-		more, err := r.unruledSums(regions, vs)
-		if err != nil {
-			return Printed{}, err
-		}
-		if more != nil {
+		// Without the lines along the rows first, then without the
+		// columns' sides too where that lost them still.
+		for _, sides := range []bool{false, true} {
+			more, err := r.unruledSums(regions, vs, sides)
+			if err != nil {
+				return Printed{}, err
+			}
+			if more == nil {
+				break
+			}
 			bandGlyphs = append(bandGlyphs, more)
 			sumsReadAgain(&p, vs, bandGlyphs, more)
 		}

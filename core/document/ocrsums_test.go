@@ -248,13 +248,19 @@ func TestUnruleSums(t *testing.T) {
 		t.Fatalf("no OCR engine: %v", err)
 	}
 	for _, c := range []struct {
-		name string
-		want []string
+		name  string
+		sides bool
+		want  []string
 	}{
-		{"sums-on-rules.png", []string{"117698.83", "9832.38"}},
+		{"sums-on-rules.png", false, []string{"117698.83", "9832.38"}},
 		// The 6 of 8593.16 a column's side crosses is lost in the band,
 		// and read in the amount's own box.
-		{"sums-points-on-rules.png", []string{"8593.1", "820.85"}},
+		{"sums-points-on-rules.png", false, []string{"8593.1", "820.85"}},
+		// A 100 dpi scan's dot-matrix amount, its 4 on a column's side,
+		// and its tax across the form's frame. The columns run from the
+		// band's top down to the 合计 row's bottom rule, shorter than a
+		// rule along a row must be: they are taken out with the sides.
+		{"sums-column-sides.png", true, []string{"1439.54", "241.09"}},
 	} {
 		img, err := imaging.Load(filepath.Join("testdata", "ocr", c.name))
 		if err != nil {
@@ -270,12 +276,55 @@ func TestUnruleSums(t *testing.T) {
 			return s
 		}
 		t.Logf("%s: read with the lines: %q", c.name, read())
-		unrule(p, frameEm)
+		unrule(p, frameEm, c.sides)
 		s := read()
 		for _, want := range c.want {
 			if !strings.Contains(s, want) {
 				t.Errorf("%s: read %q without the lines: no %s", c.name, s, want)
 			}
+		}
+	}
+}
+
+// A column's side running from the band's top down to the 合计 row, 5 em,
+// and passing through a digit, on a photo's grey paper: the side is taken
+// out and painted with the paper beside it, the digit where it crosses it
+// is left, and print (a stroke an em tall, a dash 2 em long) is left.
+// Without sides, the side is left.
+func TestUnruleColumnSide(t *testing.T) {
+	const em, paper, ink = 20, 226, 60
+	draw := func() *imaging.Plane {
+		p := &imaging.Plane{W: 200, H: 140, Pix: make([]uint8, 200*140)}
+		fill := func(x0, y0, x1, y1 int, v uint8) {
+			for y := y0; y < y1; y++ {
+				for x := x0; x < x1; x++ {
+					p.Pix[y*p.W+x] = v
+				}
+			}
+		}
+		fill(0, 0, p.W, p.H, paper)
+		fill(100, 0, 103, 5*em, ink)     // the column's side
+		fill(92, 60, 110, 80, ink)       // a digit on it
+		fill(20, 40, 23, 40+em, ink)     // a stroke of print
+		fill(40, 110, 40+2*em, 113, ink) // a dash
+		return p
+	}
+	if p := draw(); unrule(p, em, false) || p.Pix[30*p.W+101] != ink {
+		t.Error("a column's side taken out without sides")
+	}
+	p := draw()
+	if !unrule(p, em, true) {
+		t.Error("no column's side taken out")
+	}
+	at := func(x, y int) uint8 { return p.Pix[y*p.W+x] }
+	for _, y := range []int{0, 30, 55, 90} {
+		if v := at(101, y); v != paper {
+			t.Errorf("the column's side at y %d is %d, want the paper's %d", y, v, paper)
+		}
+	}
+	for _, c := range [][2]int{{101, 70}, {95, 70}, {21, 50}, {50, 111}} {
+		if v := at(c[0], c[1]); v != ink {
+			t.Errorf("print at %v taken out: %d", c, v)
 		}
 	}
 }

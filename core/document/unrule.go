@@ -27,18 +27,33 @@ const (
 // run of ink along a row (a column) at least 6 em long, or crossing all of
 // a small region from side to side, and at most a third of an em thick
 // across it and no thicker than most of the run, is painted over with
-// paper. Print is never that long: the
-// tops of a row of zeros, touching in a blurred scan, run 1 em a digit.
-// Where a glyph crosses the line the ink is as thick as the glyph and is
-// left. A run may have gaps of two pixels (a scanned line is uneven). p is
-// changed in place.
-func unrule(p *imaging.Plane, em float64) {
+// paper. Print is never that long: the tops of a row of zeros, touching in
+// a blurred scan, run 1 em a digit. Where a glyph crosses the line the ink
+// is as thick as the glyph and is left. A run may have gaps of two pixels
+// (a scanned line is uneven). p is changed in place.
+//
+// With sides, a run down a column at least 3 em long is a line too: a
+// column of print stops within its line, an em tall. The columns' sides
+// of the goods table run from a band's top down to the 合计 row, some 5 em,
+// and a dot-matrix amount printed on one is lost with it. They are left
+// otherwise: the engine reads past them better than past what is left of
+// a side taken out (see unruledSums). sides reports whether a side
+// shorter than a line was taken out.
+func unrule(p *imaging.Plane, em float64, withSides bool) (sides bool) {
 	if p == nil || p.W == 0 || p.H == 0 || em <= 0 {
-		return
+		return false
 	}
-	minRun, minWhole := int(6*em), int(1.5*em)
+	minRun, minWhole, minTall := int(6*em), int(1.5*em), int(6*em)
+	if withSides {
+		minTall = int(3 * em)
+	}
 	maxThick := max(3, int(em/3+0.5))
-	var erase []int
+	// erase are the pixels to paint, each with the paper beside it.
+	type paint struct {
+		i    int
+		with uint8
+	}
+	var erase []paint
 	// along walks the runs of row n (across) or column n (!across) and
 	// queues the pixels of their thin parts.
 	along := func(across bool, n, length int) {
@@ -51,16 +66,18 @@ func unrule(p *imaging.Plane, em float64) {
 		start, last := -1, -1
 		flush := func() {
 			whole := start <= 2 && last >= length-3 && last-start+1 >= minWhole
-			if start >= 0 && (last-start+1 >= minRun || whole) {
+			side := !across && !whole && last-start+1 >= minTall && last-start+1 < minRun
+			if start >= 0 && (last-start+1 >= minRun || side || whole) {
 				// The line is as thick as most of its run: ink
 				// thicker than that by two pixels is print touching it
 				// (a decimal point printed on the line), and is left.
 				inks := make([][]int, 0, last-start+1)
+				papers := make([]uint8, 0, last-start+1)
 				var thick []int
 				for i := start; i <= last; i++ {
 					x, y := pix(i)
-					t := thinInk(p, x, y, across, maxThick)
-					inks = append(inks, t)
+					t, paper := thinInk(p, x, y, across, maxThick)
+					inks, papers = append(inks, t), append(papers, paper)
 					if len(t) > 0 {
 						thick = append(thick, len(t))
 					}
@@ -68,9 +85,12 @@ func unrule(p *imaging.Plane, em float64) {
 				if len(thick) > 0 {
 					slices.Sort(thick)
 					line := thick[len(thick)/2]
-					for _, t := range inks {
+					sides = sides || side
+					for k, t := range inks {
 						if len(t) <= line+1 {
-							erase = append(erase, t...)
+							for _, i := range t {
+								erase = append(erase, paint{i, papers[k]})
+							}
 						}
 					}
 				}
@@ -98,16 +118,20 @@ func unrule(p *imaging.Plane, em float64) {
 	for x := range p.W {
 		along(false, x, p.H)
 	}
-	for _, i := range erase {
-		p.Pix[i] = 240
+	for _, e := range erase {
+		p.Pix[e.i] = e.with
 	}
+	return sides
 }
 
 // thinInk lists the pixels of the ink at (x, y) across a line through it
 // (up and down when vertical, else left and right): those darker than
 // ruleEdge joined to it, when they are at most maxThick; none when the ink
-// there is thicker (a glyph crossing the line).
-func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) []int {
+// there is thicker (a glyph crossing the line). paper is the lighter of
+// the pixels either side of them, what they are painted with: a photo's
+// paper is greyer than 240, and a line painted lighter than it leaves a
+// stripe the engine reads as a stroke beside the glyphs it passes.
+func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) (ink []int, paper uint8) {
 	dx, dy := 0, 1
 	if !vertical {
 		dx, dy = 1, 0
@@ -126,7 +150,7 @@ func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) []int {
 			break
 		}
 		if lo--; hi-lo+1 > maxThick {
-			return nil
+			return nil, 0
 		}
 	}
 	for {
@@ -135,7 +159,7 @@ func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) []int {
 			break
 		}
 		if hi++; hi-lo+1 > maxThick {
-			return nil
+			return nil, 0
 		}
 	}
 	out := make([]int, 0, hi-lo+1)
@@ -143,7 +167,16 @@ func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) []int {
 		i, _ := idx(k)
 		out = append(out, i)
 	}
-	return out
+	paper = 0
+	for _, k := range []int{lo - 1, hi + 1} {
+		if i, ok := idx(k); ok {
+			paper = max(paper, p.Pix[i])
+		}
+	}
+	if paper == 0 {
+		paper = 240
+	}
+	return out, paper
 }
 
 // frameEm is the height of the values' print in the reading frame.
@@ -156,8 +189,10 @@ const sumsRow = 4.8
 // unruledSums reads again, with its ruling lines taken out, the band of
 // regions (those read, in the reading frame) that holds the totals rows,
 // when vs, what the bands gave, has no amount or no total, not even a
-// place to read one again. nil when nothing was read again.
-func (r *paperReader) unruledSums(regions []image.Rectangle, vs map[string]val) ([]glyph, error) {
+// place to read one again. With sides, the columns' sides are taken out
+// too (see unrule), and the band is not read when there are none. nil when
+// nothing was read again.
+func (r *paperReader) unruledSums(regions []image.Rectangle, vs map[string]val, sides bool) ([]glyph, error) {
 	_, amount := vs[keyAmount]
 	_, total := vs[keyTotal]
 	if amount && total {
@@ -169,7 +204,9 @@ func (r *paperReader) unruledSums(regions []image.Rectangle, vs map[string]val) 
 		}
 		h := r.toSrc.Then(float64(rg.Min.X), float64(rg.Min.Y))
 		p := evenLight(r.src.WarpHomography(h, rg.Dx(), rg.Dy()))
-		unrule(p, frameEm)
+		if taken := unrule(p, frameEm, sides); sides && !taken {
+			return nil, nil
+		}
 		return r.readBand(p.Image(), rg)
 	}
 	return nil, nil
