@@ -41,7 +41,7 @@ var imageSkipped = map[string]string{
 
 // minWildRead is the share of the printed values of the corpus's invoice
 // images (photos, scans and renders from the wild) OCR must read right: a
-// floor one value under what is read today (35 of 39, the 80 % wanted).
+// floor one value under what is read today (36 of 39, the 80 % wanted).
 // The two phone photos, whose QR codes cannot be read, are anchored on
 // their forms' outer frames; both are paper forms (number after №, code
 // bare beside the code and in the printer's small copy), one bent: its
@@ -51,11 +51,13 @@ var imageSkipped = map[string]string{
 // printed with their digits spaced wider than a third of their height, and
 // are read as one amount each. The bent one's amount and tax lie a line
 // above their 合计 caption, their ¥ signs read as other signs; they are
-// the row's two amounts. What is left: the other photo's code (beside the
-// QR code, which no band reads) and date, the bent one's tax (the frame's
-// rule across its last 0: read so surely only with a 1 for the rule), and
-// the *** tax of the 税控 e-invoice.
-const minWildRead = 34.0 / 39
+// the row's two amounts. Its tax, the frame's rule across its last 0, is
+// read surely only with a 1 for the rule, and once as printed but unsure:
+// that reading is the one that makes the amount and the total, both read
+// surely, add up. What is left: the other photo's code (beside the QR
+// code, which no band reads) and date, and the *** tax of the 税控
+// e-invoice.
+const minWildRead = 35.0 / 39
 
 // TestCorpusImagesOCR reads the printed values of the real corpus's
 // invoice images by OCR, anchored on their QR code where one is read, and

@@ -1843,7 +1843,8 @@ func appendPointLost(rs []reading, txt string, conf float64) []reading {
 // readings) that, put in its value's place, makes them add up with the
 // other two as read: a reading at least minAgreed sure, of a value the
 // QR code's amount qr does not confirm as settled. ok is false where
-// none or more than one does.
+// none or more than one does; where none does, the one value not read
+// surely may be read by the sums (see missingBySums).
 func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, conf float64, ok bool) {
 	if addsUp(a, t, s) {
 		return "", "", 0, false
@@ -1862,6 +1863,44 @@ func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, co
 			}
 			key, v, conf, ok = k, x.s, max(conf, x.conf), true
 		}
+	}
+	if !ok {
+		return missingBySums(val, rs)
+	}
+	return key, v, conf, ok
+}
+
+// missingBySums finds, where one of the amount, tax and total (val, by
+// key) was not read surely and the other two were, the one reading of it,
+// however unsure, that makes the three add up to the fen: the engine gave
+// the digits printed, unsure of one it read through a ruling line (the tax
+// 333.40, the frame's rule across its last 0, read at 0), and the two
+// values read surely say what that digit is. A reading that does not add
+// up, as a misread one does not by chance, is not taken; nor two readings
+// that each do.
+func missingBySums(val map[string]string, rs map[string][]reading) (key, v string, conf float64, ok bool) {
+	for _, k := range []string{keyAmount, keyTax, keyTotal} {
+		if val[k] != "" {
+			continue
+		}
+		if key != "" {
+			return "", "", 0, false
+		}
+		key = k
+	}
+	if key == "" {
+		return "", "", 0, false
+	}
+	for _, x := range rs[key] {
+		alt := maps.Clone(val)
+		alt[key] = x.s
+		if x.s == "" || !addsUp(alt[keyAmount], alt[keyTax], alt[keyTotal]) {
+			continue
+		}
+		if ok && x.s != v {
+			return "", "", 0, false
+		}
+		v, conf, ok = x.s, max(conf, x.conf), true
 	}
 	return key, v, conf, ok
 }

@@ -874,6 +874,30 @@ func TestSumsReading(t *testing.T) {
 	}
 }
 
+// The GuoShuyin photo's tax, the frame's rule across its last 0: read
+// 333.40 once, at 0, and 333.4 and 338.40 otherwise; the amount and the total
+// read surely. The sums take the reading at 0 that adds up, and only for
+// the one value missing: with the total missing too, or no reading adding
+// up, nothing is taken.
+func TestSumsMissingUnsure(t *testing.T) {
+	rs := map[string][]reading{
+		keyAmount: readingsOf("2564.60", 0.96),
+		keyTax:    readingsOf("333.4", 0.8, "333.40", 0.0, "338.40", 0.5),
+		keyTotal:  readingsOf("2898.00", 0.97, "2898.00", 0.95),
+	}
+	if k, v, _, ok := sumsReading("2564.60", "", "2898.00", "", rs); !ok || k != keyTax || v != "333.40" {
+		t.Errorf("got %s %q %v, want tax 333.40", k, v, ok)
+	}
+	if k, v, _, ok := sumsReading("2564.60", "", "", "", rs); ok {
+		t.Errorf("taken %s %q with the total missing too", k, v)
+	}
+	none := maps.Clone(rs)
+	none[keyTax] = readingsOf("333.4", 0.8, "338.40", 0.5)
+	if k, v, _, ok := sumsReading("2564.60", "", "2898.00", "", none); ok {
+		t.Errorf("taken %s %q, no reading adding up", k, v)
+	}
+}
+
 // A scan of a forged invoice (amount 18776.13 where the QR code has
 // 19651.13): the amount read 18776.13 twice and 118776.13 (its ¥ as a 1),
 // the total 20947.91 and 20547.91, both left missing, the tax settled. One
