@@ -36,8 +36,8 @@ const (
 // column of print stops within its line, an em tall. The columns' sides
 // of the goods table run from a band's top down to the 合计 row, some 5 em,
 // and a dot-matrix amount printed on one is lost with it. They are left
-// otherwise: the engine reads past them better than past what is left of
-// a side taken out (see unruledSums). sides reports whether a side
+// otherwise: a photo's amount and tax a side parts were read as one run
+// with it taken out (see unruledSums). sides reports whether a side
 // shorter than a line was taken out.
 func unrule(p *imaging.Plane, em float64, withSides bool) (sides bool) {
 	if p == nil || p.W == 0 || p.H == 0 || em <= 0 {
@@ -167,7 +167,6 @@ func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) (ink []int
 		i, _ := idx(k)
 		out = append(out, i)
 	}
-	paper = 0
 	for _, k := range []int{lo - 1, hi + 1} {
 		if i, ok := idx(k); ok {
 			paper = max(paper, p.Pix[i])
