@@ -200,26 +200,3 @@ func TestCropEdgeCutsNoGlyph(t *testing.T) {
 		t.Errorf("edge in the paper left of the first digit taken for one cut at %d", x)
 	}
 }
-
-// A 数电 invoice is printed from its PDF, with no dot in its zeros: a 6 or
-// a 9 every reading gives where the QR code has a 0 is what it prints (a
-// forger's number, a date changed from the 10th to the 19th), and comes
-// out different. On a 税控 form, which a dot-matrix printer may have
-// printed, the same readings leave the value missing.
-func TestPlainZerosReadAsPrinted(t *testing.T) {
-	for _, c := range []struct {
-		rs []reading
-		qr string
-	}{
-		{[]reading{{"24342000000677500561", 0.99}, {"24342000000677500561", 0.98}, {"24342000000677500561", 0.99}}, "24342000000677500501"},
-		{[]reading{{"", 0.97}, {"2024-06-19", 0.99}, {"2024-06-19", 0.99}}, "2024-06-10"},
-	} {
-		want := c.rs[len(c.rs)-1].s
-		if got, _ := decidePrint(c.rs, []string{c.qr}, false, false); got != want {
-			t.Errorf("数电 print, QR %s: got %q, want %q", c.qr, got, want)
-		}
-		if got, _ := decidePrint(c.rs, []string{c.qr}, false, true); got != "" {
-			t.Errorf("dot-matrix print, QR %s: got %q, want it missing", c.qr, got)
-		}
-	}
-}

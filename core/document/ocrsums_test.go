@@ -290,7 +290,7 @@ func TestUnruleSums(t *testing.T) {
 // and passing through a digit, on a photo's grey paper: the side is taken
 // out and painted with the paper beside it, the digit where it crosses it
 // is left, and print (a stroke an em tall, a dash 2 em long) is left.
-// Without sides, the side is left.
+// Without sides, the side is left, and a rule along a row is painted white.
 func TestUnruleColumnSide(t *testing.T) {
 	const em, paper, ink = 20, 226, 60
 	draw := func() *imaging.Plane {
@@ -309,8 +309,15 @@ func TestUnruleColumnSide(t *testing.T) {
 		fill(40, 110, 40+2*em, 113, ink) // a dash
 		return p
 	}
-	if p := draw(); unrule(p, em, false) || p.Pix[30*p.W+101] != ink {
+	q := draw()
+	for x := range q.W {
+		q.Pix[130*q.W+x] = ink // a rule along a row
+	}
+	if unrule(q, em, false) || q.Pix[30*q.W+101] != ink {
 		t.Error("a column's side taken out without sides")
+	}
+	if v := q.Pix[130*q.W+10]; v != 240 {
+		t.Errorf("a rule along a row taken out without sides painted %d, want white", v)
 	}
 	p := draw()
 	if !unrule(p, em, true) {

@@ -37,18 +37,22 @@ const (
 // of the goods table run from a band's top down to the 合计 row, some 5 em,
 // and a dot-matrix amount printed on one is lost with it. They are left
 // otherwise: a photo's amount and tax a side parts were read as one run
-// with it taken out (see unruledSums). sides reports whether a side
-// shorter than a line was taken out.
+// with it taken out (see unruledSums). The lines are then painted with the
+// paper beside them, not white: a photo's paper is greyer, and the white
+// stripe a side left was read as a stroke beside the glyphs it passed.
+// sides reports whether a side shorter than a line was taken out.
 func unrule(p *imaging.Plane, em float64, withSides bool) (sides bool) {
 	if p == nil || p.W == 0 || p.H == 0 || em <= 0 {
 		return false
 	}
 	minRun, minWhole, minTall := int(6*em), int(1.5*em), int(6*em)
+	with := func(uint8) uint8 { return 240 }
 	if withSides {
 		minTall = int(3 * em)
+		with = func(paper uint8) uint8 { return paper }
 	}
 	maxThick := max(3, int(em/3+0.5))
-	// erase are the pixels to paint, each with the paper beside it.
+	// erase are the pixels to paint, each with what it is painted with.
 	type paint struct {
 		i    int
 		with uint8
@@ -89,7 +93,7 @@ func unrule(p *imaging.Plane, em float64, withSides bool) (sides bool) {
 					for k, t := range inks {
 						if len(t) <= line+1 {
 							for _, i := range t {
-								erase = append(erase, paint{i, papers[k]})
+								erase = append(erase, paint{i, with(papers[k])})
 							}
 						}
 					}
@@ -128,9 +132,7 @@ func unrule(p *imaging.Plane, em float64, withSides bool) (sides bool) {
 // (up and down when vertical, else left and right): those darker than
 // ruleEdge joined to it, when they are at most maxThick; none when the ink
 // there is thicker (a glyph crossing the line). paper is the lighter of
-// the pixels either side of them, what they are painted with: a photo's
-// paper is greyer than 240, and a line painted lighter than it leaves a
-// stripe the engine reads as a stroke beside the glyphs it passes.
+// the pixels either side of them.
 func thinInk(p *imaging.Plane, x, y int, vertical bool, maxThick int) (ink []int, paper uint8) {
 	dx, dy := 0, 1
 	if !vertical {
