@@ -6,7 +6,9 @@ import (
 	"image/draw"
 	"testing"
 
+	"github.com/fapiaoscanner/fapiao/core/imaging"
 	"github.com/fapiaoscanner/fapiao/core/ocr"
+	"github.com/fapiaoscanner/fapiao/core/payload"
 )
 
 // Dot-matrix values as office scans show them, crops a number or a code
@@ -198,5 +200,25 @@ func TestCropEdgeCutsNoGlyph(t *testing.T) {
 	}
 	if x, ok := left(first - 4); ok {
 		t.Errorf("edge in the paper left of the first digit taken for one cut at %d", x)
+	}
+}
+
+// A 数电 photo's number, printed in a font whose zeros have a dot in them
+// (25112000000743496220): every reading gives its last 0 as a 6, surely.
+// What the engine reads of a dotted zero is no difference from the QR code:
+// the number is missing, not different, on a 数电 form as on a 税控 one.
+func TestDottedZeroNoDifference(t *testing.T) {
+	r := cropReader(t, "number-digital-dotted-zero.png")
+	qr := "01,31,,25112000000743496220,38820.74,20250916,,5922"
+	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
+	var number ocrField
+	for _, f := range ocrFields {
+		if f.key == keyNumber {
+			number = f
+		}
+	}
+	v := val{s: "25112000000743496226", box: [4]float64{239, 148, 514, 166}, conf: 0.99}
+	if got, _ := r.settle(number, v); got != "" && got != "25112000000743496220" {
+		t.Errorf("number read %q: a dotted 0 taken for a 6", got)
 	}
 }

@@ -261,7 +261,7 @@ func (r *paperReader) settle(f ocrField, v val) (got string, conf float64) {
 		r.markContested(f, got, digits, band)
 		return got, conf
 	}
-	got, conf = decidePrint(rs, qr, f.charset == ocr.Text, !r.isDigital())
+	got, conf = decide(rs, qr, f.charset == ocr.Text)
 	if !slices.ContainsFunc(qr, func(q string) bool { return sameValue(got, q) }) {
 		r.markContested(f, got, digits, band)
 	}
@@ -1326,15 +1326,6 @@ func dateWindowApart(runs [][2]int, em float64) ([][2]int, map[int]bool) {
 // QR value to compare with, one very sure reading is enough. Anything else
 // is not read: "", with the best confidence seen.
 func decide(rs []reading, qr []string, single bool) (string, float64) {
-	return decidePrint(rs, qr, single, true)
-}
-
-// decidePrint is decide for a print that may (dotted) or may not be a
-// dot-matrix printer's. Only a dot-matrix printer prints its zeros with a
-// dot in them, which the engine reads as a 6, an 8 or a 9 (see
-// zeroMisread): a 数电 invoice is printed from its PDF, and a 6, 8 or 9
-// all its readings agree on where the QR code has a 0 is what it prints.
-func decidePrint(rs []reading, qr []string, single, dotted bool) (string, float64) {
 	best := 0.0
 	for _, x := range rs {
 		best = math.Max(best, x.conf)
@@ -1387,11 +1378,11 @@ func decidePrint(rs []reading, qr []string, single, dotted bool) (string, float6
 	}
 	g := gs[0]
 	for _, q := range qr {
-		if dotted && zeroMisread(g.s, q) {
+		if zeroMisread(g.s, q) {
 			return "", best
 		}
 	}
-	if s, c, ok := dottedAgree(rs); dotted && ok && !zeroSeen(s, qr, rs) && !slices.ContainsFunc(qr, func(q string) bool { return zeroMisread(s, q) || !sameValue(s, q) && readAs(rs, q) }) {
+	if s, c, ok := dottedAgree(rs); ok && !zeroSeen(s, qr, rs) && !slices.ContainsFunc(qr, func(q string) bool { return zeroMisread(s, q) || !sameValue(s, q) && readAs(rs, q) }) {
 		// Not against a QR value read: a dot-matrix 9 reads as a 0 too
 		// (46873300 twice, 46873309 twice, the code's).
 		return s, c
@@ -1410,7 +1401,7 @@ func decidePrint(rs []reading, qr []string, single, dotted bool) (string, float6
 		return g.s, sure
 	case g.n >= 2 && sure >= minAgreed && len(qr) == 0 && gs[1].n < g.n:
 		return g.s, sure
-	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1 && (!dotted || !zeroSeen(g.s, qr, rs)):
+	case g.n >= 3 && sure >= minAgreed && gs[1].n == 1 && !zeroSeen(g.s, qr, rs):
 		// No reading gave the QR code's value, three gave this one:
 		// a real difference, not a misreading.
 		return g.s, sure
