@@ -211,14 +211,8 @@ func TestDottedZeroNoDifference(t *testing.T) {
 	r := cropReader(t, "number-digital-dotted-zero.png")
 	qr := "01,31,,25112000000743496220,38820.74,20250916,,5922"
 	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
-	var number ocrField
-	for _, f := range ocrFields {
-		if f.key == keyNumber {
-			number = f
-		}
-	}
 	v := val{s: "25112000000743496226", box: [4]float64{239, 148, 514, 166}, conf: 0.99}
-	if got, _ := r.settle(number, v); got != "" && got != "25112000000743496220" {
+	if got, _ := r.settle(fieldOf(t, keyNumber), v); got != "" && got != "25112000000743496220" {
 		t.Errorf("number read %q: a dotted 0 taken for a 6", got)
 	}
 }

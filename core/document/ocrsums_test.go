@@ -123,12 +123,7 @@ func TestAmountReadToItsDecimals(t *testing.T) {
 	box := [4]float64{s + float64(yen), s - 0.75*em, s + float64(lost), s + 0.05*em}
 	r := &paperReader{ctx: context.Background(), eng: eng, src: imaging.PlaneOf(p.img, imaging.Luma),
 		toSrc: imaging.Homography{1, 0, 0, 0, 1, 0, 0, 0, 1}}
-	var f ocrField
-	for _, x := range ocrFields {
-		if x.key == keyTotal {
-			f = x
-		}
-	}
+	f := fieldOf(t, keyTotal)
 	if got, _ := r.settle(f, val{s: "22924.", box: box, conf: 0.9}); got != "22924.25" {
 		t.Errorf("total read %q, printed 22924.25", got)
 	}
@@ -339,12 +334,18 @@ func TestUnruleColumnSide(t *testing.T) {
 // totalField is the field the total is settled as.
 func totalField(t *testing.T) ocrField {
 	t.Helper()
+	return fieldOf(t, keyTotal)
+}
+
+// fieldOf is the field the value of key is settled as.
+func fieldOf(t *testing.T, key string) ocrField {
+	t.Helper()
 	for _, f := range ocrFields {
-		if f.key == keyTotal {
+		if f.key == key {
 			return f
 		}
 	}
-	t.Fatal("no total field")
+	t.Fatalf("no %s field", key)
 	return ocrField{}
 }
 
@@ -716,12 +717,7 @@ func TestDateDisputeReadAgain(t *testing.T) {
 	r := cropReader(t, "date-disputed.png")
 	const qr = "01,32,,25322000000248900215,11366.37,20250708,,1038"
 	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
-	var f ocrField
-	for _, x := range ocrFields {
-		if x.key == keyDate {
-			f = x
-		}
-	}
+	f := fieldOf(t, keyDate)
 	v := val{s: "2025年07月06日", box: [4]float64{42, 32, 233, 53}, conf: 0.9}
 	if got, _ := r.settle(f, v); got != "2025-07-08" {
 		t.Errorf("date read %q, printed 2025-07-08", got)
@@ -749,12 +745,7 @@ func (altEngine) Name() string { return "alt" }
 // left unread, not different. Read so in every variant, it is different.
 func TestDotsSawCodeValue(t *testing.T) {
 	const qr = "01,04,044001600111,12345678,6943.10,20170415,,1A2B"
-	var f ocrField
-	for _, x := range ocrFields {
-		if x.key == keyCode {
-			f = x
-		}
-	}
+	f := fieldOf(t, keyCode)
 	for _, c := range []struct{ alt, want string }{{"044001600111", ""}, {"244001600111", "244001600111"}} {
 		r := &paperReader{
 			ctx:      context.Background(),
