@@ -92,7 +92,7 @@ func TestSpacedDigitsOneAmount(t *testing.T) {
 func TestTotalReadAsFarAsItsPrintRuns(t *testing.T) {
 	r := cropReader(t, "total-lost-digits.png")
 	r.sum = paperSum("3663.38", "447.88")
-	if got, _ := r.settle(totalField(t), val{s: "41", box: [4]float64{71, 37, 94, 54}, conf: 0.94}); got != "4111.26" {
+	if got, _ := r.settle(fieldOf(t, keyTotal), val{s: "41", box: [4]float64{71, 37, 94, 54}, conf: 0.94}); got != "4111.26" {
 		t.Errorf("total read %q, printed 4111.26", got)
 	}
 }
@@ -220,7 +220,7 @@ func TestTotalUnderSealRing(t *testing.T) {
 		t.Error("a box with no red ink on it is not cut as luma shows it")
 	}
 	r.sum = "12640.88"
-	if got, _ := r.settle(totalField(t), val{s: "12640", box: [4]float64{103, 50, 170, 66}, conf: 0.83}); got != "12640.88" {
+	if got, _ := r.settle(fieldOf(t, keyTotal), val{s: "12640", box: [4]float64{103, 50, 170, 66}, conf: 0.83}); got != "12640.88" {
 		t.Errorf("total read %q, printed 12640.88", got)
 	}
 }

@@ -1844,9 +1844,7 @@ func sumsReading(a, t, s, qr string, rs map[string][]reading) (key, v string, co
 	cands := sumsCandidates(val, qr, rs)
 	for _, k := range []string{keyAmount, keyTax, keyTotal} {
 		for _, x := range cands[k] {
-			alt := maps.Clone(val)
-			alt[k] = x.s
-			if !addsUp(alt[keyAmount], alt[keyTax], alt[keyTotal]) {
+			if !makesSums(val, k, x.s) {
 				continue
 			}
 			if ok && (k != key || x.s != v) {
@@ -1883,9 +1881,7 @@ func missingBySums(val map[string]string, rs map[string][]reading) (key, v strin
 		return "", "", 0, false
 	}
 	for _, x := range rs[key] {
-		alt := maps.Clone(val)
-		alt[key] = x.s
-		if x.s == "" || !addsUp(alt[keyAmount], alt[keyTax], alt[keyTotal]) {
+		if x.s == "" || !makesSums(val, key, x.s) {
 			continue
 		}
 		if ok && x.s != v {
@@ -1963,6 +1959,14 @@ func sumsReadings(a, t, s, qr string, rs map[string][]reading) (map[string]readi
 		}
 	}
 	return found, n == 1
+}
+
+// makesSums reports whether s, in place of the value of key among the
+// amount, tax and total val (by key), makes the three add up.
+func makesSums(val map[string]string, key, s string) bool {
+	alt := maps.Clone(val)
+	alt[key] = s
+	return addsUp(alt[keyAmount], alt[keyTax], alt[keyTotal])
 }
 
 // addsUp reports whether amount a and tax t, both read, make total s.

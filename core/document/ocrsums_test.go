@@ -140,7 +140,7 @@ func TestTotalRunTogetherReadToItsEnd(t *testing.T) {
 	if end := r.printRunsTo(v.box, 14); end < 128 || end > 140 {
 		t.Errorf("print ends at %.0f, printed to about 134", end)
 	}
-	if got, _ := r.settle(totalField(t), v); got != "24081.63" {
+	if got, _ := r.settle(fieldOf(t, keyTotal), v); got != "24081.63" {
 		t.Errorf("total read %q, printed 24081.63", got)
 	}
 }
@@ -156,7 +156,7 @@ func TestAmountReadToItsEnd(t *testing.T) {
 	if end := r.printRunsTo(v.box, 20); end < 190 || end > 215 {
 		t.Errorf("print ends at %.0f, printed to about 200", end)
 	}
-	if got, _ := r.settle(totalField(t), v); got != "27408.67" {
+	if got, _ := r.settle(fieldOf(t, keyTotal), v); got != "27408.67" {
 		t.Errorf("total read %q, printed 27408.67", got)
 	}
 }
@@ -331,12 +331,6 @@ func TestUnruleColumnSide(t *testing.T) {
 	}
 }
 
-// totalField is the field the total is settled as.
-func totalField(t *testing.T) ocrField {
-	t.Helper()
-	return fieldOf(t, keyTotal)
-}
-
 // fieldOf is the field the value of key is settled as.
 func fieldOf(t *testing.T, key string) ocrField {
 	t.Helper()
@@ -394,7 +388,7 @@ func TestTotalTallBoxReadAgain(t *testing.T) {
 	qr := "01,10,037001800711,13051877,42670.08,20180112,96475809498740791132,2AEE,"
 	r.opt.QR, r.hint = &imaging.Code{Text: qr}, payload.Parse(qr)
 	v := val{s: "45353.99", box: [4]float64{1273, 130, 1388, 182}, conf: 0.98}
-	if got, _ := r.settle(totalField(t), v); got != "45353.99" {
+	if got, _ := r.settle(fieldOf(t, keyTotal), v); got != "45353.99" {
 		t.Errorf("total read %q, printed 45353.99", got)
 	}
 }
@@ -1041,7 +1035,7 @@ func TestStruckAmountReadAcross(t *testing.T) {
 			t.Errorf("%s: box %v across the line (%v), want %v", c.read, b, struck, c.want)
 		}
 	}
-	f := totalField(t)
+	f := fieldOf(t, keyTotal)
 	f.key = keyAmount
 	if got, _ := r.settle(f, val{s: "19726.1", box: [4]float64{71, 36, 161, 47}, conf: 0.9}); got != "19726.15" {
 		t.Errorf("amount read %q, printed 19726.15 (readings %v)", got, r.sums[keyAmount])
